@@ -1,0 +1,33 @@
+package main
+
+import (
+	"io"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// printTable writes an aligned table with a fixed East-Asian width setting, so CJK text lines
+// up the same in every terminal and in golden files. Header cells are printed as given
+// (no automatic upper-casing).
+func printTable(w io.Writer, header []string, rows [][]string) error {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithEastAsian(tw.On),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithTrimSpace(tw.Off),
+		// Box-drawing characters are "ambiguous width" and would be counted as two columns
+		// under the East-Asian setting; plain ASCII borders line up everywhere.
+		tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}),
+	)
+	hdr := make([]any, len(header))
+	for i, h := range header {
+		hdr[i] = h
+	}
+	t.Header(hdr...)
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}

@@ -1,0 +1,90 @@
+// Package draw runs a whole draw — plan task, frame, policy, seed, earlier rounds and
+// inspectors in; one Manifest out — and compares a replay with a recorded draw.
+//
+// The Manifest is the one record of a draw: the ledger stores its canonical bytes, replay
+// re-runs it, export renders it.
+package draw
+
+import (
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/risk"
+	"github.com/choucha/choucha/sampler"
+)
+
+// Manifest describes one draw. Field names of its JSON form are a published interface.
+type Manifest struct {
+	Spec        string         `json:"spec"` // sampler.SampleSpec
+	AssignSpec  string         `json:"assign_spec,omitempty"`
+	ToolVersion string         `json:"tool_version"`
+	CreatedAt   string         `json:"created_at"` // RFC 3339, UTC, seconds
+	LedgerID    int64          `json:"ledger_id,omitempty"`
+	Plan        PlanRef        `json:"plan"`
+	Task        string         `json:"task"` // task key, e.g. "CZ2026-292"
+	TaskInfo    plan.Task      `json:"task_info"`
+	Round       int            `json:"round"`
+	Seed        string         `json:"seed"`
+	Roster      RosterRef      `json:"roster"`
+	Policy      risk.Policy    `json:"policy"`
+	RatioGiven  string         `json:"ratio_override,omitempty"` // --ratio for an unspecified task
+	Strata      []Stratum      `json:"strata"`
+	Selected    []Selected     `json:"selected"`
+	Reserves    []Reserve      `json:"reserves"`
+	Earlier     []string       `json:"earlier_rounds_keys,omitempty"` // keys excluded as drawn in earlier rounds
+	Inspectors  *FileRef       `json:"inspectors,omitempty"`
+	Assignments []sampler.Team `json:"assignments,omitempty"`
+	Loads       map[string]int `json:"loads,omitempty"`
+	// OverCap lists drawn firms that this draw takes over the policy's yearly cap.
+	OverCap []string `json:"over_cap,omitempty"`
+}
+
+// PlanRef identifies the plan a draw used.
+type PlanRef struct {
+	ID     string `json:"id"`
+	SHA256 string `json:"sha256"`
+}
+
+// RosterRef identifies the roster a draw used; frame_sha256 is what replay compares.
+type RosterRef struct {
+	File        string   `json:"file"`
+	SHA256      string   `json:"sha256"`
+	FrameSHA256 string   `json:"frame_sha256"`
+	Header      []string `json:"header"`
+	Rows        int      `json:"rows"`
+	Eligible    int      `json:"eligible"`
+}
+
+// FileRef names an input file by path and content hash.
+type FileRef struct {
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+// Stratum is one stratum of the draw; Excluded counts firms left out as drawn in earlier rounds.
+type Stratum struct {
+	Class    string `json:"class"`
+	N        int    `json:"N"`
+	Ratio    string `json:"ratio"`
+	Count    int    `json:"n"`
+	Excluded int    `json:"excluded"`
+}
+
+// Selected is one drawn firm, with what the field team and the announcement need.
+type Selected struct {
+	Key       string   `json:"key"`
+	Name      string   `json:"name"`
+	Class     string   `json:"class"`
+	Ticket    string   `json:"ticket"`
+	Rank      int      `json:"rank"`
+	Repeat    bool     `json:"repeat"`
+	Authority string   `json:"authority,omitempty"` // 登记机关
+	Address   string   `json:"address,omitempty"`   // 住所
+	Values    []string `json:"values,omitempty"`    // the roster row, aligned with Roster.Header
+}
+
+// Reserve is one firm of the published reserve list.
+type Reserve struct {
+	Key    string `json:"key"`
+	Class  string `json:"class"`
+	Ticket string `json:"ticket"`
+	Rank   int    `json:"rank"`
+}

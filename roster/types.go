@@ -1,0 +1,82 @@
+// Package roster reads the rosters a draw starts from — the firm roster (检查对象名录库) and
+// the inspector roster (执法检查人员名录库) — from xlsx and csv files as offices really have
+// them, and reports every row it could not use.
+//
+// A row is never dropped silently: each excluded row is an Issue with its sheet row number
+// (as the user sees it in Excel) and a reason code.
+package roster
+
+import "time"
+
+// Credit-risk classes (企业信用风险分类). Unclassified firms are treated as B.
+const (
+	ClassA = "A"
+	ClassB = "B"
+	ClassC = "C"
+	ClassD = "D"
+)
+
+// Issue levels.
+const (
+	LevelError   = "error"   // the row is excluded from the frame
+	LevelWarning = "warning" // the row is kept, but something is off
+	LevelInfo    = "info"    // the row is left out on purpose (e.g. another district)
+)
+
+// Firm is one eligible market entity of the frame.
+type Firm struct {
+	Row       int      // sheet row number as the user sees it (1-based, header rows counted)
+	Key       string   // canonical 统一社会信用代码 or 15-digit 注册号
+	Name      string   // 企业名称
+	Class     string   // ClassA..ClassD (unclassified → B)
+	District  string   // 所属区县 as written, "" when the roster has no such column
+	Authority string   // 登记机关
+	Address   string   // 住所/经营场所
+	LegalRep  string   // 法定代表人/负责人 (never published)
+	Phone     string   // 联系电话 (never published)
+	Values    []string // every cell of the row, aligned with Frame.Header (unknown columns kept)
+}
+
+// Frame is the sampling frame: the eligible firms of a roster, sorted by Key (bytewise).
+type Frame struct {
+	File   string   // path as given
+	SHA256 string   // lowercase hex SHA-256 of the file's bytes
+	Header []string // the roster's header cells, in file order
+	Rows   int      // data rows read (blank rows not counted)
+	Firms  []Firm
+}
+
+// Issue is one problem found in a row.
+type Issue struct {
+	Row     int    `json:"row"`     // sheet row number as the user sees it
+	ID      string `json:"id"`      // the row's identifier as written (may be empty)
+	Level   string `json:"level"`   // LevelError, LevelWarning or LevelInfo
+	Code    string `json:"code"`    // e.g. "bad_checksum", "numeric_id", "closed"
+	Message string `json:"message"` // Chinese, says what to do
+}
+
+// Report is the result of checking a roster; its JSON form is the output of
+// `choucha roster check --format json`.
+type Report struct {
+	File        string         `json:"file"`
+	SHA256      string         `json:"sha256"`
+	Rows        int            `json:"rows"`
+	Eligible    int            `json:"eligible"`
+	FrameSHA256 string         `json:"frame_sha256"`
+	Classes     map[string]int `json:"classes"`
+	Issues      []Issue        `json:"issues"`
+}
+
+// Inspector is one row of the inspector roster (执法检查人员名录).
+type Inspector struct {
+	Row        int
+	ID         string    // 执法证号 (the key)
+	Name       string    // 姓名
+	Dept       string    // 所属部门 as written
+	Category   string    // 执法门类
+	Status     string    // 在岗状态 as written
+	OnDuty     bool      // 在岗
+	ValidUntil time.Time // 证件有效期至 (UTC midnight); zero when missing
+	Phone      string
+	Recuse     []string // canonical firm keys of 回避企业
+}
