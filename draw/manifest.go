@@ -6,6 +6,8 @@
 package draw
 
 import (
+	"encoding/json"
+
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/sampler"
@@ -87,4 +89,13 @@ type Reserve struct {
 	Class  string `json:"class"`
 	Ticket string `json:"ticket"`
 	Rank   int    `json:"rank"`
+}
+
+// Canonical returns the bytes the ledger chains and stores: the manifest's JSON with
+// LedgerID cleared (the ledger assigns the ID after the bytes are fixed). encoding/json
+// writes struct fields in declaration order and map keys sorted, so the bytes are stable.
+func (m *Manifest) Canonical() ([]byte, error) {
+	c := *m
+	c.LedgerID = 0
+	return json.Marshal(&c)
 }
