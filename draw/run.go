@@ -1,0 +1,310 @@
+package draw
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/risk"
+	"github.com/choucha/choucha/roster"
+	"github.com/choucha/choucha/sampler"
+)
+
+// Request is everything one draw depends on, already read from files.
+type Request struct {
+	Plan          *plan.Plan
+	Task          *plan.Task
+	Frame         *roster.Frame
+	Policy        risk.Policy
+	Seed          string // normalised (sampler.NormalizeSeed)
+	Round         int
+	RatioOverride string   // --ratio, "" when not given
+	Earlier       []string // keys drawn in earlier rounds of the task this year
+	Inspectors    *Inspectors
+	Now           time.Time
+	ToolVersion   string
+}
+
+// Inspectors is the inspector side of a draw: the roster and how to match its departments.
+type Inspectors struct {
+	File   string
+	SHA256 string
+	List   []roster.Inspector
+	Depts  dept.Map
+	Strict bool // a cooperator without eligible inspectors is an error, not a warning
+}
+
+// Outcome is a finished draw and what the operator should be told about it.
+type Outcome struct {
+	Manifest *Manifest
+	Warnings []string    // Chinese, one line each
+	Matches  []DeptMatch // plan departments and the roster departments they matched
+	LeftOut  []LeftOut   // inspectors not eligible for this task, with the reason
+}
+
+// DeptMatch is one plan department of the task and the roster department it matched.
+type DeptMatch struct {
+	Plan     string
+	Role     string // "initiator" or "cooperator"
+	Roster   string // "" when nothing matched
+	Eligible int    // eligible inspectors of that department
+	Slots    int    // inspectors it sends per firm (0 when left out)
+}
+
+// LeftOut is an inspector of a participating department who may not inspect in this task.
+type LeftOut struct {
+	ID, Name, Dept, Reason string
+}
+
+// Run draws the firms of one task round (CHOUCHA-SAMPLE-v1) and, when inspectors are
+// given, their teams (CHOUCHA-ASSIGN-v1). It does no I/O: the caller records and writes.
+func Run(req Request) (*Outcome, error) {
+	if req.Task == nil || req.Frame == nil || req.Plan == nil {
+		return nil, errors.New("抽取缺少计划、任务或名录")
+	}
+	t := req.Task
+	if req.Round < 1 || req.Round > max(t.Rounds, 1) {
+		return nil, fmt.Errorf("任务 %s 全年共 %d 轮抽取，没有第 %d 轮", t.Key, max(t.Rounds, 1), req.Round)
+	}
+	if len(req.Frame.Firms) == 0 {
+		return nil, fmt.Errorf("名录 %s 中没有符合条件的检查对象（共读取 %d 行），无法抽取", req.Frame.File, req.Frame.Rows)
+	}
+
+	counts := map[string]int{}
+	units := make([]sampler.Unit, len(req.Frame.Firms))
+	byKey := make(map[string]*roster.Firm, len(req.Frame.Firms))
+	frameLines := make([]string, len(req.Frame.Firms))
+	for i := range req.Frame.Firms {
+		f := &req.Frame.Firms[i]
+		counts[f.Class]++
+		units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
+		byKey[f.Key] = f
+		frameLines[i] = f.Key + "|" + f.Class
+	}
+	sort.Strings(frameLines) // Frame.Firms is sorted by key already; keep the record exact regardless
+
+	strata, err := risk.Strata(*t, counts, req.Policy, req.RatioOverride)
+	if err != nil {
+		return nil, err
+	}
+	allIn := len(strata) > 0
+	for _, s := range strata {
+		if s.Ratio != "100" {
+			allIn = false
+		}
+	}
+	earlier := make(map[string]bool, len(req.Earlier))
+	for _, k := range req.Earlier {
+		earlier[k] = true
+	}
+	res, err := sampler.Draw(sampler.Spec{
+		Seed: req.Seed, TaskKey: t.Key, Round: req.Round, Strata: strata,
+		MinCount: t.Ratio.MinCount, Reserves: req.Policy.Reserves, Earlier: earlier, AllIn: allIn,
+	}, units)
+	if err != nil {
+		return nil, err
+	}
+
+	m := &Manifest{
+		Spec:        sampler.SampleSpec,
+		ToolVersion: req.ToolVersion,
+		CreatedAt:   req.Now.UTC().Truncate(time.Second).Format(time.RFC3339),
+		Plan:        PlanRef{ID: req.Plan.ID, SHA256: req.Plan.SHA256},
+		Task:        t.Key,
+		TaskInfo:    *t,
+		Round:       req.Round,
+		Seed:        req.Seed,
+		Roster: RosterRef{
+			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: roster.FrameHash(req.Frame.Firms),
+			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(req.Frame.Firms),
+		},
+		Policy:     req.Policy,
+		RatioGiven: req.RatioOverride,
+		Earlier:    sortedKeys(earlier),
+		Frame:      frameLines,
+		Selected:   []Selected{},
+		Reserves:   []Reserve{},
+	}
+	for _, s := range res.Strata {
+		m.Strata = append(m.Strata, Stratum{Class: s.Class, N: s.N, Ratio: s.Ratio, Count: s.Count, Excluded: s.Excluded})
+	}
+	for _, p := range res.Selected {
+		f := byKey[p.Key]
+		m.Selected = append(m.Selected, Selected{
+			Key: p.Key, Name: f.Name, Class: p.Class, Ticket: p.Ticket, Rank: p.Rank, Repeat: p.Repeat,
+			Authority: f.Authority, Address: f.Address, Values: f.Values,
+		})
+	}
+	for _, p := range res.Reserves {
+		m.Reserves = append(m.Reserves, Reserve{Key: p.Key, Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
+	}
+	out := &Outcome{Manifest: m}
+	if req.Inspectors != nil {
+		if err := assign(req, res.Selected, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// assign builds the departments of the task from the inspector roster and runs
+// CHOUCHA-ASSIGN-v1 over the drawn firms.
+func assign(req Request, picks []sampler.Pick, out *Outcome) error {
+	t, in := req.Task, req.Inspectors
+	lastDay := t.Window.LastDay(req.Plan.Year())
+
+	var rosterDepts []string
+	seen := map[string]bool{}
+	for _, i := range in.List {
+		if !seen[i.Dept] {
+			seen[i.Dept] = true
+			rosterDepts = append(rosterDepts, i.Dept)
+		}
+	}
+	sort.Strings(rosterDepts)
+
+	type planDept struct{ name, role string }
+	var wanted []planDept
+	if t.Initiator != "" {
+		for _, d := range dept.Split(t.Initiator) {
+			wanted = append(wanted, planDept{d, "initiator"})
+		}
+	}
+	for _, c := range t.Cooperators {
+		for _, d := range dept.Split(c) {
+			wanted = append(wanted, planDept{d, "cooperator"})
+		}
+	}
+	if len(wanted) == 0 {
+		return fmt.Errorf("任务 %s 在计划中没有发起部门，无法选派检查人员", t.Key)
+	}
+
+	var depts []sampler.Department
+	used := map[string]bool{} // roster departments already taking part
+	for _, w := range wanted {
+		match, ok := in.Depts.MatchIn(w.name, t.District, rosterDepts)
+		dm := DeptMatch{Plan: w.name, Role: w.role}
+		if !ok {
+			out.Matches = append(out.Matches, dm)
+			msg := fmt.Sprintf("计划部门「%s」在执法检查人员名录 %s 中没有对应部门", w.name, in.File)
+			if w.role == "initiator" {
+				return withDeptHint(errors.New(msg))
+			}
+			if in.Strict {
+				return withDeptHint(errors.New(msg + "（--strict）"))
+			}
+			out.Warnings = append(out.Warnings, msg+"，该配合部门不派人")
+			continue
+		}
+		dm.Roster = match
+		if used[match] {
+			// The same roster department named twice (e.g. 市场监管局 as initiator and 市场局
+			// as cooperator) sends its people once, in its first role.
+			out.Matches = append(out.Matches, dm)
+			out.Warnings = append(out.Warnings, fmt.Sprintf("计划部门「%s」与前面的部门同为「%s」，不重复派人", w.name, match))
+			continue
+		}
+		used[match] = true
+		var cands []sampler.Candidate
+		for _, i := range in.List {
+			if i.Dept != match {
+				continue
+			}
+			if ok, why := i.EligibleOn(lastDay); !ok {
+				out.LeftOut = append(out.LeftOut, LeftOut{ID: i.ID, Name: i.Name, Dept: i.Dept, Reason: why})
+				continue
+			}
+			rec := make(map[string]bool, len(i.Recuse))
+			for _, k := range i.Recuse {
+				rec[k] = true
+			}
+			cands = append(cands, sampler.Candidate{ID: i.ID, Name: i.Name, Recuse: rec})
+		}
+		dm.Eligible = len(cands)
+		slots := req.Policy.Team.Cooperator
+		if w.role == "initiator" {
+			slots = req.Policy.Team.Initiator
+		}
+		if len(cands) == 0 {
+			out.Matches = append(out.Matches, dm)
+			msg := fmt.Sprintf("部门「%s」没有在 %s 前持有效执法证的在岗人员", match, lastDay.Format("2006-01-02"))
+			if w.role == "initiator" || in.Strict {
+				return withDeptHint(errors.New(msg))
+			}
+			out.Warnings = append(out.Warnings, msg+"，该配合部门不派人")
+			continue
+		}
+		dm.Slots = slots
+		out.Matches = append(out.Matches, dm)
+		depts = append(depts, sampler.Department{Name: match, Role: w.role, Slots: slots, Candidates: cands})
+	}
+	total := 0
+	for _, d := range depts {
+		total += d.Slots
+	}
+	if min := req.Policy.Team.Minimum; total < min && len(depts) > 0 {
+		// 行政处罚法 第42条: never fewer than two inspectors. The initiator makes up the rest.
+		depts[0].Slots += min - total
+		out.Warnings = append(out.Warnings, fmt.Sprintf("检查组不足 %d 人，由发起部门「%s」补足", min, depts[0].Name))
+	}
+	if len(depts) == 0 || depts[0].Role != "initiator" {
+		return withDeptHint(fmt.Errorf("任务 %s 的发起部门没有可选派的检查人员", t.Key))
+	}
+	if d := depts[0]; len(d.Candidates) < d.Slots {
+		return fmt.Errorf("发起部门「%s」只有 %d 名可选派人员，每户需要 %d 名", d.Name, len(d.Candidates), d.Slots)
+	}
+
+	teams, loads, err := sampler.Assign(req.Seed, t.Key, req.Round, picks, depts)
+	if err != nil {
+		return err
+	}
+	m := out.Manifest
+	m.AssignSpec = sampler.AssignSpec
+	m.Inspectors = &FileRef{File: in.File, SHA256: in.SHA256}
+	m.Assignments = teams
+	m.Loads = loads
+	return nil
+}
+
+func withDeptHint(err error) error {
+	return fmt.Errorf("%w（可用 choucha dept match 查看部门对应关系，或用 --dept-map 补充同义词）", err)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// DrawnKeys returns the keys of the drawn firms, sorted.
+func (m *Manifest) DrawnKeys() []string {
+	out := make([]string, len(m.Selected))
+	for i, s := range m.Selected {
+		out[i] = s.Key
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Year is the year the draw belongs to (of its creation time, UTC).
+func (m *Manifest) Year() int {
+	if t, err := time.Parse(time.RFC3339, m.CreatedAt); err == nil {
+		return t.Year()
+	}
+	if len(m.CreatedAt) >= 4 {
+		var y int
+		fmt.Sscanf(strings.TrimSpace(m.CreatedAt[:4]), "%d", &y)
+		return y
+	}
+	return 0
+}
