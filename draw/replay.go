@@ -1,0 +1,164 @@
+package draw
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// ClassChange is a firm whose credit class differs between two frames.
+type ClassChange struct {
+	Key      string
+	From, To string
+}
+
+// Diff is what a replay found when it compared a re-run with the recorded draw.
+type Diff struct {
+	// Identical: the re-run drew the same firms with the same tickets, ranks, reserves and
+	// teams. Differences in the roster file's bytes or the tool version alone do not matter.
+	Identical bool
+
+	RosterFileChanged bool // the roster file's bytes differ (its frame may still be the same)
+	FrameChanged      bool // the eligible firms or their classes differ
+	Added             []string
+	Removed           []string
+	Reclassified      []ClassChange
+
+	NowSelected []string // firms the re-run draws that the recorded draw did not
+	NoLonger    []string // firms the recorded draw took that the re-run does not
+	TeamChanged []string // firms drawn by both whose teams differ
+
+	ToolVersion  [2]string // recorded, current — set only when they differ
+	InspectorsOf [2]string // inspector roster hashes — set only when they differ
+	Other        []string  // further differences (strata, reserves, ranks), in Chinese
+}
+
+// Compare compares a recorded draw with its re-run (same seed, task, round, policy).
+func Compare(recorded, rerun *Manifest) Diff {
+	var d Diff
+	d.RosterFileChanged = recorded.Roster.SHA256 != rerun.Roster.SHA256
+	d.FrameChanged = recorded.Roster.FrameSHA256 != rerun.Roster.FrameSHA256
+	if d.FrameChanged {
+		d.Added, d.Removed, d.Reclassified = frameDiff(recorded.Frame, rerun.Frame)
+	}
+	if recorded.ToolVersion != rerun.ToolVersion {
+		d.ToolVersion = [2]string{recorded.ToolVersion, rerun.ToolVersion}
+	}
+	if recorded.Inspectors != nil && rerun.Inspectors != nil && recorded.Inspectors.SHA256 != rerun.Inspectors.SHA256 {
+		d.InspectorsOf = [2]string{recorded.Inspectors.SHA256, rerun.Inspectors.SHA256}
+	}
+
+	was := selectedSet(recorded)
+	now := selectedSet(rerun)
+	for k := range now {
+		if _, ok := was[k]; !ok {
+			d.NowSelected = append(d.NowSelected, k)
+		}
+	}
+	for k := range was {
+		if _, ok := now[k]; !ok {
+			d.NoLonger = append(d.NoLonger, k)
+		}
+	}
+	sort.Strings(d.NowSelected)
+	sort.Strings(d.NoLonger)
+
+	for k, a := range was {
+		if b, ok := now[k]; ok && (a.Ticket != b.Ticket || a.Rank != b.Rank || a.Repeat != b.Repeat || a.Class != b.Class) {
+			d.Other = append(d.Other, fmt.Sprintf("%s 的票号、位次或类别不同（记录：%s 第%d位 %s；重算：%s 第%d位 %s）",
+				k, short(a.Ticket), a.Rank, a.Class, short(b.Ticket), b.Rank, b.Class))
+		}
+	}
+	if !reflect.DeepEqual(strataOf(recorded), strataOf(rerun)) {
+		d.Other = append(d.Other, fmt.Sprintf("分层不同（记录：%s；重算：%s）", strataText(recorded), strataText(rerun)))
+	}
+	if !reflect.DeepEqual(reservesOf(recorded), reservesOf(rerun)) {
+		d.Other = append(d.Other, "备选名单不同")
+	}
+	if (recorded.Assignments != nil) != (rerun.Assignments != nil) {
+		d.Other = append(d.Other, "一方有检查人员选派、另一方没有（重放时请用 --inspectors 给出人员名录）")
+	} else {
+		rt, nt := teamsOf(recorded), teamsOf(rerun)
+		for k, a := range rt {
+			if b, ok := nt[k]; ok && a != b {
+				d.TeamChanged = append(d.TeamChanged, k)
+			}
+		}
+		sort.Strings(d.TeamChanged)
+	}
+	sort.Strings(d.Other)
+	d.Identical = len(d.NowSelected) == 0 && len(d.NoLonger) == 0 && len(d.TeamChanged) == 0 && len(d.Other) == 0
+	return d
+}
+
+func frameDiff(a, b []string) (added, removed []string, changed []ClassChange) {
+	parse := func(lines []string) map[string]string {
+		m := make(map[string]string, len(lines))
+		for _, l := range lines {
+			if i := strings.LastIndexByte(l, '|'); i >= 0 {
+				m[l[:i]] = l[i+1:]
+			}
+		}
+		return m
+	}
+	ma, mb := parse(a), parse(b)
+	for k, cb := range mb {
+		ca, ok := ma[k]
+		switch {
+		case !ok:
+			added = append(added, k)
+		case ca != cb:
+			changed = append(changed, ClassChange{Key: k, From: ca, To: cb})
+		}
+	}
+	for k := range ma {
+		if _, ok := mb[k]; !ok {
+			removed = append(removed, k)
+		}
+	}
+	sort.Strings(added)
+	sort.Strings(removed)
+	sort.Slice(changed, func(i, j int) bool { return changed[i].Key < changed[j].Key })
+	return added, removed, changed
+}
+
+func selectedSet(m *Manifest) map[string]Selected {
+	out := make(map[string]Selected, len(m.Selected))
+	for _, s := range m.Selected {
+		out[s.Key] = s
+	}
+	return out
+}
+
+func strataOf(m *Manifest) []Stratum { return m.Strata }
+
+func reservesOf(m *Manifest) []Reserve { return m.Reserves }
+
+func strataText(m *Manifest) string {
+	var parts []string
+	for _, s := range m.Strata {
+		parts = append(parts, fmt.Sprintf("%s N=%d %s%% n=%d", s.Class, s.N, s.Ratio, s.Count))
+	}
+	return strings.Join(parts, "，")
+}
+
+// teamsOf renders each firm's team as one comparable string (member IDs in slot order).
+func teamsOf(m *Manifest) map[string]string {
+	out := make(map[string]string, len(m.Assignments))
+	for _, t := range m.Assignments {
+		ids := make([]string, len(t.Team))
+		for i, mem := range t.Team {
+			ids[i] = mem.ID
+		}
+		out[t.Key] = strings.Join(ids, ",")
+	}
+	return out
+}
+
+func short(ticket string) string {
+	if len(ticket) > 12 {
+		return ticket[:12]
+	}
+	return ticket
+}
