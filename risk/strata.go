@@ -1,0 +1,145 @@
+package risk
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/choucha/choucha/plan"
+)
+
+// ErrRatioUnspecified is wrapped by Strata when the plan gives no ratio for a task and no
+// --ratio was given; callers may test for it with errors.Is to attach a hint.
+var ErrRatioUnspecified = errors.New("计划未规定抽查比例，请用 --ratio P 指定抽查比例（百分数，0 < P ≤ 100，如 --ratio 5）")
+
+// Strata computes the strata of a task from the eligible counts per class ("A".."D").
+// ratioOverride is --ratio (percent decimal string, "" when not given); it is required
+// when the task's ratio is unspecified.
+//
+// The rules (docs/ALGORITHM.md, CHOUCHA-SAMPLE-v1):
+//   - one stratum per class A–D (always all four, in that order, even when N is 0) when the
+//     task's risk kind is progressive or its ratio is per-class; else one stratum ALL whose
+//     N is the total of counts;
+//   - r_h is the per-class ratio when the plan gives one; for a progressive task the plan
+//     percent × the policy multiplier of the class, capped at 100; otherwise the plan percent;
+//   - a task with only a minimum count (不低于5户) has r_h = "0" and n_h = 0: the sampler
+//     fills the draw up to the minimum;
+//   - ratioOverride stands in for the plan percent (multipliers still apply). It is accepted
+//     only for a task whose plan gives no percentage (unspecified, or a minimum count only):
+//     a ratio the plan fixes cannot be changed from the command line;
+//   - n_h = min(N_h, ceil(N_h × r_h / 100)), exactly (see Count).
+func Strata(t plan.Task, counts map[string]int, p Policy, ratioOverride string) ([]Stratum, error) {
+	name := t.Key
+	if name == "" {
+		name = fmt.Sprintf("序号 %d", t.Seq)
+	}
+	fail := func(format string, args ...any) ([]Stratum, error) {
+		return nil, fmt.Errorf("任务 %s: %s", name, fmt.Sprintf(format, args...))
+	}
+	for _, k := range sortedKeys(counts) {
+		if !isClass(k) {
+			return fail("企业数中的信用风险分类 %q 无效（只能是 A、B、C、D）", k)
+		}
+		if counts[k] < 0 {
+			return fail("%s 类企业数 %d 不能为负数", k, counts[k])
+		}
+	}
+
+	planPercent := strings.TrimSpace(t.Ratio.Percent)
+	hasPlanRatio := planPercent != "" || t.Ratio.PerClass != nil
+	if ratioOverride != "" {
+		o, err := parseDecimal(strings.TrimSpace(ratioOverride))
+		if err != nil || o.Sign() <= 0 || o.Cmp(hundred) > 0 {
+			return fail("--ratio %q 无效：应为大于 0、不超过 100 的百分数，如 5 或 4.5", ratioOverride)
+		}
+		if hasPlanRatio {
+			return fail("计划已规定抽查比例（%s），不能用 --ratio 改变", t.Ratio.Text)
+		}
+		planPercent, _ = formatDecimal(o)
+	} else if t.Ratio.Unspecified || (!hasPlanRatio && t.Ratio.MinCount <= 0) {
+		return nil, fmt.Errorf("任务 %s（%s）: %w", name, ratioText(t.Ratio), ErrRatioUnspecified)
+	}
+
+	var base *big.Rat
+	if planPercent != "" {
+		r, err := parseDecimal(planPercent)
+		if err != nil || r.Cmp(hundred) > 0 {
+			return fail("抽查比例 %q 无效（应为 0 到 100 的百分数）", planPercent)
+		}
+		base = r
+	}
+
+	ratioOf := func(class string) (string, error) {
+		if t.Ratio.PerClass != nil {
+			s, ok := t.Ratio.PerClass[class]
+			if !ok {
+				return "", fmt.Errorf("分类比例（%s）缺少 %s 类", t.Ratio.Text, class)
+			}
+			r, err := parseDecimal(strings.TrimSpace(s))
+			if err != nil || r.Cmp(hundred) > 0 {
+				return "", fmt.Errorf("%s 类抽查比例 %q 无效（应为 0 到 100 的百分数）", class, s)
+			}
+			return formatDecimal(r)
+		}
+		if base == nil { // a minimum count only
+			return "0", nil
+		}
+		r := new(big.Rat).Set(base)
+		if class != StratumAll && t.Risk.Kind == plan.RiskProgressive {
+			ms, ok := p.Multipliers[class]
+			if !ok {
+				return "", fmt.Errorf("策略缺少 %s 类的递加倍数", class)
+			}
+			m, err := parseDecimal(ms)
+			if err != nil {
+				return "", fmt.Errorf("策略中 %s 类的递加倍数 %q 无效", class, ms)
+			}
+			r.Mul(r, m)
+			if r.Cmp(hundred) > 0 {
+				r.Set(hundred)
+			}
+		}
+		return formatDecimal(r)
+	}
+
+	var classes []string
+	if t.Risk.Kind == plan.RiskProgressive || t.Ratio.PerClass != nil {
+		for _, k := range sortedKeys(t.Ratio.PerClass) {
+			if !isClass(k) {
+				return fail("分类比例中的分类 %q 无效（只能是 A、B、C、D）", k)
+			}
+		}
+		classes = Classes
+	} else {
+		classes = []string{StratumAll}
+	}
+	out := make([]Stratum, 0, len(classes))
+	for _, c := range classes {
+		n := 0
+		if c == StratumAll {
+			for _, k := range Classes {
+				n += counts[k]
+			}
+		} else {
+			n = counts[c]
+		}
+		ratio, err := ratioOf(c)
+		if err != nil {
+			return fail("%v", err)
+		}
+		cnt, err := Count(n, ratio)
+		if err != nil {
+			return fail("%v", err)
+		}
+		out = append(out, Stratum{Class: c, N: n, Ratio: ratio, Count: cnt})
+	}
+	return out, nil
+}
+
+func ratioText(r plan.Ratio) string {
+	if strings.TrimSpace(r.Text) == "" {
+		return "抽查比例为空"
+	}
+	return "抽查比例及频次“" + r.Text + "”"
+}
