@@ -12,6 +12,11 @@ import (
 // TestMain lets testscript scripts run the real choucha binary entry point (`exec choucha …`
 // or plain `choucha …`): the test binary re-executes itself as choucha.
 func TestMain(m *testing.M) {
+	// Tests that need a real separate process (crash and concurrency tests) re-execute
+	// the test binary with CHOUCHA_TEST_MAIN=1 and choucha's arguments.
+	if os.Getenv("CHOUCHA_TEST_MAIN") == "1" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"choucha": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
 	})
