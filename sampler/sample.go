@@ -1,0 +1,222 @@
+package sampler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/choucha/choucha/risk"
+)
+
+// Ticket is lowercase hex SHA-256 of "CHOUCHA-SAMPLE-v1|<seed>|<task key>|<round>|<firm key>".
+func Ticket(seed, taskKey string, round int, firmKey string) string {
+	return hash(SampleSpec + "|" + seed + "|" + taskKey + "|" + strconv.Itoa(round) + "|" + firmKey)
+}
+
+func hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// Spec is everything a draw depends on besides the frame.
+type Spec struct {
+	Seed     string
+	TaskKey  string
+	Round    int
+	Strata   []risk.Stratum  // from risk.Strata
+	MinCount int             // 不低于m户; 0 when none
+	Reserves int             // reserves per stratum
+	Earlier  map[string]bool // keys drawn in earlier rounds of this task and year
+	AllIn    bool            // ratio is 100%: earlier rounds are not excluded
+}
+
+// StratumResult is a stratum with the number of firms excluded as drawn in earlier rounds.
+type StratumResult struct {
+	risk.Stratum
+	// Excluded counts the stratum's firms left out of the candidates as drawn in an
+	// earlier round (0 when AllIn). They still count in N.
+	Excluded int
+	// Added counts the stratum's firms added to reach the minimum count (不低于m户);
+	// they are not part of Count.
+	Added int
+}
+
+// Result of a draw. Selected is ordered by stratum (A, B, C, D or ALL) then rank, with
+// minimum-count additions after; Reserves by stratum then rank.
+type Result struct {
+	Strata   []StratumResult
+	Selected []Pick
+	Reserves []Pick
+}
+
+// entry is one firm of a stratum with its ticket.
+type entry struct {
+	unit   Unit
+	ticket string
+	rank   int
+	taken  bool // selected (by ratio, shortfall or minimum count)
+	excl   bool // drawn in an earlier round (and not AllIn)
+}
+
+func less(a, b *entry) bool {
+	if a.ticket != b.ticket {
+		return a.ticket < b.ticket
+	}
+	return a.unit.Key < b.unit.Key
+}
+
+// Draw runs CHOUCHA-SAMPLE-v1 over the frame's units.
+//
+// It refuses (with an error, never a panic) an empty frame, a unit with an empty or
+// duplicate key or a class other than A–D, strata that do not match the units (a class
+// without a stratum, a stratum whose N differs from its units, a stratum given twice, ALL
+// together with classes, n outside 0…N), a malformed seed, task key or round.
+func Draw(spec Spec, units []Unit) (Result, error) {
+	if err := checkInputs(spec.Seed, spec.TaskKey, spec.Round); err != nil {
+		return Result{}, err
+	}
+	if len(units) == 0 {
+		return Result{}, fmt.Errorf("抽样框为空：没有可抽取的检查对象")
+	}
+	if spec.MinCount < 0 || spec.Reserves < 0 {
+		return Result{}, fmt.Errorf("最低户数 %d 或备选户数 %d 不能为负数", spec.MinCount, spec.Reserves)
+	}
+	if len(spec.Strata) == 0 {
+		return Result{}, fmt.Errorf("没有分层，无法抽取")
+	}
+
+	// Strata: either exactly one ALL, or distinct classes A–D.
+	index := map[string]int{}
+	for i, s := range spec.Strata {
+		if s.Class != risk.StratumAll && !isClass(s.Class) {
+			return Result{}, fmt.Errorf("分层 %q 无效（应为 A、B、C、D 或 ALL）", s.Class)
+		}
+		if _, dup := index[s.Class]; dup {
+			return Result{}, fmt.Errorf("分层 %s 重复", s.Class)
+		}
+		index[s.Class] = i
+	}
+	_, all := index[risk.StratumAll]
+	if all && len(spec.Strata) != 1 {
+		return Result{}, fmt.Errorf("分层 ALL 不能与按信用风险分类的分层同时使用")
+	}
+
+	members := make([][]*entry, len(spec.Strata))
+	seen := make(map[string]bool, len(units))
+	for _, u := range units {
+		if err := checkKey("企业标识", u.Key); err != nil {
+			return Result{}, err
+		}
+		if seen[u.Key] {
+			return Result{}, fmt.Errorf("抽样框中企业 %s 重复出现", u.Key)
+		}
+		seen[u.Key] = true
+		if !isClass(u.Class) {
+			return Result{}, fmt.Errorf("企业 %s 的信用风险分类 %q 无效（应为 A、B、C、D）", u.Key, u.Class)
+		}
+		h := risk.StratumAll
+		if !all {
+			h = u.Class
+		}
+		i, ok := index[h]
+		if !ok {
+			return Result{}, fmt.Errorf("抽样框中有 %s 类企业（如 %s），但分层中没有 %s 层", u.Class, u.Key, u.Class)
+		}
+		e := &entry{unit: u, ticket: Ticket(spec.Seed, spec.TaskKey, spec.Round, u.Key)}
+		e.excl = !spec.AllIn && spec.Earlier[u.Key]
+		members[i] = append(members[i], e)
+	}
+
+	res := Result{Strata: make([]StratumResult, len(spec.Strata)), Selected: []Pick{}, Reserves: []Pick{}}
+	pick := func(s risk.Stratum, e *entry, repeat bool) Pick {
+		e.taken = true
+		return Pick{Key: e.unit.Key, Class: e.unit.Class, Ticket: e.ticket, Rank: e.rank, Repeat: repeat, Stratum: s.Class}
+	}
+	for i, s := range spec.Strata {
+		m := members[i]
+		if s.N != len(m) {
+			return Result{}, fmt.Errorf("分层 %s 的企业数 N=%d 与抽样框中的 %d 户不符", s.Class, s.N, len(m))
+		}
+		if s.Count < 0 || s.Count > s.N {
+			return Result{}, fmt.Errorf("分层 %s 的抽取户数 n=%d 应在 0 到 N=%d 之间", s.Class, s.Count, s.N)
+		}
+		sort.Slice(m, func(a, b int) bool { return less(m[a], m[b]) })
+		r := StratumResult{Stratum: s}
+		var cands, excl []*entry
+		for j, e := range m {
+			e.rank = j + 1
+			if e.excl {
+				excl = append(excl, e)
+				r.Excluded++
+			} else {
+				cands = append(cands, e)
+			}
+		}
+		var picks []Pick
+		for j := 0; j < s.Count && j < len(cands); j++ {
+			picks = append(picks, pick(s, cands[j], false))
+		}
+		for j := 0; j < s.Count-len(cands); j++ { // shortfall: repeat earlier rounds' firms
+			picks = append(picks, pick(s, excl[j], true))
+		}
+		sort.Slice(picks, func(a, b int) bool { return picks[a].Rank < picks[b].Rank })
+		res.Selected = append(res.Selected, picks...)
+		res.Strata[i] = r
+	}
+
+	// Minimum count: while the total is below min(m, N), add the unselected firms of all
+	// strata in ascending ticket order — candidates first, then earlier rounds' firms as repeats.
+	if target := min(spec.MinCount, len(units)); len(res.Selected) < target {
+		var rest, restExcl []*entry
+		owner := map[*entry]int{}
+		for i, m := range members {
+			for _, e := range m {
+				owner[e] = i
+				switch {
+				case e.taken:
+				case e.excl:
+					restExcl = append(restExcl, e)
+				default:
+					rest = append(rest, e)
+				}
+			}
+		}
+		sort.Slice(rest, func(a, b int) bool { return less(rest[a], rest[b]) })
+		sort.Slice(restExcl, func(a, b int) bool { return less(restExcl[a], restExcl[b]) })
+		for _, e := range append(rest, restExcl...) {
+			if len(res.Selected) >= target {
+				break
+			}
+			i := owner[e]
+			res.Selected = append(res.Selected, pick(spec.Strata[i], e, e.excl))
+			res.Strata[i].Added++
+		}
+	}
+
+	// Reserves: the next unselected candidates of each stratum in ticket order.
+	for i, s := range spec.Strata {
+		k := 0
+		for _, e := range members[i] {
+			if k >= spec.Reserves {
+				break
+			}
+			if e.taken || e.excl {
+				continue
+			}
+			res.Reserves = append(res.Reserves, Pick{Key: e.unit.Key, Class: e.unit.Class, Ticket: e.ticket, Rank: e.rank, Stratum: s.Class})
+			k++
+		}
+	}
+	return res, nil
+}
+
+func isClass(c string) bool {
+	for _, k := range risk.Classes {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
