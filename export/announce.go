@@ -1,0 +1,227 @@
+package export
+
+import (
+	"bytes"
+	"html/template"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/choucha/choucha/draw"
+)
+
+// Options are the choices of an export.
+type Options struct {
+	Encoding Encoding // of CSV files; UTF8 when empty
+	// PlanTitle is 抽查计划名称 in the announcement. A manifest records only the plan's id
+	// and hash; when PlanTitle is empty the announcement shows "计划编号 <id>".
+	PlanTitle string
+}
+
+// TaskType is 抽查类型 in the announcement. choucha always draws from a roster that the
+// office has scoped to the task's 抽查对象范围 (an industry, a kind of firm), so every draw
+// is 定向抽查 in SAMR's sense: targets drawn among firms meeting specific conditions,
+// rather than among all registered firms (不定向).
+const TaskType = "定向"
+
+// AnnouncementFact is one labelled line of the announcement's head.
+type AnnouncementFact struct{ Label, Value string }
+
+// AnnouncementFacts are the announcement's fields, in the order the rules list them.
+func AnnouncementFacts(m *draw.Manifest, opts Options) []AnnouncementFact {
+	title := opts.PlanTitle
+	if title == "" {
+		title = "计划编号 " + m.Plan.ID
+	}
+	return []AnnouncementFact{
+		{"抽查计划名称", title},
+		{"抽查任务编号", m.Task},
+		{"抽查任务名称", m.TaskInfo.Name},
+		{"抽查类型", TaskType},
+		{"抽查事项", m.TaskInfo.Items},
+		{"抽查对象范围", strings.Join(m.TaskInfo.Scopes, "；")},
+		{"检查日期", windowText(m)},
+		{"检查机关", strings.Join(authorities(m), "、")},
+		{"抽查市场主体数量", strconv.Itoa(len(m.Selected)) + "户"},
+	}
+}
+
+// AnnouncementTable is the public list: only name, code, registration authority and ticket,
+// with the task's fields repeated on each row so the CSV stands alone. Built from fixed
+// fields of Selected, never from roster columns: no class, legal representative or phone.
+func AnnouncementTable(m *draw.Manifest, opts Options) (header []string, rows [][]string) {
+	header = []string{"序号", "市场主体名称", "统一社会信用代码/注册号", "登记机关",
+		"抽查计划名称", "抽查任务编号", "抽查任务名称", "抽查类型", "抽查事项", "检查日期", "检查机关",
+		"抽取轮次", "随机种子", "抽样算法", "票号"}
+	f := AnnouncementFacts(m, opts)
+	for i, s := range m.Selected {
+		rows = append(rows, []string{strconv.Itoa(i + 1), s.Name, s.Key, s.Authority,
+			f[0].Value, m.Task, m.TaskInfo.Name, TaskType, m.TaskInfo.Items, f[6].Value, f[7].Value,
+			strconv.Itoa(m.Round), m.Seed, m.Spec, s.Ticket})
+	}
+	return header, rows
+}
+
+// WriteAnnouncementCSV writes the public list as CSV.
+func WriteAnnouncementCSV(w io.Writer, m *draw.Manifest, opts Options) error {
+	h, rows := AnnouncementTable(m, opts)
+	return WriteCSV(w, opts.Encoding, h, rows)
+}
+
+type announceFirm struct {
+	N                                 int
+	Name, Key, Authority, Ticket, Cmd string
+}
+
+type announceData struct {
+	Title     string
+	Facts     []AnnouncementFact
+	Firms     []announceFirm
+	Spec      string
+	Seed      string
+	Task      string
+	Round     int
+	Frame     string
+	Example   string
+	Date      string
+	Authority string
+	Generator string
+}
+
+// beijing is UTC+8, for dates printed on documents (no tzdata needed).
+var beijing = time.FixedZone("CST", 8*3600)
+
+func drawDate(m *draw.Manifest) string {
+	t, err := time.Parse(time.RFC3339, m.CreatedAt)
+	if err != nil {
+		return ""
+	}
+	return ChineseDate(t.In(beijing))
+}
+
+// ticketCommand is the shell command that recomputes a firm's ticket.
+func ticketCommand(m *draw.Manifest, key string) string {
+	msg := m.Spec + "|" + m.Seed + "|" + m.Task + "|" + strconv.Itoa(m.Round) + "|" + key
+	return "printf '%s' '" + strings.ReplaceAll(msg, "'", `'\''`) + "' | sha256sum"
+}
+
+// WriteAnnouncementHTML writes 抽查任务公告 as one self-contained printable page: inline CSS,
+// no scripts or external resources, all text escaped by html/template.
+func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
+	d := announceData{
+		Title:     m.TaskInfo.Name + "抽查任务公告",
+		Facts:     AnnouncementFacts(m, opts),
+		Spec:      m.Spec,
+		Seed:      m.Seed,
+		Task:      m.Task,
+		Round:     m.Round,
+		Frame:     m.Roster.FrameSHA256,
+		Date:      drawDate(m),
+		Authority: strings.Join(authorities(m), "、"),
+		Generator: "choucha " + m.ToolVersion,
+	}
+	for i, s := range m.Selected {
+		d.Firms = append(d.Firms, announceFirm{N: i + 1, Name: s.Name, Key: s.Key, Authority: s.Authority, Ticket: s.Ticket})
+	}
+	if len(m.Selected) > 0 {
+		d.Example = ticketCommand(m, m.Selected[0].Key)
+	}
+	var buf bytes.Buffer
+	if err := announceTemplate.Execute(&buf, d); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// pageCSS is shared by the printable pages: A4, a CJK font stack, tables that split
+// cleanly across pages.
+const pageCSS = `
+@page { size: A4; margin: 18mm 16mm 18mm 16mm; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: #f4f4f4; color: #111;
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB",
+    "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans SC", sans-serif;
+  font-size: 11pt; line-height: 1.7; }
+.page { background: #fff; max-width: 210mm; margin: 0 auto; padding: 16mm 16mm 20mm; }
+h1 { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun", serif;
+  font-size: 20pt; font-weight: 700; text-align: center; letter-spacing: .12em; margin: 0 0 .2em; }
+.sub { text-align: center; font-size: 13pt; margin: 0 0 1.2em; }
+h2 { font-size: 13pt; border-left: 4px solid #b22222; padding-left: .5em; margin: 1.4em 0 .6em; }
+table { width: 100%; border-collapse: collapse; margin: .4em 0; }
+th, td { border: 1px solid #999; padding: .3em .5em; vertical-align: top; text-align: left;
+  word-break: break-word; }
+th { background: #eee; font-weight: 700; white-space: nowrap; }
+table.facts th { width: 9em; }
+td.n { text-align: right; white-space: nowrap; width: 3em; }
+.code, .mono, pre { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", Consolas, monospace; }
+.code { white-space: nowrap; }
+.ticket { font-size: 8pt; word-break: break-all; }
+pre { background: #f6f6f6; border: 1px solid #ddd; padding: .5em; font-size: 8.5pt;
+  white-space: pre-wrap; word-break: break-all; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+.note { font-size: 9.5pt; color: #333; }
+.sign { margin-top: 2em; text-align: right; }
+@media print {
+  body { background: #fff; }
+  .page { max-width: none; margin: 0; padding: 0; }
+  .break { page-break-after: always; break-after: page; }
+}
+`
+
+var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="{{.Generator}}">
+<title>{{.Title}}</title>
+<style>` + pageCSS + `</style>
+</head>
+<body>
+<main class="page">
+<h1>抽查任务公告</h1>
+<p class="sub">{{.Title}}</p>
+<table class="facts">
+<tbody>
+{{range .Facts}}<tr><th scope="row">{{.Label}}</th><td>{{.Value}}</td></tr>
+{{end}}</tbody>
+</table>
+
+<h2>抽查市场主体名单</h2>
+<table class="list">
+<thead><tr><th>序号</th><th>市场主体名称</th><th>统一社会信用代码/注册号</th><th>登记机关</th></tr></thead>
+<tbody>
+{{range .Firms}}<tr><td class="n">{{.N}}</td><td>{{.Name}}</td><td class="code">{{.Key}}</td><td>{{.Authority}}</td></tr>
+{{end}}</tbody>
+</table>
+
+<h2>抽取复核信息</h2>
+<p>本次抽取按公开算法 <span class="mono">{{.Spec}}</span> 进行，结果只取决于下列公开数据，任何人都可以复算。</p>
+<table class="facts">
+<tbody>
+<tr><th scope="row">抽样算法</th><td class="mono">{{.Spec}}</td></tr>
+<tr><th scope="row">随机种子</th><td class="mono">{{.Seed}}</td></tr>
+<tr><th scope="row">抽查任务编号</th><td class="mono">{{.Task}}</td></tr>
+<tr><th scope="row">抽取轮次</th><td class="mono">{{.Round}}</td></tr>
+<tr><th scope="row">抽样框 SHA-256</th><td class="mono ticket">{{.Frame}}</td></tr>
+</tbody>
+</table>
+<p class="note">每户市场主体的票号是字符串“算法|种子|任务编号|轮次|统一社会信用代码或注册号”的 SHA-256 值（小写十六进制）；
+各层按票号从小到大排序，取前若干户。在任何装有 sha256sum 的电脑上可复算{{if .Example}}，例如第1户：{{end}}</p>
+{{if .Example}}<pre>{{.Example}}</pre>{{end}}
+<table class="tickets">
+<thead><tr><th>序号</th><th>统一社会信用代码/注册号</th><th>票号（SHA-256）</th></tr></thead>
+<tbody>
+{{range .Firms}}<tr><td class="n">{{.N}}</td><td class="code">{{.Key}}</td><td class="mono ticket">{{.Ticket}}</td></tr>
+{{end}}</tbody>
+</table>
+
+<p class="sign">{{.Authority}}<br>{{.Date}}</p>
+</main>
+</body>
+</html>
+`))

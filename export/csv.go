@@ -1,0 +1,134 @@
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Encoding is the character encoding of a CSV file we write.
+type Encoding string
+
+// Encodings of CSV files.
+const (
+	UTF8 Encoding = "utf-8" // with a byte-order mark, so Excel and WPS detect it
+	GBK  Encoding = "gbk"   // for older systems; a character outside GBK is an error
+)
+
+// ParseEncoding accepts utf-8 (utf8) or gbk, in any case.
+func ParseEncoding(s string) (Encoding, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "utf-8", "utf8":
+		return UTF8, nil
+	case "gbk":
+		return GBK, nil
+	}
+	return "", fmt.Errorf("不支持的编码 %q（可选 utf-8、gbk）", s)
+}
+
+// bom is the UTF-8 byte-order mark.
+const bom = "\ufeff"
+
+// Guard neutralises a cell for CSV (OWASP CSV injection): a cell that begins with =, +, -, @,
+// tab or carriage return is prefixed with an apostrophe, so a spreadsheet shows it as text
+// instead of running it as a formula. Every cell of every CSV we write passes through Guard.
+func Guard(cell string) string {
+	if cell == "" {
+		return cell
+	}
+	switch cell[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + cell
+	}
+	return cell
+}
+
+// WriteCSV writes an RFC 4180 CSV (CRLF line ends, quoting by encoding/csv) of header and
+// rows, each cell through Guard. UTF8 starts with a BOM; GBK fails on the first character
+// GBK cannot hold, naming its row (1 = header) and column instead of writing '?'.
+func WriteCSV(w io.Writer, enc Encoding, header []string, rows [][]string) error {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	cw.UseCRLF = true
+	record := func(cells []string) []string {
+		out := make([]string, len(cells))
+		for i, c := range cells {
+			out[i] = Guard(c)
+		}
+		return out
+	}
+	all := append([][]string{header}, rows...)
+	switch enc {
+	case UTF8, "":
+		if _, err := io.WriteString(w, bom); err != nil {
+			return err
+		}
+	case GBK:
+		for i, r := range all {
+			for j, c := range r {
+				if err := checkGBK(c); err != nil {
+					col := fmt.Sprintf("第%d列", j+1)
+					if j < len(header) {
+						col = fmt.Sprintf("第%d列（%s）", j+1, header[j])
+					}
+					return fmt.Errorf("CSV 第%d行%s: %w", i+1, col, err)
+				}
+			}
+		}
+	default:
+		return fmt.Errorf("不支持的编码 %q", enc)
+	}
+	for _, r := range all {
+		if err := cw.Write(record(r)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	if enc == GBK {
+		b, err := simplifiedchinese.GBK.NewEncoder().Bytes(buf.Bytes())
+		if err != nil {
+			return fmt.Errorf("转换为 GBK: %w", err)
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// checkGBK reports the first character of s that GBK cannot represent.
+func checkGBK(s string) error {
+	if isASCII(s) {
+		return nil
+	}
+	enc := simplifiedchinese.GBK.NewEncoder()
+	if _, err := enc.String(s); err == nil {
+		return nil
+	}
+	for _, r := range s {
+		if r == utf8.RuneError {
+			return fmt.Errorf("含有无效的 UTF-8 字节，无法转换为 GBK")
+		}
+		if _, err := enc.String(string(r)); err != nil {
+			return fmt.Errorf("字符 %q（U+%04X）不在 GBK 字符集中，无法用 GBK 编码：请改用 UTF-8（--encoding utf-8）", string(r), r)
+		}
+	}
+	return fmt.Errorf("无法转换为 GBK")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

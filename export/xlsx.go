@@ -1,0 +1,273 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
+)
+
+// sheet is one worksheet to write: rows of text cells (numeric columns excepted), some rows
+// bold (headers), the top rows frozen, column widths from the content.
+type sheet struct {
+	name    string
+	rows    [][]string
+	bold    map[int]bool // 0-based rows written bold (headers, titles)
+	freeze  int          // rows frozen at the top; 0 for none
+	numeric map[int]bool // 0-based columns written as numbers (ordinals only)
+	// dropList, when set, adds a list validation to column dropCol (0-based) of rows
+	// dropFrom..len(rows)-1 from the range source (e.g. "'结果代码'!$A$1:$A$13").
+	dropList string
+	dropCol  int
+	dropFrom int
+	hidden   bool
+	wrapCols map[int]bool // 0-based columns whose cells wrap (long free text)
+}
+
+// workbook writes sheets to w. Large sheets go through excelize's StreamWriter; a sheet with
+// a data validation uses the ordinary API (validations cannot be streamed).
+func writeWorkbook(w io.Writer, sheets []sheet) (err error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	names := uniqueSheetNames(sheets)
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	wrap, err := f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	if err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{
+		NumFmt:    49,
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E7E6E6"}},
+		Alignment: &excelize.Alignment{Vertical: "top"},
+	})
+	if err != nil {
+		return err
+	}
+	number, err := f.NewStyle(&excelize.Style{NumFmt: 1, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	for i := range sheets {
+		s := &sheets[i]
+		name := names[i]
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+		styleOf := func(r, c int) int {
+			switch {
+			case s.bold[r]:
+				return bold
+			case s.numeric[c]:
+				return number
+			case s.wrapCols[c]:
+				return wrap
+			}
+			return text
+		}
+		valueOf := func(r, c int, v string) any {
+			if s.numeric[c] && !s.bold[r] {
+				var n int
+				if _, err := fmt.Sscanf(v, "%d", &n); err == nil && fmt.Sprint(n) == v {
+					return n
+				}
+			}
+			return v
+		}
+		widths := columnWidths(s.rows, s.wrapCols)
+		if s.dropList == "" {
+			if err := streamSheet(f, name, s, widths, styleOf, valueOf); err != nil {
+				return fmt.Errorf("写工作表 %s: %w", name, err)
+			}
+		} else if err := plainSheet(f, name, s, widths, styleOf, valueOf); err != nil {
+			return fmt.Errorf("写工作表 %s: %w", name, err)
+		}
+		if s.hidden {
+			if err := f.SetSheetVisible(name, false); err != nil {
+				return err
+			}
+		}
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: "choucha", Description: "choucha 双随机抽查"}); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+func streamSheet(f *excelize.File, name string, s *sheet, widths []float64, styleOf func(r, c int) int, valueOf func(r, c int, v string) any) error {
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	for c, wd := range widths {
+		if err := sw.SetColWidth(c+1, c+1, wd); err != nil {
+			return err
+		}
+	}
+	if s.freeze > 0 {
+		if err := sw.SetPanes(freezePanes(s.freeze)); err != nil {
+			return err
+		}
+	}
+	for r, row := range s.rows {
+		cells := make([]any, len(row))
+		for c, v := range row {
+			cells[c] = excelize.Cell{StyleID: styleOf(r, c), Value: valueOf(r, c, v)}
+		}
+		ref, _ := excelize.CoordinatesToCellName(1, r+1)
+		if err := sw.SetRow(ref, cells); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+func plainSheet(f *excelize.File, name string, s *sheet, widths []float64, styleOf func(r, c int) int, valueOf func(r, c int, v string) any) error {
+	for c, wd := range widths {
+		col, _ := excelize.ColumnNumberToName(c + 1)
+		if err := f.SetColWidth(name, col, col, wd); err != nil {
+			return err
+		}
+	}
+	for r, row := range s.rows {
+		for c, v := range row {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			val := valueOf(r, c, v)
+			var err error
+			if str, ok := val.(string); ok {
+				// SetCellStr, never SetCellValue's guessing: a code stays a string.
+				err = f.SetCellStr(name, ref, str)
+			} else {
+				err = f.SetCellValue(name, ref, val)
+			}
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellStyle(name, ref, ref, styleOf(r, c)); err != nil {
+				return err
+			}
+		}
+	}
+	// Style the empty input columns as text too, so typed dates and codes stay as typed.
+	if s.freeze > 0 {
+		if err := f.SetPanes(name, freezePanes(s.freeze)); err != nil {
+			return err
+		}
+	}
+	if s.dropList != "" && len(s.rows) > s.dropFrom {
+		col, _ := excelize.ColumnNumberToName(s.dropCol + 1)
+		dv := excelize.NewDataValidation(true)
+		dv.SetSqref(fmt.Sprintf("%s%d:%s%d", col, s.dropFrom+1, col, len(s.rows)))
+		dv.SetSqrefDropList(s.dropList)
+		dv.SetError(excelize.DataValidationErrorStyleStop, "检查结果", "请从下拉列表中选择标准检查结果")
+		dv.SetInput("检查结果", "请从下拉列表中选择")
+		if err := f.AddDataValidation(name, dv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func freezePanes(rows int) *excelize.Panes {
+	top, _ := excelize.CoordinatesToCellName(1, rows+1)
+	return &excelize.Panes{Freeze: true, YSplit: rows, TopLeftCell: top, ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: "bottomLeft"}}}
+}
+
+// displayWidth is the width of s in Excel column units: CJK wide and full-width characters
+// count two, others one; the widest line of a multi-line cell counts.
+func displayWidth(s string) int {
+	best := 0
+	for _, line := range strings.Split(s, "\n") {
+		n := 0
+		for _, r := range line {
+			switch width.LookupRune(r).Kind() {
+			case width.EastAsianWide, width.EastAsianFullwidth:
+				n += 2
+			default:
+				n++
+			}
+		}
+		best = max(best, n)
+	}
+	return best
+}
+
+// columnWidths sizes each column to its widest cell, within 6..50 (30 for wrapping columns).
+func columnWidths(rows [][]string, wrap map[int]bool) []float64 {
+	var w []int
+	for _, row := range rows {
+		for c, v := range row {
+			for len(w) <= c {
+				w = append(w, 0)
+			}
+			w[c] = max(w[c], displayWidth(v))
+		}
+	}
+	out := make([]float64, len(w))
+	for c, n := range w {
+		limit := 50
+		if wrap[c] {
+			limit = 40
+		}
+		out[c] = float64(min(max(n+2, 6), limit))
+	}
+	return out
+}
+
+// uniqueSheetNames makes each sheet's name valid for Excel (no []:*?/\, no leading or
+// trailing apostrophe, at most 31 UTF-16 units) and unique (case-insensitively).
+func uniqueSheetNames(sheets []sheet) []string {
+	seen := map[string]bool{}
+	out := make([]string, len(sheets))
+	for i, s := range sheets {
+		base := sheetName(s.name)
+		name := base
+		for n := 2; seen[strings.ToLower(name)]; n++ {
+			suffix := fmt.Sprintf("(%d)", n)
+			name = truncUTF16(base, 31-len(suffix)) + suffix
+		}
+		seen[strings.ToLower(name)] = true
+		out[i] = name
+	}
+	return out
+}
+
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '[', ']', ':', '*', '?', '/', '\\', '\n', '\r', '\t':
+			return '_'
+		}
+		return r
+	}, s)
+	s = strings.Trim(s, "' ")
+	s = truncUTF16(s, 31)
+	s = strings.Trim(s, "' ")
+	if s == "" {
+		s = "Sheet"
+	}
+	return s
+}
+
+func truncUTF16(s string, n int) string {
+	units := 0
+	for i, r := range s {
+		units += len(utf16.Encode([]rune{r}))
+		if units > n {
+			return s[:i]
+		}
+	}
+	return s
+}
