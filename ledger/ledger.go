@@ -1,0 +1,415 @@
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Entry kinds.
+const (
+	KindDraw = "draw"
+	KindLock = "lock"
+)
+
+// Format names the entry format and the chain rule; it is the first member of every
+// entry's canonical bytes.
+const Format = "CHOUCHA-LEDGER-v1"
+
+// GenesisHash is the prev_hash of the first entry.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// Entry is one ledger entry. For a draw, Manifest holds the canonical manifest bytes
+// (draw.Manifest.Canonical) and Keys the drawn firm keys.
+type Entry struct {
+	ID           int64
+	Kind         string // KindDraw or KindLock
+	Task         string // task key
+	Round        int
+	Year         int
+	Seed         string
+	CreatedAt    string // RFC 3339 UTC
+	Operator     string
+	RedrawReason string // non-empty for a redraw of a locked task round
+	Target       int64  // for a lock: the draw entry it locks
+	Locked       bool   // derived on read: a later lock entry names this draw
+	Manifest     []byte
+	Keys         []string
+	PrevHash     string
+	Hash         string
+}
+
+// Filter selects draw entries for List; zero fields match everything.
+type Filter struct {
+	Task string
+	Year int
+}
+
+// Errors callers may test with errors.Is.
+var (
+	// ErrNotFound: no entry has the ID.
+	ErrNotFound = errors.New("台账中没有该条目")
+	// ErrLocked: a draw for a locked task round was appended without a redraw reason.
+	ErrLocked = errors.New("该任务该轮次的名单已锁定")
+	// ErrNewerSchema: the database was written by a newer choucha.
+	ErrNewerSchema = errors.New("台账格式版本高于本版 choucha")
+	// ErrNotLedger: the file is not a SQLite database, or not a choucha ledger.
+	ErrNotLedger = errors.New("不是 choucha 抽取台账")
+)
+
+// LockedError is returned by Append for a draw of a locked task round without a redraw
+// reason; errors.Is(err, ErrLocked) holds.
+type LockedError struct {
+	Task     string
+	Round    int
+	Year     int
+	LockedID int64 // the draw that is the round's locked list
+}
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("任务 %s %d年第%d轮的名单已于台账第 %d 条锁定，重新抽取必须说明理由", e.Task, e.Year, e.Round, e.LockedID)
+}
+
+// Is makes errors.Is(err, ErrLocked) true.
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+
+// Ledger is an open ledger database. It is safe for concurrent use.
+type Ledger struct {
+	db   *sql.DB
+	path string
+	mu   sync.Mutex // serialises appends within the process; SQLite serialises processes
+}
+
+// Path returns the file the ledger was opened from.
+func (l *Ledger) Path() string { return l.path }
+
+// Close closes the database.
+func (l *Ledger) Close() error { return l.db.Close() }
+
+// body is the canonical form of an entry: the bytes that are stored and chained. The field
+// order is part of CHOUCHA-LEDGER-v1.
+type body struct {
+	Format       string          `json:"format"`
+	ID           int64           `json:"id"`
+	Kind         string          `json:"kind"`
+	Task         string          `json:"task"`
+	Round        int             `json:"round"`
+	Year         int             `json:"year"`
+	Seed         string          `json:"seed"`
+	CreatedAt    string          `json:"created_at"`
+	Operator     string          `json:"operator"`
+	RedrawReason string          `json:"redraw_reason"`
+	Target       int64           `json:"target"`
+	Keys         []string        `json:"keys"`
+	Manifest     json.RawMessage `json:"manifest"`
+}
+
+func (b *body) canonical() ([]byte, error) {
+	c := *b
+	if c.Keys == nil {
+		c.Keys = []string{}
+	}
+	if len(c.Manifest) == 0 {
+		c.Manifest = json.RawMessage("null")
+	}
+	return json.Marshal(&c)
+}
+
+// ChainHash returns the hash of an entry: lower-case hex SHA-256 of prevHash followed by the
+// entry's canonical bytes.
+func ChainHash(prevHash string, entry []byte) string {
+	h := sha256.New()
+	h.Write([]byte(prevHash))
+	h.Write(entry)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Append adds an entry, chaining it to the last one, and returns its ID. ID, PrevHash,
+// Hash and Locked are set by the ledger.
+//
+// A draw needs a task, an operator and a manifest (JSON); CreatedAt defaults to now and Year
+// to the year of CreatedAt (UTC). A draw for a task round that is locked is refused with a
+// *LockedError unless RedrawReason is given. A lock (see Lock) needs only Target and
+// Operator: its task, round, year and seed are those of the draw it locks.
+func (l *Ledger) Append(ctx context.Context, e Entry) (int64, error) {
+	b, err := prepare(e)
+	if err != nil {
+		return 0, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+
+	var id int64
+	err = l.writeTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = appendTx(ctx, tx, b)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// prepare checks an entry given to Append and turns it into its canonical body (ID unset).
+func prepare(e Entry) (*body, error) {
+	b := &body{
+		Format: Format, Kind: e.Kind, Task: e.Task, Round: e.Round, Year: e.Year, Seed: e.Seed,
+		CreatedAt: e.CreatedAt, Operator: strings.TrimSpace(e.Operator),
+		RedrawReason: strings.TrimSpace(e.RedrawReason), Target: e.Target, Keys: e.Keys,
+	}
+	if b.Operator == "" {
+		return nil, errors.New("记入台账: 没有操作人（请用 --operator 指明）")
+	}
+	if b.CreatedAt == "" {
+		b.CreatedAt = time.Now().UTC().Format(time.RFC3339)
+	}
+	t, err := time.Parse(time.RFC3339, b.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("记入台账: 时间 %q 不是 RFC 3339 格式", b.CreatedAt)
+	}
+	switch e.Kind {
+	case KindDraw:
+		if strings.TrimSpace(e.Task) == "" {
+			return nil, errors.New("记入台账: 抽取记录没有任务编号")
+		}
+		if e.Round < 0 {
+			return nil, fmt.Errorf("记入台账: 轮次 %d 无效", e.Round)
+		}
+		if e.Target != 0 {
+			return nil, errors.New("记入台账: 抽取记录不能指向其他条目")
+		}
+		if len(bytes.TrimSpace(e.Manifest)) == 0 || !json.Valid(e.Manifest) {
+			return nil, errors.New("记入台账: 抽取清单（manifest）不是有效的 JSON")
+		}
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, e.Manifest); err != nil {
+			return nil, fmt.Errorf("记入台账: 抽取清单（manifest）: %w", err)
+		}
+		b.Manifest = buf.Bytes()
+		if b.Year == 0 {
+			b.Year = t.UTC().Year()
+		}
+	case KindLock:
+		if e.Target <= 0 {
+			return nil, errors.New("记入台账: 锁定记录没有指明要锁定的抽取")
+		}
+		if len(e.Manifest) != 0 || len(e.Keys) != 0 {
+			return nil, errors.New("记入台账: 锁定记录不带抽取清单")
+		}
+		// Task, round, year and seed come from the target, inside the transaction.
+	default:
+		return nil, fmt.Errorf("记入台账: 未知的条目类型 %q", e.Kind)
+	}
+	return b, nil
+}
+
+// appendTx does Append's work inside a write transaction (the database's write lock held).
+func appendTx(ctx context.Context, tx *sql.Tx, b *body) (int64, error) {
+	switch b.Kind {
+	case KindDraw:
+		cur, err := lockedTx(ctx, tx, b.Task, b.Round, b.Year)
+		if err != nil {
+			return 0, err
+		}
+		if cur != nil && b.RedrawReason == "" {
+			return 0, &LockedError{Task: b.Task, Round: b.Round, Year: b.Year, LockedID: cur.ID}
+		}
+	case KindLock:
+		target, err := getTx(ctx, tx, b.Target)
+		if errors.Is(err, ErrNotFound) {
+			return 0, fmt.Errorf("锁定: 台账中没有第 %d 条", b.Target)
+		}
+		if err != nil {
+			return 0, err
+		}
+		if target.Kind != KindDraw {
+			return 0, fmt.Errorf("锁定: 台账第 %d 条是锁定记录，不是抽取记录", b.Target)
+		}
+		cur, err := lockedTx(ctx, tx, target.Task, target.Round, target.Year)
+		if err != nil {
+			return 0, err
+		}
+		if cur != nil {
+			switch {
+			case cur.ID == target.ID:
+				return 0, fmt.Errorf("锁定: 台账第 %d 条已是任务 %s %d年第%d轮的锁定名单", target.ID, target.Task, target.Year, target.Round)
+			case target.ID < cur.ID || target.RedrawReason == "":
+				return 0, fmt.Errorf("锁定: 任务 %s %d年第%d轮已锁定台账第 %d 条，每轮只有一份最终名单；只有锁定之后说明理由的重抽才能再锁定",
+					target.Task, target.Year, target.Round, cur.ID)
+			}
+		}
+		b.Task, b.Round, b.Year, b.Seed = target.Task, target.Round, target.Year, target.Seed
+	}
+
+	// The next ID is the AUTOINCREMENT counter + 1, not the last row's ID + 1: if the newest
+	// entries were deleted, the gap stays visible to Verify.
+	var seq sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'entries'`).Scan(&seq)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("读取台账: %w", err)
+	}
+	prev := GenesisHash
+	var lastID int64
+	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("读取台账: %w", err)
+	}
+	b.ID = max(seq.Int64, lastID) + 1
+	canon, err := b.canonical()
+	if err != nil {
+		return 0, err
+	}
+	hash := ChainHash(prev, canon)
+	var target any
+	if b.Kind == KindLock {
+		target = b.Target
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO entries
+		(id, kind, task, round, year, seed, created_at, operator, redraw_reason, target, prev_hash, hash, entry)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.ID, b.Kind, b.Task, b.Round, b.Year, b.Seed, b.CreatedAt, b.Operator, b.RedrawReason, target, prev, hash, string(canon))
+	if err != nil {
+		return 0, fmt.Errorf("写入台账: %w", err)
+	}
+	return b.ID, nil
+}
+
+// Lock appends a lock entry for draw id (锁定名单).
+//
+// A task round has one final list: locking a draw of a round that is already locked is
+// refused, except for a draw made after the lock as a redraw with a reason (the only way a
+// locked round gets a new draw); that redraw may then be locked and becomes the round's list.
+func (l *Ledger) Lock(ctx context.Context, id int64, operator string) (int64, error) {
+	return l.Append(ctx, Entry{Kind: KindLock, Target: id, Operator: operator})
+}
+
+// Get returns one entry; the error wraps ErrNotFound when there is none.
+func (l *Ledger) Get(ctx context.Context, id int64) (Entry, error) {
+	return getTx(ctx, l.db, id)
+}
+
+// List returns the draw entries matching f, oldest first.
+func (l *Ledger) List(ctx context.Context, f Filter) ([]Entry, error) {
+	q := selectEntries + ` WHERE e.kind = 'draw'`
+	var args []any
+	if f.Task != "" {
+		q += ` AND e.task = ?`
+		args = append(args, f.Task)
+	}
+	if f.Year != 0 {
+		q += ` AND e.year = ?`
+		args = append(args, f.Year)
+	}
+	q += ` ORDER BY e.id`
+	return queryEntries(ctx, l.db, q, args...)
+}
+
+// Locked returns the locked draw of a task round in a year, or nil. When a round was locked
+// again after a redraw, it is the draw of the newest lock.
+func (l *Ledger) Locked(ctx context.Context, task string, round, year int) (*Entry, error) {
+	return lockedTx(ctx, l.db, task, round, year)
+}
+
+// RoundDraw returns the locked draw of a task round in a year or, when none is locked, the
+// latest; nil when the round was never drawn.
+func (l *Ledger) RoundDraw(ctx context.Context, task string, round, year int) (*Entry, error) {
+	e, err := lockedTx(ctx, l.db, task, round, year)
+	if err != nil || e != nil {
+		return e, err
+	}
+	es, err := queryEntries(ctx, l.db, selectEntries+` WHERE e.kind = 'draw' AND e.task = ? AND e.round = ? AND e.year = ?
+		ORDER BY e.id DESC LIMIT 1`, task, round, year)
+	if err != nil || len(es) == 0 {
+		return nil, err
+	}
+	return &es[0], nil
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+const selectEntries = `SELECT e.id, e.prev_hash, e.hash, e.entry,
+	EXISTS (SELECT 1 FROM entries l WHERE l.kind = 'lock' AND l.target = e.id AND l.id > e.id)
+	FROM entries e`
+
+func lockedTx(ctx context.Context, q querier, task string, round, year int) (*Entry, error) {
+	es, err := queryEntries(ctx, q, selectEntries+` WHERE e.kind = 'draw' AND e.id = (
+		SELECT target FROM entries WHERE kind = 'lock' AND task = ? AND round = ? AND year = ?
+		ORDER BY id DESC LIMIT 1)`, task, round, year)
+	if err != nil || len(es) == 0 {
+		return nil, err
+	}
+	return &es[0], nil
+}
+
+func getTx(ctx context.Context, q querier, id int64) (Entry, error) {
+	es, err := queryEntries(ctx, q, selectEntries+` WHERE e.id = ?`, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	if len(es) == 0 {
+		return Entry{}, fmt.Errorf("第 %d 条: %w", id, ErrNotFound)
+	}
+	return es[0], nil
+}
+
+func queryEntries(ctx context.Context, q querier, query string, args ...any) ([]Entry, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("读取台账: %w", err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var (
+			id         int64
+			prev, hash string
+			canon      string
+			locked     bool
+		)
+		if err := rows.Scan(&id, &prev, &hash, &canon, &locked); err != nil {
+			return nil, fmt.Errorf("读取台账: %w", err)
+		}
+		e, err := decodeEntry(id, []byte(canon))
+		if err != nil {
+			return nil, err
+		}
+		e.PrevHash, e.Hash, e.Locked = prev, hash, locked
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("读取台账: %w", err)
+	}
+	return out, nil
+}
+
+// decodeEntry reads an entry from its chained bytes: what a reader sees is what was chained.
+func decodeEntry(id int64, canon []byte) (Entry, error) {
+	var b body
+	if err := json.Unmarshal(canon, &b); err != nil || b.Format != Format {
+		return Entry{}, fmt.Errorf("台账第 %d 条已损坏，请运行 choucha ledger verify", id)
+	}
+	e := Entry{
+		ID: id, Kind: b.Kind, Task: b.Task, Round: b.Round, Year: b.Year, Seed: b.Seed,
+		CreatedAt: b.CreatedAt, Operator: b.Operator, RedrawReason: b.RedrawReason,
+		Target: b.Target, Keys: b.Keys,
+	}
+	if e.Keys == nil {
+		e.Keys = []string{}
+	}
+	if m := b.Manifest; len(m) > 0 && string(m) != "null" {
+		e.Manifest = []byte(m)
+	}
+	return e, nil
+}
