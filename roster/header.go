@@ -1,0 +1,138 @@
+package roster
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Column roles of a firm roster.
+const (
+	colCode = iota
+	colRegNo
+	colName
+	colLegalRep
+	colAuthority
+	colDistrict
+	colAddress
+	colKind
+	colClass
+	colStatus
+	colPhone
+	numFirmCols
+)
+
+// firmSynonyms are the header texts (compared after normCell) of each column role.
+var firmSynonyms = [numFirmCols][]string{
+	colCode:      {"统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "TYXYDM", "UNISCID", "USCC"},
+	colRegNo:     {"注册号", "REGNO", "工商注册号"},
+	colName:      {"企业名称", "市场主体名称", "名称", "ENTNAME", "主体名称", "单位名称"},
+	colLegalRep:  {"法定代表人", "负责人", "经营者", "法定代表人(负责人)", "法定代表人/负责人", "LEREP"},
+	colAuthority: {"登记机关", "REGORG"},
+	colDistrict:  {"所属区县", "区县", "行政区划", "所属区域", "辖区"},
+	colAddress:   {"住所", "经营场所", "经营地址", "住所(经营场所)", "DOM"},
+	colKind:      {"对象类型", "行业", "主体类型", "行业类型"},
+	colClass:     {"信用风险分类", "风险等级", "信用等级", "分类结果", "信用风险分类结果", "风险分类"},
+	colStatus:    {"登记状态", "经营状态", "状态", "ZT", "REGSTATE"},
+	colPhone:     {"联系电话", "LXDH", "电话", "TEL"},
+}
+
+// Column roles of an inspector roster.
+const (
+	icolName = iota
+	icolID
+	icolDept
+	icolCategory
+	icolStatus
+	icolValid
+	icolPhone
+	icolRecuse
+	numInspCols
+)
+
+var inspectorSynonyms = [numInspCols][]string{
+	icolName:     {"姓名", "执法人员", "人员姓名"},
+	icolID:       {"执法证号", "执法证件号", "执法证编号", "执法证件号码", "证件号"},
+	icolDept:     {"所属部门", "部门", "所在部门", "单位", "所属单位"},
+	icolCategory: {"执法门类", "执法类别", "门类"},
+	icolStatus:   {"在岗状态", "状态", "人员状态"},
+	icolValid:    {"证件有效期至", "有效期至", "执法证有效期至", "证件有效期", "有效期"},
+	icolPhone:    {"联系电话", "电话", "手机"},
+	icolRecuse:   {"回避企业统一社会信用代码", "回避企业", "回避对象", "回避企业代码"},
+}
+
+// synonymIndex maps normalised header text to a column role.
+func synonymIndex(syn [][]string) map[string]int {
+	m := map[string]int{}
+	for role, names := range syn {
+		for _, n := range names {
+			m[normCell(n)] = role
+		}
+	}
+	return m
+}
+
+var (
+	firmIndex      = synonymIndex(firmSynonyms[:])
+	inspectorIndex = synonymIndex(inspectorSynonyms[:])
+)
+
+// headerScanRows is how many non-blank rows at the top may be titles above the header.
+const headerScanRows = 30
+
+// header is a detected header row: the cells as written and the column of each role (-1: absent).
+type header struct {
+	row   int
+	cells []string
+	col   []int
+	date  []bool // date columns: Excel serial numbers are shown as dates
+}
+
+// matchHeader tries cells as a header; it returns nil when fewer than two cells are known names.
+func matchHeader(row int, cells []string, index map[string]int, roles int) *header {
+	h := &header{row: row, col: make([]int, roles), date: make([]bool, len(cells))}
+	for i := range h.col {
+		h.col[i] = -1
+	}
+	known := 0
+	for i, c := range cells {
+		n := strings.TrimLeft(normCell(c), "*★")
+		if n == "" {
+			continue
+		}
+		if strings.Contains(n, "日期") || strings.Contains(n, "有效期") || strings.Contains(n, "时间") {
+			h.date[i] = true
+		}
+		role, ok := index[n]
+		if !ok {
+			continue
+		}
+		known++
+		if h.col[role] < 0 {
+			h.col[role] = i
+		}
+	}
+	if known < 2 {
+		return nil
+	}
+	h.cells = append([]string(nil), cells...)
+	return h
+}
+
+// describeCells lists cells for an error message.
+func describeCells(cells []string) string {
+	var seen []string
+	for _, c := range cells {
+		if c = strings.TrimSpace(c); c != "" {
+			seen = append(seen, "“"+c+"”")
+		}
+	}
+	if len(seen) == 0 {
+		return "（无）"
+	}
+	return strings.Join(seen, "、")
+}
+
+// errNoHeader is returned when no header row is found in the first rows.
+func errNoHeader(first []string, want string) error {
+	return fmt.Errorf("在前%d行找不到表头（需要%s等列）；第一行是：%s", headerScanRows, want, describeCells(first))
+}

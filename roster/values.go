@@ -1,0 +1,185 @@
+package roster
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normCell is the form cells are compared in: NFKC, whitespace removed, upper case.
+func normCell(s string) string { return CanonicalKey(s) }
+
+// classVerdict is the outcome of reading a credit-risk class cell.
+type classVerdict int
+
+const (
+	classOK classVerdict = iota
+	classUnclassified
+	classBad
+)
+
+// parseClass maps the ways offices write the credit-risk class to A–D.
+// "A", "a", "A类", "B类（一般风险）", "低风险", "信用风险较高" …; blank and 未分类 → B (unclassified).
+func parseClass(s string) (string, classVerdict) {
+	c := normCell(s)
+	switch c {
+	case "", "未分类", "未分级", "未评级", "暂未分类", "无", "-", "/":
+		return ClassB, classUnclassified
+	}
+	if l := c[0]; l >= 'A' && l <= 'D' {
+		rest := c[1:]
+		if rest == "" || strings.HasPrefix(rest, "类") || strings.HasPrefix(rest, "级") || strings.HasPrefix(rest, "(") {
+			return string(l), classOK
+		}
+	}
+	switch strings.TrimPrefix(strings.TrimSuffix(c, "类"), "信用") {
+	case "低风险", "风险低", "低":
+		return ClassA, classOK
+	case "一般风险", "风险一般", "一般", "中风险":
+		return ClassB, classOK
+	case "较高风险", "风险较高", "较高":
+		return ClassC, classOK
+	case "高风险", "风险高", "高":
+		return ClassD, classOK
+	}
+	return "", classBad
+}
+
+// statusVerdict is the outcome of reading a registration-status cell.
+type statusVerdict int
+
+const (
+	statusOpen statusVerdict = iota
+	statusBlank
+	statusClosed
+	statusUnknown
+)
+
+var closedWords = []string{"注销", "吊销", "撤销", "迁出", "停业", "清算", "歇业"}
+var openWords = []string{"存续", "在业", "在营", "开业", "在册", "正常", "确立"}
+
+// parseStatus: 存续/在业/在营/开业/在册/正常 (and long forms) are open; 注销/吊销/撤销/迁出/停业/清算
+// are closed (checked first: "吊销，未注销" is closed); blank is open with a warning.
+func parseStatus(s string) statusVerdict {
+	c := normCell(s)
+	if c == "" {
+		return statusBlank
+	}
+	for _, w := range closedWords {
+		if strings.Contains(c, w) {
+			return statusClosed
+		}
+	}
+	for _, w := range openWords {
+		if strings.Contains(c, w) {
+			return statusOpen
+		}
+	}
+	return statusUnknown
+}
+
+// excelEpoch is day 0 of Excel's 1900 date system (with its 1900-02-29 bug accounted for
+// from serial 61 on).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// serialDate turns an Excel serial day number ("41789", "41789.0") into "2014-05-29".
+func serialDate(s string) (string, bool) {
+	t, ok := serialTime(s)
+	if !ok {
+		return "", false
+	}
+	return t.Format("2006-01-02"), true
+}
+
+func serialTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 12 {
+		return time.Time{}, false
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		if strings.Trim(s[i+1:], "0") != "" {
+			return time.Time{}, false
+		}
+		s = s[:i]
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 2958465 {
+		return time.Time{}, false
+	}
+	if n < 61 {
+		n++ // serials 1–60 count the non-existent 1900-02-29 differently
+	}
+	return excelEpoch.AddDate(0, 0, n), true
+}
+
+// parseDate reads the dates offices write: 2026-12-31, 2026/12/31, 2026.12.31, 20261231,
+// 2026年12月31日, and Excel serial numbers. The result is UTC midnight.
+func parseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(norm.NFKC.String(s))
+	if s == "" {
+		return time.Time{}, false
+	}
+	if t, ok := serialTime(s); ok && len(s) <= 7 {
+		return t, true
+	}
+	// Take the first three digit groups: year, month, day.
+	var parts []int
+	cur, in := 0, false
+	for _, r := range s {
+		if unicode.IsDigit(r) && r < 128 {
+			cur = cur*10 + int(r-'0')
+			in = true
+			if cur > 99999999 {
+				return time.Time{}, false
+			}
+			continue
+		}
+		if in {
+			parts = append(parts, cur)
+			cur, in = 0, false
+		}
+		if len(parts) >= 3 || r == ' ' || r == 'T' {
+			break
+		}
+	}
+	if in {
+		parts = append(parts, cur)
+	}
+	if len(parts) == 1 && parts[0] >= 19000101 && parts[0] <= 99991231 {
+		p := parts[0]
+		parts = []int{p / 10000, p / 100 % 100, p % 100}
+	}
+	if len(parts) < 3 {
+		return time.Time{}, false
+	}
+	y, m, d := parts[0], parts[1], parts[2]
+	if y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false // 2026-02-30
+	}
+	return t, true
+}
+
+// splitCodes splits a list of firm codes on 、 , ; ，； and whitespace and canonicalises each.
+func splitCodes(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case '、', ',', ';', '，', '；', '/', '|':
+			return true
+		}
+		return unicode.IsSpace(r)
+	})
+	var out []string
+	for _, x := range f {
+		if k := CanonicalKey(x); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
