@@ -1,8 +1,236 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
 
-// TODO(stub): replaced by the real command.
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/choucha/choucha/roster"
+)
+
 func newRosterCommand(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "roster", Short: "（尚未实现）"}
+	cmd := &cobra.Command{
+		Use:   "roster",
+		Short: "检查检查对象名录和执法检查人员名录",
+	}
+	cmd.AddCommand(newRosterCheckCommand(g))
+	return cmd
+}
+
+// rosterCheckOptions are the flags of `choucha roster check`.
+type rosterCheckOptions struct {
+	file       string
+	district   string
+	sheet      string
+	inspectors bool
+	format     string
+	on         string
+}
+
+func newRosterCheckCommand(g *globalOptions) *cobra.Command {
+	opts := &rosterCheckOptions{}
+	cmd := &cobra.Command{
+		Use:   "check FILE",
+		Short: "读取名录（xlsx/csv），报告每一行的问题",
+		Long: `读取检查对象名录（或用 --inspectors 读取执法检查人员名录），校验每个统一社会信用代码，
+报告被排除的行和需要核对的行；行号与 Excel 中看到的行号一致。
+
+  $ choucha roster check 燃气企业名录.xlsx --district 潞州区
+  $ choucha roster check 名录.csv --format json > 检查结果.json
+  $ choucha roster check 执法人员.xlsx --inspectors --on 2026-06-01
+
+支持 .xlsx（默认第一个工作表，或 --sheet 指定）和 .csv（UTF-8 带或不带 BOM、GBK/GB18030）。
+.xls 请先另存为 .xlsx：libreoffice --headless --convert-to xlsx 文件名.xls
+
+退出码：
+  0  名录可以读取（发现的问题在报告中列出，不算失败）
+  1  名录无法读取（文件损坏、为空、只有表头、找不到表头等）
+  2  用法错误`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.file = args[0]
+			return runRosterCheck(cmd.Context(), g, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.district, "district", "", "只保留该 `区县` 的市场主体，其余记为 other_district")
+	f.StringVar(&opts.sheet, "sheet", "", "读取 xlsx 中名为 `名称` 的工作表（默认第一个）")
+	f.BoolVar(&opts.inspectors, "inspectors", false, "文件是执法检查人员名录")
+	f.StringVar(&opts.format, "format", "text", "输出格式：`text` 或 json")
+	f.StringVar(&opts.on, "on", "", "与 --inspectors 一起：按该 `日期`（YYYY-MM-DD，默认今天）判断是否可选派")
+	return cmd
+}
+
+func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOptions) error {
+	if opts.format != "text" && opts.format != "json" {
+		return usageError{fmt.Errorf("--format 只能是 text 或 json，而不是 %q", opts.format)}
+	}
+	if opts.on != "" && !opts.inspectors {
+		return usageError{errors.New("--on 只能与 --inspectors 一起使用")}
+	}
+	if opts.inspectors && opts.district != "" {
+		return usageError{errors.New("--district 只适用于检查对象名录，不能与 --inspectors 一起使用")}
+	}
+	day := time.Now()
+	if opts.on != "" {
+		t, err := time.Parse("2006-01-02", opts.on)
+		if err != nil {
+			return usageError{fmt.Errorf("--on 日期 %q 应写成 YYYY-MM-DD", opts.on)}
+		}
+		day = t
+	}
+	ropt := roster.Options{Sheet: opts.sheet, District: opts.district}
+	bar := newRowProgress(g)
+	if bar != nil {
+		ropt.Progress = func(n int) { _ = bar.Set(n) }
+	}
+	var (
+		rep *roster.Report
+		err error
+	)
+	if opts.inspectors {
+		var list []roster.Inspector
+		list, rep, err = roster.ReadInspectors(ctx, opts.file, ropt)
+		if err == nil {
+			addEligibility(rep, list, day)
+		}
+	} else {
+		rep, err = roster.CheckFirms(ctx, opts.file, ropt)
+	}
+	if bar != nil {
+		_ = bar.Clear()
+	}
+	if err != nil {
+		return rosterError(err)
+	}
+	if opts.format == "json" {
+		enc := json.NewEncoder(g.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return printRosterReport(g.stdout, rep, opts.inspectors, day)
+}
+
+// addEligibility reports every inspector who may not be sent on day (info, code ineligible)
+// and sets Eligible to the number who may.
+func addEligibility(rep *roster.Report, list []roster.Inspector, day time.Time) {
+	n := 0
+	for _, in := range list {
+		ok, why := in.EligibleOn(day)
+		if ok {
+			n++
+			continue
+		}
+		rep.Issues = append(rep.Issues, roster.Issue{Row: in.Row, ID: in.ID, Level: roster.LevelInfo,
+			Code: roster.CodeIneligible, Message: fmt.Sprintf("%s：%s，%s 不可选派", in.Name, why, day.Format("2006-01-02"))})
+	}
+	rep.Eligible = n
+	sortIssues(rep.Issues)
+}
+
+func sortIssues(is []roster.Issue) {
+	// Stable by row: a row's issues keep the order they were found in.
+	for i := 1; i < len(is); i++ {
+		for j := i; j > 0 && is[j].Row < is[j-1].Row; j-- {
+			is[j], is[j-1] = is[j-1], is[j]
+		}
+	}
+}
+
+// rosterError turns the roster package's hint into the CLI's hint line.
+func rosterError(err error) error {
+	var h *roster.HintError
+	if errors.As(err, &h) {
+		return withHint(h.Err, h.Hint)
+	}
+	return err
+}
+
+// newRowProgress returns a counter on stderr, or nil when stderr is not a terminal or --quiet.
+func newRowProgress(g *globalOptions) *progressbar.ProgressBar {
+	if g.quiet {
+		return nil
+	}
+	f, ok := g.stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(g.stderr),
+		progressbar.OptionSetDescription("读取名录"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetItsString("行"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+var levelNames = map[string]string{
+	roster.LevelError:   "错误",
+	roster.LevelWarning: "警告",
+	roster.LevelInfo:    "信息",
+}
+
+// cleanCell keeps a table cell on one line.
+func cleanCell(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func printRosterReport(w io.Writer, rep *roster.Report, inspectors bool, day time.Time) error {
+	count := map[string]int{}
+	for _, is := range rep.Issues {
+		count[is.Level]++
+	}
+	rows := [][]string{
+		{"文件", rep.File},
+		{"SHA-256", rep.SHA256},
+		{"数据行", strconv.Itoa(rep.Rows)},
+	}
+	if inspectors {
+		rows = append(rows, []string{"可选派（" + day.Format("2006-01-02") + "）", strconv.Itoa(rep.Eligible)})
+	} else {
+		rows = append(rows,
+			[]string{"纳入名录", strconv.Itoa(rep.Eligible)},
+			[]string{"frame_sha256", rep.FrameSHA256},
+			[]string{"A类（低风险）", strconv.Itoa(rep.Classes[roster.ClassA])},
+			[]string{"B类（一般风险）", strconv.Itoa(rep.Classes[roster.ClassB])},
+			[]string{"C类（较高风险）", strconv.Itoa(rep.Classes[roster.ClassC])},
+			[]string{"D类（高风险）", strconv.Itoa(rep.Classes[roster.ClassD])},
+		)
+	}
+	rows = append(rows,
+		[]string{"错误（已排除）", strconv.Itoa(count[roster.LevelError])},
+		[]string{"警告（已保留）", strconv.Itoa(count[roster.LevelWarning])},
+		[]string{"信息", strconv.Itoa(count[roster.LevelInfo])},
+	)
+	if err := printTable(w, []string{"项目", "结果"}, rows); err != nil {
+		return err
+	}
+	if len(rep.Issues) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	prob := make([][]string, 0, len(rep.Issues))
+	for _, is := range rep.Issues {
+		prob = append(prob, []string{strconv.Itoa(is.Row), cleanCell(is.ID), levelNames[is.Level], is.Code, cleanCell(is.Message)})
+	}
+	return printTable(w, []string{"行", "标识", "级别", "代码", "说明"}, prob)
 }
