@@ -1,0 +1,188 @@
+package plan
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// EmbeddedID is the plan id of the compiled-in 2026 Changzhi plan.
+const EmbeddedID = "CZ2026"
+
+//go:embed embedded/changzhi-2026.txt
+var embeddedPlan []byte
+
+// EmbeddedName is the file name the embedded plan is known by in messages.
+const EmbeddedName = "内置计划 changzhi-2026.txt"
+
+// Embedded returns the compiled-in 2026 Changzhi plan (ID "CZ2026").
+func Embedded() (*Plan, error) {
+	return parseText(embeddedPlan, EmbeddedName, EmbeddedID)
+}
+
+// EmbeddedBytes returns a copy of the embedded plan file.
+func EmbeddedBytes() []byte { return bytes.Clone(embeddedPlan) }
+
+var idRE = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// ValidID reports whether id is a usable plan id: ASCII letters, digits, '.', '_' and '-'.
+func ValidID(id string) bool { return idRE.MatchString(id) && len(id) <= 64 }
+
+// DeriveID makes a plan id from a file name: the base name without its extension, keeping
+// only ASCII [A-Za-z0-9._-]; "PLAN" when nothing is left.
+func DeriveID(path string) string {
+	base := filepath.Base(path)
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	var b strings.Builder
+	for _, r := range base {
+		if r < utf8.RuneSelf && (r == '.' || r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			b.WriteRune(r)
+		}
+	}
+	id := strings.Trim(b.String(), ".-_")
+	if id == "" {
+		return "PLAN"
+	}
+	if len(id) > 64 {
+		id = id[:64]
+	}
+	return id
+}
+
+// Load reads a plan from a .txt/.tsv (tab-separated text) or .xlsx file; id "" derives one.
+func Load(path, id string) (*Plan, error) {
+	if id == "" {
+		id = DeriveID(path)
+	} else if !ValidID(id) {
+		return nil, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", id)
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".txt", ".tsv", ".xlsx":
+	default:
+		return nil, fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（支持 .txt、.tsv 制表符分隔文本和 .xlsx）", path, ext)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))
+	}
+	if ext == ".xlsx" {
+		return parseXLSX(data, path, id)
+	}
+	return parseText(data, path, id)
+}
+
+func describeOSError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "文件不存在"
+	case errors.Is(err, fs.ErrPermission):
+		return "没有读取权限"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if strings.Contains(pe.Err.Error(), "is a directory") {
+			return "这是一个文件夹，不是文件"
+		}
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Parse reads a plan in tab-separated text form; name is used in messages.
+func Parse(r io.Reader, name, id string) (*Plan, error) {
+	if id == "" {
+		id = DeriveID(name)
+	} else if !ValidID(id) {
+		return nil, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", id)
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("读取计划 %s: %w", name, err)
+	}
+	return parseText(data, name, id)
+}
+
+func parseText(data []byte, name, id string) (*Plan, error) {
+	sum := sha256.Sum256(data)
+	text := data
+	text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(text) {
+		// Text saved by Excel or WPS on Chinese Windows is GBK/GB18030.
+		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text)
+		if err != nil || !utf8.Valid(dec) {
+			return nil, fmt.Errorf("读取计划 %s: 文件既不是 UTF-8 也不是 GBK 编码的文本", name)
+		}
+		text = dec
+	}
+	src := &sourceRows{name: name}
+	lines := strings.Split(string(text), "\n")
+	for i, l := range lines {
+		l = strings.TrimSuffix(l, "\r")
+		src.rows = append(src.rows, rawRow{line: i + 1, cells: strings.Split(l, "\t")})
+	}
+	p, err := parseRows(src, id)
+	if err != nil {
+		return nil, err
+	}
+	p.SHA256 = hex.EncodeToString(sum[:])
+	return p, nil
+}
+
+// Task returns the task with the given 序号, or an error suggesting `plan list`.
+func (p *Plan) Task(seq int) (*Task, error) {
+	for i := range p.Tasks {
+		if p.Tasks[i].Seq == seq {
+			return &p.Tasks[i], nil
+		}
+	}
+	return nil, fmt.Errorf("计划 %s 中没有序号为 %d 的任务（用 choucha plan list 查看全部任务）", p.ID, seq)
+}
+
+var yearRE = regexp.MustCompile(`(19|20)[0-9]{2}年`)
+
+// Year is the plan's year (from its title; 2026 for the embedded plan); 0 when the title
+// names no year.
+func (p *Plan) Year() int {
+	m := yearRE.FindString(p.Title)
+	if m == "" {
+		return 0
+	}
+	y, _ := strconv.Atoi(m[:4])
+	return y
+}
+
+// Districts returns the plan's districts in plan order, each once.
+func (p *Plan) Districts() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range p.Tasks {
+		if !seen[t.District] {
+			seen[t.District] = true
+			out = append(out, t.District)
+		}
+	}
+	return out
+}
+
+// Departments returns the initiator followed by the cooperators, in plan order.
+func (t *Task) Departments() []string {
+	out := make([]string, 0, 1+len(t.Cooperators))
+	if t.Initiator != "" {
+		out = append(out, t.Initiator)
+	}
+	return append(out, t.Cooperators...)
+}

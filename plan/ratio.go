@@ -1,0 +1,368 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// The 抽查比例及频次 grammar. A cell is a sequence of items separated by any of
+// ; ； , ， 、 and spaces, with an optional trailing 。:
+//
+//	item     = {prefix} (percent | count | class | times)
+//	prefix   = 不低于 | 不小于 | 不少于 | 至少 | 比例 | 抽查比例 | 每年 | 每季度 | 每季 | 每月
+//	percent  = number "%" [period]                     20%   10%/年
+//	count    = integer ("户" | "家")                    5户
+//	class    = ("A"|"B"|"C"|"D") "类" {prefix} number "%"   A类3%
+//	times    = integer "次" [period]                    1次  1次/月  1次/季  2次/年  1次1年  1次年
+//	period   = ["/" | "每"] ["1"] ("年" | "季度" | "季" | "月")
+//
+// Full-width digits and punctuation are read as their ASCII forms. Percentages are kept
+// as canonical decimal strings ("05.50" → "5.5"); no float is ever formed.
+
+// maxTimes bounds the number of draws per period: more is certainly a typo.
+const maxTimes = 366
+
+// ParseRatio parses a 抽查比例及频次 cell.
+func ParseRatio(s string) (Ratio, error) {
+	r := Ratio{Text: s, Per: PerYear}
+	t := strings.TrimSpace(narrow(s))
+	t = strings.TrimRight(t, "。. ")
+	if t == "" {
+		return r, errors.New("抽查比例及频次为空")
+	}
+	sc := &ratioScanner{rs: []rune(t)}
+	var (
+		timesSeen bool
+		pctPer    string // period written after the percentage ("10%/年")
+		timesPer  string // period written with the times ("1次/月", "每月1次")
+	)
+	for {
+		sc.skipSeps()
+		if sc.eof() {
+			break
+		}
+		start := sc.i
+		atLeast := false
+		prePer := ""
+	prefixes:
+		for {
+			switch {
+			case sc.lit("不低于"), sc.lit("不小于"), sc.lit("不少于"), sc.lit("至少"), sc.lit(">="), sc.lit("≥"):
+				atLeast = true
+			case sc.lit("抽查比例"), sc.lit("比例"):
+			case sc.lit("每年"):
+				prePer = PerYear
+			case sc.lit("每季度"), sc.lit("每季"):
+				prePer = PerQuarter
+			case sc.lit("每月"):
+				prePer = PerMonth
+			default:
+				break prefixes
+			}
+		}
+		if c := sc.peek(); c >= 'A' && c <= 'D' && sc.peekAt(1) == '类' {
+			sc.i += 2
+			for sc.lit("不低于") || sc.lit("不小于") || sc.lit("不少于") || sc.lit("至少") {
+				atLeast = true
+			}
+			num, ok := sc.number()
+			if !ok || !sc.lit("%") {
+				return r, fmt.Errorf("“%s”中的%c类比例无法识别", s, c)
+			}
+			pct, err := checkPercent(num)
+			if err != nil {
+				return r, fmt.Errorf("“%s”中的%c类比例%s", s, c, err)
+			}
+			if r.PerClass == nil {
+				r.PerClass = map[string]string{}
+			}
+			if _, dup := r.PerClass[string(c)]; dup {
+				return r, fmt.Errorf("“%s”中%c类比例出现了两次", s, c)
+			}
+			r.PerClass[string(c)] = pct
+			r.AtLeast = r.AtLeast || atLeast
+			continue
+		}
+		num, ok := sc.number()
+		if !ok {
+			return r, fmt.Errorf("“%s”无法识别：看不懂“%s”", s, string(sc.rs[start:]))
+		}
+		switch {
+		case sc.lit("%"):
+			if r.Percent != "" {
+				return r, fmt.Errorf("“%s”中出现了两个抽查比例", s)
+			}
+			pct, err := checkPercent(num)
+			if err != nil {
+				return r, fmt.Errorf("“%s”中的比例%s", s, err)
+			}
+			r.Percent = pct
+			r.AtLeast = r.AtLeast || atLeast
+			if p, ok, err := sc.period(); err != nil {
+				return r, fmt.Errorf("“%s”: %w", s, err)
+			} else if ok {
+				pctPer = p
+			}
+		case sc.lit("户"), sc.lit("家"):
+			n, err := smallInt(num, 1_000_000_000)
+			if err != nil {
+				return r, fmt.Errorf("“%s”中的户数%s", s, err)
+			}
+			if r.MinCount != 0 {
+				return r, fmt.Errorf("“%s”中出现了两个户数", s)
+			}
+			r.MinCount = n
+			r.AtLeast = r.AtLeast || atLeast
+		case sc.lit("次"):
+			if timesSeen {
+				return r, fmt.Errorf("“%s”中出现了两个次数", s)
+			}
+			n, err := smallInt(num, maxTimes)
+			if err != nil {
+				return r, fmt.Errorf("“%s”中的次数%s", s, err)
+			}
+			timesSeen = true
+			r.Times = n
+			timesPer = prePer
+			if p, ok, err := sc.period(); err != nil {
+				return r, fmt.Errorf("“%s”: %w", s, err)
+			} else if ok {
+				if timesPer != "" && timesPer != p {
+					return r, fmt.Errorf("“%s”中的频次周期前后矛盾", s)
+				}
+				timesPer = p
+			}
+		default:
+			return r, fmt.Errorf("“%s”无法识别：数字“%s”后面应是“%%”“户”或“次”", s, num)
+		}
+	}
+	if !timesSeen {
+		r.Times = 1
+	}
+	switch {
+	case pctPer != "" && timesPer != "" && pctPer != timesPer:
+		return r, fmt.Errorf("“%s”中的比例周期与频次周期不一致", s)
+	case timesPer != "":
+		r.Per = timesPer
+	case pctPer != "":
+		r.Per = pctPer
+	}
+	r.Unspecified = r.Percent == "" && r.PerClass == nil && r.MinCount == 0
+	return r, nil
+}
+
+type ratioScanner struct {
+	rs []rune
+	i  int
+}
+
+func (sc *ratioScanner) eof() bool { return sc.i >= len(sc.rs) }
+
+func (sc *ratioScanner) peek() rune { return sc.peekAt(0) }
+
+func (sc *ratioScanner) peekAt(k int) rune {
+	if sc.i+k < len(sc.rs) {
+		return sc.rs[sc.i+k]
+	}
+	return 0
+}
+
+func (sc *ratioScanner) lit(s string) bool {
+	rs := []rune(s)
+	if sc.i+len(rs) > len(sc.rs) {
+		return false
+	}
+	for k, r := range rs {
+		if sc.rs[sc.i+k] != r {
+			return false
+		}
+	}
+	sc.i += len(rs)
+	return true
+}
+
+func (sc *ratioScanner) skipSeps() {
+	for !sc.eof() {
+		switch c := sc.peek(); {
+		case c == ';' || c == ',' || c == '、' || unicode.IsSpace(c):
+			sc.i++
+		default:
+			return
+		}
+	}
+}
+
+// number reads digits with at most one decimal point and returns them as written.
+func (sc *ratioScanner) number() (string, bool) {
+	start := sc.i
+	for !sc.eof() && sc.peek() >= '0' && sc.peek() <= '9' {
+		sc.i++
+	}
+	if sc.i == start {
+		return "", false
+	}
+	if sc.peek() == '.' && sc.peekAt(1) >= '0' && sc.peekAt(1) <= '9' {
+		sc.i++
+		for !sc.eof() && sc.peek() >= '0' && sc.peek() <= '9' {
+			sc.i++
+		}
+	}
+	return string(sc.rs[start:sc.i]), true
+}
+
+// period reads an optional frequency period after "次" or "%".
+func (sc *ratioScanner) period() (string, bool, error) {
+	save := sc.i
+	slash := sc.lit("/") || sc.lit("每")
+	sc.lit("1")
+	switch {
+	case sc.lit("年"):
+		return PerYear, true, nil
+	case sc.lit("季度"), sc.lit("季"):
+		return PerQuarter, true, nil
+	case sc.lit("月"):
+		return PerMonth, true, nil
+	}
+	if slash {
+		return "", false, fmt.Errorf("“/”后面应是“年”“季”或“月”")
+	}
+	sc.i = save
+	return "", false, nil
+}
+
+// checkPercent canonicalises a decimal percentage and checks 0 < p ≤ 100, exactly.
+func checkPercent(num string) (string, error) {
+	c := canonDecimal(num)
+	if len(c) > 20 {
+		return "", fmt.Errorf("“%s%%”位数过多", num)
+	}
+	v, ok := new(big.Rat).SetString(c)
+	if !ok {
+		return "", fmt.Errorf("“%s%%”不是数字", num)
+	}
+	if v.Sign() <= 0 {
+		return "", fmt.Errorf("“%s%%”必须大于0", num)
+	}
+	if v.Cmp(big.NewRat(100, 1)) > 0 {
+		return "", fmt.Errorf("“%s%%”超过了100%%", num)
+	}
+	return c, nil
+}
+
+// canonDecimal drops leading zeros of the integer part and trailing zeros of the fraction.
+func canonDecimal(s string) string {
+	intPart, frac, _ := strings.Cut(s, ".")
+	intPart = strings.TrimLeft(intPart, "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	frac = strings.TrimRight(frac, "0")
+	if frac == "" {
+		return intPart
+	}
+	return intPart + "." + frac
+}
+
+func smallInt(num string, max int) (int, error) {
+	if strings.Contains(num, ".") {
+		return 0, fmt.Errorf("“%s”应是整数", num)
+	}
+	if len(num) > 10 {
+		return 0, fmt.Errorf("“%s”过大", num)
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil {
+		return 0, fmt.Errorf("“%s”不是整数", num)
+	}
+	if n < 1 {
+		return 0, fmt.Errorf("“%s”必须至少为1", num)
+	}
+	if n > max {
+		return 0, fmt.Errorf("“%s”过大（最多%d）", num, max)
+	}
+	return n, nil
+}
+
+// narrow maps full-width ASCII forms (０-９, ％, ；, ，, Ａ …) and the ideographic space
+// to their ASCII equivalents, leaving other characters alone.
+func narrow(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == 0x3000:
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// periodWords names a period in Chinese.
+var periodWords = map[string]string{PerYear: "每年", PerQuarter: "每季度", PerMonth: "每月"}
+
+// Describe says the ratio in Chinese words.
+func (r Ratio) Describe() string {
+	var parts []string
+	floor := ""
+	if r.AtLeast {
+		floor = "不低于"
+	}
+	if len(r.PerClass) > 0 {
+		classes := make([]string, 0, len(r.PerClass))
+		for c := range r.PerClass {
+			classes = append(classes, c)
+		}
+		sort.Strings(classes)
+		var cs []string
+		for _, c := range classes {
+			cs = append(cs, c+"类"+r.PerClass[c]+"%")
+		}
+		parts = append(parts, "按信用风险分类抽查"+floor+"："+strings.Join(cs, "、"))
+	}
+	if r.Percent != "" {
+		parts = append(parts, "抽查比例"+floor+r.Percent+"%（户数向上取整）")
+	}
+	if r.MinCount > 0 {
+		if r.AtLeast {
+			parts = append(parts, fmt.Sprintf("抽查不少于%d户", r.MinCount))
+		} else {
+			parts = append(parts, fmt.Sprintf("抽查%d户", r.MinCount))
+		}
+	}
+	if r.Unspecified {
+		parts = append(parts, "未规定抽查比例或户数")
+	}
+	per := periodWords[r.Per]
+	if per == "" {
+		per = "每年"
+	}
+	times := r.Times
+	if times < 1 {
+		times = 1
+	}
+	parts = append(parts, fmt.Sprintf("%s抽查%d次", per, times))
+	return strings.Join(parts, "，")
+}
+
+// RoundsIn is the number of draws in the year for a ratio over a window: the times for a
+// yearly period, times × the quarters the window touches for a quarterly one, times × the
+// months of the window for a monthly one.
+func RoundsIn(r Ratio, w Window) int {
+	times := r.Times
+	if times < 1 {
+		times = 1
+	}
+	switch r.Per {
+	case PerQuarter:
+		return times * ((w.To-1)/3 - (w.From-1)/3 + 1)
+	case PerMonth:
+		return times * (w.To - w.From + 1)
+	default:
+		return times
+	}
+}

@@ -1,0 +1,135 @@
+package plan
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// parseXLSX reads the first sheet that holds a plan header row. Real merged ranges are
+// expanded (every cell of the range gets the range's value) before the table is parsed, so
+// they need no repair; an empty cell outside any merge is repaired as in text.
+func parseXLSX(data []byte, name, id string) (*Plan, error) {
+	sum := sha256.Sum256(data)
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("读取计划 %s: 不是有效的 xlsx 文件（%v）", name, err)
+	}
+	defer f.Close()
+	for _, sheet := range f.GetSheetList() {
+		src, err := sheetRows(f, sheet, name)
+		if err != nil {
+			return nil, err
+		}
+		if !hasHeader(src) {
+			continue
+		}
+		p, err := parseRows(src, id)
+		if err != nil {
+			return nil, err
+		}
+		p.SHA256 = hex.EncodeToString(sum[:])
+		return p, nil
+	}
+	return nil, fmt.Errorf("读取计划 %s: 所有工作表中都找不到表头行（应含“序号”“抽查任务名称”“抽查比例及频次”等列）", name)
+}
+
+func hasHeader(src *sourceRows) bool {
+	for _, r := range src.rows {
+		if _, ok, _ := headerMap(r.cells); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func sheetRows(f *excelize.File, sheet, name string) (*sourceRows, error) {
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("读取计划 %s 工作表“%s”: %v", name, sheet, err)
+	}
+	grid := make([][]string, len(rows))
+	merged := make([][]bool, len(rows))
+	for i, r := range rows {
+		grid[i] = append([]string(nil), r...)
+		merged[i] = make([]bool, len(r))
+	}
+	set := func(row, col int, v string, isMerge bool) {
+		for len(grid) <= row {
+			grid = append(grid, nil)
+			merged = append(merged, nil)
+		}
+		for len(grid[row]) <= col {
+			grid[row] = append(grid[row], "")
+			merged[row] = append(merged[row], false)
+		}
+		grid[row][col] = v
+		merged[row][col] = merged[row][col] || isMerge
+	}
+	// Percentages stored as numbers: the formatted text may round (0.005 shown as "1%");
+	// use the exact stored value instead.
+	for i, r := range grid {
+		for j, c := range r {
+			if !strings.HasSuffix(c, "%") {
+				continue
+			}
+			axis, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if typ, _ := f.GetCellType(sheet, axis); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+				continue
+			}
+			raw, err := f.GetCellValue(sheet, axis, excelize.Options{RawCellValue: true})
+			if err != nil {
+				continue
+			}
+			v, ok := new(big.Rat).SetString(strings.TrimSpace(raw))
+			if !ok {
+				continue
+			}
+			v.Mul(v, big.NewRat(100, 1))
+			set(i, j, ratString(v)+"%", false)
+		}
+	}
+	mcs, err := f.GetMergeCells(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("读取计划 %s 工作表“%s”的合并单元格: %v", name, sheet, err)
+	}
+	for _, mc := range mcs {
+		c1, r1, err1 := excelize.CellNameToCoordinates(mc.GetStartAxis())
+		c2, r2, err2 := excelize.CellNameToCoordinates(mc.GetEndAxis())
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		v := mc.GetCellValue()
+		if r1-1 < len(grid) && c1-1 < len(grid[r1-1]) {
+			v = grid[r1-1][c1-1] // the exact value read above, if any
+		}
+		for r := r1; r <= r2; r++ {
+			for c := c1; c <= c2; c++ {
+				set(r-1, c-1, v, r != r1 || c != c1)
+			}
+		}
+	}
+	src := &sourceRows{name: name, where: fmt.Sprintf("工作表“%s”", sheet)}
+	for i := range grid {
+		src.rows = append(src.rows, rawRow{line: i + 1, cells: grid[i], merged: merged[i]})
+	}
+	return src, nil
+}
+
+// ratString writes an exact rational as a decimal string when it terminates, else with
+// 12 decimals (a percentage from Excel's binary double; never used in arithmetic).
+func ratString(v *big.Rat) string {
+	for prec := 0; prec <= 12; prec++ {
+		s := v.FloatString(prec)
+		back, _ := new(big.Rat).SetString(s)
+		if back.Cmp(v) == 0 {
+			return s
+		}
+	}
+	return canonDecimal(v.FloatString(12))
+}
