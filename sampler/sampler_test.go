@@ -17,12 +17,12 @@ const seed20 = "12345678901234567890"
 func TestNormalizeSeed(t *testing.T) {
 	d128 := strings.Repeat("1234567890", 12) + "12345678"
 	for in, want := range map[string]string{
-		seed20:                   seed20,
-		"00000000000000000001":   "00000000000000000001", // leading zeros are part of the seed
-		d128:                     d128,
-		"１２３４５６７８９０１２３４５６７８９０":   seed20, // full-width digits
+		seed20:                 seed20,
+		"00000000000000000001": "00000000000000000001", // leading zeros are part of the seed
+		d128:                   d128,
+		"１２３４５６７８９０１２３４５６７８９０": seed20, // full-width digits
 		"12345６７８９０1234567890": seed20,
-		"  " + seed20 + "\n":     seed20, // pasted with white space around
+		"  " + seed20 + "\n":   seed20, // pasted with white space around
 	} {
 		got, err := NormalizeSeed(in)
 		if err != nil || got != want {
@@ -30,14 +30,14 @@ func TestNormalizeSeed(t *testing.T) {
 		}
 	}
 	for in, msg := range map[string]string{
-		"":                          "种子为空",
-		"1234567890123456789":       "只有 19 位",
-		d128 + "9":                  "有 129 位",
-		"1234567890abcdefghij":      "不是数字",
-		"12345 67890 12345 67890":   "不是数字",
-		"1234567890-1234567890":     "不是数字",
-		"-12345678901234567890":     "不是数字",
-		"١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩٠":      "不是数字", // Arabic-Indic digits are not mapped
+		"":                        "种子为空",
+		"1234567890123456789":     "只有 19 位",
+		d128 + "9":                "有 129 位",
+		"1234567890abcdefghij":    "不是数字",
+		"12345 67890 12345 67890": "不是数字",
+		"1234567890-1234567890":   "不是数字",
+		"-12345678901234567890":   "不是数字",
+		"١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩٠":     "不是数字", // Arabic-Indic digits are not mapped
 		"1234567890123456789０\xff": "UTF-8",
 	} {
 		if _, err := NormalizeSeed(in); err == nil || !strings.Contains(err.Error(), msg) {
@@ -118,7 +118,9 @@ func check(t *testing.T, name string, spec Spec, units []Unit, res Result) {
 	}
 	rank := map[string]int{}
 	for _, l := range byStratum {
-		sort.Slice(l, func(i, j int) bool { return l[i].ticket < l[j].ticket || l[i].ticket == l[j].ticket && l[i].key < l[j].key })
+		sort.Slice(l, func(i, j int) bool {
+			return l[i].ticket < l[j].ticket || l[i].ticket == l[j].ticket && l[i].key < l[j].key
+		})
 		for i, x := range l {
 			rank[x.key] = i + 1
 		}
