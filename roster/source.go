@@ -156,7 +156,7 @@ func scanXLSX(ctx context.Context, path, sheet string, fn rowFunc) (err error) {
 
 	f, err := excelize.OpenFile(path, excelize.Options{
 		UnzipSizeLimit:    maxUnzipSize,
-		UnzipXMLSizeLimit: xmlInMemoryLimit,
+		UnzipXMLSizeLimit: min(xmlInMemoryLimit, maxUnzipSize),
 		TmpDir:            tmp,
 		RawCellValue:      true,
 	})
@@ -180,12 +180,11 @@ func scanXLSX(ctx context.Context, path, sheet string, fn rowFunc) (err error) {
 	}
 	lastRow := 0
 	if dim, derr := f.GetSheetDimension(sheet); derr == nil && dim != "" {
-		ref := dim
+		// A single-cell dimension ("A1") is what writers put on empty sheets: no check.
 		if i := strings.IndexByte(dim, ':'); i >= 0 {
-			ref = dim[i+1:]
-		}
-		if _, r, cerr := excelize.CellNameToCoordinates(ref); cerr == nil {
-			lastRow = r
+			if _, r, cerr := excelize.CellNameToCoordinates(dim[i+1:]); cerr == nil {
+				lastRow = r
+			}
 		}
 	}
 	rows, err := f.Rows(sheet)
