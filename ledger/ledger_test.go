@@ -213,7 +213,7 @@ func TestLockAndRounds(t *testing.T) {
 	const at = "2026-04-01T08:00:00Z"
 	d1 := mustAppend(t, l, drawEntry("T", 1, at, "A", "B")) // 1
 	d2 := mustAppend(t, l, drawEntry("T", 1, at, "C", "D")) // 2: an unlocked redraw
-	mustAppend(t, l, drawEntry("T", 2, at, "E"))           // 3
+	mustAppend(t, l, drawEntry("T", 2, at, "E"))            // 3
 
 	e, err := l.RoundDraw(ctx, "T", 1, 2026)
 	if err != nil || e == nil || e.ID != d2 {
