@@ -48,8 +48,19 @@ func Guard(cell string) string {
 	return cell
 }
 
+// csvCell is a cell as written: guarded, then with every line break (CRLF, LF or a lone
+// CR) written as CRLF. encoding/csv with CRLF line ends would otherwise drop a lone CR.
+func csvCell(c string) string {
+	c = Guard(c)
+	if strings.ContainsRune(c, '\r') {
+		c = strings.ReplaceAll(c, "\r\n", "\n")
+		c = strings.ReplaceAll(c, "\r", "\n")
+	}
+	return c
+}
+
 // WriteCSV writes an RFC 4180 CSV (CRLF line ends, quoting by encoding/csv) of header and
-// rows, each cell through Guard. UTF8 starts with a BOM; GBK fails on the first character
+// rows, each cell through Guard (a lone CR inside a cell becomes a line break). UTF8 starts with a BOM; GBK fails on the first character
 // GBK cannot hold, naming its row (1 = header) and column instead of writing '?'.
 func WriteCSV(w io.Writer, enc Encoding, header []string, rows [][]string) error {
 	var buf bytes.Buffer
@@ -58,7 +69,7 @@ func WriteCSV(w io.Writer, enc Encoding, header []string, rows [][]string) error
 	record := func(cells []string) []string {
 		out := make([]string, len(cells))
 		for i, c := range cells {
-			out[i] = Guard(c)
+			out[i] = csvCell(c)
 		}
 		return out
 	}

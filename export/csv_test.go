@@ -1,0 +1,205 @@
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+func TestGuard(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{"长治市平安燃气有限公司", "长治市平安燃气有限公司"},
+		{`=HYPERLINK("http://example.invalid","点击")`, `'=HYPERLINK("http://example.invalid","点击")`},
+		{"+86开头商贸有限公司", "'+86开头商贸有限公司"},
+		{"-减号商行", "'-减号商行"},
+		{"@艾特科技有限公司", "'@艾特科技有限公司"},
+		{"\t制表", "'\t制表"},
+		{"\r回车", "'\r回车"},
+		{"a=1", "a=1"},
+		{"＝全角等号", "＝全角等号"}, // full-width = is not a formula
+		{"'已有撇号", "'已有撇号"},
+		{"911404038769823907", "911404038769823907"},
+	} {
+		if got := Guard(c.in); got != c.want {
+			t.Errorf("Guard(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func FuzzGuard(f *testing.F) {
+	for _, s := range []string{"", "=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "正常", "'x", "\n=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		g := Guard(s)
+		if g != "" && strings.ContainsRune("=+-@\t\r", rune(g[0])) {
+			t.Fatalf("Guard(%q) = %q still starts with a formula character", s, g)
+		}
+		if g != s && g != "'"+s {
+			t.Fatalf("Guard(%q) = %q: neither unchanged nor apostrophe-prefixed", s, g)
+		}
+		if g != s && (s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0]))) {
+			t.Fatalf("Guard(%q) changed a harmless cell", s)
+		}
+		// What a CSV reader gets back is the guarded cell, exactly.
+		var buf bytes.Buffer
+		if err := WriteCSV(&buf, UTF8, []string{"h", "i"}, [][]string{{s, "x"}}); err != nil {
+			if !utf8.ValidString(s) {
+				return
+			}
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte(bom)))).ReadAll()
+		if err != nil {
+			t.Fatalf("reading back %q: %v", buf.String(), err)
+		}
+		want := strings.ReplaceAll(strings.ReplaceAll(g, "\r\n", "\n"), "\r", "\n")
+		if len(recs) != 2 || len(recs[1]) != 2 {
+			t.Fatalf("records %q for %q", recs, s)
+		}
+		if recs[1][0] != want {
+			t.Fatalf("read back %q, want %q", recs[1][0], want)
+		}
+	})
+}
+
+func readCSV(t *testing.T, b []byte) [][]string {
+	t.Helper()
+	r := csv.NewReader(bytes.NewReader(b))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("reading our CSV back: %v", err)
+	}
+	return recs
+}
+
+func TestListCSVHostileNames(t *testing.T) {
+	m := testManifest(t, true)
+	var buf bytes.Buffer
+	if err := WriteListCSV(&buf, m, UTF8); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	if !bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
+		t.Fatalf("no UTF-8 BOM: % x", b[:8])
+	}
+	if !bytes.Contains(b, []byte("\r\n")) {
+		t.Error("lines do not end in CRLF (RFC 4180)")
+	}
+	recs := readCSV(t, b[3:])
+	if len(recs) != len(m.Selected)+1 {
+		t.Fatalf("%d records, want %d", len(recs), len(m.Selected)+1)
+	}
+	h := recs[0]
+	nameCol, keyCol, teamCol := index(h, "企业名称"), index(h, "主体标识"), index(h, "检查组成员")
+	if nameCol < 0 || keyCol < 0 || teamCol < 0 {
+		t.Fatalf("header %q lacks 企业名称/主体标识/检查组成员", h)
+	}
+	for i, s := range m.Selected {
+		rec := recs[i+1]
+		for j, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("row %d col %s: cell %q starts with a formula character", i+2, h[j], cell)
+			}
+		}
+		got := rec[nameCol]
+		if got != csvCell(s.Name) {
+			t.Errorf("name %q read back as %q", s.Name, got)
+		}
+		if strings.TrimPrefix(got, "'") != strings.ReplaceAll(s.Name, "\r", "\n") {
+			t.Errorf("name %q not readable from %q", s.Name, got)
+		}
+		if rec[keyCol] != s.Key {
+			t.Errorf("key %q read back as %q", s.Key, rec[keyCol])
+		}
+		if !strings.Contains(rec[teamCol], "（沁县市场监督管理局）") {
+			t.Errorf("team cell %q lacks the names and departments", rec[teamCol])
+		}
+	}
+}
+
+func index(h []string, name string) int {
+	for i, c := range h {
+		if c == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestCSVGBKRoundTrip(t *testing.T) {
+	m := testManifest(t, true)
+	var u, g bytes.Buffer
+	if err := WriteListCSV(&u, m, UTF8); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteListCSV(&g, m, GBK); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.HasPrefix(g.Bytes(), []byte("\xEF\xBB\xBF")) {
+		t.Error("GBK file starts with a UTF-8 BOM")
+	}
+	if utf8.Valid(g.Bytes()) {
+		t.Error("GBK output is valid UTF-8: not converted")
+	}
+	dec, err := simplifiedchinese.GBK.NewDecoder().Bytes(g.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readCSV(t, u.Bytes()[3:])
+	got := readCSV(t, dec)
+	if len(got) != len(want) {
+		t.Fatalf("GBK: %d records, UTF-8: %d", len(got), len(want))
+	}
+	for i := range want {
+		if strings.Join(got[i], "\x00") != strings.Join(want[i], "\x00") {
+			t.Errorf("record %d differs:\n gbk  %q\n utf8 %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestCSVGBKUnsupported(t *testing.T) {
+	for _, bad := range []string{"𠮷野家餐饮有限公司", "한국상사", "笑脸😀商行"} {
+		var buf bytes.Buffer
+		err := WriteCSV(&buf, GBK, []string{"序号", "企业名称"}, [][]string{{"1", "正常商行"}, {"2", bad}})
+		if err == nil {
+			t.Errorf("%q: no error", bad)
+			continue
+		}
+		if !strings.Contains(err.Error(), "第3行") || !strings.Contains(err.Error(), "企业名称") || !strings.Contains(err.Error(), "GBK") {
+			t.Errorf("%q: error does not name the row, column and encoding: %v", bad, err)
+		}
+		if buf.Len() != 0 {
+			t.Errorf("%q: %d bytes written before the error", bad, buf.Len())
+		}
+	}
+}
+
+func TestCSVQuoting(t *testing.T) {
+	var buf bytes.Buffer
+	rows := [][]string{{`逗号,公司`, `引号"公司`, "换行\n公司"}}
+	if err := WriteCSV(&buf, UTF8, []string{"a", "b", "c"}, rows); err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeffa,b,c\r\n\"逗号,公司\",\"引号\"\"公司\",\"换行\r\n公司\"\r\n"
+	if buf.String() != want {
+		t.Errorf("got  %q\nwant %q", buf.String(), want)
+	}
+}
+
+func TestParseEncoding(t *testing.T) {
+	for in, want := range map[string]Encoding{"": UTF8, "UTF-8": UTF8, "utf8": UTF8, "GBK": GBK} {
+		if got, err := ParseEncoding(in); err != nil || got != want {
+			t.Errorf("ParseEncoding(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseEncoding("big5"); err == nil {
+		t.Error("big5 accepted")
+	}
+}
