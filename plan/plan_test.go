@@ -1,0 +1,522 @@
+package plan
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files (review the diff before committing)")
+
+const (
+	xlsxPlan   = "../testdata/plan/changzhi-2026.xlsx"
+	goldenJSON = "../testdata/plan/changzhi-2026.golden.json"
+)
+
+func embedded(t testing.TB) *Plan {
+	t.Helper()
+	p, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func task(t testing.TB, p *Plan, seq int) *Task {
+	t.Helper()
+	k, err := p.Task(seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestEmbedded(t *testing.T) {
+	p := embedded(t)
+	if p.ID != "CZ2026" || p.Year() != 2026 || len(p.Tasks) != 397 {
+		t.Fatalf("id %q year %d tasks %d", p.ID, p.Year(), len(p.Tasks))
+	}
+	sum := sha256.Sum256(EmbeddedBytes())
+	if p.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("sha256 %s is not over the file's bytes", p.SHA256)
+	}
+	want := []string{"潞州区", "上党区", "潞城区", "屯留区", "高新区", "襄垣县", "武乡县", "壶关县", "沁源县", "沁县", "平顺县", "黎城县", "长子县"}
+	if got := p.Districts(); !reflect.DeepEqual(got, want) {
+		t.Errorf("districts %v", got)
+	}
+	for i, k := range p.Tasks {
+		if k.Seq != i+1 || k.Key != "CZ2026-"+strconv.Itoa(i+1) {
+			t.Errorf("task %d: seq %d key %s", i+1, k.Seq, k.Key)
+		}
+		if k.Name == "" || k.Items == "" || len(k.Scopes) == 0 || k.Initiator == "" || len(k.Cooperators) == 0 {
+			t.Errorf("task %d has an empty field: %+v", k.Seq, k)
+		}
+		if k.Mode != ModeDistrict && k.Mode != ModeCounty {
+			t.Errorf("task %d: mode %q", k.Seq, k.Mode)
+		}
+		if k.Window.From < 1 || k.Window.To > 12 || k.Window.From > k.Window.To {
+			t.Errorf("task %d: window %+v", k.Seq, k.Window)
+		}
+		if k.Rounds < 1 {
+			t.Errorf("task %d: rounds %d", k.Seq, k.Rounds)
+		}
+		for _, c := range k.Cooperators {
+			if c == "" || strings.ContainsAny(c, "、，,；; ") {
+				t.Errorf("task %d: cooperator %q", k.Seq, c)
+			}
+		}
+	}
+	if _, err := p.Task(398); err == nil || !strings.Contains(err.Error(), "plan list") {
+		t.Errorf("Task(398) error %v, want one suggesting plan list", err)
+	}
+}
+
+func itoa(n int) string {
+	return strings.TrimSpace(strings.Repeat(" ", 0) + func() string { b, _ := json.Marshal(n); return string(b) }())
+}
+
+// TestTrickyTasks pins the tasks the reader must repair, with values checked against the
+// xlsx (which has the real merged ranges and no slid cells).
+func TestTrickyTasks(t *testing.T) {
+	p := embedded(t)
+	cases := []struct {
+		seq                 int
+		district, initiator string
+		cooperators         []string
+		mode, window        string
+		from, to            int
+		scopes              int
+		repairContains      []string
+	}{
+		// Mode word 区抽查 normalised; district with city prefix.
+		{1, "潞州区", "潞州区新闻出版局", []string{"潞州区市场监管局"}, ModeDistrict, "4月—7月", 4, 7, 1, []string{"长治市 潞州区", "区抽查"}},
+		// A department in the mode column.
+		{9, "潞州区", "潞州区人社局", []string{"潞州区住房城乡建设", "交通运输局"}, ModeDistrict, "9月—11月", 9, 11, 1, []string{"写在了检查模式栏"}},
+		// Empty name and scope inherit (merged cells).
+		{21, "潞州区", "潞州区医疗保障局", []string{"潞州区行政审批局"}, ModeDistrict, "10月—11月", 10, 11, 1, []string{"沿用上方"}},
+		// Mode word in the cooperator column: three cells slid left.
+		{22, "潞州区", "潞州区医疗保障局", []string{"市公安局潞州区分局", "潞州区卫生健康委", "潞州区市场监督管理局"}, ModeDistrict, "4月—7月", 4, 7, 1, []string{"左移了一列"}},
+		{28, "潞州区", "市公安局潞州分局", []string{"潞州区市场监督管理局"}, ModeDistrict, "4月—7月", 4, 7, 1, []string{"左移了一列"}},
+		// A month range in the mode column.
+		{43, "潞州区", "潞州区住建局", []string{"潞州区人社局"}, ModeDistrict, "4月—7月", 4, 7, 1, []string{"写在了检查模式栏，已移回"}},
+		{124, "高新区", "人力资源社会保障部门", []string{"高新区市场分局"}, ModeDistrict, "8月—11月", 8, 11, 1, nil},
+		// Glued cooperators; a row without 序号 adds a second scope.
+		{202, "壶关县", "壶关县教育局", []string{"壶关县市场监管局", "壶关县税务局"}, ModeCounty, "3月—12月", 3, 12, 2, []string{"缺少分隔符", "第256行没有序号"}},
+		{267, "沁县", "沁县发改局-粮食和储备部门", []string{"沁县市场监管局"}, ModeCounty, "3月—5月", 3, 5, 1, []string{"县抽县检"}},
+		{269, "沁县", "沁县民政局", []string{"沁县市场监管局"}, ModeCounty, "3—12月", 3, 12, 1, nil},
+		{292, "沁县", "沁县市场监管局价监股", []string{"沁县住建局"}, ModeCounty, "4月—6月", 4, 6, 1, nil},
+		{304, "平顺县", "平顺县交通运输部门", []string{"平顺县市场监管局"}, ModeCounty, "5月—7月", 5, 7, 1, []string{"平 顺 县"}},
+		// A row that lost its district cell.
+		{313, "平顺县", "平顺县市场监管部门", []string{"平顺县人力资源社会保障"}, ModeCounty, "7月", 7, 7, 1, []string{"左移了一列", "平顺县"}},
+	}
+	for _, c := range cases {
+		k := task(t, p, c.seq)
+		if k.District != c.district || k.Initiator != c.initiator || !reflect.DeepEqual(k.Cooperators, c.cooperators) ||
+			k.Mode != c.mode || k.Window.Text != c.window || k.Window.From != c.from || k.Window.To != c.to || len(k.Scopes) != c.scopes {
+			t.Errorf("task %d = %+v", c.seq, k)
+		}
+		all := strings.Join(k.Repairs, "\n")
+		for _, want := range c.repairContains {
+			if !strings.Contains(all, want) {
+				t.Errorf("task %d repairs %q lack %q", c.seq, k.Repairs, want)
+			}
+		}
+	}
+	if k := task(t, p, 348); k.District != "黎城县" {
+		t.Errorf("task 348 district %q", k.District)
+	}
+	if k := task(t, p, 313); k.Items != "年度报告公示信息的检查" || k.Scopes[0] != "各类企业年报信息" || k.Ratio.Percent != "10" || k.Risk.Kind != RiskNone {
+		t.Errorf("task 313 = %+v", k)
+	}
+	if k := task(t, p, 202); k.Scopes[1] != "营利性的民办职业高中学校、民办普通高中、民办幼儿园" {
+		t.Errorf("task 202 scopes %q", k.Scopes)
+	}
+	if k := task(t, p, 292); k.Ratio.PerClass["D"] != "9" || k.Ratio.Percent != "" || k.Risk.Kind != RiskProgressive {
+		t.Errorf("task 292 ratio %+v", k.Ratio)
+	}
+	if k := task(t, p, 77); k.Risk.Kind != RiskOther || k.Risk.Text != "一般风险" {
+		t.Errorf("task 77 risk %+v", k.Risk)
+	}
+	if k := task(t, p, 218); k.Rounds != 11 {
+		t.Errorf("task 218 rounds %d, want 11 (1次/月 over February–December)", k.Rounds)
+	}
+	if k := task(t, p, 291); k.Rounds != 4 {
+		t.Errorf("task 291 rounds %d, want 4", k.Rounds)
+	}
+}
+
+// stripped returns the tasks without what may legitimately differ between the text and
+// the xlsx form: repairs (a real merged range needs none) and source lines.
+func stripped(ts []Task) []Task {
+	out := make([]Task, len(ts))
+	for i, k := range ts {
+		k.Repairs, k.Line = nil, 0
+		out[i] = k
+	}
+	return out
+}
+
+func TestXLSXSameTasks(t *testing.T) {
+	a := embedded(t)
+	b, err := Load(xlsxPlan, "CZ2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Tasks) != len(a.Tasks) {
+		t.Fatalf("xlsx has %d tasks, text %d", len(b.Tasks), len(a.Tasks))
+	}
+	as, bs := stripped(a.Tasks), stripped(b.Tasks)
+	for i := range as {
+		if !reflect.DeepEqual(as[i], bs[i]) {
+			t.Errorf("task %d differs:\n text %+v\n xlsx %+v", as[i].Seq, as[i], bs[i])
+		}
+	}
+	if b.Year() != 2026 || !strings.HasPrefix(b.Title, "长治市2026年度") {
+		t.Errorf("xlsx title %q", b.Title)
+	}
+	data, _ := os.ReadFile(xlsxPlan)
+	sum := sha256.Sum256(data)
+	if b.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("xlsx sha256 %s", b.SHA256)
+	}
+	// The continuation row is reported with its sheet row.
+	if k := task(t, b, 202); !strings.Contains(strings.Join(k.Repairs, ""), "第205行") {
+		t.Errorf("xlsx task 202 repairs %q", k.Repairs)
+	}
+}
+
+func TestGoldenJSON(t *testing.T) {
+	p := embedded(t)
+	var buf bytes.Buffer
+	if err := p.WriteJSON(&buf, nil); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(goldenJSON, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(goldenJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("JSON export differs from %s (run go test ./plan -run Golden -update and review the diff)", goldenJSON)
+	}
+	// The xlsx yields the same tasks (parsed values) as the golden text export.
+	var doc struct {
+		Plan  map[string]string `json:"plan"`
+		Tasks []Task            `json:"tasks"`
+	}
+	if err := json.Unmarshal(want, &doc); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Load(xlsxPlan, "CZ2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(stripped(doc.Tasks), stripped(x.Tasks)) {
+		t.Error("xlsx tasks differ from the golden JSON")
+	}
+	if doc.Plan["id"] != "CZ2026" || doc.Plan["sha256"] != p.SHA256 {
+		t.Errorf("golden plan header %v", doc.Plan)
+	}
+}
+
+func TestJSONSchema(t *testing.T) {
+	p := embedded(t)
+	var buf bytes.Buffer
+	if err := p.WriteJSON(&buf, []Task{*task(t, p, 292), *task(t, p, 83), *task(t, p, 56)}); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	tasks := doc["tasks"].([]any)
+	keys := func(m map[string]any) []string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		return ks
+	}
+	t292 := tasks[0].(map[string]any)
+	wantTask := []string{"seq", "key", "district", "name", "items", "scopes", "ratio", "rounds", "risk", "window", "initiator", "cooperators", "mode", "repairs"}
+	if len(keys(t292)) != len(wantTask) {
+		t.Errorf("task keys %v", keys(t292))
+	}
+	for _, k := range wantTask {
+		if _, ok := t292[k]; !ok {
+			t.Errorf("task lacks %q", k)
+		}
+	}
+	r := t292["ratio"].(map[string]any)
+	if r["percent"] != nil || r["min_count"] != nil || r["per_class"].(map[string]any)["A"] != "3" || r["per"] != "year" || r["times"] != 1.0 {
+		t.Errorf("task 292 ratio %v", r)
+	}
+	r83 := tasks[1].(map[string]any)["ratio"].(map[string]any)
+	if r83["min_count"] != 5.0 || r83["percent"] != nil || r83["per_class"] != nil || r83["at_least"] != true {
+		t.Errorf("task 83 ratio %v", r83)
+	}
+	r56 := tasks[2].(map[string]any)["ratio"].(map[string]any)
+	if r56["unspecified"] != true {
+		t.Errorf("task 56 ratio %v", r56)
+	}
+	w := t292["window"].(map[string]any)
+	if w["from"] != 4.0 || w["to"] != 6.0 || t292["key"] != "CZ2026-292" || t292["district"] != "沁县" {
+		t.Errorf("task 292 %v", t292)
+	}
+	if h := doc["plan"].(map[string]any); h["id"] != "CZ2026" || len(h["sha256"].(string)) != 64 {
+		t.Errorf("plan header %v", h)
+	}
+}
+
+func TestYAMLAndCSV(t *testing.T) {
+	p := embedded(t)
+	var y bytes.Buffer
+	if err := p.WriteYAML(&y, nil); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Plan  map[string]string `yaml:"plan"`
+		Tasks []map[string]any  `yaml:"tasks"`
+	}
+	if err := yaml.Unmarshal(y.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Tasks) != 397 || doc.Plan["id"] != "CZ2026" {
+		t.Fatalf("yaml: %d tasks, plan %v", len(doc.Tasks), doc.Plan)
+	}
+	r := doc.Tasks[291]["ratio"].(map[string]any)
+	if r["percent"] != nil || r["per_class"].(map[string]any)["C"] != "7" {
+		t.Errorf("yaml task 292 ratio %v", r)
+	}
+	if r := doc.Tasks[0]["ratio"].(map[string]any); r["percent"] != "20" || r["per_class"] != nil {
+		t.Errorf("yaml task 1 ratio %v (percent must stay a string)", r)
+	}
+	if _, ok := doc.Tasks[0]["line"]; ok {
+		t.Error("yaml exports the source line")
+	}
+
+	var c bytes.Buffer
+	if err := p.WriteCSV(&c, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(c.Bytes(), []byte("\ufeff")) {
+		t.Error("csv lacks the UTF-8 BOM")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(c.Bytes(), []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 398 || !reflect.DeepEqual(recs[0], CSVHeader) {
+		t.Fatalf("csv: %d records, header %v", len(recs), recs[0])
+	}
+	if rec := recs[292]; rec[0] != "CZ2026-292" || rec[10] != "A类3%、B类5%、C类7%、D类9%" {
+		t.Errorf("csv task 292 %q", rec)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	header := "地市\t序号\t抽查任务名称\t抽查事项\t抽查对象范围\t抽查比例及频次\t智慧监管(信用风险分类)要求\t抽查检查起止时间\t发起部门\t配合部门\t抽查检查模式\n"
+	good := write("my plan 2026.tsv", "某市2025年度抽查计划\n"+header+"沁县\t1\t任务\t事项\t范围\t10%；1次\t无\t3月—5月\t沁县甲局\t沁县乙局\t县抽县查\n")
+	cases := []struct {
+		path, want string
+	}{
+		{filepath.Join(dir, "missing.txt"), "文件不存在"},
+		{write("plan.pdf", "x"), "不支持的文件类型"},
+		{write("noheader.txt", "标题\n沁县\t1\t任务\n"), "找不到表头行"},
+		{write("badratio.txt", "标题\n\n"+header+"沁县\t1\t任务\t事项\t范围\t约一成\t无\t3月—5月\t甲局\t乙局\t县抽县查\n"), "第4行"},
+		{write("badwindow.txt", header+"沁县\t1\t任务\t事项\t范围\t10%\t无\t春季\t甲局\t乙局\t县抽县查\n"), "起止时间"},
+		{write("dup.txt", header+"沁县\t1\t任务\t事项\t范围\t10%\t无\t3月\t甲局\t乙局\t县抽县查\n沁县\t1\t任务\t事项\t范围\t10%\t无\t3月\t甲局\t乙局\t县抽县查\n"), "重复"},
+		{write("bad.xlsx", "not a zip"), "不是有效的 xlsx"},
+		{dir, "不支持的文件类型"},
+	}
+	for _, c := range cases {
+		_, err := Load(c.path, "")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Load(%s) error %v, want %q", filepath.Base(c.path), err, c.want)
+		}
+		if err != nil && c.want != "不支持的文件类型" && !strings.Contains(err.Error(), filepath.Base(c.path)) {
+			t.Errorf("Load(%s) error %v does not name the file", filepath.Base(c.path), err)
+		}
+	}
+	p, err := Load(good, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ID != "myplan2026" || p.Year() != 2025 || len(p.Tasks) != 1 || p.Tasks[0].Key != "myplan2026-1" {
+		t.Errorf("good plan %+v", p)
+	}
+	if _, err := Load(good, "bad id!"); err == nil {
+		t.Error("an invalid --plan-id was accepted")
+	}
+}
+
+func TestGBKText(t *testing.T) {
+	// The embedded plan re-encoded as GB18030 reads the same.
+	enc, err := gbEncode(string(EmbeddedBytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(bytes.NewReader(enc), "gbk.txt", "CZ2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(stripped(p.Tasks), stripped(embedded(t).Tasks)) {
+		t.Error("GBK text parses differently")
+	}
+}
+
+func TestDeriveID(t *testing.T) {
+	for in, want := range map[string]string{
+		"testdata/plan/changzhi-2026.xlsx": "changzhi-2026",
+		"长治2026计划.txt":                     "2026",
+		"计划.txt":                           "PLAN",
+		"a b_c.d.tsv":                      "ab_c.d",
+	} {
+		if got := DeriveID(in); got != want || !ValidID(got) {
+			t.Errorf("DeriveID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseWindow(t *testing.T) {
+	for in, want := range map[string][2]int{"4月—7月": {4, 7}, "3—12月": {3, 12}, "10—12月": {10, 12}, "7月": {7, 7}, "1月-6月": {1, 6}, "全年": {1, 12}, "３月～５月": {3, 5}} {
+		w, err := ParseWindow(in)
+		if err != nil || w.From != want[0] || w.To != want[1] {
+			t.Errorf("ParseWindow(%q) = %+v, %v", in, w, err)
+		}
+	}
+	for _, in := range []string{"", "7", "12月—3月", "0月—3月", "3月—13月", "春季", "区抽区查"} {
+		if _, err := ParseWindow(in); err == nil {
+			t.Errorf("ParseWindow(%q) accepted", in)
+		}
+	}
+	w := Window{From: 2, To: 2}
+	if !w.FirstDay(2026).Equal(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)) || !w.LastDay(2026).Equal(time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("February 2026: %v – %v", w.FirstDay(2026), w.LastDay(2026))
+	}
+	if w := (Window{From: 4, To: 12}); !w.LastDay(2026).Equal(time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("LastDay December %v", w.LastDay(2026))
+	}
+}
+
+func TestFields(t *testing.T) {
+	for in, want := range map[string]string{"区抽区查": ModeDistrict, "区抽查": ModeDistrict, "县抽县查": ModeCounty, "县抽县检": ModeCounty} {
+		if got, ok := NormalizeMode(in); !ok || got != want {
+			t.Errorf("NormalizeMode(%q) = %q", in, got)
+		}
+	}
+	if _, ok := NormalizeMode("潞州区住房城乡建设、交通运输局"); ok {
+		t.Error("a department was taken for a mode")
+	}
+	for in, want := range map[string]string{"无": RiskNone, "不涉及信用风险分类": RiskNone, "根据企业信用风险分类结果判别": RiskProgressive,
+		"根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加抽查比例、频次": RiskProgressive,
+		"根据学校防雷安全级别调整抽查频次。": RiskOther, "根据单位消防安全稳定情况调整抽查频次": RiskOther, "一般风险": RiskOther} {
+		if got := ParseRisk(in).Kind; got != want {
+			t.Errorf("ParseRisk(%q) = %s, want %s", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"平 顺 县": "平顺县", "长治市 潞州区": "潞州区", "长治市高新区": "高新区", "沁县": "沁县"} {
+		if got := NormalizeDistrict(in); got != want {
+			t.Errorf("NormalizeDistrict(%q) = %q", in, got)
+		}
+	}
+	split := []struct {
+		in, district string
+		want         []string
+		glued        bool
+	}{
+		{"沁源县文旅局 县市场监管局 县消防队", "沁源县", []string{"沁源县文旅局", "县市场监管局", "县消防队"}, false},
+		{"潞州区文旅/市场/公安", "潞州区", []string{"潞州区文旅", "市场", "公安"}, false},
+		{"壶关县市场监管局、", "壶关县", []string{"壶关县市场监管局"}, false},
+		{"壶关县市场监管局壶关县税务局", "壶关县", []string{"壶关县市场监管局", "壶关县税务局"}, true},
+		{"市公安局潞州区分局、潞州区卫生健康委", "潞州区", []string{"市公安局潞州区分局", "潞州区卫生健康委"}, false},
+		{"长治市屯留区市场监督管理局、国家税务总局长治市屯留区税务局", "屯留区", []string{"长治市屯留区市场监督管理局", "国家税务总局长治市屯留区税务局"}, false},
+		{"", "沁县", nil, false},
+	}
+	for _, c := range split {
+		got, glued := SplitDepartments(c.in, c.district)
+		if !reflect.DeepEqual(got, c.want) || glued != c.glued {
+			t.Errorf("SplitDepartments(%q) = %q, %v", c.in, got, glued)
+		}
+	}
+}
+
+func TestFilter(t *testing.T) {
+	p := embedded(t)
+	qx := p.Select(Filter{District: "沁县"})
+	if len(qx) != 29 || qx[0].Seq != 267 || qx[28].Seq != 295 {
+		t.Errorf("沁县: %d tasks", len(qx))
+	}
+	for _, k := range p.Select(Filter{Dept: "住建", Month: 6, Keyword: "燃气", Risk: RiskProgressive}) {
+		if !k.HasDepartment("住建") || !k.Window.Contains(6) || k.Risk.Kind != RiskProgressive ||
+			!(strings.Contains(k.Name, "燃气") || strings.Contains(k.Items, "燃气") || strings.Contains(strings.Join(k.Scopes, ""), "燃气")) {
+			t.Errorf("task %d does not match the filter", k.Seq)
+		}
+	}
+	if got := p.Select(Filter{District: "不存在"}); got == nil || len(got) != 0 {
+		t.Errorf("unknown district: %v", got)
+	}
+}
+
+func TestLint(t *testing.T) {
+	p := embedded(t)
+	fs := Lint(p)
+	has := func(seq int, kind string) bool {
+		for _, f := range fs {
+			if f.Seq == seq && f.Kind == kind {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		seq  int
+		kind string
+	}{{56, LintUnspecified}, {296, LintSwapped}, {297, LintSwapped}, {22, LintRepair}, {313, LintRepair}, {57, LintDept}} {
+		if !has(c.seq, c.kind) {
+			t.Errorf("lint lacks %s for task %d", c.kind, c.seq)
+		}
+	}
+	repairs := 0
+	for _, k := range p.Tasks {
+		repairs += len(k.Repairs)
+	}
+	n := 0
+	for _, f := range fs {
+		if f.Kind == LintRepair {
+			n++
+		}
+	}
+	if n != repairs {
+		t.Errorf("lint lists %d repairs, tasks carry %d", n, repairs)
+	}
+	// An initiator that is also a cooperator.
+	q := &Plan{ID: "T", Tasks: []Task{{Seq: 1, Key: "T-1", Initiator: "甲局", Cooperators: []string{"乙局", "甲局"}, Mode: ModeCounty, Items: "检查", Scopes: []string{"企业"}}}}
+	if fs := Lint(q); len(fs) != 1 || fs[0].Kind != LintSelf {
+		t.Errorf("lint of self-cooperator: %+v", fs)
+	}
+}
