@@ -1,0 +1,191 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.txt")
+	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// An error leaves the old file and no temp file.
+	err := WriteFileAtomic(p, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return errors.New("boom")
+	})
+	if err == nil || err.Error() != "boom" {
+		t.Fatalf("err = %v", err)
+	}
+	// A panic too.
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("panic swallowed")
+			}
+		}()
+		WriteFileAtomic(p, func(w io.Writer) error {
+			io.WriteString(w, "half")
+			panic("in write")
+		})
+	}()
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Errorf("file changed to %q", b)
+	}
+	if got := entries(t, dir); len(got) != 1 {
+		t.Errorf("left behind: %q", got)
+	}
+	if err := WriteFileAtomic(p, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Errorf("file is %q", b)
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v", st.Mode())
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x"), func(io.Writer) error { return nil }); err == nil {
+		t.Error("no error for a missing folder")
+	}
+}
+
+func TestWriteDrawLoadDraw(t *testing.T) {
+	m := testManifest(t, true)
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "draws", "CZ2026-292-r1")
+	if err := WriteDraw(dir, m); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(entries(t, dir), ","); got != "manifest.json,抽查名单.csv,抽查名单.xlsx" {
+		t.Errorf("folder holds %s", got)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if !bytes.HasPrefix(b, []byte("{\n  \"spec\": ")) {
+		t.Errorf("manifest.json not indented JSON: %.40q", b)
+	}
+	for _, p := range []string{dir, filepath.Join(dir, ManifestFile)} {
+		got, err := LoadDraw(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, m) {
+			a, _ := json.Marshal(got)
+			w, _ := json.Marshal(m)
+			t.Errorf("LoadDraw(%s) differs:\n%s\n%s", p, a, w)
+		}
+	}
+	// The folder must not exist; nothing is touched when it does.
+	err := WriteDraw(dir, m)
+	if err == nil || !strings.Contains(err.Error(), "已存在") {
+		t.Errorf("second WriteDraw: %v", err)
+	}
+	if got := entries(t, filepath.Join(parent, "draws")); len(got) != 1 {
+		t.Errorf("left behind: %q", got)
+	}
+	if err := WriteDraw(filepath.Join(parent, "draws", "nil"), nil); err == nil {
+		t.Error("nil manifest accepted")
+	}
+	// A parent that is a file: an error, and nothing made.
+	file := filepath.Join(parent, "draws", "CZ2026-292-r1", ManifestFile)
+	if err := WriteDraw(filepath.Join(file, "sub"), m); err == nil {
+		t.Error("folder under a file accepted")
+	}
+	if got := entries(t, filepath.Join(parent, "draws")); len(got) != 1 {
+		t.Errorf("left behind: %q", got)
+	}
+}
+
+func TestLoadDrawErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := LoadDraw(filepath.Join(dir, "nope")); err == nil || !strings.Contains(err.Error(), "不存在") {
+		t.Errorf("missing: %v", err)
+	}
+	if _, err := LoadDraw(dir); err == nil || !strings.Contains(err.Error(), "不是抽取目录") {
+		t.Errorf("empty folder: %v", err)
+	}
+	p := filepath.Join(dir, "m.json")
+	os.WriteFile(p, []byte(`{"spec":"CHOUCHA-SAMPLE-v1"}`), 0o644)
+	if _, err := LoadDraw(p); err == nil || !strings.Contains(err.Error(), "task") {
+		t.Errorf("incomplete: %v", err)
+	}
+	os.WriteFile(p, []byte(`{`), 0o644)
+	if _, err := LoadDraw(p); err == nil {
+		t.Error("bad JSON accepted")
+	}
+}
+
+func TestExportOwnership(t *testing.T) {
+	m := testManifest(t, true)
+	dir := t.TempDir()
+	for _, format := range Formats {
+		paths, err := Export(dir, m, format, Options{}, false)
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		// Exporting again replaces our own files.
+		again, err := Export(dir, m, format, Options{}, false)
+		if err != nil || !reflect.DeepEqual(paths, again) {
+			t.Fatalf("%s again: %v %v", format, again, err)
+		}
+	}
+	want := "抽查任务公告.csv,抽查任务公告.html,抽查名单.csv,抽查名单.xlsx,检查任务单.html,检查任务单.xlsx,检查结果录入表.xlsx"
+	if got := strings.Join(entries(t, dir), ","); got != want {
+		t.Errorf("files %s\nwant  %s", got, want)
+	}
+	// GBK goes to its own file.
+	paths, err := Export(dir, m, FormatCSV, Options{Encoding: GBK}, false)
+	if err != nil || filepath.Base(paths[0]) != "抽查名单-GBK.csv" {
+		t.Errorf("gbk: %v %v", paths, err)
+	}
+	if _, err := Export(dir, m, FormatCSV, Options{Encoding: GBK}, false); err != nil {
+		t.Errorf("gbk again: %v", err)
+	}
+	// A file that is not ours is never replaced, unless forced.
+	for _, name := range []string{"抽查任务公告.html", "抽查任务公告.csv", "检查结果录入表.xlsx"} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte("someone else's file"), 0o644)
+		format := FormatAnnounce
+		if strings.HasSuffix(name, ".xlsx") {
+			format = FormatResults
+		}
+		_, err := Export(dir, m, format, Options{}, false)
+		var ee *ExistsError
+		if !errors.As(err, &ee) || ee.Path != p {
+			t.Errorf("%s: err = %v", name, err)
+		}
+		if b, _ := os.ReadFile(p); string(b) != "someone else's file" {
+			t.Errorf("%s overwritten", name)
+		}
+		if _, err := Export(dir, m, format, Options{}, true); err != nil {
+			t.Errorf("%s forced: %v", name, err)
+		}
+	}
+	if _, err := Export(dir, m, "pdf", Options{}, false); err == nil {
+		t.Error("unknown format accepted")
+	}
+	if _, err := Export(filepath.Join(dir, "nope"), m, FormatCSV, Options{}, false); err == nil {
+		t.Error("missing folder accepted")
+	}
+}
