@@ -1,0 +1,195 @@
+package export
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/choucha/choucha/plan"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestDeadline(t *testing.T) {
+	for _, c := range []struct {
+		end  string
+		n    int
+		want string
+	}{
+		{"2026-06-30", 20, "2026-07-28"}, // Tuesday
+		{"2026-07-31", 20, "2026-08-28"}, // Friday
+		{"2026-10-31", 20, "2026-11-27"}, // Saturday
+		{"2026-11-01", 1, "2026-11-02"},  // Sunday → Monday
+		{"2026-07-03", 1, "2026-07-06"},  // Friday → Monday
+		{"2026-12-31", 20, "2027-01-28"}, // across the year
+		{"2026-06-30", 0, "2026-06-30"},
+	} {
+		if got := Deadline(day(c.end), c.n); !got.Equal(day(c.want)) {
+			t.Errorf("Deadline(%s, %d) = %s, want %s", c.end, c.n, got.Format("2006-01-02 Mon"), c.want)
+		}
+	}
+	// Never lands on a weekend, and is n working days away.
+	for d := day("2026-01-01"); d.Year() == 2026; d = d.AddDate(0, 0, 1) {
+		got := Deadline(d, 20)
+		if wd := got.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			t.Fatalf("Deadline(%s) on a %s", d.Format("2006-01-02"), wd)
+		}
+		if days := int(got.Sub(d).Hours() / 24); days < 26 || days > 28 {
+			t.Fatalf("Deadline(%s) is %d days later", d.Format("2006-01-02"), days)
+		}
+	}
+}
+
+func TestPlanYearAndWindow(t *testing.T) {
+	m := testManifest(t, false)
+	from, to, err := Window(m)
+	if err != nil || !from.Equal(day("2026-04-01")) || !to.Equal(day("2026-06-30")) {
+		t.Errorf("Window = %s %s %v", from, to, err)
+	}
+	m.Plan.ID, m.Task = "CZ", "CZ-12"
+	if y, err := PlanYear(m); err != nil || y != 2026 {
+		t.Errorf("year from created_at: %d %v", y, err)
+	}
+	m.CreatedAt = ""
+	if _, err := PlanYear(m); err == nil {
+		t.Error("no year, no error")
+	}
+	m.Plan.ID = "QX2027"
+	m.TaskInfo.Window = ploy(2, 2)
+	if _, to, _ := Window(m); !to.Equal(day("2027-02-28")) {
+		t.Errorf("February end %s", to)
+	}
+	m.TaskInfo.Window = ploy(7, 3)
+	if _, _, err := Window(m); err == nil {
+		t.Error("backwards window accepted")
+	}
+	if _, err := PublicationDeadline(m); err == nil {
+		t.Error("deadline of a bad window")
+	}
+}
+
+func TestResultsXLSX(t *testing.T) {
+	m := testManifest(t, true)
+	var buf bytes.Buffer
+	if err := WriteResultsXLSX(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSX(t, buf.Bytes())
+	if got := strings.Join(f.GetSheetList(), ","); got != "检查结果录入,说明,结果代码" {
+		t.Fatalf("sheets %s", got)
+	}
+	if v, _ := f.GetSheetVisible("结果代码"); v {
+		t.Error("结果代码 sheet visible")
+	}
+	codes, _ := f.GetRows("结果代码")
+	if len(codes) != 13 || codes[0][0] != "未发现问题" || codes[12][0] != "不予配合情节严重" {
+		t.Errorf("codes %q", codes)
+	}
+	rows, _ := f.GetRows("检查结果录入")
+	h := rows[0]
+	for _, c := range []string{"检查日期", "检查结果", "备注", "检查人员", "结果公示截止日期"} {
+		if index(h, c) < 0 {
+			t.Errorf("no column %s in %q", c, h)
+		}
+	}
+	if index(h, "检查结果") != resultCol {
+		t.Errorf("检查结果 is column %d, validation on %d", index(h, "检查结果"), resultCol)
+	}
+	if len(rows) != len(m.Selected)+1 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	for i, s := range m.Selected {
+		r := rows[i+1]
+		if r[1] != s.Name || r[2] != s.Key {
+			t.Errorf("row %d: %q", i+2, r)
+		}
+		if r[index(h, "结果公示截止日期")] != "2026年7月28日" {
+			t.Errorf("row %d deadline %q", i+2, r[index(h, "结果公示截止日期")])
+		}
+		if !strings.Contains(r[index(h, "检查人员")], "李四") {
+			t.Errorf("row %d inspectors %q", i+2, r[index(h, "检查人员")])
+		}
+		cellIsText(t, f, "检查结果录入", "B"+itoa(i+2))
+		cellIsText(t, f, "检查结果录入", "C"+itoa(i+2))
+	}
+	dvs, err := f.GetDataValidations("检查结果录入")
+	if err != nil || len(dvs) != 1 {
+		t.Fatalf("validations %v %v", dvs, err)
+	}
+	dv := dvs[0]
+	if dv.Type != "list" || dv.Sqref != "I2:I13" || !strings.Contains(dv.Formula1, "结果代码") || !strings.Contains(dv.Formula1, "$A$13") {
+		t.Errorf("validation %+v", dv)
+	}
+	about, _ := f.GetRows("说明")
+	if txt := flatten(about); !strings.Contains(txt, "结果公示截止日期\t2026年7月28日") || !strings.Contains(txt, m.Seed) {
+		t.Errorf("说明:\n%s", txt)
+	}
+	panes, _ := f.GetPanes("检查结果录入")
+	if !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header not frozen: %+v", panes)
+	}
+}
+
+func TestSheets(t *testing.T) {
+	m := testManifest(t, true)
+	teams := Teams(m)
+	// Members cycle through three initiator pairs with the same cooperator.
+	if len(teams) != 3 {
+		t.Fatalf("%d teams", len(teams))
+	}
+	firms := 0
+	for _, tm := range teams {
+		firms += len(tm.Firms)
+		if len(tm.Members) != 3 {
+			t.Errorf("team of %d", len(tm.Members))
+		}
+	}
+	if firms != len(m.Selected) {
+		t.Errorf("%d firms in teams, %d drawn", firms, len(m.Selected))
+	}
+	var html, xl bytes.Buffer
+	if err := WriteSheetsHTML(&html, m); err != nil {
+		t.Fatal(err)
+	}
+	out := html.String()
+	if n := strings.Count(out, `<section class="page`); n != 3 {
+		t.Errorf("%d pages", n)
+	}
+	if n := strings.Count(out, `class="page break"`); n != 2 {
+		t.Errorf("%d page breaks, want 2 (none after the last)", n)
+	}
+	for _, want := range []string{"检查任务单", "李四（沁县市场监督管理局，执法证号 14040388001）", m.TaskInfo.Items, "2026年4月1日至2026年6月30日", "沁县定昌镇第一街", "&lt;script&gt;"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sheets lack %q", want)
+		}
+	}
+	if err := WriteSheetsXLSX(&xl, m); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSX(t, xl.Bytes())
+	if got := strings.Join(f.GetSheetList(), ","); got != "检查组1,检查组2,检查组3" {
+		t.Errorf("sheets %s", got)
+	}
+	// Without assignments: one page with blanks for the inspectors.
+	m2 := testManifest(t, false)
+	if tm := Teams(m2); len(tm) != 1 || len(tm[0].Firms) != len(m2.Selected) {
+		t.Errorf("teams without assignments: %d", len(tm))
+	}
+	html.Reset()
+	WriteSheetsHTML(&html, m2)
+	if !strings.Contains(html.String(), "不少于两名持证执法人员") {
+		t.Error("no blanks for inspectors")
+	}
+}
+
+func ploy(from, to int) plan.Window { return plan.Window{From: from, To: to} }
+
+func itoa(i int) string { return strconv.Itoa(i) }
