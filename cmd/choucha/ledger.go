@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -208,7 +209,7 @@ func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) 
 			redraw = fmt.Sprintf("第%d次抽取", n)
 		}
 		if e.RedrawReason != "" {
-			redraw = strings.TrimPrefix(redraw+"：", "：") + "理由：" + e.RedrawReason
+			redraw = strings.TrimPrefix(redraw+"，", "，") + "理由：" + e.RedrawReason
 		}
 		rows = append(rows, []string{
 			strconv.FormatInt(e.ID, 10), e.Task, strconv.Itoa(e.Round), strconv.Itoa(e.Year), e.Seed,
@@ -344,7 +345,10 @@ func writeShowText(ctx context.Context, w io.Writer, l *ledger.Ledger, e ledger.
 		kind = "锁定"
 	}
 	var b strings.Builder
-	line := func(k, v string) { fmt.Fprintf(&b, "%-6s%s\n", k+"：", v) }
+	line := func(k, v string) {
+		// Labels are CJK (two columns each): pad to a common display width of 12.
+		fmt.Fprintf(&b, "%s：%s%s\n", k, strings.Repeat(" ", 10-2*utf8.RuneCountInString(k)), v)
+	}
 	line("序号", strconv.FormatInt(e.ID, 10))
 	line("类型", kind)
 	line("任务", e.Task)
