@@ -80,7 +80,7 @@ func TestLedgerCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	testDraw(t, l, 1, "检查对象名录有误", "K4") // 4: a redraw of the locked round
-	testDraw(t, l, 2, "", "K5")          // 5
+	testDraw(t, l, 2, "", "K5")         // 5
 	head, err := l.Verify(context.Background())
 	if err != nil {
 		t.Fatal(err)
