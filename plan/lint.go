@@ -27,6 +27,18 @@ type Finding struct {
 // itemWords mark a cell that describes what is checked (抽查事项), not whom.
 var itemWords = []string{"检查", "情况", "监督", "监管", "抽查", "是否"}
 
+// scopeWords in a scope cell strongly suggest it holds the items instead.
+var scopeWords = []string{"检查", "情况", "是否"}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 func looksLikeItems(s string) bool {
 	for _, w := range itemWords {
 		if strings.Contains(s, w) {
@@ -61,7 +73,7 @@ func Lint(p *Plan) []Finding {
 			add(t, LintUnspecified, "抽查比例及频次“%s”没有规定比例或户数，抽取时需另行指定（如 --ratio）", t.Ratio.Text)
 		}
 		for _, s := range t.Scopes {
-			if looksLikeItems(s) && !looksLikeItems(t.Items) {
+			if containsAny(s, scopeWords) && !looksLikeItems(t.Items) {
 				add(t, LintSwapped, "抽查事项“%s”像是对象范围，抽查对象范围“%s”像是检查事项，可能填反了", shorten(t.Items, 30), shorten(s, 30))
 			}
 		}
