@@ -53,7 +53,7 @@ func AnnouncementFacts(m *draw.Manifest, opts Options) []AnnouncementFact {
 func AnnouncementTable(m *draw.Manifest, opts Options) (header []string, rows [][]string) {
 	header = []string{"序号", "市场主体名称", "统一社会信用代码/注册号", "登记机关",
 		"抽查计划名称", "抽查任务编号", "抽查任务名称", "抽查类型", "抽查事项", "检查日期", "检查机关",
-		"抽取轮次", "随机种子", "抽样算法", "票号"}
+		"抽取轮次", "随机种子", "抽样算法", "签号"}
 	f := AnnouncementFacts(m, opts)
 	for i, s := range m.Selected {
 		rows = append(rows, []string{strconv.Itoa(i + 1), s.Name, s.Key, s.Authority,
@@ -210,11 +210,11 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 <tr><th scope="row">抽样框 SHA-256</th><td class="mono ticket">{{.Frame}}</td></tr>
 </tbody>
 </table>
-<p class="note">每户市场主体的票号是字符串“算法|种子|任务编号|轮次|统一社会信用代码或注册号”的 SHA-256 值（小写十六进制）；
-各层按票号从小到大排序，取前若干户。在任何装有 sha256sum 的电脑上可复算{{if .Example}}，例如第1户：{{end}}</p>
+<p class="note">每户市场主体的签号是字符串“算法|种子|任务编号|轮次|统一社会信用代码或注册号”的 SHA-256 值（小写十六进制）；
+各层按签号从小到大排序，取前若干户。在任何装有 sha256sum 的电脑上可复算{{if .Example}}，例如第1户：{{end}}</p>
 {{if .Example}}<pre>{{.Example}}</pre>{{end}}
 <table class="tickets">
-<thead><tr><th>序号</th><th>统一社会信用代码/注册号</th><th>票号（SHA-256）</th></tr></thead>
+<thead><tr><th>序号</th><th>统一社会信用代码/注册号</th><th>签号（SHA-256）</th></tr></thead>
 <tbody>
 {{range .Firms}}<tr><td class="n">{{.N}}</td><td class="code">{{.Key}}</td><td class="mono ticket">{{.Ticket}}</td></tr>
 {{end}}</tbody>

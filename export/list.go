@@ -16,7 +16,7 @@ var fallbackRosterHeader = []string{"统一社会信用代码/注册号", "市�
 
 // ListTable is the internal list of a draw (抽查名单): one row per drawn firm, in draw
 // order, with every roster column as the roster had it, then 抽取序号, 主体标识 (the
-// canonical key), 抽取时分类, 票号, 层内名次 and 重复抽取, and — when inspectors were
+// canonical key), 抽取时分类, 签号, 层内名次 and 重复抽取, and — when inspectors were
 // assigned — 检查组成员 (姓名（部门）) and their 执法证号. Not for publication: it holds the
 // class and whatever personal data the roster had.
 func ListTable(m *draw.Manifest) (header []string, rows [][]string) {
@@ -34,7 +34,7 @@ func ListTable(m *draw.Manifest) (header []string, rows [][]string) {
 	} else {
 		header = append(header, fallbackRosterHeader...)
 	}
-	header = append(header, "抽取序号", "主体标识", "抽取时分类", "票号", "层内名次", "重复抽取")
+	header = append(header, "抽取序号", "主体标识", "抽取时分类", "签号", "层内名次", "重复抽取")
 	teams := teamsByKey(m)
 	if len(m.Assignments) > 0 {
 		header = append(header, "检查组成员", "检查人员执法证号")
