@@ -114,7 +114,7 @@ func (t Task) doc() taskDoc {
 	}
 }
 
-// MarshalJSON writes the task with empty lists as [] (never null).
+// MarshalJSON writes the task with empty (or nil) lists as [] (never null).
 func (t Task) MarshalJSON() ([]byte, error) { return json.Marshal(t.doc()) }
 
 // MarshalYAML writes the same fields as MarshalJSON.
@@ -126,9 +126,16 @@ func (t *Task) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &d); err != nil {
 		return err
 	}
-	*t = Task{Seq: d.Seq, Key: d.Key, District: d.District, Name: d.Name, Items: d.Items, Scopes: d.Scopes,
+	// Empty lists read back as nil, as the reader leaves them, so a task survives a round trip.
+	nilIfEmpty := func(s []string) []string {
+		if len(s) == 0 {
+			return nil
+		}
+		return s
+	}
+	*t = Task{Seq: d.Seq, Key: d.Key, District: d.District, Name: d.Name, Items: d.Items, Scopes: nilIfEmpty(d.Scopes),
 		Ratio: d.Ratio, Rounds: d.Rounds, Risk: d.Risk, Window: d.Window, Initiator: d.Initiator,
-		Cooperators: d.Cooperators, Mode: d.Mode, Repairs: d.Repairs}
+		Cooperators: nilIfEmpty(d.Cooperators), Mode: d.Mode, Repairs: nilIfEmpty(d.Repairs)}
 	return nil
 }
 

@@ -520,3 +520,21 @@ func TestLint(t *testing.T) {
 		t.Errorf("lint of self-cooperator: %+v", fs)
 	}
 }
+
+func TestTaskJSONRoundTrip(t *testing.T) {
+	p := embedded(t)
+	for _, k := range append(p.Tasks, Task{Seq: 1, Key: "T-1"}) {
+		b, err := json.Marshal(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Task
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		k.Line = 0
+		if !reflect.DeepEqual(back, k) {
+			t.Errorf("task %d does not survive a JSON round trip:\n%+v\n%+v", k.Seq, k, back)
+		}
+	}
+}

@@ -306,7 +306,6 @@ func parseRows(src *sourceRows, id string) (*Plan, error) {
 			District:  district,
 			Name:      v[colName],
 			Items:     v[colItems],
-			Scopes:    []string{},
 			Initiator: strings.Join(strings.Fields(v[colInitiator]), " "),
 			Line:      row.line,
 		}
@@ -335,8 +334,8 @@ func parseRows(src *sourceRows, id string) (*Plan, error) {
 		if glued {
 			repairs = append(repairs, fmt.Sprintf("配合部门“%s”中几个部门之间缺少分隔符，已在“%s”处拆开", v[colCooperators], district))
 		}
-		t.Cooperators = append([]string{}, coops...)
-		t.Repairs = append([]string{}, repairs...)
+		t.Cooperators = coops
+		t.Repairs = repairs
 		bySeq[seq] = len(p.Tasks)
 		p.Tasks = append(p.Tasks, t)
 	}
