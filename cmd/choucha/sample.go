@@ -1,8 +1,366 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
 
-// TODO(stub): replaced by the real command.
+	"github.com/spf13/cobra"
+
+	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/risk"
+	"github.com/choucha/choucha/roster"
+	"github.com/choucha/choucha/sampler"
+)
+
+type sampleOptions struct {
+	plan         planFlags
+	task         int
+	roster       string
+	sheet        string
+	seed         string
+	round        int
+	policy       string
+	ratio        string
+	out          string
+	inspectors   string
+	deptMap      string
+	strict       bool
+	exclude      string
+	operator     string
+	redrawReason string
+}
+
 func newSampleCommand(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "sample", Short: "（尚未实现）"}
+	o := &sampleOptions{}
+	cmd := &cobra.Command{
+		Use:   "sample --task 序号 --roster 名录文件",
+		Short: "按公开种子抽取一项任务的检查对象（和检查人员），记入台账并写出名单",
+		Long: `按 CHOUCHA-SAMPLE-v1 从名录中分层随机抽取检查对象；给出 --inspectors 时再按
+CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人员。两次抽取都由同一个公开种子
+决定，任何人可按 docs/ALGORITHM.md 复算。每次运行（包括事后放弃的）都记入抽取台账。
+
+  $ choucha sample --task 292 --roster 沁县房地产.xlsx --seed 20260401123456789012
+  $ choucha sample --task 292 --roster 沁县房地产.xlsx --inspectors 沁县执法人员.xlsx
+
+输出目录（默认 draws/<任务编号>-r<轮次>-<时间>/）：manifest.json、抽查名单.csv、抽查名单.xlsx。
+
+退出码：0 成功；1 输入有误或抽取失败（不写任何文件、不记台账）；2 用法错误；130 被中断。`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runSample(cmd.Context(), g, o) },
+	}
+	f := cmd.Flags()
+	addPlanFlags(cmd, &o.plan)
+	f.IntVar(&o.task, "task", 0, "计划中的任务`序号`（必填）")
+	f.StringVar(&o.roster, "roster", "", "检查对象名录`文件`（.xlsx 或 .csv，必填）")
+	f.StringVar(&o.sheet, "sheet", "", "名录所在工作表`名称`（默认第一个）")
+	f.StringVar(&o.seed, "seed", "", "公开随机种子：20–128 位十进制`数字`（不给则自动生成并显示）")
+	f.IntVar(&o.round, "round", 1, "本年度第几`轮`抽取（1次/月、1次/季等任务有多轮）")
+	f.StringVar(&o.policy, "policy", "", "风险分类抽查政策 YAML `文件`（默认内置，见 choucha policy show）")
+	f.StringVar(&o.ratio, "ratio", "", "计划未写比例时使用的抽查比例（`百分数`，如 10 或 2.5），记入台账")
+	f.StringVar(&o.out, "out", "", "输出`目录`（须不存在；默认 draws/<任务编号>-r<轮次>-<时间>/）")
+	f.StringVar(&o.inspectors, "inspectors", "", "执法检查人员名录`文件`：同时随机选派检查人员")
+	f.StringVar(&o.deptMap, "dept-map", "", "部门同义词 YAML `文件`（默认内置）")
+	f.BoolVar(&o.strict, "strict", false, "配合部门没有可选派人员时报错（默认只警告）")
+	f.StringVar(&o.exclude, "exclude", "", "前几轮已抽中的企业代码`文件`（每行一个），本轮排除")
+	f.StringVar(&o.operator, "operator", "", "操作人`姓名`，记入台账（默认当前系统用户）")
+	f.StringVar(&o.redrawReason, "redraw-reason", "", "该任务轮次名单已锁定时，重新抽取的`理由`（记入台账）")
+	return cmd
+}
+
+func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
+	if o.task <= 0 {
+		return usageError{errors.New("请用 --task 指定计划中的任务序号")}
+	}
+	if o.roster == "" {
+		return usageError{errors.New("请用 --roster 指定检查对象名录文件")}
+	}
+	if o.round < 1 {
+		return usageError{fmt.Errorf("--round 须为正整数，收到 %d", o.round)}
+	}
+	p, err := o.plan.load()
+	if err != nil {
+		return err
+	}
+	task, err := p.Task(o.task)
+	if err != nil {
+		return err
+	}
+
+	seed, generated, err := sampleSeed(o.seed)
+	if err != nil {
+		return err
+	}
+	pol, err := loadPolicyOption(o.policy)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	year := now.Year()
+
+	frame, report, err := roster.ReadFirms(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District, Progress: nil})
+	if err != nil {
+		return err
+	}
+	if len(frame.Firms) == 0 {
+		return emptyFrameError(o.roster, task, report)
+	}
+
+	var insp *draw.Inspectors
+	if o.inspectors != "" {
+		list, irep, err := roster.ReadInspectors(ctx, o.inspectors, roster.Options{})
+		if err != nil {
+			return err
+		}
+		dm, err := loadDeptMap(o.deptMap)
+		if err != nil {
+			return err
+		}
+		insp = &draw.Inspectors{File: o.inspectors, SHA256: irep.SHA256, List: list, Depts: dm, Strict: o.strict}
+	}
+
+	// Check the output folder before anything is recorded: a draw that cannot be written
+	// should not leave a ledger entry behind.
+	outDir := o.out
+	if outDir == "" {
+		outDir = filepath.Join("draws", fmt.Sprintf("%s-r%d-%s", task.Key, o.round, now.Local().Format("20060102-150405")))
+	}
+	if _, err := os.Stat(outDir); err == nil {
+		return withHint(fmt.Errorf("输出目录 %s 已存在", outDir), "换一个 --out 目录，或先移走旧目录；choucha 不会覆盖已有的抽取结果")
+	}
+
+	l, err := openLedger(g)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	if locked, err := l.Locked(ctx, task.Key, o.round, year); err != nil {
+		return err
+	} else if locked != nil && strings.TrimSpace(o.redrawReason) == "" {
+		return withHint(fmt.Errorf("任务 %s 第%d轮的名单已于台账第 %d 条锁定", task.Key, o.round, locked.ID),
+			"如确需重新抽取，请用 --redraw-reason \"理由\" 说明，重抽及理由将记入台账并公开可查")
+	}
+	earlier, err := earlierKeys(ctx, l, task, o.round, year, o.exclude)
+	if err != nil {
+		return err
+	}
+
+	outcome, err := draw.Run(draw.Request{
+		Plan: p, Task: task, Frame: frame, Policy: pol, Seed: seed, Round: o.round,
+		RatioOverride: o.ratio, Earlier: earlier, Inspectors: insp, Now: now, ToolVersion: version,
+	})
+	if err != nil {
+		return err
+	}
+	m := outcome.Manifest
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	canonical, err := m.Canonical()
+	if err != nil {
+		return err
+	}
+	operator := o.operator
+	if operator == "" {
+		operator = defaultOperator()
+	}
+	id, err := l.Append(ctx, ledger.Entry{
+		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: year, Seed: m.Seed,
+		CreatedAt: m.CreatedAt, Operator: operator, RedrawReason: strings.TrimSpace(o.redrawReason),
+		Manifest: canonical, Keys: m.DrawnKeys(),
+	})
+	if err != nil {
+		return fmt.Errorf("记入抽取台账: %w", err)
+	}
+	m.LedgerID = id
+	if err := export.WriteDraw(outDir, m); err != nil {
+		return withHint(fmt.Errorf("写出抽取结果到 %s: %w", outDir, err),
+			fmt.Sprintf("抽取已记入台账第 %d 条；可用 choucha export %d --format xlsx --out 目录 重新写出名单", id, id))
+	}
+
+	printSampleTalk(g, m, report, outcome, generated, outDir)
+	return printSampleData(g, m)
+}
+
+// sampleSeed normalises --seed, or makes a fresh 20-digit seed when none is given.
+func sampleSeed(s string) (seed string, generated bool, err error) {
+	if s == "" {
+		seed, err = sampler.NewSeed()
+		return seed, true, err
+	}
+	seed, err = sampler.NormalizeSeed(s)
+	if err != nil {
+		return "", false, usageError{err}
+	}
+	return seed, false, nil
+}
+
+// emptyFrameError explains why no firm of the roster can be drawn for the task.
+func emptyFrameError(file string, t *plan.Task, rep *roster.Report) error {
+	other, errs := 0, 0
+	for _, is := range rep.Issues {
+		switch {
+		case is.Code == "other_district":
+			other++
+		case is.Level == roster.LevelError:
+			errs++
+		}
+	}
+	if other > 0 && other >= rep.Rows-errs {
+		return withHint(fmt.Errorf("名录 %s 的 %d 行都不属于任务 %s 的区县「%s」", file, other, t.Key, t.District),
+			"请确认名录与任务对应（choucha plan show "+strconv.Itoa(t.Seq)+" 查看任务所属区县）")
+	}
+	return withHint(fmt.Errorf("名录 %s 中没有可抽取的检查对象（共 %d 行，%d 行有错误）", file, rep.Rows, errs),
+		"用 choucha roster check "+file+" 查看每一行的问题")
+}
+
+// earlierKeys collects the firms drawn in earlier rounds of the task this year: from the
+// ledger (the locked draw of each earlier round, else its latest) and from --exclude.
+func earlierKeys(ctx context.Context, l *ledger.Ledger, t *plan.Task, round, year int, excludeFile string) ([]string, error) {
+	var keys []string
+	for r := 1; r < round; r++ {
+		e, err := l.RoundDraw(ctx, t.Key, r, year)
+		if err != nil {
+			return nil, err
+		}
+		if e != nil {
+			keys = append(keys, e.Keys...)
+		}
+	}
+	if excludeFile == "" {
+		return keys, nil
+	}
+	f, err := os.Open(excludeFile)
+	if err != nil {
+		return nil, fmt.Errorf("读取排除名单 %s: %w", excludeFile, err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		keys = append(keys, roster.CanonicalKey(line))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("读取排除名单 %s: %w", excludeFile, err)
+	}
+	return keys, nil
+}
+
+func printSampleTalk(g *globalOptions, m *draw.Manifest, rep *roster.Report, oc *draw.Outcome, generated bool, outDir string) {
+	if g.quiet {
+		return
+	}
+	w := g.stderr
+	if generated {
+		fmt.Fprintf(w, "\n  随机种子（已自动生成，请公布）：%s\n\n", m.Seed)
+	} else {
+		fmt.Fprintf(w, "随机种子：%s\n", m.Seed)
+	}
+	levels := map[string]int{}
+	for _, is := range rep.Issues {
+		levels[is.Level]++
+	}
+	fmt.Fprintf(w, "名录 %s：%d 行，可抽取 %d 户；排除 %d 行，警告 %d 条，其他区县 %d 行（choucha roster check 查看明细）\n",
+		rep.File, rep.Rows, rep.Eligible, levels[roster.LevelError], levels[roster.LevelWarning], levels[roster.LevelInfo])
+	for _, warn := range oc.Warnings {
+		fmt.Fprintf(w, "choucha: 警告: %s\n", warn)
+	}
+	if len(oc.LeftOut) > 0 {
+		fmt.Fprintf(w, "不能选派的检查人员 %d 名：\n", len(oc.LeftOut))
+		for _, lo := range oc.LeftOut {
+			fmt.Fprintf(w, "  %s %s（%s）：%s\n", lo.ID, lo.Name, lo.Dept, lo.Reason)
+		}
+	}
+	if len(m.OverCap) > 0 {
+		fmt.Fprintf(w, "choucha: 警告: %d 户本年度抽查次数将超过政策上限（仍在名单中，已标注）：%s\n", len(m.OverCap), strings.Join(m.OverCap, "、"))
+	}
+	fmt.Fprintf(w, "已记入抽取台账第 %d 条；名单写入 %s\n", m.LedgerID, outDir)
+}
+
+func printSampleData(g *globalOptions, m *draw.Manifest) error {
+	w := g.stdout
+	fmt.Fprintf(w, "任务 %s 第%d轮：%s\n", m.Task, m.Round, m.TaskInfo.Name)
+	var rows [][]string
+	total := 0
+	for _, s := range m.Strata {
+		rows = append(rows, []string{stratumLabel(s.Class), strconv.Itoa(s.N), s.Ratio + "%", strconv.Itoa(s.Count), strconv.Itoa(s.Excluded)})
+		total += s.Count
+	}
+	if err := printTable(w, []string{"分层", "名录户数", "抽查比例", "应抽户数", "前轮已抽"}, rows); err != nil {
+		return err
+	}
+	if len(m.Selected) != total {
+		fmt.Fprintf(w, "按最低户数要求补足后共抽取 %d 户\n", len(m.Selected))
+	}
+	teams := map[string]string{}
+	for _, t := range m.Assignments {
+		var names []string
+		for _, mem := range t.Team {
+			names = append(names, mem.Name+"（"+mem.Dept+"）")
+		}
+		teams[t.Key] = strings.Join(names, "、")
+	}
+	header := []string{"序", "统一社会信用代码", "企业名称", "分层", "位次", "票号（前12位）"}
+	if len(m.Assignments) > 0 {
+		header = append(header, "检查组")
+	}
+	rows = rows[:0]
+	for i, s := range m.Selected {
+		name := s.Name
+		if s.Repeat {
+			name += "（前轮已抽，补足）"
+		}
+		r := []string{strconv.Itoa(i + 1), s.Key, name, stratumLabel(s.Class), strconv.Itoa(s.Rank), s.Ticket[:12]}
+		if len(m.Assignments) > 0 {
+			r = append(r, teams[s.Key])
+		}
+		rows = append(rows, r)
+	}
+	if err := printTable(w, header, rows); err != nil {
+		return err
+	}
+	if len(m.Loads) > 0 {
+		names := map[string][2]string{}
+		for _, t := range m.Assignments {
+			for _, mem := range t.Team {
+				names[mem.ID] = [2]string{mem.Name, mem.Dept}
+			}
+		}
+		rows = rows[:0]
+		for _, id := range sortedMapKeys(m.Loads) {
+			rows = append(rows, []string{id, names[id][0], names[id][1], strconv.Itoa(m.Loads[id])})
+		}
+		return printTable(w, []string{"执法证号", "姓名", "部门", "检查户数"}, rows)
+	}
+	return nil
+}
+
+func stratumLabel(class string) string {
+	if class == risk.StratumAll {
+		return "全部"
+	}
+	return class + "类"
+}
+
+func sortedMapKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
