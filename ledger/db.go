@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
@@ -48,6 +49,9 @@ var migrations = []string{
 		BEGIN SELECT RAISE(ABORT, 'choucha 抽取台账只能追加，不能删除'); END;`,
 }
 
+// busyTimeout is how long an operation waits for another process's lock on the ledger.
+const busyTimeout = 10 * time.Second
+
 // sqliteHeader starts every SQLite 3 database file.
 const sqliteHeader = "SQLite format 3\x00"
 
@@ -64,7 +68,8 @@ func Open(path string) (*Ledger, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", path+"?_busy_timeout=10000&_foreign_keys=1&_txlock=immediate")
+	dsn := fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=1&_txlock=immediate", path, busyTimeout.Milliseconds())
+	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("打开台账 %s: %w", path, err)
 	}
@@ -127,14 +132,8 @@ func (l *Ledger) init(ctx context.Context) error {
 	if err := l.checkIdentity(appID, version, objects); err != nil {
 		return err
 	}
-	var mode string
-	if err := l.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
-		return fmt.Errorf("打开台账 %s: %w", l.path, err)
-	}
-	if !strings.EqualFold(mode, "wal") {
-		if err := l.db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil {
-			return fmt.Errorf("打开台账 %s: 切换到 WAL 模式: %w", l.path, err)
-		}
+	if err := l.useWAL(ctx); err != nil {
+		return err
 	}
 	if version == SchemaVersion {
 		return nil
@@ -161,6 +160,45 @@ func (l *Ledger) init(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// useWAL switches the database to WAL mode (persistent, once per file). The switch needs
+// the database to itself and SQLite reports SQLITE_BUSY at once instead of waiting when
+// another process holds it (two first runs at the same moment), so it is retried here.
+func (l *Ledger) useWAL(ctx context.Context) error {
+	deadline := time.Now().Add(busyTimeout)
+	for delay := time.Millisecond; ; delay = min(2*delay, 50*time.Millisecond) {
+		var mode string
+		err := l.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode)
+		if err == nil && strings.EqualFold(mode, "wal") {
+			return nil
+		}
+		if err == nil {
+			err = l.db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+			if err == nil && strings.EqualFold(mode, "wal") {
+				return nil
+			}
+			if err == nil {
+				err = fmt.Errorf("journal_mode 仍为 %s", mode)
+			}
+		}
+		if !isBusy(err) || time.Now().After(deadline) {
+			return fmt.Errorf("打开台账 %s: 切换到 WAL 模式: %w", l.path, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+	}
+}
+
+func isBusy(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked") || strings.Contains(s, "journal_mode 仍为")
 }
 
 type rowQuerier interface {
