@@ -110,7 +110,7 @@ func ticketCommand(m *draw.Manifest, key string) string {
 // no scripts or external resources, all text escaped by html/template.
 func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
 	d := announceData{
-		Title:     m.TaskInfo.Name + "抽查任务公告",
+		Title:     m.TaskInfo.Name,
 		Facts:     AnnouncementFacts(m, opts),
 		Spec:      m.Spec,
 		Seed:      m.Seed,
@@ -157,7 +157,7 @@ th { background: #eee; font-weight: 700; white-space: nowrap; }
 table.facts th { width: 9em; }
 td.n { text-align: right; white-space: nowrap; width: 3em; }
 .code, .mono, pre { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", Consolas, monospace; }
-.code { white-space: nowrap; }
+.code, .auth { white-space: nowrap; }
 .ticket { font-size: 8pt; word-break: break-all; }
 pre { background: #f6f6f6; border: 1px solid #ddd; padding: .5em; font-size: 8.5pt;
   white-space: pre-wrap; word-break: break-all; }
@@ -178,7 +178,7 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="{{.Generator}}">
-<title>{{.Title}}</title>
+<title>抽查任务公告：{{.Title}}</title>
 <style>` + pageCSS + `</style>
 </head>
 <body>
@@ -195,7 +195,7 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 <table class="list">
 <thead><tr><th>序号</th><th>市场主体名称</th><th>统一社会信用代码/注册号</th><th>登记机关</th></tr></thead>
 <tbody>
-{{range .Firms}}<tr><td class="n">{{.N}}</td><td>{{.Name}}</td><td class="code">{{.Key}}</td><td>{{.Authority}}</td></tr>
+{{range .Firms}}<tr><td class="n">{{.N}}</td><td>{{.Name}}</td><td class="code">{{.Key}}</td><td class="auth">{{.Authority}}</td></tr>
 {{end}}</tbody>
 </table>
 

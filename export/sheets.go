@@ -90,7 +90,7 @@ type sheetsData struct {
 // WriteSheetsHTML writes the task sheets as one printable HTML file, one page per team.
 func WriteSheetsHTML(w io.Writer, m *draw.Manifest) error {
 	d := sheetsData{
-		Title:     m.TaskInfo.Name + "检查任务单",
+		Title:     "检查任务单：" + m.TaskInfo.Name,
 		Task:      m.Task,
 		TaskName:  m.TaskInfo.Name,
 		Items:     m.TaskInfo.Items,
@@ -122,6 +122,7 @@ var sheetsTemplate = template.Must(template.New("sheets").Funcs(template.FuncMap
 <style>` + pageCSS + `
 .page + .page { margin-top: 8mm; }
 .blank { display: inline-block; min-width: 12em; border-bottom: 1px solid #333; }
+table.list td { height: 3em; }
 </style>
 </head>
 <body>

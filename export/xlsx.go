@@ -154,12 +154,12 @@ func plainSheet(f *excelize.File, name string, s *sheet, widths []float64, style
 			if err != nil {
 				return err
 			}
+			// Empty input cells (检查日期, 备注) get the text style too: what is typed stays as typed.
 			if err := f.SetCellStyle(name, ref, ref, styleOf(r, c)); err != nil {
 				return err
 			}
 		}
 	}
-	// Style the empty input columns as text too, so typed dates and codes stay as typed.
 	if s.freeze > 0 {
 		if err := f.SetPanes(name, freezePanes(s.freeze)); err != nil {
 			return err
