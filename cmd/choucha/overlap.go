@@ -187,61 +187,69 @@ func overlapDraws(ctx context.Context, g *globalOptions, opts *overlapOptions) (
 		return nil, 0, err
 	}
 	defer l.Close()
-	entries, err := l.List(ctx, ledger.Filter{Year: opts.year})
-	if err != nil {
-		return nil, 0, err
-	}
 	year := opts.year
 	if year == 0 {
+		entries, err := l.List(ctx, ledger.Filter{})
+		if err != nil {
+			return nil, 0, err
+		}
 		for _, e := range entries {
 			year = max(year, e.Year)
 		}
+	}
+	all, err := yearDraws(ctx, l, year)
+	if err != nil {
+		return nil, 0, err
+	}
+	district := ""
+	if opts.district != "" {
+		district = dept.DefaultMap().District(opts.district)
+	}
+	var draws []*draw.Manifest
+	for _, m := range all {
+		if district != "" && dept.DefaultMap().District(m.TaskInfo.District) != district {
+			continue
+		}
+		draws = append(draws, m)
+	}
+	return draws, year, nil
+}
+
+// yearDraws returns the draws that stand for the year: for each task round the locked draw,
+// else the latest (discarded redraws are not visits), oldest first by ledger ID.
+func yearDraws(ctx context.Context, l *ledger.Ledger, year int) ([]*draw.Manifest, error) {
+	entries, err := l.List(ctx, ledger.Filter{Year: year})
+	if err != nil {
+		return nil, err
 	}
 	type round struct {
 		task  string
 		round int
 	}
 	seen := map[round]bool{}
-	var rounds []round
+	var out []*draw.Manifest
 	for _, e := range entries {
 		r := round{e.Task, e.Round}
-		if e.Year == year && !seen[r] {
-			seen[r] = true
-			rounds = append(rounds, r)
+		if seen[r] {
+			continue
 		}
-	}
-	district := ""
-	if opts.district != "" {
-		district = dept.DefaultMap().District(opts.district)
-	}
-	type loaded struct {
-		id int64
-		m  *draw.Manifest
-	}
-	var list []loaded
-	for _, r := range rounds {
-		e, err := l.RoundDraw(ctx, r.task, r.round, year)
+		seen[r] = true
+		d, err := l.RoundDraw(ctx, r.task, r.round, year)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		if e == nil {
+		if d == nil {
 			continue
 		}
 		m := &draw.Manifest{}
-		if err := json.Unmarshal(e.Manifest, m); err != nil {
-			return nil, 0, fmt.Errorf("台账第 %d 条（任务 %s 第%d轮）的抽取记录无法读取: %w", e.ID, e.Task, e.Round, err)
+		if err := json.Unmarshal(d.Manifest, m); err != nil {
+			return nil, fmt.Errorf("台账第 %d 条（任务 %s 第%d轮）的抽取记录无法读取: %w", d.ID, d.Task, d.Round, err)
 		}
-		if district != "" && dept.DefaultMap().District(m.TaskInfo.District) != district {
-			continue
-		}
-		list = append(list, loaded{e.ID, m})
+		m.LedgerID = d.ID
+		out = append(out, m)
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
-	draws := make([]*draw.Manifest, len(list))
-	for i, x := range list {
-		draws[i] = x.m
-	}
-	return draws, year, nil
+	sort.Slice(out, func(i, j int) bool { return out[i].LedgerID < out[j].LedgerID })
+	return out, nil
 }
 
 func visitLabel(v overlap.Visit) string {

@@ -17,6 +17,7 @@ import (
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/overlap"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/roster"
@@ -163,6 +164,13 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return err
 	}
 	m := outcome.Manifest
+	if caps := pol.YearlyCap; len(caps) > 0 {
+		earlierDraws, err := yearDraws(ctx, l, year)
+		if err != nil {
+			return err
+		}
+		m.OverCap = overlap.MarkOverCap(earlierDraws, m, caps)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
