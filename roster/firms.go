@@ -3,6 +3,7 @@ package roster
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash/maphash"
@@ -30,11 +31,60 @@ const (
 // progressEvery is how often (in data rows) Options.Progress is called.
 const progressEvery = 8192
 
-// seenFirm is what the duplicate check remembers of a firm already in the frame.
-type seenFirm struct {
-	row      int32
+// candidate is a row that passed every check but the duplicate one. Candidates are
+// pointer-free (the GC never scans them) and are sorted by key and row at the end, which
+// both finds duplicates and gives the frame order.
+type candidate struct {
+	hi, mid  uint64 // key bytes 0–15, big-endian (zero-padded)
+	lo       uint16 // key bytes 16–17
 	class    byte
+	row      int32
 	nameHash uint64
+	idx      int32 // index in firms (keep mode)
+}
+
+func newCandidate(key string) candidate {
+	var p [18]byte
+	copy(p[:], key)
+	return candidate{
+		hi:  binary.BigEndian.Uint64(p[0:8]),
+		mid: binary.BigEndian.Uint64(p[8:16]),
+		lo:  binary.BigEndian.Uint16(p[16:18]),
+	}
+}
+
+func (c *candidate) key() []byte {
+	var p [18]byte
+	binary.BigEndian.PutUint64(p[0:8], c.hi)
+	binary.BigEndian.PutUint64(p[8:16], c.mid)
+	binary.BigEndian.PutUint16(p[16:18], c.lo)
+	b := p[:]
+	for len(b) > 0 && b[len(b)-1] == 0 {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func (c *candidate) sameKey(d *candidate) bool { return c.hi == d.hi && c.mid == d.mid && c.lo == d.lo }
+
+// cmpCandidate orders by key bytewise (zero padding sorts before every key character), then row.
+func cmpCandidate(a, b candidate) int {
+	switch {
+	case a.hi != b.hi:
+		return cmpU(a.hi, b.hi)
+	case a.mid != b.mid:
+		return cmpU(a.mid, b.mid)
+	case a.lo != b.lo:
+		return cmpU(uint64(a.lo), uint64(b.lo))
+	}
+	return int(a.row) - int(b.row)
+}
+
+func cmpU(a, b uint64) int {
+	if a < b {
+		return -1
+	}
+	return 1
 }
 
 // firmScan turns rows into the frame and the report. With keep false it remembers only
@@ -48,7 +98,8 @@ type firmScan struct {
 	before int      // non-blank rows seen before the header
 	width  int      // widest row
 	seed   maphash.Seed
-	seen   map[string]seenFirm
+	cands  []candidate
+	rawIDs map[int32]string // the identifier as written, for rows where it is not the key
 	firms  []Firm
 	rep    *Report
 	dist   string
@@ -57,8 +108,8 @@ type firmScan struct {
 func newFirmScan(path string, opt Options, keep bool) *firmScan {
 	return &firmScan{
 		path: path, opt: opt, keep: keep,
-		seed: maphash.MakeSeed(),
-		seen: make(map[string]seenFirm),
+		seed:   maphash.MakeSeed(),
+		rawIDs: make(map[int32]string),
 		rep: &Report{File: path, Classes: map[string]int{ClassA: 0, ClassB: 0, ClassC: 0, ClassD: 0},
 			Issues: []Issue{}},
 		dist: normDistrict(opt.District),
@@ -225,17 +276,12 @@ func (s *firmScan) data(row int, cells []string) error {
 	// 4. Duplicates.
 	name := s.cell(cells, colName)
 	nh := maphash.String(s.seed, normCell(name))
-	if prev, ok := s.seen[key]; ok {
-		if prev.nameHash == nh {
-			s.issue(row, shownID, LevelWarning, CodeDuplicate,
-				fmt.Sprintf("与第%d行是同一市场主体（代码、名称相同），只保留第%d行", prev.row, prev.row))
-		} else {
-			s.issue(row, shownID, LevelError, CodeDuplicateConflict,
-				fmt.Sprintf("代码与第%d行相同但企业名称不同，本行已排除；请核对哪一条正确", prev.row))
-		}
-		return nil
+	c := newCandidate(key)
+	c.row, c.class, c.nameHash, c.idx = int32(row), class[0], nh, int32(len(s.firms))
+	s.cands = append(s.cands, c)
+	if shownID != key {
+		s.rawIDs[int32(row)] = shownID
 	}
-	s.seen[key] = seenFirm{row: int32(row), class: class[0], nameHash: nh}
 	if s.keep {
 		vals := make([]string, max(len(cells), len(s.hdr.cells)))
 		copy(vals, cells)
@@ -277,58 +323,66 @@ func (s *firmScan) finish() error {
 	if s.rep.Rows == 0 {
 		return fmt.Errorf("名录 %s 只有表头（第%d行），没有数据行", s.path, s.hdr.row)
 	}
-	pairs := make([]keyClass, 0, len(s.seen))
-	for k, v := range s.seen {
-		pairs = append(pairs, keyClass{k, v.class})
-		s.rep.Classes[string(v.class)]++
+	// 4. Duplicates: the first row of a key is kept; a later one with the same name is a
+	// duplicate (warning), with another name a conflict (error, excluded).
+	slices.SortFunc(s.cands, cmpCandidate)
+	kept := s.cands[:0]
+	nIssues := len(s.rep.Issues)
+	for i := 0; i < len(s.cands); {
+		first := s.cands[i]
+		kept = append(kept, first)
+		j := i + 1
+		for ; j < len(s.cands) && s.cands[j].sameKey(&first); j++ {
+			d := &s.cands[j]
+			id, ok := s.rawIDs[d.row]
+			if !ok {
+				id = string(d.key())
+			}
+			if d.nameHash == first.nameHash {
+				s.issue(int(d.row), id, LevelWarning, CodeDuplicate,
+					fmt.Sprintf("与第%d行是同一市场主体（代码、名称相同），只保留第%d行", first.row, first.row))
+			} else {
+				s.issue(int(d.row), id, LevelError, CodeDuplicateConflict,
+					fmt.Sprintf("代码与第%d行相同但企业名称不同，本行已排除；请核对哪一条正确", first.row))
+			}
+		}
+		i = j
 	}
-	slices.SortFunc(pairs, func(a, b keyClass) int { return strings.Compare(a.key, b.key) })
-	s.rep.Eligible = len(pairs)
-	s.rep.FrameSHA256 = hashPairs(pairs)
-	return nil
-}
-
-type keyClass struct {
-	key   string
-	class byte
-}
-
-func hashPairs(pairs []keyClass) string {
+	s.cands = kept
+	if len(s.rep.Issues) > nIssues {
+		// A duplicate is the last check of its row: a stable sort by row puts it in place.
+		slices.SortStableFunc(s.rep.Issues, func(a, b Issue) int { return a.Row - b.Row })
+	}
 	h := sha256.New()
 	buf := make([]byte, 0, 64*1024)
-	for _, p := range pairs {
-		buf = append(buf, p.key...)
-		buf = append(buf, '|', p.class, '\n')
+	for i := range s.cands {
+		c := &s.cands[i]
+		s.rep.Classes[string(c.class)]++
+		buf = append(buf, c.key()...)
+		buf = append(buf, '|', c.class, '\n')
 		if len(buf) > 60*1024 {
 			h.Write(buf)
 			buf = buf[:0]
 		}
 	}
 	h.Write(buf)
-	return hex.EncodeToString(h.Sum(nil))
+	s.rep.Eligible = len(s.cands)
+	s.rep.FrameSHA256 = hex.EncodeToString(h.Sum(nil))
+	return nil
 }
 
 // FrameHash is frame_sha256: SHA-256 of "<key>|<class>\n" lines of the firms sorted by key
 // (bytewise). The same frame read from xlsx or csv, in any row order, has the same hash.
 func FrameHash(firms []Firm) string {
+	type keyClass struct{ key, class string }
 	pairs := make([]keyClass, len(firms))
 	for i, f := range firms {
-		c := byte(0)
-		if f.Class != "" {
-			c = f.Class[0]
-		}
-		pairs[i] = keyClass{f.Key, c}
+		pairs[i] = keyClass{f.Key, f.Class}
 	}
 	slices.SortStableFunc(pairs, func(a, b keyClass) int { return strings.Compare(a.key, b.key) })
 	h := sha256.New()
 	for _, p := range pairs {
-		// Class is one letter for every firm a Frame holds; write it in full to be safe.
-		h.Write([]byte(p.key))
-		h.Write([]byte{'|'})
-		if p.class != 0 {
-			h.Write([]byte{p.class})
-		}
-		h.Write([]byte{'\n'})
+		h.Write([]byte(p.key + "|" + p.class + "\n"))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -336,8 +390,8 @@ func FrameHash(firms []Firm) string {
 // ReadFirms reads a firm roster (.xlsx or .csv) into the sampling frame and a report of
 // every row's problems. An error means the file as a whole could not be read.
 func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
-	s := newFirmScan(path, opt, true)
-	sha, err := scanFile(ctx, path, opt.Sheet, s.row)
+	var s *firmScan
+	sha, err := scanFile(ctx, path, opt.Sheet, func() rowFunc { s = newFirmScan(path, opt, true); return s.row })
 	if err == nil {
 		err = s.finish()
 	}
@@ -349,13 +403,16 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	for i := len(hdr); i < s.width; i++ {
 		hdr = append(hdr, fmt.Sprintf("第%d列", i+1))
 	}
-	for i := range s.firms {
-		for len(s.firms[i].Values) < len(hdr) {
-			s.firms[i].Values = append(s.firms[i].Values, "")
+	// The candidates are in key order and without duplicates: that is the frame.
+	firms := make([]Firm, len(s.cands))
+	for i, c := range s.cands {
+		firms[i] = s.firms[c.idx]
+		for len(firms[i].Values) < len(hdr) {
+			firms[i].Values = append(firms[i].Values, "")
 		}
 	}
-	slices.SortFunc(s.firms, func(a, b Firm) int { return strings.Compare(a.Key, b.Key) })
-	fr := &Frame{File: path, SHA256: sha, Header: hdr, Rows: s.rep.Rows, Firms: s.firms}
+	s.firms = nil
+	fr := &Frame{File: path, SHA256: sha, Header: hdr, Rows: s.rep.Rows, Firms: firms}
 	return fr, s.rep, nil
 }
 
@@ -363,8 +420,8 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 // firm records (only keys, classes and name hashes), so its memory stays small on a
 // million-row roster; `choucha roster check` uses it.
 func CheckFirms(ctx context.Context, path string, opt Options) (*Report, error) {
-	s := newFirmScan(path, opt, false)
-	sha, err := scanFile(ctx, path, opt.Sheet, s.row)
+	var s *firmScan
+	sha, err := scanFile(ctx, path, opt.Sheet, func() rowFunc { s = newFirmScan(path, opt, false); return s.row })
 	if err == nil {
 		err = s.finish()
 	}

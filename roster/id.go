@@ -31,22 +31,10 @@ var usccValue = func() (v [256]int8) {
 // CanonicalKey is the canonical form of a firm identifier: NFKC, whitespace removed, upper case.
 // Full-width letters and digits become ASCII; "91140403ymqw8tal25" becomes "91140403YMQW8TAL25".
 func CanonicalKey(s string) string {
-	ascii := true
-	clean := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-		if c <= ' ' || c == 0x7f || ('a' <= c && c <= 'z') {
-			clean = false
-		}
-	}
-	if ascii && clean {
+	if isCanonical(s) {
 		return s
 	}
-	if !ascii {
+	if !isASCII(s) {
 		s = norm.NFKC.String(s)
 	}
 	var b strings.Builder
@@ -58,6 +46,36 @@ func CanonicalKey(s string) string {
 		b.WriteRune(unicode.ToUpper(r))
 	}
 	return b.String()
+}
+
+// isCanonical is the fast path of CanonicalKey: printable ASCII without spaces or lower-case
+// letters, and CJK unified ideographs (which NFKC leaves alone) are already canonical.
+func isCanonical(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c <= ' ' || c == 0x7f || ('a' <= c && c <= 'z') {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r < 0x4E00 || r > 0x9FFF {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // usccCheck returns the check character for the first 17 characters of a code, and false

@@ -136,9 +136,12 @@ func onDuty(status string) bool {
 // and never eligible). The report's Rows counts data rows and Eligible the inspectors kept.
 // The list is sorted by 执法证号.
 func ReadInspectors(ctx context.Context, path string, opt Options) ([]Inspector, *Report, error) {
-	s := &inspectorScan{path: path, opt: opt, seen: map[string]int{},
-		rep: &Report{File: path, Classes: map[string]int{}, Issues: []Issue{}}}
-	sha, err := scanFile(ctx, path, opt.Sheet, s.row)
+	var s *inspectorScan
+	sha, err := scanFile(ctx, path, opt.Sheet, func() rowFunc {
+		s = &inspectorScan{path: path, opt: opt, seen: map[string]int{},
+			rep: &Report{File: path, Classes: map[string]int{}, Issues: []Issue{}}}
+		return s.row
+	})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -111,7 +111,7 @@ func hashFile(path string) (string, error) {
 
 // scanFile reads every row of the file (first sheet or sheet) and hashes the file's bytes
 // alongside, on another goroutine.
-func scanFile(ctx context.Context, path, sheet string, fn rowFunc) (sha string, err error) {
+func scanFile(ctx context.Context, path, sheet string, start func() rowFunc) (sha string, err error) {
 	kind, err := sniffKind(path)
 	if err != nil {
 		return "", err
@@ -126,12 +126,12 @@ func scanFile(ctx context.Context, path, sheet string, fn rowFunc) (sha string, 
 		hc <- hashResult{s, err}
 	}()
 	if kind == kindXLSX {
-		err = scanXLSX(ctx, path, sheet, fn)
+		err = scanXLSX(ctx, path, sheet, start())
 	} else {
 		if sheet != "" {
 			err = fmt.Errorf("%s 是 CSV 文件，没有工作表，不能使用 --sheet", path)
 		} else {
-			err = scanCSV(ctx, path, fn)
+			err = scanCSV(ctx, path, start)
 		}
 	}
 	hr := <-hc
@@ -255,34 +255,36 @@ func xlsxOpenError(path string, err error) error {
 
 // scanCSV reads a CSV file in UTF-8 (with or without BOM) or, when the bytes are not valid
 // UTF-8, GB18030 (a superset of GBK, what Excel on Chinese Windows writes).
-func scanCSV(ctx context.Context, path string, fn rowFunc) error {
+func scanCSV(ctx context.Context, path string, start func() rowFunc) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return openError(path, err)
 	}
 	defer f.Close()
-	utf8ok, err := validUTF8(f)
-	if err != nil {
-		return fmt.Errorf("读取名录文件 %s: %w", path, err)
+	// First as UTF-8, checking every record; at the first invalid byte, start over as GB18030.
+	// Chinese text in GBK is practically never valid UTF-8, so this is decided on the header.
+	err = readCSV(ctx, bufio.NewReaderSize(f, 1<<20), true, start())
+	if !errors.Is(err, errNotUTF8) {
+		return err
+	}
+	head := make([]byte, 2)
+	if n, _ := f.ReadAt(head, 0); n == 2 && (bytes.Equal(head, []byte{0xFF, 0xFE}) || bytes.Equal(head, []byte{0xFE, 0xFF})) {
+		return &HintError{Err: fmt.Errorf("%s 是 UTF-16 编码的文本，无法读取", path),
+			Hint: "请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx"}
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("读取名录文件 %s: %w", path, err)
 	}
-	var r io.Reader = bufio.NewReaderSize(f, 1<<20)
-	if !utf8ok {
-		head := make([]byte, 2)
-		if n, _ := f.ReadAt(head, 0); n == 2 && (bytes.Equal(head, []byte{0xFF, 0xFE}) || bytes.Equal(head, []byte{0xFE, 0xFF})) {
-			return &HintError{Err: fmt.Errorf("%s 是 UTF-16 编码的文本，无法读取", path),
-				Hint: "请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx"}
-		}
-		r = transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder())
-	}
-	return readCSV(ctx, r, fn)
+	r := transform.NewReader(bufio.NewReaderSize(f, 1<<20), simplifiedchinese.GB18030.NewDecoder())
+	return readCSV(ctx, r, false, start())
 }
+
+// errNotUTF8 makes scanCSV start over as GB18030.
+var errNotUTF8 = errors.New("not UTF-8")
 
 // readCSV parses CSV records from r and numbers them as Excel shows them: one row per record
 // (a quoted line break stays in its cell) and one row per blank line.
-func readCSV(ctx context.Context, r io.Reader, fn rowFunc) error {
+func readCSV(ctx context.Context, r io.Reader, checkUTF8 bool, fn rowFunc) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -299,6 +301,13 @@ func readCSV(ctx context.Context, r io.Reader, fn rowFunc) error {
 					Hint: "请检查该行的引号是否成对，或在 Excel/WPS 中打开后另存为 .xlsx"}
 			}
 			return fmt.Errorf("读取 CSV: %w", err)
+		}
+		if checkUTF8 {
+			for _, f := range rec {
+				if !utf8.ValidString(f) {
+					return errNotUTF8
+				}
+			}
 		}
 		start, _ := cr.FieldPos(0)
 		last := len(rec) - 1
@@ -333,38 +342,4 @@ func csvErrText(err error) string {
 		return "引号没有成对（缺少结束引号）"
 	}
 	return err.Error()
-}
-
-// validUTF8 reads r to the end and reports whether its bytes are valid UTF-8.
-func validUTF8(r io.Reader) (bool, error) {
-	buf := make([]byte, 1<<20)
-	carry := 0
-	for {
-		n, err := r.Read(buf[carry:])
-		n += carry
-		chunk := buf[:n]
-		// Keep an incomplete rune at the end for the next read.
-		keep := 0
-		if err == nil {
-			for i := n - 1; i >= 0 && i >= n-3; i-- {
-				if utf8.RuneStart(buf[i]) {
-					if !utf8.FullRune(buf[i:n]) {
-						keep = n - i
-					}
-					break
-				}
-			}
-		}
-		if !utf8.Valid(chunk[:n-keep]) {
-			return false, nil
-		}
-		copy(buf, buf[n-keep:n])
-		carry = keep
-		if err == io.EOF {
-			return carry == 0, nil
-		}
-		if err != nil {
-			return false, err
-		}
-	}
 }

@@ -24,6 +24,9 @@ const (
 // parseClass maps the ways offices write the credit-risk class to A–D.
 // "A", "a", "A类", "B类（一般风险）", "低风险", "信用风险较高" …; blank and 未分类 → B (unclassified).
 func parseClass(s string) (string, classVerdict) {
+	if t := strings.TrimSpace(s); len(t) == 1 && t[0] >= 'A' && t[0] <= 'D' {
+		return t, classOK // the common case, without normalising
+	}
 	c := normCell(s)
 	switch c {
 	case "", "未分类", "未分级", "未评级", "暂未分类", "无", "-", "/":
@@ -64,7 +67,8 @@ var openWords = []string{"存续", "在业", "在营", "开业", "在册", "正�
 // parseStatus: 存续/在业/在营/开业/在册/正常 (and long forms) are open; 注销/吊销/撤销/迁出/停业/清算
 // are closed (checked first: "吊销，未注销" is closed); blank is open with a warning.
 func parseStatus(s string) statusVerdict {
-	c := normCell(s)
+	// The words are CJK ideographs, which NFKC leaves alone: no normalising needed.
+	c := strings.TrimSpace(s)
 	if c == "" {
 		return statusBlank
 	}
