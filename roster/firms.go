@@ -131,6 +131,17 @@ func blankRow(cells []string) bool {
 	return true
 }
 
+// expect sizes the tables for about n rows (capped: an estimate, not a promise).
+func (s *firmScan) expect(n int) {
+	n = min(n, 1<<21)
+	if n > cap(s.cands) {
+		s.cands = slices.Grow(s.cands, n-len(s.cands))
+	}
+	if s.keep && n > cap(s.firms) {
+		s.firms = slices.Grow(s.firms, n-len(s.firms))
+	}
+}
+
 func (s *firmScan) row(row int, cells []string) error {
 	if blankRow(cells) {
 		return nil
@@ -391,7 +402,10 @@ func FrameHash(firms []Firm) string {
 // every row's problems. An error means the file as a whole could not be read.
 func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
 	var s *firmScan
-	sha, err := scanFile(ctx, path, opt.Sheet, func() rowFunc { s = newFirmScan(path, opt, true); return s.row })
+	sha, err := scanFile(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
+		s = newFirmScan(path, opt, true)
+		return s.row, s.expect
+	})
 	if err == nil {
 		err = s.finish()
 	}
@@ -421,7 +435,10 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 // million-row roster; `choucha roster check` uses it.
 func CheckFirms(ctx context.Context, path string, opt Options) (*Report, error) {
 	var s *firmScan
-	sha, err := scanFile(ctx, path, opt.Sheet, func() rowFunc { s = newFirmScan(path, opt, false); return s.row })
+	sha, err := scanFile(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
+		s = newFirmScan(path, opt, false)
+		return s.row, s.expect
+	})
 	if err == nil {
 		err = s.finish()
 	}

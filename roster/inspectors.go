@@ -137,10 +137,10 @@ func onDuty(status string) bool {
 // The list is sorted by 执法证号.
 func ReadInspectors(ctx context.Context, path string, opt Options) ([]Inspector, *Report, error) {
 	var s *inspectorScan
-	sha, err := scanFile(ctx, path, opt.Sheet, func() rowFunc {
+	sha, err := scanFile(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
 		s = &inspectorScan{path: path, opt: opt, seen: map[string]int{},
 			rep: &Report{File: path, Classes: map[string]int{}, Issues: []Issue{}}}
-		return s.row
+		return s.row, func(int) {}
 	})
 	if err != nil {
 		return nil, nil, err

@@ -796,12 +796,12 @@ func FuzzReadCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, keep := range []bool{true, false} {
 			s := newFirmScan("fuzz.csv", Options{District: "潞州区"}, keep)
-			err := readCSV(context.Background(), bytes.NewReader(data), keep, s.row)
+			err := readCSV(context.Background(), bytes.NewReader(data), keep, s.row, func(int, int64) {})
 			if err == nil {
 				_ = s.finish()
 			}
 		}
 		is := &inspectorScan{seen: map[string]int{}, rep: &Report{}}
-		_ = readCSV(context.Background(), bytes.NewReader(data), false, is.row)
+		_ = readCSV(context.Background(), bytes.NewReader(data), false, is.row, nil)
 	})
 }

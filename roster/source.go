@@ -33,6 +33,10 @@ var (
 // cells. The cells slice is reused between calls; the strings are not.
 type rowFunc func(row int, cells []string) error
 
+// sizeFunc receives an estimate of the number of rows, so the reader can size its tables
+// once instead of growing them.
+type sizeFunc func(rows int)
+
 // errStop ends a scan early without error.
 var errStop = errors.New("stop")
 
@@ -111,7 +115,7 @@ func hashFile(path string) (string, error) {
 
 // scanFile reads every row of the file (first sheet or sheet) and hashes the file's bytes
 // alongside, on another goroutine.
-func scanFile(ctx context.Context, path, sheet string, start func() rowFunc) (sha string, err error) {
+func scanFile(ctx context.Context, path, sheet string, start func() (rowFunc, sizeFunc)) (sha string, err error) {
 	kind, err := sniffKind(path)
 	if err != nil {
 		return "", err
@@ -126,7 +130,8 @@ func scanFile(ctx context.Context, path, sheet string, start func() rowFunc) (sh
 		hc <- hashResult{s, err}
 	}()
 	if kind == kindXLSX {
-		err = scanXLSX(ctx, path, sheet, start())
+		fn, size := start()
+		err = scanXLSX(ctx, path, sheet, fn, size)
 	} else {
 		if sheet != "" {
 			err = fmt.Errorf("%s 是 CSV 文件，没有工作表，不能使用 --sheet", path)
@@ -145,7 +150,7 @@ func scanFile(ctx context.Context, path, sheet string, start func() rowFunc) (sh
 }
 
 // scanXLSX streams a worksheet with excelize's row iterator; the whole sheet is never in memory.
-func scanXLSX(ctx context.Context, path, sheet string, fn rowFunc) (err error) {
+func scanXLSX(ctx context.Context, path, sheet string, fn rowFunc, size sizeFunc) (err error) {
 	// excelize unpacks large parts into TmpDir, and leaves them behind when opening fails
 	// half-way; a private folder removed on every path guarantees no temp file survives.
 	tmp, err := os.MkdirTemp("", "choucha-xlsx-")
@@ -186,6 +191,9 @@ func scanXLSX(ctx context.Context, path, sheet string, fn rowFunc) (err error) {
 				lastRow = r
 			}
 		}
+	}
+	if lastRow > 0 {
+		size(lastRow)
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
@@ -255,7 +263,7 @@ func xlsxOpenError(path string, err error) error {
 
 // scanCSV reads a CSV file in UTF-8 (with or without BOM) or, when the bytes are not valid
 // UTF-8, GB18030 (a superset of GBK, what Excel on Chinese Windows writes).
-func scanCSV(ctx context.Context, path string, start func() rowFunc) error {
+func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return openError(path, err)
@@ -263,7 +271,12 @@ func scanCSV(ctx context.Context, path string, start func() rowFunc) error {
 	defer f.Close()
 	// First as UTF-8, checking every record; at the first invalid byte, start over as GB18030.
 	// Chinese text in GBK is practically never valid UTF-8, so this is decided on the header.
-	err = readCSV(ctx, bufio.NewReaderSize(f, 1<<20), true, start())
+	var fileSize int64
+	if fi, err := f.Stat(); err == nil {
+		fileSize = fi.Size()
+	}
+	fn, size := start()
+	err = readCSV(ctx, bufio.NewReaderSize(f, 1<<20), true, fn, estimator(fileSize, size))
 	if !errors.Is(err, errNotUTF8) {
 		return err
 	}
@@ -276,7 +289,17 @@ func scanCSV(ctx context.Context, path string, start func() rowFunc) error {
 		return fmt.Errorf("读取名录文件 %s: %w", path, err)
 	}
 	r := transform.NewReader(bufio.NewReaderSize(f, 1<<20), simplifiedchinese.GB18030.NewDecoder())
-	return readCSV(ctx, r, false, start())
+	fn, size = start()
+	return readCSV(ctx, r, false, fn, nil)
+}
+
+// estimator turns the bytes per record of the first records into an estimate of the total.
+func estimator(fileSize int64, size sizeFunc) func(records int, offset int64) {
+	return func(records int, offset int64) {
+		if offset > 0 && fileSize > 0 {
+			size(int(fileSize*int64(records)/offset) + records/16)
+		}
+	}
 }
 
 // errNotUTF8 makes scanCSV start over as GB18030.
@@ -284,7 +307,7 @@ var errNotUTF8 = errors.New("not UTF-8")
 
 // readCSV parses CSV records from r and numbers them as Excel shows them: one row per record
 // (a quoted line break stays in its cell) and one row per blank line.
-func readCSV(ctx context.Context, r io.Reader, checkUTF8 bool, fn rowFunc) error {
+func readCSV(ctx context.Context, r io.Reader, checkUTF8 bool, fn rowFunc, estimate func(records int, offset int64)) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -326,6 +349,9 @@ func readCSV(ctx context.Context, r io.Reader, checkUTF8 bool, fn rowFunc) error
 		if row&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if row == 1024 && estimate != nil {
+				estimate(row, cr.InputOffset())
 			}
 		}
 		if err := fn(row, rec); err != nil {
