@@ -24,6 +24,7 @@ type Manifest struct {
 	Task        string      `json:"task"` // task key, e.g. "CZ2026-292"
 	TaskInfo    plan.Task   `json:"task_info"`
 	Round       int         `json:"round"`
+	Year        int         `json:"year"` // the plan's year; rounds, caps and the calendar count per year
 	Seed        string      `json:"seed"`
 	Roster      RosterRef   `json:"roster"`
 	Policy      risk.Policy `json:"policy"`

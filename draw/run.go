@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/choucha/choucha/dept"
@@ -117,6 +116,7 @@ func Run(req Request) (*Outcome, error) {
 		Task:        t.Key,
 		TaskInfo:    *t,
 		Round:       req.Round,
+		Year:        planYear(req.Plan, req.Now),
 		Seed:        req.Seed,
 		Roster: RosterRef{
 			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: roster.FrameHash(req.Frame.Firms),
@@ -155,7 +155,7 @@ func Run(req Request) (*Outcome, error) {
 // CHOUCHA-ASSIGN-v1 over the drawn firms.
 func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	t, in := req.Task, req.Inspectors
-	lastDay := t.Window.LastDay(req.Plan.Year())
+	lastDay := t.Window.LastDay(planYear(req.Plan, req.Now))
 
 	var rosterDepts []string
 	seen := map[string]bool{}
@@ -296,15 +296,11 @@ func (m *Manifest) DrawnKeys() []string {
 	return out
 }
 
-// Year is the year the draw belongs to (of its creation time, UTC).
-func (m *Manifest) Year() int {
-	if t, err := time.Parse(time.RFC3339, m.CreatedAt); err == nil {
-		return t.Year()
-	}
-	if len(m.CreatedAt) >= 4 {
-		var y int
-		fmt.Sscanf(strings.TrimSpace(m.CreatedAt[:4]), "%d", &y)
+// planYear is the year a draw belongs to: the plan's year (a CZ2026 draw made in December
+// 2025 is a 2026 draw), or the year of the draw when the plan's title names none.
+func planYear(p *plan.Plan, now time.Time) int {
+	if y := p.Year(); y > 0 {
 		return y
 	}
-	return 0
+	return now.UTC().Year()
 }

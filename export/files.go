@@ -32,6 +32,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/choucha/choucha/draw"
@@ -51,7 +52,8 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	sweepStale(dir)
+	f, err := os.CreateTemp(dir, tempPrefix()+base+"-*")
 	if err != nil {
 		return fmt.Errorf("创建临时文件: %w", err)
 	}
@@ -84,6 +86,34 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	return nil
 }
 
+// Temp files and folders are named ".choucha-tmp-<pid>-<name>-<random>". A process killed
+// outright (SIGKILL, power loss) cannot remove its own; the next write into the same folder
+// removes those whose process is gone, so a half-written output never outlives the next run.
+// Nothing else is ever removed.
+const tempMark = ".choucha-tmp-"
+
+func tempPrefix() string { return fmt.Sprintf("%s%d-", tempMark, os.Getpid()) }
+
+// sweepStale removes the temp files and folders of choucha processes that no longer run.
+func sweepStale(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), tempMark)
+		if !ok {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
+}
+
 // syncDir makes a rename durable; failure is not an error (some file systems refuse it).
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
@@ -109,7 +139,8 @@ func WriteDraw(dir string, m *draw.Manifest) (err error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("创建目录 %s: %w", parent, err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	sweepStale(parent)
+	tmp, err := os.MkdirTemp(parent, tempPrefix()+filepath.Base(dir)+"-*")
 	if err != nil {
 		return fmt.Errorf("创建临时目录: %w", err)
 	}

@@ -9,6 +9,10 @@ import (
 type CalendarFilter struct {
 	District string // normalised district name, exact
 	Dept     string // part of a department name: only matching tasks and departments are shown
+	// Canon, when set, names the department a plan cell means (e.g. 县市场监管局 and
+	// 沁县市场监管局价监股 both → 沁县市场监督管理局), so that one department's spellings are
+	// counted together; district is the task's. The plan itself knows no synonyms.
+	Canon func(name, district string) string `json:"-"`
 }
 
 // Calendar is the month-by-month view of a plan (一业一查): which tasks run in each month and,
@@ -56,6 +60,16 @@ type DrawnCount struct {
 	Firms int
 }
 
+// name is the department a plan cell names, through Canon when set.
+func (f CalendarFilter) name(raw, district string) string {
+	if f.Canon != nil {
+		if c := f.Canon(raw, district); c != "" {
+			return c
+		}
+	}
+	return raw
+}
+
 func (f CalendarFilter) deptShown(d string) bool {
 	return f.Dept == "" || strings.Contains(d, f.Dept)
 }
@@ -81,19 +95,24 @@ func BuildCalendar(tasks []Task, f CalendarFilter) Calendar {
 			continue
 		}
 		roles := map[string]bool{} // dept → initiates
+		shown := map[string]bool{}
 		var order []string
-		if t.Initiator != "" {
-			roles[t.Initiator] = true
-			order = append(order, t.Initiator)
-		}
-		for _, d := range t.Cooperators {
+		add := func(raw string, initiates bool) {
+			d := f.name(raw, t.District)
 			if _, seen := roles[d]; !seen {
-				roles[d] = false
+				roles[d] = initiates
 				order = append(order, d)
 			}
+			shown[d] = shown[d] || f.deptShown(raw) || f.deptShown(d)
+		}
+		if t.Initiator != "" {
+			add(t.Initiator, true)
+		}
+		for _, d := range t.Cooperators {
+			add(d, false)
 		}
 		for _, d := range order {
-			if !f.deptShown(d) {
+			if !shown[d] {
 				continue
 			}
 			tot := c.Totals[d]
@@ -110,7 +129,7 @@ func BuildCalendar(tasks []Task, f CalendarFilter) Calendar {
 			}
 			c.Months[m-1].Tasks = append(c.Months[m-1].Tasks, t.Key)
 			for _, d := range order {
-				if !f.deptShown(d) {
+				if !shown[d] {
 					continue
 				}
 				ct := perMonth[m-1][d]

@@ -8,13 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
 )
 
@@ -445,7 +448,7 @@ func newPlanCalendarCommand(g *globalOptions) *cobra.Command {
 	return cmd
 }
 
-func runPlanCalendar(_ context.Context, g *globalOptions, opts *planCalendarOptions) error {
+func runPlanCalendar(ctx context.Context, g *globalOptions, opts *planCalendarOptions) error {
 	switch opts.format {
 	case "table", "csv", "json":
 	default:
@@ -458,9 +461,11 @@ func runPlanCalendar(_ context.Context, g *globalOptions, opts *planCalendarOpti
 	if err := planCheckDistrict(p, opts.district); err != nil {
 		return err
 	}
-	cal := plan.BuildCalendar(p.Tasks, plan.CalendarFilter{District: plan.NormalizeDistrict(opts.district), Dept: opts.dept})
-	// TODO(issue 8): with a draw ledger (--db), add the firms drawn per department and
-	// month: cal.AddDrawn(counts) — the tables and CSV then show them (cal.HasDrawn).
+	canon := deptCanon(dept.DefaultMap())
+	cal := plan.BuildCalendar(p.Tasks, plan.CalendarFilter{District: plan.NormalizeDistrict(opts.district), Dept: opts.dept, Canon: canon})
+	if err := addLedgerDrawn(ctx, g, p, &cal, canon); err != nil {
+		return err
+	}
 	switch opts.format {
 	case "json":
 		return planWriteJSON(g.stdout, cal)
@@ -557,4 +562,63 @@ func writeCalendarCSV(w io.Writer, cal *plan.Calendar) error {
 		return errors.Join(errors.New("写出月历"), err)
 	}
 	return nil
+}
+
+// addLedgerDrawn adds to the calendar the firms already drawn per department and month,
+// from the draws that stand in the ledger for the plan's year (the locked draw of each task
+// round, else its latest). A draw counts for every department of its task in every month of
+// its window: those are the firms the department has to visit then. Without a ledger the
+// calendar shows the plan alone.
+func addLedgerDrawn(ctx context.Context, g *globalOptions, p *plan.Plan, cal *plan.Calendar, canon func(name, district string) string) error {
+	l, err := ledger.OpenExisting(g.ledgerPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	draws, err := yearDraws(ctx, l, p.Year())
+	if err != nil {
+		return err
+	}
+	var counts []plan.DrawnCount
+	for _, m := range draws {
+		if m.Plan.ID != p.ID {
+			continue
+		}
+		w := m.TaskInfo.Window
+		seen := map[string]bool{}
+		for _, raw := range m.TaskInfo.Departments() {
+			d := canon(raw, m.TaskInfo.District)
+			if d == "" {
+				d = raw
+			}
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			for month := max(w.From, 1); month <= min(max(w.To, w.From), 12); month++ {
+				counts = append(counts, plan.DrawnCount{Dept: d, Month: month, Firms: len(m.Selected)})
+			}
+		}
+	}
+	cal.AddDrawn(counts)
+	return nil
+}
+
+// deptCanon names the department a plan cell means, with its district: 县市场监管局 and
+// 沁县市场监管局价监股 in 沁县's tasks are both 沁县市场监督管理局. "" when the cell names no
+// known department (the calendar then shows the cell as written).
+func deptCanon(m dept.Map) func(name, district string) string {
+	return func(name, district string) string {
+		n, ok := m.Parse(name)
+		if !ok || !n.Known {
+			return ""
+		}
+		if n.District == "" {
+			n.District = plan.NormalizeDistrict(district)
+		}
+		return n.District + n.Dept
+	}
 }

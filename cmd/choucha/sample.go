@@ -107,7 +107,10 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return err
 	}
 	now := time.Now().UTC()
-	year := now.Year()
+	year := p.Year() // the plan's year: rounds, locks and caps count within it
+	if year == 0 {
+		year = now.Year()
+	}
 
 	frame, report, err := roster.ReadFirms(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District, Progress: nil})
 	if err != nil {
