@@ -1,0 +1,90 @@
+package roster
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Benchmarks over rosters made by ../shared/tools/gen_roster.py in a temporary folder
+// (nothing large is committed). CHOUCHA_BENCH_ROWS sets the size (default 100000):
+//
+//	go test -run '^$' -bench . -benchtime 3x ./roster/
+//	CHOUCHA_BENCH_ROWS=1000000 go test -run '^$' -bench . -benchtime 3x ./roster/
+
+func benchRoster(b *testing.B, format string) (string, int) {
+	b.Helper()
+	n := 100000
+	if s := os.Getenv("CHOUCHA_BENCH_ROWS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = v
+	}
+	p := filepath.Join(b.TempDir(), "firms."+format)
+	genRoster(b, "firms", "--n", strconv.Itoa(n), "--seed", "1", "--format", format, "--out", p)
+	return p, n
+}
+
+func benchCheck(b *testing.B, format string) {
+	p, n := benchRoster(b, format)
+	b.ResetTimer()
+	for b.Loop() {
+		rep, err := CheckFirms(context.Background(), p, Options{})
+		if err != nil || rep.Rows != n {
+			b.Fatalf("%v, rows %v", err, rep)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func BenchmarkCheckFirmsCSV(b *testing.B)  { benchCheck(b, "csv") }
+func BenchmarkCheckFirmsXLSX(b *testing.B) { benchCheck(b, "xlsx") }
+
+func BenchmarkReadFirmsCSV(b *testing.B) {
+	p, n := benchRoster(b, "csv")
+	b.ResetTimer()
+	for b.Loop() {
+		fr, _, err := ReadFirms(context.Background(), p, Options{})
+		if err != nil || fr.Rows != n {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkExcelizeRows is the floor for xlsx: excelize's streaming reader alone (open with
+// the same options, iterate, read each row's cells), with none of our checks.
+func BenchmarkExcelizeRows(b *testing.B) {
+	p, n := benchRoster(b, "xlsx")
+	tmp := b.TempDir()
+	b.ResetTimer()
+	for b.Loop() {
+		f, err := excelize.OpenFile(p, excelize.Options{UnzipSizeLimit: maxUnzipSize, UnzipXMLSizeLimit: xmlInMemoryLimit, TmpDir: tmp, RawCellValue: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, err := f.Rows(f.GetSheetList()[0])
+		if err != nil {
+			b.Fatal(err)
+		}
+		got := 0
+		for rows.Next() {
+			if _, err := rows.Columns(); err != nil {
+				b.Fatal(err)
+			}
+			got++
+		}
+		rows.Close()
+		f.Close()
+		if got != n+1 {
+			b.Fatalf("rows %d", got)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
