@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,13 +140,9 @@ func addEligibility(rep *roster.Report, list []roster.Inspector, day time.Time) 
 	sortIssues(rep.Issues)
 }
 
+// sortIssues orders issues by row; a row's issues keep the order they were found in.
 func sortIssues(is []roster.Issue) {
-	// Stable by row: a row's issues keep the order they were found in.
-	for i := 1; i < len(is); i++ {
-		for j := i; j > 0 && is[j].Row < is[j-1].Row; j-- {
-			is[j], is[j-1] = is[j-1], is[j]
-		}
-	}
+	slices.SortStableFunc(is, func(a, b roster.Issue) int { return a.Row - b.Row })
 }
 
 // rosterError turns the roster package's hint into the CLI's hint line.
