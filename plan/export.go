@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -207,17 +206,12 @@ func yesNo(b bool) string {
 	return "否"
 }
 
-// WriteCSV writes one row per task with Chinese headers, UTF-8 with a BOM (so Excel opens
-// it correctly). Lists are joined with "；" (scopes, repairs) or "、" (cooperators).
-func (p *Plan) WriteCSV(w io.Writer, tasks []Task) error {
+// CSVTable is the plan as a table, one row per task with Chinese headers; lists are joined
+// with "；" (scopes, repairs) or "、" (cooperators). The caller writes it with
+// export.WriteCSV, which adds the BOM and the formula-injection guard every CSV of ours has.
+func (p *Plan) CSVTable(tasks []Task) (header []string, rows [][]string) {
 	if tasks == nil {
 		tasks = p.Tasks
-	}
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
-	if err := cw.Write(CSVHeader); err != nil {
-		return err
 	}
 	for _, t := range tasks {
 		var classes []string
@@ -240,14 +234,7 @@ func (p *Plan) WriteCSV(w io.Writer, tasks []Task) error {
 			t.Risk.Text, t.Risk.Kind, t.Window.Text, strconv.Itoa(t.Window.From), strconv.Itoa(t.Window.To),
 			t.Initiator, strings.Join(t.Cooperators, "、"), t.Mode, strings.Join(t.Repairs, "；"),
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		rows = append(rows, rec)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return CSVHeader, rows
 }

@@ -304,7 +304,10 @@ func runPlanExport(_ context.Context, g *globalOptions, opts *planExportOptions)
 	case "yaml", "yml":
 		write = func(p *plan.Plan, w io.Writer) error { return p.WriteYAML(w, nil) }
 	case "csv":
-		write = func(p *plan.Plan, w io.Writer) error { return p.WriteCSV(w, nil) }
+		write = func(p *plan.Plan, w io.Writer) error {
+			header, rows := p.CSVTable(nil)
+			return export.WriteCSV(w, export.UTF8, header, rows)
+		}
 	default:
 		return usageError{fmt.Errorf("--format 只能是 json、yaml 或 csv，而不是 %q", opts.format)}
 	}
