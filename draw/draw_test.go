@@ -1,0 +1,138 @@
+package draw
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/risk"
+	"github.com/choucha/choucha/roster"
+	"github.com/choucha/choucha/sampler"
+)
+
+const seed = "12345678901234567890"
+
+func testFrame(n int) *roster.Frame {
+	f := &roster.Frame{File: "f.csv", SHA256: "aa", Header: []string{"统一社会信用代码", "企业名称"}, Rows: n}
+	for i := range n {
+		key := "K" + string(rune('A'+i/26)) + string(rune('A'+i%26))
+		class := []string{"A", "A", "B", "C"}[i%4]
+		f.Firms = append(f.Firms, roster.Firm{Row: i + 2, Key: key, Name: "企业" + key, Class: class, Values: []string{key, "企业" + key}})
+	}
+	return f
+}
+
+func testRequest(t *testing.T, seq int, frame *roster.Frame) Request {
+	t.Helper()
+	p, err := plan.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := p.Task(seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Request{Plan: p, Task: task, Frame: frame, Policy: risk.DefaultPolicy(), Seed: seed, Round: 1,
+		Now: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), ToolVersion: "test"}
+}
+
+func TestRunRecordsFrameAndYear(t *testing.T) {
+	oc, err := Run(testRequest(t, 292, testFrame(40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := oc.Manifest
+	if len(m.Frame) != 40 || m.Frame[0] != "KAA|A" || m.Year != 2026 || m.Roster.FrameSHA256 != roster.FrameHash(testFrame(40).Firms) {
+		t.Errorf("frame %d lines (first %q), year %d", len(m.Frame), m.Frame[0], m.Year)
+	}
+	for _, s := range m.Selected {
+		if s.Ticket != sampler.Ticket(seed, "CZ2026-292", 1, s.Key) || s.Name != "企业"+s.Key {
+			t.Errorf("selected %+v", s)
+		}
+	}
+}
+
+func TestRunRefusesBadRequests(t *testing.T) {
+	req := testRequest(t, 292, &roster.Frame{File: "empty.csv"})
+	if _, err := Run(req); err == nil || !strings.Contains(err.Error(), "empty.csv") {
+		t.Errorf("empty frame: %v", err)
+	}
+	req = testRequest(t, 292, testFrame(10))
+	req.Round = 2
+	if _, err := Run(req); err == nil || !strings.Contains(err.Error(), "第 2 轮") {
+		t.Errorf("round 2 of a 1次 task: %v", err)
+	}
+}
+
+// The initiator is required; a cooperator missing from the inspector roster is a warning,
+// or an error with Strict.
+func TestRunInspectorDepartments(t *testing.T) {
+	valid := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	insp := func(id, d string) roster.Inspector {
+		return roster.Inspector{ID: id, Name: "人" + id, Dept: d, OnDuty: true, Status: "在岗", ValidUntil: valid}
+	}
+	only := []roster.Inspector{insp("1", "沁县市场监督管理局"), insp("2", "沁县市场监督管理局"), insp("3", "沁县市场监督管理局")}
+	req := testRequest(t, 292, testFrame(40))
+	req.Inspectors = &Inspectors{File: "i.xlsx", List: only, Depts: dept.DefaultMap()}
+	oc, err := Run(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(oc.Warnings) != 1 || !strings.Contains(oc.Warnings[0], "住建局") {
+		t.Errorf("warnings %q", oc.Warnings)
+	}
+	for _, a := range oc.Manifest.Assignments {
+		if len(a.Team) != 2 {
+			t.Errorf("team %+v", a)
+		}
+	}
+	req.Inspectors.Strict = true
+	if _, err := Run(req); err == nil {
+		t.Error("strict: a missing cooperator is not an error")
+	}
+	req.Inspectors = &Inspectors{File: "i.xlsx", List: []roster.Inspector{insp("9", "沁县住房和城乡建设管理局")}, Depts: dept.DefaultMap()}
+	if _, err := Run(req); err == nil || !strings.Contains(err.Error(), "市场监管局") {
+		t.Errorf("missing initiator: %v", err)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	a, err := Run(testRequest(t, 292, testFrame(40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Run(testRequest(t, 292, testFrame(40)))
+	b.Manifest.Roster.SHA256 = "bb" // same frame from another file
+	b.Manifest.ToolVersion = "newer"
+	d := Compare(a.Manifest, b.Manifest)
+	if !d.Identical || !d.RosterFileChanged || d.FrameChanged || d.ToolVersion != [2]string{"test", "newer"} {
+		t.Errorf("same frame: %+v", d)
+	}
+
+	// Reclassify one drawn firm, drop one firm, add one.
+	f := testFrame(40)
+	victim := a.Manifest.Selected[0].Key
+	for i := range f.Firms {
+		if f.Firms[i].Key == victim {
+			f.Firms[i].Class = "D"
+		}
+	}
+	f.Firms = append(f.Firms[1:], roster.Firm{Key: "ZZZ", Name: "新企业", Class: "A"})
+	c, err := Run(testRequest(t, 292, f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = Compare(a.Manifest, c.Manifest)
+	if d.Identical || !d.FrameChanged {
+		t.Fatalf("changed frame: %+v", d)
+	}
+	if !reflect.DeepEqual(d.Added, []string{"ZZZ"}) || !reflect.DeepEqual(d.Removed, []string{"KAA"}) {
+		t.Errorf("added %v removed %v", d.Added, d.Removed)
+	}
+	if len(d.Reclassified) != 1 || d.Reclassified[0].Key != victim || d.Reclassified[0].To != "D" {
+		t.Errorf("reclassified %+v", d.Reclassified)
+	}
+}
