@@ -27,7 +27,7 @@ func newDeptCommand(g *globalOptions) *cobra.Command {
 type deptMatchOptions struct {
 	task       int
 	inspectors string
-	planFile   string
+	plan       planFlags
 	deptMap    string
 	format     string
 }
@@ -63,7 +63,7 @@ func newDeptMatchCommand(g *globalOptions) *cobra.Command {
 	f := cmd.Flags()
 	f.IntVar(&opts.task, "task", 0, "计划中任务的 `序号`")
 	f.StringVar(&opts.inspectors, "inspectors", "", "执法检查人员名录 `文件`（xlsx/csv）")
-	f.StringVar(&opts.planFile, "plan", "", "计划 `文件`（txt/tsv/xlsx；默认内置的长治市2026年计划）")
+	addPlanFlags(cmd, &opts.plan)
 	f.StringVar(&opts.deptMap, "dept-map", "", "部门对照表 `文件`（YAML，加在内置对照表之上）")
 	f.StringVar(&opts.format, "format", "table", "输出格式：`table` 或 json")
 	return cmd
@@ -99,7 +99,7 @@ func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions)
 	if opts.inspectors == "" {
 		return usageError{fmt.Errorf("请用 --inspectors 给出执法检查人员名录文件")}
 	}
-	p, err := deptLoadPlan(opts.planFile)
+	p, err := opts.plan.load()
 	if err != nil {
 		return err
 	}
@@ -183,14 +183,6 @@ func matchTaskDepts(m dept.Map, t *plan.Task, list []roster.Inspector) deptMatch
 		add("cooperator", c)
 	}
 	return res
-}
-
-// deptLoadPlan reads --plan, or the embedded plan.
-func deptLoadPlan(path string) (*plan.Plan, error) {
-	if path == "" {
-		return plan.Embedded()
-	}
-	return plan.Load(path, "")
 }
 
 // loadDeptMap reads --dept-map over the embedded table, or returns the embedded table.

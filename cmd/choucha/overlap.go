@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -172,17 +171,7 @@ func runOverlap(ctx context.Context, g *globalOptions, opts *overlapOptions) err
 // overlapDraws reads the draws of the year from the ledger: for each task round the locked
 // draw, else the latest, oldest first (by ledger ID).
 func overlapDraws(ctx context.Context, g *globalOptions, opts *overlapOptions) ([]*draw.Manifest, int, error) {
-	path := g.db
-	if path == "" {
-		path = os.Getenv("CHOUCHA_DB")
-	}
-	if path == "" {
-		path = "choucha.db"
-	}
-	l, err := ledger.OpenExisting(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, 0, withHint(fmt.Errorf("没有抽取台账 %s", path), "先用 choucha sample 抽取，或用 --db 指定台账文件")
-	}
+	l, err := openExistingLedger(g)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -79,17 +79,9 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if err != nil {
 		return err
 	}
-	var insp *draw.Inspectors
-	if o.inspectors != "" {
-		list, irep, err := roster.ReadInspectors(ctx, o.inspectors, roster.Options{})
-		if err != nil {
-			return err
-		}
-		dm, err := loadDeptMap(o.deptMap)
-		if err != nil {
-			return err
-		}
-		insp = &draw.Inspectors{File: o.inspectors, SHA256: irep.SHA256, List: list, Depts: dm}
+	insp, err := loadInspectors(ctx, o.inspectors, o.deptMap, false)
+	if err != nil {
+		return err
 	}
 	created, _ := time.Parse(time.RFC3339, rec.CreatedAt)
 	var rerun *draw.Manifest

@@ -120,17 +120,9 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return emptyFrameError(o.roster, task, report)
 	}
 
-	var insp *draw.Inspectors
-	if o.inspectors != "" {
-		list, irep, err := roster.ReadInspectors(ctx, o.inspectors, roster.Options{})
-		if err != nil {
-			return err
-		}
-		dm, err := loadDeptMap(o.deptMap)
-		if err != nil {
-			return err
-		}
-		insp = &draw.Inspectors{File: o.inspectors, SHA256: irep.SHA256, List: list, Depts: dm, Strict: o.strict}
+	insp, err := loadInspectors(ctx, o.inspectors, o.deptMap, o.strict)
+	if err != nil {
+		return err
 	}
 
 	// Check the output folder before anything is recorded: a draw that cannot be written
@@ -215,6 +207,23 @@ func sampleSeed(s string) (seed string, generated bool, err error) {
 		return "", false, usageError{err}
 	}
 	return seed, false, nil
+}
+
+// loadInspectors reads the inspector roster and the department synonyms; nil when no
+// inspector roster is given (a draw of firms only).
+func loadInspectors(ctx context.Context, file, deptMap string, strict bool) (*draw.Inspectors, error) {
+	if file == "" {
+		return nil, nil
+	}
+	list, rep, err := roster.ReadInspectors(ctx, file, roster.Options{})
+	if err != nil {
+		return nil, err
+	}
+	dm, err := loadDeptMap(deptMap)
+	if err != nil {
+		return nil, err
+	}
+	return &draw.Inspectors{File: file, SHA256: rep.SHA256, List: list, Depts: dm, Strict: strict}, nil
 }
 
 // emptyFrameError explains why no firm of the roster can be drawn for the task.
