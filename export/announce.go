@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,12 +56,21 @@ func AnnouncementTable(m *draw.Manifest, opts Options) (header []string, rows []
 		"抽查计划名称", "抽查任务编号", "抽查任务名称", "抽查类型", "抽查事项", "检查日期", "检查机关",
 		"抽取轮次", "随机种子", "抽样算法", "签号"}
 	f := AnnouncementFacts(m, opts)
-	for i, s := range m.Selected {
+	for i, s := range publicOrder(m) {
 		rows = append(rows, []string{strconv.Itoa(i + 1), s.Name, s.Key, s.Authority,
 			f[0].Value, m.Task, m.TaskInfo.Name, TaskType, m.TaskInfo.Items, f[6].Value, f[7].Value,
 			strconv.Itoa(m.Round), m.Seed, m.Spec, s.Ticket})
 	}
 	return header, rows
+}
+
+// publicOrder is the order of the public list: by code. The draw's own order (stratum, then
+// rank) would let a reader see where one credit class ends and the next begins — the
+// tickets restart at every stratum — and classes are not published (分类不公开).
+func publicOrder(m *draw.Manifest) []draw.Selected {
+	out := slices.Clone(m.Selected)
+	slices.SortFunc(out, func(a, b draw.Selected) int { return strings.Compare(a.Key, b.Key) })
+	return out
 }
 
 // WriteAnnouncementCSV writes the public list as CSV.
@@ -121,11 +131,11 @@ func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
 		Authority: strings.Join(authorities(m), "、"),
 		Generator: "choucha " + m.ToolVersion,
 	}
-	for i, s := range m.Selected {
+	for i, s := range publicOrder(m) {
 		d.Firms = append(d.Firms, announceFirm{N: i + 1, Name: s.Name, Key: s.Key, Authority: s.Authority, Ticket: s.Ticket})
 	}
 	if len(m.Selected) > 0 {
-		d.Example = ticketCommand(m, m.Selected[0].Key)
+		d.Example = ticketCommand(m, d.Firms[0].Key)
 	}
 	var buf bytes.Buffer
 	if err := announceTemplate.Execute(&buf, d); err != nil {

@@ -44,8 +44,12 @@ func TestAnnouncementHidesPrivateData(t *testing.T) {
 	if len(recs) != len(m.Selected)+1 {
 		t.Fatalf("%d CSV records", len(recs))
 	}
-	for i, s := range m.Selected {
+	// The public list is in code order, not the draw's stratum order (classes stay unpublished).
+	for i, s := range publicOrder(m) {
 		r := recs[i+1]
+		if i > 0 && recs[i][2] >= r[2] {
+			t.Errorf("row %d: code %s after %s: not in code order", i+1, r[2], recs[i][2])
+		}
 		if r[1] != csvCell(s.Name) || r[2] != s.Key || r[3] != s.Authority || r[len(r)-1] != s.Ticket {
 			t.Errorf("row %d: %q", i+1, r)
 		}
@@ -64,7 +68,8 @@ func TestAnnouncementHTML(t *testing.T) {
 		"长治市2026年度部门联合双随机抽查工作计划", "CZ2026-292", "对房地产开发企业的监督检查", "<td>定向</td>",
 		"房地产开发企业资质检查", "辖区内房地产开发企业", "2026年4月1日至2026年6月30日",
 		"沁县住建局、沁县市场监管局", "12户", m.Seed, m.Spec, m.Roster.FrameSHA256, "sha256sum",
-		"printf &#39;%s&#39; &#39;CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-292|1|911404038769823907&#39; | sha256sum",
+		// The example is the first firm of the list, which is in code order.
+		"printf &#39;%s&#39; &#39;CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-292|1|" + publicOrder(m)[0].Key + "&#39; | sha256sum",
 		"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;贸易公司", "=HYPERLINK(&#34;http://example.invalid&#34;,&#34;点击&#34;)",
 		"2026年4月1日", // the draw date in Beijing time
 	} {
