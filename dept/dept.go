@@ -350,6 +350,20 @@ func (m Map) Canonical(s string) string {
 	return n.Dept
 }
 
+// FullName is the department a plan cell means, with its district, e.g. 县市场监管局 and
+// 沁县市场监管局价监股 in a 沁县 task are both "沁县市场监督管理局"; district is the task's,
+// used when the name carries none. "" when the cell names no department of the table.
+func (m Map) FullName(name, district string) string {
+	n, ok := m.Parse(name)
+	if !ok || !n.Known {
+		return ""
+	}
+	if n.District == "" {
+		n.District = m.District(district)
+	}
+	return n.District + n.Dept
+}
+
 // Match finds the roster department that a plan department name means, among the given
 // roster department names; ok is false when none matches. Without a district in the plan
 // name, roster departments of every district are candidates; use MatchIn to give the task's

@@ -217,8 +217,13 @@ func joint(f *firmVisits, vs []Visit) Group {
 	g := Group{Key: f.key, Name: f.name, District: f.district, Visits: vs}
 	from, to := 1, 12
 	seenTask, seenDept, seenItem, seenMember := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	names := dept.DefaultMap()
 	addDept := func(cell string) {
 		for _, d := range dept.Split(cell) {
+			// One department under several spellings (沁县市场监管局, …价监股) is listed once.
+			if full := names.FullName(d, f.district); full != "" {
+				d = full
+			}
 			if !seenDept[d] {
 				seenDept[d] = true
 				g.Depts = append(g.Depts, d)

@@ -464,7 +464,7 @@ func runPlanCalendar(ctx context.Context, g *globalOptions, opts *planCalendarOp
 	if err := planCheckDistrict(p, opts.district); err != nil {
 		return err
 	}
-	canon := deptCanon(dept.DefaultMap())
+	canon := dept.DefaultMap().FullName
 	cal := plan.BuildCalendar(p.Tasks, plan.CalendarFilter{District: plan.NormalizeDistrict(opts.district), Dept: opts.dept, Canon: canon})
 	if err := addLedgerDrawn(ctx, g, p, &cal, canon); err != nil {
 		return err
@@ -608,20 +608,4 @@ func addLedgerDrawn(ctx context.Context, g *globalOptions, p *plan.Plan, cal *pl
 	}
 	cal.AddDrawn(counts)
 	return nil
-}
-
-// deptCanon names the department a plan cell means, with its district: 县市场监管局 and
-// 沁县市场监管局价监股 in 沁县's tasks are both 沁县市场监督管理局. "" when the cell names no
-// known department (the calendar then shows the cell as written).
-func deptCanon(m dept.Map) func(name, district string) string {
-	return func(name, district string) string {
-		n, ok := m.Parse(name)
-		if !ok || !n.Known {
-			return ""
-		}
-		if n.District == "" {
-			n.District = plan.NormalizeDistrict(district)
-		}
-		return n.District + n.Dept
-	}
 }
