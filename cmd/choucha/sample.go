@@ -112,7 +112,15 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		year = now.Year()
 	}
 
-	frame, report, err := roster.ReadFirms(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District, Progress: nil})
+	// A locked round is refused before a large roster is read (the ledger re-checks the lock
+	// inside its write transaction, so a lock made meanwhile is not missed).
+	if err := checkLock(ctx, g, task.Key, o.round, year, o.redrawReason); err != nil {
+		return err
+	}
+
+	progress, done := rowProgress(g)
+	frame, report, err := roster.ReadFirms(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District, Progress: progress})
+	done()
 	if err != nil {
 		return err
 	}
@@ -140,12 +148,6 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return err
 	}
 	defer l.Close()
-	if locked, err := l.Locked(ctx, task.Key, o.round, year); err != nil {
-		return err
-	} else if locked != nil && strings.TrimSpace(o.redrawReason) == "" {
-		return withHint(fmt.Errorf("任务 %s 第%d轮的名单已于台账第 %d 条锁定", task.Key, o.round, locked.ID),
-			"如确需重新抽取，请用 --redraw-reason \"理由\" 说明，重抽及理由将记入台账并公开可查")
-	}
 	earlier, err := earlierKeys(ctx, l, task, o.round, year, o.exclude)
 	if err != nil {
 		return err
@@ -207,6 +209,38 @@ func sampleSeed(s string) (seed string, generated bool, err error) {
 		return "", false, usageError{err}
 	}
 	return seed, false, nil
+}
+
+// checkLock refuses a draw of a locked task round unless a redraw reason is given. A missing
+// ledger has no locks and is not created here.
+func checkLock(ctx context.Context, g *globalOptions, task string, round, year int, reason string) error {
+	l, err := ledger.OpenExisting(g.ledgerPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return ledgerOpenError(err)
+	}
+	defer l.Close()
+	locked, err := l.Locked(ctx, task, round, year)
+	if err != nil {
+		return err
+	}
+	if locked != nil && strings.TrimSpace(reason) == "" {
+		return withHint(fmt.Errorf("任务 %s 第%d轮的名单已于台账第 %d 条锁定", task, round, locked.ID),
+			"如确需重新抽取，请用 --redraw-reason \"理由\" 说明，重抽及理由将记入台账并公开可查")
+	}
+	return nil
+}
+
+// rowProgress is a row counter on stderr for reading a large roster (only on a terminal, and
+// not with --quiet), and the function that clears it.
+func rowProgress(g *globalOptions) (progress func(int), done func()) {
+	bar := newRowProgress(g)
+	if bar == nil {
+		return nil, func() {}
+	}
+	return func(n int) { _ = bar.Set(n) }, func() { _ = bar.Clear() }
 }
 
 // loadInspectors reads the inspector roster and the department synonyms; nil when no
