@@ -66,7 +66,7 @@ func Compare(recorded, rerun *Manifest) Diff {
 
 	for k, a := range was {
 		if b, ok := now[k]; ok && (a.Ticket != b.Ticket || a.Rank != b.Rank || a.Repeat != b.Repeat || a.Class != b.Class) {
-			d.Other = append(d.Other, fmt.Sprintf("%s 的票号、位次或类别不同（记录：%s 第%d位 %s；重算：%s 第%d位 %s）",
+			d.Other = append(d.Other, fmt.Sprintf("%s 的签号、位次或类别不同（记录：%s 第%d位 %s；重算：%s 第%d位 %s）",
 				k, short(a.Ticket), a.Rank, a.Class, short(b.Ticket), b.Rank, b.Class))
 		}
 	}

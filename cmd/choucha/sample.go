@@ -368,7 +368,7 @@ func printSampleData(g *globalOptions, m *draw.Manifest) error {
 		}
 		teams[t.Key] = strings.Join(names, "、")
 	}
-	header := []string{"序", "统一社会信用代码", "企业名称", "分层", "位次", "票号（前12位）"}
+	header := []string{"序", "统一社会信用代码", "企业名称", "分层", "位次", "签号（前12位）"}
 	if len(m.Assignments) > 0 {
 		header = append(header, "检查组")
 	}
