@@ -291,7 +291,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	c.row, c.class, c.nameHash, c.idx = int32(row), class[0], nh, int32(len(s.firms))
 	s.cands = append(s.cands, c)
 	if shownID != key {
-		s.rawIDs[int32(row)] = shownID
+		s.rawIDs[int32(row)] = strings.Clone(shownID) // not the whole record
 	}
 	if s.keep {
 		vals := make([]string, max(len(cells), len(s.hdr.cells)))
