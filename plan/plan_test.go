@@ -22,6 +22,9 @@ var update = flag.Bool("update", false, "rewrite the golden files (review the di
 const (
 	xlsxPlan   = "../testdata/plan/changzhi-2026.xlsx"
 	goldenJSON = "../testdata/plan/changzhi-2026.golden.json"
+	// goldenXLSX pins the full export of the xlsx form: the same parsed values as the text
+	// (checked below), its own repairs (a real merged range needs none), its own sha256.
+	goldenXLSX = "../testdata/plan/changzhi-2026-xlsx.golden.json"
 )
 
 func embedded(t testing.TB) *Plan {
@@ -228,6 +231,20 @@ func TestGoldenJSON(t *testing.T) {
 	}
 	if !reflect.DeepEqual(stripped(doc.Tasks), stripped(x.Tasks)) {
 		t.Error("xlsx tasks differ from the golden JSON")
+	}
+	var xbuf bytes.Buffer
+	if err := x.WriteJSON(&xbuf, nil); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(goldenXLSX, xbuf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if wantX, err := os.ReadFile(goldenXLSX); err != nil {
+		t.Fatal(err)
+	} else if !bytes.Equal(xbuf.Bytes(), wantX) {
+		t.Errorf("xlsx JSON export differs from %s (run go test ./plan -run Golden -update and review the diff)", goldenXLSX)
 	}
 	if doc.Plan["id"] != "CZ2026" || doc.Plan["sha256"] != p.SHA256 {
 		t.Errorf("golden plan header %v", doc.Plan)
