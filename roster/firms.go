@@ -103,6 +103,9 @@ type firmScan struct {
 	firms  []Firm
 	rep    *Report
 	dist   string
+	// otherMsg interns the other_district message per district as written: a roster of a
+	// whole city has hundreds of thousands of such rows.
+	otherMsg map[string]string
 }
 
 func newFirmScan(path string, opt Options, keep bool) *firmScan {
@@ -189,7 +192,9 @@ func (s *firmScan) cell(cells []string, role int) string {
 }
 
 func (s *firmScan) issue(row int, id, level, code, msg string) {
-	s.rep.Issues = append(s.rep.Issues, Issue{Row: row, ID: id, Level: level, Code: code, Message: msg})
+	// The id is a slice of the row's cells, which share one backing string per record:
+	// keeping it uncloned would keep the whole row alive for every issue.
+	s.rep.Issues = append(s.rep.Issues, Issue{Row: row, ID: strings.Clone(id), Level: level, Code: code, Message: msg})
 }
 
 func (s *firmScan) data(row int, cells []string) error {
@@ -210,8 +215,15 @@ func (s *firmScan) data(row int, cells []string) error {
 	// 7. District: firms of another district are out of scope, not faulty.
 	if s.dist != "" && s.hdr.col[colDistrict] >= 0 {
 		if d := s.cell(cells, colDistrict); d != "" && !sameDistrict(s.dist, normDistrict(d)) {
-			s.issue(row, shownID, LevelInfo, CodeOtherDistrict,
-				fmt.Sprintf("所属区县为“%s”，不属于%s，未纳入本次名录", d, s.opt.District))
+			msg, ok := s.otherMsg[d]
+			if !ok {
+				msg = fmt.Sprintf("所属区县为“%s”，不属于%s，未纳入本次名录", d, s.opt.District)
+				if s.otherMsg == nil {
+					s.otherMsg = map[string]string{}
+				}
+				s.otherMsg[strings.Clone(d)] = msg
+			}
+			s.issue(row, shownID, LevelInfo, CodeOtherDistrict, msg)
 			return nil
 		}
 	}

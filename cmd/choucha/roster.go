@@ -77,6 +77,18 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
 // rosterMemoryLimit is the soft heap limit of roster check (see runRosterCheck).
 const rosterMemoryLimit = 200 << 20
 
+// softMemoryLimit sets a soft heap limit unless GOMEMLIMIT is set, and returns the function
+// that restores the previous one. Reading a large roster makes much short-lived garbage;
+// without a limit the garbage collector lets the heap grow to twice the live data. A live set
+// above the limit only makes the collector work harder (Go caps that), it never fails.
+func softMemoryLimit(limit int64) (restore func()) {
+	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		return func() {}
+	}
+	prev := debug.SetMemoryLimit(limit)
+	return func() { debug.SetMemoryLimit(prev) }
+}
+
 func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOptions) error {
 	if opts.format != "text" && opts.format != "json" {
 		return usageError{fmt.Errorf("--format 只能是 text 或 json，而不是 %q", opts.format)}
@@ -95,11 +107,8 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 		}
 		day = t
 	}
-	// A soft heap limit, unless GOMEMLIMIT is set: the live data of a million-row check is
-	// under 200 MiB, and without a limit the garbage collector lets the heap grow to twice that.
-	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(rosterMemoryLimit))
-	}
+	// The live data of a million-row check is under 200 MiB; see softMemoryLimit.
+	defer softMemoryLimit(rosterMemoryLimit)()
 	ropt := roster.Options{Sheet: opts.sheet, District: opts.district}
 	bar := newRowProgress(g)
 	if bar != nil {

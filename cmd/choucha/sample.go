@@ -118,6 +118,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return err
 	}
 
+	defer softMemoryLimit(sampleMemoryLimit)()
 	progress, done := rowProgress(g)
 	frame, report, err := roster.ReadFirms(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District, Progress: progress})
 	done()
@@ -210,6 +211,10 @@ func sampleSeed(s string) (seed string, generated bool, err error) {
 	}
 	return seed, false, nil
 }
+
+// sampleMemoryLimit is the soft heap limit of a draw: the frame is kept, so it is set above
+// roster check's.
+const sampleMemoryLimit = 300 << 20
 
 // checkLock refuses a draw of a locked task round unless a redraw reason is given. A missing
 // ledger has no locks and is not created here.
