@@ -1,0 +1,1482 @@
+package roster
+
+// The fast xlsx reader. excelize's streaming row iterator spends about half its time on
+// shared strings (over its in-memory limit it spills the table to disk and reads each string
+// back with one pread) and most of the rest in encoding/xml (issue 3). This file reads the
+// same SpreadsheetML with archive/zip and a hand-written byte scanner, and gives the row
+// callback exactly what scanXLSXExcelize gives it: the same row numbers and the same cells.
+// excelize stays the reference; CHOUCHA_XLSX_READER=excelize selects it (see scanXLSX), and
+// sheetxml_test.go checks the two against each other on every roster we have.
+//
+// What "the same" means, taken from excelize v2.11.1 (rows.go, cell.go, lib.go):
+//   - Rows are numbered by their r attribute, or one past the previous row without it; a row
+//     missing from the file is reported with no cells, and cells of a row whose number goes
+//     backwards are added to the row being read (excelize's Rows.Next/Columns state machine,
+//     reproduced in fastSheet.next).
+//   - A cell's column comes from its r attribute, or is one past the previous cell. Empty cells
+//     without a formula are not added; the cells before a value are padded with "" (so no
+//     trailing empty cells). A cell whose column does not move right is appended at the end.
+//   - Values are raw (RawCellValue): <v> as written for numbers, booleans, errors, dates and
+//     formula results; the shared string for t="s"; the <is> text for t="inlineStr".
+//   - Text is decoded as encoding/xml does it (entities, character references, CR LF and lone
+//     CR become LF, characters outside XML's range are errors), a string item is its <t> then
+//     its runs' <t> (phonetic runs skipped), then OOXML _xHHHH_ escapes are decoded as
+//     excelize's bstrUnmarshal does.
+//
+// Where excelize is lenient with a damaged file this reader is not: XML that is not well
+// formed, a sheet that ends early, a shared-string index that is not a number, and a zip part
+// whose checksum fails are all errors, never a short read.
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+const (
+	// xlsxMaxRows is Excel's row limit (excelize.TotalRows).
+	xlsxMaxRows = 1048576
+	// maxXMLToken bounds one tag or one text run of the sheet: Excel's cells hold at most
+	// 32,767 characters, so anything near this is a damaged or hostile file.
+	maxXMLToken = 16 << 20
+	// maxSharedStrings bounds the table so its offsets fit in uint32.
+	maxSharedStringBytes = 1<<32 - 1
+)
+
+var (
+	errZipBomb    = errors.New("zip bomb")
+	errXMLToken   = errors.New("XML 元素过长")
+	errXMLTrunc   = errors.New("XML 意外结束")
+	errSharedSize = errors.New("共享字符串表过大")
+)
+
+// xmlSyntaxError is a well-formedness error found by the scanner.
+type xmlSyntaxError struct{ msg string }
+
+func (e *xmlSyntaxError) Error() string { return "XML 格式错误：" + e.msg }
+
+func syntaxErr(format string, args ...any) error {
+	return &xmlSyntaxError{msg: fmt.Sprintf(format, args...)}
+}
+
+// ---- zip layer: parts, limits ----
+
+// xlsxPackage is an opened xlsx: its zip parts by name and the budget of bytes that may still
+// be decompressed, shared by every part read (the zip-bomb limit counts real bytes, not the
+// sizes the headers claim).
+type xlsxPackage struct {
+	zr     *zip.ReadCloser
+	parts  map[string]*zip.File
+	budget int64
+}
+
+func openXLSXPackage(file string) (*xlsxPackage, error) {
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		return nil, xlsxOpenError(file, err)
+	}
+	p := &xlsxPackage{zr: zr, parts: make(map[string]*zip.File, len(zr.File)), budget: maxUnzipSize}
+	// Like excelize's ReadZipReader: the sizes the headers claim must fit the limit too.
+	var claimed int64
+	for _, f := range zr.File {
+		claimed += int64(f.UncompressedSize64)
+		if f.UncompressedSize64 > uint64(maxUnzipSize) || claimed > maxUnzipSize || claimed < 0 {
+			zr.Close()
+			return nil, zipBombError(file)
+		}
+		p.parts[strings.ReplaceAll(f.Name, "\\", "/")] = f
+	}
+	return p, nil
+}
+
+func (p *xlsxPackage) Close() error { return p.zr.Close() }
+
+// lookup finds a part by name, exactly or else ignoring case (as excelize does for the
+// shared strings).
+func (p *xlsxPackage) lookup(name string) *zip.File {
+	if f, ok := p.parts[name]; ok {
+		return f
+	}
+	for n, f := range p.parts {
+		if strings.EqualFold(n, name) {
+			return f
+		}
+	}
+	return nil
+}
+
+// open returns a reader of the part's decompressed bytes that fails once the package's
+// budget is spent. Read to the end, archive/zip also checks the part's CRC-32.
+func (p *xlsxPackage) open(f *zip.File) (io.ReadCloser, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	return &budgetReader{rc: rc, budget: &p.budget}, nil
+}
+
+type budgetReader struct {
+	rc     io.ReadCloser
+	budget *int64
+}
+
+func (r *budgetReader) Read(b []byte) (int, error) {
+	n, err := r.rc.Read(b)
+	*r.budget -= int64(n)
+	if *r.budget < 0 {
+		return n, errZipBomb
+	}
+	return n, err
+}
+
+func (r *budgetReader) Close() error { return r.rc.Close() }
+
+// readSmallPart reads a whole part (workbook, rels); these are small, but still limited.
+func (p *xlsxPackage) readSmallPart(name string) ([]byte, error) {
+	f := p.lookup(name)
+	if f == nil {
+		return nil, nil
+	}
+	rc, err := p.open(f)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
+func zipBombError(file string) error {
+	return &HintError{
+		Err:  fmt.Errorf("%s 解压后超过 %d MiB 上限，已拒绝读取（可能是压缩炸弹或损坏的文件）", file, maxUnzipSize>>20),
+		Hint: "名录应在 Excel 的 1,048,576 行以内；请确认文件来源，或导出为 CSV 后再试",
+	}
+}
+
+func damagedXLSXError(file string, err error) error {
+	return &HintError{
+		Err:  fmt.Errorf("%s 不是有效的 xlsx 文件（文件已损坏、被截断或不是 Excel 格式）: %v", file, err),
+		Hint: "请在 Excel/WPS 中打开后另存为 .xlsx，或重新导出名录",
+	}
+}
+
+// ---- workbook: sheet list, relationships ----
+
+type xlsxRel struct {
+	ID     string `xml:"Id,attr"`
+	Type   string `xml:"Type,attr"`
+	Target string `xml:"Target,attr"`
+}
+
+type xlsxRels struct {
+	Rels []xlsxRel `xml:"Relationship"`
+}
+
+type workbookSheet struct {
+	name, relID string
+}
+
+// partPath resolves a relationship target against the folder of the part that owns it, as
+// excelize's getWorksheetPath does: "/xl/worksheets/sheet1.xml" is absolute within the
+// package, "worksheets/sheet1.xml" is relative to xl/.
+func partPath(ownerDir, target string) string {
+	target = strings.ReplaceAll(target, "\\", "/")
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(path.Clean(target), "/")
+	}
+	return strings.TrimPrefix(path.Clean(ownerDir+"/"+target), "/")
+}
+
+func (p *xlsxPackage) rels(name string) ([]xlsxRel, error) {
+	b, err := p.readSmallPart(name)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	var r xlsxRels
+	if err := xml.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return r.Rels, nil
+}
+
+// workbookParts finds the workbook, its sheets in order (with the part each is stored in)
+// and the shared strings part ("" if there is none).
+func (p *xlsxPackage) workbookParts() (sheets []workbookSheet, sheetPath map[string]string, sst string, err error) {
+	wbPath := "xl/workbook.xml"
+	rootRels, err := p.rels("_rels/.rels")
+	if err != nil {
+		return nil, nil, "", err
+	}
+	for _, r := range rootRels {
+		if strings.HasSuffix(r.Type, "/officeDocument") {
+			wbPath = partPath("", r.Target)
+			break
+		}
+	}
+	wb, err := p.readSmallPart(wbPath)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	d := xml.NewDecoder(bytes.NewReader(wb))
+	for {
+		tok, terr := d.Token()
+		if terr == io.EOF {
+			break
+		}
+		if terr != nil {
+			return nil, nil, "", fmt.Errorf("%s: %w", wbPath, terr)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "sheet" {
+			continue
+		}
+		var s workbookSheet
+		for _, a := range se.Attr {
+			switch {
+			case a.Name.Local == "name" && a.Name.Space == "":
+				s.name = a.Value
+			case a.Name.Local == "id" && a.Name.Space != "":
+				s.relID = a.Value
+			}
+		}
+		sheets = append(sheets, s)
+	}
+	dir := path.Dir(wbPath)
+	wbRels, err := p.rels(strings.TrimPrefix(dir+"/_rels/"+path.Base(wbPath)+".rels", "./"))
+	if err != nil {
+		return nil, nil, "", err
+	}
+	sheetPath = map[string]string{}
+	for _, s := range sheets {
+		for _, r := range wbRels {
+			if r.ID == s.relID {
+				if pp := partPath(dir, r.Target); p.lookup(pp) != nil {
+					sheetPath[s.name] = pp
+				}
+			}
+		}
+	}
+	for _, r := range wbRels {
+		if strings.HasSuffix(r.Type, "/sharedStrings") {
+			sst = partPath(dir, r.Target)
+			break
+		}
+	}
+	if sst == "" || p.lookup(sst) == nil {
+		// excelize reads xl/sharedStrings.xml whatever the relationships say.
+		sst = ""
+		if p.lookup("xl/sharedStrings.xml") != nil {
+			sst = "xl/sharedStrings.xml"
+		}
+	}
+	return sheets, sheetPath, sst, nil
+}
+
+// ---- the byte scanner ----
+
+type tokKind uint8
+
+const (
+	tokEOF tokKind = iota
+	tokStart
+	tokEnd
+	tokText
+)
+
+// xmlScanner splits XML into start tags, end tags and text. The slices it returns point into
+// its buffer and are valid until the next call to next. It checks that tags nest, that the
+// document ends with every element closed, and that names are well formed; text is checked
+// when it is decoded (appendXMLText).
+type xmlScanner struct {
+	r        io.Reader
+	buf      []byte
+	pos, end int
+	rerr     error // the reader's error once it has returned one (io.EOF at the end)
+
+	kind      tokKind
+	qname     []byte // qualified name of a start or end tag
+	local     []byte // its local part
+	attrs     []byte // raw attributes of a start tag
+	selfClose bool
+	text      []byte // raw text, or CDATA contents
+	cdata     bool
+
+	tmp      []byte // scratch for checkText
+	stack    []byte // qualified names of the open elements, back to back
+	stackLen []int
+	seenRoot bool
+}
+
+func newXMLScanner(r io.Reader, size int) *xmlScanner {
+	return &xmlScanner{r: r, buf: make([]byte, size)}
+}
+
+// more reads more bytes, keeping buf[pos:end]; it reports false at the end of input.
+func (s *xmlScanner) more() (bool, error) {
+	if s.rerr != nil {
+		if s.rerr == io.EOF {
+			return false, nil
+		}
+		return false, s.rerr
+	}
+	if s.pos > 0 {
+		copy(s.buf, s.buf[s.pos:s.end])
+		s.end -= s.pos
+		s.pos = 0
+	}
+	if s.end == len(s.buf) {
+		if len(s.buf) >= maxXMLToken {
+			return false, errXMLToken
+		}
+		nb := make([]byte, 2*len(s.buf))
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	for {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			s.rerr = err
+			if err != io.EOF {
+				return false, err
+			}
+			return n > 0, nil
+		}
+		if n > 0 {
+			return true, nil
+		}
+	}
+}
+
+// index finds c at or after pos+off and returns its offset from pos, reading more as needed;
+// -1 at the end of input.
+func (s *xmlScanner) index(off int, c byte) (int, error) {
+	for {
+		if i := bytes.IndexByte(s.buf[s.pos+off:s.end], c); i >= 0 {
+			return off + i, nil
+		}
+		off = s.end - s.pos
+		ok, err := s.more()
+		if err != nil {
+			return -1, err
+		}
+		if !ok {
+			return -1, nil
+		}
+	}
+}
+
+// indexSeq finds seq at or after pos+off (offset from pos), or -1 at the end of input.
+func (s *xmlScanner) indexSeq(off int, seq string) (int, error) {
+	for {
+		if i := bytes.Index(s.buf[s.pos+off:s.end], []byte(seq)); i >= 0 {
+			return off + i, nil
+		}
+		off = max(0, s.end-s.pos-len(seq)+1)
+		ok, err := s.more()
+		if err != nil {
+			return -1, err
+		}
+		if !ok {
+			return -1, nil
+		}
+	}
+}
+
+// have makes sure n bytes from pos are buffered, or reports false at the end of input.
+func (s *xmlScanner) have(n int) (bool, error) {
+	for s.end-s.pos < n {
+		ok, err := s.more()
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func (s *xmlScanner) depth() int { return len(s.stackLen) }
+
+func (s *xmlScanner) next() (tokKind, error) {
+	for {
+		if s.pos >= s.end {
+			ok, err := s.more()
+			if err != nil {
+				return tokEOF, err
+			}
+			if !ok {
+				if len(s.stackLen) > 0 || !s.seenRoot {
+					return tokEOF, errXMLTrunc
+				}
+				s.kind = tokEOF
+				return tokEOF, nil
+			}
+		}
+		if s.buf[s.pos] != '<' {
+			i, err := s.index(0, '<')
+			if err != nil {
+				return tokEOF, err
+			}
+			if i < 0 {
+				i = s.end - s.pos
+			}
+			s.text, s.cdata = s.buf[s.pos:s.pos+i], false
+			s.pos += i
+			if len(s.stackLen) == 0 {
+				// Outside the root only white space may appear.
+				if len(bytes.TrimLeft(s.text, " \t\r\n")) > 0 {
+					return tokEOF, syntaxErr("根元素之外有文本")
+				}
+				continue
+			}
+			s.kind = tokText
+			return tokText, nil
+		}
+		if ok, err := s.have(2); err != nil {
+			return tokEOF, err
+		} else if !ok {
+			return tokEOF, errXMLTrunc
+		}
+		switch s.buf[s.pos+1] {
+		case '?':
+			i, err := s.indexSeq(2, "?>")
+			if err != nil {
+				return tokEOF, err
+			}
+			if i < 0 {
+				return tokEOF, errXMLTrunc
+			}
+			s.pos += i + 2
+			continue
+		case '!':
+			if ok, err := s.have(9); err != nil {
+				return tokEOF, err
+			} else if !ok {
+				return tokEOF, errXMLTrunc
+			}
+			switch {
+			case bytes.HasPrefix(s.buf[s.pos:s.end], []byte("<!--")):
+				i, err := s.indexSeq(4, "-->")
+				if err != nil {
+					return tokEOF, err
+				}
+				if i < 0 {
+					return tokEOF, errXMLTrunc
+				}
+				s.pos += i + 3
+				continue
+			case bytes.HasPrefix(s.buf[s.pos:s.end], []byte("<![CDATA[")):
+				if len(s.stackLen) == 0 {
+					return tokEOF, syntaxErr("根元素之外有 CDATA")
+				}
+				i, err := s.indexSeq(9, "]]>")
+				if err != nil {
+					return tokEOF, err
+				}
+				if i < 0 {
+					return tokEOF, errXMLTrunc
+				}
+				s.text, s.cdata = s.buf[s.pos+9:s.pos+i], true
+				s.pos += i + 3
+				s.kind = tokText
+				return tokText, nil
+			}
+			return tokEOF, syntaxErr("不支持的声明（DOCTYPE 等）")
+		case '/':
+			i, err := s.index(2, '>')
+			if err != nil {
+				return tokEOF, err
+			}
+			if i < 0 {
+				return tokEOF, errXMLTrunc
+			}
+			name := bytes.TrimRight(s.buf[s.pos+2:s.pos+i], " \t\r\n")
+			s.pos += i + 1
+			n := len(s.stackLen)
+			if n == 0 {
+				return tokEOF, syntaxErr("多余的结束标记 </%s>", name)
+			}
+			open := s.stack[s.stackLen[n-1]:]
+			if !bytes.Equal(open, name) {
+				return tokEOF, syntaxErr("元素 <%s> 被 </%s> 结束", open, name)
+			}
+			s.qname = open
+			s.local = localName(open)
+			s.stack = s.stack[:s.stackLen[n-1]]
+			s.stackLen = s.stackLen[:n-1]
+			s.kind = tokEnd
+			return tokEnd, nil
+		}
+		// A start tag: find its '>' outside quoted attribute values.
+		end, err := s.tagEnd()
+		if err != nil {
+			return tokEOF, err
+		}
+		tag := s.buf[s.pos+1 : s.pos+end]
+		s.pos += end + 1
+		s.selfClose = len(tag) > 0 && tag[len(tag)-1] == '/'
+		if s.selfClose {
+			tag = tag[:len(tag)-1]
+		}
+		k := 0
+		for k < len(tag) && !isXMLSpace(tag[k]) {
+			k++
+		}
+		s.qname, s.attrs = tag[:k], tag[k:]
+		if len(s.qname) == 0 || !isNameStart(s.qname[0]) || bytes.Count(s.qname, []byte(":")) > 1 {
+			return tokEOF, syntaxErr("元素名称无效 <%s>", s.qname)
+		}
+		s.local = localName(s.qname)
+		if len(s.stackLen) == 0 && s.seenRoot {
+			return tokEOF, syntaxErr("根元素之后还有元素 <%s>", s.qname)
+		}
+		s.seenRoot = true
+		if !s.selfClose {
+			s.stackLen = append(s.stackLen, len(s.stack))
+			s.stack = append(s.stack, s.qname...)
+		}
+		s.kind = tokStart
+		return tokStart, nil
+	}
+}
+
+// tagEnd returns the offset from pos of the '>' that ends the start tag at pos.
+func (s *xmlScanner) tagEnd() (int, error) {
+	off := 1
+	var quote byte
+	for {
+		b := s.buf[s.pos:s.end]
+		for i := off; i < len(b); i++ {
+			c := b[i]
+			switch {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '>':
+				return i, nil
+			case c == '<':
+				return 0, syntaxErr("标记中出现“<”")
+			}
+		}
+		off = len(b)
+		ok, err := s.more()
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			return 0, errXMLTrunc
+		}
+	}
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func isNameStart(c byte) bool {
+	return c == '_' || c == ':' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c >= 0x80
+}
+
+// localName drops a namespace prefix ("x:row" → "row"), as encoding/xml does.
+func localName(q []byte) []byte {
+	if i := bytes.IndexByte(q, ':'); i > 0 && i < len(q)-1 {
+		return q[i+1:]
+	}
+	return q
+}
+
+// attr is one attribute of a start tag, raw (entities not decoded).
+type attr struct{ local, value []byte }
+
+// nextAttr parses the first attribute of a and returns the rest; ok is false at the end.
+func nextAttr(a []byte) (at attr, rest []byte, ok bool, err error) {
+	i := 0
+	for i < len(a) && isXMLSpace(a[i]) {
+		i++
+	}
+	if i == len(a) {
+		return at, nil, false, nil
+	}
+	j := i
+	for j < len(a) && a[j] != '=' && !isXMLSpace(a[j]) {
+		j++
+	}
+	name := a[i:j]
+	for j < len(a) && isXMLSpace(a[j]) {
+		j++
+	}
+	if j == len(a) || a[j] != '=' || len(name) == 0 {
+		return at, nil, false, syntaxErr("属性格式错误")
+	}
+	j++
+	for j < len(a) && isXMLSpace(a[j]) {
+		j++
+	}
+	if j == len(a) || (a[j] != '"' && a[j] != '\'') {
+		return at, nil, false, syntaxErr("属性值缺少引号")
+	}
+	q := a[j]
+	k := bytes.IndexByte(a[j+1:], q)
+	if k < 0 {
+		return at, nil, false, syntaxErr("属性值缺少结束引号")
+	}
+	at = attr{local: localName(name), value: a[j+1 : j+1+k]}
+	rest = a[j+2+k:]
+	if len(rest) > 0 && !isXMLSpace(rest[0]) {
+		return at, nil, false, syntaxErr("属性之间缺少空白")
+	}
+	return at, rest, true, nil
+}
+
+// attrValue decodes an attribute value only when it holds a reference or a line break.
+func attrValue(dst, raw []byte) ([]byte, error) {
+	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 && bytes.IndexByte(raw, '<') < 0 {
+		return append(dst, raw...), nil
+	}
+	if bytes.IndexByte(raw, '<') >= 0 {
+		return dst, syntaxErr("属性值中出现“<”")
+	}
+	return appendXMLText(dst, raw, false)
+}
+
+// appendXMLText appends the character data raw decodes to, as encoding/xml decodes it.
+func appendXMLText(dst, raw []byte, cdata bool) ([]byte, error) {
+	start := 0
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c >= 0x20 && c < 0x80 && c != '&' {
+			i++
+			continue
+		}
+		if c >= 0x80 {
+			r, size := utf8.DecodeRune(raw[i:])
+			if r == utf8.RuneError && size == 1 {
+				return dst, syntaxErr("无效的 UTF-8 字节")
+			}
+			if !isInCharacterRange(r) {
+				return dst, syntaxErr("非法字符 %U", r)
+			}
+			i += size
+			continue
+		}
+		dst = append(dst, raw[start:i]...)
+		switch {
+		case c == '\r':
+			dst = append(dst, '\n')
+			i++
+			if i < len(raw) && raw[i] == '\n' {
+				i++
+			}
+		case c == '\n' || c == '\t':
+			dst = append(dst, c)
+			i++
+		case c == '&' && cdata:
+			dst = append(dst, c)
+			i++
+		case c == '&':
+			semi := bytes.IndexByte(raw[i:], ';')
+			if semi < 0 {
+				return dst, syntaxErr("无效的字符实体（缺少分号）")
+			}
+			ent := raw[i+1 : i+semi]
+			r, ok := decodeEntity(ent)
+			if !ok || !isInCharacterRange(r) {
+				return dst, syntaxErr("无效的字符实体 &%s;", ent)
+			}
+			dst = utf8.AppendRune(dst, r)
+			i += semi + 1
+		default:
+			return dst, syntaxErr("非法字符 %U", rune(c))
+		}
+		start = i
+	}
+	return append(dst, raw[start:]...), nil
+}
+
+// decodeEntity decodes the five predefined entities and character references. A reference
+// to a surrogate decodes to U+FFFD, as encoding/xml's string(rune(n)) does.
+func decodeEntity(e []byte) (rune, bool) {
+	switch string(e) {
+	case "amp":
+		return '&', true
+	case "lt":
+		return '<', true
+	case "gt":
+		return '>', true
+	case "quot":
+		return '"', true
+	case "apos":
+		return '\'', true
+	}
+	if len(e) < 2 || e[0] != '#' {
+		return 0, false
+	}
+	digits, base := e[1:], 10
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 {
+		return 0, false
+	}
+	for _, d := range digits {
+		if !('0' <= d && d <= '9' || base == 16 && ('a' <= d && d <= 'f' || 'A' <= d && d <= 'F')) {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseUint(string(digits), base, 64)
+	if err != nil || n > utf8.MaxRune {
+		return 0, false
+	}
+	r := rune(n)
+	if 0xD800 <= r && r <= 0xDFFF {
+		r = utf8.RuneError
+	}
+	return r, true
+}
+
+// isInCharacterRange is XML 1.0's Char production (encoding/xml's check).
+func isInCharacterRange(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// appendBstrUnmarshal decodes OOXML _xHHHH_ escapes in s as excelize's bstrUnmarshal does:
+// left to right, "_x005F_" is "_", any other is the code point, and one that is not a valid
+// code point (a surrogate) is dropped.
+func appendBstrUnmarshal(dst, s []byte) []byte {
+	if bytes.Index(s, []byte("_x")) < 0 {
+		return append(dst, s...)
+	}
+	start := 0
+	for i := 0; i+7 <= len(s); {
+		if s[i] != '_' || s[i+1] != 'x' || s[i+6] != '_' || !isHex4(s[i+2:i+6]) {
+			i++
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		v, _ := strconv.ParseUint(string(s[i+2:i+6]), 16, 32)
+		if r := rune(v); utf8.ValidRune(r) {
+			if v == 0x5F {
+				dst = append(dst, '_')
+			} else {
+				dst = utf8.AppendRune(dst, r)
+			}
+		}
+		i += 7
+		start = i
+	}
+	return append(dst, s[start:]...)
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- string items (shared strings and inline strings) ----
+
+// itemReader reads string items (<si>, <is>) with buffers reused from item to item.
+type itemReader struct{ t, runs, all []byte }
+
+// read reads the element just opened (an <si> or <is>) to its end and appends its text to
+// dst: the <t> directly inside it, then the <t> of each run <r>; the last <t> wins where a
+// parent has several (as encoding/xml fills xlsxSI). Phonetic runs and the rest are skipped.
+func (ir *itemReader) read(s *xmlScanner, dst []byte) ([]byte, error) {
+	base := s.depth()
+	ir.t, ir.runs = ir.t[:0], ir.runs[:0]
+	hasT := false
+	runStart := -1 // where the current run's text starts in ir.runs
+	inT := 0       // depth of the <t> being read, 0 if none
+	runT := false  // that <t> belongs to a run
+	for {
+		k, err := s.next()
+		if err != nil {
+			return dst, err
+		}
+		switch k {
+		case tokStart:
+			d := s.depth()
+			if s.selfClose {
+				d++
+			}
+			switch {
+			case inT == 0 && d == base+1 && string(s.local) == "t":
+				ir.t, hasT = ir.t[:0], true
+				if !s.selfClose {
+					inT, runT = d, false
+				}
+			case inT == 0 && d == base+1 && string(s.local) == "r":
+				runStart = len(ir.runs)
+				if s.selfClose {
+					runStart = -1
+				}
+			case inT == 0 && d == base+2 && runStart >= 0 && string(s.local) == "t":
+				ir.runs = ir.runs[:runStart]
+				if !s.selfClose {
+					inT, runT = d, true
+				}
+			default:
+				if !s.selfClose {
+					if err := skipElement(s); err != nil {
+						return dst, err
+					}
+				}
+			}
+		case tokEnd:
+			switch d := s.depth() + 1; {
+			case d == base:
+				if hasT {
+					ir.all = append(append(ir.all[:0], ir.t...), ir.runs...)
+					return appendBstrUnmarshal(dst, ir.all), nil
+				}
+				return appendBstrUnmarshal(dst, ir.runs), nil
+			case d == inT:
+				inT = 0
+			case d == base+1:
+				runStart = -1
+			}
+		case tokText:
+			switch {
+			case inT != 0 && runT:
+				ir.runs, err = appendXMLText(ir.runs, s.text, s.cdata)
+			case inT != 0:
+				ir.t, err = appendXMLText(ir.t, s.text, s.cdata)
+			default:
+				err = s.checkText()
+			}
+			if err != nil {
+				return dst, err
+			}
+		}
+	}
+}
+
+// skipElement reads to the end of the element just opened, checking the XML on the way.
+func skipElement(s *xmlScanner) error {
+	base := s.depth()
+	for s.depth() >= base {
+		k, err := s.next()
+		if err != nil {
+			return err
+		}
+		if k == tokText {
+			if err := s.checkText(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkText checks the current text token without keeping it.
+func (s *xmlScanner) checkText() error {
+	var err error
+	s.tmp, err = appendXMLText(s.tmp[:0], s.text, s.cdata)
+	return err
+}
+
+// sharedStrings is the shared-string table in one string with offsets: item i is
+// text[off[i]:off[i+1]]. Cells are substrings of text, so reading a string costs nothing.
+type sharedStrings struct {
+	text string
+	off  []uint32
+}
+
+func (t *sharedStrings) len() int { return len(t.off) - 1 }
+
+func (t *sharedStrings) get(i int) string { return t.text[t.off[i]:t.off[i+1]] }
+
+// readSharedStrings loads the table once. sizeHint (the part's uncompressed size) bounds the
+// text, which is never longer than its XML.
+func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
+	s := newXMLScanner(r, 1<<20)
+	var b strings.Builder
+	b.Grow(int(min(sizeHint, 256<<20)))
+	off := make([]uint32, 1, 1024)
+	var item []byte
+	var ir itemReader
+	for {
+		k, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		if k == tokEOF {
+			break
+		}
+		if k == tokText {
+			if err := s.checkText(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if k != tokStart || string(s.local) != "si" || s.depth() != 2 && !(s.selfClose && s.depth() == 1) {
+			continue
+		}
+		item = item[:0]
+		if !s.selfClose {
+			if item, err = ir.read(s, item); err != nil {
+				return nil, err
+			}
+		}
+		b.Write(item)
+		if int64(b.Len()) > maxSharedStringBytes {
+			return nil, errSharedSize
+		}
+		off = append(off, uint32(b.Len()))
+	}
+	return &sharedStrings{text: b.String(), off: off}, nil
+}
+
+// ---- the worksheet ----
+
+type sheetEvent uint8
+
+const (
+	evEnd  sheetEvent = iota // end of the sheet data, or of the document
+	evRow                    // a <row> start tag: rowNum (0 without r), rowErr
+	evCell                   // a whole <c> element: the cell fields below
+)
+
+// fastSheet reads a worksheet's rows.
+type fastSheet struct {
+	s   *xmlScanner
+	sst *sharedStrings
+
+	dimension string // <dimension ref>, once seen
+
+	// the current event
+	rowNum  int
+	rowErr  error
+	cellRef []byte
+	cellT   []byte
+	cellV   []byte
+	cellIS  []byte
+	hasV    bool
+	hasF    bool
+	hasIS   bool
+	items   itemReader
+
+	// excelize's iterator state (Rows.curRow, seekRow, token)
+	curRow, seekRow int
+	pendingRow      bool
+	done            bool
+
+	// the current row's values: bytes back to back, then one string per row
+	rowBytes []byte
+	ends     []int
+	isSST    []int32 // per cell: shared-string index, or -1 for bytes in rowBytes
+	cells    []string
+}
+
+// event returns the next row start or cell of the sheet, or evEnd.
+func (fs *fastSheet) event() (sheetEvent, error) {
+	s := fs.s
+	for {
+		k, err := s.next()
+		if err != nil {
+			return evEnd, err
+		}
+		switch k {
+		case tokEOF:
+			return evEnd, nil
+		case tokEnd:
+			if string(s.local) == "sheetData" {
+				return evEnd, nil
+			}
+		case tokText:
+			if err := s.checkText(); err != nil {
+				return evEnd, err
+			}
+		case tokStart:
+			switch string(s.local) {
+			case "row":
+				fs.rowNum, fs.rowErr = 0, nil
+				a := s.attrs
+				for {
+					at, rest, ok, err := nextAttr(a)
+					if err != nil {
+						return evEnd, err
+					}
+					if !ok {
+						break
+					}
+					a = rest
+					if string(at.local) == "r" {
+						fs.rowNum, fs.rowErr = atoiBytes(at.value)
+						if fs.rowErr != nil {
+							break
+						}
+					}
+				}
+				return evRow, nil
+			case "c":
+				return evCell, fs.cell()
+			case "dimension":
+				a := s.attrs
+				for {
+					at, rest, ok, err := nextAttr(a)
+					if err != nil {
+						return evEnd, err
+					}
+					if !ok {
+						break
+					}
+					a = rest
+					if string(at.local) == "ref" {
+						v, err := attrValue(nil, at.value)
+						if err != nil {
+							return evEnd, err
+						}
+						fs.dimension = string(v)
+					}
+				}
+			}
+		}
+	}
+}
+
+// atoiBytes is strconv.Atoi without the allocation for plain digits.
+func atoiBytes(b []byte) (int, error) {
+	if len(b) > 0 && len(b) < 10 {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return strconv.Atoi(string(b))
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, nil
+	}
+	return strconv.Atoi(string(b))
+}
+
+// cell reads the <c> element just opened: its r and t attributes and its <v>, <f>, <is>.
+func (fs *fastSheet) cell() error {
+	s := fs.s
+	fs.cellRef, fs.cellT = fs.cellRef[:0], fs.cellT[:0]
+	fs.cellV, fs.cellIS = fs.cellV[:0], fs.cellIS[:0]
+	fs.hasV, fs.hasF, fs.hasIS = false, false, false
+	a := s.attrs
+	for {
+		at, rest, ok, err := nextAttr(a)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		a = rest
+		switch string(at.local) {
+		case "r":
+			if fs.cellRef, err = attrValue(fs.cellRef[:0], at.value); err != nil {
+				return err
+			}
+		case "t":
+			if fs.cellT, err = attrValue(fs.cellT[:0], at.value); err != nil {
+				return err
+			}
+		}
+	}
+	if s.selfClose {
+		return nil
+	}
+	base := s.depth()
+	inV := 0
+	for {
+		k, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch k {
+		case tokStart:
+			if inV != 0 {
+				// encoding/xml keeps only the character data directly inside <v>.
+				if !s.selfClose {
+					if err := skipElement(s); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			switch string(s.local) {
+			case "v":
+				fs.cellV, fs.hasV = fs.cellV[:0], true
+				if !s.selfClose {
+					inV = s.depth()
+				}
+			case "f":
+				fs.hasF = true
+				if !s.selfClose {
+					if err := skipElement(s); err != nil {
+						return err
+					}
+				}
+			case "is":
+				fs.cellIS, fs.hasIS = fs.cellIS[:0], true
+				if !s.selfClose {
+					if fs.cellIS, err = fs.items.read(s, fs.cellIS); err != nil {
+						return err
+					}
+				}
+			}
+		case tokEnd:
+			if s.depth() < base {
+				return nil
+			}
+			if s.depth() < inV {
+				inV = 0
+			}
+		case tokText:
+			if inV != 0 && s.depth() == inV {
+				if fs.cellV, err = appendXMLText(fs.cellV, s.text, s.cdata); err != nil {
+					return err
+				}
+			} else if err := s.checkText(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// cellColumn is excelize.CellNameToCoordinates' column, fast for the usual "AB12".
+func cellColumn(ref []byte) (int, error) {
+	col, i := 0, 0
+	for i < len(ref) && 'A' <= ref[i] && ref[i] <= 'Z' && i < 3 {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	if i > 0 && i < len(ref) && ref[i] >= '1' && ref[i] <= '9' && len(ref)-i <= 7 {
+		row := 0
+		for _, c := range ref[i:] {
+			if c < '0' || c > '9' {
+				goto slow
+			}
+			row = row*10 + int(c-'0')
+		}
+		if col <= 16384 && row <= xlsxMaxRows {
+			return col, nil
+		}
+	}
+slow:
+	c, _, err := excelize.CellNameToCoordinates(string(ref))
+	return c, err
+}
+
+// next is excelize's Rows.Next followed by Rows.Columns: it returns the next row number and
+// its cells (nil for a row the file does not have), or ok false after the last row.
+func (fs *fastSheet) next() (n int, cells []string, ok bool, err error) {
+	if fs.done {
+		return 0, nil, false, nil
+	}
+	// Rows.Next
+	fs.seekRow++
+	if fs.curRow < fs.seekRow {
+		for {
+			ev, err := fs.event()
+			if err != nil {
+				return fs.seekRow, nil, false, err
+			}
+			if ev == evEnd {
+				fs.done = true
+				return 0, nil, false, nil
+			}
+			if ev == evRow {
+				fs.curRow++
+				if fs.rowErr == nil && fs.rowNum > xlsxMaxRows {
+					return fs.seekRow, nil, false, fmt.Errorf("行号 %d 超过 Excel 的 %d 行上限", fs.rowNum, xlsxMaxRows)
+				}
+				if fs.rowErr == nil && fs.rowNum != 0 {
+					fs.curRow = fs.rowNum
+				}
+				fs.pendingRow = true
+				break
+			}
+		}
+	}
+	// Rows.Columns
+	if fs.curRow > fs.seekRow {
+		return fs.seekRow, nil, true, nil
+	}
+	fs.rowBytes, fs.ends, fs.isSST = fs.rowBytes[:0], fs.ends[:0], fs.isSST[:0]
+	cellCol := 0
+	handleRow := func() error {
+		if fs.rowErr != nil {
+			return fmt.Errorf("行号无效：%w", fs.rowErr)
+		}
+		return nil
+	}
+	if fs.pendingRow {
+		fs.pendingRow = false
+		if err := handleRow(); err != nil {
+			return fs.seekRow, nil, false, err
+		}
+		if fs.rowNum != 0 {
+			fs.curRow = fs.rowNum
+		}
+	}
+rows:
+	for {
+		ev, err := fs.event()
+		if err != nil {
+			return fs.seekRow, nil, false, err
+		}
+		switch ev {
+		case evEnd:
+			break rows
+		case evRow:
+			if err := handleRow(); err != nil {
+				return fs.seekRow, nil, false, err
+			}
+			if fs.rowNum > xlsxMaxRows {
+				return fs.seekRow, nil, false, fmt.Errorf("行号 %d 超过 Excel 的 %d 行上限", fs.rowNum, xlsxMaxRows)
+			}
+			if fs.rowNum != 0 {
+				fs.curRow = fs.rowNum
+			} else {
+				fs.curRow++
+			}
+			if fs.curRow > fs.seekRow {
+				fs.pendingRow = true
+				break rows
+			}
+		case evCell:
+			cellCol++
+			if len(fs.cellRef) > 0 {
+				if cellCol, err = cellColumn(fs.cellRef); err != nil {
+					return fs.seekRow, nil, false, fmt.Errorf("单元格 %s: %w", fs.cellRef, err)
+				}
+			}
+			sst, err := fs.cellValue()
+			if err != nil {
+				return fs.seekRow, nil, false, fmt.Errorf("单元格 %s: %w", fs.cellRef, err)
+			}
+			empty := sst < 0 && len(fs.rowBytes) == fs.lastEnd() || sst >= 0 && fs.sst.off[sst] == fs.sst.off[sst+1]
+			if empty && !fs.hasF {
+				fs.rowBytes = fs.rowBytes[:fs.lastEnd()]
+				continue
+			}
+			for len(fs.ends) < cellCol-1 {
+				fs.ends = append(fs.ends, fs.lastEnd())
+				fs.isSST = append(fs.isSST, -1)
+			}
+			fs.ends = append(fs.ends, len(fs.rowBytes))
+			fs.isSST = append(fs.isSST, sst)
+		}
+	}
+	if len(fs.ends) == 0 {
+		return fs.seekRow, nil, true, nil
+	}
+	row := string(fs.rowBytes)
+	fs.cells = fs.cells[:0]
+	from := 0
+	for i, e := range fs.ends {
+		if fs.isSST[i] >= 0 {
+			fs.cells = append(fs.cells, fs.sst.get(int(fs.isSST[i])))
+		} else {
+			fs.cells = append(fs.cells, row[from:e])
+		}
+		from = e
+	}
+	return fs.seekRow, fs.cells, true, nil
+}
+
+func (fs *fastSheet) lastEnd() int {
+	if len(fs.ends) == 0 {
+		return 0
+	}
+	return fs.ends[len(fs.ends)-1]
+}
+
+// cellValue appends the current cell's raw value to rowBytes, or returns its shared-string
+// index (excelize's getValueFrom with RawCellValue).
+func (fs *fastSheet) cellValue() (int32, error) {
+	switch string(fs.cellT) {
+	case "s":
+		if len(fs.cellV) == 0 {
+			return -1, nil
+		}
+		i, err := atoiBytes(bytes.TrimSpace(fs.cellV))
+		if err != nil {
+			return -1, fmt.Errorf("共享字符串索引“%s”不是数字", fs.cellV)
+		}
+		if fs.sst == nil || i < 0 || i >= fs.sst.len() {
+			return -1, fmt.Errorf("共享字符串索引 %d 超出范围", i)
+		}
+		return int32(i), nil
+	case "inlineStr":
+		if fs.hasIS {
+			fs.rowBytes = append(fs.rowBytes, fs.cellIS...)
+			return -1, nil
+		}
+	}
+	fs.rowBytes = append(fs.rowBytes, fs.cellV...)
+	return -1, nil
+}
+
+// scanXLSXFast is scanXLSX without excelize: same rows, same cells, same errors for the user.
+func scanXLSXFast(ctx context.Context, file, sheet string, fn rowFunc, size sizeFunc) (err error) {
+	pkg, err := openXLSXPackage(file)
+	if err != nil {
+		return err
+	}
+	defer pkg.Close()
+	partErr := func(err error) error {
+		switch {
+		case errors.Is(err, errZipBomb):
+			return zipBombError(file)
+		case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
+			errors.Is(err, io.ErrUnexpectedEOF):
+			return damagedXLSXError(file, err)
+		}
+		return err
+	}
+	sheets, sheetPath, sstPath, err := pkg.workbookParts()
+	if err != nil {
+		if e := partErr(err); e != err {
+			return e
+		}
+		return damagedXLSXError(file, err)
+	}
+	if len(sheets) == 0 {
+		return fmt.Errorf("%s 中没有工作表", file)
+	}
+	name := sheets[0].name
+	if sheet != "" {
+		found := false
+		for _, s := range sheets {
+			if strings.EqualFold(s.name, sheet) {
+				name, found = s.name, true
+				break
+			}
+		}
+		if !found {
+			list := make([]string, len(sheets))
+			for i, s := range sheets {
+				list[i] = s.name
+			}
+			return &HintError{Err: fmt.Errorf("%s 中没有名为“%s”的工作表", file, sheet),
+				Hint: "现有工作表：" + strings.Join(list, "、")}
+		}
+	} else {
+		sheet = name
+	}
+	part := pkg.lookup(sheetPath[name])
+	if sheetPath[name] == "" || part == nil {
+		return fmt.Errorf("读取工作表“%s”: 文件中没有这个工作表的数据", sheet)
+	}
+
+	var sst *sharedStrings
+	if sstPath != "" {
+		f := pkg.lookup(sstPath)
+		rc, err := pkg.open(f)
+		if err != nil {
+			return damagedXLSXError(file, err)
+		}
+		sst, err = readSharedStrings(rc, int64(f.UncompressedSize64))
+		rc.Close()
+		if err != nil {
+			if e := partErr(err); e != err {
+				return e
+			}
+			return &HintError{Err: fmt.Errorf("读取 %s 的共享字符串表（%s）: %w", file, sstPath, err),
+				Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录"}
+		}
+	}
+
+	rc, err := pkg.open(part)
+	if err != nil {
+		return damagedXLSXError(file, err)
+	}
+	defer rc.Close()
+	fs := &fastSheet{s: newXMLScanner(rc, 1<<20), sst: sst}
+	lastRow, sized := 0, false
+	dimRow := func() {
+		if fs.dimension == "" || sized {
+			return
+		}
+		sized = true
+		// A single-cell dimension ("A1") is what writers put on empty sheets: no check.
+		if i := strings.IndexByte(fs.dimension, ':'); i >= 0 {
+			if _, r, cerr := excelize.CellNameToCoordinates(fs.dimension[i+1:]); cerr == nil {
+				lastRow = r
+			}
+		}
+		if lastRow > 0 {
+			size(lastRow)
+		}
+	}
+	n := 0
+	for {
+		row, cells, ok, err := fs.next()
+		if err != nil {
+			if e := partErr(err); e != err {
+				return e
+			}
+			return &HintError{
+				Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行: %w（文件已损坏或被截断）", file, sheet, row, err),
+				Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
+			}
+		}
+		if !ok {
+			break
+		}
+		dimRow()
+		n = row
+		if n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := fn(n, cells); err != nil {
+			return err
+		}
+	}
+	// Read to the end of the part: the rest of the XML must be well formed, and the zip's
+	// checksum is verified at its end.
+	for {
+		k, err := fs.s.next()
+		if err != nil {
+			if e := partErr(err); e != err {
+				return e
+			}
+			return &HintError{
+				Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行之后: %w（文件已损坏或被截断）", file, sheet, n, err),
+				Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
+			}
+		}
+		if k == tokEOF {
+			break
+		}
+		if k == tokText {
+			if err := fs.s.checkText(); err != nil {
+				return damagedXLSXError(file, err)
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	dimRow()
+	if lastRow > n {
+		return &HintError{
+			Err:  fmt.Errorf("工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", sheet, lastRow, fs.dimension, n),
+			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
+		}
+	}
+	return nil
+}
