@@ -4,6 +4,10 @@
 #
 #   bench/roster.sh            # 3 runs each, medians; files are made once under bench/out/
 #   RUNS=5 SIZES="100000" bench/roster.sh
+#   REF=0 bench/roster.sh      # skip the excelize reference reader (slow: ~35 s a run at 1M rows)
+#
+# choucha reads xlsx with its own streaming reader (roster/sheetxml.go); the excelize reader it
+# is tested against is measured too, selected with CHOUCHA_XLSX_READER=excelize.
 #
 # Needs /usr/bin/python3 with openpyxl (apt-get install -y python3-openpyxl), GNU time
 # (/usr/bin/time, apt package `time`) and ../shared/tools/gen_roster.py. Writes the table to
@@ -13,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 SIZES=${SIZES:-"100000 1000000"}
+REF=${REF:-1}
 PY=${PY:-/usr/bin/python3}
 GEN=${GEN:-../shared/tools/gen_roster.py}
 OUT=bench/out
@@ -47,6 +52,7 @@ measure() {
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%\047d", n / s }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
+declare -A FAST OPENPYXL
 {
   echo "| rows | format | choucha roster check | rows/s | peak memory | openpyxl read-only | rows/s | peak memory | speed-up |"
   echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -56,6 +62,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
       read -r cs ck < <(measure "$OUT/choucha" roster check --quiet --format json "$f")
       if [ "$fmt" = xlsx ]; then
         read -r ps pk < <(measure "$PY" bench/openpyxl_read.py "$f")
+        FAST[$n]=$cs OPENPYXL[$n]=$ps
         ratio=$(awk -v a="$ps" -v b="$cs" 'BEGIN { printf "%.1f×", a / b }')
         echo "| $(rate "$n" 1) | $fmt | ${cs} s | $(rate "$n" "$cs") | $(mib "$ck") MiB | ${ps} s | $(rate "$n" "$ps") | $(mib "$pk") MiB | $ratio |"
       else
@@ -63,6 +70,19 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
       fi
     done
   done
+  if [ "$REF" = 1 ]; then
+    echo
+    echo "| rows | excelize reference reader (\`CHOUCHA_XLSX_READER=excelize\`) | rows/s | peak memory | vs openpyxl | fast reader is |"
+    echo "|---:|---:|---:|---:|---:|---:|"
+    for n in $SIZES; do
+      f="$OUT/firms-$n.xlsx"
+      read -r es ek < <(measure env CHOUCHA_XLSX_READER=excelize "$OUT/choucha" roster check --quiet --format json "$f")
+      cs=${FAST[$n]} ps=${OPENPYXL[$n]}
+      vs=$(awk -v a="$ps" -v b="$es" 'BEGIN { printf "%.1f×", a / b }')
+      fx=$(awk -v a="$es" -v b="$cs" 'BEGIN { printf "%.1f× faster", a / b }')
+      echo "| $(rate "$n" 1) | ${es} s | $(rate "$n" "$es") | $(mib "$ek") MiB | $vs | $fx |"
+    done
+  fi
   echo
   echo "Medians of $RUNS runs; $(nproc) cores; $(go version | cut -d' ' -f3); openpyxl $("$PY" -c 'import openpyxl; print(openpyxl.__version__)'); $(date -u +%Y-%m-%d)."
 } | tee "$OUT/results.md"

@@ -431,9 +431,10 @@ func (s *xmlScanner) next() (tokKind, error) {
 			s.text, s.cdata = s.buf[s.pos:s.pos+i], false
 			s.pos += i
 			if len(s.stackLen) == 0 {
-				// Outside the root only white space may appear.
-				if len(bytes.TrimLeft(s.text, " \t\r\n")) > 0 {
-					return tokEOF, syntaxErr("根元素之外有文本")
+				// Text outside the root (white space, a byte-order mark) is ignored, as
+				// encoding/xml ignores it, but must still be characters.
+				if err := s.checkText(); err != nil {
+					return tokEOF, err
 				}
 				continue
 			}
@@ -457,10 +458,17 @@ func (s *xmlScanner) next() (tokKind, error) {
 			s.pos += i + 2
 			continue
 		case '!':
-			if ok, err := s.have(9); err != nil {
+			if ok, err := s.have(4); err != nil {
 				return tokEOF, err
 			} else if !ok {
 				return tokEOF, errXMLTrunc
+			}
+			if !bytes.HasPrefix(s.buf[s.pos:s.end], []byte("<!--")) {
+				if ok, err := s.have(9); err != nil {
+					return tokEOF, err
+				} else if !ok {
+					return tokEOF, errXMLTrunc
+				}
 			}
 			switch {
 			case bytes.HasPrefix(s.buf[s.pos:s.end], []byte("<!--")):

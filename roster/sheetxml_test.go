@@ -277,10 +277,11 @@ in value</x:v></x:c></x:row>
 </x:sheetData></x:worksheet>`,
 	`<worksheet><sheetData><row r="3"><c r="A3"><v>3</v></c></row><row r="2"><c r="B2"><v>back</v></c></row><row><c><v>x</v></c></row></sheetData></worksheet>`,
 	`<worksheet><dimension ref="A1"/><sheetData/></worksheet>`,
+	"\ufeff<?xml version=\"1.0\"?>\r\n<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"str\"><v>bom</v></c></row></sheetData></worksheet>\r\n<!---->",
 }
 
 func TestFastReaderMatchesExcelizeOnHandWrittenXML(t *testing.T) {
-	names := []string{"第一", "Prefixed", "Backwards", "空表"}
+	names := []string{"第一", "Prefixed", "Backwards", "空表", "BOM"}
 	for _, abs := range []bool{false, true} {
 		p := xlsxParts(t, names, handSheets, testSST, abs)
 		for _, s := range append([]string{""}, names...) {
