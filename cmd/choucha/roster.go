@@ -82,7 +82,7 @@ const rosterMemoryLimit = 200 << 20
 // without a limit the garbage collector lets the heap grow to twice the live data. A live set
 // above the limit only makes the collector work harder (Go caps that), it never fails.
 func softMemoryLimit(limit int64) (restore func()) {
-	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set || debug.SetMemoryLimit(-1) != math.MaxInt64 {
 		return func() {}
 	}
 	prev := debug.SetMemoryLimit(limit)
