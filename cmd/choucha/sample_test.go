@@ -583,3 +583,20 @@ func checkDrawsDir(t *testing.T, dir, db, drawsDir string) int {
 	}
 	return complete
 }
+
+// A draw of many firms lists the first 200 in the terminal and points to the full list.
+func TestSampleLongListIsCut(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "d")
+	stdout, stderr, code := cli(t, filepath.Join(dir, "c.db"), "sample", "--task", "277", "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed, "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	m := readManifest(t, out)
+	if len(m.Selected) != 400 || !strings.Contains(stdout, "以上为前 200 户，共 400 户") {
+		t.Errorf("%d drawn; stdout tail:\n%s", len(m.Selected), stdout[max(0, len(stdout)-300):])
+	}
+	if strings.Contains(stdout, m.Selected[200].Key) || !strings.Contains(stdout, m.Selected[199].Key) {
+		t.Error("the terminal list is not cut after the 200th firm")
+	}
+}
