@@ -1,6 +1,7 @@
 package sampler
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -13,6 +14,23 @@ import (
 // Ticket is lowercase hex SHA-256 of "CHOUCHA-SAMPLE-v1|<seed>|<task key>|<round>|<firm key>".
 func Ticket(seed, taskKey string, round int, firmKey string) string {
 	return hash(SampleSpec + "|" + seed + "|" + taskKey + "|" + strconv.Itoa(round) + "|" + firmKey)
+}
+
+// ticketer computes the tickets of one draw without an allocation per firm: the message
+// prefix is built once, and the raw digest is kept. Comparing digests bytewise orders
+// exactly as comparing their lowercase hex strings does.
+type ticketer struct{ buf []byte }
+
+func newTicketer(seed, taskKey string, round int) *ticketer {
+	return &ticketer{buf: []byte(SampleSpec + "|" + seed + "|" + taskKey + "|" + strconv.Itoa(round) + "|")}
+}
+
+func (t *ticketer) digest(firmKey string) [sha256.Size]byte {
+	n := len(t.buf)
+	t.buf = append(t.buf, firmKey...)
+	d := sha256.Sum256(t.buf)
+	t.buf = t.buf[:n]
+	return d
 }
 
 func hash(s string) string {
@@ -54,15 +72,15 @@ type Result struct {
 // entry is one firm of a stratum with its ticket.
 type entry struct {
 	unit   Unit
-	ticket string
+	digest [sha256.Size]byte // the ticket, raw; hex only for picks and reserves
 	rank   int
 	taken  bool // selected (by ratio, shortfall or minimum count)
 	excl   bool // drawn in an earlier round (and not AllIn)
 }
 
 func less(a, b *entry) bool {
-	if a.ticket != b.ticket {
-		return a.ticket < b.ticket
+	if c := bytes.Compare(a.digest[:], b.digest[:]); c != 0 {
+		return c < 0
 	}
 	return a.unit.Key < b.unit.Key
 }
@@ -104,8 +122,10 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 	}
 
 	members := make([][]*entry, len(spec.Strata))
+	slab := make([]entry, len(units)) // one allocation for all entries
+	tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
 	seen := make(map[string]bool, len(units))
-	for _, u := range units {
+	for k, u := range units {
 		if err := checkKey("企业标识", u.Key); err != nil {
 			return Result{}, err
 		}
@@ -124,7 +144,8 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 		if !ok {
 			return Result{}, fmt.Errorf("抽样框中有 %s 类企业（如 %s），但分层中没有 %s 层", u.Class, u.Key, u.Class)
 		}
-		e := &entry{unit: u, ticket: Ticket(spec.Seed, spec.TaskKey, spec.Round, u.Key)}
+		e := &slab[k]
+		*e = entry{unit: u, digest: tk.digest(u.Key)}
 		e.excl = !spec.AllIn && spec.Earlier[u.Key]
 		members[i] = append(members[i], e)
 	}
@@ -132,7 +153,7 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 	res := Result{Strata: make([]StratumResult, len(spec.Strata)), Selected: []Pick{}, Reserves: []Pick{}}
 	pick := func(s risk.Stratum, e *entry, repeat bool) Pick {
 		e.taken = true
-		return Pick{Key: e.unit.Key, Class: e.unit.Class, Ticket: e.ticket, Rank: e.rank, Repeat: repeat, Stratum: s.Class}
+		return Pick{Key: e.unit.Key, Class: e.unit.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: e.rank, Repeat: repeat, Stratum: s.Class}
 	}
 	for i, s := range spec.Strata {
 		m := members[i]
@@ -205,7 +226,7 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 			if e.taken || e.excl {
 				continue
 			}
-			res.Reserves = append(res.Reserves, Pick{Key: e.unit.Key, Class: e.unit.Class, Ticket: e.ticket, Rank: e.rank, Stratum: s.Class})
+			res.Reserves = append(res.Reserves, Pick{Key: e.unit.Key, Class: e.unit.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: e.rank, Stratum: s.Class})
 			k++
 		}
 	}

@@ -1,0 +1,74 @@
+package sampler
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/choucha/choucha/risk"
+)
+
+// benchFrame is n firms with the typical class mix of a roster (65% A, 25% B, 8% C, 2% D).
+func benchFrame(n int) ([]Unit, []risk.Stratum) {
+	units := make([]Unit, n)
+	counts := map[string]int{}
+	for i := range units {
+		c := "A"
+		switch r := i % 200; {
+		case r >= 196:
+			c = "D"
+		case r >= 180:
+			c = "C"
+		case r >= 130:
+			c = "B"
+		}
+		units[i] = Unit{Key: fmt.Sprintf("91140430MA%08d", i), Class: c}
+		counts[c]++
+	}
+	var strata []risk.Stratum
+	for _, c := range []string{"A", "B", "C", "D"} {
+		n, err := risk.Count(counts[c], "5")
+		if err != nil {
+			panic(err)
+		}
+		strata = append(strata, risk.Stratum{Class: c, N: counts[c], Ratio: "5", Count: n})
+	}
+	return units, strata
+}
+
+// BenchmarkDraw1M is CHOUCHA-SAMPLE-v1 over a million-firm frame: a SHA-256 ticket per firm
+// and a selection per stratum.
+func BenchmarkDraw1M(b *testing.B) {
+	units, strata := benchFrame(1_000_000)
+	spec := Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1, Strata: strata, Reserves: 5}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Draw(spec, units); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAssign is CHOUCHA-ASSIGN-v1 for 10,000 drawn firms, teams of 2+1 from departments
+// of 40 and 20 inspectors.
+func BenchmarkAssign(b *testing.B) {
+	units, strata := benchFrame(200_000)
+	res, err := Draw(Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1, Strata: strata, Reserves: 5}, units)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dept := func(name, role string, slots, n int) Department {
+		d := Department{Name: name, Role: role, Slots: slots}
+		for i := range n {
+			d.Candidates = append(d.Candidates, Candidate{ID: fmt.Sprintf("%s%04d", role[:1], i), Name: "x"})
+		}
+		return d
+	}
+	depts := []Department{dept("市场监督管理局", RoleInitiator, 2, 40), dept("住房和城乡建设管理局", RoleCooperator, 1, 20)}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := Assign("12345678901234567890", "CZ2026-292", 1, res.Selected, depts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(res.Selected)), "firms")
+}
