@@ -506,7 +506,10 @@ func (s *xmlScanner) next() (tokKind, error) {
 			if i < 0 {
 				return tokEOF, errXMLTrunc
 			}
-			name := bytes.TrimRight(s.buf[s.pos+2:s.pos+i], " \t\r\n")
+			name := s.buf[s.pos+2 : s.pos+i]
+			for len(name) > 0 && isXMLSpace(name[len(name)-1]) {
+				name = name[:len(name)-1]
+			}
 			s.pos += i + 1
 			n := len(s.stackLen)
 			if n == 0 {
