@@ -608,6 +608,20 @@ func localName(q []byte) []byte {
 // attr is one attribute of a start tag, raw (entities not decoded).
 type attr struct{ local, value []byte }
 
+// eachAttr calls fn for each attribute of a start tag in order, until fn says stop or fails.
+func eachAttr(a []byte, fn func(at attr) (stop bool, err error)) error {
+	for {
+		at, rest, ok, err := nextAttr(a)
+		if err != nil || !ok {
+			return err
+		}
+		a = rest
+		if stop, err := fn(at); stop || err != nil {
+			return err
+		}
+	}
+}
+
 // nextAttr parses the first attribute of a and returns the rest; ok is false at the end.
 func nextAttr(a []byte) (at attr, rest []byte, ok bool, err error) {
 	i := 0
@@ -1017,44 +1031,32 @@ func (fs *fastSheet) event() (sheetEvent, error) {
 			switch string(s.local) {
 			case "row":
 				fs.rowNum, fs.rowErr = 0, nil
-				a := s.attrs
-				for {
-					at, rest, ok, err := nextAttr(a)
-					if err != nil {
-						return evEnd, err
-					}
-					if !ok {
-						break
-					}
-					a = rest
+				err := eachAttr(s.attrs, func(at attr) (bool, error) {
 					if string(at.local) == "r" {
 						fs.rowNum, fs.rowErr = atoiBytes(at.value)
-						if fs.rowErr != nil {
-							break
-						}
+						return fs.rowErr != nil, nil
 					}
+					return false, nil
+				})
+				if err != nil {
+					return evEnd, err
 				}
 				return evRow, nil
 			case "c":
 				return evCell, fs.cell()
 			case "dimension":
-				a := s.attrs
-				for {
-					at, rest, ok, err := nextAttr(a)
-					if err != nil {
-						return evEnd, err
-					}
-					if !ok {
-						break
-					}
-					a = rest
+				err := eachAttr(s.attrs, func(at attr) (bool, error) {
 					if string(at.local) == "ref" {
 						v, err := attrValue(nil, at.value)
 						if err != nil {
-							return evEnd, err
+							return true, err
 						}
 						fs.dimension = string(v)
 					}
+					return false, nil
+				})
+				if err != nil {
+					return evEnd, err
 				}
 			}
 		}
@@ -1082,26 +1084,17 @@ func (fs *fastSheet) cell() error {
 	fs.cellRef, fs.cellT = fs.cellRef[:0], fs.cellT[:0]
 	fs.cellV, fs.cellIS = fs.cellV[:0], fs.cellIS[:0]
 	fs.hasV, fs.hasF, fs.hasIS = false, false, false
-	a := s.attrs
-	for {
-		at, rest, ok, err := nextAttr(a)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		a = rest
+	err := eachAttr(s.attrs, func(at attr) (stop bool, err error) {
 		switch string(at.local) {
 		case "r":
-			if fs.cellRef, err = attrValue(fs.cellRef[:0], at.value); err != nil {
-				return err
-			}
+			fs.cellRef, err = attrValue(fs.cellRef[:0], at.value)
 		case "t":
-			if fs.cellT, err = attrValue(fs.cellT[:0], at.value); err != nil {
-				return err
-			}
+			fs.cellT, err = attrValue(fs.cellT[:0], at.value)
 		}
+		return err != nil, err
+	})
+	if err != nil {
+		return err
 	}
 	if s.selfClose {
 		return nil
