@@ -150,9 +150,13 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return err
 	}
 	defer l.Close()
-	earlier, err := earlierKeys(ctx, l, task, o.round, year, o.exclude)
+	earlier, undrawn, err := earlierKeys(ctx, l, task, o.round, year, o.exclude)
 	if err != nil {
 		return err
+	}
+	if len(undrawn) > 0 && !g.quiet {
+		fmt.Fprintf(g.stderr, "choucha: 警告: 台账中没有任务 %s 第%s轮的抽取，这些轮次抽中的企业无法排除（如在别处抽取，请用 --exclude 给出名单）\n",
+			task.Key, strings.Join(undrawn, "、"))
 	}
 
 	outcome, err := draw.Run(draw.Request{
@@ -300,27 +304,29 @@ func emptyFrameError(file string, t *plan.Task, rep *roster.Report) error {
 
 // earlierKeys collects the firms drawn in earlier rounds of the task this year: from the
 // ledger (the locked draw of each earlier round, else its latest) and from --exclude.
-func earlierKeys(ctx context.Context, l *ledger.Ledger, t *plan.Task, round, year int, excludeFile string) ([]string, error) {
-	var keys []string
+// undrawn lists the earlier rounds the ledger has no draw of.
+func earlierKeys(ctx context.Context, l *ledger.Ledger, t *plan.Task, round, year int, excludeFile string) (keys, undrawn []string, err error) {
 	for r := 1; r < round; r++ {
 		e, err := l.RoundDraw(ctx, t.Key, r, year)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if e != nil {
-			keys = append(keys, e.Keys...)
+		if e == nil {
+			undrawn = append(undrawn, strconv.Itoa(r))
+			continue
 		}
+		keys = append(keys, e.Keys...)
 	}
 	if excludeFile == "" {
-		return keys, nil
+		return keys, undrawn, nil
 	}
 	f, err := os.Open(excludeFile)
 	if err != nil {
-		return nil, fmt.Errorf("读取排除名单 %s: %w", excludeFile, err)
+		return nil, nil, fmt.Errorf("读取排除名单 %s: %w", excludeFile, err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
+	for sc.Scan() {
 		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -328,9 +334,9 @@ func earlierKeys(ctx context.Context, l *ledger.Ledger, t *plan.Task, round, yea
 		keys = append(keys, roster.CanonicalKey(line))
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("读取排除名单 %s: %w", excludeFile, err)
+		return nil, nil, fmt.Errorf("读取排除名单 %s: %w", excludeFile, err)
 	}
-	return keys, nil
+	return keys, undrawn, nil
 }
 
 func printSampleTalk(g *globalOptions, m *draw.Manifest, rep *roster.Report, oc *draw.Outcome, generated bool, outDir string) {

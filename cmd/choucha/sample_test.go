@@ -600,3 +600,46 @@ func TestSampleLongListIsCut(t *testing.T) {
 		t.Error("the terminal list is not cut after the 200th firm")
 	}
 }
+
+// Issue 4: round 2 with no round 1 in the ledger warns; --exclude names earlier rounds' firms
+// drawn elsewhere, which are then not candidates.
+func TestSampleExcludeFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	first := filepath.Join(dir, "r1")
+	if _, stderr, code := cli(t, filepath.Join(dir, "other.db"), "sample", "--task", "274", "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed, "--out", first); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	m1 := readManifest(t, first)
+	// A BOM, a comment, a blank line and a lower-case code, as a hand-made file has them.
+	lines := []string{"\ufeff# 第1轮名单", ""}
+	for _, s := range m1.Selected {
+		lines = append(lines, strings.ToLower(s.Key))
+	}
+	excl := filepath.Join(dir, "r1.txt")
+	if err := os.WriteFile(excl, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	_, stderr, code := cli(t, db, "sample", "--task", "274", "--round", "2", "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed, "--out", filepath.Join(dir, "w"))
+	if code != 0 || !strings.Contains(stderr, "没有任务 CZ2026-274 第1轮的抽取") {
+		t.Errorf("round 2 without round 1: exit %d\n%s", code, stderr)
+	}
+	out := filepath.Join(dir, "r2")
+	if _, stderr, code := cli(t, filepath.Join(dir, "fresh.db"), "sample", "--task", "274", "--round", "2", "--exclude", excl, "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed, "--out", out); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	m2 := readManifest(t, out)
+	if len(m2.Earlier) != len(m1.Selected) {
+		t.Errorf("%d keys excluded, file has %d", len(m2.Earlier), len(m1.Selected))
+	}
+	was := map[string]bool{}
+	for _, s := range m1.Selected {
+		was[s.Key] = true
+	}
+	for _, s := range m2.Selected {
+		if was[s.Key] && !s.Repeat {
+			t.Errorf("round 2 drew %s from the exclusion file", s.Key)
+		}
+	}
+}
