@@ -81,8 +81,11 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 }
 
 func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
-	if o.task <= 0 {
+	switch {
+	case o.task == 0:
 		return usageError{errors.New("请用 --task 指定计划中的任务序号")}
+	case o.task < 0:
+		return usageError{fmt.Errorf("--task 须为正整数（计划中的任务序号），收到 %d", o.task)}
 	}
 	if o.roster == "" {
 		return usageError{errors.New("请用 --roster 指定检查对象名录文件")}
@@ -97,6 +100,9 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	task, err := p.Task(o.task)
 	if err != nil {
 		return err
+	}
+	if rounds := max(task.Rounds, 1); o.round > rounds {
+		return usageError{fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, o.round)}
 	}
 
 	seed, generated, err := sampleSeed(o.seed)

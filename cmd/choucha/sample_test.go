@@ -260,6 +260,9 @@ func TestSampleBadInputs(t *testing.T) {
 		{"other district", []string{"--task", "292", "--roster", rosterPath("luzhou-gas-dirty.xlsx"), "--seed", testSeed}, 1, "沁县"},
 		{"missing roster", []string{"--task", "292", "--roster", "no-such.xlsx", "--seed", testSeed}, 1, "no-such.xlsx"},
 		{"no task", []string{"--roster", rosterPath("qinxian-realestate.csv")}, 2, "--task"},
+		{"negative task", []string{"--task", "-1", "--roster", rosterPath("qinxian-realestate.csv")}, 2, "收到 -1"},
+		// Refused before any ledger look-up: a huge round once made one query per earlier round.
+		{"round beyond the task", []string{"--task", "292", "--round", "99999999999999", "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed}, 2, "没有第 99999999999999 轮"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
