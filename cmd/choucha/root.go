@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -73,14 +74,70 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // printError prints err in the one message style of the tool:
 // `choucha: 错误: …` then any `choucha: 提示: …` lines.
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "choucha: 错误: %s\n", strings.TrimSpace(err.Error()))
+	msg := strings.TrimSpace(err.Error())
+	hint := ""
+	if isUsage(err) {
+		msg = chineseUsage(msg)
+		hint = "用 choucha --help 或 choucha <命令> --help 查看用法"
+	}
+	fmt.Fprintf(w, "choucha: 错误: %s\n", msg)
 	var h hintError
 	if errors.As(err, &h) && h.hint != "" {
-		for _, line := range strings.Split(h.hint, "\n") {
+		hint = h.hint
+	}
+	if hint != "" {
+		for _, line := range strings.Split(hint, "\n") {
 			fmt.Fprintf(w, "choucha: 提示: %s\n", line)
 		}
 	}
 }
+
+// cobraMessages turn the English errors of Cobra and pflag (argument counts, unknown
+// commands and flags, unparsable flag values) into the tool's language.
+var cobraMessages = []struct {
+	re   *regexp.Regexp
+	tmpl string
+}{
+	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "该命令需要 $1 个参数，收到 $2 个"},
+	{regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)$`), "该命令最多 $1 个参数，收到 $2 个"},
+	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`), "该命令至少需要 $1 个参数，只收到 $2 个"},
+	{regexp.MustCompile(`^unknown command "(.*)" for "(.*)"$`), "“$2”没有命令或参数“$1”"},
+	{regexp.MustCompile(`^unknown flag: (.*)$`), "未知选项 $1"},
+	{regexp.MustCompile(`^unknown shorthand flag: '(.)' in (.*)$`), "未知选项 -$1"},
+	{regexp.MustCompile(`^flag needs an argument: '(.)' in (.*)$`), "选项 -$1 需要一个值"},
+	{regexp.MustCompile(`^flag needs an argument: (.*)$`), "选项 $1 需要一个值"},
+	{regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: .*out of range$`), "选项 $2 的值“$1”超出范围"},
+	{regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: .*$`), "选项 $2 的值“$1”无效"},
+}
+
+func chineseUsage(msg string) string {
+	for _, m := range cobraMessages {
+		if m.re.MatchString(msg) {
+			return m.re.ReplaceAllString(msg, m.tmpl)
+		}
+	}
+	return msg
+}
+
+// usageTemplate is Cobra's usage text in Chinese.
+const usageTemplate = `用法：{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} <命令>{{end}}{{if .HasExample}}
+
+示例：
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+命令：{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+选项：
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+全局选项：
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+
+用 "{{.CommandPath}} <命令> --help" 查看各命令的说明。{{end}}
+`
 
 func isUsage(err error) bool {
 	var u usageError
@@ -117,6 +174,21 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		Version:       version,
 	}
 	root.SetVersionTemplate("choucha {{.Version}}\n")
+	root.SetUsageTemplate(usageTemplate)
+	root.PersistentFlags().BoolP("help", "h", false, "显示帮助")
+	root.Flags().BoolP("version", "v", false, "显示版本")
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [命令]",
+		Short: "显示某个命令的说明",
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, _, err := c.Root().Find(args)
+			if cmd == nil || err != nil {
+				return usageError{fmt.Errorf("没有命令“%s”", strings.Join(args, " "))}
+			}
+			return cmd.Help()
+		},
+	})
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "不在标准错误输出进度和提示")
 	root.PersistentFlags().StringVar(&g.db, "db", "", "抽取台账数据库 `文件`（默认 $CHOUCHA_DB 或当前目录下 choucha.db）")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
