@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -134,5 +135,44 @@ func TestCompare(t *testing.T) {
 	}
 	if len(d.Reclassified) != 1 || d.Reclassified[0].Key != victim || d.Reclassified[0].To != "D" {
 		t.Errorf("reclassified %+v", d.Reclassified)
+	}
+}
+
+// A manifest made by Run validates; each kind of edit is caught.
+func TestValidate(t *testing.T) {
+	oc, err := Run(testRequest(t, 292, testFrame(40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := oc.Manifest.Validate(); err != nil {
+		t.Fatalf("a fresh draw does not validate: %v", err)
+	}
+	b, _ := oc.Manifest.Canonical()
+	if _, err := ParseManifest(b, "m"); err != nil {
+		t.Fatal(err)
+	}
+	edits := map[string]func(m *Manifest){
+		"签号":    func(m *Manifest) { m.Selected[0].Key = "KZZ" },
+		"种子":    func(m *Manifest) { m.Seed = "1" },
+		"轮次":    func(m *Manifest) { m.Round = 0 },
+		"frame": func(m *Manifest) { m.Frame[0] = "KAA|D" },
+		"分类不符":  func(m *Manifest) { m.Selected[0].Class = map[string]string{"A": "D"}[m.Selected[0].Class] + "X" },
+		"应抽":    func(m *Manifest) { m.Selected = m.Selected[:1] },
+		"任务编号":  func(m *Manifest) { m.Task = "CZ2026-291" },
+		"抽样算法":  func(m *Manifest) { m.Spec = "OTHER" },
+		"重复":    func(m *Manifest) { m.Selected[1] = m.Selected[0] },
+	}
+	for want, edit := range edits {
+		var m Manifest
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		edit(&m)
+		if err := m.Validate(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("edit %q: %v", want, err)
+		}
+	}
+	if _, err := ParseManifest(b[:len(b)/2], "half.json"); err == nil || !strings.Contains(err.Error(), "JSON") {
+		t.Errorf("truncated: %v", err)
 	}
 }

@@ -208,25 +208,9 @@ func LoadDraw(path string) (*draw.Manifest, error) {
 	return ParseManifest(b, file)
 }
 
-// ParseManifest decodes a manifest (as stored in manifest.json or in the ledger) and checks
-// that it names a spec, a task and a seed; name is used in messages.
+// ParseManifest decodes and validates a manifest (draw.ParseManifest); name is used in
+// messages. Every export goes through it, so nothing is published from a manifest whose list
+// does not follow from its seed.
 func ParseManifest(b []byte, name string) (*draw.Manifest, error) {
-	var m draw.Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("读取抽取记录 %s: %w", name, err)
-	}
-	var missing []string
-	if m.Spec == "" {
-		missing = append(missing, "spec")
-	}
-	if m.Task == "" {
-		missing = append(missing, "task")
-	}
-	if m.Seed == "" {
-		missing = append(missing, "seed")
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("抽取记录 %s 缺少字段 %s", name, strings.Join(missing, "、"))
-	}
-	return &m, nil
+	return draw.ParseManifest(b, name)
 }

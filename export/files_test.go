@@ -130,7 +130,7 @@ func TestLoadDrawErrors(t *testing.T) {
 	}
 	p := filepath.Join(dir, "m.json")
 	os.WriteFile(p, []byte(`{"spec":"CHOUCHA-SAMPLE-v1"}`), 0o644)
-	if _, err := LoadDraw(p); err == nil || !strings.Contains(err.Error(), "task") {
+	if _, err := LoadDraw(p); err == nil || !strings.Contains(err.Error(), "任务编号") || !strings.Contains(err.Error(), "种子") {
 		t.Errorf("incomplete: %v", err)
 	}
 	os.WriteFile(p, []byte(`{`), 0o644)

@@ -124,7 +124,7 @@ func testManifest(t *testing.T, teams bool) *draw.Manifest {
 			key = "9114043" + strings.Repeat(string(rune('0'+i%10)), 10) + "X"
 		}
 		m.Selected = append(m.Selected, draw.Selected{
-			Key: key, Name: n, Class: "D", Ticket: strings.Repeat(string("0123456789abcdef"[i%16]), 64), Rank: i + 1,
+			Key: key, Name: n, Class: "D", Ticket: sampler.Ticket(m.Seed, m.Task, m.Round, key), Rank: i + 1,
 			Authority: "沁县市场监督管理局", Address: "沁县定昌镇第" + string(rune('一'+i%5)) + "街",
 			Values: []string{key, n, secretLegalRep, secretPhone, secretClass, "沁县市场监督管理局", "沁县定昌镇"},
 		})

@@ -122,5 +122,5 @@ const exportTestManifest = `{"spec":"CHOUCHA-SAMPLE-v1","tool_version":"0.1.0-te
 "round":1,"seed":"20260401123456789012",
 "roster":{"file":"r.csv","sha256":"","frame_sha256":"ef","header":["统一社会信用代码","企业名称","联系电话"],"rows":1,"eligible":1},
 "policy":{},"strata":[{"class":"ALL","N":1,"ratio":"100","n":1,"excluded":0}],
-"selected":[{"key":"911404038769823907","name":"沁县平安置业有限公司","class":"A","ticket":"11","rank":1,"repeat":false,
+"selected":[{"key":"911404038769823907","name":"沁县平安置业有限公司","class":"A","ticket":"184f4e7ea5b6d197579d69e2619faf81a77ae1e7df1f56c4a895eab08e80b8b8","rank":1,"repeat":false,
 "authority":"沁县市场监督管理局","values":["911404038769823907","沁县平安置业有限公司","13912345678"]}],"reserves":[]}`

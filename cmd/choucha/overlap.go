@@ -230,9 +230,9 @@ func yearDraws(ctx context.Context, l *ledger.Ledger, year int) ([]*draw.Manifes
 		if d == nil {
 			continue
 		}
-		m := &draw.Manifest{}
-		if err := json.Unmarshal(d.Manifest, m); err != nil {
-			return nil, fmt.Errorf("台账第 %d 条（任务 %s 第%d轮）的抽取记录无法读取: %w", d.ID, d.Task, d.Round, err)
+		m, err := draw.ParseManifest(d.Manifest, fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round))
+		if err != nil {
+			return nil, err
 		}
 		m.LedgerID = d.ID
 		out = append(out, m)

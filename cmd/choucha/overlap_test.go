@@ -36,14 +36,18 @@ func overlapLedger(t *testing.T) string {
 	ctx := context.Background()
 	add := func(key, district string, year, from, to int, reason string, firms ...string) int64 {
 		m := draw.Manifest{
-			Task:  key,
-			Round: 1,
+			Spec:   sampler.SampleSpec,
+			Seed:   "12345678901234567890",
+			Strata: []draw.Stratum{{Class: "ALL", N: 10, Ratio: "100", Count: len(firms)}},
+			Task:   key,
+			Round:  1,
 			TaskInfo: plan.Task{Key: key, District: district, Name: "任务" + key, Items: "事项" + key,
 				Window: plan.Window{From: from, To: to}, Initiator: district + "市场监管局", Cooperators: []string{district + "住建局"}},
 			Policy: risk.Policy{YearlyCap: map[string]int{"A": 1}},
 		}
 		for _, f := range firms {
-			m.Selected = append(m.Selected, draw.Selected{Key: f, Name: "企业" + f, Class: "A"})
+			m.Selected = append(m.Selected, draw.Selected{Key: f, Name: "企业" + f, Class: "A",
+				Ticket: sampler.Ticket(m.Seed, key, 1, f)})
 			m.Assignments = append(m.Assignments, sampler.Team{Key: f, Team: []sampler.Member{{ID: "P" + key, Name: "人" + key, Dept: district + "市场监督管理局", Role: "initiator"}}})
 		}
 		b, err := m.Canonical()

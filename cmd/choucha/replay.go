@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -123,12 +122,12 @@ func loadRecordedDraw(ctx context.Context, g *globalOptions, which string) (*dra
 	if e.Kind != "draw" {
 		return nil, fmt.Errorf("台账第 %d 条不是一次抽取（%s）", id, e.Kind)
 	}
-	var m draw.Manifest
-	if err := json.Unmarshal(e.Manifest, &m); err != nil {
-		return nil, fmt.Errorf("台账第 %d 条的抽取记录无法解析: %w", id, err)
+	m, err := draw.ParseManifest(e.Manifest, fmt.Sprintf("台账第 %d 条", id))
+	if err != nil {
+		return nil, err
 	}
 	m.LedgerID = id
-	return &m, nil
+	return m, nil
 }
 
 // replayPlan finds the plan the draw used: --plan when given, else the embedded plan; its
