@@ -6,7 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"hash/maphash"
+	"hash/fnv"
 	"slices"
 	"strings"
 )
@@ -26,6 +26,8 @@ const (
 	CodeUnclassified      = "unclassified"
 	CodeBadClass          = "bad_class"
 	CodeOtherDistrict     = "other_district"
+	CodeMissingName       = "missing_name" // no 企业名称: the firm could not be published, excluded
+	CodeExtraCells        = "extra_cells"  // cells beyond the header: kept in the row, not in any column
 )
 
 // progressEvery is how often (in data rows) Options.Progress is called.
@@ -97,7 +99,6 @@ type firmScan struct {
 	first  []string // first non-blank row, for the no-header message
 	before int      // non-blank rows seen before the header
 	width  int      // widest row
-	seed   maphash.Seed
 	cands  []candidate
 	rawIDs map[int32]string // the identifier as written, for rows where it is not the key
 	firms  []Firm
@@ -111,7 +112,6 @@ type firmScan struct {
 func newFirmScan(path string, opt Options, keep bool) *firmScan {
 	return &firmScan{
 		path: path, opt: opt, keep: keep,
-		seed:   maphash.MakeSeed(),
 		rawIDs: make(map[int32]string),
 		rep: &Report{File: path, Classes: map[string]int{ClassA: 0, ClassB: 0, ClassC: 0, ClassD: 0},
 			Issues: []Issue{}},
@@ -228,6 +228,13 @@ func (s *firmScan) data(row int, cells []string) error {
 		}
 	}
 
+	// Cells past the last header column belong to no column; say so rather than carry them
+	// silently (a shifted or damaged row usually shows this way).
+	if extra := nonEmptyBeyond(cells, len(s.hdr.cells)); extra > 0 {
+		s.issue(row, shownID, LevelWarning, CodeExtraCells,
+			fmt.Sprintf("本行比表头多出 %d 个有内容的单元格，它们不属于任何列，请核对本行是否错位", extra))
+	}
+
 	excluded := false
 	// 3. Identifier.
 	key, kind := classifyID(rawID)
@@ -296,9 +303,16 @@ func (s *firmScan) data(row int, cells []string) error {
 		return nil
 	}
 
-	// 4. Duplicates.
+	// A firm without a name cannot be announced (一公开 lists 市场主体名称), and a nameless
+	// row must not win a duplicate over a named one.
 	name := s.cell(cells, colName)
-	nh := maphash.String(s.seed, normCell(name))
+	if strings.TrimSpace(name) == "" {
+		s.issue(row, shownID, LevelError, CodeMissingName, "企业名称为空，无法公示，已排除；请补齐名称")
+		return nil
+	}
+
+	// 4. Duplicates.
+	nh := nameHash(normCell(name))
 	c := newCandidate(key)
 	c.row, c.class, c.nameHash, c.idx = int32(row), class[0], nh, int32(len(s.firms))
 	s.cands = append(s.cands, c)
@@ -459,4 +473,23 @@ func CheckFirms(ctx context.Context, path string, opt Options) (*Report, error) 
 	}
 	s.rep.SHA256 = sha
 	return s.rep, nil
+}
+
+// nameHash is a fixed 64-bit hash of a normalised name: only rows with the same key are
+// compared, and a fixed hash keeps the duplicate/conflict verdict the same on every run.
+func nameHash(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return h.Sum64()
+}
+
+// nonEmptyBeyond counts the non-empty cells at index n and after.
+func nonEmptyBeyond(cells []string, n int) int {
+	k := 0
+	for i := n; i < len(cells); i++ {
+		if strings.TrimSpace(cells[i]) != "" {
+			k++
+		}
+	}
+	return k
 }

@@ -2,7 +2,7 @@ package roster
 
 import (
 	"fmt"
-	"strconv"
+	"math/big"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -168,12 +168,13 @@ func numericCell(c string) (digits string, ok bool) {
 	if !hasE && !hasDot {
 		return "", false
 	}
-	f, err := strconv.ParseFloat(c, 64)
-	if err != nil {
+	// Parsed as an exact decimal: 140403824667485.00000000001 is not a whole number.
+	r, ok := new(big.Rat).SetString(c)
+	if !ok {
 		return "", false
 	}
-	if f >= 1 && f < 1<<53 && f == float64(int64(f)) {
-		return strconv.FormatInt(int64(f), 10), true
+	if r.IsInt() && r.Sign() > 0 && r.Num().Cmp(big.NewInt(1<<53)) < 0 {
+		return r.Num().String(), true
 	}
 	return "", true
 }

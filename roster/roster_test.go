@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -809,4 +810,40 @@ func FuzzReadCSV(f *testing.F) {
 		is := &inspectorScan{seen: map[string]int{}, rep: &Report{}}
 		_ = readCSV(context.Background(), bytes.NewReader(data), false, is.row, nil)
 	})
+}
+
+// A row without a name is excluded (missing_name) and does not win a duplicate over the named
+// row with the same code; cells beyond the header are reported (extra_cells); a number that is
+// not whole is not mistaken for a 15-digit 注册号.
+func TestRaggedRows(t *testing.T) {
+	body := "统一社会信用代码,企业名称,信用风险分类,登记状态\n" +
+		"91110000600037341L\n" + // row 2: code only
+		"91512081MA62K0260E,甲公司,A,存续,多出来的,还有\n" + // row 3: two extra cells
+		"12440600MB2C07549J,丙公司,B,存续,,\n" + // row 4: empty extra cells are fine
+		"91110000600037341L,乙公司,B,存续\n" + // row 5: the named row of row 2's code
+		"140403824667485.00000000001,丁商行,A,存续\n" + // row 6: not a whole number
+		"1.40403824667485E+14,戊商行,A,存续\n" // row 7: a 15-digit 注册号 in scientific notation
+	p := filepath.Join(t.TempDir(), "ragged.csv")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, rep, err := ReadFirms(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]string{}
+	for _, is := range rep.Issues {
+		got[is.Row] += is.Code + " "
+	}
+	want := map[int]string{2: "no_status unclassified missing_name ", 3: "extra_cells ", 6: "numeric_id ", 7: "legacy_regno "}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("issues by row %v, want %v", got, want)
+	}
+	keys := map[string]string{}
+	for _, fm := range f.Firms {
+		keys[fm.Key] = fm.Name
+	}
+	if keys["91110000600037341L"] != "乙公司" || keys["140403824667485"] != "戊商行" || len(f.Firms) != 4 {
+		t.Errorf("frame %v", keys)
+	}
 }
