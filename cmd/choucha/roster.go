@@ -55,6 +55,15 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
 支持 .xlsx（默认第一个工作表，或 --sheet 指定）和 .csv（UTF-8 带或不带 BOM、GBK/GB18030）。
 .xls 请先另存为 .xlsx：libreoffice --headless --convert-to xlsx 文件名.xls
 
+问题代码（JSON 的 code 字段）：
+  排除（error）   numeric_id 代码被 Excel 存成数字   missing_id 没有代码   bad_id 代码格式不对
+                  duplicate_conflict 同一代码不同名称   closed 注销/吊销/迁出等
+                  bad_class 风险分类无法识别   missing_name 没有企业名称
+  保留（warning） bad_checksum 校验位不符   legacy_regno 15位注册号   duplicate 重复行
+                  no_status 状态为空   unknown_status 状态无法识别   unclassified 未分类按B类
+                  extra_cells 比表头多出单元格
+  说明（info）    other_district 属于其他区县
+
 退出码：
   0  名录可以读取（发现的问题在报告中列出，不算失败）
   1  名录无法读取（文件损坏、为空、只有表头、找不到表头等）
