@@ -82,6 +82,7 @@ func WindowText(from, to int) string {
 
 type firmVisits struct {
 	key, name, district string
+	class               string // as recorded by the firm's latest draw (firms are reclassified monthly)
 	visits              []Visit
 }
 
@@ -115,6 +116,7 @@ func visitsByFirm(draws []*draw.Manifest) []*firmVisits {
 			if f.district == "" {
 				f.district = m.TaskInfo.District
 			}
+			f.class = s.Class
 			f.visits = append(f.visits, Visit{
 				Task:        m.Task,
 				Round:       m.Round,
@@ -282,50 +284,25 @@ type CapExcess struct {
 // The sample command calls it with the year's earlier draws plus the new one (last) and marks
 // the new draw's firms found in an excess whose Over includes the new draw — see MarkOverCap.
 func OverCap(draws []*draw.Manifest, caps map[string]int) []CapExcess {
-	type firm struct {
-		name, class string
-		draws       []Ref
-	}
-	byKey := map[string]*firm{}
-	seen := map[string]bool{}
-	for _, m := range draws {
-		if m == nil {
-			continue
-		}
-		for _, s := range m.Selected {
-			id := fmt.Sprintf("%s|%d|%s", m.Task, m.Round, s.Key)
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			f := byKey[s.Key]
-			if f == nil {
-				f = &firm{}
-				byKey[s.Key] = f
-			}
-			if s.Name != "" {
-				f.name = s.Name
-			}
-			f.class = s.Class
-			f.draws = append(f.draws, Ref{Task: m.Task, Round: m.Round})
-		}
-	}
 	var out []CapExcess
-	for key, f := range byKey {
+	for _, f := range visitsByFirm(draws) { // ordered by firm key
 		class := f.class
 		if class == "" {
 			class = "B" // unclassified firms are treated as B
 		}
 		limit, ok := caps[class]
-		if !ok || len(f.draws) <= limit {
+		if !ok || len(f.visits) <= limit {
 			continue
 		}
+		refs := make([]Ref, len(f.visits))
+		for i, v := range f.visits {
+			refs[i] = Ref{Task: v.Task, Round: v.Round}
+		}
 		out = append(out, CapExcess{
-			Key: key, Name: f.name, Class: class, Cap: limit, Count: len(f.draws),
-			Draws: f.draws, Over: append([]Ref(nil), f.draws[max(limit, 0):]...),
+			Key: f.key, Name: f.name, Class: class, Cap: limit, Count: len(refs),
+			Draws: refs, Over: append([]Ref(nil), refs[max(limit, 0):]...),
 		})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
 }
 
