@@ -76,15 +76,13 @@ func Run(req Request) (*Outcome, error) {
 	counts := map[string]int{}
 	units := make([]sampler.Unit, len(req.Frame.Firms))
 	byKey := make(map[string]*roster.Firm, len(req.Frame.Firms))
-	frameLines := make([]string, len(req.Frame.Firms))
 	for i := range req.Frame.Firms {
 		f := &req.Frame.Firms[i]
 		counts[f.Class]++
 		units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
 		byKey[f.Key] = f
-		frameLines[i] = f.Key + "|" + f.Class
 	}
-	sort.Strings(frameLines) // Frame.Firms is sorted by key already; keep the record exact regardless
+	frameLines := roster.FrameLines(req.Frame.Firms)
 
 	strata, err := risk.Strata(*t, counts, req.Policy, req.RatioOverride)
 	if err != nil {
@@ -119,7 +117,7 @@ func Run(req Request) (*Outcome, error) {
 		Year:        planYear(req.Plan, req.Now),
 		Seed:        req.Seed,
 		Roster: RosterRef{
-			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: roster.FrameHash(req.Frame.Firms),
+			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: roster.HashFrameLines(frameLines),
 			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(req.Frame.Firms),
 		},
 		Policy:     req.Policy,

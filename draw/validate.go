@@ -1,13 +1,12 @@
 package draw
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/choucha/choucha/roster"
 	"github.com/choucha/choucha/sampler"
 )
 
@@ -71,15 +70,13 @@ func (m *Manifest) Validate() error {
 	}
 	var classOf map[string]string
 	if len(m.Frame) > 0 {
-		h := sha256.New()
 		classOf = make(map[string]string, len(m.Frame))
 		for _, line := range m.Frame {
-			h.Write([]byte(line + "\n"))
 			if i := strings.LastIndexByte(line, '|'); i >= 0 {
 				classOf[line[:i]] = line[i+1:]
 			}
 		}
-		if hex.EncodeToString(h.Sum(nil)) != m.Roster.FrameSHA256 {
+		if roster.HashFrameLines(m.Frame) != m.Roster.FrameSHA256 {
 			add("记录的抽样框与 frame_sha256 不符")
 		}
 	}

@@ -408,21 +408,34 @@ func (s *firmScan) finish() error {
 	return nil
 }
 
-// FrameHash is frame_sha256: SHA-256 of "<key>|<class>\n" lines of the firms sorted by key
-// (bytewise). The same frame read from xlsx or csv, in any row order, has the same hash.
-func FrameHash(firms []Firm) string {
-	type keyClass struct{ key, class string }
-	pairs := make([]keyClass, len(firms))
+// FrameLines are the lines that define a frame: "<key>|<class>" of each firm, sorted by key
+// (bytewise). The manifest records them; frame_sha256 is their hash (HashFrameLines).
+func FrameLines(firms []Firm) []string {
+	lines := make([]string, len(firms))
 	for i, f := range firms {
-		pairs[i] = keyClass{f.Key, f.Class}
+		lines[i] = f.Key + "|" + f.Class
 	}
-	slices.SortStableFunc(pairs, func(a, b keyClass) int { return strings.Compare(a.key, b.key) })
+	// By key, not by line: a 15-digit 注册号 can be a prefix of an 18-character code, and '|'
+	// sorts after every code character.
+	slices.SortStableFunc(lines, func(a, b string) int { return strings.Compare(frameKey(a), frameKey(b)) })
+	return lines
+}
+
+func frameKey(line string) string { return line[:strings.LastIndexByte(line, '|')] }
+
+// HashFrameLines is frame_sha256 of frame lines: SHA-256 of each line followed by "\n".
+func HashFrameLines(lines []string) string {
 	h := sha256.New()
-	for _, p := range pairs {
-		h.Write([]byte(p.key + "|" + p.class + "\n"))
+	for _, l := range lines {
+		h.Write([]byte(l))
+		h.Write([]byte{'\n'})
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// FrameHash is frame_sha256 of the firms. The same frame read from xlsx or csv, in any row
+// order, has the same hash.
+func FrameHash(firms []Firm) string { return HashFrameLines(FrameLines(firms)) }
 
 // ReadFirms reads a firm roster (.xlsx or .csv) into the sampling frame and a report of
 // every row's problems. An error means the file as a whole could not be read.

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -845,5 +847,20 @@ func TestRaggedRows(t *testing.T) {
 	}
 	if keys["91110000600037341L"] != "乙公司" || keys["140403824667485"] != "戊商行" || len(f.Firms) != 4 {
 		t.Errorf("frame %v", keys)
+	}
+}
+
+// Frame lines are ordered by key, also when one key is a prefix of another ('|' sorts after
+// code characters, so a plain sort of the lines would put the shorter key last).
+func TestFrameLinesOrderByKey(t *testing.T) {
+	firms := []Firm{{Key: "140403824667485ABC", Class: "A"}, {Key: "140403824667485", Class: "B"}}
+	got := FrameLines(firms)
+	want := []string{"140403824667485|B", "140403824667485ABC|A"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("FrameLines = %q, want %q", got, want)
+	}
+	sum := sha256.Sum256([]byte("140403824667485|B\n140403824667485ABC|A\n"))
+	if FrameHash(firms) != hex.EncodeToString(sum[:]) {
+		t.Error("FrameHash is not the SHA-256 of the key-ordered lines")
 	}
 }
