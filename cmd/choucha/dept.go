@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -130,10 +129,7 @@ func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions)
 		fmt.Fprintf(g.stderr, "choucha: 提示: 名称写法不同的，可用 --dept-map 文件补充对照（见 choucha dept match --help）\n")
 	}
 	if opts.format == "json" {
-		enc := json.NewEncoder(g.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(res)
+		return writeJSON(g.stdout, res)
 	}
 	rows := make([][]string, 0, len(res.Departments))
 	for _, r := range res.Departments {

@@ -95,7 +95,7 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 		return usageError{fmt.Errorf("--encoding 只用于 CSV（格式 csv、announce），%s 格式没有 CSV 文件", opts.format)}
 	}
 
-	m, folder, err := loadExportDraw(ctx, g, arg)
+	m, folder, err := loadDrawArg(ctx, g, arg)
 	if err != nil {
 		return err
 	}
@@ -129,9 +129,10 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 	return nil
 }
 
-// loadExportDraw reads the draw named by arg: a draw folder or manifest file, or else a
-// ledger entry ID. It returns the manifest and the folder the exports go to by default.
-func loadExportDraw(ctx context.Context, g *globalOptions, arg string) (*draw.Manifest, string, error) {
+// loadDrawArg reads the draw named by arg (export's DRAW, replay's argument): a draw folder
+// or manifest file, or else a ledger entry ID; a missing ledger is not created. It returns the
+// manifest and the folder the exports go to by default.
+func loadDrawArg(ctx context.Context, g *globalOptions, arg string) (*draw.Manifest, string, error) {
 	if st, err := os.Stat(arg); err == nil {
 		m, err := export.LoadDraw(arg)
 		if err != nil {

@@ -163,7 +163,7 @@ func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) 
 				Operator: e.Operator, Locked: e.Locked, RedrawReason: e.RedrawReason,
 			})
 		}
-		return writeLedgerJSON(g.stdout, items)
+		return writeJSON(g.stdout, items)
 	}
 
 	// The nth draw of a round and the round's current locked draw need all draws of the
@@ -494,12 +494,4 @@ func runLedgerLock(ctx context.Context, g *globalOptions, o *ledgerLockOptions, 
 	fmt.Fprintf(g.stdout, "已锁定第 %d 条：任务 %s %d年第%d轮的最终名单（锁定记录为第 %d 条，操作人 %s）\n",
 		id, e.Task, e.Year, e.Round, lid, operator)
 	return nil
-}
-
-// writeLedgerJSON writes v as indented JSON, without HTML escaping, and a final newline.
-func writeLedgerJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -134,12 +133,7 @@ func runOverlap(ctx context.Context, g *globalOptions, opts *overlapOptions) err
 			list = append(list, overlapJSON{Key: gr.Key, Name: gr.Name, Tasks: gr.Tasks,
 				Window: overlapJSONWindow{From: gr.Window.From, To: gr.Window.To}})
 		}
-		return write(func(w io.Writer) error {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			enc.SetEscapeHTML(false)
-			return enc.Encode(list)
-		})
+		return write(func(w io.Writer) error { return writeJSON(w, list) })
 	case "csv":
 		h, rows := overlapRows(groups)
 		return write(func(w io.Writer) error { return export.WriteCSV(w, export.UTF8, h, rows) })

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -377,7 +376,7 @@ func runPlanLint(_ context.Context, g *globalOptions, opts *planLintOptions) err
 		findings = []plan.Finding{}
 	}
 	if opts.format == "json" {
-		return planWriteJSON(g.stdout, findings)
+		return writeJSON(g.stdout, findings)
 	}
 	rows := make([][]string, 0, len(findings))
 	for _, f := range findings {
@@ -404,18 +403,6 @@ func runPlanLint(_ context.Context, g *globalOptions, opts *planLintOptions) err
 		fmt.Fprintf(g.stderr, "计划 %s：%d 项任务，%d 条提示（%s）\n", p.ID, len(p.Tasks), len(findings), strings.Join(parts, "，"))
 	}
 	return nil
-}
-
-func planWriteJSON(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
 }
 
 type planCalendarOptions struct {
@@ -471,7 +458,7 @@ func runPlanCalendar(ctx context.Context, g *globalOptions, opts *planCalendarOp
 	}
 	switch opts.format {
 	case "json":
-		return planWriteJSON(g.stdout, cal)
+		return writeJSON(g.stdout, cal)
 	case "csv":
 		return writeCalendarCSV(g.stdout, &cal)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/choucha/choucha/draw"
-	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/roster"
 	"github.com/choucha/choucha/sampler"
@@ -58,7 +57,7 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if o.roster == "" {
 		return usageError{errors.New("请用 --roster 指定检查对象名录文件")}
 	}
-	rec, err := loadRecordedDraw(ctx, g, which)
+	rec, _, err := loadDrawArg(ctx, g, which)
 	if err != nil {
 		return err
 	}
@@ -102,32 +101,6 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 		return errNotIdentical
 	}
 	return nil
-}
-
-// loadRecordedDraw reads a draw by ledger ID or from a draw folder / manifest.json.
-func loadRecordedDraw(ctx context.Context, g *globalOptions, which string) (*draw.Manifest, error) {
-	id, err := strconv.ParseInt(which, 10, 64)
-	if err != nil {
-		return export.LoadDraw(which)
-	}
-	l, err := openLedger(g)
-	if err != nil {
-		return nil, err
-	}
-	defer l.Close()
-	e, err := l.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if e.Kind != "draw" {
-		return nil, fmt.Errorf("台账第 %d 条不是一次抽取（%s）", id, e.Kind)
-	}
-	m, err := draw.ParseManifest(e.Manifest, fmt.Sprintf("台账第 %d 条", id))
-	if err != nil {
-		return nil, err
-	}
-	m.LedgerID = id
-	return m, nil
 }
 
 // replayPlan finds the plan the draw used: --plan when given, else the embedded plan; its

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -143,10 +142,7 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 		return rosterError(err)
 	}
 	if opts.format == "json" {
-		enc := json.NewEncoder(g.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(g.stdout, rep)
 	}
 	return printRosterReport(g.stdout, rep, opts.inspectors, day)
 }
