@@ -271,3 +271,25 @@ func truncUTF16(s string, n int) string {
 	}
 	return s
 }
+
+// Table is one worksheet of plain text: a header row and rows.
+type Table struct {
+	Name   string
+	Header []string
+	Rows   [][]string
+}
+
+// WriteTablesXLSX writes one worksheet per table, in this package's one xlsx style: every
+// cell text, the header bold and frozen, widths from the content, long cells wrapped.
+func WriteTablesXLSX(w io.Writer, tables ...Table) error {
+	sheets := make([]sheet, len(tables))
+	for i, t := range tables {
+		wrap := map[int]bool{}
+		for c := range t.Header {
+			wrap[c] = true
+		}
+		sheets[i] = sheet{name: t.Name, rows: append([][]string{t.Header}, t.Rows...),
+			bold: map[int]bool{0: true}, freeze: 1, wrapCols: wrap}
+	}
+	return writeWorkbook(w, sheets)
+}

@@ -16,7 +16,6 @@ import (
 	"github.com/choucha/choucha/overlap"
 	"github.com/choucha/choucha/sampler"
 	"github.com/spf13/cobra"
-	"github.com/xuri/excelize/v2"
 )
 
 // overlapOptions are the flags of `choucha overlap`.
@@ -282,61 +281,9 @@ func excessRows(excess []overlap.CapExcess) ([]string, [][]string) {
 	return h, rows
 }
 
-// writeOverlapXLSX writes the joint visits and the cap excesses as two sheets, every cell text.
 func writeOverlapXLSX(w io.Writer, groups []overlap.Group, excess []overlap.CapExcess) error {
-	f := excelize.NewFile()
-	defer f.Close()
 	h1, r1 := overlapRows(groups)
 	h2, r2 := excessRows(excess)
-	sheets := []struct {
-		name   string
-		header []string
-		rows   [][]string
-	}{{"联合检查", h1, r1}, {"超过年度上限", h2, r2}}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}, NumFmt: 49})
-	if err != nil {
-		return err
-	}
-	for i, s := range sheets {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", s.name); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(s.name); err != nil {
-			return err
-		}
-		for r, row := range append([][]string{s.header}, s.rows...) {
-			for c, v := range row {
-				cell, err := excelize.CoordinatesToCellName(c+1, r+1)
-				if err != nil {
-					return err
-				}
-				if err := f.SetCellStr(s.name, cell, v); err != nil {
-					return err
-				}
-			}
-		}
-		last, _ := excelize.ColumnNumberToName(len(s.header))
-		if err := f.SetCellStyle(s.name, "A1", last+"1", bold); err != nil {
-			return err
-		}
-		if len(s.rows) > 0 {
-			if err := f.SetCellStyle(s.name, "A2", last+strconv.Itoa(len(s.rows)+1), wrap); err != nil {
-				return err
-			}
-		}
-		if err := f.SetColWidth(s.name, "A", last, 22); err != nil {
-			return err
-		}
-		if err := f.SetPanes(s.name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
-	}
-	f.SetActiveSheet(0)
-	_, err = f.WriteTo(w)
-	return err
+	return export.WriteTablesXLSX(w, export.Table{Name: "联合检查", Header: h1, Rows: r1},
+		export.Table{Name: "超过年度上限", Header: h2, Rows: r2})
 }
