@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -521,16 +519,11 @@ func planWrapList(items []string, n int) string {
 }
 
 func writeCalendarCSV(w io.Writer, cal *plan.Calendar) error {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
 	header := []string{"月份", "部门", "发起任务数", "配合任务数", "合计", "任务"}
 	if cal.HasDrawn {
 		header = append(header, "已抽取户数")
 	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
+	var rows [][]string
 	for _, m := range cal.Months {
 		for _, l := range m.Loads {
 			rec := []string{strconv.Itoa(m.Month), l.Dept, strconv.Itoa(l.Initiates), strconv.Itoa(l.Joins),
@@ -538,20 +531,10 @@ func writeCalendarCSV(w io.Writer, cal *plan.Calendar) error {
 			if cal.HasDrawn {
 				rec = append(rec, strconv.Itoa(l.Drawn))
 			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
+			rows = append(rows, rec)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	if err != nil {
-		return errors.Join(errors.New("写出月历"), err)
-	}
-	return nil
+	return export.WriteCSV(w, export.UTF8, header, rows)
 }
 
 // addLedgerDrawn adds to the calendar the firms already drawn per department and month,
