@@ -114,7 +114,7 @@ func Run(req Request) (*Outcome, error) {
 		Task:        t.Key,
 		TaskInfo:    *t,
 		Round:       req.Round,
-		Year:        planYear(req.Plan, req.Now),
+		Year:        PlanYear(req.Plan, req.Now),
 		Seed:        req.Seed,
 		Roster: RosterRef{
 			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: roster.HashFrameLines(frameLines),
@@ -153,7 +153,7 @@ func Run(req Request) (*Outcome, error) {
 // CHOUCHA-ASSIGN-v1 over the drawn firms.
 func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	t, in := req.Task, req.Inspectors
-	lastDay := t.Window.LastDay(planYear(req.Plan, req.Now))
+	lastDay := t.Window.LastDay(out.Manifest.Year)
 
 	var rosterDepts []string
 	seen := map[string]bool{}
@@ -294,9 +294,9 @@ func (m *Manifest) DrawnKeys() []string {
 	return out
 }
 
-// planYear is the year a draw belongs to: the plan's year (a CZ2026 draw made in December
+// PlanYear is the year a draw belongs to: the plan's year (a CZ2026 draw made in December
 // 2025 is a 2026 draw), or the year of the draw when the plan's title names none.
-func planYear(p *plan.Plan, now time.Time) int {
+func PlanYear(p *plan.Plan, now time.Time) int {
 	if y := p.Year(); y > 0 {
 		return y
 	}

@@ -67,7 +67,14 @@ func checkComplete(t *testing.T, l *Ledger) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range es {
+	for _, listed := range es {
+		if listed.Manifest != nil {
+			t.Fatalf("entry %d: List returned a manifest", listed.ID)
+		}
+		e, err := l.Get(ctx, listed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var m struct {
 			N        int `json:"n"`
 			Selected []struct {

@@ -297,7 +297,9 @@ func (l *Ledger) Get(ctx context.Context, id int64) (Entry, error) {
 	return getTx(ctx, l.db, id)
 }
 
-// List returns the draw entries matching f, oldest first.
+// List returns the draw entries matching f, oldest first, without their manifests (Manifest
+// is nil): a manifest records the whole frame and can be tens of megabytes, and a listing
+// needs none of it. Get, Locked and RoundDraw return entries with the manifest.
 func (l *Ledger) List(ctx context.Context, f Filter) ([]Entry, error) {
 	q := selectEntries + ` WHERE e.kind = 'draw'`
 	var args []any
@@ -310,7 +312,7 @@ func (l *Ledger) List(ctx context.Context, f Filter) ([]Entry, error) {
 		args = append(args, f.Year)
 	}
 	q += ` ORDER BY e.id`
-	return queryEntries(ctx, l.db, q, args...)
+	return queryEntryList(ctx, l.db, false, q, args...)
 }
 
 // Locked returns the locked draw of a task round in a year, or nil. When a round was locked
@@ -365,6 +367,11 @@ func getTx(ctx context.Context, q querier, id int64) (Entry, error) {
 }
 
 func queryEntries(ctx context.Context, q querier, query string, args ...any) ([]Entry, error) {
+	return queryEntryList(ctx, q, true, query, args...)
+}
+
+// queryEntryList reads entries; withManifest false skips decoding the manifests.
+func queryEntryList(ctx context.Context, q querier, withManifest bool, query string, args ...any) ([]Entry, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("读取台账: %w", err)
@@ -381,7 +388,7 @@ func queryEntries(ctx context.Context, q querier, query string, args ...any) ([]
 		if err := rows.Scan(&id, &prev, &hash, &canon, &locked); err != nil {
 			return nil, fmt.Errorf("读取台账: %w", err)
 		}
-		e, err := decodeEntry(id, []byte(canon))
+		e, err := decodeEntry(id, []byte(canon), withManifest)
 		if err != nil {
 			return nil, err
 		}
@@ -395,9 +402,21 @@ func queryEntries(ctx context.Context, q querier, query string, args ...any) ([]
 }
 
 // decodeEntry reads an entry from its chained bytes: what a reader sees is what was chained.
-func decodeEntry(id int64, canon []byte) (Entry, error) {
+// Without withManifest the manifest is skipped by the decoder, not copied.
+func decodeEntry(id int64, canon []byte, withManifest bool) (Entry, error) {
 	var b body
-	if err := json.Unmarshal(canon, &b); err != nil || b.Format != Format {
+	var err error
+	if withManifest {
+		err = json.Unmarshal(canon, &b)
+	} else {
+		var h struct {
+			body
+			Manifest struct{} `json:"manifest"` // shadows body.Manifest: parsed over, not kept
+		}
+		err = json.Unmarshal(canon, &h)
+		b = h.body
+	}
+	if err != nil || b.Format != Format {
 		return Entry{}, fmt.Errorf("台账第 %d 条已损坏，请运行 choucha ledger verify", id)
 	}
 	e := Entry{

@@ -114,10 +114,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return err
 	}
 	now := time.Now().UTC()
-	year := p.Year() // the plan's year: rounds, locks and caps count within it
-	if year == 0 {
-		year = now.Year()
-	}
+	year := draw.PlanYear(p, now) // rounds, locks and caps count within it
 
 	// A locked round is refused before a large roster is read (the ledger re-checks the lock
 	// inside its write transaction, so a lock made meanwhile is not missed).
@@ -193,7 +190,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		operator = defaultOperator()
 	}
 	id, err := l.Append(ctx, ledger.Entry{
-		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: year, Seed: m.Seed,
+		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed,
 		CreatedAt: m.CreatedAt, Operator: operator, RedrawReason: strings.TrimSpace(o.redrawReason),
 		Manifest: canonical, Keys: m.DrawnKeys(),
 	})
