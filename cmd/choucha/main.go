@@ -8,9 +8,13 @@ import (
 	"os/signal"
 )
 
-func main() {
+func main() { os.Exit(runMain(os.Args[1:])) }
+
+// runMain is the process around run: Ctrl-C cancels the context, so a run stops cleanly
+// (exit 130) and removes what it had half written. Tests that start choucha as a child
+// process go through here too, so they see the real signal handling.
+func runMain(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, args, os.Stdout, os.Stderr)
 }

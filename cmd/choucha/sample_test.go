@@ -524,6 +524,7 @@ func TestSampleCrash(t *testing.T) {
 func TestSampleInterrupt(t *testing.T) {
 	dir, db, drawsDir, args, span := crashSetup(t)
 	rng := rand.New(rand.NewPCG(7, 7))
+	stopped := 0
 	for i := 1; i <= 20; i++ {
 		cmd := child(db, args(i)...)
 		if err := cmd.Start(); err != nil {
@@ -532,6 +533,21 @@ func TestSampleInterrupt(t *testing.T) {
 		time.Sleep(time.Duration(rng.Int64N(int64(span) * 5 / 4)))
 		cmd.Process.Signal(os.Interrupt)
 		cmd.Wait()
+		// Finished (0), stopped cleanly (130), or — when the signal came during start-up,
+		// before any handler exists and before anything is written — ended by it.
+		switch code := cmd.ProcessState.ExitCode(); {
+		case code == exitInterrupted:
+			stopped++
+		case code == 0:
+		case code == -1 && strings.Contains(cmd.ProcessState.String(), "interrupt"):
+		default:
+			t.Errorf("run %d after Ctrl-C: %v, want exit 0 or 130", i, cmd.ProcessState)
+		}
+	}
+	// A child that does not handle Ctrl-C (as the test child once did, bypassing main's
+	// signal handling) can never exit 130.
+	if stopped == 0 {
+		t.Error("no run stopped cleanly with exit 130 after Ctrl-C")
 	}
 	checkDrawsDir(t, dir, db, drawsDir)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,10 +14,10 @@ func TestMain(m *testing.M) {
 	// Tests that need a real separate process (crash and concurrency tests) re-execute
 	// the test binary with CHOUCHA_TEST_MAIN=1 and choucha's arguments.
 	if os.Getenv("CHOUCHA_TEST_MAIN") == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(runMain(os.Args[1:]))
 	}
 	testscript.Main(m, map[string]func(){
-		"choucha": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+		"choucha": func() { os.Exit(runMain(os.Args[1:])) },
 	})
 }
 
