@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/workday"
 )
 
 // Options are the choices of an export.
@@ -18,6 +19,10 @@ type Options struct {
 	// PlanTitle is 抽查计划名称 in the announcement. A manifest records only the plan's id
 	// and hash; when PlanTitle is empty the announcement shows "计划编号 <id>".
 	PlanTitle string
+	// Calendar counts working days for deadlines; nil is the State Council's embedded schedule.
+	Calendar *workday.Calendar
+	// Location is the zone of dates shown on documents; nil is Beijing time (UTC+8).
+	Location *time.Location
 }
 
 // TaskType is 抽查类型 in the announcement. choucha always draws from a roster that the
@@ -99,15 +104,19 @@ type announceData struct {
 	Generator string
 }
 
-// beijing is UTC+8, for dates printed on documents (no tzdata needed).
+// beijing is UTC+8, the default zone of dates printed on documents (no tzdata needed).
 var beijing = time.FixedZone("CST", 8*3600)
 
-func drawDate(m *draw.Manifest) string {
+// drawDate is the day of the draw in loc (nil: Beijing time).
+func drawDate(m *draw.Manifest, loc *time.Location) string {
 	t, err := time.Parse(time.RFC3339, m.CreatedAt)
 	if err != nil {
 		return ""
 	}
-	return ChineseDate(t.In(beijing))
+	if loc == nil {
+		loc = beijing
+	}
+	return ChineseDate(t.In(loc))
 }
 
 // ticketCommand is the shell command that recomputes a firm's ticket.
@@ -127,7 +136,7 @@ func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
 		Task:      m.Task,
 		Round:     m.Round,
 		Frame:     m.Roster.FrameSHA256,
-		Date:      drawDate(m),
+		Date:      drawDate(m, opts.Location),
 		Authority: strings.Join(authorities(m), "、"),
 		Generator: "choucha " + m.ToolVersion,
 	}

@@ -2,56 +2,26 @@ package export
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/workday"
 )
 
 // ResultWorkdays is the time allowed to publish results: 20 working days after the
 // inspection ends.
 const ResultWorkdays = 20
 
-// Deadline is the day `workdays` working days after windowEnd: Saturdays and Sundays are
-// skipped; public holidays and their make-up working days (调休) are not known to choucha,
-// so around 国庆 or 春节 the real deadline is later — the template says so.
-func Deadline(windowEnd time.Time, workdays int) time.Time {
-	d := time.Date(windowEnd.Year(), windowEnd.Month(), windowEnd.Day(), 0, 0, 0, 0, time.UTC)
-	for n := 0; n < workdays; {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n++
-		}
-	}
-	return d
-}
-
-var yearInID = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
-
-// PlanYear is the year of the draw's plan: the four-digit year in the plan id or task key
-// (CZ2026 → 2026), else the year of created_at.
-func PlanYear(m *draw.Manifest) (int, error) {
-	for _, s := range []string{m.Plan.ID, m.Task} {
-		if g := yearInID.FindStringSubmatch(s); g != nil {
-			return strconv.Atoi(g[1])
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, m.CreatedAt); err == nil {
-		return t.UTC().Year(), nil
-	}
-	return 0, fmt.Errorf("无法确定抽查计划年度（计划编号 %q、任务编号 %q、抽取时间 %q 中都没有年份）", m.Plan.ID, m.Task, m.CreatedAt)
-}
-
-// Window returns the first and last day of the task's inspection window (UTC midnight).
+// Window returns the first and last day of the task's inspection window (UTC midnight):
+// the months of the plan's window (plan.Window) in the draw's plan year (Manifest.Year).
 func Window(m *draw.Manifest) (from, to time.Time, err error) {
 	w := m.TaskInfo.Window
 	if w.From < 1 || w.To > 12 || w.From > w.To {
 		return from, to, fmt.Errorf("任务 %s 的检查时间 %q 不是有效的月份区间（%d–%d月）", m.Task, w.Text, w.From, w.To)
 	}
-	y, err := PlanYear(m)
-	if err != nil {
-		return from, to, err
+	y := m.Year
+	if y < 1 || y > 9999 {
+		return from, to, fmt.Errorf("抽取清单中没有有效的计划年度（year: %d），无法确定检查日期", m.Year)
 	}
 	from = time.Date(y, time.Month(w.From), 1, 0, 0, 0, 0, time.UTC)
 	to = time.Date(y, time.Month(w.To)+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
@@ -59,13 +29,26 @@ func Window(m *draw.Manifest) (from, to time.Time, err error) {
 }
 
 // PublicationDeadline is the last day to publish the results: ResultWorkdays working days
-// after the window's last day.
-func PublicationDeadline(m *draw.Manifest) (time.Time, error) {
+// after the window's last day, on cal (nil: the State Council's embedded schedule). The
+// Deadline's Note says when a year without a schedule was counted by weekends only.
+func PublicationDeadline(m *draw.Manifest, cal *workday.Calendar) (workday.Deadline, error) {
 	_, to, err := Window(m)
 	if err != nil {
-		return time.Time{}, err
+		return workday.Deadline{}, err
 	}
-	return Deadline(to, ResultWorkdays), nil
+	if cal == nil {
+		cal = workday.Official()
+	}
+	return cal.After(to, ResultWorkdays), nil
+}
+
+// DeadlineMethod explains, for the documents, how a deadline was counted.
+func DeadlineMethod(m *draw.Manifest, d workday.Deadline) string {
+	s := fmt.Sprintf("检查时间最后一天（%s）后第%d个工作日；按国务院办公厅公布的节假日和调休安排计算（法定节假日不计，调休上班的周六、周日计入）", windowText(m), ResultWorkdays)
+	if n := d.Note(); n != "" {
+		s += "；" + n
+	}
+	return s
 }
 
 // ChineseDate writes a date as 2026年7月28日.

@@ -56,10 +56,10 @@ func Files(m *draw.Manifest, format string, opts Options) ([]File, error) {
 			{Name: csvName("抽查任务公告"), Write: func(w io.Writer) error { return WriteAnnouncementCSV(w, m, opts) }, header: h},
 		}, nil
 	case FormatResults:
-		if _, err := PublicationDeadline(m); err != nil {
+		if _, err := PublicationDeadline(m, opts.Calendar); err != nil {
 			return nil, err
 		}
-		return []File{{Name: "检查结果录入表.xlsx", Write: func(w io.Writer) error { return WriteResultsXLSX(w, m) }}}, nil
+		return []File{{Name: "检查结果录入表.xlsx", Write: func(w io.Writer) error { return WriteResultsXLSX(w, m, opts.Calendar) }}}, nil
 	case FormatSheets:
 		return []File{
 			{Name: "检查任务单.html", Write: func(w io.Writer) error { return WriteSheetsHTML(w, m) }},

@@ -112,6 +112,7 @@ func testManifest(t *testing.T, teams bool) *draw.Manifest {
 			Mode:        "县抽县查",
 		},
 		Round: 1,
+		Year:  2026,
 		Seed:  "20260401123456789012",
 		Roster: draw.RosterRef{File: "qinxian-realestate.xlsx", SHA256: strings.Repeat("cd", 32),
 			FrameSHA256: strings.Repeat("ef", 32), Header: rosterHeader, Rows: 40, Eligible: 38},

@@ -1,12 +1,12 @@
 package export
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/workday"
 )
 
 // ResultCodes are the standard inspection results (检查结果) offered in the result-entry
@@ -37,12 +37,12 @@ const resultCol = 8
 // WriteResultsXLSX writes the result-entry template (检查结果录入表): one row per drawn firm,
 // 检查结果 chosen from ResultCodes by a drop-down, and the publication deadline — 20 working
 // days after the window's last day — on every row and on the 说明 sheet.
-func WriteResultsXLSX(w io.Writer, m *draw.Manifest) error {
-	deadline, err := PublicationDeadline(m)
+func WriteResultsXLSX(w io.Writer, m *draw.Manifest, cal *workday.Calendar) error {
+	deadline, err := PublicationDeadline(m, cal)
 	if err != nil {
 		return err
 	}
-	due := ChineseDate(deadline)
+	due := ChineseDate(deadline.Date)
 	teams := teamsByKey(m)
 	rows := [][]string{resultHeader}
 	auth := strings.Join(authorities(m), "、")
@@ -61,7 +61,7 @@ func WriteResultsXLSX(w io.Writer, m *draw.Manifest) error {
 	about := [][]string{
 		{"项目", "内容"},
 		{"结果公示截止日期", due},
-		{"计算方法", fmt.Sprintf("检查时间最后一天（%s）后第%d个工作日；只跳过周六、周日，未计法定节假日和调休，遇节假日请相应顺延", windowText(m), ResultWorkdays)},
+		{"计算方法", DeadlineMethod(m, deadline)},
 		{"填写说明", "每户填写检查日期（如 2026-05-20）、从下拉列表选择检查结果、必要时填写备注。抽中的市场主体一律不替换：已注销、查无下落等情形也按检查结果填写。"},
 		{"公示原则", "谁检查、谁录入、谁公开；检查结果自检查结束之日起20个工作日内通过国家企业信用信息公示系统公示。"},
 	}

@@ -18,60 +18,64 @@ func day(s string) time.Time {
 	return t
 }
 
-func TestDeadline(t *testing.T) {
+// Deadlines come from plan.Window and the manifest's year on the State Council's schedule;
+// expected dates counted by hand (see workday's tests for the day-by-day count).
+func TestPublicationDeadline(t *testing.T) {
+	m := testManifest(t, false)
 	for _, c := range []struct {
-		end  string
-		n    int
-		want string
+		from, to int
+		year     int
+		want     string
+		note     bool
 	}{
-		{"2026-06-30", 20, "2026-07-28"}, // Tuesday
-		{"2026-07-31", 20, "2026-08-28"}, // Friday
-		{"2026-10-31", 20, "2026-11-27"}, // Saturday
-		{"2026-11-01", 1, "2026-11-02"},  // Sunday → Monday
-		{"2026-07-03", 1, "2026-07-06"},  // Friday → Monday
-		{"2026-12-31", 20, "2027-01-28"}, // across the year
-		{"2026-06-30", 0, "2026-06-30"},
+		{4, 6, 2026, "2026-07-28", false},  // plain July
+		{9, 9, 2026, "2026-11-03", false},  // over 国庆 2026 (weekends only: 10/28)
+		{1, 1, 2026, "2026-03-05", false},  // over 春节 2026 (weekends only: 2/27)
+		{7, 9, 2025, "2025-11-04", false},  // over 国庆、中秋 2025
+		{10, 12, 2026, "2027-01-28", true}, // into 2027: no schedule, said so
+		{4, 6, 2027, "2027-07-28", true},
 	} {
-		if got := Deadline(day(c.end), c.n); !got.Equal(day(c.want)) {
-			t.Errorf("Deadline(%s, %d) = %s, want %s", c.end, c.n, got.Format("2006-01-02 Mon"), c.want)
+		m.TaskInfo.Window = ploy(c.from, c.to)
+		m.Year = c.year
+		d, err := PublicationDeadline(m, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	// Never lands on a weekend, and is n working days away.
-	for d := day("2026-01-01"); d.Year() == 2026; d = d.AddDate(0, 0, 1) {
-		got := Deadline(d, 20)
-		if wd := got.Weekday(); wd == time.Saturday || wd == time.Sunday {
-			t.Fatalf("Deadline(%s) on a %s", d.Format("2006-01-02"), wd)
+		if got := d.Date.Format("2006-01-02"); got != c.want {
+			t.Errorf("%d年%d–%d月: deadline %s, want %s", c.year, c.from, c.to, got, c.want)
 		}
-		if days := int(got.Sub(d).Hours() / 24); days < 26 || days > 28 {
-			t.Fatalf("Deadline(%s) is %d days later", d.Format("2006-01-02"), days)
+		if (d.Note() != "") != c.note {
+			t.Errorf("%d年%d–%d月: note %q", c.year, c.from, c.to, d.Note())
+		}
+		if method := DeadlineMethod(m, d); c.note != strings.Contains(method, "未收录") {
+			t.Errorf("method %q", method)
 		}
 	}
 }
 
-func TestPlanYearAndWindow(t *testing.T) {
+func TestWindow(t *testing.T) {
 	m := testManifest(t, false)
 	from, to, err := Window(m)
 	if err != nil || !from.Equal(day("2026-04-01")) || !to.Equal(day("2026-06-30")) {
 		t.Errorf("Window = %s %s %v", from, to, err)
 	}
-	m.Plan.ID, m.Task = "CZ", "CZ-12"
-	if y, err := PlanYear(m); err != nil || y != 2026 {
-		t.Errorf("year from created_at: %d %v", y, err)
-	}
-	m.CreatedAt = ""
-	if _, err := PlanYear(m); err == nil {
-		t.Error("no year, no error")
-	}
-	m.Plan.ID = "QX2027"
+	// The year is the manifest's, not a guess from the plan ID (bug B2).
+	m.Plan.ID, m.Task = "CZ2026", "CZ2026-12"
+	m.Year = 2027
 	m.TaskInfo.Window = ploy(2, 2)
 	if _, to, _ := Window(m); !to.Equal(day("2027-02-28")) {
 		t.Errorf("February end %s", to)
 	}
+	m.Year = 0
+	if _, _, err := Window(m); err == nil {
+		t.Error("no year, no error")
+	}
+	m.Year = 2026
 	m.TaskInfo.Window = ploy(7, 3)
 	if _, _, err := Window(m); err == nil {
 		t.Error("backwards window accepted")
 	}
-	if _, err := PublicationDeadline(m); err == nil {
+	if _, err := PublicationDeadline(m, nil); err == nil {
 		t.Error("deadline of a bad window")
 	}
 }
@@ -79,7 +83,7 @@ func TestPlanYearAndWindow(t *testing.T) {
 func TestResultsXLSX(t *testing.T) {
 	m := testManifest(t, true)
 	var buf bytes.Buffer
-	if err := WriteResultsXLSX(&buf, m); err != nil {
+	if err := WriteResultsXLSX(&buf, m, nil); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, buf.Bytes())

@@ -17,6 +17,7 @@ import (
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/workday"
 )
 
 // exportOptions are the flags of `choucha export`.
@@ -26,6 +27,7 @@ type exportOptions struct {
 	encoding  string
 	force     bool
 	planTitle string
+	holidays  string
 }
 
 func newExportCommand(g *globalOptions) *cobra.Command {
@@ -48,7 +50,8 @@ func newExportCommand(g *globalOptions) *cobra.Command {
             以及复核数据（算法、种子、抽样框 SHA-256、每户签号）。不含信用风险分类、法定代表人、
             电话和检查人员信息。
   results   检查结果录入表（xlsx）：每户一行，检查结果从13种标准结果中下拉选择，并注明结果公示截止
-            日期（检查时间结束后第20个工作日，只跳过周末）。
+            日期（检查时间结束后第20个工作日，按国务院办公厅公布的节假日和调休安排；
+            内置2025、2026年，其他年份用 --holidays 文件 提供，未提供时只跳过周末并在表中注明）。
   sheets    检查任务单：每个检查组一页的可打印 HTML 和 xlsx（检查对象、住所、事项、时间、组员）。
   csv       抽查名单 CSV（内部使用，含名录的全部列）。
   xlsx      抽查名单 xlsx（内部使用，含说明页和每名检查人员的任务单）。
@@ -75,6 +78,7 @@ CSV 默认 UTF-8 带 BOM（Excel、WPS 直接打开）；--encoding gbk 写 GBK�
 	f.StringVar(&opts.encoding, "encoding", "utf-8", "CSV `编码`：utf-8（带 BOM）或 gbk")
 	f.BoolVar(&opts.force, "force", false, "覆盖不是 choucha 导出的同名文件")
 	f.StringVar(&opts.planTitle, "plan-title", "", "公告中的抽查计划 `名称`（默认：内置计划取其标题，否则写计划编号）")
+	f.StringVar(&opts.holidays, "holidays", "", "节假日安排 `文件`（YAML，格式同内置 workday/schedule.yaml）：本地或内置之外年度的放假和调休")
 	return cmd
 }
 
@@ -94,6 +98,16 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 	if enc == export.GBK && opts.format != export.FormatCSV && opts.format != export.FormatAnnounce {
 		return usageError{fmt.Errorf("--encoding 只用于 CSV（格式 csv、announce），%s 格式没有 CSV 文件", opts.format)}
 	}
+	cal := workday.Official()
+	if opts.holidays != "" {
+		if cal, err = workday.Load(opts.holidays); err != nil {
+			return err
+		}
+	}
+	loc, err := g.location()
+	if err != nil {
+		return err
+	}
 
 	m, folder, err := loadDrawArg(ctx, g, arg)
 	if err != nil {
@@ -110,7 +124,7 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 	if title == "" {
 		title = builtinPlanTitle(m)
 	}
-	paths, err := export.Export(out, m, opts.format, export.Options{Encoding: enc, PlanTitle: title}, opts.force)
+	paths, err := export.Export(out, m, opts.format, export.Options{Encoding: enc, PlanTitle: title, Calendar: cal, Location: loc}, opts.force)
 	for _, p := range paths {
 		fmt.Fprintln(g.stdout, p)
 	}
@@ -122,8 +136,11 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 		return err
 	}
 	if opts.format == export.FormatResults && !g.quiet {
-		if d, err := export.PublicationDeadline(m); err == nil {
-			fmt.Fprintf(g.stderr, "结果公示截止日期：%s（检查时间结束后第%d个工作日，未计法定节假日）\n", export.ChineseDate(d), export.ResultWorkdays)
+		if d, err := export.PublicationDeadline(m, cal); err == nil {
+			fmt.Fprintf(g.stderr, "结果公示截止日期：%s（检查时间结束后第%d个工作日，按国务院办公厅公布的节假日安排）\n", export.ChineseDate(d.Date), export.ResultWorkdays)
+			if n := d.Note(); n != "" {
+				fmt.Fprintf(g.stderr, "注意：%s\n", n)
+			}
 		}
 	}
 	return nil

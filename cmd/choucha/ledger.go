@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -146,6 +147,10 @@ func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) 
 	if o.year < 0 {
 		return usageError{fmt.Errorf("--year %d 无效", o.year)}
 	}
+	loc, err := g.location()
+	if err != nil {
+		return err
+	}
 	l, err := openExistingLedger(g)
 	if err != nil {
 		return err
@@ -213,7 +218,7 @@ func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) 
 		}
 		rows = append(rows, []string{
 			strconv.FormatInt(e.ID, 10), e.Task, strconv.Itoa(e.Round), strconv.Itoa(e.Year), e.Seed,
-			e.CreatedAt, e.Operator, strconv.Itoa(len(e.Keys)), locked, redraw,
+			localTime(loc, e.CreatedAt), e.Operator, strconv.Itoa(len(e.Keys)), locked, redraw,
 		})
 	}
 	if len(rows) == 0 && !g.quiet {
@@ -283,6 +288,10 @@ func runLedgerShow(ctx context.Context, g *globalOptions, o *ledgerShowOptions, 
 	if err != nil {
 		return err
 	}
+	loc, err := g.location()
+	if err != nil {
+		return err
+	}
 	l, err := openExistingLedger(g)
 	if err != nil {
 		return err
@@ -298,7 +307,7 @@ func runLedgerShow(ctx context.Context, g *globalOptions, o *ledgerShowOptions, 
 	if o.format == "json" {
 		return writeShowJSON(g.stdout, e)
 	}
-	return writeShowText(ctx, g.stdout, l, e)
+	return writeShowText(ctx, g.stdout, l, e, loc)
 }
 
 // writeShowJSON writes the stored manifest object with "ledger_id" and "ledger" added in
@@ -332,7 +341,7 @@ func writeShowJSON(w io.Writer, e ledger.Entry) error {
 	return err
 }
 
-func writeShowText(ctx context.Context, w io.Writer, l *ledger.Ledger, e ledger.Entry) error {
+func writeShowText(ctx context.Context, w io.Writer, l *ledger.Ledger, e ledger.Entry, loc *time.Location) error {
 	locked := "否"
 	if e.Locked {
 		locked = "是"
@@ -355,7 +364,7 @@ func writeShowText(ctx context.Context, w io.Writer, l *ledger.Ledger, e ledger.
 	line("轮次", fmt.Sprintf("%d（%d年）", e.Round, e.Year))
 	line("种子", e.Seed)
 	line("操作人", e.Operator)
-	line("时间", e.CreatedAt)
+	line("时间", localTime(loc, e.CreatedAt)+"（台账中存为 UTC："+e.CreatedAt+"）")
 	if e.Kind == ledger.KindLock {
 		line("锁定", fmt.Sprintf("第 %d 条", e.Target))
 	} else {

@@ -100,6 +100,19 @@ func TestLedgerCommands(t *testing.T) {
 	if strings.Contains(out, "李四") {
 		t.Errorf("list shows a lock as a draw:\n%s", out)
 	}
+	// Times are stored in UTC (08:00Z) and shown in the local zone: Beijing by default.
+	if !strings.Contains(out, "2026-03-02 16:00:00 +08:00") || strings.Contains(out, "08:00:00Z") {
+		t.Errorf("list does not show Beijing time:\n%s", out)
+	}
+	if _, out, _ := runCLI(t, "--db", db, "--tz", "UTC", "ledger", "list"); !strings.Contains(out, "2026-03-02 08:00:00 +00:00") {
+		t.Errorf("list --tz UTC:\n%s", out)
+	}
+	if _, out, _ := runCLI(t, "--db", db, "--tz", "Asia/Urumqi", "ledger", "show", "1"); !strings.Contains(out, "2026-03-02 14:00:00 +06:00") || !strings.Contains(out, "2026-03-02T08:00:00Z") {
+		t.Errorf("show --tz Asia/Urumqi:\n%s", out)
+	}
+	if code, _, errs := runCLI(t, "--db", db, "--tz", "Mars/Olympus", "ledger", "list"); code != 2 || !strings.Contains(errs, "时区") {
+		t.Errorf("bad --tz: %d %s", code, errs)
+	}
 
 	// list (json): exactly the published fields
 	code, out, _ = runCLI(t, "--db", db, "ledger", "list", "--format", "json", "--task", "CZ2026-1", "--year", "2026")

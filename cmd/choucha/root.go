@@ -29,6 +29,7 @@ type globalOptions struct {
 	stderr io.Writer
 	quiet  bool
 	db     string // ledger path: --db, else $CHOUCHA_DB, else choucha.db
+	tz     string // --tz: zone of times shown to people (stored times are UTC)
 }
 
 // usageError marks an error in how the command was called (exit 2).
@@ -191,6 +192,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	})
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "不在标准错误输出进度和提示")
 	root.PersistentFlags().StringVar(&g.db, "db", "", "抽取台账数据库 `文件`（默认 $CHOUCHA_DB 或当前目录下 choucha.db）")
+	root.PersistentFlags().StringVar(&g.tz, "tz", defaultTZ, "显示时间所用的 `时区`（台账和清单中存的是 UTC）")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newPlanCommand(g),

@@ -140,9 +140,13 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 
 	// Check the output folder before anything is recorded: a draw that cannot be written
 	// should not leave a ledger entry behind.
+	loc, err := g.location()
+	if err != nil {
+		return err
+	}
 	outDir := o.out
 	if outDir == "" {
-		outDir = filepath.Join("draws", fmt.Sprintf("%s-r%d-%s", task.Key, o.round, now.Local().Format("20060102-150405")))
+		outDir = filepath.Join("draws", fmt.Sprintf("%s-r%d-%s", task.Key, o.round, now.In(loc).Format("20060102-150405")))
 	}
 	if _, err := os.Stat(outDir); err == nil {
 		return withHint(fmt.Errorf("输出目录 %s 已存在", outDir), "换一个 --out 目录，或先移走旧目录；choucha 不会覆盖已有的抽取结果")
