@@ -90,18 +90,20 @@ type announceFirm struct {
 }
 
 type announceData struct {
-	Title     string
-	Facts     []AnnouncementFact
-	Firms     []announceFirm
-	Spec      string
-	Seed      string
-	Task      string
-	Round     int
-	Frame     string
-	Example   string
-	Date      string
-	Authority string
-	Generator string
+	Title      string
+	Facts      []AnnouncementFact
+	Firms      []announceFirm
+	Spec       string
+	Seed       string
+	Task       string
+	Round      int
+	Frame      string
+	Example    string
+	ExamplePS  string
+	ExampleKey string
+	Date       string
+	Authority  string
+	Generator  string
 }
 
 // beijing is UTC+8, the default zone of dates printed on documents (no tzdata needed).
@@ -117,12 +119,6 @@ func drawDate(m *draw.Manifest, loc *time.Location) string {
 		loc = beijing
 	}
 	return ChineseDate(t.In(loc))
-}
-
-// ticketCommand is the shell command that recomputes a firm's ticket.
-func ticketCommand(m *draw.Manifest, key string) string {
-	msg := m.Spec + "|" + m.Seed + "|" + m.Task + "|" + strconv.Itoa(m.Round) + "|" + key
-	return "printf '%s' '" + strings.ReplaceAll(msg, "'", `'\''`) + "' | sha256sum"
 }
 
 // WriteAnnouncementHTML writes 抽查任务公告 as one self-contained printable page: inline CSS,
@@ -144,7 +140,8 @@ func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
 		d.Firms = append(d.Firms, announceFirm{N: i + 1, Name: s.Name, Key: s.Key, Authority: s.Authority, Ticket: s.Ticket})
 	}
 	if len(m.Selected) > 0 {
-		d.Example = ticketCommand(m, d.Firms[0].Key)
+		d.Example, d.ExamplePS = ticketCommands(m, d.Firms[0].Key)
+		d.ExampleKey = d.Firms[0].Key
 	}
 	var buf bytes.Buffer
 	if err := announceTemplate.Execute(&buf, d); err != nil {
@@ -230,8 +227,11 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 </tbody>
 </table>
 <p class="note">每户市场主体的签号是字符串“算法|种子|任务编号|轮次|统一社会信用代码或注册号”的 SHA-256 值（小写十六进制）；
-各层按签号从小到大排序，取前若干户。在任何装有 sha256sum 的电脑上可复算{{if .Example}}，例如第1户：{{end}}</p>
-{{if .Example}}<pre>{{.Example}}</pre>{{end}}
+各层按签号从小到大排序，取前若干户。在任何电脑上都可复算{{if .Example}}，例如第1户——Linux、macOS 等装有 sha256sum 的电脑在终端中运行：{{end}}</p>
+{{if .Example}}<pre>{{.Example}}</pre>
+<p class="note">Windows 10/11 电脑在“开始”菜单打开 Windows PowerShell，粘贴运行：</p>
+<pre>{{.ExamplePS}}</pre>
+<p class="note">也可用 choucha 计算：<span class="mono">choucha ticket --seed {{.Seed}} --task {{.Task}} --round {{.Round}} --key {{.ExampleKey}}</span></p>{{end}}
 <table class="tickets">
 <thead><tr><th>序号</th><th>统一社会信用代码/注册号</th><th>签号（SHA-256）</th></tr></thead>
 <tbody>

@@ -94,3 +94,17 @@ func checkKey(what, k string) error {
 	}
 	return nil
 }
+
+// CheckTicketInputs verifies the inputs of one ticket as a draw does: a normalised seed, a
+// task key, a round ≥ 1 and keys (firm key, 执法证号) without "|" or line breaks.
+func CheckTicketInputs(seed, taskKey string, round int, keys ...string) error {
+	if err := checkInputs(seed, taskKey, round); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := checkKey("代码", k); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -204,6 +204,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newReplayCommand(g),
 		newExportCommand(g),
 		newOverlapCommand(g),
+		newTicketCommand(g),
 	)
 	return root
 }

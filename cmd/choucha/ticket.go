@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/sampler"
+)
+
+// ticketOptions are the flags of `choucha ticket`.
+type ticketOptions struct {
+	seed, task, key, id string
+	round               int
+	assign              bool
+}
+
+func newTicketCommand(g *globalOptions) *cobra.Command {
+	o := &ticketOptions{}
+	cmd := &cobra.Command{
+		Use:   "ticket --seed 种子 --task 任务 --round 轮次 --key 代码",
+		Short: "计算一户市场主体的签号（或一名检查人员的选派签号），核对公告",
+		Long: `按公开算法计算一个签号并输出，用来核对公告中的名单，不读名录、不写台账。
+
+  $ choucha ticket --seed 20260401123456789012 --task CZ2026-292 --round 1 --key 91140430MA9A3GNL0Y
+  000ee787cf354e17bb1fb1cfacaec02b274937341690d7c3e17143b3e8e6ea88
+  $ choucha ticket --assign --seed 20260401123456789012 --task CZ2026-292 --key 91140430MA9A3GNL0Y --id 1404307673612
+
+签号是“CHOUCHA-SAMPLE-v1|种子|任务编号|轮次|代码”的 SHA-256（小写十六进制）；--assign 时是
+“CHOUCHA-ASSIGN-v1|种子|任务编号|轮次|代码|执法证号”的 SHA-256（见 docs/ALGORITHM.md）。
+--task 写任务编号（如 CZ2026-292）；只写序号（292）时指内置计划的任务。标准错误输出同一签号的
+sha256sum 和 Windows PowerShell 复算命令。
+
+标准输出：签号，一行。
+
+退出码：
+  0  已计算
+  2  用法错误（种子、任务编号、轮次或代码无效）`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runTicket(cmd.Context(), g, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.seed, "seed", "", "公告中的随机 `种子`")
+	f.StringVar(&o.task, "task", "", "抽查任务 `编号`（如 CZ2026-292；只写序号指内置计划）")
+	f.IntVar(&o.round, "round", 1, "抽取 `轮次`")
+	f.StringVar(&o.key, "key", "", "市场主体的统一社会信用代码或注册号（`代码`）")
+	f.BoolVar(&o.assign, "assign", false, "计算检查人员选派签号（CHOUCHA-ASSIGN-v1，需 --id）")
+	f.StringVar(&o.id, "id", "", "检查人员的执法证号（`证号`，与 --assign 一起用）")
+	return cmd
+}
+
+var taskSeqRE = regexp.MustCompile(`^[0-9]+$`)
+
+func runTicket(_ context.Context, g *globalOptions, o *ticketOptions) error {
+	for _, req := range []struct{ name, v string }{{"--seed", o.seed}, {"--task", o.task}, {"--key", o.key}} {
+		if strings.TrimSpace(req.v) == "" {
+			return usageError{fmt.Errorf("请给出 %s", req.name)}
+		}
+	}
+	if o.assign != (o.id != "") {
+		if o.assign {
+			return usageError{fmt.Errorf("--assign 需要 --id 执法证号")}
+		}
+		return usageError{fmt.Errorf("--id 只与 --assign 一起使用")}
+	}
+	seed, err := sampler.NormalizeSeed(o.seed)
+	if err != nil {
+		return usageError{err}
+	}
+	task := strings.TrimSpace(o.task)
+	if taskSeqRE.MatchString(task) {
+		task = plan.EmbeddedID + "-" + strings.TrimLeft(task, "0")
+	}
+	key, id := strings.TrimSpace(o.key), strings.TrimSpace(o.id)
+	keys := []string{key}
+	if o.assign {
+		keys = append(keys, id)
+	}
+	if err := sampler.CheckTicketInputs(seed, task, o.round, keys...); err != nil {
+		return usageError{err}
+	}
+	var ticket, msg string
+	if o.assign {
+		ticket = sampler.AssignTicket(seed, task, o.round, key, id)
+		msg = export.TicketMessage(sampler.AssignSpec, seed, task, o.round, key) + "|" + id
+	} else {
+		ticket = sampler.Ticket(seed, task, o.round, key)
+		msg = export.TicketMessage(sampler.SampleSpec, seed, task, o.round, key)
+	}
+	if !g.quiet {
+		fmt.Fprintf(g.stderr, "签号的原文：%s\n", msg)
+		fmt.Fprintf(g.stderr, "Linux/macOS 复算：%s\n", export.ShellRecipe(msg))
+		fmt.Fprintf(g.stderr, "Windows PowerShell 复算：%s\n", export.PowerShellRecipe(msg))
+	}
+	fmt.Fprintln(g.stdout, ticket)
+	return nil
+}
