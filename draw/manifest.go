@@ -15,24 +15,27 @@ import (
 
 // Manifest describes one draw. Field names of its JSON form are a published interface.
 type Manifest struct {
-	Spec        string      `json:"spec"` // sampler.SampleSpec
-	AssignSpec  string      `json:"assign_spec,omitempty"`
-	ToolVersion string      `json:"tool_version"`
-	CreatedAt   string      `json:"created_at"` // RFC 3339, UTC, seconds
-	LedgerID    int64       `json:"ledger_id,omitempty"`
-	Plan        PlanRef     `json:"plan"`
-	Task        string      `json:"task"` // task key, e.g. "CZ2026-292"
-	TaskInfo    plan.Task   `json:"task_info"`
-	Round       int         `json:"round"`
-	Year        int         `json:"year"` // the plan's year; rounds, caps and the calendar count per year
-	Seed        string      `json:"seed"`
-	Roster      RosterRef   `json:"roster"`
-	Policy      risk.Policy `json:"policy"`
-	RatioGiven  string      `json:"ratio_override,omitempty"` // --ratio for an unspecified task
-	Strata      []Stratum   `json:"strata"`
-	Selected    []Selected  `json:"selected"`
-	Reserves    []Reserve   `json:"reserves"`
-	Earlier     []string    `json:"earlier_rounds_keys,omitempty"` // keys excluded as drawn in earlier rounds
+	Spec        string    `json:"spec"` // sampler.SampleSpec
+	AssignSpec  string    `json:"assign_spec,omitempty"`
+	ToolVersion string    `json:"tool_version"`
+	CreatedAt   string    `json:"created_at"` // RFC 3339, UTC, seconds
+	LedgerID    int64     `json:"ledger_id,omitempty"`
+	Plan        PlanRef   `json:"plan"`
+	Task        string    `json:"task"` // task key, e.g. "CZ2026-292"
+	TaskInfo    plan.Task `json:"task_info"`
+	Round       int       `json:"round"`
+	Year        int       `json:"year"` // the plan's year; rounds, caps and the calendar count per year
+	Seed        string    `json:"seed"`
+	Roster      RosterRef `json:"roster"`
+	// Notes say how the roster shaped the draw, in Chinese, e.g. risk.NoClassNote for a
+	// roster without a credit-risk class column; output, manifest and notice show them.
+	Notes      []string    `json:"notes,omitempty"`
+	Policy     risk.Policy `json:"policy"`
+	RatioGiven string      `json:"ratio_override,omitempty"` // --ratio for an unspecified task
+	Strata     []Stratum   `json:"strata"`
+	Selected   []Selected  `json:"selected"`
+	Reserves   []Reserve   `json:"reserves"`
+	Earlier    []string    `json:"earlier_rounds_keys,omitempty"` // keys excluded as drawn in earlier rounds
 	// Frame is the whole sampling frame as "<key>|<class>" lines sorted by key: the lines whose
 	// SHA-256 (each followed by "\n") is Roster.FrameSHA256. Recording it lets replay say
 	// exactly which firms were added, removed or reclassified since the draw.

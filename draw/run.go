@@ -84,7 +84,14 @@ func Run(req Request) (*Outcome, error) {
 	}
 	frameLines := roster.FrameLines(req.Frame.Firms)
 
-	strata, err := risk.Strata(*t, counts, req.Policy, req.RatioOverride)
+	strataOf, notes := risk.Strata, []string(nil)
+	if req.Frame.NoClasses {
+		strataOf = risk.StrataUnclassified
+		notes = append(notes, risk.NoClassNote)
+	} else if n := req.Frame.Unclassified; n > 0 {
+		notes = append(notes, fmt.Sprintf("名录中 %d 户未分类（信用风险分类为空或未分类），按B类（一般风险）抽取", n))
+	}
+	strata, err := strataOf(*t, counts, req.Policy, req.RatioOverride)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +127,7 @@ func Run(req Request) (*Outcome, error) {
 			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: roster.HashFrameLines(frameLines),
 			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(req.Frame.Firms),
 		},
+		Notes:      notes,
 		Policy:     req.Policy,
 		RatioGiven: req.RatioOverride,
 		Earlier:    sortedKeys(earlier),

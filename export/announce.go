@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/workday"
 )
 
@@ -40,7 +41,7 @@ func AnnouncementFacts(m *draw.Manifest, opts Options) []AnnouncementFact {
 	if title == "" {
 		title = "计划编号 " + m.Plan.ID
 	}
-	return []AnnouncementFact{
+	facts := []AnnouncementFact{
 		{"抽查计划名称", title},
 		{"抽查任务编号", m.Task},
 		{"抽查任务名称", m.TaskInfo.Name},
@@ -51,6 +52,12 @@ func AnnouncementFacts(m *draw.Manifest, opts Options) []AnnouncementFact {
 		{"检查机关", strings.Join(authorities(m), "、")},
 		{"抽查市场主体数量", strconv.Itoa(len(m.Selected)) + "户"},
 	}
+	// How the firms were drawn when the roster had no classes; the count of unclassified firms
+	// of a classified roster is not published (分类不公开).
+	if slices.Contains(m.Notes, risk.NoClassNote) {
+		facts = append(facts, AnnouncementFact{"抽取方式", risk.NoClassNote})
+	}
+	return facts
 }
 
 // AnnouncementTable is the public list: only name, code, registration authority and ticket,

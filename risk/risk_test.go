@@ -219,6 +219,39 @@ func TestStrataEmptyClasses(t *testing.T) {
 	}
 }
 
+// A roster without a class column: one stratum ALL at the plan's percentage, whatever the
+// task's risk kind; counts arrive all as B (the roster treats unclassified firms as B).
+func TestStrataUnclassified(t *testing.T) {
+	b := map[string]int{"B": 200}
+	for _, c := range []struct {
+		name     string
+		task     plan.Task
+		override string
+		want     []Stratum
+	}{
+		// 3% of 200 is 6; with B's multiplier 1.5 it would have been 4.5% and 9 firms.
+		{"progressive 3%", task(plan.RiskProgressive, "3", nil, 0), "", []Stratum{{"ALL", 200, "3", 6}}},
+		{"none 7%", task(plan.RiskNone, "7", nil, 0), "", []Stratum{{"ALL", 200, "7", 14}}},
+		{"per class: the B ratio", task(plan.RiskProgressive, "", map[string]string{"A": "3", "B": "5", "C": "7", "D": "9"}, 0), "",
+			[]Stratum{{"ALL", 200, "5", 10}}},
+		{"minimum count only", task(plan.RiskProgressive, "", nil, 5), "", []Stratum{{"ALL", 200, "0", 0}}},
+		{"--ratio, no multiplier", task(plan.RiskProgressive, "", nil, 0), "10", []Stratum{{"ALL", 200, "10", 20}}},
+	} {
+		got, err := StrataUnclassified(c.task, b, DefaultPolicy(), c.override)
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %v, %v; want %v", c.name, got, err, c.want)
+		}
+	}
+	// Counts of several classes are summed (a caller may pass them as they come).
+	got, err := StrataUnclassified(task(plan.RiskProgressive, "10", nil, 0), map[string]int{"A": 5, "B": 15}, DefaultPolicy(), "")
+	if err != nil || !reflect.DeepEqual(got, []Stratum{{"ALL", 20, "10", 2}}) {
+		t.Errorf("summed: %v, %v", got, err)
+	}
+	if _, err := StrataUnclassified(task(plan.RiskProgressive, "", nil, 0), b, DefaultPolicy(), ""); !errors.Is(err, ErrRatioUnspecified) {
+		t.Errorf("unspecified: %v", err)
+	}
+}
+
 func TestStrataErrors(t *testing.T) {
 	p := DefaultPolicy()
 	counts := map[string]int{"A": 10}

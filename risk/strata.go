@@ -30,6 +30,25 @@ var ErrRatioUnspecified = errors.New("计划未规定抽查比例，请用 --rat
 //     a ratio the plan fixes cannot be changed from the command line;
 //   - n_h = min(N_h, ceil(N_h × r_h / 100)), exactly (see Count).
 func Strata(t plan.Task, counts map[string]int, p Policy, ratioOverride string) ([]Stratum, error) {
+	return strata(t, counts, p, ratioOverride, false)
+}
+
+// NoClassNote is what every output of a draw from a roster without a credit-risk class
+// column says.
+const NoClassNote = "名录无信用风险分类，按计划比例统一抽取"
+
+// StrataUnclassified computes the strata of a task drawn from a roster that has no
+// credit-risk class column: one stratum ALL holding every firm (counts are summed), at the
+// plan's percentage without any multiplier — a progressive task cannot be progressive
+// without classes, and treating every firm as B would raise the ratio by B's multiplier
+// (3% became 4.5%). A plan with per-class ratios gives no single percentage; the B ratio
+// is used, since unclassified firms are treated as B (国市监信发〔2022〕6号). The rest of
+// the rules are those of Strata.
+func StrataUnclassified(t plan.Task, counts map[string]int, p Policy, ratioOverride string) ([]Stratum, error) {
+	return strata(t, counts, p, ratioOverride, true)
+}
+
+func strata(t plan.Task, counts map[string]int, p Policy, ratioOverride string, noClasses bool) ([]Stratum, error) {
 	name := t.Key
 	if name == "" {
 		name = fmt.Sprintf("序号 %d", t.Seq)
@@ -72,6 +91,9 @@ func Strata(t plan.Task, counts map[string]int, p Policy, ratioOverride string) 
 
 	ratioOf := func(class string) (string, error) {
 		if t.Ratio.PerClass != nil {
+			if class == StratumAll {
+				class = "B" // StrataUnclassified: unclassified firms are treated as B
+			}
 			s, ok := t.Ratio.PerClass[class]
 			if !ok {
 				return "", fmt.Errorf("分类比例（%s）缺少 %s 类", t.Ratio.Text, class)
@@ -104,7 +126,7 @@ func Strata(t plan.Task, counts map[string]int, p Policy, ratioOverride string) 
 	}
 
 	var classes []string
-	if t.Risk.Kind == plan.RiskProgressive || t.Ratio.PerClass != nil {
+	if !noClasses && (t.Risk.Kind == plan.RiskProgressive || t.Ratio.PerClass != nil) {
 		for _, k := range sortedKeys(t.Ratio.PerClass) {
 			if !isClass(k) {
 				return fail("分类比例中的分类 %q 无效（只能是 A、B、C、D）", k)

@@ -18,6 +18,7 @@ const (
 	CodeLegacyRegNo       = "legacy_regno"
 	CodeMissingID         = "missing_id"
 	CodeBadID             = "bad_id"
+	CodeBadRegNo          = "bad_regno" // a 15-digit 注册号 whose check digit is wrong: excluded
 	CodeDuplicate         = "duplicate"
 	CodeDuplicateConflict = "duplicate_conflict"
 	CodeClosed            = "closed"
@@ -26,9 +27,31 @@ const (
 	CodeUnclassified      = "unclassified"
 	CodeBadClass          = "bad_class"
 	CodeOtherDistrict     = "other_district"
-	CodeMissingName       = "missing_name" // no 企业名称: the firm could not be published, excluded
-	CodeExtraCells        = "extra_cells"  // cells beyond the header: kept in the row, not in any column
+	CodeMissingName       = "missing_name"  // no 企业名称: the firm could not be published, excluded
+	CodeExtraCells        = "extra_cells"   // cells beyond the header: kept in the row, not in any column
+	CodeNoTradeName       = "no_trade_name" // a 个体工商户 without a 字号: kept under NamelessGetihu
+	CodeNoClassColumn     = "no_class_column"
+	CodeNoDistrictColumn  = "no_district_column"
 )
+
+// NamelessGetihu is the name a 个体工商户 without a 字号 is drawn and published under.
+const NamelessGetihu = "（无字号个体工商户）"
+
+// isGetihu reports whether a row is a 个体工商户: its type column says so, or its key says so
+// — a 统一社会信用代码 of 登记管理部门 9 (市场监管), 机构类别 2 (GB 32100-2015), or a 15-digit
+// 注册号 whose sequence number begins with 6–9 (GS 15-2006 gives those to 个体工商户).
+func isGetihu(key, kind string) bool {
+	if strings.Contains(kind, "个体") {
+		return true
+	}
+	switch {
+	case len(key) == 18:
+		return key[0] == '9' && key[1] == '2'
+	case len(key) == 15 && allDigits(key):
+		return key[6] >= '6'
+	}
+	return false
+}
 
 // progressEvery is how often (in data rows) Options.Progress is called.
 const progressEvery = 8192
@@ -159,7 +182,14 @@ func (s *firmScan) row(row int, cells []string) error {
 			}
 			s.hdr = h
 			if h.col[colClass] < 0 {
-				s.issue(row, "", LevelWarning, CodeUnclassified, "名录没有信用风险分类列，全部按B类（一般风险）处理")
+				s.rep.NoClassColumn = true
+				s.issue(row, "", LevelWarning, CodeNoClassColumn,
+					"名录没有信用风险分类列：抽取时全部企业作为一层（ALL）按计划比例统一抽取，不按分类递加")
+			}
+			if s.dist != "" && h.col[colDistrict] < 0 {
+				s.rep.NoDistrictColumn = true
+				s.issue(row, "", LevelWarning, CodeNoDistrictColumn, fmt.Sprintf(
+					"名录没有所属区县列，无法按区县“%s”筛选，名录中的全部市场主体都纳入；请确认名录只含该区县的市场主体", s.opt.District))
 			}
 			return nil
 		}
@@ -236,35 +266,12 @@ func (s *firmScan) data(row int, cells []string) error {
 	}
 
 	excluded := false
-	// 3. Identifier.
-	key, kind := classifyID(rawID)
-	if kind == idMissing && regNo != "" {
-		var rk idKind
-		key, rk = classifyID(regNo)
-		switch rk {
-		case idValid, idBadChecksum, idLegacy:
-			kind = idLegacy
-			if rk != idLegacy {
-				kind = rk
-			}
-		default:
-			kind = rk
-		}
+	// 3. Identifier (resolveID: the code, else a 注册号 of the same row, else excluded).
+	key, _, notes := resolveID(rawID, regNo)
+	for _, n := range notes {
+		s.issue(row, shownID, n.level, n.code, n.msg)
 	}
-	switch kind {
-	case idValid:
-	case idBadChecksum:
-		s.issue(row, shownID, LevelWarning, CodeBadChecksum, idMessage(kind, key, shownID))
-	case idLegacy:
-		s.issue(row, shownID, LevelWarning, CodeLegacyRegNo, idMessage(kind, key, shownID))
-	case idNumeric:
-		s.issue(row, shownID, LevelError, CodeNumericID, idMessage(kind, key, shownID))
-		excluded = true
-	case idMissing:
-		s.issue(row, shownID, LevelError, CodeMissingID, idMessage(kind, key, shownID))
-		excluded = true
-	default:
-		s.issue(row, shownID, LevelError, CodeBadID, idMessage(kind, key, shownID))
+	if key == "" {
 		excluded = true
 	}
 
@@ -283,7 +290,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	}
 
 	// 6. Credit class.
-	class := ClassB
+	class, unclassified := ClassB, false
 	if s.hdr.col[colClass] >= 0 {
 		raw := s.cell(cells, colClass)
 		c, v := parseClass(raw)
@@ -291,6 +298,8 @@ func (s *firmScan) data(row int, cells []string) error {
 		case classOK:
 			class = c
 		case classUnclassified:
+			s.rep.Unclassified++
+			unclassified = true
 			s.issue(row, shownID, LevelWarning, CodeUnclassified,
 				fmt.Sprintf("信用风险分类为“%s”，按B类（一般风险）处理", orBlank(raw)))
 		case classBad:
@@ -306,9 +315,18 @@ func (s *firmScan) data(row int, cells []string) error {
 	// A firm without a name cannot be announced (一公开 lists 市场主体名称), and a nameless
 	// row must not win a duplicate over a named one.
 	name := s.cell(cells, colName)
-	if strings.TrimSpace(name) == "" {
-		s.issue(row, shownID, LevelError, CodeMissingName, "企业名称为空，无法公示，已排除；请补齐名称")
-		return nil
+	nameless := false
+	if name == "" {
+		// A 个体工商户 may lawfully have no 字号 (个体工商户登记管理办法): it is drawn under a
+		// placeholder, never under its operator's name in public.
+		if !isGetihu(key, s.cell(cells, colKind)) {
+			s.issue(row, shownID, LevelError, CodeMissingName, "企业名称为空，无法公示，已排除；请补齐名称")
+			return nil
+		}
+		nameless = true
+		name = NamelessGetihu
+		s.issue(row, shownID, LevelWarning, CodeNoTradeName,
+			"无字号的个体工商户，以“"+NamelessGetihu+"”作为名称；公示时不显示经营者姓名")
 	}
 
 	// 4. Duplicates.
@@ -322,6 +340,10 @@ func (s *firmScan) data(row int, cells []string) error {
 	if s.keep {
 		vals := make([]string, max(len(cells), len(s.hdr.cells)))
 		copy(vals, cells)
+		if i := s.hdr.col[colName]; nameless && i >= 0 {
+			// The internal list (抽查名单, not for publication) shows who the operator is.
+			vals[i] = NamelessGetihu + s.cell(cells, colLegalRep)
+		}
 		for i := range vals {
 			if i < len(s.hdr.date) && s.hdr.date[i] {
 				if d, ok := serialDate(vals[i]); ok {
@@ -331,12 +353,13 @@ func (s *firmScan) data(row int, cells []string) error {
 		}
 		s.firms = append(s.firms, Firm{
 			Row: row, Key: key, Name: name, Class: class,
-			District:  s.cell(cells, colDistrict),
-			Authority: s.cell(cells, colAuthority),
-			Address:   s.cell(cells, colAddress),
-			LegalRep:  s.cell(cells, colLegalRep),
-			Phone:     s.cell(cells, colPhone),
-			Values:    vals,
+			District:     s.cell(cells, colDistrict),
+			Authority:    s.cell(cells, colAuthority),
+			Address:      s.cell(cells, colAddress),
+			LegalRep:     s.cell(cells, colLegalRep),
+			Phone:        s.cell(cells, colPhone),
+			Values:       vals,
+			Unclassified: unclassified,
 		})
 	}
 	return nil
@@ -456,6 +479,7 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	for i := len(hdr); i < s.width; i++ {
 		hdr = append(hdr, fmt.Sprintf("第%d列", i+1))
 	}
+	fr := &Frame{File: path, SHA256: sha, Header: hdr, Rows: s.rep.Rows, NoClasses: s.rep.NoClassColumn}
 	// The candidates are in key order and without duplicates: that is the frame.
 	firms := make([]Firm, len(s.cands))
 	for i, c := range s.cands {
@@ -463,9 +487,12 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		for len(firms[i].Values) < len(hdr) {
 			firms[i].Values = append(firms[i].Values, "")
 		}
+		if firms[i].Unclassified {
+			fr.Unclassified++
+		}
 	}
 	s.firms = nil
-	fr := &Frame{File: path, SHA256: sha, Header: hdr, Rows: s.rep.Rows, Firms: firms}
+	fr.Firms = firms
 	return fr, s.rep, nil
 }
 

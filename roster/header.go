@@ -23,17 +23,23 @@ const (
 
 // firmSynonyms are the header texts (compared after normCell) of each column role.
 var firmSynonyms = [numFirmCols][]string{
-	colCode:      {"统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "TYXYDM", "UNISCID", "USCC"},
-	colRegNo:     {"注册号", "REGNO", "工商注册号"},
-	colName:      {"企业名称", "市场主体名称", "名称", "ENTNAME", "主体名称", "单位名称"},
-	colLegalRep:  {"法定代表人", "负责人", "经营者", "法定代表人(负责人)", "法定代表人/负责人", "LEREP"},
-	colAuthority: {"登记机关", "REGORG"},
-	colDistrict:  {"所属区县", "区县", "行政区划", "所属区域", "辖区"},
-	colAddress:   {"住所", "经营场所", "经营地址", "住所(经营场所)", "DOM"},
-	colKind:      {"对象类型", "行业", "主体类型", "行业类型"},
-	colClass:     {"信用风险分类", "风险等级", "信用等级", "分类结果", "信用风险分类结果", "风险分类"},
-	colStatus:    {"登记状态", "经营状态", "状态", "ZT", "REGSTATE"},
-	colPhone:     {"联系电话", "LXDH", "电话", "TEL"},
+	colCode: {"统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "TYXYDM", "TYSHXYDM", "SHXYDM", "XYDM",
+		"UNISCID", "USCC", "统一社会信用代码/注册号", "统一社会信用代码(注册号)", "社会信用代码/注册号",
+		"信用代码/注册号", "注册号/统一社会信用代码", "统一社会信用代码或注册号", "主体身份代码"},
+	colRegNo: {"注册号", "REGNO", "工商注册号", "营业执照注册号", "ZCH"},
+	colName: {"企业名称", "市场主体名称", "名称", "ENTNAME", "主体名称", "单位名称", "QYMC", "ZTMC",
+		"个体工商户名称", "字号名称", "检查对象名称", "MC"},
+	colLegalRep: {"法定代表人", "负责人", "经营者", "法定代表人(负责人)", "法定代表人/负责人", "LEREP",
+		"FDDBR", "经营者姓名", "法定代表人/经营者", "FZR", "JYZ"},
+	colAuthority: {"登记机关", "REGORG", "DJJG"},
+	colDistrict:  {"所属区县", "区县", "行政区划", "所属区域", "辖区", "SSQX", "QX", "XZQH"},
+	colAddress:   {"住所", "经营场所", "经营地址", "住所(经营场所)", "DOM", "ZS", "JYCS", "住所/经营场所"},
+	colKind: {"对象类型", "行业", "主体类型", "行业类型", "企业类型", "市场主体类型", "类型", "QYLX", "ZTLX",
+		"企业类型(主体类型)"},
+	colClass: {"信用风险分类", "风险等级", "信用等级", "分类结果", "信用风险分类结果", "风险分类",
+		"XYFXFL", "FXDJ", "FXFL", "信用风险等级"},
+	colStatus: {"登记状态", "经营状态", "状态", "ZT", "REGSTATE", "DJZT", "JYZT"},
+	colPhone:  {"联系电话", "LXDH", "电话", "TEL", "DH"},
 }
 
 // Column roles of an inspector roster.

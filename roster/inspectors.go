@@ -112,7 +112,7 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		}
 	}
 	for _, c := range splitCodes(s.cell(cells, icolRecuse)) {
-		if _, kind := classifyID(c); kind != idValid && kind != idBadChecksum && kind != idLegacy {
+		if _, kind := classifyID(c); !kind.usable() {
 			s.issue(row, id, LevelWarning, CodeBadRecuse,
 				fmt.Sprintf("回避企业“%s”不是统一社会信用代码或注册号；已按原样保留，请核对", c))
 		}

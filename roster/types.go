@@ -35,6 +35,8 @@ type Firm struct {
 	LegalRep  string   // 法定代表人/负责人 (never published)
 	Phone     string   // 联系电话 (never published)
 	Values    []string // every cell of the row, aligned with Frame.Header (unknown columns kept)
+	// Unclassified: the class cell was blank or 未分类, Class is B by the policy rule.
+	Unclassified bool
 }
 
 // Frame is the sampling frame: the eligible firms of a roster, sorted by Key (bytewise).
@@ -44,6 +46,13 @@ type Frame struct {
 	Header []string // the roster's header cells, in file order
 	Rows   int      // data rows read (blank rows not counted)
 	Firms  []Firm
+	// NoClasses: the roster has no credit-risk class column. Every firm is class B in the
+	// frame lines (CHOUCHA-SAMPLE-v1), and a draw uses one stratum ALL at the plan's ratio
+	// (risk.StrataUnclassified).
+	NoClasses bool
+	// Unclassified counts the firms of the frame whose class cell was blank or 未分类
+	// (treated as B).
+	Unclassified int
 }
 
 // Issue is one problem found in a row.
@@ -64,7 +73,14 @@ type Report struct {
 	Eligible    int            `json:"eligible"`
 	FrameSHA256 string         `json:"frame_sha256"`
 	Classes     map[string]int `json:"classes"`
-	Issues      []Issue        `json:"issues"`
+	// NoClassColumn: the roster has no credit-risk class column (drawn as one stratum ALL).
+	NoClassColumn bool `json:"no_class_column"`
+	// NoDistrictColumn: a district was asked for but the roster has no district column.
+	NoDistrictColumn bool `json:"no_district_column"`
+	// Unclassified counts the eligible-or-not rows whose class cell is blank or 未分类
+	// (treated as B).
+	Unclassified int     `json:"unclassified"`
+	Issues       []Issue `json:"issues"`
 }
 
 // Inspector is one row of the inspector roster (执法检查人员名录).

@@ -54,13 +54,16 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
 支持 .xlsx（默认第一个工作表，或 --sheet 指定）和 .csv（UTF-8 带或不带 BOM、GBK/GB18030）。
 .xls 请先另存为 .xlsx：libreoffice --headless --convert-to xlsx 文件名.xls
 
-问题代码（JSON 的 code 字段）：
-  排除（error）   numeric_id 代码被 Excel 存成数字   missing_id 没有代码   bad_id 代码格式不对
+问题代码（JSON 的 code 字段；规则见 docs/ROSTER.md）：
+  排除（error）   numeric_id 代码以数字保存、位数已丢失（科学计数法等）   missing_id 没有代码
+                  bad_id 代码格式不对   bad_regno 15位注册号校验位不符
                   duplicate_conflict 同一代码不同名称   closed 注销/吊销/迁出等
-                  bad_class 风险分类无法识别   missing_name 没有企业名称
-  保留（warning） bad_checksum 校验位不符   legacy_regno 15位注册号   duplicate 重复行
-                  no_status 状态为空   unknown_status 状态无法识别   unclassified 未分类按B类
-                  extra_cells 比表头多出单元格
+                  bad_class 风险分类无法识别   missing_name 没有企业名称（个体工商户除外）
+  保留（warning） bad_checksum 校验位不符   legacy_regno 以注册号作为标识（说明原因）
+                  duplicate 重复行   no_status 状态为空   unknown_status 状态无法识别
+                  unclassified 未分类按B类   no_class_column 没有风险分类列（按计划比例统一抽取）
+                  no_district_column 没有区县列，无法按 --district 筛选
+                  no_trade_name 无字号个体工商户   extra_cells 比表头多出单元格
   说明（info）    other_district 属于其他区县
 
 退出码：

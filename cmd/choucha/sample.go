@@ -362,6 +362,11 @@ func printSampleTalk(g *globalOptions, m *draw.Manifest, rep *roster.Report, oc 
 	}
 	fmt.Fprintf(w, "名录 %s：%d 行，可抽取 %d 户；排除 %d 行，警告 %d 条，其他区县 %d 行（choucha roster check 查看明细）\n",
 		rep.File, rep.Rows, rep.Eligible, levels[roster.LevelError], levels[roster.LevelWarning], levels[roster.LevelInfo])
+	for _, is := range rep.Issues {
+		if is.Code == roster.CodeNoDistrictColumn {
+			fmt.Fprintf(w, "choucha: 警告: %s\n", is.Message)
+		}
+	}
 	for _, warn := range oc.Warnings {
 		fmt.Fprintf(w, "choucha: 警告: %s\n", warn)
 	}
@@ -392,6 +397,9 @@ func printSampleData(g *globalOptions, m *draw.Manifest, outDir string) error {
 	}
 	if err := printTable(w, []string{"分层", "名录户数", "抽查比例", "应抽户数", "前轮已抽"}, rows); err != nil {
 		return err
+	}
+	for _, n := range m.Notes {
+		fmt.Fprintf(w, "说明：%s\n", n)
 	}
 	if len(m.Selected) != total {
 		fmt.Fprintf(w, "按最低户数要求补足后共抽取 %d 户\n", len(m.Selected))
