@@ -205,6 +205,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newExportCommand(g),
 		newOverlapCommand(g),
 		newTicketCommand(g),
+		newServeCommand(g),
 	)
 	return root
 }

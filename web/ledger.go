@@ -1,0 +1,320 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/roster"
+	"github.com/choucha/choucha/sampler"
+)
+
+type ledgerRow struct {
+	E        ledger.Entry
+	Standing bool // the round's locked list
+	Nth      int
+}
+
+type ledgerData struct {
+	Task    string
+	Rows    []ledgerRow
+	Missing bool
+}
+
+func (s *Server) handleLedgerList(w http.ResponseWriter, r *http.Request) {
+	d := ledgerData{Task: strings.TrimSpace(r.URL.Query().Get("task"))}
+	l, err := s.ledger()
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	if l == nil {
+		d.Missing = true
+		s.render(w, r, http.StatusOK, "ledger", view{Title: "抽取台账", Nav: "ledger", Data: d})
+		return
+	}
+	es, err := l.List(r.Context(), ledger.Filter{Task: d.Task})
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	type key struct {
+		task        string
+		round, year int
+	}
+	standing := map[key]int64{}
+	seen := map[key]int{}
+	for _, e := range es {
+		k := key{e.Task, e.Round, e.Year}
+		seen[k]++
+		if _, ok := standing[k]; !ok {
+			cur, err := l.Locked(r.Context(), e.Task, e.Round, e.Year)
+			if err != nil {
+				s.fail(w, r, http.StatusInternalServerError, err)
+				return
+			}
+			standing[k] = 0
+			if cur != nil {
+				standing[k] = cur.ID
+			}
+		}
+		d.Rows = append(d.Rows, ledgerRow{E: e, Standing: standing[k] == e.ID, Nth: seen[k]})
+	}
+	s.render(w, r, http.StatusOK, "ledger", view{Title: "抽取台账", Nav: "ledger", Data: d})
+}
+
+type verifyData struct {
+	R       ledger.VerifyResult
+	Missing bool
+	DB      string
+}
+
+func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+	d := verifyData{DB: s.cfg.DB}
+	l, err := s.ledger()
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	if l == nil {
+		d.Missing = true
+	} else if d.R, err = l.Verify(r.Context()); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "verify", view{Title: "校验台账", Nav: "ledger", Data: d})
+}
+
+// exportOptions are the export options of a draw: the plan's title when this server knows
+// the plan the draw used.
+func (s *Server) exportOptions(m *draw.Manifest) export.Options {
+	o := export.Options{Encoding: export.UTF8}
+	if p, ok := s.plan(m.Plan.ID); ok && p.SHA256 == m.Plan.SHA256 {
+		o.PlanTitle = p.Title
+	}
+	return o
+}
+
+// manifestFile is the name of the manifest download.
+const manifestFile = "manifest.json"
+
+// fileLinks lists every export of a draw (export.Files decides which files a format has).
+func (s *Server) fileLinks(m *draw.Manifest) []fileLink {
+	var out []fileLink
+	opts := s.exportOptions(m)
+	for _, f := range export.Formats {
+		files, err := export.Files(m, f, opts)
+		if err != nil {
+			continue
+		}
+		for _, x := range files {
+			out = append(out, fileLink{Name: x.Name, Format: f})
+		}
+	}
+	return append(out, fileLink{Name: manifestFile, Format: "manifest"})
+}
+
+// handleFile sends one export of a draw. The name only selects among the files
+// export.Files lists for the draw; it is never a path.
+func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {
+	_, m, err := s.loadEntry(r.Context(), r.PathValue("id"))
+	if err == nil && m == nil {
+		err = errors.New("锁定记录没有导出文件")
+	}
+	if err != nil {
+		s.fail(w, r, statusOf(err), err)
+		return
+	}
+	name := r.PathValue("name")
+	var buf bytes.Buffer
+	found := false
+	if name == manifestFile {
+		b, err := m.Canonical()
+		if err != nil {
+			s.fail(w, r, http.StatusInternalServerError, err)
+			return
+		}
+		buf.Write(b)
+		found = true
+	}
+	opts := s.exportOptions(m)
+	for _, f := range export.Formats {
+		if found {
+			break
+		}
+		files, err := export.Files(m, f, opts)
+		if err != nil {
+			continue
+		}
+		for _, x := range files {
+			if x.Name == name {
+				if err := x.Write(&buf); err != nil {
+					s.fail(w, r, http.StatusInternalServerError, fmt.Errorf("生成 %s: %w", name, err))
+					return
+				}
+				found = true
+				break
+			}
+		}
+	}
+	if !found {
+		s.fail(w, r, http.StatusNotFound, fmt.Errorf("台账第 %d 条没有导出文件“%s”", m.LedgerID, name))
+		return
+	}
+	ct := mime.TypeByExtension(name[strings.LastIndexByte(name, '.'):])
+	switch {
+	case strings.HasSuffix(name, ".csv"):
+		ct = "text/csv; charset=utf-8"
+	case strings.HasSuffix(name, ".html"):
+		ct = "text/html; charset=utf-8"
+	case strings.HasSuffix(name, ".json"):
+		ct = "application/json"
+	case ct == "":
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	dl := fmt.Sprintf("%s-r%d-%s", m.Task, m.Round, name)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": dl}))
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(buf.Bytes()))
+}
+
+// handleNotice shows the announcement (抽查任务公告) as a page to print.
+func (s *Server) handleNotice(w http.ResponseWriter, r *http.Request) {
+	_, m, err := s.loadEntry(r.Context(), r.PathValue("id"))
+	if err == nil && m == nil {
+		err = errors.New("锁定记录没有公告")
+	}
+	if err != nil {
+		s.fail(w, r, statusOf(err), err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := export.WriteAnnouncementHTML(&buf, m, s.exportOptions(m)); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write(buf.Bytes())
+}
+
+type replayData struct {
+	Entry   ledger.Entry
+	M       *draw.Manifest
+	Diff    *draw.Diff
+	Roster  string
+	NeedIns bool
+}
+
+func (s *Server) handleReplayForm(w http.ResponseWriter, r *http.Request) {
+	e, m, err := s.loadEntry(r.Context(), r.PathValue("id"))
+	if err == nil && m == nil {
+		err = errors.New("锁定记录不能重放；请重放它锁定的抽取")
+	}
+	if err != nil {
+		s.fail(w, r, statusOf(err), err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "replay", view{Title: fmt.Sprintf("重放台账第 %d 条", e.ID), Nav: "ledger", Data: &replayData{Entry: e, M: m, NeedIns: m.Assignments != nil}})
+}
+
+// handleReplay re-runs a recorded draw with a roster file given now and compares.
+func (s *Server) handleReplay(w http.ResponseWriter, r *http.Request) {
+	e, rec, err := s.loadEntry(r.Context(), r.PathValue("id"))
+	if err == nil && rec == nil {
+		err = errors.New("锁定记录不能重放；请重放它锁定的抽取")
+	}
+	if err != nil {
+		s.fail(w, r, statusOf(err), err)
+		return
+	}
+	d := &replayData{Entry: e, M: rec, NeedIns: rec.Assignments != nil}
+	bad := func(err error) {
+		msg, hint := errorText(err)
+		s.render(w, r, http.StatusBadRequest, "replay", view{Title: fmt.Sprintf("重放台账第 %d 条", e.ID), Nav: "ledger", Error: msg, Hint: hint, Data: d})
+	}
+	fh := formFile(r, "roster")
+	if fh == nil {
+		bad(errors.New("请选择检查对象名录文件"))
+		return
+	}
+	ru, err := s.uploads.save("roster", fh)
+	if err != nil {
+		bad(err)
+		return
+	}
+	d.Roster = ru.Name
+	var iu *upload
+	if ih := formFile(r, "inspectors"); ih != nil {
+		if iu, err = s.uploads.save("inspectors", ih); err != nil {
+			bad(err)
+			return
+		}
+	}
+	diff, err := s.replay(r, rec, ru, iu)
+	if err != nil {
+		bad(err)
+		return
+	}
+	d.Diff = &diff
+	s.render(w, r, http.StatusOK, "replay", view{Title: fmt.Sprintf("重放台账第 %d 条", e.ID), Nav: "ledger", Data: d})
+}
+
+// replay re-runs rec.
+//
+// TEMPORARY: follows `choucha replay` until draw.Replay (issue 13) lands.
+func (s *Server) replay(r *http.Request, rec *draw.Manifest, ru, iu *upload) (draw.Diff, error) {
+	if rec.Spec != sampler.SampleSpec || (rec.AssignSpec != "" && rec.AssignSpec != sampler.AssignSpec) {
+		return draw.Diff{}, fmt.Errorf("该抽取使用的算法 %s %s 与本版本（%s %s）不同，无法重放", rec.Spec, rec.AssignSpec, sampler.SampleSpec, sampler.AssignSpec)
+	}
+	if rec.Assignments != nil && iu == nil {
+		return draw.Diff{}, errors.New("该抽取同时选派了检查人员，请给出当时的执法检查人员名录")
+	}
+	p, ok := s.plan(rec.Plan.ID)
+	if !ok || p.SHA256 != rec.Plan.SHA256 {
+		return draw.Diff{}, withHint(fmt.Errorf("没有加载抽取时使用的计划 %s（sha256 %s）", rec.Plan.ID, short(rec.Plan.SHA256)), "请在“计划文件”页上传该计划")
+	}
+	t, err := p.Task(rec.TaskInfo.Seq)
+	if err != nil {
+		return draw.Diff{}, err
+	}
+	frame, _, err := s.readFirms(r.Context(), ru, t.District)
+	if err != nil {
+		return draw.Diff{}, err
+	}
+	var insp *draw.Inspectors
+	if iu != nil {
+		list, rep, err := s.readInspectors(r.Context(), iu)
+		if err != nil {
+			return draw.Diff{}, err
+		}
+		insp = &draw.Inspectors{File: iu.Name, SHA256: rep.SHA256, List: list, Depts: dept.DefaultMap()}
+	}
+	created, _ := time.Parse(time.RFC3339, rec.CreatedAt)
+	rerun := &draw.Manifest{Roster: draw.RosterRef{SHA256: frame.SHA256, FrameSHA256: roster.FrameHash(nil)}, ToolVersion: s.cfg.ToolVersion}
+	if len(frame.Firms) > 0 {
+		oc, err := draw.Run(draw.Request{
+			Plan: p, Task: t, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round,
+			RatioOverride: rec.RatioGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: s.cfg.ToolVersion,
+		})
+		if err != nil {
+			return draw.Diff{}, fmt.Errorf("重放失败: %w", err)
+		}
+		rerun = oc.Manifest
+	}
+	return draw.Compare(rec, rerun), nil
+}
+
+func short(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}

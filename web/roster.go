@@ -1,0 +1,294 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/risk"
+	"github.com/choucha/choucha/roster"
+)
+
+// formFile is the uploaded file of a form field, nil when none was chosen.
+func formFile(r *http.Request, field string) *multipart.FileHeader {
+	if r.MultipartForm == nil {
+		return nil
+	}
+	fs := r.MultipartForm.File[field]
+	if len(fs) == 0 || fs[0].Filename == "" {
+		return nil
+	}
+	return fs[0]
+}
+
+// readFirms reads a firm roster for a district (as `sample` and `roster check --district`
+// do), once per upload and district.
+func (s *Server) readFirms(ctx context.Context, u *upload, district string) (*roster.Frame, *roster.Report, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.firms == nil {
+		u.firms = map[string]*firmRead{}
+	}
+	if fr := u.firms[district]; fr != nil {
+		return fr.frame, fr.report, fr.err
+	}
+	frame, rep, err := roster.ReadFirms(ctx, u.Path, roster.Options{District: district})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, err // not cached: the next request reads again
+		}
+		err = u.named(err)
+	} else {
+		frame.File, rep.File = u.Name, u.Name
+	}
+	u.firms[district] = &firmRead{frame: frame, report: rep, err: err}
+	return frame, rep, err
+}
+
+// readInspectors reads an inspector roster once per upload.
+func (s *Server) readInspectors(ctx context.Context, u *upload) ([]roster.Inspector, *roster.Report, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if ir := u.inspect; ir != nil {
+		return ir.list, ir.report, ir.err
+	}
+	list, rep, err := roster.ReadInspectors(ctx, u.Path, roster.Options{})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, err
+		}
+		err = u.named(err)
+	} else {
+		rep.File = u.Name
+	}
+	u.inspect = &inspectorRead{list: list, report: rep, err: err}
+	return list, rep, err
+}
+
+// handleRosterUpload takes the firm roster and (optionally) the inspector roster of a task.
+// A file already uploaded is kept when the form sends its ID instead of a new file.
+func (s *Server) handleRosterUpload(w http.ResponseWriter, r *http.Request) {
+	p, t, ok := s.taskOf(w, r)
+	if !ok {
+		return
+	}
+	q := url.Values{}
+	for _, k := range []struct{ field, kind, param string }{{"roster", "roster", "roster"}, {"inspectors", "inspectors", "insp"}} {
+		id := r.PostFormValue(k.param)
+		if fh := formFile(r, k.field); fh != nil {
+			u, err := s.uploads.save(k.kind, fh)
+			if err != nil {
+				s.taskFormError(w, r, p, t, err)
+				return
+			}
+			id = u.ID
+		}
+		if _, err := s.uploads.get(k.kind, id); err != nil {
+			s.taskFormError(w, r, p, t, err)
+			return
+		}
+		if id != "" {
+			q.Set(k.param, id)
+		}
+	}
+	if q.Get("roster") == "" {
+		s.taskFormError(w, r, p, t, errors.New("请选择检查对象名录文件（.xlsx 或 .csv）"))
+		return
+	}
+	http.Redirect(w, r, taskURL(p, t)+"/check?"+q.Encode(), http.StatusSeeOther)
+}
+
+func taskURL(p *plan.Plan, t *plan.Task) string {
+	return "/plan/" + url.PathEscape(p.ID) + "/task/" + strconv.Itoa(t.Seq)
+}
+
+func (s *Server) taskFormError(w http.ResponseWriter, r *http.Request, p *plan.Plan, t *plan.Task, err error) {
+	d := taskData{Plan: p, Task: t, RiskName: riskNames[t.Risk.Kind], Ratio: t.Ratio.Describe(), Year: draw.PlanYear(p, s.cfg.Now())}
+	d.Rounds, _ = s.roundStates(r.Context(), t, d.Year)
+	msg, hint := errorText(err)
+	s.render(w, r, http.StatusBadRequest, "task", view{Title: t.Key + " " + t.Name, Nav: "plan", Error: msg, Hint: hint, Data: d})
+}
+
+// inputs are the files and choices of a draw as the forms carry them.
+type inputs struct {
+	Plan   *plan.Plan
+	Task   *plan.Task
+	Roster *upload
+	Insp   *upload
+	Round  int
+	Ratio  string
+}
+
+func (in inputs) query() string {
+	q := url.Values{}
+	if in.Roster != nil {
+		q.Set("roster", in.Roster.ID)
+	}
+	if in.Insp != nil {
+		q.Set("insp", in.Insp.ID)
+	}
+	if in.Round > 0 {
+		q.Set("round", strconv.Itoa(in.Round))
+	}
+	if in.Ratio != "" {
+		q.Set("ratio", in.Ratio)
+	}
+	return q.Encode()
+}
+
+// inputsOf reads the draw inputs of a request (query or form).
+func (s *Server) inputsOf(r *http.Request, p *plan.Plan, t *plan.Task) (inputs, error) {
+	in := inputs{Plan: p, Task: t, Round: 1, Ratio: strings.TrimSpace(r.FormValue("ratio"))}
+	var err error
+	if in.Roster, err = s.uploads.get("roster", r.FormValue("roster")); err != nil {
+		return in, err
+	}
+	if in.Roster == nil {
+		return in, errors.New("还没有上传检查对象名录：请在任务页上传")
+	}
+	if in.Insp, err = s.uploads.get("inspectors", r.FormValue("insp")); err != nil {
+		return in, err
+	}
+	if v := r.FormValue("round"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return in, errors.New("轮次须为正整数，而不是“" + v + "”")
+		}
+		in.Round = n
+	}
+	if rounds := max(t.Rounds, 1); in.Round > rounds {
+		return in, errors.New("任务 " + t.Key + " 全年共 " + strconv.Itoa(rounds) + " 轮抽取（" + t.Ratio.Text + "），没有第 " + strconv.Itoa(in.Round) + " 轮")
+	}
+	return in, nil
+}
+
+type issueCount struct{ Errors, Warnings, Infos int }
+
+type checkData struct {
+	In         inputs
+	Query      string
+	Rounds     []int
+	Report     *roster.Report
+	Counts     issueCount
+	Classes    []classCount
+	RosterErr  string
+	RosterHint string
+
+	Strata    []draw.Stratum
+	StrataErr string
+	NeedRatio bool
+
+	InspReport *roster.Report
+	InspCounts issueCount
+	InspErr    string
+	Matches    []draw.DeptMatch
+	LeftOut    []draw.LeftOut
+	Warnings   []string
+	Ready      bool
+}
+
+type classCount struct {
+	Class string
+	N     int
+}
+
+func countIssues(rep *roster.Report) issueCount {
+	var c issueCount
+	for _, is := range rep.Issues {
+		switch is.Level {
+		case roster.LevelError:
+			c.Errors++
+		case roster.LevelWarning:
+			c.Warnings++
+		default:
+			c.Infos++
+		}
+	}
+	return c
+}
+
+// previewSeed is the seed of the preview run: the strata and the department matching of a
+// draw do not depend on the seed, and the preview's list is never shown.
+const previewSeed = "00000000000000000000"
+
+// handleCheck shows the roster check, the strata with N, ratio and n, and the inspectors'
+// department matching and eligibility — before anything is drawn.
+func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
+	p, t, ok := s.taskOf(w, r)
+	if !ok {
+		return
+	}
+	in, err := s.inputsOf(r, p, t)
+	if err != nil {
+		s.taskFormError(w, r, p, t, err)
+		return
+	}
+	d := s.check(r.Context(), in)
+	s.render(w, r, http.StatusOK, "check", view{Title: "名录检查 " + t.Key, Nav: "plan", Data: d})
+}
+
+func (s *Server) check(ctx context.Context, in inputs) *checkData {
+	d := &checkData{In: in, Query: in.query(), NeedRatio: in.Task.Ratio.Unspecified}
+	for i := 1; i <= max(in.Task.Rounds, 1); i++ {
+		d.Rounds = append(d.Rounds, i)
+	}
+	frame, rep, err := s.readFirms(ctx, in.Roster, in.Task.District)
+	if err != nil {
+		d.RosterErr, d.RosterHint = errorText(err)
+		return d
+	}
+	d.Report, d.Counts = rep, countIssues(rep)
+	for _, c := range sortedKeys(rep.Classes) {
+		d.Classes = append(d.Classes, classCount{c, rep.Classes[c]})
+	}
+	if len(frame.Firms) == 0 {
+		d.StrataErr = "名录中没有属于任务区县「" + in.Task.District + "」的可抽取检查对象"
+		return d
+	}
+	now := s.cfg.Now()
+	req := draw.Request{Plan: in.Plan, Task: in.Task, Frame: frame, Policy: risk.DefaultPolicy(), Seed: previewSeed,
+		Round: in.Round, RatioOverride: in.Ratio, Now: now, ToolVersion: s.cfg.ToolVersion}
+	oc, err := draw.Run(req)
+	if err != nil {
+		d.StrataErr, _ = errorText(err)
+		return d
+	}
+	d.Strata = oc.Manifest.Strata
+	d.Ready = true
+	if in.Insp == nil {
+		return d
+	}
+	list, irep, err := s.readInspectors(ctx, in.Insp)
+	if err != nil {
+		d.InspErr, _ = errorText(err)
+		d.Ready = false
+		return d
+	}
+	d.InspReport, d.InspCounts = irep, countIssues(irep)
+	req.Inspectors = &draw.Inspectors{File: in.Insp.Name, SHA256: irep.SHA256, List: list, Depts: dept.DefaultMap()}
+	oc, err = draw.Run(req)
+	if err != nil {
+		d.InspErr, _ = errorText(err)
+		d.Ready = false
+		return d
+	}
+	d.Matches, d.LeftOut, d.Warnings = oc.Matches, oc.LeftOut, oc.Warnings
+	return d
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
