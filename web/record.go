@@ -45,7 +45,7 @@ func (s *Server) record(ctx context.Context, rq recordRequest) (*draw.Outcome, s
 		return nil, "", err
 	}
 	if locked != nil && strings.TrimSpace(rq.RedrawReason) == "" {
-		return nil, "", withHint(fmt.Errorf("任务 %s 第%d轮的名单已于台账第 %d 条锁定", rq.Task.Key, rq.Round, locked.ID),
+		return nil, "", withHint(&ledger.LockedError{Task: rq.Task.Key, Round: rq.Round, Year: year, LockedID: locked.ID},
 			"如确需重新抽取，请填写重抽理由，重抽及理由将记入台账并公开可查")
 	}
 	var earlier []string

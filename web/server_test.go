@@ -1,0 +1,600 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/ledger"
+)
+
+const testSeed = "20260401123456789012"
+
+func rosterFile(name string) string { return filepath.Join("..", "testdata", "rosters", name) }
+
+type tserver struct {
+	t  *testing.T
+	s  *Server
+	h  http.Handler
+	db string
+}
+
+func newTest(t *testing.T, mod func(*Config)) *tserver {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := Config{
+		DB: filepath.Join(dir, "choucha.db"), OutDir: filepath.Join(dir, "draws"), ToolVersion: "test",
+		Operator: "测试员", Logf: t.Logf,
+		Now:      testClock(),
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &tserver{t: t, s: s, h: s.Handler(), db: cfg.DB}
+}
+
+// testClock starts at 2026-04-01 09:30 UTC and moves one second each time it is read, so
+// that each draw gets its own output folder.
+func testClock() func() time.Time {
+	var mu sync.Mutex
+	t := time.Date(2026, 4, 1, 9, 30, 0, 0, time.UTC)
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		t = t.Add(time.Second)
+		return t
+	}
+}
+
+type resp struct {
+	code int
+	hdr  http.Header
+	body string
+}
+
+func (ts *tserver) do(req *http.Request) resp {
+	ts.t.Helper()
+	if req.Host == "example.com" {
+		req.Host = "127.0.0.1:8750"
+	}
+	w := httptest.NewRecorder()
+	ts.h.ServeHTTP(w, req)
+	return resp{w.Code, w.Header(), w.Body.String()}
+}
+
+func (ts *tserver) get(path string) resp {
+	return ts.do(httptest.NewRequest("GET", path, nil))
+}
+
+func (ts *tserver) post(path string, form url.Values) resp {
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return ts.do(req)
+}
+
+// multipart builds a multipart body: fields, then files (field → path on disk, uploaded
+// under the name given after a colon, else its base name).
+func multipartBody(t *testing.T, fields map[string]string, files map[string]string) (io.Reader, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	for field, spec := range files {
+		path, name, _ := strings.Cut(spec, ":")
+		if name == "" {
+			name = filepath.Base(path)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw, _ := mw.CreateFormFile(field, name)
+		_, _ = fw.Write(b)
+	}
+	_ = mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+func (ts *tserver) upload(path string, fields map[string]string, files map[string]string) resp {
+	ts.t.Helper()
+	if _, ok := fields["csrf"]; !ok {
+		fields["csrf"] = ts.s.csrf
+	}
+	body, ct := multipartBody(ts.t, fields, files)
+	req := httptest.NewRequest("POST", path, body)
+	req.Header.Set("Content-Type", ct)
+	return ts.do(req)
+}
+
+var idsRE = regexp.MustCompile(`check\?(.*)$`)
+
+// rosters uploads the Qinxian firm (and inspector) rosters for task 292 and returns the
+// query naming the uploads.
+func (ts *tserver) rosters(withInspectors bool) url.Values {
+	ts.t.Helper()
+	files := map[string]string{"roster": rosterFile("qinxian-realestate.xlsx")}
+	if withInspectors {
+		files["inspectors"] = rosterFile("qinxian-inspectors.xlsx")
+	}
+	r := ts.upload("/plan/CZ2026/task/292/rosters", map[string]string{}, files)
+	if r.code != http.StatusSeeOther {
+		ts.t.Fatalf("upload: %d %s", r.code, r.body)
+	}
+	m := idsRE.FindStringSubmatch(r.hdr.Get("Location"))
+	if m == nil {
+		ts.t.Fatalf("upload redirected to %q", r.hdr.Get("Location"))
+	}
+	q, _ := url.ParseQuery(m[1])
+	return q
+}
+
+func (ts *tserver) drawForm(q url.Values, seed, prev string) url.Values {
+	f := url.Values{"csrf": {ts.s.csrf}, "roster": {q.Get("roster")}, "round": {"1"}, "prev": {prev}, "seed": {seed}, "operator": {"张三"}}
+	if q.Get("insp") != "" {
+		f.Set("insp", q.Get("insp"))
+	}
+	return f
+}
+
+func mustContain(t *testing.T, body string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
+
+func TestPlanPages(t *testing.T) {
+	ts := newTest(t, nil)
+	r := ts.get("/?district=" + url.QueryEscape("沁县") + "&keyword=" + url.QueryEscape("房地产"))
+	if r.code != 200 {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	mustContain(t, r.body, `/plan/CZ2026/task/292"`, "沁县市场局、住建局对房地产企业明码标价的双随机抽查")
+	if strings.Contains(r.body, "<td>潞州区</td>") {
+		t.Error("district filter let another district through")
+	}
+	for _, bad := range []string{"/?month=13", "/?month=x", "/?risk=high", "/?plan=NOPE"} {
+		if r := ts.get(bad); r.code != 400 && r.code != 404 {
+			t.Errorf("%s: %d", bad, r.code)
+		}
+	}
+	r = ts.get("/plan/CZ2026/task/292")
+	mustContain(t, r.body, "CZ2026-292", "A类3%，B类5%，C类7%，D类9% 1次", "按信用风险分类抽查：A类3%、B类5%、C类7%、D类9%，每年抽查1次",
+		"沁县市场监管局价监股", "沁县住建局", "县抽县查", "4月至6月", "尚未抽取")
+	if r := ts.get("/plan/CZ2026/task/99999"); r.code != 404 || !strings.Contains(r.body, "没有序号为 99999 的任务") {
+		t.Errorf("unknown task: %d", r.code)
+	}
+	if r := ts.get("/plan/CZ2026/task/abc"); r.code != 400 {
+		t.Errorf("bad seq: %d", r.code)
+	}
+	if r := ts.get("/nowhere"); r.code != 404 {
+		t.Errorf("unknown page: %d", r.code)
+	}
+}
+
+func TestPlanUpload(t *testing.T) {
+	ts := newTest(t, nil)
+	r := ts.upload("/plans", map[string]string{"plan_id": "CZX"}, map[string]string{"plan": filepath.Join("..", "testdata", "plan", "changzhi-2026.xlsx")})
+	if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/plans?lint=CZX" {
+		t.Fatalf("%d %q %s", r.code, r.hdr.Get("Location"), r.body)
+	}
+	r = ts.get("/plans?lint=CZX")
+	mustContain(t, r.body, "计划 CZX 的检查报告", "/?plan=CZX")
+	if r := ts.get("/?plan=CZX&district=" + url.QueryEscape("沁县")); !strings.Contains(r.body, "/plan/CZX/task/292") {
+		t.Error("uploaded plan's tasks not listed")
+	}
+	// The same ID for other bytes is refused.
+	r = ts.upload("/plans", map[string]string{"plan_id": "CZX"}, map[string]string{"plan": rosterFile("luzhou-gas-dirty.traps.tsv") + ":plan.tsv"})
+	if r.code != 400 {
+		t.Errorf("bad plan: %d", r.code)
+	}
+	// Wrong type, old xls: the messages say what to do.
+	r = ts.upload("/plans", map[string]string{}, map[string]string{"plan": rosterFile("qinxian-realestate.csv")})
+	if r.code != 400 || !strings.Contains(r.body, "类型“.csv”不支持") {
+		t.Errorf("csv plan: %d", r.code)
+	}
+	r = ts.upload("/plans", map[string]string{}, map[string]string{"plan": rosterFile("qinxian-realestate.csv") + ":计划.xls"})
+	if r.code != 400 || !strings.Contains(r.body, "另存为 .xlsx") {
+		t.Errorf("xls plan: %d", r.code)
+	}
+	// A broken xlsx: the plan reader's message with the uploaded name, never the temp path.
+	r = ts.upload("/plans", map[string]string{}, map[string]string{"plan": rosterFile("qinxian-realestate.csv") + ":坏计划.xlsx"})
+	if r.code != 400 || !strings.Contains(r.body, "坏计划.xlsx") || strings.Contains(r.body, ts.s.uploads.dir) {
+		t.Errorf("broken xlsx plan: %d %s", r.code, r.body)
+	}
+}
+
+func TestSafety(t *testing.T) {
+	ts := newTest(t, nil)
+	r := ts.get("/")
+	csp := r.hdr.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline' ;") || strings.Contains(strings.SplitN(strings.SplitN(csp, "script-src", 2)[1], ";", 2)[0], "unsafe") {
+		t.Errorf("CSP %q", csp)
+	}
+	if regexp.MustCompile(`<script>|<script [^>]*>[^<]`).MatchString(r.body) {
+		t.Error("inline script on the page")
+	}
+	// Another Host (DNS rebinding) is refused without a token.
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Host = "evil.example:8750"
+	if r := ts.do(req); r.code != 403 {
+		t.Errorf("foreign Host: %d", r.code)
+	}
+	// State changes need the CSRF token.
+	form := url.Values{"operator": {"x"}}
+	if r := ts.post("/entry/1/lock", form); r.code != 403 || !strings.Contains(r.body, "CSRF") {
+		t.Errorf("missing CSRF: %d", r.code)
+	}
+	form.Set("csrf", strings.Repeat("0", 32))
+	if r := ts.post("/entry/1/lock", form); r.code != 403 {
+		t.Errorf("wrong CSRF: %d", r.code)
+	}
+	r = ts.upload("/plan/CZ2026/task/292/rosters", map[string]string{"csrf": "nope"}, map[string]string{"roster": rosterFile("qinxian-realestate.xlsx")})
+	if r.code != 403 {
+		t.Errorf("wrong CSRF on upload: %d", r.code)
+	}
+	// A cross-site form is refused even with the token.
+	req = httptest.NewRequest("POST", "/entry/1/lock", strings.NewReader(url.Values{"csrf": {ts.s.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://evil.example")
+	if r := ts.do(req); r.code != 403 {
+		t.Errorf("cross-origin post: %d", r.code)
+	}
+	// GET never changes state: the lock route has no GET.
+	if r := ts.get("/entry/1/lock"); r.code != 405 && r.code != 404 {
+		t.Errorf("GET lock: %d", r.code)
+	}
+	// Static files only from the embedded folder.
+	if r := ts.get("/static/app.js"); r.code != 200 || !strings.Contains(r.hdr.Get("Content-Type"), "javascript") {
+		t.Errorf("app.js: %d %s", r.code, r.hdr.Get("Content-Type"))
+	}
+	for _, p := range []string{"/static/../server.go", "/static/%2e%2e/server.go", "/entry/1/file/..%2f..%2fchoucha.db"} {
+		if r := ts.get(p); r.code == 200 {
+			t.Errorf("%s served", p)
+		}
+	}
+}
+
+func TestToken(t *testing.T) {
+	ts := newTest(t, func(c *Config) { c.Token = "s3cret" })
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Host = "192.168.1.5:8750"
+	if r := ts.do(req); r.code != 401 {
+		t.Errorf("no token: %d", r.code)
+	}
+	req = httptest.NewRequest("GET", "/?token=wrong", nil)
+	req.Host = "192.168.1.5:8750"
+	if r := ts.do(req); r.code != 403 {
+		t.Errorf("wrong token: %d", r.code)
+	}
+	req = httptest.NewRequest("GET", "/?token=s3cret&district=x", nil)
+	req.Host = "192.168.1.5:8750"
+	r := ts.do(req)
+	if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/?district=x" || !strings.Contains(r.hdr.Get("Set-Cookie"), "choucha_token=s3cret") {
+		t.Fatalf("token: %d %q %q", r.code, r.hdr.Get("Location"), r.hdr.Get("Set-Cookie"))
+	}
+	for _, c := range []string{"choucha_token=s3cret", "choucha_token=other"} {
+		req = httptest.NewRequest("GET", "/", nil)
+		req.Host = "192.168.1.5:8750"
+		req.Header.Set("Cookie", c)
+		want := 200
+		if c != "choucha_token=s3cret" {
+			want = 401
+		}
+		if r := ts.do(req); r.code != want {
+			t.Errorf("cookie %s: %d", c, r.code)
+		}
+	}
+	// Static files need the token too.
+	req = httptest.NewRequest("GET", "/static/app.css", nil)
+	if r := ts.do(req); r.code != 401 {
+		t.Errorf("static without token: %d", r.code)
+	}
+}
+
+func TestRosterUploadAndCheck(t *testing.T) {
+	ts := newTest(t, nil)
+	q := ts.rosters(true)
+	r := ts.get("/plan/CZ2026/task/292/check?" + q.Encode())
+	if r.code != 200 {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	// By hand from the roster (400 rows, all in 沁县) and the plan (A3 B5 C7 D9, rounded up).
+	mustContain(t, r.body, "qinxian-realestate.xlsx", "共 400 行，可抽取 <strong>400</strong> 户", "没有问题行",
+		"<td>A类</td><td>231</td><td>3%</td><td>7</td>", "<td>B类</td><td>134</td><td>5%</td><td>7</td>",
+		"<td>C类</td><td>30</td><td>7%</td><td>3</td>", "<td>D类</td><td>5</td><td>9%</td><td>1</td>",
+		"沁县市场监管局价监股</td><td>沁县市场监督管理局", "沁县住建局</td><td>沁县住房和城乡建设管理局",
+		"不能选派的检查人员 3 名", "杜红", "不在岗（在岗状态：休假）", "执法证已于 2026-03-12 到期")
+
+	// A dirty roster: every issue row with its reason.
+	r = ts.upload("/plan/CZ2026/task/292/rosters", map[string]string{}, map[string]string{"roster": rosterFile("luzhou-gas-dirty.xlsx")})
+	loc := r.hdr.Get("Location")
+	r = ts.get(loc)
+	mustContain(t, r.body, "luzhou-gas-dirty.xlsx", `id="issues"`, "other_district")
+	if strings.Contains(r.body, ts.s.uploads.dir) {
+		t.Error("temp path shown")
+	}
+
+	// Bad uploads: the CLI's messages, the uploaded name, no temp path.
+	cases := []struct{ file, want string }{
+		{rosterFile("qinxian-realestate.csv") + ":名录.xls", "另存为 .xlsx"},
+		{rosterFile("qinxian-realestate.csv") + ":名录.txt", "类型“.txt”不支持"},
+		{rosterFile("qinxian-realestate.csv") + ":坏名录.xlsx", "坏名录.xlsx"},
+	}
+	for _, c := range cases {
+		r := ts.upload("/plan/CZ2026/task/292/rosters", map[string]string{}, map[string]string{"roster": c.file})
+		if r.code == http.StatusSeeOther {
+			r = ts.get(r.hdr.Get("Location"))
+		}
+		if !strings.Contains(r.body, c.want) || strings.Contains(r.body, ts.s.uploads.dir) {
+			t.Errorf("%s: %d, want %q in\n%s", c.file, r.code, c.want, r.body)
+		}
+	}
+	// An empty file, no file, an unknown upload ID.
+	empty := filepath.Join(t.TempDir(), "空.csv")
+	_ = os.WriteFile(empty, nil, 0o644)
+	if r := ts.upload("/plan/CZ2026/task/292/rosters", map[string]string{}, map[string]string{"roster": empty}); r.code != 400 || !strings.Contains(r.body, "是空的") {
+		t.Errorf("empty: %d", r.code)
+	}
+	if r := ts.upload("/plan/CZ2026/task/292/rosters", map[string]string{}, nil); r.code != 400 || !strings.Contains(r.body, "请选择检查对象名录") {
+		t.Errorf("none: %d", r.code)
+	}
+	if r := ts.get("/plan/CZ2026/task/292/check?roster=deadbeef"); r.code != 400 || !strings.Contains(r.body, "已过期或不存在") {
+		t.Errorf("unknown upload: %d", r.code)
+	}
+	// An upload of one kind is not accepted as another.
+	if r := ts.get("/plan/CZ2026/task/292/check?roster=" + q.Get("insp")); r.code != 400 {
+		t.Errorf("inspectors as roster: %d", r.code)
+	}
+}
+
+func TestOversize(t *testing.T) {
+	ts := newTest(t, func(c *Config) { c.MaxUpload = 4 << 10 })
+	r := ts.upload("/plan/CZ2026/task/292/rosters", map[string]string{}, map[string]string{"roster": rosterFile("qinxian-realestate.xlsx")})
+	if r.code != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "超过 4 KB 的上限") {
+		t.Errorf("oversize: %d %s", r.code, r.body)
+	}
+	ents, _ := os.ReadDir(ts.s.uploads.dir)
+	if len(ents) != 0 {
+		t.Errorf("oversize upload left %d files", len(ents))
+	}
+}
+
+func TestDrawLockRedraw(t *testing.T) {
+	ts := newTest(t, nil)
+	q := ts.rosters(true)
+	r := ts.get("/plan/CZ2026/task/292/ceremony?" + q.Encode())
+	mustContain(t, r.body, `name="seed"`, `name="prev" value="0"`, `id="operator" value="测试员"`)
+
+	// Seed errors are the sampler's messages.
+	if r := ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, "123", "0")); r.code != 400 || !strings.Contains(r.body, "种子只有 3 位数字，至少要 20 位") {
+		t.Errorf("short seed: %d", r.code)
+	}
+	f := ts.drawForm(q, testSeed, "0")
+	f.Set("operator", " ")
+	if r := ts.post("/plan/CZ2026/task/292/draw", f); r.code != 400 || !strings.Contains(r.body, "请填写操作人") {
+		t.Errorf("no operator: %d", r.code)
+	}
+
+	r = ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, testSeed, "0"))
+	if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/entry/1?reveal=1" {
+		t.Fatalf("draw: %d %q %s", r.code, r.hdr.Get("Location"), r.body)
+	}
+	l, err := ledger.OpenExisting(ts.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	e, err := l.Get(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m draw.Manifest
+	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+		t.Fatal(err)
+	}
+	// README: the first firm of stratum A and its ticket; 7+7+3+1 firms.
+	if len(m.Selected) != 18 || m.Selected[0].Key != "91140430MA9A3GNL0Y" || !strings.HasPrefix(m.Selected[0].Ticket, "000ee787cf35") {
+		t.Errorf("draw: %d firms, first %+v", len(m.Selected), m.Selected[0])
+	}
+	if e.Operator != "张三" || m.Roster.File != "qinxian-realestate.xlsx" || m.Inspectors.File != "qinxian-inspectors.xlsx" || len(m.Assignments) != 18 {
+		t.Errorf("entry: operator %q roster %q inspectors %q teams %d", e.Operator, m.Roster.File, m.Inspectors.File, len(m.Assignments))
+	}
+	r = ts.get("/entry/1?reveal=1")
+	mustContain(t, r.body, `data-reveal="1"`, "91140430MA9A3GNL0Y", "长治市沁县盛世锦地产房地产开发有限公司", "检查组", "尚未锁定", "不能选派的检查人员 3 名")
+
+	// A second tab made for the round before the first draw: refused, shown the round now.
+	r = ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, "11112222333344445555", "0"))
+	if r.code != http.StatusConflict || !strings.Contains(r.body, "已由台账第 1 条抽取") || !strings.Contains(r.body, `name="prev" value="1"`) {
+		t.Errorf("stale tab: %d", r.code)
+	}
+
+	// Lock; then a redraw needs a reason (the ledger's rule), with one it is recorded.
+	if r := ts.post("/entry/1/lock", url.Values{"csrf": {ts.s.csrf}, "operator": {"李四"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("lock: %d %s", r.code, r.body)
+	}
+	mustContain(t, ts.get("/entry/1").body, "已锁定为本轮最终名单")
+	if r := ts.post("/entry/1/lock", url.Values{"csrf": {ts.s.csrf}, "operator": {"李四"}}); r.code != http.StatusConflict {
+		t.Errorf("second lock: %d", r.code)
+	}
+	if r := ts.post("/entry/2/lock", url.Values{"csrf": {ts.s.csrf}, "operator": {"李四"}}); r.code != 400 {
+		t.Errorf("lock of a lock: %d", r.code)
+	}
+	r = ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, "11112222333344445555", "1"))
+	if r.code != http.StatusConflict || !strings.Contains(r.body, "已于台账第 1 条锁定") {
+		t.Errorf("redraw without reason: %d %s", r.code, r.body)
+	}
+	f = ts.drawForm(q, "11112222333344445555", "1")
+	f.Set("redraw_reason", "名录有误，重新导出后重抽")
+	r = ts.post("/plan/CZ2026/task/292/draw", f)
+	if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/entry/3?reveal=1" {
+		t.Fatalf("redraw: %d %s", r.code, r.body)
+	}
+	e3, _ := l.Get(context.Background(), 3)
+	if e3.RedrawReason != "名录有误，重新导出后重抽" {
+		t.Errorf("reason %q", e3.RedrawReason)
+	}
+	r = ts.get("/ledger")
+	mustContain(t, r.body, "已锁定", "第2次抽取", "理由：名录有误，重新导出后重抽")
+	r = ts.get("/plan/CZ2026/task/292")
+	mustContain(t, r.body, `<a href="/entry/1">第 1 条</a>`, `<a href="/entry/3">第 3 条</a>`)
+}
+
+// TestTwoTabs: two tabs submit the same round at once; exactly one draws, the other is told.
+func TestTwoTabs(t *testing.T) {
+	ts := newTest(t, nil)
+	q := ts.rosters(false)
+	var wg sync.WaitGroup
+	codes := make([]int, 4)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, fmt.Sprintf("%020d", i+1), "0")).code
+		}()
+	}
+	wg.Wait()
+	won, lost := 0, 0
+	for _, c := range codes {
+		switch c {
+		case http.StatusSeeOther:
+			won++
+		case http.StatusConflict:
+			lost++
+		}
+	}
+	if won != 1 || lost != len(codes)-1 {
+		t.Errorf("codes %v", codes)
+	}
+}
+
+func TestAfterDraw(t *testing.T) {
+	ts := newTest(t, nil)
+	q := ts.rosters(true)
+	if r := ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, testSeed, "0")); r.code != http.StatusSeeOther {
+		t.Fatal(r.body)
+	}
+	r := ts.get("/entry/1")
+	for _, name := range []string{"抽查任务公告.html", "抽查任务公告.csv", "检查结果录入表.xlsx", "检查任务单.html", "检查任务单.xlsx", "抽查名单.csv", "抽查名单.xlsx", "manifest.json"} {
+		mustContain(t, strings.ToUpper(r.body), strings.ToUpper("/entry/1/file/"+url.PathEscape(name)))
+		fr := ts.get("/entry/1/file/" + url.PathEscape(name))
+		if fr.code != 200 || len(fr.body) < 200 || !strings.Contains(fr.hdr.Get("Content-Disposition"), "attachment") {
+			t.Errorf("%s: %d %d bytes %q", name, fr.code, len(fr.body), fr.hdr.Get("Content-Disposition"))
+		}
+	}
+	if r := ts.get("/entry/1/file/" + url.PathEscape("别的.xlsx")); r.code != 404 {
+		t.Errorf("unknown file: %d", r.code)
+	}
+	man := ts.get("/entry/1/file/manifest.json").body
+	l, _ := ledger.OpenExisting(ts.db)
+	defer l.Close()
+	e, _ := l.Get(context.Background(), 1)
+	if man != string(e.Manifest) {
+		t.Error("manifest download differs from the ledger's bytes")
+	}
+	n := ts.get("/entry/1/notice")
+	mustContain(t, n.body, "抽查任务公告", testSeed, "长治市2026年度部门联合双随机抽查工作计划")
+	if strings.Contains(n.body, "杜红") || strings.Contains(n.body, "赖涵") {
+		t.Error("notice shows inspectors")
+	}
+	// Verify: the head hash the ledger computes, shown large.
+	res, _ := l.Verify(context.Background())
+	v := ts.get("/ledger/verify")
+	mustContain(t, v.body, "台账完好：共 1 条，最新为第 1 条", `<p class="head-hash" id="head-hash">`+res.Head+"</p>")
+
+	// Replay with another file of the same roster (GBK CSV): identical.
+	rr := ts.upload("/entry/1/replay", map[string]string{}, map[string]string{"roster": rosterFile("qinxian-realestate-gbk.csv"), "inspectors": rosterFile("qinxian-inspectors.xlsx")})
+	mustContain(t, rr.body, "identical：重放结果与记录一致（18 户）", "名录文件与记录不同，但可抽取范围（frame_sha256）相同")
+	rr = ts.upload("/entry/1/replay", map[string]string{}, map[string]string{"roster": rosterFile("qinxian-realestate.csv")})
+	if rr.code != 400 || !strings.Contains(rr.body, "同时选派了检查人员") {
+		t.Errorf("replay without inspectors: %d", rr.code)
+	}
+	// A roster of another district: different.
+	rr = ts.upload("/entry/1/replay", map[string]string{}, map[string]string{"roster": rosterFile("tunliu-firms.csv"), "inspectors": rosterFile("qinxian-inspectors.xlsx")})
+	mustContain(t, rr.body, "different：重放结果与记录不一致")
+
+	for _, p := range []string{"/entry/0", "/entry/x", "/entry/99"} {
+		if r := ts.get(p); r.code != 400 && r.code != 404 {
+			t.Errorf("%s: %d", p, r.code)
+		}
+	}
+}
+
+func TestNoLedgerYet(t *testing.T) {
+	ts := newTest(t, nil)
+	mustContain(t, ts.get("/ledger").body, "还没有抽取台账")
+	mustContain(t, ts.get("/ledger/verify").body, "还没有抽取台账")
+	if r := ts.get("/entry/1"); r.code != 404 {
+		t.Errorf("entry: %d", r.code)
+	}
+	if _, err := os.Stat(ts.db); err == nil {
+		t.Error("reading pages created the ledger")
+	}
+}
+
+func TestUploadSweep(t *testing.T) {
+	ts := newTest(t, nil)
+	q := ts.rosters(false)
+	stray := filepath.Join(ts.s.uploads.dir, "stray.tmp")
+	_ = os.WriteFile(stray, []byte("x"), 0o600)
+	ts.s.uploads.sweep(time.Hour)
+	if _, err := os.Stat(stray); err == nil {
+		t.Error("stray file kept")
+	}
+	if u, err := ts.s.uploads.get("roster", q.Get("roster")); err != nil || u == nil {
+		t.Fatal("fresh upload swept")
+	}
+	ts.s.uploads.sweep(-time.Second)
+	if _, err := ts.s.uploads.get("roster", q.Get("roster")); err == nil {
+		t.Error("old upload kept")
+	}
+	ents, _ := os.ReadDir(ts.s.uploads.dir)
+	if len(ents) != 0 {
+		t.Errorf("%d files left", len(ents))
+	}
+}
+
+func TestCleanName(t *testing.T) {
+	for in, want := range map[string]string{
+		`C:\Users\张三\名录.xlsx`: "名录.xlsx",
+		"../../etc/passwd":      "passwd",
+		"a\x00b\nc.csv":         "abc.csv",
+		"..":                    "未命名文件",
+		"":                      "未命名文件",
+	} {
+		if got := cleanName(in); got != want {
+			t.Errorf("cleanName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{"127.0.0.1:8750": true, "localhost:1": true, "[::1]:80": true, "0.0.0.0:8750": false, ":8750": false, "192.168.1.2:80": false} {
+		if IsLoopback(addr) != want {
+			t.Errorf("IsLoopback(%q) != %v", addr, want)
+		}
+	}
+}
