@@ -39,7 +39,7 @@ func newTest(t *testing.T, mod func(*Config)) *tserver {
 	cfg := Config{
 		DB: filepath.Join(dir, "choucha.db"), OutDir: filepath.Join(dir, "draws"), ToolVersion: "test",
 		Operator: "测试员", Logf: t.Logf,
-		Now:      testClock(),
+		Now: testClock(),
 	}
 	if mod != nil {
 		mod(&cfg)
@@ -580,10 +580,10 @@ func TestUploadSweep(t *testing.T) {
 func TestCleanName(t *testing.T) {
 	for in, want := range map[string]string{
 		`C:\Users\张三\名录.xlsx`: "名录.xlsx",
-		"../../etc/passwd":      "passwd",
-		"a\x00b\nc.csv":         "abc.csv",
-		"..":                    "未命名文件",
-		"":                      "未命名文件",
+		"../../etc/passwd":    "passwd",
+		"a\x00b\nc.csv":       "abc.csv",
+		"..":                  "未命名文件",
+		"":                    "未命名文件",
 	} {
 		if got := cleanName(in); got != want {
 			t.Errorf("cleanName(%q) = %q, want %q", in, got, want)
