@@ -1,34 +1,49 @@
-// Package dept matches the department names of a plan (沁县市场监管局价监股, 县市场局) to the
-// names of an inspector roster (沁县市场监督管理局), through an embedded synonym table.
+// Package dept is choucha's one reader of department names: it splits the 发起部门 and 配合部门
+// cells of a plan into departments and matches them to the departments of an inspector roster,
+// for a plan of any place. Every caller (dept match, sample, replay, export, overlap, the
+// calendar, the web page) goes through [Map.Split] and [Map.Resolve]; no other package splits
+// department cells.
 //
 // # Reading a name
 //
 // A department name is read as
 //
-//	[city prefix] [district] [generic 县/区] department [sub-unit]
+//	[prefix] [place…] [generic 县/区] department [sub-unit]
 //
 // after NFKC normalisation with all white space and bracketed notes removed
-// (潞州区发改局（潞州区国动办） reads as 潞州区发改局). The department is the longest alias of the
-// synonym table that the rest of the name starts with, so 沁县市场监管局价监股 is 市场监督管理局
-// of 沁县 with the sub-unit 价监股, and 长治市生态环境局沁源分局法制科 is 生态环境局 of 沁源县 (a
-// city bureau's 分局 belongs to the district it names). Sub-units are never matched on: a plan
-// cell names the office that sends inspectors, and a roster lists people by office. Names the
-// table does not know fall back to the text up to the first 局, 委员会, 部, 大队, 中心 or
-// 办公室, so an unknown office still matches the same office in the roster.
+// (潞州区发改局（潞州区国动办） reads as 潞州区发改局).
+//
+//   - The department is the longest alias of the synonym table that the rest of the name
+//     starts with, so 沁县市场监管局价监股 is 市场监督管理局 of 沁县 with the sub-unit 价监股. A
+//     national name (市场监管部门, 教育行政部门, 公安机关, 消防救援机构) is an alias too: generic
+//     words after a department stem (部门, 行政部门, 主管部门, 机关, 机构…) belong to it.
+//   - Places are the districts of the plan being used (its tasks' districts and --district,
+//     given in a [Scope]) with their short forms (潞州区 → 潞州, 万宁市 → 万宁, 长治高新区 ↔
+//     长治高新技术产业开发区), and any other place name ending in 省, 市, 州, 盟, 地区, 县, 区, 旗 or
+//     自治… that a department follows (山西省长治市沁县市场监督管理局). When several places
+//     are written, the last one is the district (长治市屯留区 → 屯留区); a city bureau's 分局 belongs
+//     to the district it names (长治市生态环境局沁源分局 → 沁源县). No list of places is built in.
+//   - prefixes (中共, 国家税务总局, 同级) carry no place; generic words (县, 区, 市, 县级…) mean the
+//     task's own district.
+//   - Sub-units are never matched on: a plan cell names the office that sends inspectors, and a
+//     roster lists people by office. Names the table does not know fall back to the text up to
+//     the first 局, 委员会, 部, 大队, 中心 or 办公室, so an unknown office still matches the same
+//     office in the roster.
 //
 // # Matching
 //
-// [Map.MatchIn] compares canonical departments. The district comes from the name itself or,
+// [Map.Resolve] compares canonical departments. The district comes from the name itself or,
 // when the name has none (市场监管部门, 县市场局), from the task's district; a roster department
 // of another district never matches. Among the candidates it prefers an exact department over a
 // merged office that stands for it (卫生健康局 → 卫生健康和体育局), then the same district over a
 // roster name without district, then the same sub-unit, then the byte-wise smallest name.
 //
-// # Cells with several departments
+// # Placeholders
 //
-// A plan cell may name several departments: 沁县市场监管局、沁县税务局, 长子县市场局 长子县应急局,
-// 壶关县市场监管局壶关县税务局, and the shared-suffix form 潞州区市场监管、税务、交通运输局.
-// [Split] expands such a cell into one name per department.
+// A cell may not name its departments: 相关部门, 市场监管领域相关部门, 各有关部门, 各乡镇 (placeholders),
+// a list ending in 等 (incomplete), or 甲或乙 (a choice left open). Such a piece is never matched
+// to a roster department: it is flagged ([Flag]) until the map has an explicit entry for it
+// (the cells key of the YAML), and the draw refuses to run on a flagged piece.
 package dept
 
 import (
@@ -40,6 +55,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
@@ -48,22 +64,31 @@ import (
 //go:embed synonyms.yaml
 var defaultYAML []byte
 
+// DefaultYAML returns the embedded synonym table as written (dept/synonyms.yaml): the
+// editable YAML that `choucha dept map --print` writes and --dept-map reads.
+func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
+
 // Map is a department synonym table. The zero Map knows no department; use DefaultMap or
 // LoadMap. A Map is read-only and safe for concurrent use.
 type Map struct {
 	alias     map[string]string          // alias or canonical name → canonical name
 	aliases   []string                   // every key of alias, longest first
 	merges    map[string]map[string]bool // merged canonical → the canonicals it stands for
+	legal     map[string]string          // canonical → legal-name template ({district})
+	cells     map[string][]string        // explicit entries: normalised plan text → departments
 	districts []districtForm             // full and short forms, longest first
-	prefixes  []string                   // city-level prefixes, longest first
+	prefixes  []string                   // prefixes that carry no place, longest first
 	generic   []string                   // generic 县/区 prefixes, longest first
 }
 
 type districtForm struct{ form, name string }
 
-// file is the YAML form of a synonym table.
+// file is the YAML form of a synonym table; `choucha dept map --help` documents every key.
 type file struct {
-	Version   int `yaml:"version"`
+	Version int  `yaml:"version"`
+	Replace bool `yaml:"replace"`
+	// Districts is read for files written for earlier versions: the plan's districts are
+	// known without it. Its names are added to every scope.
 	Districts []struct {
 		Name  string   `yaml:"name"`
 		Short []string `yaml:"short"`
@@ -74,7 +99,12 @@ type file struct {
 		Name    string   `yaml:"name"`
 		Aliases []string `yaml:"aliases"`
 		Merges  []string `yaml:"merges"`
+		Legal   string   `yaml:"legal"`
 	} `yaml:"departments"`
+	Cells []struct {
+		Text        string   `yaml:"text"`
+		Departments []string `yaml:"departments"`
+	} `yaml:"cells"`
 }
 
 var defaultMap = sync.OnceValue(func() Map {
@@ -89,8 +119,9 @@ var defaultMap = sync.OnceValue(func() Map {
 func DefaultMap() Map { return defaultMap() }
 
 // LoadMap reads a synonym table YAML; name is used in messages. The file has the form of
-// dept/synonyms.yaml and is merged over the embedded table: an alias it lists moves to its
-// department, its merges and districts are added.
+// dept/synonyms.yaml and is merged over the embedded table (an alias it lists moves to its
+// department; its merges, legal names and cells are added), unless it says `replace: true`,
+// when it is the whole table.
 func LoadMap(r io.Reader, name string) (Map, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
@@ -109,13 +140,16 @@ func parseMap(b []byte, name string, base Map) (Map, error) {
 	if f.Version != 0 && f.Version != 1 {
 		return Map{}, fmt.Errorf("部门对照表 %s: 不支持的版本 %d（本程序支持 1）", name, f.Version)
 	}
+	if f.Replace {
+		base = Map{}
+	}
 	m := base.clone()
 	for _, d := range f.Districts {
 		n := normalize(d.Name)
 		if n == "" {
-			return Map{}, fmt.Errorf("部门对照表 %s: 区县名称为空", name)
+			return Map{}, fmt.Errorf("部门对照表 %s: districts 中的区县名称为空", name)
 		}
-		m.districts = append(m.districts, districtForm{n, n})
+		m.districts = append(m.districts, districtForms(n)...)
 		for _, s := range d.Short {
 			if s = normalize(s); s != "" {
 				m.districts = append(m.districts, districtForm{s, n})
@@ -150,6 +184,12 @@ func parseMap(b []byte, name string, base Map) (Map, error) {
 			owner[a] = c
 			m.alias[a] = c
 		}
+		if d.Legal != "" {
+			if !strings.Contains(d.Legal, "{district}") {
+				return Map{}, fmt.Errorf("部门对照表 %s: 「%s」的 legal「%s」中没有 {district}", name, c, d.Legal)
+			}
+			m.legal[c] = strings.TrimSpace(d.Legal)
+		}
 	}
 	for _, d := range f.Departments {
 		c := normalize(d.Name)
@@ -164,18 +204,25 @@ func parseMap(b []byte, name string, base Map) (Map, error) {
 			m.merges[c][m.alias[t]] = true
 		}
 	}
+	for i, c := range f.Cells {
+		t := normalize(c.Text)
+		if t == "" {
+			return Map{}, fmt.Errorf("部门对照表 %s: cells 第%d项没有 text", name, i+1)
+		}
+		var ds []string
+		for _, d := range c.Departments {
+			if d = normalize(d); d != "" {
+				ds = append(ds, d)
+			}
+		}
+		m.cells[t] = ds
+	}
 	m.aliases = m.aliases[:0]
 	for a := range m.alias {
 		m.aliases = append(m.aliases, a)
 	}
 	byLength(m.aliases)
-	sort.SliceStable(m.districts, func(i, j int) bool {
-		a, b := m.districts[i].form, m.districts[j].form
-		if len(a) != len(b) {
-			return len(a) > len(b)
-		}
-		return a < b
-	})
+	sortDistricts(m.districts)
 	byLength(m.prefixes)
 	byLength(m.generic)
 	return m, nil
@@ -191,8 +238,18 @@ func byLength(s []string) {
 	})
 }
 
+func sortDistricts(d []districtForm) {
+	sort.SliceStable(d, func(i, j int) bool {
+		a, b := d[i].form, d[j].form
+		if len(a) != len(b) {
+			return len(a) > len(b)
+		}
+		return a < b
+	})
+}
+
 func (m Map) clone() Map {
-	c := Map{alias: map[string]string{}, merges: map[string]map[string]bool{}}
+	c := Map{alias: map[string]string{}, merges: map[string]map[string]bool{}, legal: map[string]string{}, cells: map[string][]string{}}
 	for k, v := range m.alias {
 		c.alias[k] = v
 	}
@@ -202,10 +259,84 @@ func (m Map) clone() Map {
 			c.merges[k][t] = true
 		}
 	}
+	for k, v := range m.legal {
+		c.legal[k] = v
+	}
+	for k, v := range m.cells {
+		c.cells[k] = v
+	}
 	c.districts = append(c.districts, m.districts...)
 	c.prefixes = append(c.prefixes, m.prefixes...)
 	c.generic = append(c.generic, m.generic...)
 	return c
+}
+
+// Scope is where plan department names are read: the districts of the plan being used and
+// the task's district.
+type Scope struct {
+	// Districts are the districts of the plan (plan.Plan.Districts) and a --district the user
+	// gave; with their short forms they are the places a name may start with.
+	Districts []string
+	// District is the task's district: a name without one (市场监管部门, 县市场局) means this
+	// district's department. It is a place of the scope too.
+	District string
+}
+
+// WithDistricts returns the map knowing the given districts (and their short forms) as
+// places. The map itself is not changed.
+func (m Map) WithDistricts(names ...string) Map {
+	var add []districtForm
+	for _, n := range names {
+		if n = normalize(n); n != "" {
+			add = append(add, districtForms(m.District(n))...)
+		}
+	}
+	if len(add) == 0 {
+		return m
+	}
+	c := m // alias, merges, legal and cells are read-only and shared
+	c.districts = append(append([]districtForm(nil), m.districts...), add...)
+	sortDistricts(c.districts)
+	return c
+}
+
+func (m Map) scoped(sc Scope) Map {
+	return m.WithDistricts(append(append([]string(nil), sc.Districts...), sc.District)...)
+}
+
+// shortSuffixes end a district name; without them a name of at least two characters is
+// the short form plans use (潞州区 → 潞州, 沁源县 → 沁源, 万宁市 → 万宁).
+var shortSuffixes = []string{"自治县", "自治旗", "县", "区", "市", "旗"}
+
+// zoneForms are the long and short names of development zones.
+var zoneForms = [][]string{
+	{"高新技术产业开发区", "高新技术开发区", "高新区"},
+	{"经济技术开发区", "经济开发区", "经开区"},
+}
+
+// districtForms is a district's full name with its short forms.
+func districtForms(n string) []districtForm {
+	forms := []districtForm{{n, n}}
+	for _, z := range zoneForms {
+		for _, s := range z {
+			if stem, ok := strings.CutSuffix(n, s); ok {
+				for _, o := range z {
+					if o != s {
+						forms = append(forms, districtForm{stem + o, n})
+					}
+				}
+			}
+		}
+	}
+	for _, s := range shortSuffixes {
+		if stem, ok := strings.CutSuffix(n, s); ok {
+			if utf8.RuneCountInString(stem) >= 2 {
+				forms = append(forms, districtForm{stem, n})
+			}
+			break
+		}
+	}
+	return forms
 }
 
 // Name is a department name as read by Parse.
@@ -219,7 +350,7 @@ type Name struct {
 var bracketed = regexp.MustCompile(`\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕`)
 
 // normalize applies NFKC, removes every white space and bracketed notes, and trims
-// separators and a trailing 等 (县教育局、县民政局等).
+// separators.
 func normalize(s string) string {
 	s = norm.NFKC.String(s)
 	s = strings.Map(func(r rune) rune {
@@ -235,27 +366,46 @@ func normalize(s string) string {
 		}
 		s = t
 	}
-	s = strings.Trim(s, "、,;:：。.-—")
-	s = strings.TrimSuffix(s, "等")
 	return strings.Trim(s, "、,;:：。.-—")
 }
 
 // fallbackUnit ends the department part of a name the table does not know.
 var fallbackUnit = []string{"委员会", "办公室", "大队", "中心", "部门", "局", "部", "委"}
 
-// Parse reads one department name. ok is false when the text names no department at all
-// (各乡镇, 区抽区查).
+// genericWords after a department stem belong to the department: 教育行政部门, 公安机关,
+// 气象主管机构, 市场监管部门.
+var genericWords = []string{"行政主管部门", "行政管理部门", "行政执法部门", "主管部门", "管理部门", "行政部门", "主管机构", "部门", "机关", "机构"}
+
+// Parse reads one department name with the map's places (see WithDistricts). ok is false
+// when the text names no department at all (各乡镇, 区抽区查).
 func (m Map) Parse(s string) (n Name, ok bool) {
 	s = normalize(s)
 	for s != "" {
-		if a := m.longestAlias(s); a != "" {
+		if p := firstPrefix(s, m.prefixes); p != "" {
+			s = s[len(p):]
+			continue
+		}
+		a := m.longestAlias(s)
+		place, rest := m.placePrefix(s)
+		if place != "" && len(s)-len(rest) > len(a) {
+			// A place longer than the alias it starts with (公安县 before 公安).
+			n.District = place
+			s = rest
+			continue
+		}
+		if a != "" {
 			n.Dept, n.Known = m.alias[a], true
-			n.SubUnit = s[len(a):]
-			// 长治市公安局屯留分局, 市生态局潞州区分局: the bureau's branch in a district.
-			if d, rest := m.districtPrefix(n.SubUnit); d != "" && strings.HasPrefix(rest, "分局") {
-				if n.District == "" {
-					n.District = d
+			sub := s[len(a):]
+			for _, g := range genericWords {
+				if strings.HasPrefix(sub, g) {
+					sub = sub[len(g):]
+					break
 				}
+			}
+			n.SubUnit = sub
+			// 长治市公安局屯留分局, 市生态局潞州区分局: the bureau's branch in a district.
+			if d, rest := m.placePrefixAny(n.SubUnit); d != "" && strings.HasPrefix(rest, "分局") {
+				n.District = d
 				n.SubUnit = strings.TrimPrefix(rest, "分局")
 			}
 			return n, true
@@ -263,14 +413,8 @@ func (m Map) Parse(s string) (n Name, ok bool) {
 		if strings.HasPrefix(s, "分局") {
 			return Name{}, false // a branch without its bureau: a sub-unit, not a department
 		}
-		if p := firstPrefix(s, m.prefixes); p != "" {
-			s = s[len(p):]
-			continue
-		}
-		if d, rest := m.districtPrefix(s); d != "" {
-			if n.District == "" {
-				n.District = d
-			}
+		if place != "" {
+			n.District = place
 			s = rest
 			continue
 		}
@@ -313,32 +457,181 @@ func firstPrefix(s string, list []string) string {
 	return ""
 }
 
-// districtPrefix returns the canonical district s starts with and the rest of s.
+// districtPrefix returns the canonical district of the map's places that s starts with,
+// and the rest of s.
 func (m Map) districtPrefix(s string) (district, rest string) {
+	d, rest, _ := m.districtForm(s)
+	return d, rest
+}
+
+// districtForm is districtPrefix that also says whether s starts with the full name.
+func (m Map) districtForm(s string) (district, rest string, full bool) {
 	for _, d := range m.districts {
 		if strings.HasPrefix(s, d.form) {
-			return d.name, s[len(d.form):]
+			return d.name, s[len(d.form):], d.form == d.name
 		}
+	}
+	return "", s, false
+}
+
+// placeSuffixes end a place name that is not one of the scope's districts.
+var placeSuffixes = []string{"特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "州", "盟", "县", "区", "旗"}
+
+const maxPlaceRunes = 12
+
+// placePrefix returns the place s starts with when a department name continues after it:
+// one of the map's districts, else a place name (2–12 characters ending in a place suffix).
+func (m Map) placePrefix(s string) (place, rest string) {
+	// A district of the scope by its full name is a place whatever follows (沁县乡村振兴局);
+	// a short form or another place only before a department (潞城气象局).
+	if d, r, full := m.districtForm(s); d != "" && r != "" && (full || m.continues(r, 0)) {
+		return d, r
+	}
+	return m.namedPlace(s, 0)
+}
+
+// placePrefixAny is placePrefix that also accepts a place followed by anything (分局).
+func (m Map) placePrefixAny(s string) (place, rest string) {
+	if d, r := m.districtPrefix(s); d != "" {
+		return d, r
+	}
+	if ends := placeEnds(s); len(ends) > 0 {
+		return s[:ends[0]], s[ends[0]:]
 	}
 	return "", s
 }
 
-// District returns the canonical form of a district name (潞州 → 潞州区), or the name
-// normalised when the table does not know it.
+// notInPlace are words of department names that no place name contains.
+var notInPlace = []string{"局", "部门", "委员会", "大队", "中心", "办公室", "机构", "机关"}
+
+// placeEnds are the byte offsets at which a place name may end in s, shortest first.
+func placeEnds(s string) []int {
+	var ends []int
+	runes := 0
+	for i, r := range s {
+		runes++
+		if runes > maxPlaceRunes || !unicode.Is(unicode.Han, r) {
+			break
+		}
+		if firstPrefix(s[i:], notInPlace) != "" {
+			break
+		}
+		end := i + utf8.RuneLen(r)
+		if runes < 2 {
+			continue
+		}
+		for _, suf := range placeSuffixes {
+			if strings.HasSuffix(s[:end], suf) && utf8.RuneCountInString(s[:end])-utf8.RuneCountInString(suf) >= 1 {
+				ends = append(ends, end)
+				break
+			}
+		}
+	}
+	return ends
+}
+
+func (m Map) namedPlace(s string, depth int) (place, rest string) {
+	if depth > 4 {
+		return "", s
+	}
+	for _, end := range placeEnds(s) {
+		r := s[end:]
+		if r == "" || !m.continues(r, depth+1) {
+			continue
+		}
+		// 杭州市: take a following 市/县/区 too when the name still continues.
+		for _, suf := range []string{"市", "县", "区", "旗"} {
+			if t, ok := strings.CutPrefix(r, suf); ok && t != "" && m.continues(t, depth+1) {
+				end += len(suf)
+				r = t
+				break
+			}
+		}
+		return s[:end], r
+	}
+	return "", s
+}
+
+// continues reports whether s starts with a department, a place, a prefix or a generic
+// word followed by one of these — or is a place name by itself.
+func (m Map) continues(s string, depth int) bool {
+	if s == "" || depth > 4 {
+		return false
+	}
+	if m.longestAlias(s) != "" {
+		return true
+	}
+	if d, r := m.districtPrefix(s); d != "" && (r == "" || m.continues(r, depth+1)) {
+		return true
+	}
+	if p := firstPrefix(s, m.prefixes); p != "" && m.continues(s[len(p):], depth+1) {
+		return true
+	}
+	if p := firstPrefix(s, m.generic); p != "" && m.longestAlias(s[len(p):]) != "" {
+		return true
+	}
+	if ends := placeEnds(s); len(ends) > 0 && ends[len(ends)-1] == len(s) {
+		return true
+	}
+	if p, _ := m.namedPlace(s, depth+1); p != "" {
+		return true
+	}
+	return false
+}
+
+// District returns the canonical form of a district name (潞州 → 潞州区 when 潞州区 is a place
+// of the map, 长治市沁县 → 沁县), or the name normalised.
 func (m Map) District(s string) string {
 	s = normalize(s)
-	if s == "" {
-		return ""
-	}
-	if d, rest := m.districtPrefix(s); d != "" && rest == "" {
-		return d
-	}
-	for _, p := range m.prefixes {
-		if t := strings.TrimPrefix(s, p); t != s && t != "" {
-			return m.District(t)
+	for s != "" {
+		if d, rest := m.districtPrefix(s); d != "" {
+			if rest == "" {
+				return d
+			}
+			if m.isPlaces(rest) {
+				s = rest
+				continue
+			}
+		}
+		if p := firstPrefix(s, m.prefixes); p != "" && len(p) < len(s) {
+			s = s[len(p):]
+			continue
+		}
+		cut := false
+		for _, end := range placeEnds(s) {
+			if end < len(s) && m.isPlaces(s[end:]) {
+				s, cut = s[end:], true
+				break
+			}
+		}
+		if !cut {
+			return s
 		}
 	}
 	return s
+}
+
+// isPlaces reports whether s is nothing but place names.
+func (m Map) isPlaces(s string) bool {
+	for s != "" {
+		if d, rest := m.districtPrefix(s); d != "" {
+			s = rest
+			continue
+		}
+		ends := placeEnds(s)
+		if len(ends) == 0 {
+			return false
+		}
+		ok := false
+		for _, end := range ends {
+			if end == len(s) || m.isPlaces(s[end:]) {
+				ok = true
+				break
+			}
+		}
+		return ok
+	}
+	return true
 }
 
 // Canonical returns the canonical department a name means, "" when it names none.
@@ -350,18 +643,36 @@ func (m Map) Canonical(s string) string {
 	return n.Dept
 }
 
-// FullName is the department a plan cell means, with its district, e.g. 县市场监管局 and
-// 沁县市场监管局价监股 in a 沁县 task are both "沁县市场监督管理局"; district is the task's,
-// used when the name carries none. "" when the cell names no department of the table.
-func (m Map) FullName(name, district string) string {
-	n, ok := m.Parse(name)
+// LegalName is the name of the bureau a plan department means, without an inspector roster:
+// its district (the name's own, else the scope's task district) and the canonical department,
+// or the legal form the table gives (税务局 → 国家税务总局沁县税务局). 沁县市场监管局价监股 and,
+// in a 沁县 task, 县市场局 and 市场监管部门 are all 沁县市场监督管理局; in a 万宁市 plan
+// 市场监管部门 is 万宁市市场监督管理局. "" when the name is flagged (相关部门) or names no
+// department of the table. An office whose real name differs from the table's canonical one
+// (沁县住房和城乡建设管理局) is only known from its roster: use Resolve there. The notice
+// (export) names the departments of a task with it.
+func (m Map) LegalName(name string, sc Scope) string {
+	if placeholder(normalize(name)) {
+		return ""
+	}
+	mm := m.scoped(sc)
+	n, ok := mm.Parse(name)
 	if !ok || !n.Known {
 		return ""
 	}
 	if n.District == "" {
-		n.District = m.District(district)
+		n.District = mm.District(sc.District)
+	}
+	if t, ok := mm.legal[n.Dept]; ok && n.District != "" {
+		return strings.ReplaceAll(t, "{district}", n.District)
 	}
 	return n.District + n.Dept
+}
+
+// FullName is LegalName for a task of the given district (the calendar's and overlap's key
+// for "one department under several spellings").
+func (m Map) FullName(name, district string) string {
+	return m.LegalName(name, Scope{District: district})
 }
 
 // Match finds the roster department that a plan department name means, among the given
@@ -372,14 +683,24 @@ func (m Map) Match(planName string, rosterDepts []string) (match string, ok bool
 	return m.MatchIn(planName, "", rosterDepts)
 }
 
-// MatchIn is Match for a task of the given district (Task.District, e.g. "沁县"): a plan
-// name without district (市场监管部门, 县市场局) means that district's department, and roster
-// departments of other districts never match. The order of preference is in the package doc.
+// MatchIn is Match for one department name in a task of the given district (Task.District,
+// e.g. "沁县"): a plan name without district (市场监管部门, 县市场局) means that district's
+// department, and roster departments of other districts never match. The order of preference
+// is in the package doc. A placeholder (相关部门) never matches. Callers with a whole task use
+// Resolve, which also splits the cells.
 func (m Map) MatchIn(planName, district string, rosterDepts []string) (match string, ok bool) {
-	p, ok := m.Parse(planName)
+	if placeholder(normalize(planName)) {
+		return "", false
+	}
+	mm := m.WithDistricts(district)
+	p, ok := mm.Parse(planName)
 	if !ok {
 		return "", false
 	}
+	return mm.matchName(p, district, rosterDepts)
+}
+
+func (m Map) matchName(p Name, district string, rosterDepts []string) (string, bool) {
 	want := p.District
 	if want == "" {
 		want = m.District(district)
@@ -428,139 +749,4 @@ func (m Map) MatchIn(planName, district string, rosterDepts []string) (match str
 		return "", false
 	}
 	return best.name, true
-}
-
-// Split expands a plan cell that names several departments into one name per department,
-// using the embedded table. See Map.Split.
-func Split(cell string) []string { return DefaultMap().Split(cell) }
-
-var separators = regexp.MustCompile(`[、,，;；/／|｜\s]+|或|以及|及|与`)
-
-// unitSuffixes may be shared by a list: 市场监管、税务、交通运输局.
-var unitSuffixes = []string{"部门", "局"}
-
-// Split expands a plan cell that names several departments into one name per department,
-// in cell order, without duplicates:
-//
-//   - separators 、，；/ white space 或 及 与 split the cell, and 局和 splits
-//     (农业农村局和水利局) while 住房和城乡建设局 does not;
-//   - two full names written together split (壶关县市场监管局壶关县税务局);
-//   - a piece that names no department is a sub-unit of the one before and is kept with it
-//     (沁源县卫体局监督二、三股; 沁源县新闻出版局 宣传教育理论股);
-//   - a shared suffix 局 or 部门 of the last piece goes to the pieces without one, and the
-//     district of the first piece to the pieces without one (潞州区市场监管、税务、交通运输局 →
-//     潞州区市场监管局, 潞州区税务局, 潞州区交通运输局; 潞城区市场监管局、区消防救援大队 →
-//     潞城区市场监管局, 潞城区消防救援大队).
-//
-// A cell that names no department comes back as it is (trimmed), so the caller can report it.
-// The sample command calls Split on the initiator and on each cooperator, and MatchIn on
-// every piece with the task's district; pieces matching the same roster department count once.
-func (m Map) Split(cell string) []string {
-	raw := norm.NFKC.String(cell)
-	raw = bracketed.ReplaceAllString(raw, "")
-	raw = strings.ReplaceAll(raw, "局和", "局、")
-	raw = strings.ReplaceAll(raw, "局及", "局、")
-	raw = strings.ReplaceAll(raw, "部门和", "部门、")
-	// Pieces, each with the separator that preceded it.
-	type piece struct{ sep, text string }
-	var pieces []piece
-	at, sep := 0, ""
-	add := func(text string) {
-		if text = normalize(text); text != "" {
-			for _, t := range m.splitJoined(text) {
-				pieces = append(pieces, piece{sep, t})
-				sep = ""
-			}
-		}
-	}
-	for _, loc := range separators.FindAllStringIndex(raw, -1) {
-		add(raw[at:loc[0]])
-		if s := raw[loc[0]:loc[1]]; strings.TrimSpace(s) == "" {
-			sep += " "
-		} else {
-			sep += strings.TrimSpace(s)
-		}
-		at = loc[1]
-	}
-	add(raw[at:])
-	// Sub-units after a separator stay with their department, with the separator as written.
-	var merged []string
-	for _, p := range pieces {
-		if _, ok := m.Parse(p.text); !ok && len(merged) > 0 {
-			merged[len(merged)-1] += p.sep + p.text
-			continue
-		}
-		merged = append(merged, p.text)
-	}
-	if len(merged) == 0 {
-		if t := strings.TrimSpace(cell); t != "" {
-			return []string{t}
-		}
-		return nil
-	}
-	// Shared suffix.
-	last := merged[len(merged)-1]
-	suffix := ""
-	for _, s := range unitSuffixes {
-		if strings.HasSuffix(last, s) {
-			suffix = s
-			break
-		}
-	}
-	if suffix != "" && len(merged) > 1 {
-		for i, p := range merged[:len(merged)-1] {
-			if n, ok := m.Parse(p); ok && n.Known && n.SubUnit == "" && !endsWithUnit(p) {
-				merged[i] = p + suffix
-			}
-		}
-	}
-	// Shared district.
-	first, _ := m.Parse(merged[0])
-	if first.District != "" {
-		for i, p := range merged[1:] {
-			n, ok := m.Parse(p)
-			if !ok || n.District != "" || firstPrefix(p, m.prefixes) != "" {
-				continue
-			}
-			if m.longestAlias(p) == "" {
-				p = strings.TrimPrefix(p, firstPrefix(p, m.generic)) // 区消防救援大队
-			}
-			merged[i+1] = first.District + p
-		}
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, p := range merged {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// splitJoined splits two full names written without a separator: 壶关县市场监管局壶关县税务局,
-// 沁源县市场监管局应急管理局. The second part must be a whole name of the table
-// ([district] alias), so 公安局交通管理大队 stays one.
-func (m Map) splitJoined(p string) []string {
-	n, ok := m.Parse(p)
-	if !ok || !n.Known || n.SubUnit == "" {
-		return []string{p}
-	}
-	rest := n.SubUnit
-	rn, ok := m.Parse(rest)
-	if !ok || !rn.Known || rn.SubUnit != "" || !endsWithUnit(rest) || normalize(rest) != rest {
-		return []string{p}
-	}
-	head := p[:len(p)-len(rest)]
-	return append([]string{head}, m.splitJoined(rest)...)
-}
-
-func endsWithUnit(s string) bool {
-	for _, u := range []string{"局", "部门", "部", "委", "委员会", "大队", "队", "中心", "办公室", "机构", "单位", "所", "站"} {
-		if strings.HasSuffix(s, u) {
-			return true
-		}
-	}
-	return false
 }

@@ -50,6 +50,7 @@ type DeptMatch struct {
 	Plan     string
 	Role     string // "initiator" or "cooperator"
 	Roster   string // "" when nothing matched
+	Flag     string // dept.Flag of a placeholder, an incomplete list or an open choice
 	Eligible int    // eligible inspectors of that department
 	Slots    int    // inspectors it sends per firm (0 when left out)
 }
@@ -173,31 +174,31 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	}
 	sort.Strings(rosterDepts)
 
-	type planDept struct{ name, role string }
-	var wanted []planDept
-	if t.Initiator != "" {
-		for _, d := range dept.Split(t.Initiator) {
-			wanted = append(wanted, planDept{d, "initiator"})
-		}
-	}
-	for _, c := range t.Cooperators {
-		for _, d := range dept.Split(c) {
-			wanted = append(wanted, planDept{d, "cooperator"})
-		}
-	}
-	if len(wanted) == 0 {
+	// The one department resolver (dept.Resolve), as `choucha dept match` shows it.
+	sc := dept.Scope{Districts: req.Plan.Districts(), District: t.District}
+	cells := dept.TaskCells(t.Initiator, t.Cooperators)
+	if len(cells) == 0 || cells[0].Role != "initiator" {
 		return fmt.Errorf("任务 %s 在计划中没有发起部门，无法选派检查人员", t.Key)
 	}
+	resolved := in.Depts.Resolve(sc, cells, rosterDepts)
 
 	var depts []sampler.Department
 	used := map[string]bool{} // roster departments already taking part
-	for _, w := range wanted {
-		match, ok := in.Depts.MatchIn(w.name, t.District, rosterDepts)
-		dm := DeptMatch{Plan: w.name, Role: w.role}
-		if !ok {
+	for _, w := range resolved {
+		dm := DeptMatch{Plan: w.Text, Role: w.Role, Flag: string(w.Flag)}
+		match := w.Roster
+		switch {
+		case w.Flag != "":
 			out.Matches = append(out.Matches, dm)
-			msg := fmt.Sprintf("计划部门「%s」在执法检查人员名录 %s 中没有对应部门", w.name, in.File)
-			if w.role == "initiator" {
+			return withDeptHint(fmt.Errorf("计划部门「%s」%s，不能自动对应到名录部门；请在 --dept-map 的 cells 中写明它指哪些部门", w.Text, w.Flag.Note()))
+		case w.Explicit && w.Dept == "":
+			// The map says this text means no department.
+			out.Matches = append(out.Matches, dm)
+			continue
+		case match == "":
+			out.Matches = append(out.Matches, dm)
+			msg := fmt.Sprintf("计划部门「%s」在执法检查人员名录 %s 中没有对应部门", w.Text, in.File)
+			if w.Role == "initiator" {
 				return withDeptHint(errors.New(msg))
 			}
 			if in.Strict {
@@ -211,7 +212,7 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 			// The same roster department named twice (e.g. 市场监管局 as initiator and 市场局
 			// as cooperator) sends its people once, in its first role.
 			out.Matches = append(out.Matches, dm)
-			out.Warnings = append(out.Warnings, fmt.Sprintf("计划部门「%s」与前面的部门同为「%s」，不重复派人", w.name, match))
+			out.Warnings = append(out.Warnings, fmt.Sprintf("计划部门「%s」与前面的部门同为「%s」，不重复派人", w.Text, match))
 			continue
 		}
 		used[match] = true
@@ -232,13 +233,13 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 		}
 		dm.Eligible = len(cands)
 		slots := req.Policy.Team.Cooperator
-		if w.role == "initiator" {
+		if w.Role == "initiator" {
 			slots = req.Policy.Team.Initiator
 		}
 		if len(cands) == 0 {
 			out.Matches = append(out.Matches, dm)
 			msg := fmt.Sprintf("部门「%s」没有在 %s 前持有效执法证的在岗人员", match, lastDay.Format("2006-01-02"))
-			if w.role == "initiator" || in.Strict {
+			if w.Role == "initiator" || in.Strict {
 				return withDeptHint(errors.New(msg))
 			}
 			out.Warnings = append(out.Warnings, msg+"，该配合部门不派人")
@@ -246,7 +247,7 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 		}
 		dm.Slots = slots
 		out.Matches = append(out.Matches, dm)
-		depts = append(depts, sampler.Department{Name: match, Role: w.role, Slots: slots, Candidates: cands})
+		depts = append(depts, sampler.Department{Name: match, Role: w.Role, Slots: slots, Candidates: cands})
 	}
 	total := 0
 	for _, d := range depts {

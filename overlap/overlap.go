@@ -220,10 +220,15 @@ func joint(f *firmVisits, vs []Visit) Group {
 	from, to := 1, 12
 	seenTask, seenDept, seenItem, seenMember := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	names := dept.DefaultMap()
+	sc := dept.Scope{District: f.district}
 	addDept := func(cell string) {
-		for _, d := range dept.Split(cell) {
+		for _, p := range names.Split(cell, sc) {
+			if p.Flag == dept.Incomplete {
+				continue // the departments it names are pieces of their own
+			}
 			// One department under several spellings (沁县市场监管局, …价监股) is listed once.
-			if full := names.FullName(d, f.district); full != "" {
+			d := p.Text
+			if full := names.LegalName(d, sc); full != "" && p.Flag == "" {
 				d = full
 			}
 			if !seenDept[d] {

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/choucha/choucha/plan"
+)
+
+// qinxianPlan writes a one-task 沁县 plan (task 292 of the embedded plan) whose 配合部门 cell is
+// coop, and returns its path.
+func qinxianPlan(t *testing.T, dir, coop string) string {
+	t.Helper()
+	var title, header, row string
+	for _, l := range strings.Split(string(plan.EmbeddedBytes()), "\n") {
+		l = strings.TrimSuffix(l, "\r")
+		c := strings.Split(l, "\t")
+		switch {
+		case title == "" && strings.Contains(l, "部门联合双随机抽查工作计划"):
+			title = l
+		case len(c) > 1 && c[0] == "地市":
+			header = l
+		case len(c) == 11 && c[1] == "292":
+			c[0], c[9] = "沁县", coop
+			row = strings.Join(c, "\t")
+		}
+	}
+	if title == "" || header == "" || row == "" {
+		t.Fatal("task 292 not found in the embedded plan")
+	}
+	p := filepath.Join(dir, "qinxian.txt")
+	if err := os.WriteFile(p, []byte(title+"\n\n"+header+"\n"+row+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Issue 13 B1: with the same --dept-map, what `dept match` shows is exactly what `sample`
+// assigns from. The cooperator cell 沁县住建局振兴局 names two departments only with the map
+// (振兴局 is its alias of 民政局); before, sample split the cell with the built-in table (one
+// department, 住建局) while dept match used the map (two).
+func TestDeptMatchIsWhatSampleUses(t *testing.T) {
+	dir := t.TempDir()
+	planFile := qinxianPlan(t, dir, "沁县住建局振兴局")
+	mapFile := filepath.Join(dir, "map.yaml")
+	if err := os.WriteFile(mapFile, []byte("departments:\n  - name: 民政局\n    aliases: [振兴局]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	insp := rosterPath("qinxian-inspectors.xlsx")
+	db := filepath.Join(dir, "c.db")
+
+	stdout, stderr, code := cli(t, db, "dept", "match", "--plan", planFile, "--task", "292", "--inspectors", insp, "--dept-map", mapFile, "--format", "json")
+	if code != 0 {
+		t.Fatalf("dept match: exit %d\n%s", code, stderr)
+	}
+	var res deptMatchResult
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	shown := map[string]string{} // roster department → role
+	for _, d := range res.Departments {
+		if !d.Matched {
+			t.Errorf("dept match: %q not matched", d.Plan)
+			continue
+		}
+		shown[d.Dept] = d.Role
+	}
+	// Written by hand from the roster: the initiator's 沁县市场监管局价监股 and both cooperators.
+	want := map[string]string{"沁县市场监督管理局": "initiator", "沁县住房和城乡建设管理局": "cooperator", "沁县民政局": "cooperator"}
+	if !sameMap(shown, want) {
+		t.Fatalf("dept match shows %v, want %v", shown, want)
+	}
+
+	out := filepath.Join(dir, "d")
+	_, stderr, code = cli(t, db, "sample", "--plan", planFile, "--task", "292", "--roster", rosterPath("qinxian-realestate.xlsx"),
+		"--inspectors", insp, "--dept-map", mapFile, "--seed", testSeed, "--out", out)
+	if code != 0 {
+		t.Fatalf("sample: exit %d\n%s", code, stderr)
+	}
+	m := readManifest(t, out)
+	if len(m.Assignments) == 0 || len(m.Assignments) != len(m.Selected) {
+		t.Fatalf("assignments for %d of %d firms", len(m.Assignments), len(m.Selected))
+	}
+	for _, a := range m.Assignments {
+		used := map[string]string{}
+		for _, mem := range a.Team {
+			used[mem.Dept] = mem.Role
+		}
+		if !sameMap(used, shown) {
+			t.Errorf("team of %s comes from %v; dept match showed %v", a.Key, keys(used), keys(shown))
+		}
+	}
+}
+
+func sameMap(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,378 @@
+package dept
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Flag says why a piece of a plan cell is not matched to a roster department by itself.
+type Flag string
+
+const (
+	// Placeholder: the piece names no department (相关部门, 市场监管领域相关部门, 各有关部门, 各乡镇).
+	Placeholder Flag = "placeholder"
+	// Incomplete: the list ends in 等 (县教育局、县民政局等): which others take part is not said.
+	// The flagged piece is the whole cell; the departments it names are pieces of their own.
+	Incomplete Flag = "incomplete"
+	// Alternative: 甲或乙 leaves the choice of department open.
+	Alternative Flag = "alternative"
+)
+
+// Note is the flag in words, for messages.
+func (f Flag) Note() string {
+	switch f {
+	case Placeholder:
+		return "未指明是哪个部门"
+	case Incomplete:
+		return "以“等”结尾，未列全参加的部门"
+	case Alternative:
+		return "写的是“或”，未定是哪个部门"
+	}
+	return ""
+}
+
+// Piece is one department of a plan cell as Split reads it.
+type Piece struct {
+	Text     string // the department as written, with a shared district or suffix filled in
+	Dept     string // canonical department; "" when flagged or when the text names none
+	District string // the text's own district, else the scope's task district
+	Known    bool   // Dept is in the synonym table (else it is the fallback text)
+	Flag     Flag   // not "" when the piece must be made explicit in the map
+	// Explicit: the piece comes from a cells entry of the map. An explicit piece with Dept
+	// "" is an entry that says the text means no department.
+	Explicit bool
+}
+
+// Cell is one department cell of a task: the initiator's or the cooperators'.
+type Cell struct {
+	Role string // "initiator" or "cooperator"
+	Text string
+}
+
+// TaskCells are the cells of a task: the initiator and, as one cell, the cooperators (a
+// plan reader may have cut the 配合部门 cell at its separators; joined with 、 it is read
+// as the plan wrote it, so 人力资源和社会保障、商务、税务部门 keeps its shared suffix).
+func TaskCells(initiator string, cooperators []string) []Cell {
+	var cells []Cell
+	if strings.TrimSpace(initiator) != "" {
+		cells = append(cells, Cell{Role: "initiator", Text: initiator})
+	}
+	var co []string
+	for _, c := range cooperators {
+		if strings.TrimSpace(c) != "" {
+			co = append(co, c)
+		}
+	}
+	if len(co) > 0 {
+		cells = append(cells, Cell{Role: "cooperator", Text: strings.Join(co, "、")})
+	}
+	return cells
+}
+
+// Match is one department of a task and the roster department it matched.
+type Match struct {
+	Role string // the cell's role
+	Cell string // the cell as written
+	Piece
+	Roster string // the roster department; "" when none matched (always "" for a flagged piece)
+}
+
+// Resolve splits the task's cells (Split) and matches every piece to the roster's departments
+// in the scope's task district (the order of preference is in the package doc). This is the
+// one path from a plan to the departments that send inspectors: `dept match` shows its result
+// and the draw assigns from it. A flagged piece is never matched.
+func (m Map) Resolve(sc Scope, cells []Cell, rosterDepts []string) []Match {
+	mm := m.scoped(sc)
+	var out []Match
+	for _, c := range cells {
+		for _, p := range mm.split(c.Text, sc.District) {
+			r := Match{Role: c.Role, Cell: c.Text, Piece: p}
+			if p.Flag == "" && p.Dept != "" {
+				if n, ok := mm.Parse(p.Text); ok {
+					r.Roster, _ = mm.matchName(n, sc.District, rosterDepts)
+				}
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Split reads a plan cell that names one or several departments, in cell order, without
+// duplicates:
+//
+//   - an entry of the map's cells for the whole cell, else for a piece, replaces it (explicit);
+//   - separators 、，；/ white space 及 与 和 split the cell, and 局和 splits (农业农村局和水利局)
+//     while 住房和城乡建设局 does not;
+//   - two full names written together split (壶关县市场监管局壶关县税务局);
+//   - a piece ending in a sub-unit word (股, 科, 室, 组, 队…) that names no department is a
+//     sub-unit of the one before and is kept with it (沁源县卫体局监督二、三股);
+//   - a shared suffix 局 or 部门 of the last piece goes to the pieces without one, and the
+//     district of the first piece to the pieces without one (潞州区市场监管、税务、交通运输局 →
+//     潞州区市场监管局, 潞州区税务局, 潞州区交通运输局; 人力资源和社会保障、商务、税务部门 →
+//     人力资源和社会保障部门, 商务部门, 税务部门);
+//   - placeholders, 甲或乙 and a list ending in 等 are flagged pieces (see Flag).
+//
+// A piece that names no department at all comes back with Dept "", so the caller can report it.
+func (m Map) Split(cell string, sc Scope) []Piece {
+	return m.scoped(sc).split(cell, sc.District)
+}
+
+// Texts returns the Text of each piece.
+func Texts(pieces []Piece) []string {
+	out := make([]string, len(pieces))
+	for i, p := range pieces {
+		out[i] = p.Text
+	}
+	return out
+}
+
+var separators = regexp.MustCompile(`[、,，;；/／|｜\s]+|以及|及|与`)
+
+// etc is 等 ending a list: 县教育局、县民政局等, 市场监管等部门, 教育等相关部门.
+var etc = regexp.MustCompile(`等(?:相关|有关)?(?:部门|单位|机构)?([、,，;；/／|｜\s。.]|$)`)
+
+// unitSuffixes may be shared by a list: 市场监管、税务、交通运输局.
+var unitSuffixes = []string{"部门", "局"}
+
+// subUnitEnds end a sub-unit written after a separator (监督二、三股; 宣传教育理论股).
+var subUnitEnds = []string{"股", "科", "室", "组", "队", "所", "站", "处", "中心", "办"}
+
+// placeholder reports whether a normalised piece names no particular department.
+func placeholder(t string) bool {
+	if strings.Contains(t, "相关") || strings.Contains(t, "有关") || strings.HasPrefix(t, "各") ||
+		strings.HasPrefix(t, "其他") || strings.HasPrefix(t, "其它") {
+		return true
+	}
+	switch t {
+	case "部门", "单位", "机构", "主管部门", "行业主管部门", "职能部门", "成员单位", "属地部门", "属地政府", "乡镇", "街道":
+		return true
+	}
+	return false
+}
+
+func (m Map) explicit(t, district string) ([]Piece, bool) {
+	ds, ok := m.cells[normalize(t)]
+	if !ok {
+		return nil, false
+	}
+	if len(ds) == 0 {
+		return []Piece{{Text: normalize(t), Explicit: true}}, true
+	}
+	var out []Piece
+	for _, d := range ds {
+		p := m.piece(d, district)
+		p.Explicit = true
+		out = append(out, p)
+	}
+	return out, true
+}
+
+// piece reads one unflagged department text.
+func (m Map) piece(t, district string) Piece {
+	p := Piece{Text: t}
+	if n, ok := m.Parse(t); ok {
+		p.Dept, p.Known, p.District = n.Dept, n.Known, n.District
+	}
+	if p.Dept != "" && p.District == "" {
+		p.District = m.District(district)
+	}
+	return p
+}
+
+func (m Map) split(cell, district string) []Piece {
+	if ps, ok := m.explicit(cell, district); ok {
+		return ps
+	}
+	raw := norm.NFKC.String(cell)
+	for {
+		t := bracketed.ReplaceAllString(raw, "")
+		if t == raw {
+			break
+		}
+		raw = t
+	}
+	incomplete := etc.MatchString(raw)
+	raw = etc.ReplaceAllString(raw, "$1")
+	raw = strings.ReplaceAll(raw, "局和", "局、")
+	raw = strings.ReplaceAll(raw, "局及", "局、")
+	raw = strings.ReplaceAll(raw, "部门和", "部门、")
+	// Pieces, each with the separator that preceded it.
+	var pieces []rawPiece
+	at, sep := 0, ""
+	add := func(text string) {
+		text = normalize(text)
+		if text == "" {
+			return
+		}
+		var parts []rawPiece
+		switch {
+		case placeholder(text):
+			parts = []rawPiece{{text: text, flag: Placeholder}}
+		case strings.Contains(text, "或"):
+			parts = []rawPiece{{text: text, flag: Alternative}}
+		default:
+			for _, t := range m.splitJoined(text) {
+				parts = append(parts, rawPiece{text: t})
+			}
+		}
+		for _, p := range parts {
+			p.sep, sep = sep, ""
+			pieces = append(pieces, p)
+		}
+	}
+	for _, loc := range separators.FindAllStringIndex(raw, -1) {
+		add(raw[at:loc[0]])
+		if s := raw[loc[0]:loc[1]]; strings.TrimSpace(s) == "" {
+			sep += " "
+		} else {
+			sep += strings.TrimSpace(s)
+		}
+		at = loc[1]
+	}
+	add(raw[at:])
+	// Sub-units after a separator stay with their department, with the separator as written.
+	var merged []rawPiece
+	for _, p := range pieces {
+		if p.flag == "" && len(merged) > 0 && merged[len(merged)-1].flag == "" && m.isSubUnit(p.text) {
+			merged[len(merged)-1].text += p.sep + p.text
+			continue
+		}
+		merged = append(merged, p)
+	}
+	m.share(merged)
+	var out []Piece
+	seen := map[string]bool{}
+	emit := func(p Piece) {
+		if !seen[p.Text+"\x00"+string(p.Flag)] {
+			seen[p.Text+"\x00"+string(p.Flag)] = true
+			out = append(out, p)
+		}
+	}
+	for _, p := range merged {
+		if ps, ok := m.explicit(p.text, district); ok {
+			for _, e := range ps {
+				emit(e)
+			}
+			continue
+		}
+		if p.flag != "" {
+			emit(Piece{Text: p.text, Flag: p.flag})
+			continue
+		}
+		emit(m.piece(p.text, district))
+	}
+	if incomplete {
+		emit(Piece{Text: strings.TrimSpace(cell), Flag: Incomplete})
+	}
+	if len(out) == 0 {
+		if t := strings.TrimSpace(cell); t != "" {
+			out = append(out, Piece{Text: t})
+		}
+	}
+	return out
+}
+
+// rawPiece is a piece of a cell while Split works on it.
+type rawPiece struct {
+	sep, text string
+	flag      Flag
+}
+
+// isSubUnit reports whether a piece after a separator is a sub-unit of the department before
+// it: it names no department of the table and ends in a sub-unit word.
+func (m Map) isSubUnit(t string) bool {
+	if strings.Contains(t, "分局") && !strings.HasPrefix(t, "分局") {
+		if n, ok := m.Parse(t); !ok || !n.Known {
+			return true // 沁源分局法制科: a bureau's branch, named after the bureau before it
+		}
+	}
+	if n, ok := m.Parse(t); ok && (n.Known || strings.HasSuffix(n.Dept, "局") || strings.HasSuffix(n.Dept, "委")) {
+		return false
+	}
+	for _, e := range subUnitEnds {
+		if strings.HasSuffix(t, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// share gives the unflagged pieces the shared suffix of the last one and the district of the
+// first one.
+func (m Map) share(list []rawPiece) {
+	n := len(list)
+	if n == 0 {
+		return
+	}
+	suffix := ""
+	if last := list[n-1]; last.flag == "" {
+		for _, s := range unitSuffixes {
+			if strings.HasSuffix(last.text, s) {
+				suffix = s
+				break
+			}
+		}
+	}
+	if suffix != "" {
+		for i := range list[:n-1] {
+			p := &list[i]
+			if p.flag != "" {
+				continue
+			}
+			if nm, ok := m.Parse(p.text); ok && nm.Known && nm.SubUnit == "" && !endsWithUnit(p.text) {
+				p.text += suffix
+			}
+		}
+	}
+	if list[0].flag != "" {
+		return
+	}
+	fn, _ := m.Parse(list[0].text)
+	if fn.District == "" {
+		return
+	}
+	for i := 1; i < n; i++ {
+		p := &list[i]
+		if p.flag != "" {
+			continue
+		}
+		nm, parsed := m.Parse(p.text)
+		if !parsed || nm.District != "" || firstPrefix(p.text, m.prefixes) != "" {
+			continue
+		}
+		t := p.text
+		if m.longestAlias(t) == "" {
+			t = strings.TrimPrefix(t, firstPrefix(t, m.generic)) // 区消防救援大队
+		}
+		p.text = fn.District + t
+	}
+}
+
+// splitJoined splits two full names written without a separator: 壶关县市场监管局壶关县税务局,
+// 沁源县市场监管局应急管理局. The second part must be a whole name of the table
+// ([district] alias), so 公安局交通管理大队 stays one.
+func (m Map) splitJoined(p string) []string {
+	n, ok := m.Parse(p)
+	if !ok || !n.Known || n.SubUnit == "" {
+		return []string{p}
+	}
+	rest := n.SubUnit
+	rn, ok := m.Parse(rest)
+	if !ok || !rn.Known || rn.SubUnit != "" || !endsWithUnit(rest) || normalize(rest) != rest || !strings.HasSuffix(p, rest) {
+		return []string{p}
+	}
+	head := p[:len(p)-len(rest)]
+	return append([]string{head}, m.splitJoined(rest)...)
+}
+
+func endsWithUnit(s string) bool {
+	for _, u := range []string{"局", "部门", "部", "委", "委员会", "大队", "队", "中心", "办公室", "机构", "机关", "单位", "所", "站"} {
+		if strings.HasSuffix(s, u) {
+			return true
+		}
+	}
+	return false
+}
