@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/internal/textfile"
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // Formats of `choucha export`.
@@ -135,12 +135,12 @@ func ours(path string, f File) bool {
 		if err != nil {
 			return false
 		}
-		if !bytes.HasPrefix(b, []byte(bom)) {
-			if d, err := simplifiedchinese.GBK.NewDecoder().Bytes(b); err == nil {
-				b = d
-			}
+		// Ours are UTF-8 with a BOM or GBK; UTF-8 without a BOM is someone else's.
+		text, enc := textfile.DecodeHead(b)
+		if enc != textfile.UTF8BOM && enc != textfile.GB18030 {
+			return false
 		}
-		rec, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte(bom)))).Read()
+		rec, err := csv.NewReader(bytes.NewReader(text)).Read()
 		if err != nil || len(rec) != len(f.header) {
 			return false
 		}

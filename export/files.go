@@ -32,10 +32,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/internal/atomicfile"
 )
 
 // Names of the files in a draw folder.
@@ -46,80 +45,9 @@ const (
 )
 
 // WriteFileAtomic writes path through a temp file in the same folder and renames it into
-// place; on any error (or a panic in write) the temp file is removed and path is untouched.
-func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	sweepStale(dir)
-	f, err := os.CreateTemp(dir, tempPrefix()+base+"-*")
-	if err != nil {
-		return fmt.Errorf("创建临时文件: %w", err)
-	}
-	tmp := f.Name()
-	done := false
-	defer func() {
-		if !done {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := write(f); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("写入 %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("写入 %s: %w", path, err)
-	}
-	// CreateTemp makes the file 0600; outputs are ordinary documents.
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("写入 %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("写入 %s: %w", path, err)
-	}
-	done = true
-	syncDir(dir)
-	return nil
-}
-
-// Temp files and folders are named ".choucha-tmp-<pid>-<name>-<random>". A process killed
-// outright (SIGKILL, power loss) cannot remove its own; the next write into the same folder
-// removes those whose process is gone, so a half-written output never outlives the next run.
-// Nothing else is ever removed.
-const tempMark = ".choucha-tmp-"
-
-func tempPrefix() string { return fmt.Sprintf("%s%d-", tempMark, os.Getpid()) }
-
-// sweepStale removes the temp files and folders of choucha processes that no longer run.
-func sweepStale(dir string) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		rest, ok := strings.CutPrefix(e.Name(), tempMark)
-		if !ok {
-			continue
-		}
-		pidText, _, ok := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
-			continue
-		}
-		os.RemoveAll(filepath.Join(dir, e.Name()))
-	}
-}
-
-// syncDir makes a rename durable; failure is not an error (some file systems refuse it).
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
+// place (atomicfile.WriteFile).
+func WriteFileAtomic(path string, write func(w io.Writer) error) error {
+	return atomicfile.WriteFile(path, write)
 }
 
 // WriteDraw writes a draw's folder: manifest.json, 抽查名单.csv and 抽查名单.xlsx (with a 说明
@@ -129,30 +57,6 @@ func WriteDraw(dir string, m *draw.Manifest) (err error) {
 	if m == nil {
 		return errors.New("没有抽取结果可写")
 	}
-	dir = filepath.Clean(dir)
-	if _, err := os.Lstat(dir); err == nil {
-		return fmt.Errorf("抽取目录 %s 已存在，不会覆盖", dir)
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("检查抽取目录 %s: %w", dir, err)
-	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("创建目录 %s: %w", parent, err)
-	}
-	sweepStale(parent)
-	tmp, err := os.MkdirTemp(parent, tempPrefix()+filepath.Base(dir)+"-*")
-	if err != nil {
-		return fmt.Errorf("创建临时目录: %w", err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
 	files := []struct {
 		name  string
 		write func(io.Writer) error
@@ -161,18 +65,18 @@ func WriteDraw(dir string, m *draw.Manifest) (err error) {
 		{ListCSVFile, func(w io.Writer) error { return WriteListCSV(w, m, UTF8) }},
 		{ListXLSXFile, func(w io.Writer) error { return WriteListXLSX(w, m) }},
 	}
-	for _, f := range files {
-		if err := WriteFileAtomic(filepath.Join(tmp, f.name), f.write); err != nil {
-			return fmt.Errorf("写入 %s: %w", f.name, err)
+	err = atomicfile.WriteDir(dir, func(tmp string) error {
+		for _, f := range files {
+			if err := atomicfile.WriteFile(filepath.Join(tmp, f.name), f.write); err != nil {
+				return fmt.Errorf("写入 %s: %w", f.name, err)
+			}
 		}
+		return nil
+	})
+	if errors.Is(err, atomicfile.ErrExists) {
+		return fmt.Errorf("抽取目录 %s 已存在，不会覆盖", filepath.Clean(dir))
 	}
-	// A rename onto an existing non-empty folder fails, so a folder made meanwhile is safe.
-	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("抽取目录 %s 无法就位（是否已存在？）: %w", dir, err)
-	}
-	done = true
-	syncDir(parent)
-	return nil
+	return err
 }
 
 func writeManifest(w io.Writer, m *draw.Manifest) error {

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
+	"github.com/choucha/choucha/internal/textfile"
 )
 
 // EmbeddedID is the plan id of the compiled-in 2026 Changzhi plan.
@@ -118,15 +118,10 @@ func Parse(r io.Reader, name, id string) (*Plan, error) {
 
 func parseText(data []byte, name, id string) (*Plan, error) {
 	sum := sha256.Sum256(data)
-	text := data
-	text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(text) {
-		// Text saved by Excel or WPS on Chinese Windows is GBK/GB18030.
-		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text)
-		if err != nil || !utf8.Valid(dec) {
-			return nil, fmt.Errorf("读取计划 %s: 文件既不是 UTF-8 也不是 GBK 编码的文本", name)
-		}
-		text = dec
+	// Text saved by Excel or WPS on Chinese Windows is GBK/GB18030; textfile decides.
+	text, _, err := textfile.Decode("计划 "+name, data)
+	if err != nil {
+		return nil, err
 	}
 	src := &sourceRows{name: name}
 	lines := strings.Split(string(text), "\n")

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Benchmarks over rosters made by ../shared/tools/gen_roster.py in a temporary folder
@@ -53,60 +51,6 @@ func BenchmarkReadFirmsCSV(b *testing.B) {
 		fr, _, err := ReadFirms(context.Background(), p, Options{})
 		if err != nil || fr.Rows != n {
 			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// benchScan reads every row of the same generated xlsx with one reader and nothing else.
-func benchScan(b *testing.B, scan func(context.Context, string, string, rowFunc, sizeFunc) error) {
-	p, n := benchRoster(b, "xlsx")
-	b.ResetTimer()
-	for b.Loop() {
-		rows, cells := 0, 0
-		err := scan(context.Background(), p, "", func(_ int, c []string) error {
-			rows++
-			cells += len(c)
-			return nil
-		}, func(int) {})
-		if err != nil || rows != n+1 {
-			b.Fatalf("%v, rows %d", err, rows)
-		}
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// BenchmarkXLSXExcelize is the reference reader (scanXLSXExcelize) and BenchmarkXLSXFast the
-// default one (scanXLSXFast, sheetxml.go), over the same file.
-func BenchmarkXLSXExcelize(b *testing.B) { benchScan(b, scanXLSXExcelize) }
-func BenchmarkXLSXFast(b *testing.B)     { benchScan(b, scanXLSXFast) }
-
-// BenchmarkExcelizeRows is excelize's streaming reader alone (open with the same options,
-// iterate, read each row's cells), with none of our checks: the floor of the reference path.
-func BenchmarkExcelizeRows(b *testing.B) {
-	p, n := benchRoster(b, "xlsx")
-	tmp := b.TempDir()
-	b.ResetTimer()
-	for b.Loop() {
-		f, err := excelize.OpenFile(p, excelize.Options{UnzipSizeLimit: maxUnzipSize, UnzipXMLSizeLimit: xmlInMemoryLimit, TmpDir: tmp, RawCellValue: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		rows, err := f.Rows(f.GetSheetList()[0])
-		if err != nil {
-			b.Fatal(err)
-		}
-		got := 0
-		for rows.Next() {
-			if _, err := rows.Columns(); err != nil {
-				b.Fatal(err)
-			}
-			got++
-		}
-		rows.Close()
-		f.Close()
-		if got != n+1 {
-			b.Fatalf("rows %d", got)
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")

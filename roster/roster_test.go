@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/xlsxstream"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -598,7 +600,7 @@ func TestSheetOption(t *testing.T) {
 		t.Errorf("first sheet has no header: %v", err)
 	}
 	_, _, err := ReadFirms(context.Background(), p, Options{Sheet: "无此表"})
-	var h *HintError
+	var h *apperr.Error
 	if !errors.As(err, &h) || !strings.Contains(h.Hint, "名录") {
 		t.Errorf("missing sheet: %v", err)
 	}
@@ -680,7 +682,7 @@ func TestUnreadableFiles(t *testing.T) {
 			}
 		})
 	}
-	var h *HintError
+	var h *apperr.Error
 	if _, _, err := ReadFirms(context.Background(), tests[9].file, Options{}); !errors.As(err, &h) || !strings.Contains(h.Hint, "libreoffice --headless --convert-to xlsx") {
 		t.Errorf(".xls hint: %v", err)
 	}
@@ -725,11 +727,11 @@ func assertEmptyDir(t *testing.T, dir string) {
 }
 
 func TestZipBombRefused(t *testing.T) {
-	old := maxUnzipSize
-	maxUnzipSize = 64 << 10
-	defer func() { maxUnzipSize = old }()
+	old := xlsxstream.MaxUnzipSize
+	xlsxstream.MaxUnzipSize = 64 << 10
+	defer func() { xlsxstream.MaxUnzipSize = old }()
 	_, _, err := ReadFirms(context.Background(), shared+"qinxian-realestate.xlsx", Options{})
-	var h *HintError
+	var h *apperr.Error
 	if err == nil || !strings.Contains(err.Error(), "压缩炸弹") || !errors.As(err, &h) {
 		t.Fatalf("error %v", err)
 	}
@@ -739,9 +741,9 @@ func TestZipBombRefused(t *testing.T) {
 func TestCancelLeavesNoTempFiles(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	old := xmlInMemoryLimit
-	xmlInMemoryLimit = 1 << 10 // force the sheet and shared strings into temporary files
-	defer func() { xmlInMemoryLimit = old }()
+	old := xlsxstream.XMLInMemoryLimit
+	xlsxstream.XMLInMemoryLimit = 1 << 10 // force the sheet and shared strings into temporary files
+	defer func() { xlsxstream.XMLInMemoryLimit = old }()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -751,7 +753,7 @@ func TestCancelLeavesNoTempFiles(t *testing.T) {
 	}
 	// And a full read through temporary files gives the same frame as one in memory.
 	_, a := readFirms(t, shared+"luzhou-gas-dirty.xlsx", Options{})
-	xmlInMemoryLimit = old
+	xlsxstream.XMLInMemoryLimit = old
 	_, b := readFirms(t, shared+"luzhou-gas-dirty.xlsx", Options{})
 	if fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Error("temp-file read differs from in-memory read")
@@ -834,13 +836,13 @@ func FuzzReadCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, keep := range []bool{true, false} {
 			s := newFirmScan("fuzz.csv", Options{District: "潞州区"}, keep)
-			err := readCSV(context.Background(), bytes.NewReader(data), keep, s.row, func(int, int64) {})
+			err := readCSV(context.Background(), bytes.NewReader(data), s.row, func(int, int64) {})
 			if err == nil {
 				_ = s.finish()
 			}
 		}
 		is := &inspectorScan{seen: map[string]int{}, rep: &Report{}}
-		_ = readCSV(context.Background(), bytes.NewReader(data), false, is.row, nil)
+		_ = readCSV(context.Background(), bytes.NewReader(data), is.row, nil)
 	})
 }
 

@@ -1,8 +1,6 @@
 package roster
 
 import (
-	"archive/zip"
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -14,28 +12,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
+	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/textfile"
+	"github.com/choucha/choucha/internal/xlsxstream"
 )
 
-// Unzip limits for xlsx files. A full sheet of 1,048,576 rows × 30 columns unpacks to under
-// 2 GiB; anything larger is refused as a probable zip bomb. Parts above xmlInMemoryLimit are
-// streamed from a private temporary folder that is removed on every path.
-var (
-	maxUnzipSize     int64 = 2 << 30
-	xmlInMemoryLimit int64 = 16 << 20
-)
+// rowFunc receives one row of a sheet or CSV file (xlsxstream.RowFunc).
+type rowFunc = xlsxstream.RowFunc
 
-// rowFunc receives one sheet row: its number as the user sees it in Excel (1-based) and its
-// cells. The cells slice is reused between calls; the strings are not.
-type rowFunc func(row int, cells []string) error
-
-// sizeFunc receives an estimate of the number of rows, so the reader can size its tables
-// once instead of growing them.
-type sizeFunc func(rows int)
+// sizeFunc receives an estimate of the number of rows (xlsxstream.SizeFunc).
+type sizeFunc = xlsxstream.SizeFunc
 
 // errStop ends a scan early without error.
 var errStop = errors.New("stop")
@@ -76,17 +63,8 @@ func sniffKind(path string) (fileKind, error) {
 	return kindCSV, nil
 }
 
-// HintError carries advice on what to do next; the CLI prints it as a hint line.
-type HintError struct {
-	Err  error
-	Hint string
-}
-
-func (e *HintError) Error() string { return e.Err.Error() }
-func (e *HintError) Unwrap() error { return e.Err }
-
 func withConvertHint(err error) error {
-	return &HintError{Err: err, Hint: "请用 Excel/WPS 另存为 .xlsx，或运行：libreoffice --headless --convert-to xlsx 文件名.xls"}
+	return &apperr.Error{Err: err, Hint: "请用 Excel/WPS 另存为 .xlsx，或运行：libreoffice --headless --convert-to xlsx 文件名.xls"}
 }
 
 func openError(path string, err error) error {
@@ -149,163 +127,32 @@ func scanFile(ctx context.Context, path, sheet string, start func() (rowFunc, si
 	return hr.sum, hr.err
 }
 
-// xlsxReaderEnv names the environment variable that selects the xlsx reader:
-// CHOUCHA_XLSX_READER=excelize reads with excelize's row iterator (the reference, about 4×
-// slower); unset or anything else uses the fast reader in sheetxml.go. Both give the row
-// callback the same rows and cells (sheetxml_test.go checks this on every test roster).
-const xlsxReaderEnv = "CHOUCHA_XLSX_READER"
-
 // scanXLSX streams a worksheet; the whole sheet is never in memory.
 func scanXLSX(ctx context.Context, path, sheet string, fn rowFunc, size sizeFunc) error {
-	if os.Getenv(xlsxReaderEnv) == "excelize" {
-		return scanXLSXExcelize(ctx, path, sheet, fn, size)
-	}
-	return scanXLSXFast(ctx, path, sheet, fn, size)
+	return xlsxstream.Scan(ctx, path, sheet, fn, size)
 }
 
-// scanXLSXExcelize streams a worksheet with excelize's row iterator. It is the reference the
-// fast reader is tested and benchmarked against.
-func scanXLSXExcelize(ctx context.Context, path, sheet string, fn rowFunc, size sizeFunc) (err error) {
-	// excelize unpacks large parts into TmpDir, and leaves them behind when opening fails
-	// half-way; a private folder removed on every path guarantees no temp file survives.
-	tmp, err := os.MkdirTemp("", "choucha-xlsx-")
-	if err != nil {
-		return fmt.Errorf("创建临时目录: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-
-	f, err := excelize.OpenFile(path, excelize.Options{
-		UnzipSizeLimit:    maxUnzipSize,
-		UnzipXMLSizeLimit: min(xmlInMemoryLimit, maxUnzipSize),
-		TmpDir:            tmp,
-		RawCellValue:      true,
-	})
-	if err != nil {
-		return xlsxOpenError(path, err)
-	}
-	defer func() {
-		if cerr := f.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("关闭 %s: %w", path, cerr)
-		}
-	}()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return fmt.Errorf("%s 中没有工作表", path)
-	}
-	if sheet == "" {
-		sheet = sheets[0]
-	} else if idx, _ := f.GetSheetIndex(sheet); idx < 0 {
-		return &HintError{Err: fmt.Errorf("%s 中没有名为“%s”的工作表", path, sheet),
-			Hint: "现有工作表：" + strings.Join(sheets, "、")}
-	}
-	lastRow := 0
-	if dim, derr := f.GetSheetDimension(sheet); derr == nil && dim != "" {
-		// A single-cell dimension ("A1") is what writers put on empty sheets: no check.
-		if i := strings.IndexByte(dim, ':'); i >= 0 {
-			if _, r, cerr := excelize.CellNameToCoordinates(dim[i+1:]); cerr == nil {
-				lastRow = r
-			}
-		}
-	}
-	if lastRow > 0 {
-		size(lastRow)
-	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return fmt.Errorf("读取工作表“%s”: %w", sheet, err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		n++
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		cells, err := rows.Columns()
-		if err != nil {
-			return fmt.Errorf("读取工作表“%s”第%d行: %w", sheet, n, err)
-		}
-		if err := fn(n, cells); err != nil {
-			return err
-		}
-	}
-	if err := rows.Error(); err != nil {
-		return fmt.Errorf("读取工作表“%s”第%d行之后: %w", sheet, n, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	// excelize's row iterator stops quietly at an XML error; a damaged or truncated sheet must
-	// not be read short, so the rows seen are checked against the sheet's own dimension.
-	if lastRow > n {
-		return &HintError{
-			Err:  fmt.Errorf("工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", sheet, lastRow, mustDim(f, sheet), n),
-			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
-		}
-	}
-	return nil
-}
-
-func mustDim(f *excelize.File, sheet string) string {
-	d, _ := f.GetSheetDimension(sheet)
-	return d
-}
-
-func xlsxOpenError(path string, err error) error {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "unzip size exceeds"):
-		return &HintError{
-			Err:  fmt.Errorf("%s 解压后超过 %d MiB 上限，已拒绝读取（可能是压缩炸弹或损坏的文件）", path, maxUnzipSize>>20),
-			Hint: "名录应在 Excel 的 1,048,576 行以内；请确认文件来源，或导出为 CSV 后再试",
-		}
-	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
-		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, excelize.ErrWorkbookFileFormat):
-		return &HintError{
-			Err:  fmt.Errorf("%s 不是有效的 xlsx 文件（文件已损坏、被截断或不是 Excel 格式）", path),
-			Hint: "请在 Excel/WPS 中打开后另存为 .xlsx，或重新导出名录",
-		}
-	case errors.Is(err, excelize.ErrWorkbookPassword):
-		return fmt.Errorf("%s 设有密码，请先在 Excel/WPS 中取消密码", path)
-	}
-	return &HintError{
-		Err:  fmt.Errorf("无法打开 xlsx 文件 %s: %v", path, err),
-		Hint: "请在 Excel/WPS 中打开后另存为 .xlsx，或重新导出名录",
-	}
-}
-
-// scanCSV reads a CSV file in UTF-8 (with or without BOM) or, when the bytes are not valid
-// UTF-8, GB18030 (a superset of GBK, what Excel on Chinese Windows writes).
+// scanCSV reads a CSV file in the encoding textfile decides for it: UTF-8 (with or without
+// BOM) or, when the bytes are not valid UTF-8, GB18030 (a superset of GBK, what Excel on
+// Chinese Windows writes). A second pass starts from a fresh start().
 func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return openError(path, err)
 	}
 	defer f.Close()
-	// First as UTF-8, checking every record; at the first invalid byte, start over as GB18030.
-	// Chinese text in GBK is practically never valid UTF-8, so this is decided on the header.
 	var fileSize int64
 	if fi, err := f.Stat(); err == nil {
 		fileSize = fi.Size()
 	}
-	fn, size := start()
-	err = readCSV(ctx, bufio.NewReaderSize(f, 1<<20), true, fn, estimator(fileSize, size))
-	if !errors.Is(err, errNotUTF8) {
-		return err
-	}
-	head := make([]byte, 2)
-	if n, _ := f.ReadAt(head, 0); n == 2 && (bytes.Equal(head, []byte{0xFF, 0xFE}) || bytes.Equal(head, []byte{0xFE, 0xFF})) {
-		return &HintError{Err: fmt.Errorf("%s 是 UTF-16 编码的文本，无法读取", path),
-			Hint: "请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx"}
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("读取名录文件 %s: %w", path, err)
-	}
-	r := transform.NewReader(bufio.NewReaderSize(f, 1<<20), simplifiedchinese.GB18030.NewDecoder())
-	fn, size = start()
-	return readCSV(ctx, r, false, fn, nil)
+	return textfile.Stream(path, f, func(r io.Reader, enc textfile.Encoding) error {
+		fn, size := start()
+		var estimate func(int, int64)
+		if enc != textfile.GB18030 {
+			estimate = estimator(fileSize, size)
+		}
+		return readCSV(ctx, r, fn, estimate)
+	})
 }
 
 // estimator turns the bytes per record of the first records into an estimate of the total.
@@ -317,16 +164,13 @@ func estimator(fileSize int64, size sizeFunc) func(records int, offset int64) {
 	}
 }
 
-// errNotUTF8 makes scanCSV start over as GB18030.
-var errNotUTF8 = errors.New("not UTF-8")
-
 // readCSV parses CSV records from r and numbers them as Excel shows them: one row per record
 // (a quoted line break stays in its cell) and one row per blank line.
-func readCSV(ctx context.Context, r io.Reader, checkUTF8 bool, fn rowFunc, estimate func(records int, offset int64)) error {
+func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records int, offset int64)) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	row, prevEnd, first := 0, 0, true
+	row, prevEnd := 0, 0
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -335,17 +179,13 @@ func readCSV(ctx context.Context, r io.Reader, checkUTF8 bool, fn rowFunc, estim
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return &HintError{Err: fmt.Errorf("CSV 第%d行第%d列格式错误：%s", pe.StartLine, pe.Column, csvErrText(pe.Err)),
+				return &apperr.Error{Err: fmt.Errorf("CSV 第%d行第%d列格式错误：%s", pe.StartLine, pe.Column, csvErrText(pe.Err)),
 					Hint: "请检查该行的引号是否成对，或在 Excel/WPS 中打开后另存为 .xlsx"}
 			}
-			return fmt.Errorf("读取 CSV: %w", err)
-		}
-		if checkUTF8 {
-			for _, f := range rec {
-				if !utf8.ValidString(f) {
-					return errNotUTF8
-				}
+			if errors.Is(err, textfile.ErrNotUTF8) {
+				return err
 			}
+			return fmt.Errorf("读取 CSV: %w", err)
 		}
 		start, _ := cr.FieldPos(0)
 		last := len(rec) - 1
@@ -357,10 +197,6 @@ func readCSV(ctx context.Context, r io.Reader, checkUTF8 bool, fn rowFunc, estim
 		}
 		row++
 		prevEnd = endLine
-		if first {
-			rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
-			first = false
-		}
 		if row&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -11,6 +10,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/roster"
 )
@@ -127,25 +127,7 @@ func errorText(err error) (msg, hint string) {
 	if err == nil {
 		return "", ""
 	}
-	msg = err.Error()
-	var h *roster.HintError
-	if errors.As(err, &h) {
-		hint = h.Hint
-	}
-	var hh interface{ HintText() string }
-	if errors.As(err, &hh) {
-		hint = hh.HintText()
-	}
-	return msg, hint
+	return err.Error(), apperr.HintOf(err)
 }
 
-type hinted struct {
-	err  error
-	hint string
-}
-
-func (e *hinted) Error() string    { return e.err.Error() }
-func (e *hinted) Unwrap() error    { return e.err }
-func (e *hinted) HintText() string { return e.hint }
-
-func withHint(err error, hint string) error { return &hinted{err: err, hint: hint} }
+func withHint(err error, hint string) error { return apperr.Hint(err, hint) }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/roster"
 	"github.com/spf13/cobra"
@@ -161,13 +162,13 @@ type deptMatchResult struct {
 
 func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions) error {
 	if opts.format != "table" && opts.format != "json" {
-		return usageError{fmt.Errorf("--format 只能是 table 或 json，而不是“%s”", opts.format)}
+		return apperr.Usage(fmt.Errorf("--format 只能是 table 或 json，而不是“%s”", opts.format))
 	}
 	if opts.task <= 0 {
-		return usageError{withHint(fmt.Errorf("请用 --task 给出任务序号"), "用 choucha plan list 查看计划中的任务")}
+		return apperr.Usage(apperr.Hint(fmt.Errorf("请用 --task 给出任务序号"), "用 choucha plan list 查看计划中的任务"))
 	}
 	if opts.inspectors == "" {
-		return usageError{fmt.Errorf("请用 --inspectors 给出执法检查人员名录文件")}
+		return apperr.Usage(fmt.Errorf("请用 --inspectors 给出执法检查人员名录文件"))
 	}
 	p, err := opts.plan.load()
 	if err != nil {
@@ -183,7 +184,7 @@ func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions)
 	}
 	list, _, err := roster.ReadInspectors(ctx, opts.inspectors, roster.Options{})
 	if err != nil {
-		return rosterError(err)
+		return err
 	}
 	res := matchTaskDepts(m, p, t, list)
 	res.Inspectors = opts.inspectors

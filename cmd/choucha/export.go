@@ -11,13 +11,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/workday"
+	"github.com/spf13/cobra"
 )
 
 // exportOptions are the flags of `choucha export`.
@@ -86,17 +86,17 @@ var ledgerIDRE = regexp.MustCompile(`^[0-9]+$`)
 
 func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg string) error {
 	if opts.format == "" {
-		return usageError{fmt.Errorf("请用 --format 指定导出格式：%s", strings.Join(export.Formats, "、"))}
+		return apperr.Usage(fmt.Errorf("请用 --format 指定导出格式：%s", strings.Join(export.Formats, "、")))
 	}
 	if !slices.Contains(export.Formats, opts.format) {
-		return usageError{fmt.Errorf("不支持的导出格式 %q（可选 %s）", opts.format, strings.Join(export.Formats, "、"))}
+		return apperr.Usage(fmt.Errorf("不支持的导出格式 %q（可选 %s）", opts.format, strings.Join(export.Formats, "、")))
 	}
 	enc, err := export.ParseEncoding(opts.encoding)
 	if err != nil {
-		return usageError{err}
+		return apperr.Usage(err)
 	}
 	if enc == export.GBK && opts.format != export.FormatCSV && opts.format != export.FormatAnnounce {
-		return usageError{fmt.Errorf("--encoding 只用于 CSV（格式 csv、announce），%s 格式没有 CSV 文件", opts.format)}
+		return apperr.Usage(fmt.Errorf("--encoding 只用于 CSV（格式 csv、announce），%s 格式没有 CSV 文件", opts.format))
 	}
 	cal := workday.Official()
 	if opts.holidays != "" {
@@ -130,7 +130,7 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 	}
 	var exists *export.ExistsError
 	if errors.As(err, &exists) {
-		return withHint(err, "用 --out 目录 写到别处，或确认可以覆盖后加 --force")
+		return apperr.Hint(err, "用 --out 目录 写到别处，或确认可以覆盖后加 --force")
 	}
 	if err != nil {
 		return err
@@ -161,12 +161,12 @@ func loadDrawArg(ctx context.Context, g *globalOptions, arg string) (*draw.Manif
 		return m, filepath.Dir(arg), nil
 	}
 	if !ledgerIDRE.MatchString(arg) {
-		return nil, "", withHint(fmt.Errorf("抽取目录 %s 不存在", arg),
+		return nil, "", apperr.Hint(fmt.Errorf("抽取目录 %s 不存在", arg),
 			"DRAW 是 choucha sample 写出的抽取目录，或抽取台账的条目编号（choucha ledger list 可查）")
 	}
 	id, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil || id <= 0 {
-		return nil, "", usageError{fmt.Errorf("台账条目编号 %q 无效", arg)}
+		return nil, "", apperr.Usage(fmt.Errorf("台账条目编号 %q 无效", arg))
 	}
 	l, err := openExistingLedger(g)
 	if err != nil {
@@ -175,13 +175,13 @@ func loadDrawArg(ctx context.Context, g *globalOptions, arg string) (*draw.Manif
 	defer l.Close()
 	e, err := l.Get(ctx, id)
 	if errors.Is(err, ledger.ErrNotFound) {
-		return nil, "", withHint(fmt.Errorf("台账 %s 中没有第 %d 条", g.ledgerPath(), id), "用 choucha ledger list 查看条目编号")
+		return nil, "", apperr.Hint(fmt.Errorf("台账 %s 中没有第 %d 条", g.ledgerPath(), id), "用 choucha ledger list 查看条目编号")
 	}
 	if err != nil {
 		return nil, "", err
 	}
 	if e.Kind != ledger.KindDraw {
-		return nil, "", withHint(fmt.Errorf("台账第 %d 条是锁定记录，不是抽取", id), fmt.Sprintf("导出它锁定的抽取：choucha export %d", e.Target))
+		return nil, "", apperr.Hint(fmt.Errorf("台账第 %d 条是锁定记录，不是抽取", id), fmt.Sprintf("导出它锁定的抽取：choucha export %d", e.Target))
 	}
 	m, err := export.ParseManifest(e.Manifest, fmt.Sprintf("台账第 %d 条", id))
 	if err != nil {

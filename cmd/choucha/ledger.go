@@ -14,9 +14,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/spf13/cobra"
-
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
+	"github.com/spf13/cobra"
 )
 
 // ledgerPath is the ledger file: --db, else $CHOUCHA_DB, else choucha.db in the working
@@ -43,7 +43,7 @@ func openExistingLedger(g *globalOptions) (*ledger.Ledger, error) {
 	path := g.ledgerPath()
 	l, err := ledger.OpenExisting(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, withHint(fmt.Errorf("还没有抽取台账：%s 不存在", path),
+		return nil, apperr.Hint(fmt.Errorf("还没有抽取台账：%s 不存在", path),
 			"第一次 choucha sample 抽取时会建立台账；台账在别处时用 --db 文件 或环境变量 CHOUCHA_DB 指明")
 	}
 	return l, ledgerOpenError(err)
@@ -54,9 +54,9 @@ func ledgerOpenError(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, ledger.ErrNewerSchema):
-		return withHint(err, "这个台账由更新版本的 choucha 写入；请安装最新版 choucha，不要用旧版本改动它")
+		return apperr.Hint(err, "这个台账由更新版本的 choucha 写入；请安装最新版 choucha，不要用旧版本改动它")
 	case errors.Is(err, ledger.ErrNotLedger):
-		return withHint(err, "用 --db 文件 或环境变量 CHOUCHA_DB 指明 choucha 的抽取台账（默认为当前目录下的 choucha.db）")
+		return apperr.Hint(err, "用 --db 文件 或环境变量 CHOUCHA_DB 指明 choucha 的抽取台账（默认为当前目录下的 choucha.db）")
 	}
 	return err
 }
@@ -142,10 +142,10 @@ type ledgerListItem struct {
 
 func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) error {
 	if o.format != "table" && o.format != "json" {
-		return usageError{fmt.Errorf("--format 只能是 table 或 json，不是 %q", o.format)}
+		return apperr.Usage(fmt.Errorf("--format 只能是 table 或 json，不是 %q", o.format))
 	}
 	if o.year < 0 {
-		return usageError{fmt.Errorf("--year %d 无效", o.year)}
+		return apperr.Usage(fmt.Errorf("--year %d 无效", o.year))
 	}
 	loc, err := g.location()
 	if err != nil {
@@ -257,7 +257,7 @@ func newLedgerShowCommand(g *globalOptions) *cobra.Command {
 func parseLedgerID(s string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, usageError{fmt.Errorf("台账序号应为正整数，不是 %q", s)}
+		return 0, apperr.Usage(fmt.Errorf("台账序号应为正整数，不是 %q", s))
 	}
 	return id, nil
 }
@@ -282,7 +282,7 @@ type ledgerEntryMeta struct {
 
 func runLedgerShow(ctx context.Context, g *globalOptions, o *ledgerShowOptions, arg string) error {
 	if o.format != "text" && o.format != "json" {
-		return usageError{fmt.Errorf("--format 只能是 text 或 json，不是 %q", o.format)}
+		return apperr.Usage(fmt.Errorf("--format 只能是 text 或 json，不是 %q", o.format))
 	}
 	id, err := parseLedgerID(arg)
 	if err != nil {
@@ -299,7 +299,7 @@ func runLedgerShow(ctx context.Context, g *globalOptions, o *ledgerShowOptions, 
 	defer l.Close()
 	e, err := l.Get(ctx, id)
 	if errors.Is(err, ledger.ErrNotFound) {
-		return withHint(fmt.Errorf("台账中没有第 %d 条", id), "用 choucha ledger list 查看台账中的抽取记录")
+		return apperr.Hint(fmt.Errorf("台账中没有第 %d 条", id), "用 choucha ledger list 查看台账中的抽取记录")
 	}
 	if err != nil {
 		return err
@@ -440,7 +440,7 @@ func runLedgerVerify(ctx context.Context, g *globalOptions) error {
 		return err
 	}
 	if !res.OK {
-		return withHint(fmt.Errorf("台账 %s 校验不通过：%s", l.Path(), res.Problem),
+		return apperr.Hint(fmt.Errorf("台账 %s 校验不通过：%s", l.Path(), res.Problem),
 			fmt.Sprintf("第 %d 条及以后的记录不可信；请保留台账文件原样，报告管理员或纪检部门", res.BadID))
 	}
 	if res.Entries == 0 {

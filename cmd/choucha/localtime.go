@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 	_ "time/tzdata" // --tz works on machines without a zoneinfo database (Windows)
+
+	"github.com/choucha/choucha/internal/apperr"
 )
 
 // defaultTZ is the zone of human-facing times. Stored times (manifest created_at, the
@@ -18,7 +20,7 @@ func (g *globalOptions) location() (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--tz %q 不是有效的时区（例如 Asia/Shanghai、Asia/Urumqi、UTC）", name)}
+		return nil, apperr.Usage(fmt.Errorf("--tz %q 不是有效的时区（例如 Asia/Shanghai、Asia/Urumqi、UTC）", name))
 	}
 	return loc, nil
 }

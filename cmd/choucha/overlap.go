@@ -12,6 +12,7 @@ import (
 	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/overlap"
 	"github.com/choucha/choucha/sampler"
@@ -85,13 +86,13 @@ func runOverlap(ctx context.Context, g *globalOptions, opts *overlapOptions) err
 	switch opts.format {
 	case "table", "json", "csv", "xlsx":
 	default:
-		return usageError{fmt.Errorf("--format 只能是 table、json、csv 或 xlsx，而不是“%s”", opts.format)}
+		return apperr.Usage(fmt.Errorf("--format 只能是 table、json、csv 或 xlsx，而不是“%s”", opts.format))
 	}
 	if opts.format == "xlsx" && opts.out == "" {
-		return usageError{errors.New("--format xlsx 需要用 --out 给出文件名")}
+		return apperr.Usage(errors.New("--format xlsx 需要用 --out 给出文件名"))
 	}
 	if opts.year < 0 {
-		return usageError{fmt.Errorf("--year %d 无效", opts.year)}
+		return apperr.Usage(fmt.Errorf("--year %d 无效", opts.year))
 	}
 	draws, year, err := overlapDraws(ctx, g, opts)
 	if err != nil {

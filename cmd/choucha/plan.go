@@ -10,12 +10,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
+	"github.com/spf13/cobra"
 )
 
 // planFlags are --plan and --plan-id, shared by every command that reads the annual plan.
@@ -34,16 +34,16 @@ func addPlanFlags(cmd *cobra.Command, o *planFlags) {
 func (o *planFlags) load() (*plan.Plan, error) {
 	if o.file == "" {
 		if o.id != "" && o.id != plan.EmbeddedID {
-			return nil, usageError{fmt.Errorf("--plan-id 只能与 --plan 一起使用（内置计划的编号是 %s）", plan.EmbeddedID)}
+			return nil, apperr.Usage(fmt.Errorf("--plan-id 只能与 --plan 一起使用（内置计划的编号是 %s）", plan.EmbeddedID))
 		}
 		return plan.Embedded()
 	}
 	if o.id != "" && !plan.ValidID(o.id) {
-		return nil, usageError{fmt.Errorf("--plan-id “%s”无效：只能用英文字母、数字和 . _ -", o.id)}
+		return nil, apperr.Usage(fmt.Errorf("--plan-id “%s”无效：只能用英文字母、数字和 . _ -", o.id))
 	}
 	p, err := plan.Load(o.file, o.id)
 	if err != nil {
-		return nil, withHint(err, "计划文件应是从 Excel/WPS 复制出的制表符分隔文本（.txt/.tsv）或 .xlsx，表头含“序号”“抽查任务名称”“抽查比例及频次”等列")
+		return nil, apperr.Hint(err, "计划文件应是从 Excel/WPS 复制出的制表符分隔文本（.txt/.tsv）或 .xlsx，表头含“序号”“抽查任务名称”“抽查比例及频次”等列")
 	}
 	return p, nil
 }
@@ -83,12 +83,12 @@ type planFilterFlags struct {
 
 func (f *planFilterFlags) filter(p *plan.Plan) (plan.Filter, error) {
 	if f.month < 0 || f.month > 12 {
-		return plan.Filter{}, usageError{fmt.Errorf("--month 应在1到12之间，而不是 %d", f.month)}
+		return plan.Filter{}, apperr.Usage(fmt.Errorf("--month 应在1到12之间，而不是 %d", f.month))
 	}
 	switch f.risk {
 	case "", plan.RiskProgressive, plan.RiskNone, plan.RiskOther:
 	default:
-		return plan.Filter{}, usageError{fmt.Errorf("--risk 只能是 progressive、none 或 other，而不是 %q", f.risk)}
+		return plan.Filter{}, apperr.Usage(fmt.Errorf("--risk 只能是 progressive、none 或 other，而不是 %q", f.risk))
 	}
 	if err := planCheckDistrict(p, f.district); err != nil {
 		return plan.Filter{}, err
@@ -107,7 +107,7 @@ func planCheckDistrict(p *plan.Plan, district string) error {
 			return nil
 		}
 	}
-	return withHint(usageError{fmt.Errorf("计划 %s 中没有地市“%s”", p.ID, district)},
+	return apperr.Hint(apperr.Usage(fmt.Errorf("计划 %s 中没有地市“%s”", p.ID, district)),
 		"计划中的地市："+strings.Join(p.Districts(), "、"))
 }
 
@@ -204,7 +204,7 @@ func newPlanShowCommand(g *globalOptions) *cobra.Command {
 func runPlanShow(_ context.Context, g *globalOptions, opts *planShowOptions) error {
 	seq, err := strconv.Atoi(strings.TrimSpace(opts.seq))
 	if err != nil {
-		return withHint(usageError{fmt.Errorf("任务序号应是整数，而不是“%s”", opts.seq)}, "用 choucha plan list 查看全部任务的序号")
+		return apperr.Hint(apperr.Usage(fmt.Errorf("任务序号应是整数，而不是“%s”", opts.seq)), "用 choucha plan list 查看全部任务的序号")
 	}
 	p, err := opts.plan.load()
 	if err != nil {
@@ -212,7 +212,7 @@ func runPlanShow(_ context.Context, g *globalOptions, opts *planShowOptions) err
 	}
 	t, err := p.Task(seq)
 	if err != nil {
-		return withHint(err, "用 choucha plan list 查看全部任务（可加 --district、--keyword 筛选）")
+		return apperr.Hint(err, "用 choucha plan list 查看全部任务（可加 --district、--keyword 筛选）")
 	}
 	risk := map[string]string{plan.RiskProgressive: "按企业信用风险分类递加", plan.RiskNone: "不按信用风险分类", plan.RiskOther: "其他依据"}[t.Risk.Kind]
 	rows := [][]string{
@@ -306,10 +306,10 @@ func runPlanExport(_ context.Context, g *globalOptions, opts *planExportOptions)
 			return export.WriteCSV(w, export.UTF8, header, rows)
 		}
 	default:
-		return usageError{fmt.Errorf("--format 只能是 json、yaml 或 csv，而不是 %q", opts.format)}
+		return apperr.Usage(fmt.Errorf("--format 只能是 json、yaml 或 csv，而不是 %q", opts.format))
 	}
 	if opts.out != "" && opts.plan.file != "" && planSamePath(opts.out, opts.plan.file) {
-		return usageError{fmt.Errorf("--out 不能是计划文件本身（%s）", opts.plan.file)}
+		return apperr.Usage(fmt.Errorf("--out 不能是计划文件本身（%s）", opts.plan.file))
 	}
 	p, err := opts.plan.load()
 	if err != nil {
@@ -363,7 +363,7 @@ lint 只提示，不算失败：只要计划能读取，退出码就是 0。`,
 
 func runPlanLint(_ context.Context, g *globalOptions, opts *planLintOptions) error {
 	if opts.format != "table" && opts.format != "json" {
-		return usageError{fmt.Errorf("--format 只能是 table 或 json，而不是 %q", opts.format)}
+		return apperr.Usage(fmt.Errorf("--format 只能是 table 或 json，而不是 %q", opts.format))
 	}
 	p, err := opts.plan.load()
 	if err != nil {
@@ -440,7 +440,7 @@ func runPlanCalendar(ctx context.Context, g *globalOptions, opts *planCalendarOp
 	switch opts.format {
 	case "table", "csv", "json":
 	default:
-		return usageError{fmt.Errorf("--format 只能是 table、csv 或 json，而不是 %q", opts.format)}
+		return apperr.Usage(fmt.Errorf("--format 只能是 table、csv 或 json，而不是 %q", opts.format))
 	}
 	p, err := opts.plan.load()
 	if err != nil {

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"errors"
 	"path/filepath"
 	"testing"
 
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/spf13/cobra"
 )
 
@@ -39,11 +39,10 @@ func TestPlanFlags(t *testing.T) {
 			}
 		case err == nil:
 			t.Errorf("%+v: no error", c.o)
-		case isUsage(err) != c.usage:
-			t.Errorf("%+v: usage %v for %v", c.o, isUsage(err), err)
+		case apperr.IsUsage(err) != c.usage:
+			t.Errorf("%+v: usage %v for %v", c.o, apperr.IsUsage(err), err)
 		default:
-			var h hintError
-			if !c.usage && !errors.As(err, &h) {
+			if !c.usage && apperr.HintOf(err) == "" {
 				t.Errorf("%+v: no hint on %v", c.o, err)
 			}
 		}

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/spf13/cobra"
-
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/risk"
+	"github.com/spf13/cobra"
 )
 
 func newPolicyCommand(g *globalOptions) *cobra.Command {
@@ -88,7 +88,7 @@ func loadPolicyOption(file string) (risk.Policy, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return risk.Policy{}, withHint(fmt.Errorf("找不到策略文件 %s", file),
+			return risk.Policy{}, apperr.Hint(fmt.Errorf("找不到策略文件 %s", file),
 				"用 choucha policy show > 策略.yaml 导出内置策略，修改后再用 --policy 指定")
 		}
 		return risk.Policy{}, fmt.Errorf("打开策略文件 %s: %w", file, err)
@@ -96,7 +96,7 @@ func loadPolicyOption(file string) (risk.Policy, error) {
 	defer f.Close()
 	p, err := risk.LoadPolicy(f, file)
 	if err != nil {
-		return risk.Policy{}, withHint(err, "用 choucha policy show 查看内置策略的写法")
+		return risk.Policy{}, apperr.Hint(err, "用 choucha policy show 查看内置策略的写法")
 	}
 	return p, nil
 }

@@ -9,12 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/roster"
 	"github.com/choucha/choucha/sampler"
+	"github.com/spf13/cobra"
 )
 
 type replayOptions struct {
@@ -55,7 +55,7 @@ var errNotIdentical = errors.New("重放结果与记录不一致")
 
 func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which string) error {
 	if o.roster == "" {
-		return usageError{errors.New("请用 --roster 指定检查对象名录文件")}
+		return apperr.Usage(errors.New("请用 --roster 指定检查对象名录文件"))
 	}
 	rec, _, err := loadDrawArg(ctx, g, which)
 	if err != nil {
@@ -66,7 +66,7 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 			rec.Spec, rec.AssignSpec, sampler.SampleSpec, sampler.AssignSpec, rec.ToolVersion)
 	}
 	if rec.Assignments != nil && o.inspectors == "" {
-		return usageError{errors.New("该抽取同时选派了检查人员，请用 --inspectors 给出当时的执法检查人员名录")}
+		return apperr.Usage(errors.New("该抽取同时选派了检查人员，请用 --inspectors 给出当时的执法检查人员名录"))
 	}
 
 	p, task, err := replayPlan(o, rec)
@@ -114,7 +114,7 @@ func replayPlan(o *replayOptions, rec *draw.Manifest) (*plan.Plan, *plan.Task, e
 		return nil, nil, err
 	}
 	if p.SHA256 != rec.Plan.SHA256 {
-		return nil, nil, withHint(fmt.Errorf("计划文件与记录不同（记录 %s sha256 %s，当前 %s sha256 %s）", rec.Plan.ID, rec.Plan.SHA256[:12], p.ID, p.SHA256[:12]),
+		return nil, nil, apperr.Hint(fmt.Errorf("计划文件与记录不同（记录 %s sha256 %s，当前 %s sha256 %s）", rec.Plan.ID, rec.Plan.SHA256[:12], p.ID, p.SHA256[:12]),
 			"请用 --plan 给出抽取时使用的计划文件")
 	}
 	t, err := p.Task(rec.TaskInfo.Seq)

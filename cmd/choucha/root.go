@@ -8,15 +8,16 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/spf13/cobra"
 )
 
 // Exit codes, documented in the root command's help.
 const (
 	exitOK          = 0
-	exitFailure     = 1
-	exitUsage       = 2
-	exitInterrupted = 130
+	exitFailure     = apperr.CodeFailure
+	exitUsage       = apperr.CodeUsage
+	exitInterrupted = apperr.CodeInterrupted
 )
 
 // version is the tool version recorded in every manifest; set by -ldflags at release.
@@ -32,24 +33,6 @@ type globalOptions struct {
 	tz     string // --tz: zone of times shown to people (stored times are UTC)
 }
 
-// usageError marks an error in how the command was called (exit 2).
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-// hintError carries a hint line: what the user should do next.
-type hintError struct {
-	err  error
-	hint string
-}
-
-func (e hintError) Error() string { return e.err.Error() }
-func (e hintError) Unwrap() error { return e.err }
-
-// withHint wraps err so that the hint is printed after it as `choucha: 提示: …`.
-func withHint(err error, hint string) error { return hintError{err: err, hint: hint} }
-
 // run is the whole program: main only maps its result to an exit code. Tests call run.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	g := &globalOptions{stdout: stdout, stderr: stderr}
@@ -57,35 +40,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	err := unknownCommand(root, args)
+	if err == nil {
+		err = root.ExecuteContext(ctx)
+	}
 	if err == nil {
 		return exitOK
 	}
 	printError(stderr, err)
-	switch {
-	case ctx.Err() != nil || errors.Is(err, context.Canceled):
-		return exitInterrupted
-	case isUsage(err):
-		return exitUsage
-	default:
-		return exitFailure
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+		return apperr.CodeInterrupted
 	}
+	return apperr.CodeOf(err)
 }
 
 // printError prints err in the one message style of the tool:
 // `choucha: 错误: …` then any `choucha: 提示: …` lines.
 func printError(w io.Writer, err error) {
 	msg := strings.TrimSpace(err.Error())
-	hint := ""
-	if isUsage(err) {
+	hint := apperr.HintOf(err)
+	if apperr.IsUsage(err) {
 		msg = chineseUsage(msg)
-		hint = "用 choucha --help 或 choucha <命令> --help 查看用法"
+		if hint == "" {
+			hint = "用 choucha --help 或 choucha <命令> --help 查看用法"
+		}
 	}
 	fmt.Fprintf(w, "choucha: 错误: %s\n", msg)
-	var h hintError
-	if errors.As(err, &h) && h.hint != "" {
-		hint = h.hint
-	}
 	if hint != "" {
 		for _, line := range strings.Split(hint, "\n") {
 			fmt.Fprintf(w, "choucha: 提示: %s\n", line)
@@ -140,21 +120,6 @@ const usageTemplate = `用法：{{if .Runnable}}
 用 "{{.CommandPath}} <命令> --help" 查看各命令的说明。{{end}}
 `
 
-func isUsage(err error) bool {
-	var u usageError
-	if errors.As(err, &u) {
-		return true
-	}
-	// Cobra's own flag and argument errors are plain errors; recognise them by text.
-	msg := err.Error()
-	for _, p := range []string{"unknown flag", "unknown command", "unknown shorthand", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
-}
-
 func newRootCommand(g *globalOptions) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "choucha",
@@ -185,7 +150,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			cmd, _, err := c.Root().Find(args)
 			if cmd == nil || err != nil {
-				return usageError{fmt.Errorf("没有命令“%s”", strings.Join(args, " "))}
+				return apperr.Usage(fmt.Errorf("没有命令“%s”", strings.Join(args, " ")))
 			}
 			return cmd.Help()
 		},
@@ -193,7 +158,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "不在标准错误输出进度和提示")
 	root.PersistentFlags().StringVar(&g.db, "db", "", "抽取台账数据库 `文件`（默认 $CHOUCHA_DB 或当前目录下 choucha.db）")
 	root.PersistentFlags().StringVar(&g.tz, "tz", defaultTZ, "显示时间所用的 `时区`（台账和清单中存的是 UTC）")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return apperr.Usage(err) })
 	root.AddCommand(
 		newPlanCommand(g),
 		newRosterCommand(g),
@@ -207,5 +172,41 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newTicketCommand(g),
 		newServeCommand(g),
 	)
+	usageArgs(root)
 	return root
+}
+
+// usageArgs makes the argument checks of every command (cobra.ExactArgs…) return usage
+// errors (exit 2), so no error is classified by its text.
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error { return apperr.Usage(check(cmd, args)) }
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
+}
+
+// unknownCommand finds the command args name before it runs: a word that names no command
+// (`choucha nosuch`, `choucha plan nosuch`) is a usage error, not a help page.
+func unknownCommand(root *cobra.Command, args []string) error {
+	if len(args) > 0 && strings.HasPrefix(args[0], "__complete") {
+		return nil // shell completion: Cobra's own hidden command
+	}
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd(args...)
+	cmd, rest, err := root.Find(args)
+	if err != nil {
+		return apperr.Usage(err)
+	}
+	if cmd.Runnable() || !cmd.HasSubCommands() {
+		return nil
+	}
+	if cmd.ParseFlags(rest) != nil {
+		return nil // the flag error is reported when the command runs
+	}
+	if words := cmd.Flags().Args(); len(words) > 0 {
+		return apperr.Usagef("“%s”没有命令“%s”", cmd.CommandPath(), words[0])
+	}
+	return nil
 }

@@ -13,11 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/roster"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
-
-	"github.com/choucha/choucha/roster"
 )
 
 func newRosterCommand(g *globalOptions) *cobra.Command {
@@ -102,19 +102,19 @@ func softMemoryLimit(limit int64) (restore func()) {
 
 func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOptions) error {
 	if opts.format != "text" && opts.format != "json" {
-		return usageError{fmt.Errorf("--format 只能是 text 或 json，而不是 %q", opts.format)}
+		return apperr.Usage(fmt.Errorf("--format 只能是 text 或 json，而不是 %q", opts.format))
 	}
 	if opts.on != "" && !opts.inspectors {
-		return usageError{errors.New("--on 只能与 --inspectors 一起使用")}
+		return apperr.Usage(errors.New("--on 只能与 --inspectors 一起使用"))
 	}
 	if opts.inspectors && opts.district != "" {
-		return usageError{errors.New("--district 只适用于检查对象名录，不能与 --inspectors 一起使用")}
+		return apperr.Usage(errors.New("--district 只适用于检查对象名录，不能与 --inspectors 一起使用"))
 	}
 	day := time.Now()
 	if opts.on != "" {
 		t, err := time.Parse("2006-01-02", opts.on)
 		if err != nil {
-			return usageError{fmt.Errorf("--on 日期 %q 应写成 YYYY-MM-DD", opts.on)}
+			return apperr.Usage(fmt.Errorf("--on 日期 %q 应写成 YYYY-MM-DD", opts.on))
 		}
 		day = t
 	}
@@ -142,7 +142,7 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 		_ = bar.Clear()
 	}
 	if err != nil {
-		return rosterError(err)
+		return err
 	}
 	if opts.format == "json" {
 		return writeJSON(g.stdout, rep)
@@ -170,15 +170,6 @@ func addEligibility(rep *roster.Report, list []roster.Inspector, day time.Time) 
 // sortIssues orders issues by row; a row's issues keep the order they were found in.
 func sortIssues(is []roster.Issue) {
 	slices.SortStableFunc(is, func(a, b roster.Issue) int { return a.Row - b.Row })
-}
-
-// rosterError turns the roster package's hint into the CLI's hint line.
-func rosterError(err error) error {
-	var h *roster.HintError
-	if errors.As(err, &h) {
-		return withHint(h.Err, h.Hint)
-	}
-	return err
 }
 
 // newRowProgress returns a counter on stderr, or nil when stderr is not a terminal or --quiet.

@@ -13,16 +13,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/overlap"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/roster"
 	"github.com/choucha/choucha/sampler"
+	"github.com/spf13/cobra"
 )
 
 type sampleOptions struct {
@@ -83,15 +83,15 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	switch {
 	case o.task == 0:
-		return usageError{errors.New("请用 --task 指定计划中的任务序号")}
+		return apperr.Usage(errors.New("请用 --task 指定计划中的任务序号"))
 	case o.task < 0:
-		return usageError{fmt.Errorf("--task 须为正整数（计划中的任务序号），收到 %d", o.task)}
+		return apperr.Usage(fmt.Errorf("--task 须为正整数（计划中的任务序号），收到 %d", o.task))
 	}
 	if o.roster == "" {
-		return usageError{errors.New("请用 --roster 指定检查对象名录文件")}
+		return apperr.Usage(errors.New("请用 --roster 指定检查对象名录文件"))
 	}
 	if o.round < 1 {
-		return usageError{fmt.Errorf("--round 须为正整数，收到 %d", o.round)}
+		return apperr.Usage(fmt.Errorf("--round 须为正整数，收到 %d", o.round))
 	}
 	p, err := o.plan.load()
 	if err != nil {
@@ -102,7 +102,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return err
 	}
 	if rounds := max(task.Rounds, 1); o.round > rounds {
-		return usageError{fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, o.round)}
+		return apperr.Usage(fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, o.round))
 	}
 
 	seed, generated, err := sampleSeed(o.seed)
@@ -149,7 +149,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		outDir = filepath.Join("draws", fmt.Sprintf("%s-r%d-%s", task.Key, o.round, now.In(loc).Format("20060102-150405")))
 	}
 	if _, err := os.Stat(outDir); err == nil {
-		return withHint(fmt.Errorf("输出目录 %s 已存在", outDir), "换一个 --out 目录，或先移走旧目录；choucha 不会覆盖已有的抽取结果")
+		return apperr.Hint(fmt.Errorf("输出目录 %s 已存在", outDir), "换一个 --out 目录，或先移走旧目录；choucha 不会覆盖已有的抽取结果")
 	}
 
 	l, err := openLedger(g)
@@ -203,7 +203,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	}
 	m.LedgerID = id
 	if err := export.WriteDraw(outDir, m); err != nil {
-		return withHint(fmt.Errorf("写出抽取结果到 %s: %w", outDir, err),
+		return apperr.Hint(fmt.Errorf("写出抽取结果到 %s: %w", outDir, err),
 			fmt.Sprintf("抽取已记入台账第 %d 条；可用 choucha export %d --format xlsx --out 目录 重新写出名单", id, id))
 	}
 
@@ -219,7 +219,7 @@ func sampleSeed(s string) (seed string, generated bool, err error) {
 	}
 	seed, err = sampler.NormalizeSeed(s)
 	if err != nil {
-		return "", false, usageError{err}
+		return "", false, apperr.Usage(err)
 	}
 	return seed, false, nil
 }
@@ -257,7 +257,7 @@ func checkLock(ctx context.Context, g *globalOptions, task string, round, year i
 		return err
 	}
 	if locked != nil && strings.TrimSpace(reason) == "" {
-		return withHint(fmt.Errorf("任务 %s 第%d轮的名单已于台账第 %d 条锁定", task, round, locked.ID),
+		return apperr.Hint(fmt.Errorf("任务 %s 第%d轮的名单已于台账第 %d 条锁定", task, round, locked.ID),
 			"如确需重新抽取，请用 --redraw-reason \"理由\" 说明，重抽及理由将记入台账并公开可查")
 	}
 	return nil
@@ -302,10 +302,10 @@ func emptyFrameError(file string, t *plan.Task, rep *roster.Report) error {
 		}
 	}
 	if other > 0 && other >= rep.Rows-errs {
-		return withHint(fmt.Errorf("名录 %s 的 %d 行都不属于任务 %s 的区县「%s」", file, other, t.Key, t.District),
+		return apperr.Hint(fmt.Errorf("名录 %s 的 %d 行都不属于任务 %s 的区县「%s」", file, other, t.Key, t.District),
 			"请确认名录与任务对应（choucha plan show "+strconv.Itoa(t.Seq)+" 查看任务所属区县）")
 	}
-	return withHint(fmt.Errorf("名录 %s 中没有可抽取的检查对象（共 %d 行，%d 行有错误）", file, rep.Rows, errs),
+	return apperr.Hint(fmt.Errorf("名录 %s 中没有可抽取的检查对象（共 %d 行，%d 行有错误）", file, rep.Rows, errs),
 		"用 choucha roster check "+file+" 查看每一行的问题")
 }
 

@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/cobra"
-
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/web"
+	"github.com/spf13/cobra"
 )
 
 type serveOptions struct {
@@ -53,7 +53,7 @@ func newServeCommand(g *globalOptions) *cobra.Command {
 
 func runServe(ctx context.Context, g *globalOptions, o *serveOptions) error {
 	if o.maxUpload <= 0 {
-		return usageError{fmt.Errorf("--max-upload 须为正数（MB），收到 %d", o.maxUpload)}
+		return apperr.Usage(fmt.Errorf("--max-upload 须为正数（MB），收到 %d", o.maxUpload))
 	}
 	token := strings.TrimSpace(o.token)
 	if !web.IsLoopback(o.listen) && token == "" {

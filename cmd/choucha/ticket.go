@@ -6,11 +6,11 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/sampler"
+	"github.com/spf13/cobra"
 )
 
 // ticketOptions are the flags of `choucha ticket`.
@@ -59,18 +59,18 @@ var taskSeqRE = regexp.MustCompile(`^[0-9]+$`)
 func runTicket(_ context.Context, g *globalOptions, o *ticketOptions) error {
 	for _, req := range []struct{ name, v string }{{"--seed", o.seed}, {"--task", o.task}, {"--key", o.key}} {
 		if strings.TrimSpace(req.v) == "" {
-			return usageError{fmt.Errorf("请给出 %s", req.name)}
+			return apperr.Usage(fmt.Errorf("请给出 %s", req.name))
 		}
 	}
 	if o.assign != (o.id != "") {
 		if o.assign {
-			return usageError{fmt.Errorf("--assign 需要 --id 执法证号")}
+			return apperr.Usage(fmt.Errorf("--assign 需要 --id 执法证号"))
 		}
-		return usageError{fmt.Errorf("--id 只与 --assign 一起使用")}
+		return apperr.Usage(fmt.Errorf("--id 只与 --assign 一起使用"))
 	}
 	seed, err := sampler.NormalizeSeed(o.seed)
 	if err != nil {
-		return usageError{err}
+		return apperr.Usage(err)
 	}
 	task := strings.TrimSpace(o.task)
 	if taskSeqRE.MatchString(task) {
@@ -82,7 +82,7 @@ func runTicket(_ context.Context, g *globalOptions, o *ticketOptions) error {
 		keys = append(keys, id)
 	}
 	if err := sampler.CheckTicketInputs(seed, task, o.round, keys...); err != nil {
-		return usageError{err}
+		return apperr.Usage(err)
 	}
 	var ticket, msg string
 	if o.assign {

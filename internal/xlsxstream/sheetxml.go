@@ -1,11 +1,11 @@
-package roster
+package xlsxstream
 
 // The fast xlsx reader. excelize's streaming row iterator spends about half its time on
 // shared strings (over its in-memory limit it spills the table to disk and reads each string
 // back with one pread) and most of the rest in encoding/xml (issue 3). This file reads the
 // same SpreadsheetML with archive/zip and a hand-written byte scanner, and gives the row
-// callback exactly what scanXLSXExcelize gives it: the same row numbers and the same cells.
-// excelize stays the reference; CHOUCHA_XLSX_READER=excelize selects it (see scanXLSX), and
+// callback exactly what ScanExcelize gives it: the same row numbers and the same cells.
+// excelize stays the reference; CHOUCHA_XLSX_READER=excelize selects it (see Scan), and
 // sheetxml_test.go checks the two against each other on every roster we have.
 //
 // What "the same" means, taken from excelize v2.11.1 (rows.go, cell.go, lib.go):
@@ -40,6 +40,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -75,7 +76,8 @@ func syntaxErr(format string, args ...any) error {
 // be decompressed, shared by every part read (the zip-bomb limit counts real bytes, not the
 // sizes the headers claim).
 type xlsxPackage struct {
-	zr     *zip.ReadCloser
+	zr     *zip.Reader
+	close  func() error
 	parts  map[string]*zip.File
 	budget int64
 }
@@ -85,13 +87,21 @@ func openXLSXPackage(file string) (*xlsxPackage, error) {
 	if err != nil {
 		return nil, xlsxOpenError(file, err)
 	}
-	p := &xlsxPackage{zr: zr, parts: make(map[string]*zip.File, len(zr.File)), budget: maxUnzipSize}
+	p, err := newXLSXPackage(file, &zr.Reader, zr.Close)
+	if err != nil {
+		zr.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func newXLSXPackage(file string, zr *zip.Reader, closeFn func() error) (*xlsxPackage, error) {
+	p := &xlsxPackage{zr: zr, close: closeFn, parts: make(map[string]*zip.File, len(zr.File)), budget: MaxUnzipSize}
 	// Like excelize's ReadZipReader: the sizes the headers claim must fit the limit too.
 	var claimed int64
 	for _, f := range zr.File {
 		claimed += int64(f.UncompressedSize64)
-		if f.UncompressedSize64 > uint64(maxUnzipSize) || claimed > maxUnzipSize || claimed < 0 {
-			zr.Close()
+		if f.UncompressedSize64 > uint64(MaxUnzipSize) || claimed > MaxUnzipSize || claimed < 0 {
 			return nil, zipBombError(file)
 		}
 		p.parts[strings.ReplaceAll(f.Name, "\\", "/")] = f
@@ -99,7 +109,12 @@ func openXLSXPackage(file string) (*xlsxPackage, error) {
 	return p, nil
 }
 
-func (p *xlsxPackage) Close() error { return p.zr.Close() }
+func (p *xlsxPackage) Close() error {
+	if p.close == nil {
+		return nil
+	}
+	return p.close()
+}
 
 // lookup finds a part by name, exactly or else ignoring case (as excelize does for the
 // shared strings).
@@ -156,14 +171,14 @@ func (p *xlsxPackage) readSmallPart(name string) ([]byte, error) {
 }
 
 func zipBombError(file string) error {
-	return &HintError{
-		Err:  fmt.Errorf("%s 解压后超过 %d MiB 上限，已拒绝读取（可能是压缩炸弹或损坏的文件）", file, maxUnzipSize>>20),
+	return &apperr.Error{
+		Err:  fmt.Errorf("%s 解压后超过 %d MiB 上限，已拒绝读取（可能是压缩炸弹或损坏的文件）", file, MaxUnzipSize>>20),
 		Hint: "名录应在 Excel 的 1,048,576 行以内；请确认文件来源，或导出为 CSV 后再试",
 	}
 }
 
 func damagedXLSXError(file string, err error) error {
-	return &HintError{
+	return &apperr.Error{
 		Err:  fmt.Errorf("%s 不是有效的 xlsx 文件（文件已损坏、被截断或不是 Excel 格式）: %v", file, err),
 		Hint: "请在 Excel/WPS 中打开后另存为 .xlsx，或重新导出名录",
 	}
@@ -1332,13 +1347,45 @@ func (fs *fastSheet) cellValue() (int32, error) {
 	return -1, nil
 }
 
-// scanXLSXFast is scanXLSX without excelize: same rows, same cells, same errors for the user.
-func scanXLSXFast(ctx context.Context, file, sheet string, fn rowFunc, size sizeFunc) (err error) {
-	pkg, err := openXLSXPackage(file)
+// Book is an xlsx workbook opened for streaming its sheets with the fast reader.
+type Book struct {
+	file      string // for messages
+	pkg       *xlsxPackage
+	sheets    []workbookSheet
+	sheetPath map[string]string
+	sstPath   string
+	sst       *sharedStrings
+	sstRead   bool
+}
+
+// Open opens the workbook at path. Its parts are read only when a sheet is scanned.
+func Open(path string) (*Book, error) {
+	pkg, err := openXLSXPackage(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer pkg.Close()
+	b, err := newBook(path, pkg)
+	if err != nil {
+		pkg.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// OpenReader opens a workbook held in r (size bytes); name is used in messages.
+func OpenReader(r io.ReaderAt, size int64, name string) (*Book, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, xlsxOpenError(name, err)
+	}
+	pkg, err := newXLSXPackage(name, zr, nil)
+	if err != nil {
+		return nil, err
+	}
+	return newBook(name, pkg)
+}
+
+func newBook(file string, pkg *xlsxPackage) (*Book, error) {
 	partErr := func(err error) error {
 		switch {
 		case errors.Is(err, errZipBomb):
@@ -1352,9 +1399,43 @@ func scanXLSXFast(ctx context.Context, file, sheet string, fn rowFunc, size size
 	sheets, sheetPath, sstPath, err := pkg.workbookParts()
 	if err != nil {
 		if e := partErr(err); e != err {
-			return e
+			return nil, e
 		}
-		return damagedXLSXError(file, err)
+		return nil, damagedXLSXError(file, err)
+	}
+	return &Book{file: file, pkg: pkg, sheets: sheets, sheetPath: sheetPath, sstPath: sstPath}, nil
+}
+
+// Close releases the file.
+func (b *Book) Close() error { return b.pkg.Close() }
+
+// Sheets lists the sheet names in workbook order.
+func (b *Book) Sheets() []string {
+	list := make([]string, len(b.sheets))
+	for i, s := range b.sheets {
+		list[i] = s.name
+	}
+	return list
+}
+
+// Scan streams the rows of one worksheet (the first when sheet is "", else the one named so,
+// ignoring case) to fn, numbered as Excel shows them; size receives the row count the sheet
+// declares, once, before most rows. The whole sheet is never in memory. ctx is checked every
+// 1024 rows.
+func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc) (err error) {
+	file, pkg, sheets, sheetPath, sstPath := b.file, b.pkg, b.sheets, b.sheetPath, b.sstPath
+	if size == nil {
+		size = func(int) {}
+	}
+	partErr := func(err error) error {
+		switch {
+		case errors.Is(err, errZipBomb):
+			return zipBombError(file)
+		case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
+			errors.Is(err, io.ErrUnexpectedEOF):
+			return damagedXLSXError(file, err)
+		}
+		return err
 	}
 	if len(sheets) == 0 {
 		return fmt.Errorf("%s 中没有工作表", file)
@@ -1373,7 +1454,7 @@ func scanXLSXFast(ctx context.Context, file, sheet string, fn rowFunc, size size
 			for i, s := range sheets {
 				list[i] = s.name
 			}
-			return &HintError{Err: fmt.Errorf("%s 中没有名为“%s”的工作表", file, sheet),
+			return &apperr.Error{Err: fmt.Errorf("%s 中没有名为“%s”的工作表", file, sheet),
 				Hint: "现有工作表：" + strings.Join(list, "、")}
 		}
 	} else {
@@ -1384,23 +1465,24 @@ func scanXLSXFast(ctx context.Context, file, sheet string, fn rowFunc, size size
 		return fmt.Errorf("读取工作表“%s”: 文件中没有这个工作表的数据", sheet)
 	}
 
-	var sst *sharedStrings
-	if sstPath != "" {
+	if !b.sstRead && sstPath != "" {
 		f := pkg.lookup(sstPath)
 		rc, err := pkg.open(f)
 		if err != nil {
 			return damagedXLSXError(file, err)
 		}
-		sst, err = readSharedStrings(rc, int64(f.UncompressedSize64))
+		b.sst, err = readSharedStrings(rc, int64(f.UncompressedSize64))
 		rc.Close()
 		if err != nil {
 			if e := partErr(err); e != err {
 				return e
 			}
-			return &HintError{Err: fmt.Errorf("读取 %s 的共享字符串表（%s）: %w", file, sstPath, err),
+			return &apperr.Error{Err: fmt.Errorf("读取 %s 的共享字符串表（%s）: %w", file, sstPath, err),
 				Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录"}
 		}
 	}
+	b.sstRead = true
+	sst := b.sst
 
 	rc, err := pkg.open(part)
 	if err != nil {
@@ -1431,7 +1513,7 @@ func scanXLSXFast(ctx context.Context, file, sheet string, fn rowFunc, size size
 			if e := partErr(err); e != err {
 				return e
 			}
-			return &HintError{
+			return &apperr.Error{
 				Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行: %w（文件已损坏或被截断）", file, sheet, row, err),
 				Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
 			}
@@ -1458,7 +1540,7 @@ func scanXLSXFast(ctx context.Context, file, sheet string, fn rowFunc, size size
 			if e := partErr(err); e != err {
 				return e
 			}
-			return &HintError{
+			return &apperr.Error{
 				Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行之后: %w（文件已损坏或被截断）", file, sheet, n, err),
 				Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
 			}
@@ -1477,10 +1559,20 @@ func scanXLSXFast(ctx context.Context, file, sheet string, fn rowFunc, size size
 	}
 	dimRow()
 	if lastRow > n {
-		return &HintError{
+		return &apperr.Error{
 			Err:  fmt.Errorf("工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", sheet, lastRow, fs.dimension, n),
 			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
 		}
 	}
 	return nil
+}
+
+// ScanFast is Scan with the fast reader whatever CHOUCHA_XLSX_READER says.
+func ScanFast(ctx context.Context, file, sheet string, fn RowFunc, size SizeFunc) error {
+	b, err := Open(file)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return b.Scan(ctx, sheet, fn, size)
 }
