@@ -71,7 +71,7 @@ replace: true，编辑后用 --dept-map 读取时即为完整的对照表（删�
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !doPrint {
-				return usageError{withHint(fmt.Errorf("请用 --print 写出内置部门对照表"), "choucha dept map --print > 部门对照.yaml")}
+				return apperr.Usage(apperr.Hint(fmt.Errorf("请用 --print 写出内置部门对照表"), "choucha dept map --print > 部门对照.yaml"))
 			}
 			_, err := g.stdout.Write(dept.DefaultYAML())
 			return err
