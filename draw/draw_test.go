@@ -46,8 +46,13 @@ func TestRunRecordsFrameAndYear(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := oc.Manifest
-	if len(m.Frame) != 40 || m.Frame[0] != "KAA|A" || m.Year != 2026 || m.Roster.FrameSHA256 != roster.FrameHash(testFrame(40).Firms) {
-		t.Errorf("frame %d lines (first %q), year %d", len(m.Frame), m.Frame[0], m.Year)
+	lines := strings.Split(string(oc.Frame), "\n")
+	if len(lines) != 41 || lines[0] != "KAA|A" || lines[40] != "" || m.Year != 2026 || m.Roster.FrameSHA256 != roster.FrameHash(testFrame(40).Firms) {
+		t.Errorf("frame %d lines (first %q), year %d", len(lines), lines[0], m.Year)
+	}
+	// The manifest references the frame by its hash; the ledger stores the frame once.
+	if b, _ := m.Canonical(); m.Frame != nil || strings.Contains(string(b), `"frame":`) {
+		t.Errorf("manifest carries the frame inline: %.200s", b)
 	}
 	for _, s := range m.Selected {
 		if s.Ticket != sampler.Ticket(seed, "CZ2026-292", 1, s.Key) || s.Name != "企业"+s.Key {
@@ -126,7 +131,10 @@ func TestCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d = Compare(a.Manifest, c.Manifest)
+	if d := Compare(a.Manifest, c.Manifest); !d.FrameChanged || d.Added != nil {
+		t.Errorf("frames not given: %+v", d)
+	}
+	d = CompareFrames(a.Manifest, c.Manifest, a.Frame, c.Frame)
 	if d.Identical || !d.FrameChanged {
 		t.Fatalf("changed frame: %+v", d)
 	}
@@ -166,6 +174,12 @@ func TestValidate(t *testing.T) {
 		var m Manifest
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Fatal(err)
+		}
+		if want == "frame" { // a version-1 manifest carries its frame inline
+			m.Frame = strings.Split(strings.TrimSuffix(string(oc.Frame), "\n"), "\n")
+			if err := m.Validate(); err != nil {
+				t.Fatalf("inline frame: %v", err)
+			}
 		}
 		edit(&m)
 		if err := m.Validate(); err == nil || !strings.Contains(err.Error(), want) {

@@ -37,9 +37,10 @@ type Manifest struct {
 	Reserves   []Reserve   `json:"reserves"`
 	Earlier    []string    `json:"earlier_rounds_keys,omitempty"` // keys excluded as drawn in earlier rounds
 	// Frame is the whole sampling frame as "<key>|<class>" lines sorted by key: the lines whose
-	// SHA-256 (each followed by "\n") is Roster.FrameSHA256. Recording it lets replay say
-	// exactly which firms were added, removed or reclassified since the draw.
-	Frame       []string       `json:"frame"`
+	// SHA-256 (each followed by "\n") is Roster.FrameSHA256. Only manifests of ledger version 1
+	// carry it; since version 2 the ledger stores each frame once, by that hash (ledger.Frame),
+	// and manifests reference it by Roster.FrameSHA256 alone.
+	Frame       []string       `json:"frame,omitempty"`
 	Inspectors  *FileRef       `json:"inspectors,omitempty"`
 	Assignments []sampler.Team `json:"assignments,omitempty"`
 	Loads       map[string]int `json:"loads,omitempty"`
@@ -61,6 +62,9 @@ type RosterRef struct {
 	Header      []string `json:"header"`
 	Rows        int      `json:"rows"`
 	Eligible    int      `json:"eligible"`
+	// Omitted names the roster's personal columns (法定代表人, 联系电话) left out of Header
+	// and of every drawn firm's Values (sample --keep-personal keeps them).
+	Omitted []string `json:"omitted_columns,omitempty"`
 }
 
 // FileRef names an input file by path and content hash.

@@ -34,13 +34,21 @@ type Diff struct {
 	Other        []string  // further differences (strata, reserves, ranks), in Chinese
 }
 
-// Compare compares a recorded draw with its re-run (same seed, task, round, policy).
+// Compare compares a recorded draw with its re-run (same seed, task, round, policy), using
+// the frames the manifests carry inline (version-1 manifests) to list changed firms.
 func Compare(recorded, rerun *Manifest) Diff {
+	return CompareFrames(recorded, rerun, LinesBytes(recorded.Frame), LinesBytes(rerun.Frame))
+}
+
+// CompareFrames is Compare with the two frames given as bytes (roster.Frame.Bytes,
+// ledger.Frame): when the frames differ, the firms added, removed and reclassified are listed
+// (none when a frame is nil).
+func CompareFrames(recorded, rerun *Manifest, recordedFrame, rerunFrame []byte) Diff {
 	var d Diff
 	d.RosterFileChanged = recorded.Roster.SHA256 != rerun.Roster.SHA256
 	d.FrameChanged = recorded.Roster.FrameSHA256 != rerun.Roster.FrameSHA256
-	if d.FrameChanged {
-		d.Added, d.Removed, d.Reclassified = frameDiff(recorded.Frame, rerun.Frame)
+	if d.FrameChanged && recordedFrame != nil && rerunFrame != nil {
+		d.Added, d.Removed, d.Reclassified = frameDiff(recordedFrame, rerunFrame)
 	}
 	if recorded.ToolVersion != rerun.ToolVersion {
 		d.ToolVersion = [2]string{recorded.ToolVersion, rerun.ToolVersion}
@@ -92,10 +100,23 @@ func Compare(recorded, rerun *Manifest) Diff {
 	return d
 }
 
-func frameDiff(a, b []string) (added, removed []string, changed []ClassChange) {
-	parse := func(lines []string) map[string]string {
-		m := make(map[string]string, len(lines))
-		for _, l := range lines {
+// LinesBytes joins frame lines into frame bytes (each line followed by "\n"); nil for none.
+func LinesBytes(lines []string) []byte {
+	if lines == nil {
+		return nil
+	}
+	var b []byte
+	for _, l := range lines {
+		b = append(b, l...)
+		b = append(b, '\n')
+	}
+	return b
+}
+
+func frameDiff(a, b []byte) (added, removed []string, changed []ClassChange) {
+	parse := func(frame []byte) map[string]string {
+		m := map[string]string{}
+		for _, l := range strings.Split(strings.TrimSuffix(string(frame), "\n"), "\n") {
 			if i := strings.LastIndexByte(l, '|'); i >= 0 {
 				m[l[:i]] = l[i+1:]
 			}

@@ -1,12 +1,16 @@
 package draw
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/roster"
@@ -26,6 +30,14 @@ type Request struct {
 	Inspectors    *Inspectors
 	Now           time.Time
 	ToolVersion   string
+	// KeepPersonal keeps the roster's personal columns (法定代表人, 联系电话) in the
+	// manifest's rows; by default they are left out (Roster.Omitted names them).
+	KeepPersonal bool
+	// KeysOnly skips fetching the drawn firms' records (names, rows): Selected then carries
+	// keys, classes, tickets and ranks only — all that a replay compares.
+	KeysOnly bool
+	// Context cancels re-reading the drawn rows of a lean frame; nil means Background.
+	Context context.Context
 }
 
 // Inspectors is the inspector side of a draw: the roster and how to match its departments.
@@ -40,6 +52,9 @@ type Inspectors struct {
 // Outcome is a finished draw and what the operator should be told about it.
 type Outcome struct {
 	Manifest *Manifest
+	// Frame is the frame's defining bytes (roster.Frame.Bytes): the ledger stores it once
+	// per frame_sha256; the manifest references it by that hash.
+	Frame    []byte
 	Warnings []string    // Chinese, one line each
 	Matches  []DeptMatch // plan departments and the roster departments they matched
 	LeftOut  []LeftOut   // inspectors not eligible for this task, with the reason
@@ -70,20 +85,18 @@ func Run(req Request) (*Outcome, error) {
 	if req.Round < 1 || req.Round > max(t.Rounds, 1) {
 		return nil, fmt.Errorf("任务 %s 全年共 %d 轮抽取，没有第 %d 轮", t.Key, max(t.Rounds, 1), req.Round)
 	}
-	if len(req.Frame.Firms) == 0 {
+	if len(req.Frame.FrameKeys()) == 0 {
 		return nil, fmt.Errorf("名录 %s 中没有符合条件的检查对象（共读取 %d 行），无法抽取", req.Frame.File, req.Frame.Rows)
 	}
 
 	counts := map[string]int{}
-	units := make([]sampler.Unit, len(req.Frame.Firms))
-	byKey := make(map[string]*roster.Firm, len(req.Frame.Firms))
-	for i := range req.Frame.Firms {
-		f := &req.Frame.Firms[i]
-		counts[f.Class]++
-		units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
-		byKey[f.Key] = f
+	keys := req.Frame.FrameKeys()
+	units := make([]sampler.Unit, len(keys))
+	for i := range keys {
+		counts[keys[i].Class]++
+		units[i] = sampler.Unit{Key: keys[i].Key, Class: keys[i].Class}
 	}
-	frameLines := roster.FrameLines(req.Frame.Firms)
+	frame := req.Frame.Bytes()
 
 	strataOf, notes := risk.Strata, []string(nil)
 	if req.Frame.NoClasses {
@@ -125,31 +138,59 @@ func Run(req Request) (*Outcome, error) {
 		Year:        PlanYear(req.Plan, req.Now),
 		Seed:        req.Seed,
 		Roster: RosterRef{
-			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: roster.HashFrameLines(frameLines),
-			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(req.Frame.Firms),
+			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: ledger.FrameHash(frame),
+			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(keys),
 		},
 		Notes:      notes,
 		Policy:     req.Policy,
 		RatioGiven: req.RatioOverride,
 		Earlier:    sortedKeys(earlier),
-		Frame:      frameLines,
 		Selected:   []Selected{},
 		Reserves:   []Reserve{},
 	}
 	for _, s := range res.Strata {
 		m.Strata = append(m.Strata, Stratum{Class: s.Class, N: s.N, Ratio: s.Ratio, Count: s.Count, Excluded: s.Excluded})
 	}
-	for _, p := range res.Selected {
-		f := byKey[p.Key]
+	// Only the drawn firms' records are needed: a lean frame reads just those rows again.
+	picked := make([]roster.FrameKey, len(res.Selected))
+	for i, p := range res.Selected {
+		j, ok := slices.BinarySearchFunc(keys, p.Key, func(k roster.FrameKey, key string) int { return strings.Compare(k.Key, key) })
+		if !ok {
+			return nil, fmt.Errorf("抽中的 %s 不在抽样框中", p.Key)
+		}
+		picked[i] = keys[j]
+	}
+	ctx := req.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	firms := make([]roster.Firm, len(picked))
+	if !req.KeysOnly {
+		var err error
+		if firms, err = req.Frame.Lookup(ctx, picked); err != nil {
+			return nil, err
+		}
+	}
+	keep := columnFilter(req.Frame, req.KeepPersonal)
+	m.Roster.Header = keep(req.Frame.Header)
+	if !req.KeepPersonal {
+		for _, c := range req.Frame.Personal {
+			if c < len(req.Frame.Header) {
+				m.Roster.Omitted = append(m.Roster.Omitted, req.Frame.Header[c])
+			}
+		}
+	}
+	for i, p := range res.Selected {
+		f := &firms[i]
 		m.Selected = append(m.Selected, Selected{
 			Key: p.Key, Name: f.Name, Class: p.Class, Ticket: p.Ticket, Rank: p.Rank, Repeat: p.Repeat,
-			Authority: f.Authority, Address: f.Address, Values: f.Values,
+			Authority: f.Authority, Address: f.Address, Values: keep(f.Values),
 		})
 	}
 	for _, p := range res.Reserves {
 		m.Reserves = append(m.Reserves, Reserve{Key: p.Key, Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
 	}
-	out := &Outcome{Manifest: m}
+	out := &Outcome{Manifest: m, Frame: frame}
 	if req.Inspectors != nil {
 		if err := assign(req, res.Selected, out); err != nil {
 			return nil, err
@@ -275,6 +316,30 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	m.Assignments = teams
 	m.Loads = loads
 	return nil
+}
+
+// columnFilter returns the function that drops the frame's personal columns from a row
+// (the identity when they are kept).
+func columnFilter(f *roster.Frame, keepPersonal bool) func([]string) []string {
+	if keepPersonal || len(f.Personal) == 0 {
+		return func(v []string) []string { return v }
+	}
+	drop := map[int]bool{}
+	for _, c := range f.Personal {
+		drop[c] = true
+	}
+	return func(v []string) []string {
+		if v == nil {
+			return nil
+		}
+		out := make([]string, 0, len(v))
+		for i, x := range v {
+			if !drop[i] {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
 }
 
 func withDeptHint(err error) error {

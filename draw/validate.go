@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/roster"
 	"github.com/choucha/choucha/sampler"
 )
@@ -80,9 +81,21 @@ func (m *Manifest) Validate() error {
 			add("记录的抽样框与 frame_sha256 不符")
 		}
 	}
+	strata := map[string]bool{}
+	for _, s := range m.Strata {
+		strata[s.Class] = true
+	}
+	classOK := func(c string) bool {
+		if strata[risk.StratumAll] {
+			return c == roster.ClassA || c == roster.ClassB || c == roster.ClassC || c == roster.ClassD
+		}
+		return strata[c]
+	}
 	seen := make(map[string]bool, len(m.Selected))
 	for i, s := range m.Selected {
 		switch {
+		case !classOK(s.Class):
+			add("第 %d 户 %s 的分类“%s”与分层分类不符", i+1, s.Key, s.Class)
 		case seen[s.Key]:
 			add("第 %d 户 %s 重复", i+1, s.Key)
 		case s.Ticket != sampler.Ticket(m.Seed, m.Task, m.Round, s.Key):

@@ -18,7 +18,7 @@ const ApplicationID = 0x43484348
 
 // SchemaVersion is the newest schema this code knows (PRAGMA user_version). A ledger with
 // a higher version is refused; a lower one is migrated on Open.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[v] takes a ledger from schema version v to v+1. Append only: a released
 // migration is never edited.
@@ -46,6 +46,19 @@ var migrations = []string{
 	CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
 		BEGIN SELECT RAISE(ABORT, 'choucha 抽取台账只能追加，不能修改'); END;
 	CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+		BEGIN SELECT RAISE(ABORT, 'choucha 抽取台账只能追加，不能删除'); END;`,
+	// 1 → 2: sampling frames stored once per frame_sha256, gzip-compressed, instead of inside
+	// every draw's manifest. A draw entry references its frame by the manifest's
+	// roster.frame_sha256 (chained with the entry); Verify checks each blob against its hash.
+	// Version-1 entries keep their inline frames: chained bytes are never rewritten.
+	`CREATE TABLE frames (
+		sha256 TEXT    PRIMARY KEY,
+		lines  INTEGER NOT NULL,
+		gzip   BLOB    NOT NULL
+	);
+	CREATE TRIGGER frames_no_update BEFORE UPDATE ON frames
+		BEGIN SELECT RAISE(ABORT, 'choucha 抽取台账只能追加，不能修改'); END;
+	CREATE TRIGGER frames_no_delete BEFORE DELETE ON frames
 		BEGIN SELECT RAISE(ABORT, 'choucha 抽取台账只能追加，不能删除'); END;`,
 }
 

@@ -43,8 +43,13 @@ type Entry struct {
 	Locked       bool   // derived on read: a later lock entry names this draw
 	Manifest     []byte
 	Keys         []string
-	PrevHash     string
-	Hash         string
+	// Frame, given to Append with a draw whose manifest references its frame by
+	// roster.frame_sha256 instead of carrying it, is the frame's bytes (lines
+	// "<key>|<class>\n" sorted by key). It is stored once per hash (see Ledger.Frame); entries
+	// read back leave it nil.
+	Frame    []byte
+	PrevHash string
+	Hash     string
 }
 
 // Filter selects draw entries for List; zero fields match everything.
@@ -144,11 +149,31 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	var frame *pendingFrame
+	if e.Frame != nil {
+		if e.Kind != KindDraw {
+			return 0, errors.New("记入台账: 只有抽取记录带抽样框")
+		}
+		// Hashing and compressing a large frame happens before the write lock is taken.
+		if frame, err = l.prepareFrame(ctx, e.Frame, b.Manifest); err != nil {
+			return 0, err
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 
 	var id int64
 	err = l.writeTx(ctx, func(tx *sql.Tx) error {
+		if b.Kind == KindDraw {
+			if frame != nil {
+				if err := storeFrameTx(ctx, tx, frame); err != nil {
+					return err
+				}
+			}
+			if err := referencedFrameTx(ctx, tx, b.Manifest, frame); err != nil {
+				return err
+			}
+		}
 		var err error
 		id, err = appendTx(ctx, tx, b)
 		return err

@@ -43,6 +43,8 @@ func (l *Ledger) Verify(ctx context.Context) (VerifyResult, error) {
 		}
 	}
 	prevHash := GenesisHash
+	refs := map[string]int64{} // frame hash → first draw entry that references it
+	var refOrder []string
 	for rows.Next() {
 		var c columns
 		var target sql.NullInt64
@@ -55,6 +57,14 @@ func (l *Ledger) Verify(ctx context.Context) (VerifyResult, error) {
 		if res.OK {
 			if id, problem := checkEntry(&c, res.LastID, prevHash, kinds); problem != "" {
 				bad(id, "%s", problem)
+			}
+		}
+		if c.kind == KindDraw && res.OK {
+			if ref := entryFrameRef(c.entry); ref != "" {
+				if _, ok := refs[ref]; !ok {
+					refs[ref] = c.id
+					refOrder = append(refOrder, ref)
+				}
 			}
 		}
 		kinds[c.id] = c.kind
@@ -77,10 +87,65 @@ func (l *Ledger) Verify(ctx context.Context) (VerifyResult, error) {
 	case seq.Int64 < res.LastID:
 		bad(res.LastID, "序号计数（%d）小于最后一条的序号（%d）：台账被改动", seq.Int64, res.LastID)
 	}
+	if err := verifyFrames(ctx, tx, refs, refOrder, bad); err != nil {
+		return VerifyResult{}, err
+	}
 	if !res.OK {
 		res.Head = ""
 	}
 	return res, nil
+}
+
+// entryFrameRef is the frame hash a draw entry references from the frames table ("" when its
+// manifest carries the frame inline, as version-1 entries do).
+func entryFrameRef(entry string) string {
+	var e struct {
+		Manifest frameRef `json:"manifest"`
+	}
+	if json.Unmarshal([]byte(entry), &e) != nil {
+		return ""
+	}
+	if inline := e.Manifest.Frame; len(inline) > 0 && string(inline) != "null" {
+		return ""
+	}
+	return e.Manifest.Roster.FrameSHA256
+}
+
+// verifyFrames checks every stored frame against its hash and line count, and that every
+// frame a draw references is stored.
+func verifyFrames(ctx context.Context, tx *sql.Tx, refs map[string]int64, order []string, bad func(int64, string, ...any)) error {
+	rows, err := tx.QueryContext(ctx, `SELECT sha256, lines, gzip FROM frames ORDER BY rowid`)
+	if err != nil {
+		return fmt.Errorf("读取台账: %w", err)
+	}
+	defer rows.Close()
+	stored := map[string]bool{}
+	for rows.Next() {
+		var hash string
+		var lines int64
+		var blob []byte
+		if err := rows.Scan(&hash, &lines, &blob); err != nil {
+			return fmt.Errorf("读取台账: %w", err)
+		}
+		stored[hash] = true
+		if _, problem := checkFrame(hash, lines, blob); problem != "" {
+			id, ok := refs[hash]
+			if !ok {
+				bad(0, "%s（没有条目引用它）", problem)
+				continue
+			}
+			bad(id, "第 %d 条引用的%s", id, problem)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("读取台账: %w", err)
+	}
+	for _, hash := range order {
+		if !stored[hash] {
+			bad(refs[hash], "第 %d 条引用的抽样框 %s 不在台账中：被删除", refs[hash], short(hash))
+		}
+	}
+	return nil
 }
 
 type columns struct {

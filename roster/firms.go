@@ -66,6 +66,7 @@ type candidate struct {
 	row      int32
 	nameHash uint64
 	idx      int32 // index in firms (keep mode)
+	uncl     bool  // the class cell was blank or 未分类 (treated as B)
 }
 
 func newCandidate(key string) candidate {
@@ -332,35 +333,13 @@ func (s *firmScan) data(row int, cells []string) error {
 	// 4. Duplicates.
 	nh := nameHash(normCell(name))
 	c := newCandidate(key)
-	c.row, c.class, c.nameHash, c.idx = int32(row), class[0], nh, int32(len(s.firms))
+	c.row, c.class, c.nameHash, c.idx, c.uncl = int32(row), class[0], nh, int32(len(s.firms)), unclassified
 	s.cands = append(s.cands, c)
 	if shownID != key {
 		s.rawIDs[int32(row)] = strings.Clone(shownID) // not the whole record
 	}
 	if s.keep {
-		vals := make([]string, max(len(cells), len(s.hdr.cells)))
-		copy(vals, cells)
-		if i := s.hdr.col[colName]; nameless && i >= 0 {
-			// The internal list (抽查名单, not for publication) shows who the operator is.
-			vals[i] = NamelessGetihu + s.cell(cells, colLegalRep)
-		}
-		for i := range vals {
-			if i < len(s.hdr.date) && s.hdr.date[i] {
-				if d, ok := serialDate(vals[i]); ok {
-					vals[i] = d
-				}
-			}
-		}
-		s.firms = append(s.firms, Firm{
-			Row: row, Key: key, Name: name, Class: class,
-			District:     s.cell(cells, colDistrict),
-			Authority:    s.cell(cells, colAuthority),
-			Address:      s.cell(cells, colAddress),
-			LegalRep:     s.cell(cells, colLegalRep),
-			Phone:        s.cell(cells, colPhone),
-			Values:       vals,
-			Unclassified: unclassified,
-		})
+		s.firms = append(s.firms, s.firm(row, key, name, class, cells, nameless, unclassified))
 	}
 	return nil
 }
@@ -475,11 +454,8 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		return nil, nil, err
 	}
 	s.rep.SHA256 = sha
-	hdr := append([]string(nil), s.hdr.cells...)
-	for i := len(hdr); i < s.width; i++ {
-		hdr = append(hdr, fmt.Sprintf("第%d列", i+1))
-	}
-	fr := &Frame{File: path, SHA256: sha, Header: hdr, Rows: s.rep.Rows, NoClasses: s.rep.NoClassColumn}
+	hdr := s.header()
+	fr := &Frame{File: path, SHA256: sha, Header: hdr, Rows: s.rep.Rows, NoClasses: s.rep.NoClassColumn, Personal: s.personal(), opt: opt}
 	// The candidates are in key order and without duplicates: that is the frame.
 	firms := make([]Firm, len(s.cands))
 	for i, c := range s.cands {
@@ -493,7 +469,16 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	}
 	s.firms = nil
 	fr.Firms = firms
+	fr.Keys = keysOf(firms)
 	return fr, s.rep, nil
+}
+
+func keysOf(firms []Firm) []FrameKey {
+	keys := make([]FrameKey, len(firms))
+	for i, f := range firms {
+		keys[i] = FrameKey{Key: f.Key, Class: f.Class, Row: f.Row}
+	}
+	return keys
 }
 
 // CheckFirms reads a firm roster like ReadFirms and returns only the report. It keeps no

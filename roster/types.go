@@ -45,7 +45,15 @@ type Frame struct {
 	SHA256 string   // lowercase hex SHA-256 of the file's bytes
 	Header []string // the roster's header cells, in file order
 	Rows   int      // data rows read (blank rows not counted)
-	Firms  []Firm
+	// Firms are the eligible firms with their whole rows (ReadFirms); nil for a lean frame
+	// (ReadFrame), whose records are fetched by Lookup.
+	Firms []Firm
+	// Keys are the eligible firms' keys, classes and rows, sorted by key: the frame.
+	Keys []FrameKey
+	// Personal lists the Header columns holding personal data (法定代表人, 联系电话).
+	Personal []int
+
+	opt Options // how the file was read, for Lookup
 	// NoClasses: the roster has no credit-risk class column. Every firm is class B in the
 	// frame lines (CHOUCHA-SAMPLE-v1), and a draw uses one stratum ALL at the plan's ratio
 	// (risk.StrataUnclassified).

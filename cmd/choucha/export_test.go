@@ -24,6 +24,9 @@ func TestExportFromLedger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The ledger stores the draw's frame (here: its one firm) once, by frame_sha256.
+	frame := []byte(m.Selected[0].Key + "|" + m.Selected[0].Class + "\n")
+	m.Roster.FrameSHA256 = ledger.FrameHash(frame)
 	canon, err := m.Canonical()
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +38,7 @@ func TestExportFromLedger(t *testing.T) {
 	}
 	ctx := context.Background()
 	id, err := l.Append(ctx, ledger.Entry{Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Seed: m.Seed,
-		CreatedAt: m.CreatedAt, Operator: "tester", Manifest: canon, Keys: []string{m.Selected[0].Key}})
+		CreatedAt: m.CreatedAt, Operator: "tester", Manifest: canon, Keys: []string{m.Selected[0].Key}, Frame: frame})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/roster"
 	"github.com/choucha/choucha/sampler"
@@ -73,7 +74,7 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if err != nil {
 		return err
 	}
-	frame, _, err := roster.ReadFirms(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District})
+	frame, _, err := roster.ReadFrame(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District})
 	if err != nil {
 		return err
 	}
@@ -83,10 +84,12 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	}
 	created, _ := time.Parse(time.RFC3339, rec.CreatedAt)
 	var rerun *draw.Manifest
-	if len(frame.Firms) > 0 {
+	rerunFrame := frame.Bytes()
+	if len(frame.Keys) > 0 {
 		oc, err := draw.Run(draw.Request{
 			Plan: p, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round,
 			RatioOverride: rec.RatioGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: version,
+			KeysOnly: true, Context: ctx,
 		})
 		if err != nil {
 			return fmt.Errorf("重放失败: %w", err)
@@ -95,12 +98,36 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	} else {
 		rerun = &draw.Manifest{Roster: draw.RosterRef{SHA256: frame.SHA256, FrameSHA256: roster.FrameHash(nil)}, ToolVersion: version}
 	}
-	d := draw.Compare(rec, rerun)
+	var recFrame []byte
+	if rec.Roster.FrameSHA256 != rerun.Roster.FrameSHA256 {
+		recFrame = recordedFrame(ctx, g, rec)
+	}
+	d := draw.CompareFrames(rec, rerun, recFrame, rerunFrame)
 	printReplay(g.stdout, rec, d)
 	if !d.Identical {
 		return errNotIdentical
 	}
 	return nil
+}
+
+// recordedFrame is the frame a recorded draw was made from: inline in a version-1 manifest,
+// else from the ledger, which stores each frame once by its hash. nil when neither has it
+// (a manifest.json without its ledger): the replay then says the frame changed without
+// listing the firms.
+func recordedFrame(ctx context.Context, g *globalOptions, rec *draw.Manifest) []byte {
+	if rec.Frame != nil {
+		return draw.LinesBytes(rec.Frame)
+	}
+	l, err := ledger.OpenExisting(g.ledgerPath())
+	if err != nil {
+		return nil
+	}
+	defer l.Close()
+	b, err := l.Frame(ctx, rec.Roster.FrameSHA256)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // replayPlan finds the plan the draw used: --plan when given, else the embedded plan; its

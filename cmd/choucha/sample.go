@@ -41,6 +41,7 @@ type sampleOptions struct {
 	exclude      string
 	operator     string
 	redrawReason string
+	keepPersonal bool
 }
 
 func newSampleCommand(g *globalOptions) *cobra.Command {
@@ -77,6 +78,7 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 	f.StringVar(&o.exclude, "exclude", "", "前几轮已抽中的企业代码`文件`（每行一个），本轮排除")
 	f.StringVar(&o.operator, "operator", "", "操作人`姓名`，记入台账（默认当前系统用户）")
 	f.StringVar(&o.redrawReason, "redraw-reason", "", "该任务轮次名单已锁定时，重新抽取的`理由`（记入台账）")
+	f.BoolVar(&o.keepPersonal, "keep-personal", false, "在抽取清单、台账和名单中保留名录的法定代表人、联系电话列（默认不保留）")
 	return cmd
 }
 
@@ -124,12 +126,12 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 
 	defer gcPercent(sampleGCPercent)()
 	progress, done := rowProgress(g)
-	frame, report, err := roster.ReadFirms(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District, Progress: progress})
+	frame, report, err := roster.ReadFrame(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District, Progress: progress})
 	done()
 	if err != nil {
 		return err
 	}
-	if len(frame.Firms) == 0 {
+	if len(frame.Keys) == 0 {
 		return emptyFrameError(o.roster, task, report)
 	}
 
@@ -169,6 +171,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	outcome, err := draw.Run(draw.Request{
 		Plan: p, Task: task, Frame: frame, Policy: pol, Seed: seed, Round: o.round,
 		RatioOverride: o.ratio, Earlier: earlier, Inspectors: insp, Now: now, ToolVersion: version,
+		KeepPersonal: o.keepPersonal, Context: ctx,
 	})
 	if err != nil {
 		return err
@@ -196,7 +199,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	id, err := l.Append(ctx, ledger.Entry{
 		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed,
 		CreatedAt: m.CreatedAt, Operator: operator, RedrawReason: strings.TrimSpace(o.redrawReason),
-		Manifest: canonical, Keys: m.DrawnKeys(),
+		Manifest: canonical, Keys: m.DrawnKeys(), Frame: outcome.Frame,
 	})
 	if err != nil {
 		return fmt.Errorf("记入抽取台账: %w", err)

@@ -51,6 +51,25 @@ func readManifest(t *testing.T, dir string) *draw.Manifest {
 	return &m
 }
 
+// ledgerFrame returns the frame lines of a draw as the ledger stores them (once per
+// frame_sha256, gzip-compressed); the manifest carries only the hash.
+func ledgerFrame(t *testing.T, db string, m *draw.Manifest) []string {
+	t.Helper()
+	if m.Frame != nil {
+		t.Fatal("the manifest carries its frame inline")
+	}
+	l, err := ledger.OpenExisting(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	b, err := l.Frame(context.Background(), m.Roster.FrameSHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
 // ticket recomputes a CHOUCHA-SAMPLE-v1 ticket from the published definition.
 func ticket(seed, task string, round int, key string) string {
 	h := sha256.Sum256([]byte(fmt.Sprintf("CHOUCHA-SAMPLE-v1|%s|%s|%d|%s", seed, task, round, key)))
@@ -74,10 +93,10 @@ func ceilPercent(t *testing.T, n int, p string) int {
 // checkDraw verifies a manifest against the spec independently of the sampler package:
 // every ticket, every stratum count from the given ratios, and that each stratum's selection
 // is exactly its n smallest tickets followed by the reserves.
-func checkDraw(t *testing.T, m *draw.Manifest, ratios map[string]string) {
+func checkDraw(t *testing.T, db string, m *draw.Manifest, ratios map[string]string) {
 	t.Helper()
 	byClass := map[string][]string{}
-	for _, line := range m.Frame {
+	for _, line := range ledgerFrame(t, db, m) {
 		i := strings.LastIndexByte(line, '|')
 		key, class := line[:i], line[i+1:]
 		if len(ratios) == 1 && ratios["ALL"] != "" {
@@ -146,7 +165,7 @@ func TestSampleTask292PerClass(t *testing.T) {
 	if m.Spec != "CHOUCHA-SAMPLE-v1" || m.Task != "CZ2026-292" || m.Round != 1 || m.Seed != testSeed || m.LedgerID != 1 {
 		t.Errorf("manifest header: %s %s r%d seed %s ledger %d", m.Spec, m.Task, m.Round, m.Seed, m.LedgerID)
 	}
-	checkDraw(t, m, map[string]string{"A": "3", "B": "5", "C": "7", "D": "9"})
+	checkDraw(t, filepath.Join(dir, "c.db"), m, map[string]string{"A": "3", "B": "5", "C": "7", "D": "9"})
 	for _, f := range []string{"抽查名单.csv", "抽查名单.xlsx"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
@@ -168,13 +187,13 @@ func TestSampleProgressiveAndNone(t *testing.T) {
 	if _, stderr, code := cli(t, db, "sample", "--task", "283", "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed, "--out", out); code != 0 {
 		t.Fatalf("283: exit %d\n%s", code, stderr)
 	}
-	checkDraw(t, readManifest(t, out), map[string]string{"A": "5", "B": "7.5", "C": "10", "D": "15"})
+	checkDraw(t, db, readManifest(t, out), map[string]string{"A": "5", "B": "7.5", "C": "10", "D": "15"})
 
 	out = filepath.Join(dir, "n")
 	if _, stderr, code := cli(t, db, "sample", "--task", "297", "--roster", rosterPath("pingshun-firms.xlsx"), "--seed", testSeed, "--out", out); code != 0 {
 		t.Fatalf("297: exit %d\n%s", code, stderr)
 	}
-	checkDraw(t, readManifest(t, out), map[string]string{"ALL": "50"})
+	checkDraw(t, db, readManifest(t, out), map[string]string{"ALL": "50"})
 }
 
 // Issue 4: task 83 (不低于5户) draws at least 5 firms, topped up in ascending ticket order.
@@ -190,7 +209,7 @@ func TestSampleMinimumCount(t *testing.T) {
 	}
 	// The five are the five smallest tickets of the whole frame.
 	var all []string
-	for _, l := range m.Frame {
+	for _, l := range ledgerFrame(t, filepath.Join(dir, "c.db"), m) {
 		all = append(all, ticket(m.Seed, m.Task, 1, l[:strings.LastIndexByte(l, '|')]))
 	}
 	sort.Strings(all)
@@ -222,7 +241,7 @@ func TestSampleUnspecifiedRatio(t *testing.T) {
 	if m.RatioGiven != "10" {
 		t.Errorf("ratio_override = %q, want 10", m.RatioGiven)
 	}
-	checkDraw(t, m, map[string]string{"A": "10", "B": "15", "C": "20", "D": "30"})
+	checkDraw(t, db, m, map[string]string{"A": "10", "B": "15", "C": "20", "D": "30"})
 }
 
 func assertNothingWritten(t *testing.T, out, db string) {

@@ -1,0 +1,218 @@
+package ledger
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Frames (schema version 2). A sampling frame — the lines "<key>|<class>\n" sorted by key,
+// whose SHA-256 is the manifest's roster.frame_sha256 — is stored once per hash in the
+// table frames, gzip-compressed, instead of inside every draw's manifest. Ten draws from one
+// roster store it once. The chain covers it through the hash: the draw entry's manifest (chained)
+// names frame_sha256, and Verify checks every blob against its hash.
+
+// ErrFrameMissing: the ledger has no frame with the hash.
+var ErrFrameMissing = errors.New("台账中没有该抽样框")
+
+// frameRef is the part of a manifest the ledger reads: which frame it references, and whether
+// it carries the frame inline (version-1 entries).
+type frameRef struct {
+	Roster struct {
+		FrameSHA256 string `json:"frame_sha256"`
+	} `json:"roster"`
+	Frame json.RawMessage `json:"frame"`
+}
+
+// referencedFrame returns the frame hash a draw manifest references from the frames table:
+// "" when the manifest carries its frame inline (or names none).
+func referencedFrame(manifest []byte) (string, error) {
+	var r frameRef
+	if err := json.Unmarshal(manifest, &r); err != nil {
+		return "", err
+	}
+	if inline := bytes.TrimSpace(r.Frame); len(inline) > 0 && string(inline) != "null" {
+		return "", nil
+	}
+	return r.Roster.FrameSHA256, nil
+}
+
+// FrameHash is frame_sha256 of frame bytes: lower-case hex SHA-256.
+func FrameHash(frame []byte) string {
+	s := sha256.Sum256(frame)
+	return hex.EncodeToString(s[:])
+}
+
+// countLines checks frame bytes (lines each ending in "\n") and counts them.
+func countLines(frame []byte) (int, error) {
+	if len(frame) > 0 && frame[len(frame)-1] != '\n' {
+		return 0, errors.New("抽样框的最后一行没有换行符")
+	}
+	return bytes.Count(frame, []byte{'\n'}), nil
+}
+
+// gzipFrame compresses frame bytes. The gzip header carries no name and no time, so the same
+// frame always gives the same blob.
+func gzipFrame(frame []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(frame)/2 + 64)
+	zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(frame); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// gunzipFrame decompresses a stored blob, refusing one that inflates beyond max bytes (a
+// tampered blob must not exhaust memory).
+func gunzipFrame(blob []byte, max int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(blob))
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	out.Grow(min(4*len(blob), int(max)))
+	n, err := io.Copy(&out, io.LimitReader(zr, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > max {
+		return nil, fmt.Errorf("解压后超过 %d 字节", max)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// maxFrameLineBytes bounds one stored line: an 18-character key, '|', a class, '\n' — with
+// room to spare. A blob inflating beyond lines × this is refused.
+const maxFrameLineBytes = 64
+
+// Frame returns the frame bytes stored under hash (lines "<key>|<class>\n"), checked against
+// the hash. The error wraps ErrFrameMissing when the ledger has no such frame.
+func (l *Ledger) Frame(ctx context.Context, hash string) ([]byte, error) {
+	var lines int64
+	var blob []byte
+	err := l.db.QueryRowContext(ctx, `SELECT lines, gzip FROM frames WHERE sha256 = ?`, hash).Scan(&lines, &blob)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("抽样框 %s: %w", short(hash), ErrFrameMissing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("读取台账: %w", err)
+	}
+	frame, problem := checkFrame(hash, lines, blob)
+	if problem != "" {
+		return nil, fmt.Errorf("台账 %s: %s，请运行 choucha ledger verify", l.path, problem)
+	}
+	return frame, nil
+}
+
+// checkFrame decompresses a stored frame and checks it against its hash and line count.
+func checkFrame(hash string, lines int64, blob []byte) ([]byte, string) {
+	frame, err := gunzipFrame(blob, max(lines, 1)*maxFrameLineBytes)
+	if err != nil {
+		return nil, fmt.Sprintf("抽样框 %s 无法解压（%v）：被改动", short(hash), err)
+	}
+	if FrameHash(frame) != hash {
+		return nil, fmt.Sprintf("抽样框 %s 的内容与其哈希不符：被改动", short(hash))
+	}
+	if n, err := countLines(frame); err != nil || int64(n) != lines {
+		return nil, fmt.Sprintf("抽样框 %s 的行数一栏（%d）与内容不符：被改动", short(hash), lines)
+	}
+	return frame, ""
+}
+
+func short(hash string) string {
+	if len(hash) > 12 {
+		return hash[:12]
+	}
+	return hash
+}
+
+// pendingFrame is a frame prepared for Append outside the write lock.
+type pendingFrame struct {
+	hash  string
+	lines int
+	gzip  []byte // nil when the ledger already held the frame at prepare time
+}
+
+// prepareFrame checks the frame given with a draw against its manifest's frame_sha256 and
+// compresses it unless the ledger already holds it.
+func (l *Ledger) prepareFrame(ctx context.Context, frame, manifest []byte) (*pendingFrame, error) {
+	ref, err := referencedFrame(manifest)
+	if err != nil {
+		return nil, fmt.Errorf("记入台账: 抽取清单（manifest）: %w", err)
+	}
+	hash := FrameHash(frame)
+	if ref != hash {
+		return nil, fmt.Errorf("记入台账: 抽样框的哈希 %s 与抽取清单的 frame_sha256（%s）不符，或清单已内含抽样框", short(hash), short(ref))
+	}
+	n, err := countLines(frame)
+	if err != nil {
+		return nil, fmt.Errorf("记入台账: %w", err)
+	}
+	p := &pendingFrame{hash: hash, lines: n}
+	var one int
+	err = l.db.QueryRowContext(ctx, `SELECT 1 FROM frames WHERE sha256 = ?`, hash).Scan(&one)
+	switch {
+	case err == nil:
+		return p, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("读取台账: %w", err)
+	}
+	if p.gzip, err = gzipFrame(frame); err != nil {
+		return nil, fmt.Errorf("记入台账: 压缩抽样框: %w", err)
+	}
+	return p, nil
+}
+
+// storeFrameTx stores a prepared frame inside Append's write transaction (once per hash).
+func storeFrameTx(ctx context.Context, tx *sql.Tx, p *pendingFrame) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM frames WHERE sha256 = ?`, p.hash).Scan(&one)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("读取台账: %w", err)
+	}
+	if p.gzip == nil {
+		return fmt.Errorf("写入台账: 抽样框 %s 在写入时已不在台账中", short(p.hash))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO frames (sha256, lines, gzip) VALUES (?, ?, ?)`, p.hash, p.lines, p.gzip); err != nil {
+		return fmt.Errorf("写入台账: %w", err)
+	}
+	return nil
+}
+
+// referencedFrameTx checks, inside Append's transaction, that a draw manifest which references
+// a frame instead of carrying it has that frame in the ledger (or is bringing it).
+func referencedFrameTx(ctx context.Context, tx *sql.Tx, manifest []byte, p *pendingFrame) error {
+	ref, err := referencedFrame(manifest)
+	if err != nil || ref == "" || (p != nil && p.hash == ref) {
+		return nil
+	}
+	var one int
+	err = tx.QueryRowContext(ctx, `SELECT 1 FROM frames WHERE sha256 = ?`, ref).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("记入台账: 抽取清单引用的抽样框 %s 不在台账中，请一并给出抽样框", short(ref))
+	}
+	if err != nil {
+		return fmt.Errorf("读取台账: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,242 @@
+package ledger
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// frameManifest is a draw manifest that references its frame by hash, as draw.Manifest does
+// from schema version 2 on.
+func frameManifest(t *testing.T, task, frameHash string) []byte {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{
+		"spec": "CHOUCHA-SAMPLE-v1", "task": task,
+		"roster":   map[string]any{"file": "f.csv", "frame_sha256": frameHash},
+		"selected": []map[string]string{{"key": "K1"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func frameDraw(t *testing.T, task string, frame []byte) Entry {
+	e := drawEntry(task, 1, "2026-04-01T09:30:00Z", "K1")
+	e.Manifest = frameManifest(t, task, FrameHash(frame))
+	e.Frame = frame
+	return e
+}
+
+var testFrame = []byte("91140430MA0000000A|A\n91140430MA0000001B|B\n91140430MA0000002C|D\n")
+
+func TestFrameStoredOnce(t *testing.T) {
+	l, path := openTemp(t)
+	// The hash of a frame is plain SHA-256 of its bytes, written by hand here.
+	sum := sha256.Sum256(testFrame)
+	want := hex.EncodeToString(sum[:])
+	if FrameHash(testFrame) != want {
+		t.Fatalf("FrameHash = %s, want %s", FrameHash(testFrame), want)
+	}
+	mustAppend(t, l, frameDraw(t, "T1", testFrame))
+	mustAppend(t, l, frameDraw(t, "T2", testFrame))
+	// A draw that names the stored frame needs not bring it again.
+	e := drawEntry("T3", 1, "2026-04-01T09:30:00Z", "K1")
+	e.Manifest = frameManifest(t, "T3", want)
+	mustAppend(t, l, e)
+	mustVerify(t, l)
+
+	db := rawDB(t, path)
+	var n, lines int
+	var blob []byte
+	if err := db.QueryRow(`SELECT count(*) FROM frames`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("frames rows = %d (%v), want 1", n, err)
+	}
+	if err := db.QueryRow(`SELECT lines, gzip FROM frames WHERE sha256 = ?`, want).Scan(&lines, &blob); err != nil {
+		t.Fatal(err)
+	}
+	if lines != 3 {
+		t.Errorf("lines = %d, want 3", lines)
+	}
+	// The blob is plain gzip: `gunzip` gives the frame back.
+	zr, err := gzip.NewReader(bytes.NewReader(blob))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(zr)
+	if !bytes.Equal(got, testFrame) {
+		t.Errorf("gunzip(blob) = %q", got)
+	}
+	fr, err := l.Frame(ctx, want)
+	if err != nil || !bytes.Equal(fr, testFrame) {
+		t.Errorf("Frame = %q, %v", fr, err)
+	}
+	if _, err := l.Frame(ctx, strings.Repeat("0", 64)); !errors.Is(err, ErrFrameMissing) {
+		t.Errorf("Frame(unknown) = %v", err)
+	}
+}
+
+func TestFrameAppendChecks(t *testing.T) {
+	l, _ := openTemp(t)
+	// The frame must be the one the manifest names.
+	e := frameDraw(t, "T", testFrame)
+	e.Frame = append([]byte("91140430MA0000009Z|A\n"), testFrame...)
+	if _, err := l.Append(ctx, e); err == nil || !strings.Contains(err.Error(), "不符") {
+		t.Errorf("frame of another hash: %v", err)
+	}
+	// A manifest that names a frame the ledger lacks, without bringing it.
+	e = frameDraw(t, "T", testFrame)
+	e.Frame = nil
+	if _, err := l.Append(ctx, e); err == nil || !strings.Contains(err.Error(), "不在台账中") {
+		t.Errorf("missing frame: %v", err)
+	}
+	// Lines end in a newline.
+	bad := bytes.TrimSuffix(testFrame, []byte("\n"))
+	if _, err := l.Append(ctx, frameDraw(t, "T", bad)); err == nil {
+		t.Error("frame without final newline accepted")
+	}
+	// A lock carries no frame.
+	if _, err := l.Append(ctx, Entry{Kind: KindLock, Target: 1, Operator: "李四", Frame: testFrame}); err == nil {
+		t.Error("lock with a frame accepted")
+	}
+	if res := mustVerify(t, l); res.Entries != 0 {
+		t.Errorf("refused appends left %d entries", res.Entries)
+	}
+}
+
+func TestFrameTamper(t *testing.T) {
+	for _, tc := range []struct {
+		name, sql, want string
+	}{
+		{"blob replaced", `UPDATE frames SET gzip = ?`, "内容与其哈希不符"},
+		{"lines edited", `UPDATE frames SET lines = 2`, "行数"},
+		{"frame deleted", `DELETE FROM frames`, "不在台账中"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, path := openTemp(t)
+			mustAppend(t, l, drawEntry("T0", 1, "2026-04-01T09:30:00Z", "K0"))
+			mustAppend(t, l, frameDraw(t, "T1", testFrame))
+			db := rawDB(t, path)
+			if _, err := db.Exec(`DROP TRIGGER frames_no_update; DROP TRIGGER frames_no_delete`); err != nil {
+				t.Fatal(err)
+			}
+			var args []any
+			if strings.Contains(tc.sql, "?") {
+				other, _ := gzipFrame([]byte("91140430MA0000000A|D\n91140430MA0000001B|B\n91140430MA0000002C|D\n"))
+				args = append(args, other)
+			}
+			if _, err := db.Exec(tc.sql, args...); err != nil {
+				t.Fatal(err)
+			}
+			res, err := l.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.OK || res.BadID != 2 || !strings.Contains(res.Problem, tc.want) {
+				t.Errorf("Verify = %+v, want entry 2: …%s…", res, tc.want)
+			}
+			if _, err := l.Frame(ctx, FrameHash(testFrame)); err == nil {
+				t.Error("Frame returned a tampered or missing frame")
+			}
+		})
+	}
+}
+
+func TestFrameTriggers(t *testing.T) {
+	l, path := openTemp(t)
+	mustAppend(t, l, frameDraw(t, "T1", testFrame))
+	db := rawDB(t, path)
+	if _, err := db.Exec(`UPDATE frames SET lines = 5`); err == nil || !strings.Contains(err.Error(), "只能追加") {
+		t.Errorf("update: %v", err)
+	}
+	if _, err := db.Exec(`DELETE FROM frames`); err == nil || !strings.Contains(err.Error(), "只能追加") {
+		t.Errorf("delete: %v", err)
+	}
+}
+
+// TestMigrateVersion1 opens a real version-1 ledger, made by choucha before frames were stored
+// apart (testdata/ledger-v1.db: task 292 drawn from the xlsx with inspectors, locked, then
+// redrawn from the csv with a reason), and migrates it.
+func TestMigrateVersion1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "choucha.db")
+	b, err := os.ReadFile("testdata/ledger-v1.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var version int
+	rawDB(t, path).QueryRow(`PRAGMA user_version`).Scan(&version)
+	if version != 1 {
+		t.Fatalf("fixture user_version = %d, want 1", version)
+	}
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	rawDB(t, path).QueryRow(`PRAGMA user_version`).Scan(&version)
+	if version != 2 {
+		t.Errorf("after Open: user_version = %d, want 2", version)
+	}
+	res := mustVerify(t, l)
+	const head = "35766d9d2f60faaef7aef74b741149b0e1befbf90c5d9a4c249526dff58021d8" // printed by v1 `ledger verify`
+	if res.Entries != 3 || res.Head != head {
+		t.Errorf("Verify = %+v, want 3 entries, head %s", res, head)
+	}
+	// The version-1 entries keep their inline frames; the chain is untouched.
+	e, err := l.Get(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Roster struct {
+			FrameSHA256 string `json:"frame_sha256"`
+		} `json:"roster"`
+		Frame []string `json:"frame"`
+	}
+	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Frame) != 400 || !e.Locked {
+		t.Errorf("entry 1: %d frame lines, locked %v; want 400, true", len(m.Frame), e.Locked)
+	}
+	var frame []byte
+	for _, line := range m.Frame {
+		frame = append(frame, line+"\n"...)
+	}
+	if FrameHash(frame) != m.Roster.FrameSHA256 {
+		t.Fatal("inline frame of entry 1 does not match its frame_sha256")
+	}
+	// A new draw from the same roster stores the frame apart and chains to the old head.
+	ne := frameDraw(t, "CZ2026-292", frame)
+	ne.Round, ne.RedrawReason = 1, "迁移后重抽"
+	id := mustAppend(t, l, ne)
+	got, err := l.Get(ctx, id)
+	if err != nil || got.PrevHash != head {
+		t.Errorf("new entry %d: prev %s (%v), want %s", id, got.PrevHash, err, head)
+	}
+	if fr, err := l.Frame(ctx, m.Roster.FrameSHA256); err != nil || !bytes.Equal(fr, frame) {
+		t.Errorf("Frame after migration: %v", err)
+	}
+	mustVerify(t, l)
+	l.Close()
+	// Reopening does not migrate again.
+	l2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	if res := mustVerify(t, l2); res.Entries != 4 {
+		t.Errorf("reopened: %+v", res)
+	}
+}

@@ -1,0 +1,217 @@
+package roster
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// FrameKey is one firm of a lean frame: what a draw needs of it.
+type FrameKey struct {
+	Key   string // canonical 统一社会信用代码 or 15-digit 注册号
+	Class string // ClassA..ClassD
+	Row   int    // sheet row number, to fetch the firm's record later (Frame.Lookup)
+}
+
+// classConst returns the package constant for a class byte, so a million keys share four strings.
+func classConst(c byte) string {
+	switch c {
+	case 'A':
+		return ClassA
+	case 'C':
+		return ClassC
+	case 'D':
+		return ClassD
+	}
+	return ClassB
+}
+
+// ReadFrame reads a firm roster like ReadFirms but keeps, per eligible firm, only its key,
+// class and row (Frame.Keys; Frame.Firms stays nil): memory in O(frame keys), not O(roster
+// columns). The rows a draw needs are read again by number with Frame.Lookup.
+func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
+	var s *firmScan
+	sha, err := scanFile(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
+		s = newFirmScan(path, opt, false)
+		return s.row, s.expect
+	})
+	if err == nil {
+		err = s.finish()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	s.rep.SHA256 = sha
+	keys := make([]FrameKey, len(s.cands))
+	fr := &Frame{File: path, SHA256: sha, Header: s.header(), Rows: s.rep.Rows, NoClasses: s.rep.NoClassColumn,
+		Personal: s.personal(), opt: opt}
+	for i := range s.cands {
+		c := &s.cands[i]
+		keys[i] = FrameKey{Key: string(c.key()), Class: classConst(c.class), Row: int(c.row)}
+		if c.uncl {
+			fr.Unclassified++
+		}
+	}
+	s.cands = nil
+	fr.Keys = keys
+	return fr, s.rep, nil
+}
+
+// Bytes returns the frame's defining bytes: the line "<key>|<class>\n" of each firm, in key
+// order. frame_sha256 is their SHA-256 (the same as HashFrameLines of FrameLines).
+func (f *Frame) Bytes() []byte {
+	keys := f.FrameKeys()
+	n := 0
+	for i := range keys {
+		n += len(keys[i].Key) + len(keys[i].Class) + 2
+	}
+	b := make([]byte, 0, n)
+	for i := range keys {
+		b = append(b, keys[i].Key...)
+		b = append(b, '|')
+		b = append(b, keys[i].Class...)
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// FrameKeys returns Keys; for a frame built by hand with Firms only, the firms' keys, classes
+// and rows sorted by key.
+func (f *Frame) FrameKeys() []FrameKey {
+	if f.Keys != nil || f.Firms == nil {
+		return f.Keys
+	}
+	keys := keysOf(f.Firms)
+	slices.SortStableFunc(keys, func(a, b FrameKey) int { return strings.Compare(a.Key, b.Key) })
+	return keys
+}
+
+// header is the frame's header: the roster's header cells, then 第N列 for cells beyond them.
+func (s *firmScan) header() []string {
+	hdr := append([]string(nil), s.hdr.cells...)
+	for i := len(hdr); i < s.width; i++ {
+		hdr = append(hdr, fmt.Sprintf("第%d列", i+1))
+	}
+	return hdr
+}
+
+// personal lists the header columns that hold personal data (法定代表人, 联系电话).
+func (s *firmScan) personal() []int {
+	var out []int
+	for _, role := range []int{colLegalRep, colPhone} {
+		if i := s.hdr.col[role]; i >= 0 {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Lookup returns the full records of the given firms of the frame, in the order given. A
+// frame from ReadFirms answers from memory; a lean one (ReadFrame) reads the file again,
+// keeping only those rows (by row number), and refuses a file whose bytes changed since the
+// first read or a row that no longer gives the same firm.
+func (f *Frame) Lookup(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+	out := make([]Firm, len(firms))
+	if f.Firms != nil {
+		byKey := make(map[string]*Firm, len(firms))
+		for _, k := range firms {
+			byKey[k.Key] = nil
+		}
+		for i := range f.Firms {
+			if _, ok := byKey[f.Firms[i].Key]; ok {
+				byKey[f.Firms[i].Key] = &f.Firms[i]
+			}
+		}
+		for i, k := range firms {
+			fm := byKey[k.Key]
+			if fm == nil {
+				return nil, fmt.Errorf("名录 %s 中没有抽样框中的 %s", f.File, k.Key)
+			}
+			out[i] = *fm
+		}
+		return out, nil
+	}
+	want := make(map[int]bool, len(firms))
+	last := 0
+	for _, k := range firms {
+		want[k.Row] = true
+		last = max(last, k.Row)
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	got := make(map[int]Firm, len(want))
+	opt := f.opt
+	opt.Progress = nil
+	var s *firmScan
+	sha, err := scanFile(ctx, f.File, opt.Sheet, func() (rowFunc, sizeFunc) {
+		s = newFirmScan(f.File, opt, true)
+		return func(row int, cells []string) error {
+			if s.hdr == nil {
+				return s.row(row, cells)
+			}
+			if row > last {
+				return errStop
+			}
+			if !want[row] {
+				return nil
+			}
+			// The same checks as the first read (the file is the same, byte for byte); an
+			// eligible row leaves its record in s.firms.
+			s.firms = s.firms[:0]
+			if err := s.data(row, cells); err != nil {
+				return err
+			}
+			if len(s.firms) == 1 {
+				got[row] = s.firms[0]
+			}
+			return nil
+		}, func(int) {}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("再次读取名录 %s: %w", f.File, err)
+	}
+	if sha != f.SHA256 {
+		return nil, fmt.Errorf("名录 %s 在抽取过程中被改动（文件内容与第一次读取时不同），请重新抽取", f.File)
+	}
+	for i, k := range firms {
+		fm, ok := got[k.Row]
+		if !ok || fm.Key != k.Key {
+			return nil, fmt.Errorf("再次读取名录 %s: 第%d行已不是抽样框中的 %s，请重新抽取", f.File, k.Row, k.Key)
+		}
+		for len(fm.Values) < len(f.Header) {
+			fm.Values = append(fm.Values, "")
+		}
+		out[i] = fm
+	}
+	return out, nil
+}
+
+// firm is the kept record of an eligible row.
+func (s *firmScan) firm(row int, key, name, class string, cells []string, nameless, unclassified bool) Firm {
+	vals := make([]string, max(len(cells), len(s.hdr.cells)))
+	copy(vals, cells)
+	if i := s.hdr.col[colName]; nameless && i >= 0 {
+		// The internal list (抽查名单, not for publication) shows who the operator is.
+		vals[i] = NamelessGetihu + s.cell(cells, colLegalRep)
+	}
+	for i := range vals {
+		if i < len(s.hdr.date) && s.hdr.date[i] {
+			if d, ok := serialDate(vals[i]); ok {
+				vals[i] = d
+			}
+		}
+	}
+	return Firm{
+		Row: row, Key: key, Name: name, Class: class,
+		District:     s.cell(cells, colDistrict),
+		Authority:    s.cell(cells, colAuthority),
+		Address:      s.cell(cells, colAddress),
+		LegalRep:     s.cell(cells, colLegalRep),
+		Phone:        s.cell(cells, colPhone),
+		Values:       vals,
+		Unclassified: unclassified,
+	}
+}

@@ -1,0 +1,99 @@
+package roster
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The lean frame (ReadFrame + Lookup) is the full frame (ReadFirms) by another route: the same
+// keys, classes and rows, the same report, and Lookup gives back exactly ReadFirms' records.
+func TestReadFrameMatchesReadFirms(t *testing.T) {
+	ctx := context.Background()
+	files, _ := filepath.Glob(shared + "*")
+	n := 0
+	for _, f := range files {
+		if strings.Contains(f, "inspectors") || strings.HasSuffix(f, ".tsv") || strings.HasSuffix(f, ".md") {
+			continue
+		}
+		for _, district := range []string{"", "沁县"} {
+			opt := Options{District: district}
+			full, frep, err := ReadFirms(ctx, f, opt)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			lean, lrep, err := ReadFrame(ctx, f, opt)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			if lean.Firms != nil || len(lean.Keys) != len(full.Firms) {
+				t.Fatalf("%s: lean frame %d keys (firms %v), full %d", f, len(lean.Keys), lean.Firms != nil, len(full.Firms))
+			}
+			if !reflect.DeepEqual(lean.Keys, full.Keys) || !reflect.DeepEqual(lrep, frep) ||
+				!reflect.DeepEqual(lean.Header, full.Header) || lean.Unclassified != full.Unclassified ||
+				lean.NoClasses != full.NoClasses || !reflect.DeepEqual(lean.Personal, full.Personal) {
+				t.Errorf("%s (%q): lean and full frames differ", f, district)
+			}
+			if string(lean.Bytes()) != strings.Join(FrameLines(full.Firms), "\n")+"\n" && len(full.Firms) > 0 {
+				t.Errorf("%s: Bytes differ from FrameLines", f)
+			}
+			got, err := lean.Lookup(ctx, lean.Keys)
+			if err != nil {
+				t.Fatalf("%s: Lookup: %v", f, err)
+			}
+			if !reflect.DeepEqual(got, full.Firms) && len(full.Firms) > 0 {
+				t.Errorf("%s (%q): Lookup records differ from ReadFirms", f, district)
+			}
+			// Some rows, out of order, and from memory for the full frame.
+			if k := lean.Keys; len(k) > 3 {
+				some := []FrameKey{k[len(k)-1], k[0], k[len(k)/2]}
+				a, err1 := lean.Lookup(ctx, some)
+				b, err2 := full.Lookup(ctx, some)
+				if err1 != nil || err2 != nil || !reflect.DeepEqual(a, b) || a[0].Key != some[0].Key {
+					t.Errorf("%s: Lookup of three rows: %v %v", f, err1, err2)
+				}
+			}
+			n++
+		}
+	}
+	if n < 8 {
+		t.Fatalf("only %d rosters compared", n)
+	}
+}
+
+// A roster changed between the frame read and the re-read is refused, not mixed.
+func TestLookupRefusesChangedFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "r.csv")
+	data := "统一社会信用代码,企业名称,信用风险分类\n91140430MA0L6NK70X,甲公司,A\n911404307512345673,乙公司,B\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fr, _, err := ReadFrame(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fr.Keys) == 0 {
+		t.Fatal("no eligible firm in the test roster")
+	}
+	if _, err := fr.Lookup(ctx, fr.Keys); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(data, "甲公司", "丙公司", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fr.Lookup(ctx, fr.Keys); err == nil || !strings.Contains(err.Error(), "被改动") {
+		t.Errorf("changed file: %v", err)
+	}
+	// A row that is not the frame's firm.
+	wrong := []FrameKey{{Key: "91140430MA0000000X", Class: "A", Row: fr.Keys[0].Row}}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fr.Lookup(ctx, wrong); err == nil {
+		t.Error("a row of another firm was accepted")
+	}
+}
