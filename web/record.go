@@ -77,7 +77,7 @@ func (s *Server) record(ctx context.Context, rq recordRequest) (*draw.Outcome, s
 	id, err := l.Append(ctx, ledger.Entry{
 		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed,
 		CreatedAt: m.CreatedAt, Operator: rq.Operator, RedrawReason: strings.TrimSpace(rq.RedrawReason),
-		Manifest: canonical, Keys: m.DrawnKeys(),
+		Manifest: canonical, Keys: m.DrawnKeys(), Frame: oc.Frame, // stored once per frame_sha256
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("记入抽取台账: %w", err)
