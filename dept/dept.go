@@ -460,18 +460,12 @@ func firstPrefix(s string, list []string) string {
 // districtPrefix returns the canonical district of the map's places that s starts with,
 // and the rest of s.
 func (m Map) districtPrefix(s string) (district, rest string) {
-	d, rest, _ := m.districtForm(s)
-	return d, rest
-}
-
-// districtForm is districtPrefix that also says whether s starts with the full name.
-func (m Map) districtForm(s string) (district, rest string, full bool) {
 	for _, d := range m.districts {
 		if strings.HasPrefix(s, d.form) {
-			return d.name, s[len(d.form):], d.form == d.name
+			return d.name, s[len(d.form):]
 		}
 	}
-	return "", s, false
+	return "", s
 }
 
 // placeSuffixes end a place name that is not one of the scope's districts.
@@ -484,8 +478,22 @@ const maxPlaceRunes = 12
 func (m Map) placePrefix(s string) (place, rest string) {
 	// A district of the scope by its full name is a place whatever follows (沁县乡村振兴局);
 	// a short form or another place only before a department (潞城气象局).
-	if d, r, full := m.districtForm(s); d != "" && r != "" && (full || m.continues(r, 0)) {
-		return d, r
+	// Of several forms (万宁市, 万宁) the longest one a department follows wins (万宁市场监管局).
+	fullName, fullRest := "", ""
+	for _, d := range m.districts {
+		r, ok := strings.CutPrefix(s, d.form)
+		if !ok || r == "" {
+			continue
+		}
+		if m.continues(r, 0) {
+			return d.name, r
+		}
+		if d.form == d.name && fullName == "" {
+			fullName, fullRest = d.name, r
+		}
+	}
+	if fullName != "" {
+		return fullName, fullRest
 	}
 	return m.namedPlace(s, 0)
 }
