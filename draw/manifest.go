@@ -71,6 +71,9 @@ type RosterRef struct {
 type FileRef struct {
 	File   string `json:"file"`
 	SHA256 string `json:"sha256"`
+	// AssumeValid (inspector roster): --assume-valid was given, inspectors without a
+	// recorded 执法证有效期 were taken as valid. Replay reads the roster the same way.
+	AssumeValid bool `json:"assume_valid,omitempty"`
 }
 
 // Stratum is one stratum of the draw; Excluded counts firms left out as drawn in earlier rounds.

@@ -47,6 +47,8 @@ type Inspectors struct {
 	List   []roster.Inspector
 	Depts  dept.Map
 	Strict bool // a cooperator without eligible inspectors is an error, not a warning
+	// AssumeValid: the roster was read with roster.Options.AssumeValid (recorded in the manifest).
+	AssumeValid bool
 }
 
 // Outcome is a finished draw and what the operator should be told about it.
@@ -204,6 +206,10 @@ func Run(req Request) (*Outcome, error) {
 func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	t, in := req.Task, req.Inspectors
 	lastDay := t.Window.LastDay(out.Manifest.Year)
+	// Nobody eligible at all is a roster problem, told by kind, not a department one.
+	if err := roster.NoneEligibleError(in.File, in.List, lastDay); err != nil {
+		return err
+	}
 
 	var rosterDepts []string
 	seen := map[string]bool{}
@@ -312,7 +318,7 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	}
 	m := out.Manifest
 	m.AssignSpec = sampler.AssignSpec
-	m.Inspectors = &FileRef{File: in.File, SHA256: in.SHA256}
+	m.Inspectors = &FileRef{File: in.File, SHA256: in.SHA256, AssumeValid: in.AssumeValid}
 	m.Assignments = teams
 	m.Loads = loads
 	return nil

@@ -30,11 +30,12 @@ var firmSynonyms = [numFirmCols][]string{
 	colName: {"企业名称", "市场主体名称", "名称", "ENTNAME", "主体名称", "单位名称", "QYMC", "ZTMC",
 		"个体工商户名称", "字号名称", "检查对象名称", "MC"},
 	colLegalRep: {"法定代表人", "负责人", "经营者", "法定代表人(负责人)", "法定代表人/负责人", "LEREP",
-		"FDDBR", "经营者姓名", "法定代表人/经营者", "FZR", "JYZ"},
+		"FDDBR", "经营者姓名", "法定代表人/经营者", "FZR", "JYZ", "法定代表人(负责人/经营者)",
+		"法定代表人(负责人、经营者)", "负责人/经营者", "法定代表人/负责人/经营者", "法定代表人(经营者)"},
 	colAuthority: {"登记机关", "REGORG", "DJJG"},
 	colDistrict:  {"所属区县", "区县", "行政区划", "所属区域", "辖区", "SSQX", "QX", "XZQH"},
 	colAddress:   {"住所", "经营场所", "经营地址", "住所(经营场所)", "DOM", "ZS", "JYCS", "住所/经营场所"},
-	colKind: {"对象类型", "行业", "主体类型", "行业类型", "企业类型", "市场主体类型", "类型", "QYLX", "ZTLX",
+	colKind: {"ENTTYPE", "对象类型", "行业", "主体类型", "行业类型", "企业类型", "市场主体类型", "类型", "QYLX", "ZTLX",
 		"企业类型(主体类型)"},
 	colClass: {"信用风险分类", "风险等级", "信用等级", "分类结果", "信用风险分类结果", "风险分类",
 		"XYFXFL", "FXDJ", "FXFL", "信用风险等级"},
@@ -56,14 +57,17 @@ const (
 )
 
 var inspectorSynonyms = [numInspCols][]string{
-	icolName:     {"姓名", "执法人员", "人员姓名"},
-	icolID:       {"执法证号", "执法证件号", "执法证编号", "执法证件号码", "证件号"},
-	icolDept:     {"所属部门", "部门", "所在部门", "单位", "所属单位"},
-	icolCategory: {"执法门类", "执法类别", "门类"},
-	icolStatus:   {"在岗状态", "状态", "人员状态"},
-	icolValid:    {"证件有效期至", "有效期至", "执法证有效期至", "证件有效期", "有效期"},
-	icolPhone:    {"联系电话", "电话", "手机"},
-	icolRecuse:   {"回避企业统一社会信用代码", "回避企业", "回避对象", "回避企业代码"},
+	icolName: {"姓名", "执法人员", "人员姓名", "执法人员姓名", "检查人员姓名", "XM"},
+	icolID: {"执法证号", "执法证件号", "执法证编号", "执法证件号码", "证件号", "执法证号码", "执法证件编号",
+		"执法证", "证号", "ZFZH"},
+	icolDept: {"所属部门", "部门", "所在部门", "单位", "所属单位", "单位名称", "执法单位", "工作单位", "所在单位",
+		"执法机关", "部门名称", "SSBM"},
+	icolCategory: {"执法门类", "执法类别", "门类", "执法领域", "执法类型"},
+	icolStatus:   {"在岗状态", "状态", "人员状态", "在岗情况", "是否在岗", "ZGZT"},
+	icolValid: {"证件有效期至", "有效期至", "执法证有效期至", "证件有效期", "有效期", "执法证有效期",
+		"执法证件有效期", "有效期限", "证件有效期止", "有效期截止日期", "有效截止日期", "YXQ"},
+	icolPhone:  {"联系电话", "电话", "手机", "手机号码", "LXDH"},
+	icolRecuse: {"回避企业统一社会信用代码", "回避企业", "回避对象", "回避企业代码"},
 }
 
 // synonymIndex maps normalised header text to a column role.
@@ -105,7 +109,8 @@ func matchHeader(row int, cells []string, index map[string]int, roles int) *head
 		if n == "" {
 			continue
 		}
-		if strings.Contains(n, "日期") || strings.Contains(n, "有效期") || strings.Contains(n, "时间") {
+		if strings.Contains(n, "日期") || strings.Contains(n, "有效期") || strings.Contains(n, "时间") ||
+			(len(n) > 2 && (strings.HasSuffix(n, "RQ") || strings.HasSuffix(n, "DATE")) && isASCII(n)) { // CLRQ, ESTDATE = 成立日期
 			h.date[i] = true
 		}
 		role, ok := index[n]

@@ -13,14 +13,22 @@ type Options struct {
 	Sheet    string         // xlsx sheet name; "" = first sheet
 	District string         // when set, firms of other districts are left out (info other_district)
 	Progress func(rows int) // called now and then with the data rows read so far; may be nil
+	// AssumeValid (inspector rosters, --assume-valid): an inspector whose 执法证有效期 is not
+	// recorded (no such column, or a blank cell) is taken as holding a valid certificate.
+	// Without it such an inspector is never eligible.
+	AssumeValid bool
 }
 
 // Issue codes of the inspector roster (missing_id is shared with the firm roster).
 const (
-	CodeDuplicateInspector = "duplicate_id" // the same 执法证号 twice: the later row is excluded
-	CodeBadDate            = "bad_date"     // 证件有效期至 unreadable: kept, never eligible
-	CodeBadRecuse          = "bad_recuse"   // a 回避 entry that is not a firm identifier: kept as written
-	CodeIneligible         = "ineligible"   // not eligible on the day checked (info)
+	CodeDuplicateInspector = "duplicate_id"       // the same 执法证号 twice: the later row is excluded
+	CodeBadDate            = "bad_date"           // 证件有效期至 unreadable: kept, never eligible
+	CodeBadRecuse          = "bad_recuse"         // a 回避 entry that is not a firm identifier: kept as written
+	CodeIneligible         = "ineligible"         // not eligible on the day checked (info)
+	CodeNoStatusColumn     = "no_status_column"   // no 在岗状态 column: everyone on duty (one warning)
+	CodeNoValidity         = "no_validity"        // no 执法证有效期 (column or cell): eligible only with --assume-valid
+	CodeDeptFromCategory   = "dept_from_category" // no department column: 执法类别 names the department
+	CodeNumericInspectorID = "numeric_id"         // a 执法证号 stored as a number that lost digits
 )
 
 type inspectorScan struct {
@@ -67,6 +75,15 @@ func (s *inspectorScan) row(row int, cells []string) error {
 				return fmt.Errorf("第%d行的表头缺少%s列；看到的表头：%s", row, strings.Join(miss, "和"), describeCells(cells))
 			}
 			s.hdr = h
+			if h.col[icolDept] < 0 && h.col[icolCategory] >= 0 {
+				// Offices that keep one roster per 执法类别 write the department there.
+				h.col[icolDept] = h.col[icolCategory]
+				s.issue(row, "", LevelWarning, CodeDeptFromCategory, fmt.Sprintf(
+					"名录没有所属部门列，以“%s”列作为部门；请用 choucha dept match 核对部门对应", strings.TrimSpace(cells[h.col[icolCategory]])))
+			}
+			if h.col[icolStatus] < 0 {
+				s.issue(row, "", LevelWarning, CodeNoStatusColumn, "名录没有在岗状态列，全部人员按在岗处理；请确认名录中没有休假、借调、退休人员")
+			}
 			return nil
 		}
 		if s.before++; s.before >= headerScanRows {
@@ -79,10 +96,15 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		s.opt.Progress(s.rows)
 	}
 	id := CanonicalKey(s.cell(cells, icolID))
-	if d, ok := numericCell(id); ok && d != "" {
+	name := s.cell(cells, icolName)
+	if d, ok := numericCell(id); ok {
+		if d == "" {
+			s.issue(row, id, LevelError, CodeNumericInspectorID, fmt.Sprintf(
+				"执法人员“%s”的执法证号“%s”以数字保存，后几位已丢失，已排除；请把该列设为“文本”格式后重新导出", name, id))
+			return nil
+		}
 		id = d // a 执法证号 stored as a number, e.g. "1404031234567.0"
 	}
-	name := s.cell(cells, icolName)
 	if id == "" {
 		s.issue(row, "", LevelError, CodeMissingID, fmt.Sprintf("执法人员“%s”没有执法证号，已排除；请补齐", name))
 		return nil
@@ -99,17 +121,29 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		Dept:     s.cell(cells, icolDept),
 		Category: s.cell(cells, icolCategory),
 		Status:   status,
-		OnDuty:   onDuty(status),
+		OnDuty:   s.hdr.col[icolStatus] < 0 || onDuty(status),
 		Phone:    s.cell(cells, icolPhone),
 	}
-	if s.hdr.col[icolValid] >= 0 {
-		v := s.cell(cells, icolValid)
-		if t, ok := parseDate(v); ok {
-			in.ValidUntil = t
-		} else {
-			s.issue(row, id, LevelWarning, CodeBadDate,
-				fmt.Sprintf("证件有效期至“%s”无法识别为日期，该人员不会被选派；请改为 2026-12-31 这样的日期", orBlank(v)))
+	v := s.cell(cells, icolValid)
+	switch t, ok := parseValidity(v); {
+	case v == "":
+		in.ValidityUnknown = true
+		in.AssumedValid = s.opt.AssumeValid
+		what := "名录没有执法证有效期列"
+		if s.hdr.col[icolValid] >= 0 {
+			what = "执法证有效期为空"
 		}
+		if s.opt.AssumeValid {
+			s.issue(row, id, LevelWarning, CodeNoValidity, what+"，已按 --assume-valid 视为有效；请核对执法证")
+		} else {
+			s.issue(row, id, LevelWarning, CodeNoValidity, what+"，无法核对执法证是否有效，该人员不会被选派；补齐有效期，或确认全部有效后加 --assume-valid")
+		}
+	case ok:
+		in.ValidUntil = t
+	default:
+		in.BadDate = true
+		s.issue(row, id, LevelWarning, CodeBadDate,
+			fmt.Sprintf("证件有效期至“%s”无法识别为日期，该人员不会被选派；请改为 2026-12-31 这样的日期", v))
 	}
 	for _, c := range splitCodes(s.cell(cells, icolRecuse)) {
 		if _, kind := classifyID(c); !kind.usable() {
@@ -122,13 +156,102 @@ func (s *inspectorScan) row(row int, cells []string) error {
 	return nil
 }
 
-// onDuty: 在岗 (and not 不在岗/离岗).
+// onDuty: 在岗 (and not 不在岗/离岗); 在职, 正常, and 是 of a 是否在岗 column.
 func onDuty(status string) bool {
 	c := normCell(status)
 	if strings.Contains(c, "不在岗") || strings.Contains(c, "非在岗") {
 		return false
 	}
-	return strings.Contains(c, "在岗") || c == "在职" || c == "正常"
+	return strings.Contains(c, "在岗") || c == "在职" || c == "正常" || c == "是"
+}
+
+// longTerm is the ValidUntil of a certificate written as 长期 (no end date).
+var longTerm = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// parseValidity reads a 执法证有效期 cell: a date (parseDate, Excel serials included, a
+// date-time serial counts by its day), a range whose end is the validity
+// ("2023-01-01至2027-12-31", "2023.01.01-2027.12.31"), or 长期/长期有效.
+func parseValidity(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	if c := normCell(s); c == "长期" || c == "长期有效" || c == "永久" {
+		return longTerm, true
+	}
+	if i := strings.IndexByte(s, '.'); i >= 1 && i <= 5 && allDigits(s[:i]) && allDigits(s[i+1:]) {
+		s = s[:i] // 46387.5: a date-time serial
+	}
+	if t, ok := parseDate(s); ok && !isRange(s) {
+		return t, true
+	}
+	for _, sep := range []string{"至", "~", "～", "—", "－", "到"} {
+		if i := strings.LastIndex(s, sep); i > 0 {
+			return parseDate(s[i+len(sep):])
+		}
+	}
+	// "2023.01.01-2027.12.31": six digit groups, the last three are the end.
+	if g := digitGroups(s); len(g) == 6 {
+		return parseDate(strings.Join(g[3:], "-"))
+	}
+	return time.Time{}, false
+}
+
+// isRange reports whether s holds two dates (six digit groups, or a range separator).
+func isRange(s string) bool {
+	if len(digitGroups(s)) >= 6 {
+		return true
+	}
+	return strings.ContainsAny(s, "至~～—－到")
+}
+
+func digitGroups(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+}
+
+// Kinds of ineligibility, as counted by Ineligibility.
+const (
+	ReasonOffDuty         = "不在岗"
+	ReasonExpired         = "执法证已到期"
+	ReasonValidityUnknown = "执法证有效期不明"
+	ReasonBadDate         = "执法证有效期无法识别"
+)
+
+// Ineligibility counts the inspectors of list who may not inspect on day, by kind (an
+// inspector may count under several kinds), and returns how many may.
+func Ineligibility(list []Inspector, day time.Time) (eligible int, byKind map[string]int) {
+	byKind = map[string]int{}
+	for _, in := range list {
+		kinds := in.reasons(day)
+		if len(kinds) == 0 {
+			eligible++
+		}
+		for _, k := range kinds {
+			byKind[k]++
+		}
+	}
+	return eligible, byKind
+}
+
+// NoneEligibleError is the error for a roster in which nobody may inspect on day, with the
+// reasons counted by kind; nil when someone may.
+func NoneEligibleError(file string, list []Inspector, day time.Time) error {
+	n, byKind := Ineligibility(list, day)
+	if n > 0 {
+		return nil
+	}
+	var parts []string
+	for _, k := range []string{ReasonOffDuty, ReasonExpired, ReasonValidityUnknown, ReasonBadDate} {
+		if byKind[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d 人", k, byKind[k]))
+		}
+	}
+	err := fmt.Errorf("执法检查人员名录 %s 中 %d 名人员在 %s 都不可选派：%s", file, len(list), day.Format("2006-01-02"), strings.Join(parts, "，"))
+	hint := "用 choucha roster check " + file + " --inspectors 查看每个人的原因"
+	if byKind[ReasonValidityUnknown] > 0 {
+		hint += "；名录没有执法证有效期时，确认全部有效后可加 --assume-valid"
+	}
+	return &HintError{Err: err, Hint: hint}
 }
 
 // ReadInspectors reads an inspector roster (.xlsx or .csv). Rows without a 执法证号 and repeated
@@ -155,6 +278,7 @@ func ReadInspectors(ctx context.Context, path string, opt Options) ([]Inspector,
 	}
 	slices.SortFunc(s.list, func(a, b Inspector) int { return strings.Compare(a.ID, b.ID) })
 	s.rep.SHA256 = sha
+	s.rep.AssumedValid = opt.AssumeValid
 	s.rep.Rows = s.rows
 	s.rep.Eligible = len(s.list)
 	return s.list, s.rep, nil
@@ -163,23 +287,44 @@ func ReadInspectors(ctx context.Context, path string, opt Options) ([]Inspector,
 // EligibleOn says whether the inspector may inspect on day (在岗 and certificate valid),
 // and if not, why (Chinese). Only the calendar date of day counts.
 func (in Inspector) EligibleOn(day time.Time) (bool, string) {
-	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
-	var why []string
-	if !in.OnDuty {
-		st := in.Status
-		if st == "" {
-			st = "空白"
+	kinds := in.reasons(day)
+	if len(kinds) == 0 {
+		return true, ""
+	}
+	why := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		switch k {
+		case ReasonOffDuty:
+			why = append(why, fmt.Sprintf("不在岗（在岗状态：%s）", orBlank(in.Status)))
+		case ReasonExpired:
+			why = append(why, fmt.Sprintf("执法证已于 %s 到期", in.ValidUntil.Format("2006-01-02")))
+		case ReasonValidityUnknown:
+			why = append(why, "执法证有效期不明（名录未记录；确认有效后可加 --assume-valid）")
+		default:
+			why = append(why, k)
 		}
-		why = append(why, fmt.Sprintf("不在岗（在岗状态：%s）", st))
+	}
+	return false, strings.Join(why, "；")
+}
+
+// reasons lists the kinds of ineligibility of the inspector on day.
+func (in Inspector) reasons(day time.Time) []string {
+	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	var kinds []string
+	if !in.OnDuty {
+		kinds = append(kinds, ReasonOffDuty)
 	}
 	switch {
+	case in.BadDate:
+		kinds = append(kinds, ReasonBadDate)
+	case in.ValidityUnknown:
+		if !in.AssumedValid {
+			kinds = append(kinds, ReasonValidityUnknown)
+		}
 	case in.ValidUntil.IsZero():
-		why = append(why, "执法证有效期不明")
+		kinds = append(kinds, ReasonValidityUnknown)
 	case d.After(in.ValidUntil):
-		why = append(why, fmt.Sprintf("执法证已于 %s 到期", in.ValidUntil.Format("2006-01-02")))
+		kinds = append(kinds, ReasonExpired)
 	}
-	if len(why) > 0 {
-		return false, strings.Join(why, "；")
-	}
-	return true, ""
+	return kinds
 }

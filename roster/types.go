@@ -87,7 +87,9 @@ type Report struct {
 	NoDistrictColumn bool `json:"no_district_column"`
 	// Unclassified counts the eligible-or-not rows whose class cell is blank or 未分类
 	// (treated as B).
-	Unclassified int     `json:"unclassified"`
+	Unclassified int `json:"unclassified"`
+	// AssumedValid (inspector rosters): read with Options.AssumeValid.
+	AssumedValid bool    `json:"assumed_valid,omitempty"`
 	Issues       []Issue `json:"issues"`
 }
 
@@ -100,7 +102,12 @@ type Inspector struct {
 	Category   string    // 执法门类
 	Status     string    // 在岗状态 as written
 	OnDuty     bool      // 在岗
-	ValidUntil time.Time // 证件有效期至 (UTC midnight); zero when missing
-	Phone      string
-	Recuse     []string // canonical firm keys of 回避企业
+	ValidUntil time.Time // 证件有效期至 (UTC midnight); zero when missing; 9999-12-31 for 长期
+	// ValidityUnknown: the roster records no 执法证有效期 for this inspector (no column, or a
+	// blank cell); AssumedValid: --assume-valid was given, so it counts as valid.
+	ValidityUnknown bool
+	AssumedValid    bool
+	BadDate         bool // the 执法证有效期 cell could not be read: never eligible
+	Phone           string
+	Recuse          []string // canonical firm keys of 回避企业
 }

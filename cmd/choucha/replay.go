@@ -78,7 +78,7 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if err != nil {
 		return err
 	}
-	insp, err := loadInspectors(ctx, o.inspectors, o.deptMap, false)
+	insp, err := loadInspectors(ctx, g, o.inspectors, o.deptMap, false, rec.Inspectors != nil && rec.Inspectors.AssumeValid)
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,7 @@ type rosterCheckOptions struct {
 	inspectors bool
 	format     string
 	on         string
+	assume     bool
 }
 
 func newRosterCheckCommand(g *globalOptions) *cobra.Command {
@@ -68,7 +69,7 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
 
 退出码：
   0  名录可以读取（发现的问题在报告中列出，不算失败）
-  1  名录无法读取（文件损坏、为空、只有表头、找不到表头等）
+  1  名录无法读取（文件损坏、为空、只有表头、找不到表头等），或人员名录中没有一人可选派
   2  用法错误`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -82,6 +83,7 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
 	f.BoolVar(&opts.inspectors, "inspectors", false, "文件是执法检查人员名录")
 	f.StringVar(&opts.format, "format", "text", "输出格式：`text` 或 json")
 	f.StringVar(&opts.on, "on", "", "与 --inspectors 一起：按该 `日期`（YYYY-MM-DD，默认今天）判断是否可选派")
+	f.BoolVar(&opts.assume, "assume-valid", false, "与 --inspectors 一起：没有执法证有效期的人员视为有效")
 	return cmd
 }
 
@@ -107,6 +109,9 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 	if opts.on != "" && !opts.inspectors {
 		return apperr.Usage(errors.New("--on 只能与 --inspectors 一起使用"))
 	}
+	if opts.assume && !opts.inspectors {
+		return usageError{errors.New("--assume-valid 只能与 --inspectors 一起使用")}
+	}
 	if opts.inspectors && opts.district != "" {
 		return apperr.Usage(errors.New("--district 只适用于检查对象名录，不能与 --inspectors 一起使用"))
 	}
@@ -120,17 +125,17 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 	}
 	// The live data of a million-row check is under 200 MiB; see softMemoryLimit.
 	defer softMemoryLimit(rosterMemoryLimit)()
-	ropt := roster.Options{Sheet: opts.sheet, District: opts.district}
+	ropt := roster.Options{Sheet: opts.sheet, District: opts.district, AssumeValid: opts.assume}
 	bar := newRowProgress(g)
 	if bar != nil {
 		ropt.Progress = func(n int) { _ = bar.Set(n) }
 	}
 	var (
-		rep *roster.Report
-		err error
+		rep  *roster.Report
+		err  error
+		list []roster.Inspector
 	)
 	if opts.inspectors {
-		var list []roster.Inspector
 		list, rep, err = roster.ReadInspectors(ctx, opts.file, ropt)
 		if err == nil {
 			addEligibility(rep, list, day)
@@ -145,9 +150,15 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 		return err
 	}
 	if opts.format == "json" {
-		return writeJSON(g.stdout, rep)
+		err = writeJSON(g.stdout, rep)
+	} else {
+		err = printRosterReport(g.stdout, rep, opts.inspectors, day)
 	}
-	return printRosterReport(g.stdout, rep, opts.inspectors, day)
+	if err == nil && opts.inspectors {
+		// A roster in which nobody may inspect is not usable: exit 1, the reasons counted.
+		err = rosterError(roster.NoneEligibleError(opts.file, list, day))
+	}
+	return err
 }
 
 // addEligibility reports every inspector who may not be sent on day (info, code ineligible)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -38,6 +39,7 @@ type sampleOptions struct {
 	inspectors   string
 	deptMap      string
 	strict       bool
+	assumeValid  bool
 	exclude      string
 	operator     string
 	redrawReason string
@@ -75,6 +77,7 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 	f.StringVar(&o.inspectors, "inspectors", "", "执法检查人员名录`文件`：同时随机选派检查人员")
 	f.StringVar(&o.deptMap, "dept-map", "", "部门同义词 YAML `文件`（默认内置）")
 	f.BoolVar(&o.strict, "strict", false, "配合部门没有可选派人员时报错（默认只警告）")
+	f.BoolVar(&o.assumeValid, "assume-valid", false, "人员名录没有执法证有效期（无此列或为空）时视为有效（记入台账；默认这些人员不选派）")
 	f.StringVar(&o.exclude, "exclude", "", "前几轮已抽中的企业代码`文件`（每行一个），本轮排除")
 	f.StringVar(&o.operator, "operator", "", "操作人`姓名`，记入台账（默认当前系统用户）")
 	f.StringVar(&o.redrawReason, "redraw-reason", "", "该任务轮次名单已锁定时，重新抽取的`理由`（记入台账）")
@@ -135,7 +138,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return emptyFrameError(o.roster, task, report)
 	}
 
-	insp, err := loadInspectors(ctx, o.inspectors, o.deptMap, o.strict)
+	insp, err := loadInspectors(ctx, g, o.inspectors, o.deptMap, o.strict, o.assumeValid)
 	if err != nil {
 		return err
 	}
@@ -278,19 +281,40 @@ func rowProgress(g *globalOptions) (progress func(int), done func()) {
 
 // loadInspectors reads the inspector roster and the department synonyms; nil when no
 // inspector roster is given (a draw of firms only).
-func loadInspectors(ctx context.Context, file, deptMap string, strict bool) (*draw.Inspectors, error) {
+func loadInspectors(ctx context.Context, g *globalOptions, file, deptMap string, strict, assumeValid bool) (*draw.Inspectors, error) {
 	if file == "" {
 		return nil, nil
 	}
-	list, rep, err := roster.ReadInspectors(ctx, file, roster.Options{})
+	list, rep, err := roster.ReadInspectors(ctx, file, roster.Options{AssumeValid: assumeValid})
 	if err != nil {
-		return nil, err
+		return nil, rosterError(err)
+	}
+	if !g.quiet {
+		printInspectorWarnings(g.stderr, file, rep)
 	}
 	dm, err := loadDeptMap(deptMap)
 	if err != nil {
 		return nil, err
 	}
-	return &draw.Inspectors{File: file, SHA256: rep.SHA256, List: list, Depts: dm, Strict: strict}, nil
+	return &draw.Inspectors{File: file, SHA256: rep.SHA256, List: list, Depts: dm, Strict: strict, AssumeValid: assumeValid}, nil
+}
+
+// printInspectorWarnings tells what the shape of an inspector roster means for the draw:
+// the roster-wide warnings once, the rows without a 执法证有效期 counted.
+func printInspectorWarnings(w io.Writer, file string, rep *roster.Report) {
+	noValidity := 0
+	for _, is := range rep.Issues {
+		switch is.Code {
+		case roster.CodeNoStatusColumn, roster.CodeDeptFromCategory:
+			fmt.Fprintf(w, "choucha: 警告: 执法检查人员名录 %s：%s\n", file, is.Message)
+		case roster.CodeNoValidity:
+			noValidity++
+		}
+	}
+	if noValidity > 0 {
+		fmt.Fprintf(w, "choucha: 警告: 执法检查人员名录 %s 中 %d 名人员没有执法证有效期：%s\n", file, noValidity,
+			map[bool]string{true: "已按 --assume-valid 视为有效", false: "不会被选派（确认全部有效后可加 --assume-valid）"}[rep.AssumedValid])
+	}
 }
 
 // emptyFrameError explains why no firm of the roster can be drawn for the task.
