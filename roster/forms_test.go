@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/choucha/choucha/internal/apperr"
 )
 
 // The rosters of testdata/rosters/forms (made by its make.py from gen_roster.py output) hold
@@ -318,7 +320,7 @@ func TestFormsInspectorsWithoutValidity(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "执法证有效期不明 12 人") || !strings.Contains(err.Error(), "12 名人员") {
 		t.Fatalf("err %v", err)
 	}
-	var h *HintError
+	var h *apperr.Error
 	if !errors.As(err, &h) || !strings.Contains(h.Hint, "--assume-valid") {
 		t.Errorf("hint %+v", h)
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/choucha/choucha/internal/apperr"
 )
 
 // Options control reading a roster.
@@ -251,7 +253,7 @@ func NoneEligibleError(file string, list []Inspector, day time.Time) error {
 	if byKind[ReasonValidityUnknown] > 0 {
 		hint += "；名录没有执法证有效期时，确认全部有效后可加 --assume-valid"
 	}
-	return &HintError{Err: err, Hint: hint}
+	return &apperr.Error{Err: err, Hint: hint}
 }
 
 // ReadInspectors reads an inspector roster (.xlsx or .csv). Rows without a 执法证号 and repeated

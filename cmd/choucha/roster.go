@@ -110,7 +110,7 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 		return apperr.Usage(errors.New("--on 只能与 --inspectors 一起使用"))
 	}
 	if opts.assume && !opts.inspectors {
-		return usageError{errors.New("--assume-valid 只能与 --inspectors 一起使用")}
+		return apperr.Usage(errors.New("--assume-valid 只能与 --inspectors 一起使用"))
 	}
 	if opts.inspectors && opts.district != "" {
 		return apperr.Usage(errors.New("--district 只适用于检查对象名录，不能与 --inspectors 一起使用"))
@@ -156,7 +156,7 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 	}
 	if err == nil && opts.inspectors {
 		// A roster in which nobody may inspect is not usable: exit 1, the reasons counted.
-		err = rosterError(roster.NoneEligibleError(opts.file, list, day))
+		err = roster.NoneEligibleError(opts.file, list, day)
 	}
 	return err
 }

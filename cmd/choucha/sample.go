@@ -287,7 +287,7 @@ func loadInspectors(ctx context.Context, g *globalOptions, file, deptMap string,
 	}
 	list, rep, err := roster.ReadInspectors(ctx, file, roster.Options{AssumeValid: assumeValid})
 	if err != nil {
-		return nil, rosterError(err)
+		return nil, err
 	}
 	if !g.quiet {
 		printInspectorWarnings(g.stderr, file, rep)
