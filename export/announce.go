@@ -218,7 +218,7 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 <table class="list">
 <thead><tr><th>序号</th><th>市场主体名称</th><th>统一社会信用代码/注册号</th><th>登记机关</th></tr></thead>
 <tbody>
-{{range .Firms}}<tr><td class="n">{{.N}}</td><td>{{.Name}}</td><td class="code">{{.Key}}</td><td class="auth">{{.Authority}}</td></tr>
+{{range .Firms}}<tr><td class="n">{{.N}}</td><td>{{.Name}}</td><td class="code" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Key}}</td><td class="auth">{{.Authority}}</td></tr>
 {{end}}</tbody>
 </table>
 
@@ -227,10 +227,10 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 <table class="facts">
 <tbody>
 <tr><th scope="row">抽样算法</th><td class="mono">{{.Spec}}</td></tr>
-<tr><th scope="row">随机种子</th><td class="mono">{{.Seed}}</td></tr>
+<tr><th scope="row">随机种子</th><td class="mono" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Seed}}</td></tr>
 <tr><th scope="row">抽查任务编号</th><td class="mono">{{.Task}}</td></tr>
 <tr><th scope="row">抽取轮次</th><td class="mono">{{.Round}}</td></tr>
-<tr><th scope="row">抽样框 SHA-256</th><td class="mono ticket">{{.Frame}}</td></tr>
+<tr><th scope="row">抽样框 SHA-256</th><td class="mono ticket" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Frame}}</td></tr>
 </tbody>
 </table>
 <p class="note">每户市场主体的签号是字符串“算法|种子|任务编号|轮次|统一社会信用代码或注册号”的 SHA-256 值（小写十六进制）；
@@ -242,7 +242,7 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 <table class="tickets">
 <thead><tr><th>序号</th><th>统一社会信用代码/注册号</th><th>签号（SHA-256）</th></tr></thead>
 <tbody>
-{{range .Firms}}<tr><td class="n">{{.N}}</td><td class="code">{{.Key}}</td><td class="mono ticket">{{.Ticket}}</td></tr>
+{{range .Firms}}<tr><td class="n">{{.N}}</td><td class="code" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Key}}</td><td class="mono ticket" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Ticket}}</td></tr>
 {{end}}</tbody>
 </table>
 

@@ -50,7 +50,7 @@ func TestAnnouncementHidesPrivateData(t *testing.T) {
 		if i > 0 && recs[i][2] >= r[2] {
 			t.Errorf("row %d: code %s after %s: not in code order", i+1, r[2], recs[i][2])
 		}
-		if r[1] != csvCell(s.Name) || r[2] != s.Key || r[3] != s.Authority || r[len(r)-1] != s.Ticket {
+		if r[1] != csvCell(s.Name) || r[2] != KeepText(s.Key) || r[3] != s.Authority || r[len(r)-1] != s.Ticket || r[12] != "\t"+m.Seed {
 			t.Errorf("row %d: %q", i+1, r)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -48,10 +49,29 @@ func Guard(cell string) string {
 	return cell
 }
 
-// csvCell is a cell as written: guarded, then with every line break (CRLF, LF or a lone
-// CR) written as CRLF. encoding/csv with CRLF line ends would otherwise drop a lone CR.
+// KeepText protects a cell that a spreadsheet would turn into a number or a date and so
+// change on open-and-save — a 20-digit seed becomes 2.02604011234568E+19, a numeric
+// 18-digit code loses its last digits, a leading zero or a date's form is lost — by
+// prefixing a tab. Excel, WPS and LibreOffice then read the cell as text and write it back
+// unchanged (tab included); readers that trim white space (choucha's own) see the value.
+// Tested against LibreOffice's open-and-save (libreoffice_test.go). Other cells are kept.
+func KeepText(cell string) string {
+	if spreadsheetNumber.MatchString(cell) {
+		return "\t" + cell
+	}
+	return cell
+}
+
+// spreadsheetNumber matches what a spreadsheet parses as a number or date and cannot write
+// back as typed: 12 or more digits (shown and saved as 1.23457E+11), a leading zero, a
+// number in exponent form (a ticket like 0012e345…), a date.
+var spreadsheetNumber = regexp.MustCompile(`^(?:[0-9]{12,}|0[0-9]+|[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+|[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2})$`)
+
+// csvCell is a cell as written: guarded, kept as text (KeepText), then with every line break
+// (CRLF, LF or a lone CR) written as CRLF. encoding/csv with CRLF line ends would otherwise
+// drop a lone CR.
 func csvCell(c string) string {
-	c = Guard(c)
+	c = KeepText(Guard(c))
 	if strings.ContainsRune(c, '\r') {
 		c = strings.ReplaceAll(c, "\r\n", "\n")
 		c = strings.ReplaceAll(c, "\r", "\n")

@@ -104,7 +104,8 @@ func TestListCSVHostileNames(t *testing.T) {
 	for i, s := range m.Selected {
 		rec := recs[i+1]
 		for j, cell := range rec {
-			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			// A tab is ours only before a number kept as text (KeepText), never before a formula.
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !spreadsheetNumber.MatchString(strings.TrimPrefix(cell, "\t")) {
 				t.Errorf("row %d col %s: cell %q starts with a formula character", i+2, h[j], cell)
 			}
 		}
@@ -115,7 +116,7 @@ func TestListCSVHostileNames(t *testing.T) {
 		if strings.TrimPrefix(got, "'") != strings.ReplaceAll(s.Name, "\r", "\n") {
 			t.Errorf("name %q not readable from %q", s.Name, got)
 		}
-		if rec[keyCol] != s.Key {
+		if strings.TrimSpace(rec[keyCol]) != s.Key || (rec[keyCol] != s.Key) != spreadsheetNumber.MatchString(s.Key) {
 			t.Errorf("key %q read back as %q", s.Key, rec[keyCol])
 		}
 		if !strings.Contains(rec[teamCol], "（沁县市场监督管理局）") {
@@ -201,5 +202,35 @@ func TestParseEncoding(t *testing.T) {
 	}
 	if _, err := ParseEncoding("big5"); err == nil {
 		t.Error("big5 accepted")
+	}
+}
+
+func TestKeepText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"20260401123456789012", "\t20260401123456789012"}, // a seed
+		{"911404038769823907", "\t911404038769823907"},     // a numeric 统一社会信用代码
+		{"140403824667485", "\t140403824667485"},           // a 15-digit 注册号
+		{"123456789012", "\t123456789012"},                 // 12 digits: Excel shows 1.23457E+11
+		{"12345678901", "12345678901"},                     // 11 digits (a mobile number) survive
+		{"0355123456", "\t0355123456"},                     // leading zero
+		{"0", "0"},
+		{"0012e345", "\t0012e345"}, // a ticket that reads as a number in exponent form
+		{"1.5E+10", "\t1.5E+10"},   // exponent form with a sign
+		{"2026-04-01", "\t2026-04-01"},
+		{"2026/4/1", "\t2026/4/1"},
+		{"91140430MA9A3GNL0Y", "91140430MA9A3GNL0Y"},
+		{"000ee787cf354e17bb1fb1cfacaec02b274937341690d7c3e17143b3e8e6ea88", "000ee787cf354e17bb1fb1cfacaec02b274937341690d7c3e17143b3e8e6ea88"},
+		{"18", "18"},
+		{"5%", "5%"},
+		{"", ""},
+		{"CZ2026-292", "CZ2026-292"},
+	} {
+		if got := KeepText(c.in); got != c.want {
+			t.Errorf("KeepText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// A formula is guarded, never given a tab.
+	if got := csvCell("\t=1+2"); got != "'\t=1+2" {
+		t.Errorf("csvCell(tab formula) = %q", got)
 	}
 }

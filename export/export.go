@@ -145,7 +145,7 @@ func ours(path string, f File) bool {
 			return false
 		}
 		for i := range rec {
-			if rec[i] != Guard(f.header[i]) {
+			if rec[i] != csvCell(f.header[i]) {
 				return false
 			}
 		}

@@ -143,7 +143,7 @@ table.list td { height: 3em; }
 <table class="list">
 <thead><tr><th>序号</th><th>市场主体名称</th><th>统一社会信用代码/注册号</th><th>住所</th><th>检查日期</th><th>检查结果</th></tr></thead>
 <tbody>
-{{range $i, $f := .Firms}}<tr><td class="n">{{inc $i}}</td><td>{{$f.Name}}</td><td class="code">{{$f.Key}}</td><td>{{$f.Address}}</td><td></td><td></td></tr>
+{{range $i, $f := .Firms}}<tr><td class="n">{{inc $i}}</td><td>{{$f.Name}}</td><td class="code" style="mso-number-format:'\@'" sdnum="2052;0;@">{{$f.Key}}</td><td>{{$f.Address}}</td><td></td><td></td></tr>
 {{end}}</tbody>
 </table>
 <p class="sign">检查人员签字：<span class="blank">&nbsp;</span>　日期：<span class="blank" style="min-width:8em">&nbsp;</span></p>

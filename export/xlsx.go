@@ -85,6 +85,10 @@ func writeWorkbook(w io.Writer, sheets []sheet) (err error) {
 			return v
 		}
 		widths := columnWidths(s.rows, s.wrapCols)
+		// Before the stream writer starts: it writes the sheet properties first.
+		if err := pageSetup(f, name, s, widths); err != nil {
+			return fmt.Errorf("工作表 %s 的页面设置: %w", name, err)
+		}
 		if s.dropList == "" {
 			if err := streamSheet(f, name, s, widths, styleOf, valueOf); err != nil {
 				return fmt.Errorf("写工作表 %s: %w", name, err)
@@ -175,6 +179,45 @@ func plainSheet(f *excelize.File, name string, s *sheet, widths []float64, style
 		if err := f.AddDataValidation(name, dv); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// portraitWidth is the widest sheet, in Excel column units, printed upright on A4: 210 mm
+// less the default 0.7-inch margins is about 174 mm, some 93 columns of one character.
+const portraitWidth = 93
+
+// pageSetup makes a sheet print on A4 — landscape when its columns are wider than a
+// portrait page — scaled to one page wide (as many pages long as needed), with the header
+// row (the last frozen row) repeated at the top of every page.
+func pageSetup(f *excelize.File, name string, s *sheet, widths []float64) error {
+	if s.hidden {
+		return nil
+	}
+	total := 0.0
+	for _, w := range widths {
+		total += w
+	}
+	orientation := "portrait"
+	if total > portraitWidth {
+		orientation = "landscape"
+	}
+	a4, one, tall := 9, 1, 0
+	fit := true
+	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if err := f.SetPageLayout(name, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &orientation, FitToWidth: &one, FitToHeight: &tall,
+	}); err != nil {
+		return err
+	}
+	if s.freeze > 0 {
+		return f.SetDefinedName(&excelize.DefinedName{
+			Name:     "_xlnm.Print_Titles",
+			RefersTo: fmt.Sprintf("'%s'!$%d:$%d", strings.ReplaceAll(name, "'", "''"), s.freeze, s.freeze),
+			Scope:    name,
+		})
 	}
 	return nil
 }

@@ -173,3 +173,90 @@ func TestDisplayWidth(t *testing.T) {
 		}
 	}
 }
+
+// Every published workbook prints on A4, one page wide, the header row on every page, the
+// header frozen; wide sheets (the list, the result sheet) landscape, narrow ones portrait.
+func TestXLSXPageSetup(t *testing.T) {
+	m := testManifest(t, true)
+	landscape := map[string]bool{"抽查名单": true, "检查结果录入": true}
+	for _, format := range []string{FormatXLSX, FormatResults, FormatSheets} {
+		files, err := Files(m, format, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range files {
+			if !strings.HasSuffix(file.Name, ".xlsx") {
+				continue
+			}
+			var buf bytes.Buffer
+			if err := file.Write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			f := openXLSX(t, buf.Bytes())
+			titles := map[string]string{}
+			for _, dn := range f.GetDefinedName() {
+				if dn.Name == "_xlnm.Print_Titles" {
+					titles[dn.Scope] = dn.RefersTo
+				}
+			}
+			checked := 0
+			for _, sh := range f.GetSheetList() {
+				if v, _ := f.GetSheetVisible(sh); !v {
+					continue
+				}
+				checked++
+				where := file.Name + "/" + sh
+				pl, err := f.GetPageLayout(sh)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if pl.Size == nil || *pl.Size != 9 {
+					t.Errorf("%s: paper size %v, want 9 (A4)", where, pl.Size)
+				}
+				if pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
+					t.Errorf("%s: fit to %v wide × %v tall, want 1 × any", where, pl.FitToWidth, pl.FitToHeight)
+				}
+				// Landscape exactly when the columns are wider than a portrait A4 page.
+				rows, _ := f.GetRows(sh)
+				ncol := 0
+				for _, r := range rows {
+					ncol = max(ncol, len(r))
+				}
+				total := 0.0
+				for c := 1; c <= ncol; c++ {
+					name, _ := excelize.ColumnNumberToName(c)
+					w, _ := f.GetColWidth(sh, name)
+					total += w
+				}
+				want := "portrait"
+				if total > portraitWidth {
+					want = "landscape"
+				}
+				if landscape[sh] && want != "landscape" || sh == "说明" && want != "portrait" {
+					t.Errorf("%s: columns %.0f wide", where, total)
+				}
+				if pl.Orientation == nil || *pl.Orientation != want {
+					t.Errorf("%s: orientation %v, want %s", where, *pl.Orientation, want)
+				}
+				props, err := f.GetSheetProps(sh)
+				if err != nil || props.FitToPage == nil || !*props.FitToPage {
+					t.Errorf("%s: fitToPage not set (%v)", where, err)
+				}
+				panes, err := f.GetPanes(sh)
+				if err != nil || !panes.Freeze || panes.YSplit < 1 {
+					t.Errorf("%s: header not frozen: %+v %v", where, panes, err)
+				}
+				row := panes.YSplit
+				if got, want := titles[sh], "'"+sh+"'!$"+itoa(row)+":$"+itoa(row); got != want {
+					t.Errorf("%s: print titles %q, want %q (the header row)", where, got, want)
+				}
+				if rows, _ := f.GetRows(sh); row <= len(rows) && (len(rows[row-1]) < 2 || !strings.Contains(strings.Join(rows[row-1], ","), "序号") && sh != "说明") {
+					t.Errorf("%s: repeated row %d is %q, not the header", where, row, rows[row-1])
+				}
+			}
+			if checked == 0 {
+				t.Errorf("%s: no visible sheet", file.Name)
+			}
+		}
+	}
+}
