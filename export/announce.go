@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/workday"
@@ -24,6 +25,17 @@ type Options struct {
 	Calendar *workday.Calendar
 	// Location is the zone of dates shown on documents; nil is Beijing time (UTC+8).
 	Location *time.Location
+	// Departments names the bureaus (Bureaus); nil is dept.DefaultMap.
+	Departments *dept.Map
+}
+
+// issuer is the bureau the notice is issued in the name of: the initiating bureau's legal
+// name (all bureaus when the plan names no initiator).
+func issuer(m *draw.Manifest, dm *dept.Map) string {
+	if ini, _ := Bureaus(m, dm); ini != "" {
+		return ini
+	}
+	return strings.Join(authorities(m, dm), "、")
 }
 
 // TaskType is 抽查类型 in the announcement. choucha always draws from a roster that the
@@ -47,9 +59,9 @@ func AnnouncementFacts(m *draw.Manifest, opts Options) []AnnouncementFact {
 		{"抽查任务名称", m.TaskInfo.Name},
 		{"抽查类型", TaskType},
 		{"抽查事项", m.TaskInfo.Items},
-		{"抽查对象范围", strings.Join(m.TaskInfo.Scopes, "；")},
+		{"抽查对象范围", scopeText(m)},
 		{"检查日期", windowText(m)},
-		{"检查机关", strings.Join(authorities(m), "、")},
+		{"检查机关", strings.Join(authorities(m, opts.Departments), "、")},
 		{"抽查市场主体数量", strconv.Itoa(len(m.Selected)) + "户"},
 	}
 	// How the firms were drawn when the roster had no classes; the count of unclassified firms
@@ -140,7 +152,7 @@ func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
 		Round:     m.Round,
 		Frame:     m.Roster.FrameSHA256,
 		Date:      drawDate(m, opts.Location),
-		Authority: strings.Join(authorities(m), "、"),
+		Authority: issuer(m, opts.Departments),
 		Generator: "choucha " + m.ToolVersion,
 	}
 	for i, s := range publicOrder(m) {

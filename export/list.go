@@ -218,7 +218,7 @@ func taskHeader(m *draw.Manifest) [][]string {
 		{"抽查任务", m.Task + " " + m.TaskInfo.Name},
 		{"抽查事项", m.TaskInfo.Items},
 		{"检查时间", windowText(m)},
-		{"检查机关", strings.Join(authorities(m), "、")},
+		{"检查机关", strings.Join(authorities(m, nil), "、")},
 	}
 }
 
@@ -275,18 +275,4 @@ func hasMember(team []sampler.Member, id string) bool {
 		}
 	}
 	return false
-}
-
-// authorities are the inspecting authorities of a task: the initiator and the cooperators.
-func authorities(m *draw.Manifest) []string {
-	var out []string
-	if m.TaskInfo.Initiator != "" {
-		out = append(out, m.TaskInfo.Initiator)
-	}
-	for _, c := range m.TaskInfo.Cooperators {
-		if c != "" {
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -45,7 +45,7 @@ func WriteResultsXLSX(w io.Writer, m *draw.Manifest, cal *workday.Calendar) erro
 	due := ChineseDate(deadline.Date)
 	teams := teamsByKey(m)
 	rows := [][]string{resultHeader}
-	auth := strings.Join(authorities(m), "、")
+	auth := strings.Join(authorities(m, nil), "、")
 	for i, s := range m.Selected {
 		var names []string
 		for _, mb := range teams[s.Key] {

@@ -95,7 +95,7 @@ func WriteSheetsHTML(w io.Writer, m *draw.Manifest) error {
 		TaskName:  m.TaskInfo.Name,
 		Items:     m.TaskInfo.Items,
 		Window:    windowText(m),
-		Authority: strings.Join(authorities(m), "、"),
+		Authority: strings.Join(authorities(m, nil), "、"),
 		Generator: "choucha " + m.ToolVersion,
 	}
 	for i, t := range Teams(m) {
