@@ -158,7 +158,7 @@ func TestAnnouncementChromium(t *testing.T) {
 	dom := string(run("--dump-dom", url))
 	text := htmlText(dom)
 	for _, want := range []string{"抽查任务公告", "抽查计划名称", "长治市2026年度部门联合双随机抽查工作计划",
-		"抽查类型", "定向", "检查机关", "沁县住房和城乡建设局、沁县市场监督管理局", "12户", m.Seed, m.Roster.FrameSHA256,
+		"抽查类型", "定向", "检查机关", "沁县住房和城乡建设管理局、沁县市场监督管理局", "12户", m.Seed, m.Roster.FrameSHA256,
 		`<script>alert("x")</script>贸易公司`, `=HYPERLINK("http://example.invalid","点击")`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("rendered text lacks %q", want)
