@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,25 +29,17 @@ func parseClass(s string) (string, classVerdict) {
 		return t, classOK // the common case, without normalising
 	}
 	c := normCell(s)
-	switch c {
-	case "", "未分类", "未分级", "未评级", "暂未分类", "无", "-", "/":
+	if slices.Contains(UnclassifiedWords, c) {
 		return ClassB, classUnclassified
 	}
 	if l := c[0]; l >= 'A' && l <= 'D' {
 		rest := c[1:]
-		if rest == "" || strings.HasPrefix(rest, "类") || strings.HasPrefix(rest, "级") || strings.HasPrefix(rest, "(") {
+		if rest == "" || slices.ContainsFunc(ClassLetterSuffixes, func(p string) bool { return strings.HasPrefix(rest, p) }) {
 			return string(l), classOK
 		}
 	}
-	switch strings.TrimPrefix(strings.TrimSuffix(c, "类"), "信用") {
-	case "低风险", "风险低", "低":
-		return ClassA, classOK
-	case "一般风险", "风险一般", "一般", "中风险":
-		return ClassB, classOK
-	case "较高风险", "风险较高", "较高":
-		return ClassC, classOK
-	case "高风险", "风险高", "高":
-		return ClassD, classOK
+	if k, ok := ClassWords[strings.TrimPrefix(strings.TrimSuffix(c, "类"), "信用")]; ok {
+		return k, classOK
 	}
 	return "", classBad
 }
@@ -61,9 +54,6 @@ const (
 	statusUnknown
 )
 
-var closedWords = []string{"注销", "吊销", "撤销", "迁出", "停业", "清算", "歇业"}
-var openWords = []string{"存续", "在业", "在营", "开业", "在册", "正常", "确立"}
-
 // parseStatus: 存续/在业/在营/开业/在册/正常 (and long forms) are open; 注销/吊销/撤销/迁出/停业/清算
 // are closed (checked first: "吊销，未注销" is closed); blank is open with a warning.
 func parseStatus(s string) statusVerdict {
@@ -72,12 +62,12 @@ func parseStatus(s string) statusVerdict {
 	if c == "" {
 		return statusBlank
 	}
-	for _, w := range closedWords {
+	for _, w := range ClosedStatusWords {
 		if strings.Contains(c, w) {
 			return statusClosed
 		}
 	}
-	for _, w := range openWords {
+	for _, w := range OpenStatusWords {
 		if strings.Contains(c, w) {
 			return statusOpen
 		}

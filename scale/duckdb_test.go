@@ -1,0 +1,350 @@
+package scale
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/risk"
+	"github.com/choucha/choucha/roster"
+	"github.com/choucha/choucha/sampler"
+	"github.com/choucha/choucha/warehouse"
+)
+
+const seed = "20260401123456789012"
+
+// genRoster runs the shared generator (shared/ beside the repository, as CI lays it out).
+func genRoster(t *testing.T, dir, name string, args ...string) string {
+	t.Helper()
+	tool := filepath.Join("..", "..", "shared", "tools", "gen_roster.py")
+	if _, err := os.Stat(tool); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing under CI", tool)
+		}
+		t.Skip(tool + " not found (shared/ beside the repository)")
+	}
+	out := filepath.Join(dir, name)
+	cmd := exec.Command("python3", append([]string{tool, "firms", "--out", out, "--format", "csv"}, args...)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gen_roster: %v\n%s", err, b)
+	}
+	return out
+}
+
+// concatCSV writes the rows of several generated CSVs (same header) into one file.
+func concatCSV(t *testing.T, out string, files ...string) string {
+	t.Helper()
+	var b strings.Builder
+	for i, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := strings.TrimPrefix(string(data), "\ufeff")
+		if i > 0 {
+			s = s[strings.IndexByte(s, '\n')+1:]
+		}
+		b.WriteString(s)
+	}
+	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+type drawCase struct {
+	name     string
+	task     int
+	ratio    string // --ratio
+	rounds   int    // draw rounds 1..rounds, each excluding the earlier ones
+	district string // roster's district (gen_roster --district)
+	n        int
+	style    string
+	other    int  // firms of another district mixed in
+	dirty    bool // class cells rewritten in the forms offices write (dirtyClasses)
+}
+
+// dirtyClassForms are class cells as offices write them, each read by choucha as the
+// comment says; "风险未知" is unreadable (excluded from the frame by both).
+var dirtyClassForms = []string{"", "未分类", "b", "C级", "D（高风险）", "信用风险较高", "a类", "一般", "风险未知", " B ", "-"}
+
+// dirtyClasses rewrites the class cell of every third data row of a generated CSV.
+func dirtyClasses(t *testing.T, file string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	col := -1
+	for i, h := range strings.Split(strings.TrimPrefix(lines[0], "\ufeff"), ",") {
+		if h == "信用风险分类" {
+			col = i
+		}
+	}
+	if col < 0 {
+		t.Fatal("no class column in the generated roster")
+	}
+	for i := 1; i < len(lines); i++ {
+		if lines[i] == "" || i%3 != 0 {
+			continue
+		}
+		cells := strings.Split(lines[i], ",")
+		if strings.ContainsRune(lines[i], '"') || len(cells) <= col {
+			continue // a quoted cell: keep the row as generated
+		}
+		cells[col] = dirtyClassForms[(i/3)%len(dirtyClassForms)]
+		lines[i] = strings.Join(cells, ",")
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDuckDBMatchesChoucha runs the SQL of `choucha sql` on DuckDB over generated rosters and
+// requires the strata, the drawn list, the reserves and the frame digest to equal choucha's
+// own draw (draw.Run over roster.ReadFirms) of the same file, field for field.
+func TestDuckDBMatchesChoucha(t *testing.T) {
+	p, err := plan.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []drawCase{
+		{name: "per-class 292", task: 292, rounds: 1, district: "沁县", n: 1200, style: "mixed", dirty: true},
+		{name: "per-class 292 chinese classes", task: 292, rounds: 1, district: "沁县", n: 300, style: "cn"},
+		{name: "progressive 283", task: 283, rounds: 1, n: 900, style: "mixed", dirty: true},
+		{name: "min count 83 tiny", task: 83, rounds: 1, n: 3, style: "letter"},
+		{name: "min count 83", task: 83, rounds: 1, n: 40, style: "mixed"},
+		{name: "no risk 297", task: 297, rounds: 1, n: 500, style: "mixed"},
+		{name: "unspecified 56 with --ratio", task: 56, ratio: "7.5", rounds: 1, n: 333, style: "mixed"},
+		{name: "quarterly 291 four rounds", task: 291, rounds: 4, n: 60, style: "mixed", dirty: true},
+		{name: "monthly shortfall repeats", task: 0, rounds: 6, n: 25, style: "mixed"},
+		{name: "other districts filtered", task: 291, rounds: 2, district: "沁县", n: 400, style: "mixed", other: 150},
+	}
+	var seen struct{ repeat, added, excluded, other, unread bool }
+	defer func() {
+		// The cases must exercise every part of the algorithm, or they prove less than they say.
+		if !t.Failed() && !(seen.repeat && seen.added && seen.excluded && seen.other && seen.unread) {
+			t.Errorf("the cases did not cover every part of the draw: %+v", seen)
+		}
+	}()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			seq := tc.task
+			if seq == 0 {
+				seq = monthlyTask(t, p)
+			}
+			task, err := p.Task(seq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			district := tc.district
+			if district == "" {
+				district = task.District
+			}
+			dir := t.TempDir()
+			file := genRoster(t, dir, "firms.csv", "--n", fmt.Sprint(tc.n), "--seed", fmt.Sprint(seq*7+tc.n), "--district", district, "--risk-style", tc.style)
+			if tc.other > 0 {
+				other := genRoster(t, dir, "other.csv", "--n", fmt.Sprint(tc.other), "--seed", "99", "--district", "屯留区", "--risk-style", tc.style)
+				file = concatCSV(t, filepath.Join(dir, "all.csv"), file, other)
+			}
+			if tc.dirty {
+				dirtyClasses(t, file)
+			}
+			frame, _, err := roster.ReadFirms(context.Background(), file, roster.Options{District: task.District})
+			if err != nil {
+				t.Fatal(err)
+			}
+			db := openDuckDB(t, file)
+			var earlier []string
+			for round := 1; round <= tc.rounds; round++ {
+				want := chouchaDraw(t, p, task, frame, round, tc.ratio, earlier)
+				spec, err := warehouse.ForTask(warehouse.Spec{
+					Dialect: warehouse.DuckDB, Seed: seed, Round: round, Earlier: earlier,
+					Columns: warehouse.Columns{Table: "firms", Key: "统一社会信用代码", Class: "信用风险分类", District: "所属区县", Status: "登记状态"},
+				}, task, risk.DefaultPolicy(), tc.ratio)
+				if err != nil {
+					t.Fatal(err)
+				}
+				script, err := warehouse.Script(spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := runScript(t, db, script)
+				compare(t, round, want, got, frame)
+				for _, s := range want.Selected {
+					seen.repeat = seen.repeat || s.Repeat
+				}
+				byRatio := 0
+				for _, s := range want.Strata {
+					byRatio += s.Count
+					seen.excluded = seen.excluded || s.Excluded > 0
+				}
+				seen.added = seen.added || len(want.Selected) > byRatio
+				for _, r := range got {
+					if r.kind.String == "frame" && r.excluded.Int64 > 0 {
+						seen.unread = true
+					}
+				}
+				seen.other = seen.other || frame.Rows > len(frame.Firms)+tc.other/2 && tc.other > 0
+				for _, s := range want.Selected {
+					earlier = append(earlier, s.Key)
+				}
+			}
+		})
+	}
+}
+
+// monthlyTask finds a task drawn every month (12 rounds) with a single percentage.
+func monthlyTask(t *testing.T, p *plan.Plan) int {
+	for _, task := range p.Tasks {
+		if task.Rounds >= 6 && task.Ratio.Percent != "" && task.Ratio.MinCount == 0 {
+			return task.Seq
+		}
+	}
+	t.Fatal("no task with 6 or more rounds in the embedded plan")
+	return 0
+}
+
+func chouchaDraw(t *testing.T, p *plan.Plan, task *plan.Task, frame *roster.Frame, round int, ratio string, earlier []string) *draw.Manifest {
+	t.Helper()
+	oc, err := draw.Run(draw.Request{Plan: p, Task: task, Frame: frame, Policy: risk.DefaultPolicy(), Seed: seed,
+		Round: round, RatioOverride: ratio, Earlier: earlier, Now: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), ToolVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return oc.Manifest
+}
+
+func openDuckDB(t *testing.T, csvFile string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1) // temp tables live in one connection
+	q := fmt.Sprintf("CREATE TABLE firms AS SELECT * FROM read_csv('%s', header = true, all_varchar = true)", csvFile)
+	if _, err := db.Exec(q); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+type row struct {
+	kind, stratum, key, class, ticket, ratio, digest sql.NullString
+	seq, rank, nTotal, n, excluded                   sql.NullInt64
+	repeat, added                                    sql.NullBool
+}
+
+func runScript(t *testing.T, db *sql.DB, script string) []row {
+	t.Helper()
+	stmts := strings.Split(script, ";\n")
+	var last string
+	for i := len(stmts) - 1; i >= 0; i-- {
+		if strings.TrimSpace(stmts[i]) != "" {
+			last = stmts[i]
+			stmts = stmts[:i]
+			break
+		}
+	}
+	ctx := context.Background()
+	for _, s := range stmts {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			t.Fatalf("%v\n%s", err, s)
+		}
+	}
+	rs, err := db.QueryContext(ctx, last)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, last)
+	}
+	defer rs.Close()
+	var out []row
+	for rs.Next() {
+		var r row
+		if err := rs.Scan(&r.kind, &r.seq, &r.stratum, &r.key, &r.class, &r.ticket, &r.rank, &r.repeat, &r.added,
+			&r.nTotal, &r.ratio, &r.n, &r.excluded, &r.digest); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func compare(t *testing.T, round int, m *draw.Manifest, got []row, frame *roster.Frame) {
+	t.Helper()
+	type pick struct {
+		Key, Class, Ticket string
+		Rank               int
+		Repeat             bool
+	}
+	type stratum struct {
+		Class, Ratio       string
+		N, Count, Excluded int
+	}
+	var wantSel, gotSel, wantRes, gotRes []pick
+	var wantStr, gotStr []stratum
+	for _, s := range m.Selected {
+		wantSel = append(wantSel, pick{s.Key, s.Class, s.Ticket, s.Rank, s.Repeat})
+	}
+	for _, s := range m.Reserves {
+		wantRes = append(wantRes, pick{s.Key, s.Class, s.Ticket, s.Rank, false})
+	}
+	for _, s := range m.Strata {
+		wantStr = append(wantStr, stratum{s.Class, s.Ratio, s.N, s.Count, s.Excluded})
+	}
+	var digest string
+	var frameN int64
+	for _, r := range got {
+		p := pick{r.key.String, r.class.String, r.ticket.String, int(r.rank.Int64), r.repeat.Bool}
+		switch r.kind.String {
+		case "selected":
+			gotSel = append(gotSel, p)
+		case "reserve":
+			gotRes = append(gotRes, p)
+		case "stratum":
+			gotStr = append(gotStr, stratum{r.stratum.String, r.ratio.String, int(r.nTotal.Int64), int(r.n.Int64), int(r.excluded.Int64)})
+		case "frame":
+			digest, frameN = r.digest.String, r.nTotal.Int64
+		default:
+			t.Fatalf("unknown row kind %q", r.kind.String)
+		}
+	}
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	if js(gotStr) != js(wantStr) {
+		t.Errorf("round %d strata:\n sql     %s\n choucha %s", round, js(gotStr), js(wantStr))
+	}
+	if js(gotSel) != js(wantSel) {
+		t.Errorf("round %d selected (%d vs %d):\n sql     %s\n choucha %s", round, len(gotSel), len(wantSel), js(gotSel), js(wantSel))
+	}
+	if js(gotRes) != js(wantRes) {
+		t.Errorf("round %d reserves:\n sql     %s\n choucha %s", round, js(gotRes), js(wantRes))
+	}
+	units := make([]sampler.Unit, len(frame.Firms))
+	for i, f := range frame.Firms {
+		units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
+	}
+	if want := sampler.FrameDigest(units); digest != want || frameN != int64(len(units)) {
+		t.Errorf("round %d frame: sql %d firms %s, choucha %d firms %s", round, frameN, digest, len(units), want)
+	}
+	if len(wantSel) == 0 {
+		t.Errorf("round %d drew nothing: the case tests nothing", round)
+	}
+}

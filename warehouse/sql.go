@@ -1,0 +1,373 @@
+// Package warehouse writes a CHOUCHA-SAMPLE-v1 draw as one SQL script, so that an office whose
+// 检查对象名录库 lives in a data platform can draw next to the data (DuckDB, Spark SQL) and get
+// exactly the list choucha would draw from the same firms (docs/ALGORITHM.md §6).
+//
+// Every ticket is a pure function of (seed, task, round, key), so the draw needs nothing but
+// SHA-256, integer arithmetic and window functions. The script computes, in order: the frame
+// (keys and classes read from the table with the same vocabulary as package roster), the
+// tickets, the strata with their exact counts n_h = min(N_h, ceil(N_h·a / (100·b))) where
+// r_h = a/b, the ranks by (ticket, key), the earlier-round exclusion and shortfall repeats,
+// the minimum count, the reserves and the CHOUCHA-FRAME-v2 digest of the frame; and it ends
+// with one SELECT whose rows are the result (see ResultColumns).
+package warehouse
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+
+	"github.com/choucha/choucha/risk"
+	"github.com/choucha/choucha/roster"
+	"github.com/choucha/choucha/sampler"
+)
+
+// Dialect is the SQL engine the script is written for.
+type Dialect string
+
+// The dialects: DuckDB is executed by the tests (module scale/); Spark SQL is pinned by a
+// golden file and has not been executed here.
+const (
+	DuckDB Dialect = "duckdb"
+	Spark  Dialect = "spark"
+)
+
+// Dialects lists the dialects in the order `--help` shows them.
+var Dialects = []Dialect{DuckDB, Spark}
+
+// Columns names the table of firms and its columns. Key and Class are required; District and
+// Status are read only when named.
+type Columns struct {
+	Table    string // the table (or view) of firms
+	Key      string // 统一社会信用代码 or 注册号, one per firm
+	Class    string // 信用风险分类 as the office writes it; "" when the table has none
+	District string // 所属区县; "" when the table has none
+	Status   string // 登记状态; "" when the table has none
+}
+
+// Spec is everything a draw script depends on.
+type Spec struct {
+	Dialect  Dialect
+	Seed     string // normalised (sampler.NormalizeSeed)
+	TaskKey  string
+	Round    int
+	Strata   []risk.Stratum // classes and exact ratios, in order (N and n are computed by the engine)
+	MinCount int            // 不低于m户; 0 when none
+	Reserves int            // per stratum
+	AllIn    bool           // every r_h is 100: earlier rounds are not excluded
+	District string         // keep only firms of this district ("" = all); needs Columns.District
+	Earlier  []string       // keys drawn in earlier rounds of the task this year
+	// EarlierTable, when not "", names a table with a column key holding the earlier rounds'
+	// keys (used instead of Earlier).
+	EarlierTable string
+	Columns      Columns
+}
+
+// ResultColumns are the columns of the script's final SELECT, one row per stratum
+// (kind "stratum"), per drawn firm ("selected", in the order of docs/ALGORITHM.md §2.11),
+// per reserve ("reserve") and one for the frame ("frame": n_total is the frame size, digest its
+// CHOUCHA-FRAME-v2, excluded the rows of the table left out for an unreadable class).
+var ResultColumns = []string{"kind", "seq", "stratum", "key", "class", "ticket", "rank", "repeat", "added",
+	"n_total", "ratio", "n", "excluded", "digest"}
+
+// Script returns the SQL script of the draw.
+func Script(s Spec) (string, error) {
+	if err := s.check(); err != nil {
+		return "", err
+	}
+	d := dialect(s.Dialect)
+	w := &strings.Builder{}
+	all := len(s.Strata) == 1 && s.Strata[0].Class == risk.StratumAll
+
+	fmt.Fprintf(w, "-- choucha sql: %s draw of task %s, round %d (dialect %s).\n", sampler.SampleSpec, s.TaskKey, s.Round, s.Dialect)
+	fmt.Fprintf(w, "-- Seed %s. The algorithm is docs/ALGORITHM.md §2; this script's form of it is §6.\n", s.Seed)
+	fmt.Fprintf(w, "-- Input: table %s with key column %s", s.Columns.Table, s.Columns.Key)
+	if s.Columns.Class != "" {
+		fmt.Fprintf(w, ", class column %s", s.Columns.Class)
+	}
+	if s.Columns.District != "" {
+		fmt.Fprintf(w, ", district column %s", s.Columns.District)
+	}
+	if s.Columns.Status != "" {
+		fmt.Fprintf(w, ", status column %s", s.Columns.Status)
+	}
+	w.WriteString(".\n-- The keys must be valid, canonical codes (choucha roster check); duplicates or '|' stop the script.\n\n")
+
+	// 1. The input: normalised key, class (NULL when unreadable), in scope.
+	norm := func(col string) string {
+		return fmt.Sprintf("upper(replace(replace(trim(coalesce(CAST(%s AS %s), '')), ' ', ''), '\u3000', ''))", d.ident(col), d.text)
+	}
+	classExpr := "'B'"
+	if s.Columns.Class != "" {
+		classExpr = classSQL(d, norm(s.Columns.Class))
+	}
+	var where []string
+	if s.District != "" {
+		if s.Columns.District == "" {
+			return "", errors.New("任务限定了区县，但没有给出名录表的区县列（--district-col）；如确需抽取全表，请用 --district 全部")
+		}
+		dc, want := norm(s.Columns.District), d.lit(roster.CanonicalKey(s.District))
+		// roster's sameDistrict: a blank cell, the same name, or one a suffix of the other.
+		where = append(where, fmt.Sprintf("(%[1]s = '' OR %[1]s = %[2]s OR right(%[1]s, length(%[2]s)) = %[2]s OR right(%[2]s, length(%[1]s)) = %[1]s)", dc, want))
+	}
+	if s.Columns.Status != "" {
+		st := fmt.Sprintf("coalesce(CAST(%s AS %s), '')", d.ident(s.Columns.Status), d.text)
+		var closed []string
+		for _, word := range roster.ClosedStatusWords {
+			closed = append(closed, fmt.Sprintf("%s LIKE %s", st, d.lit("%"+word+"%")))
+		}
+		where = append(where, "NOT ("+strings.Join(closed, " OR ")+")")
+	}
+	whereSQL := ""
+	if len(where) > 0 {
+		whereSQL = "\nWHERE " + strings.Join(where, "\n  AND ")
+	}
+	d.table(w, "choucha_input", fmt.Sprintf("SELECT %s AS key, %s AS class\nFROM %s%s", norm(s.Columns.Key), classExpr, d.ident(s.Columns.Table), whereSQL))
+	d.table(w, "choucha_frame", "SELECT key, class FROM choucha_input WHERE class IS NOT NULL")
+	fmt.Fprintf(w, "-- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12).\nSELECT CASE WHEN count(*) > 0 THEN %s END AS choucha_check\nFROM (SELECT key FROM choucha_frame GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad;\n\n",
+		d.raise("choucha: the frame has duplicate or empty keys, or keys containing a vertical bar"))
+
+	// 2. Earlier rounds.
+	if s.EarlierTable != "" {
+		d.table(w, "choucha_earlier", fmt.Sprintf("SELECT DISTINCT upper(trim(CAST(key AS %s))) AS key FROM %s", d.text, d.ident(s.EarlierTable)))
+	} else if len(s.Earlier) > 0 {
+		keys := append([]string(nil), s.Earlier...)
+		sort.Strings(keys)
+		var rows []string
+		for _, k := range keys {
+			rows = append(rows, "("+d.lit(k)+")")
+		}
+		d.table(w, "choucha_earlier", "SELECT DISTINCT key FROM "+d.values(rows, "e(key)"))
+	} else {
+		d.table(w, "choucha_earlier", fmt.Sprintf("SELECT CAST(NULL AS %s) AS key WHERE 1 = 0", d.text))
+	}
+
+	// 3. Tickets, strata, ranks (§2.2, §2.3, §2.6, §2.7).
+	stratum := "f.class"
+	if all {
+		stratum = "'ALL'"
+	}
+	earlierExpr := "(e.key IS NOT NULL)"
+	if s.AllIn {
+		earlierExpr = "false"
+	}
+	prefix := d.lit(sampler.SampleSpec + "|" + s.Seed + "|" + s.TaskKey + "|" + fmt.Sprint(s.Round) + "|")
+	d.table(w, "choucha_ticket", fmt.Sprintf(`SELECT f.key, f.class, %s AS stratum, %s AS ticket, %s AS earlier
+FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key`, stratum, d.sha256(prefix+" || f.key"), earlierExpr))
+	d.table(w, "choucha_pos", `SELECT t.*,
+  row_number() OVER (PARTITION BY stratum ORDER BY ticket, key) AS rank,
+  row_number() OVER (PARTITION BY stratum, earlier ORDER BY ticket, key) AS pos
+FROM choucha_ticket t`)
+
+	// 4. Strata and exact counts (§2.4, §2.5).
+	var vals []string
+	for i, st := range s.Strata {
+		r, ok := new(big.Rat).SetString(st.Ratio)
+		if !ok || r.Sign() < 0 {
+			return "", fmt.Errorf("分层 %s 的比例 %q 无效", st.Class, st.Ratio)
+		}
+		vals = append(vals, fmt.Sprintf("(%s, %d, %s, %s, %s)", d.lit(st.Class), i+1, d.lit(st.Ratio), r.Num(), new(big.Int).Mul(r.Denom(), big.NewInt(100))))
+	}
+	d.table(w, "choucha_strata", fmt.Sprintf(`SELECT s.stratum, s.ord, s.ratio, s.a, s.b100,
+  count(p.key) AS n_total,
+  sum(CASE WHEN p.earlier THEN 1 ELSE 0 END) AS excluded,
+  least(count(p.key), %s) AS n
+FROM %s
+LEFT JOIN choucha_pos p ON p.stratum = s.stratum
+GROUP BY s.stratum, s.ord, s.ratio, s.a, s.b100`, d.div("CAST(count(p.key) AS BIGINT) * s.a + s.b100 - 1", "s.b100"), d.values(vals, "s(stratum, ord, ratio, a, b100)")))
+
+	// 5. Selection by ratio with shortfall repeats (§2.8).
+	d.table(w, "choucha_by_ratio", `SELECT p.*, s.ord, false AS added
+FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
+WHERE (NOT p.earlier AND p.pos <= s.n)
+   OR (p.earlier AND p.pos <= s.n - (s.n_total - s.excluded))`)
+
+	// 6. Minimum count (§2.9): candidates first, then earlier rounds' firms, by (ticket, key).
+	minCount := s.MinCount
+	d.table(w, "choucha_fill", fmt.Sprintf(`SELECT q.key, q.class, q.stratum, q.ticket, q.earlier, q.rank, q.pos, q.ord, true AS added, q.fill
+FROM (
+  SELECT p.*, s.ord, row_number() OVER (ORDER BY p.earlier, p.ticket, p.key) AS fill
+  FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
+  WHERE p.key NOT IN (SELECT key FROM choucha_by_ratio)
+) q
+WHERE q.fill <= least(%d, (SELECT count(*) FROM choucha_frame)) - (SELECT count(*) FROM choucha_by_ratio)`, minCount))
+
+	// 7. Reserves (§2.10): the next candidates of each stratum not drawn.
+	d.table(w, "choucha_reserve", fmt.Sprintf(`SELECT q.* FROM (
+  SELECT p.*, s.ord, row_number() OVER (PARTITION BY p.stratum ORDER BY p.rank) AS rpos
+  FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
+  WHERE NOT p.earlier
+    AND p.key NOT IN (SELECT key FROM choucha_by_ratio)
+    AND p.key NOT IN (SELECT key FROM choucha_fill)
+) q
+WHERE q.rpos <= %d`, s.Reserves))
+
+	// 8. CHOUCHA-FRAME-v2 (§6.3).
+	d.table(w, "choucha_bucket", fmt.Sprintf(`SELECT substr(%s, 1, 2) AS bucket, key, key || '|' || class || chr(10) AS line
+FROM choucha_frame`, d.sha256("key")))
+	d.table(w, "choucha_digest", fmt.Sprintf(`SELECT %s AS digest FROM (
+  SELECT bucket, %s AS d FROM choucha_bucket GROUP BY bucket
+) b`, d.sha256(d.lit(sampler.FrameSpec)+" || chr(10) || "+d.orderedConcat("bucket || ' ' || d || chr(10)", "bucket", "bucket")),
+		d.sha256(d.orderedConcat("line", "key", "key"))))
+
+	// 9. The result.
+	w.WriteString(`-- The result: one row per stratum, drawn firm, reserve, and one for the frame.
+SELECT kind, seq, stratum, key, class, ticket, rank, repeat, added, n_total, ratio, n, excluded, digest FROM (
+  SELECT 'stratum' AS kind, ord AS seq, stratum, NULL AS key, NULL AS class, NULL AS ticket, NULL AS rank,
+         NULL AS repeat, NULL AS added, n_total, ratio, n, excluded, NULL AS digest, 1 AS part, ord AS o1, 0 AS o2, '' AS o3
+  FROM choucha_strata
+  UNION ALL
+  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, added, NULL, NULL, NULL, NULL, NULL, 2, ord, rank, ''
+  FROM choucha_by_ratio
+  UNION ALL
+  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, added, NULL, NULL, NULL, NULL, NULL, 3, 0, fill, ''
+  FROM choucha_fill
+  UNION ALL
+  SELECT 'reserve', 0, stratum, key, class, ticket, rank, false, false, NULL, NULL, NULL, NULL, NULL, 4, ord, rank, ''
+  FROM choucha_reserve
+  UNION ALL
+  SELECT 'frame', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM choucha_frame), NULL, NULL,
+         (SELECT count(*) FROM choucha_input WHERE class IS NULL), digest, 5, 0, 0, ''
+  FROM choucha_digest
+) r
+ORDER BY part, o1, o2, o3;
+`)
+	return w.String(), nil
+}
+
+func (s Spec) check() error {
+	if s.Dialect != DuckDB && s.Dialect != Spark {
+		return fmt.Errorf("不支持的 SQL 方言 %q（可用 duckdb、spark）", s.Dialect)
+	}
+	if s.Columns.Table == "" || s.Columns.Key == "" {
+		return errors.New("须给出名录表名和企业代码列名")
+	}
+	if len(s.Strata) == 0 {
+		return errors.New("没有分层，无法生成抽取 SQL")
+	}
+	if _, err := sampler.NormalizeSeed(s.Seed); err != nil {
+		return err
+	}
+	if s.Round < 1 || s.TaskKey == "" || strings.ContainsAny(s.TaskKey, "|'\\\n") {
+		return fmt.Errorf("任务编号 %q 或轮次 %d 无效", s.TaskKey, s.Round)
+	}
+	if s.MinCount < 0 || s.Reserves < 0 {
+		return errors.New("最低户数和备选户数不能为负数")
+	}
+	for _, k := range s.Earlier {
+		if strings.ContainsAny(k, "|'\\\n") {
+			return fmt.Errorf("前轮企业代码 %q 含有不允许的字符", k)
+		}
+	}
+	return nil
+}
+
+// classSQL is parseClass (package roster) in SQL over the normalised cell c: the same words
+// give the same class; a cell parseClass cannot read gives NULL (left out of the frame and
+// counted). NFKC is the one step SQL engines lack: a full-width letter (Ａ) reads in choucha
+// and not here, and `choucha import` then finds the frames differ.
+func classSQL(d sqlDialect, c string) string {
+	var b strings.Builder
+	b.WriteString("CASE\n    ")
+	var unc []string
+	for _, w := range roster.UnclassifiedWords {
+		unc = append(unc, d.lit(w))
+	}
+	fmt.Fprintf(&b, "WHEN %s IN (%s) THEN 'B'\n    ", c, strings.Join(unc, ", "))
+	var suf []string
+	for _, s := range roster.ClassLetterSuffixes {
+		suf = append(suf, fmt.Sprintf("substr(%s, 2, %d) = %s", c, len([]rune(s)), d.lit(s)))
+		if s == "(" { // NFKC folds the full-width parenthesis that SQL sees as written
+			suf = append(suf, fmt.Sprintf("substr(%s, 2, 1) = %s", c, d.lit("（")))
+		}
+	}
+	fmt.Fprintf(&b, "WHEN substr(%[1]s, 1, 1) IN ('A', 'B', 'C', 'D') AND (length(%[1]s) = 1 OR %[2]s) THEN substr(%[1]s, 1, 1)\n    ", c, strings.Join(suf, " OR "))
+	words := make([]string, 0, len(roster.ClassWords))
+	for w := range roster.ClassWords {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	stripped := d.stripAffixes(c, "类", "信用")
+	for _, k := range []string{roster.ClassA, roster.ClassB, roster.ClassC, roster.ClassD} {
+		var in []string
+		for _, w := range words {
+			if roster.ClassWords[w] == k {
+				in = append(in, d.lit(w))
+			}
+		}
+		fmt.Fprintf(&b, "WHEN %s IN (%s) THEN '%s'\n    ", stripped, strings.Join(in, ", "), k)
+	}
+	b.WriteString("ELSE NULL\n  END")
+	return b.String()
+}
+
+// sqlDialect is what differs between engines.
+type sqlDialect struct {
+	name   Dialect
+	text   string // the string type
+	quote  byte   // identifier quote
+	hashFn func(string) string
+	divFn  func(a, b string) string
+	create func(name, query string) string
+	catFn  func(expr, orderBy, alias string) string
+	raiseF func(msg string) string
+}
+
+func dialect(name Dialect) sqlDialect {
+	if name == Spark {
+		return sqlDialect{
+			name: Spark, text: "STRING", quote: '`',
+			hashFn: func(x string) string { return "lower(sha2(" + x + ", 256))" },
+			divFn:  func(a, b string) string { return "((" + a + ") div (" + b + "))" },
+			create: func(name, q string) string { return "CACHE TABLE " + name + " AS\n" + q + ";\n\n" },
+			catFn: func(expr, orderBy, _ string) string {
+				// collect_list has no order: sort (order key, text) pairs, then join the texts.
+				return "array_join(transform(array_sort(collect_list(struct(" + orderBy + " AS o, " + expr + " AS t))), x -> x.t), '')"
+			},
+			raiseF: func(msg string) string { return "raise_error('" + msg + "')" },
+		}
+	}
+	return sqlDialect{
+		name: DuckDB, text: "VARCHAR", quote: '"',
+		hashFn: func(x string) string { return "lower(sha256(" + x + "))" },
+		divFn:  func(a, b string) string { return "((" + a + ") // (" + b + "))" },
+		create: func(name, q string) string { return "CREATE OR REPLACE TEMP TABLE " + name + " AS\n" + q + ";\n\n" },
+		catFn: func(expr, orderBy, _ string) string {
+			return "string_agg(" + expr + ", '' ORDER BY " + orderBy + ")"
+		},
+		raiseF: func(msg string) string { return "error('" + msg + "')" },
+	}
+}
+
+func (d sqlDialect) ident(name string) string {
+	q := string(d.quote)
+	return q + strings.ReplaceAll(name, q, q+q) + q
+}
+
+// lit is a string literal. Spark reads backslashes in literals as escapes; the caller never
+// passes one (keys, seeds and task keys cannot contain it, district names are refused).
+func (d sqlDialect) lit(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func (d sqlDialect) sha256(x string) string                       { return d.hashFn(x) }
+func (d sqlDialect) div(a, b string) string                       { return d.divFn(a, b) }
+func (d sqlDialect) raise(msg string) string                      { return d.raiseF(msg) }
+func (d sqlDialect) orderedConcat(expr, orderBy, a string) string { return d.catFn(expr, orderBy, a) }
+
+// values is an inline table: DuckDB's (VALUES …) AS t(cols), Spark's VALUES … AS t(cols).
+func (d sqlDialect) values(rows []string, alias string) string {
+	if d.name == Spark {
+		return "VALUES\n  " + strings.Join(rows, ",\n  ") + "\nAS " + alias
+	}
+	return "(VALUES\n  " + strings.Join(rows, ",\n  ") + "\n) AS " + alias
+}
+
+func (d sqlDialect) table(w *strings.Builder, name, q string) { w.WriteString(d.create(name, q)) }
+
+// stripAffixes removes one trailing suffix and then one leading prefix, as
+// strings.TrimPrefix(strings.TrimSuffix(c, suffix), prefix) does.
+func (d sqlDialect) stripAffixes(c, suffix, prefix string) string {
+	ns, np := len([]rune(suffix)), len([]rune(prefix))
+	noSuf := fmt.Sprintf("(CASE WHEN right(%[1]s, %[2]d) = %[3]s THEN substr(%[1]s, 1, length(%[1]s) - %[2]d) ELSE %[1]s END)", c, ns, d.lit(suffix))
+	return fmt.Sprintf("(CASE WHEN substr(%[1]s, 1, %[2]d) = %[3]s THEN substr(%[1]s, %[4]d) ELSE %[1]s END)", noSuf, np, d.lit(prefix), np+1)
+}
