@@ -348,3 +348,50 @@ func compare(t *testing.T, round int, m *draw.Manifest, got []row, frame *roster
 		t.Errorf("round %d drew nothing: the case tests nothing", round)
 	}
 }
+
+// TestDuckDBStopsOnDuplicateKeys: a table whose frame repeats a key makes the script fail
+// instead of drawing (choucha's reader would report the duplicate rows; the SQL cannot choose).
+func TestDuckDBStopsOnDuplicateKeys(t *testing.T) {
+	p, err := plan.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := p.Task(297)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file := genRoster(t, dir, "firms.csv", "--n", "20", "--seed", "5", "--district", task.District)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	dup := append(lines, lines[1]) // the first firm twice
+	if err := os.WriteFile(file, []byte(strings.Join(dup, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := openDuckDB(t, file)
+	spec, err := warehouse.ForTask(warehouse.Spec{Dialect: warehouse.DuckDB, Seed: seed, Round: 1,
+		Columns: warehouse.Columns{Table: "firms", Key: "统一社会信用代码", Class: "信用风险分类", District: "所属区县"}}, task, risk.DefaultPolicy(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := warehouse.Script(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed error
+	for _, s := range strings.Split(script, ";\n") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		if _, err := db.Exec(s); err != nil {
+			failed = err
+			break
+		}
+	}
+	if failed == nil || !strings.Contains(failed.Error(), "duplicate") {
+		t.Fatalf("the script ran over a duplicated key: %v", failed)
+	}
+}

@@ -94,28 +94,34 @@ func Script(s Spec) (string, error) {
 	}
 	w.WriteString(".\n-- The keys must be valid, canonical codes (choucha roster check); duplicates or '|' stop the script.\n\n")
 
-	// 1. The input: normalised key, class (NULL when unreadable), in scope.
+	// 1. The input: cells normalised (roster's normCell without NFKC), then the class read as
+	// roster's parseClass reads it (NULL when unreadable), and the firms in scope.
 	norm := func(col string) string {
 		return fmt.Sprintf("upper(replace(replace(trim(coalesce(CAST(%s AS %s), '')), ' ', ''), '\u3000', ''))", d.ident(col), d.text)
 	}
+	cells := []string{norm(s.Columns.Key) + " AS key"}
 	classExpr := "'B'"
 	if s.Columns.Class != "" {
-		classExpr = classSQL(d, norm(s.Columns.Class))
+		cells = append(cells, norm(s.Columns.Class)+" AS c")
+		classExpr = classSQL(d)
+	} else {
+		cells = append(cells, "'' AS c")
 	}
 	var where []string
 	if s.District != "" {
 		if s.Columns.District == "" {
 			return "", errors.New("任务限定了区县，但没有给出名录表的区县列（--district-col）；如确需抽取全表，请用 --district 全部")
 		}
-		dc, want := norm(s.Columns.District), d.lit(roster.CanonicalKey(s.District))
+		cells = append(cells, norm(s.Columns.District)+" AS d")
+		want := d.lit(roster.CanonicalKey(s.District))
 		// roster's sameDistrict: a blank cell, the same name, or one a suffix of the other.
-		where = append(where, fmt.Sprintf("(%[1]s = '' OR %[1]s = %[2]s OR right(%[1]s, length(%[2]s)) = %[2]s OR right(%[2]s, length(%[1]s)) = %[1]s)", dc, want))
+		where = append(where, fmt.Sprintf("(d = '' OR d = %[1]s OR right(d, length(%[1]s)) = %[1]s OR right(%[1]s, length(d)) = d)", want))
 	}
 	if s.Columns.Status != "" {
-		st := fmt.Sprintf("coalesce(CAST(%s AS %s), '')", d.ident(s.Columns.Status), d.text)
+		cells = append(cells, fmt.Sprintf("coalesce(CAST(%s AS %s), '') AS s", d.ident(s.Columns.Status), d.text))
 		var closed []string
 		for _, word := range roster.ClosedStatusWords {
-			closed = append(closed, fmt.Sprintf("%s LIKE %s", st, d.lit("%"+word+"%")))
+			closed = append(closed, "s LIKE "+d.lit("%"+word+"%"))
 		}
 		where = append(where, "NOT ("+strings.Join(closed, " OR ")+")")
 	}
@@ -123,10 +129,17 @@ func Script(s Spec) (string, error) {
 	if len(where) > 0 {
 		whereSQL = "\nWHERE " + strings.Join(where, "\n  AND ")
 	}
-	d.table(w, "choucha_input", fmt.Sprintf("SELECT %s AS key, %s AS class\nFROM %s%s", norm(s.Columns.Key), classExpr, d.ident(s.Columns.Table), whereSQL))
+	d.table(w, "choucha_cells", fmt.Sprintf("SELECT %s\nFROM %s", strings.Join(cells, ",\n  "), d.ident(s.Columns.Table)))
+	// w is c without a trailing 类 and then without a leading 信用.
+	d.table(w, "choucha_input", fmt.Sprintf(`SELECT key, %s AS class
+FROM (
+  SELECT x.*, CASE WHEN substr(c1, 1, 2) = '信用' THEN substr(c1, 3) ELSE c1 END AS w
+  FROM (SELECT y.*, CASE WHEN right(c, 1) = '类' THEN substr(c, 1, length(c) - 1) ELSE c END AS c1 FROM choucha_cells y) x
+) z%s`, classExpr, whereSQL))
 	d.table(w, "choucha_frame", "SELECT key, class FROM choucha_input WHERE class IS NOT NULL")
-	fmt.Fprintf(w, "-- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12).\nSELECT CASE WHEN count(*) > 0 THEN %s END AS choucha_check\nFROM (SELECT key FROM choucha_frame GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad;\n\n",
-		d.raise("choucha: the frame has duplicate or empty keys, or keys containing a vertical bar"))
+	w.WriteString("-- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12): the script stops otherwise.\n")
+	d.table(w, "choucha_check", fmt.Sprintf("SELECT CASE WHEN count(*) > 0 THEN %s END AS failed\nFROM (SELECT key FROM choucha_frame GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad",
+		d.raise("choucha: the frame has duplicate or empty keys, or keys containing a vertical bar")))
 
 	// 2. Earlier rounds.
 	if s.EarlierTable != "" {
@@ -263,32 +276,31 @@ func (s Spec) check() error {
 	return nil
 }
 
-// classSQL is parseClass (package roster) in SQL over the normalised cell c: the same words
-// give the same class; a cell parseClass cannot read gives NULL (left out of the frame and
-// counted). NFKC is the one step SQL engines lack: a full-width letter (Ａ) reads in choucha
-// and not here, and `choucha import` then finds the frames differ.
-func classSQL(d sqlDialect, c string) string {
+// classSQL is parseClass (package roster) in SQL over the normalised cell c and its stripped
+// form w: the same words give the same class; a cell parseClass cannot read gives NULL (left
+// out of the frame and counted). NFKC is the one step SQL engines lack: a full-width letter (Ａ)
+// reads in choucha and not here, and `choucha sample --from-sql-result` then finds the frames differ.
+func classSQL(d sqlDialect) string {
 	var b strings.Builder
 	b.WriteString("CASE\n    ")
 	var unc []string
 	for _, w := range roster.UnclassifiedWords {
 		unc = append(unc, d.lit(w))
 	}
-	fmt.Fprintf(&b, "WHEN %s IN (%s) THEN 'B'\n    ", c, strings.Join(unc, ", "))
+	fmt.Fprintf(&b, "WHEN c IN (%s) THEN 'B'\n    ", strings.Join(unc, ", "))
 	var suf []string
 	for _, s := range roster.ClassLetterSuffixes {
-		suf = append(suf, fmt.Sprintf("substr(%s, 2, %d) = %s", c, len([]rune(s)), d.lit(s)))
+		suf = append(suf, fmt.Sprintf("substr(c, 2, %d) = %s", len([]rune(s)), d.lit(s)))
 		if s == "(" { // NFKC folds the full-width parenthesis that SQL sees as written
-			suf = append(suf, fmt.Sprintf("substr(%s, 2, 1) = %s", c, d.lit("（")))
+			suf = append(suf, "substr(c, 2, 1) = "+d.lit("（"))
 		}
 	}
-	fmt.Fprintf(&b, "WHEN substr(%[1]s, 1, 1) IN ('A', 'B', 'C', 'D') AND (length(%[1]s) = 1 OR %[2]s) THEN substr(%[1]s, 1, 1)\n    ", c, strings.Join(suf, " OR "))
+	fmt.Fprintf(&b, "WHEN substr(c, 1, 1) IN ('A', 'B', 'C', 'D') AND (length(c) = 1 OR %s) THEN substr(c, 1, 1)\n    ", strings.Join(suf, " OR "))
 	words := make([]string, 0, len(roster.ClassWords))
 	for w := range roster.ClassWords {
 		words = append(words, w)
 	}
 	sort.Strings(words)
-	stripped := d.stripAffixes(c, "类", "信用")
 	for _, k := range []string{roster.ClassA, roster.ClassB, roster.ClassC, roster.ClassD} {
 		var in []string
 		for _, w := range words {
@@ -296,7 +308,7 @@ func classSQL(d sqlDialect, c string) string {
 				in = append(in, d.lit(w))
 			}
 		}
-		fmt.Fprintf(&b, "WHEN %s IN (%s) THEN '%s'\n    ", stripped, strings.Join(in, ", "), k)
+		fmt.Fprintf(&b, "WHEN w IN (%s) THEN '%s'\n    ", strings.Join(in, ", "), k)
 	}
 	b.WriteString("ELSE NULL\n  END")
 	return b.String()
@@ -363,11 +375,3 @@ func (d sqlDialect) values(rows []string, alias string) string {
 }
 
 func (d sqlDialect) table(w *strings.Builder, name, q string) { w.WriteString(d.create(name, q)) }
-
-// stripAffixes removes one trailing suffix and then one leading prefix, as
-// strings.TrimPrefix(strings.TrimSuffix(c, suffix), prefix) does.
-func (d sqlDialect) stripAffixes(c, suffix, prefix string) string {
-	ns, np := len([]rune(suffix)), len([]rune(prefix))
-	noSuf := fmt.Sprintf("(CASE WHEN right(%[1]s, %[2]d) = %[3]s THEN substr(%[1]s, 1, length(%[1]s) - %[2]d) ELSE %[1]s END)", c, ns, d.lit(suffix))
-	return fmt.Sprintf("(CASE WHEN substr(%[1]s, 1, %[2]d) = %[3]s THEN substr(%[1]s, %[4]d) ELSE %[1]s END)", noSuf, np, d.lit(prefix), np+1)
-}

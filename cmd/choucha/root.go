@@ -171,6 +171,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newOverlapCommand(g),
 		newTicketCommand(g),
 		newServeCommand(g),
+		newSQLCommand(g),
 	)
 	usageArgs(root)
 	return root
