@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,34 @@ type drawCase struct {
 	style    string
 	other    int  // firms of another district mixed in
 	dirty    bool // class cells rewritten in the forms offices write (dirtyClasses)
+	noClass  bool // the class column removed
+}
+
+// dropColumn removes a column from a generated CSV (no cell of it is quoted).
+func dropColumn(t *testing.T, file, name string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimPrefix(string(data), "\ufeff"), "\n")
+	col := slices.Index(strings.Split(lines[0], ","), name)
+	if col < 0 {
+		t.Fatalf("no column %s", name)
+	}
+	for i, l := range lines {
+		if l == "" {
+			continue
+		}
+		cells := strings.Split(l, ",")
+		if strings.ContainsRune(l, '"') {
+			t.Fatalf("quoted cell in row %d of the generated roster: %s", i, l)
+		}
+		lines[i] = strings.Join(slices.Delete(cells, col, col+1), ",")
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // dirtyClassForms are class cells as offices write them, each read by choucha as the
@@ -130,6 +159,7 @@ func TestDuckDBMatchesChoucha(t *testing.T) {
 		{name: "unspecified 56 with --ratio", task: 56, ratio: "7.5", rounds: 1, n: 333, style: "mixed"},
 		{name: "quarterly 291 four rounds", task: 291, rounds: 4, n: 60, style: "mixed", dirty: true},
 		{name: "monthly shortfall repeats", task: 0, rounds: 6, n: 25, style: "mixed"},
+		{name: "no class column 283 progressive", task: 283, rounds: 1, n: 400, style: "letter", noClass: true},
 		{name: "other districts filtered", task: 291, rounds: 2, district: "沁县", n: 400, style: "mixed", other: 150},
 	}
 	var seen struct{ repeat, added, excluded, other, unread bool }
@@ -162,6 +192,11 @@ func TestDuckDBMatchesChoucha(t *testing.T) {
 			if tc.dirty {
 				dirtyClasses(t, file)
 			}
+			classCol := "信用风险分类"
+			if tc.noClass {
+				dropColumn(t, file, classCol)
+				classCol = ""
+			}
 			frame, _, err := roster.ReadFirms(context.Background(), file, roster.Options{District: task.District})
 			if err != nil {
 				t.Fatal(err)
@@ -172,7 +207,7 @@ func TestDuckDBMatchesChoucha(t *testing.T) {
 				want := chouchaDraw(t, p, task, frame, round, tc.ratio, earlier)
 				spec, err := warehouse.ForTask(warehouse.Spec{
 					Dialect: warehouse.DuckDB, Seed: seed, Round: round, Earlier: earlier,
-					Columns: warehouse.Columns{Table: "firms", Key: "统一社会信用代码", Class: "信用风险分类", District: "所属区县", Status: "登记状态"},
+					Columns: warehouse.Columns{Table: "firms", Key: "统一社会信用代码", Class: classCol, District: "所属区县", Status: "登记状态"},
 				}, task, risk.DefaultPolicy(), tc.ratio)
 				if err != nil {
 					t.Fatal(err)
@@ -180,6 +215,9 @@ func TestDuckDBMatchesChoucha(t *testing.T) {
 				script, err := warehouse.Script(spec)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if tc.noClass && (len(want.Strata) != 1 || want.Strata[0].Class != "ALL") {
+					t.Fatalf("a roster without classes drew strata %+v, want one stratum ALL", want.Strata)
 				}
 				got := runScript(t, db, script)
 				compare(t, round, want, got, frame)

@@ -9,7 +9,13 @@ import (
 // the strata and their exact ratios (risk.Strata; the counts are the engine's), the minimum
 // count, the reserves of the policy, and whether every ratio is 100 (no earlier-round exclusion).
 func ForTask(s Spec, t *plan.Task, p risk.Policy, ratioOverride string) (Spec, error) {
-	strata, err := risk.Strata(*t, map[string]int{}, p, ratioOverride)
+	stratify := risk.Strata
+	if s.Columns.Class == "" {
+		// A table without classes is one stratum at the plan's ratio, as a roster without a
+		// class column is (risk.StrataUnclassified).
+		stratify = risk.StrataUnclassified
+	}
+	strata, err := stratify(*t, map[string]int{}, p, ratioOverride)
 	if err != nil {
 		return Spec{}, err
 	}
