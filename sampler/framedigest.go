@@ -8,7 +8,7 @@ import (
 )
 
 // FrameSpec names the frame digest that engines other than choucha can compute without
-// concatenating the whole frame into one string (docs/ALGORITHM.md §6). It is a check value
+// concatenating the whole frame into one string (docs/ALGORITHM.md §8). It is a check value
 // between an engine and `choucha import`, not a published commitment: like frame_sha256 it
 // is a plain hash of key|class lines.
 const FrameSpec = "CHOUCHA-FRAME-v2"

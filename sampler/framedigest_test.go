@@ -7,7 +7,7 @@ import (
 )
 
 // TestFrameDigestVectors pins CHOUCHA-FRAME-v2 against values computed with coreutils alone
-// (docs/ALGORITHM.md §6.3 gives the recipe), not with this code:
+// (docs/ALGORITHM.md §8.3 gives the recipe), not with this code:
 //
 //	for i in $(seq 1 40); do printf 'K%03d|%s\n' $i $(echo ABCD | cut -c$(( (i%4)+1 ))); done > frame.txt
 //	while IFS= read -r line; do key=${line%|*}; b=$(printf '%s' "$key" | sha256sum | cut -c1-2)

@@ -1,6 +1,6 @@
 // Package warehouse writes a CHOUCHA-SAMPLE-v1 draw as one SQL script, so that an office whose
 // 检查对象名录库 lives in a data platform can draw next to the data (DuckDB, Spark SQL) and get
-// exactly the list choucha would draw from the same firms (docs/ALGORITHM.md §6).
+// exactly the list choucha would draw from the same firms (docs/ALGORITHM.md §8).
 //
 // Every ticket is a pure function of (seed, task, round, key), so the draw needs nothing but
 // SHA-256, integer arithmetic and window functions. The script computes, in order: the frame
@@ -81,7 +81,7 @@ func Script(s Spec) (string, error) {
 	all := len(s.Strata) == 1 && s.Strata[0].Class == risk.StratumAll
 
 	fmt.Fprintf(w, "-- choucha sql: %s draw of task %s, round %d (dialect %s).\n", sampler.SampleSpec, s.TaskKey, s.Round, s.Dialect)
-	fmt.Fprintf(w, "-- Seed %s. The algorithm is docs/ALGORITHM.md §2; this script's form of it is §6.\n", s.Seed)
+	fmt.Fprintf(w, "-- Seed %s. The algorithm is docs/ALGORITHM.md §2; this script's form of it is §8.\n", s.Seed)
 	fmt.Fprintf(w, "-- Input: table %s with key column %s", s.Columns.Table, s.Columns.Key)
 	if s.Columns.Class != "" {
 		fmt.Fprintf(w, ", class column %s", s.Columns.Class)
@@ -216,7 +216,7 @@ WHERE q.fill <= least(%d, (SELECT count(*) FROM choucha_frame)) - (SELECT count(
 ) q
 WHERE q.rpos <= %d`, s.Reserves))
 
-	// 8. CHOUCHA-FRAME-v2 (§6.3).
+	// 8. CHOUCHA-FRAME-v2 (§8.3).
 	d.table(w, "choucha_bucket", fmt.Sprintf(`SELECT substr(%s, 1, 2) AS bucket, key, key || '|' || class || chr(10) AS line
 FROM choucha_frame`, d.sha256("key")))
 	d.table(w, "choucha_digest", fmt.Sprintf(`SELECT %s AS digest FROM (

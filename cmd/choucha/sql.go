@@ -35,7 +35,7 @@ func newSQLCommand(g *globalOptions) *cobra.Command {
 		Short: "生成在数据仓库中执行同一抽取（CHOUCHA-SAMPLE-v1）的 SQL 脚本",
 		Long: `把一项任务一轮的 CHOUCHA-SAMPLE-v1 抽取写成一个自成一体的 SQL 脚本，在名录所在的数据平台
 （DuckDB、Spark SQL）中直接执行，不必导出名录。脚本的结果与 choucha sample 对同一批企业的抽取
-逐项相同：分层、户数、签号、位次、重复、备选，以及抽样框摘要 CHOUCHA-FRAME-v2（docs/ALGORITHM.md 第6节）。
+逐项相同：分层、户数、签号、位次、重复、备选，以及抽样框摘要 CHOUCHA-FRAME-v2（docs/ALGORITHM.md 第8节）。
 
   $ choucha sql --task 292 --seed 20260401123456789012 --dialect duckdb > draw.sql
   $ duckdb -csv 名录库.duckdb < draw.sql > result.csv

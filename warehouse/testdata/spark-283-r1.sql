@@ -1,5 +1,5 @@
 -- choucha sql: CHOUCHA-SAMPLE-v1 draw of task CZ2026-283, round 1 (dialect spark).
--- Seed 20260401123456789012. The algorithm is docs/ALGORITHM.md §2; this script's form of it is §6.
+-- Seed 20260401123456789012. The algorithm is docs/ALGORITHM.md §2; this script's form of it is §8.
 -- Input: table firms with key column 统一社会信用代码, class column 信用风险分类, district column 所属区县, status column 登记状态.
 -- The keys must be valid, canonical codes (choucha roster check); duplicates or '|' stop the script.
 
