@@ -23,6 +23,7 @@ import (
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/roster"
 	"github.com/choucha/choucha/sampler"
+	"github.com/choucha/choucha/warehouse"
 	"github.com/spf13/cobra"
 )
 
@@ -44,6 +45,7 @@ type sampleOptions struct {
 	operator     string
 	redrawReason string
 	keepPersonal bool
+	fromSQL      string
 }
 
 func newSampleCommand(g *globalOptions) *cobra.Command {
@@ -80,6 +82,7 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 	f.BoolVar(&o.assumeValid, "assume-valid", false, "人员名录没有执法证有效期（无此列或为空）时视为有效（记入台账；默认这些人员不选派）")
 	f.StringVar(&o.exclude, "exclude", "", "前几轮已抽中的企业代码`文件`（每行一个），本轮排除")
 	f.StringVar(&o.operator, "operator", "", "操作人`姓名`，记入台账（默认当前系统用户）")
+	f.StringVar(&o.fromSQL, "from-sql-result", "", "choucha sql 脚本在数据平台算出的结果 `CSV`：逐项核对一致才记入台账（--roster 给出同一名录表的导出）")
 	f.StringVar(&o.redrawReason, "redraw-reason", "", "该任务轮次名单已锁定时，重新抽取的`理由`（记入台账）")
 	f.BoolVar(&o.keepPersonal, "keep-personal", false, "在抽取清单、台账和名单中保留名录的法定代表人、联系电话列（默认不保留）")
 	return cmd
@@ -113,6 +116,15 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	seed, generated, err := sampleSeed(o.seed)
 	if err != nil {
 		return err
+	}
+	var sqlResult *warehouse.Result
+	if o.fromSQL != "" {
+		if generated {
+			return apperr.Usage(errors.New("--from-sql-result 须与 --seed 一起使用：给出数据平台执行脚本时用的种子"))
+		}
+		if sqlResult, err = warehouse.ReadResultFile(o.fromSQL); err != nil {
+			return err
+		}
 	}
 	pol, err := loadPolicyOption(o.policy)
 	if err != nil {
@@ -180,6 +192,15 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return err
 	}
 	m := outcome.Manifest
+	if sqlResult != nil {
+		units := make([]sampler.Unit, len(frame.Firms))
+		for i, f := range frame.Firms {
+			units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
+		}
+		if err := warehouse.CheckDraw(sqlResult, m, units); err != nil {
+			return apperr.Hint(err, "未记入台账。请核对脚本所用的种子、任务、轮次和前轮名单，以及名录表导出是否就是脚本读的那张表")
+		}
+	}
 	if caps := pol.YearlyCap; len(caps) > 0 {
 		earlierDraws, err := yearDraws(ctx, l, year)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/warehouse"
 )
@@ -70,15 +71,15 @@ func newSQLCommand(g *globalOptions) *cobra.Command {
 func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 	switch {
 	case o.task <= 0:
-		return usageError{errors.New("请用 --task 指定计划中的任务序号（正整数）")}
+		return apperr.Usage(errors.New("请用 --task 指定计划中的任务序号（正整数）"))
 	case o.seed == "":
-		return usageError{errors.New("请用 --seed 给出公开的随机种子：抽取在数据平台中执行，种子须在执行前公开")}
+		return apperr.Usage(errors.New("请用 --seed 给出公开的随机种子：抽取在数据平台中执行，种子须在执行前公开"))
 	case o.dialect != string(warehouse.DuckDB) && o.dialect != string(warehouse.Spark):
-		return usageError{fmt.Errorf("--dialect 须为 duckdb 或 spark，收到 %q", o.dialect)}
+		return apperr.Usage(fmt.Errorf("--dialect 须为 duckdb 或 spark，收到 %q", o.dialect))
 	case o.round < 1:
-		return usageError{fmt.Errorf("--round 须为正整数，收到 %d", o.round)}
+		return apperr.Usage(fmt.Errorf("--round 须为正整数，收到 %d", o.round))
 	case o.earlierTable != "" && o.exclude != "":
-		return usageError{errors.New("--earlier-table 与 --exclude 只能给出一个")}
+		return apperr.Usage(errors.New("--earlier-table 与 --exclude 只能给出一个"))
 	}
 	p, err := o.plan.load()
 	if err != nil {
@@ -89,7 +90,7 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 		return err
 	}
 	if rounds := max(task.Rounds, 1); o.round > rounds {
-		return usageError{fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, o.round)}
+		return apperr.Usage(fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, o.round))
 	}
 	seed, _, err := sampleSeed(o.seed)
 	if err != nil {
