@@ -129,18 +129,14 @@ func Script(s Spec) (string, error) {
 	if len(where) > 0 {
 		whereSQL = "\nWHERE " + strings.Join(where, "\n  AND ")
 	}
-	d.table(w, "choucha_cells", fmt.Sprintf("SELECT %s\nFROM %s", strings.Join(cells, ",\n  "), d.ident(s.Columns.Table)))
+	d.view(w, "choucha_cells", fmt.Sprintf("SELECT %s\nFROM %s", strings.Join(cells, ",\n  "), d.ident(s.Columns.Table)))
 	// w is c without a trailing 类 and then without a leading 信用.
-	d.table(w, "choucha_input", fmt.Sprintf(`SELECT key, %s AS class
+	d.view(w, "choucha_input", fmt.Sprintf(`SELECT key, %s AS class
 FROM (
   SELECT x.*, CASE WHEN substr(c1, 1, 2) = '信用' THEN substr(c1, 3) ELSE c1 END AS w
   FROM (SELECT y.*, CASE WHEN right(c, 1) = '类' THEN substr(c, 1, length(c) - 1) ELSE c END AS c1 FROM choucha_cells y) x
 ) z%s`, classExpr, whereSQL))
-	d.table(w, "choucha_frame", "SELECT key, class FROM choucha_input WHERE class IS NOT NULL")
-	w.WriteString("-- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12): the script stops otherwise.\n")
-	d.table(w, "choucha_check", fmt.Sprintf("SELECT CASE WHEN count(*) > 0 THEN %s END AS failed\nFROM (SELECT key FROM choucha_frame GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad",
-		d.raise("choucha: the frame has duplicate or empty keys, or keys containing a vertical bar")))
-
+	d.view(w, "choucha_frame", "SELECT key, class FROM choucha_input WHERE class IS NOT NULL")
 	// 2. Earlier rounds.
 	if s.EarlierTable != "" {
 		d.table(w, "choucha_earlier", fmt.Sprintf("SELECT DISTINCT upper(trim(CAST(key AS %s))) AS key FROM %s", d.text, d.ident(s.EarlierTable)))
@@ -166,12 +162,23 @@ FROM (
 		earlierExpr = "false"
 	}
 	prefix := d.lit(sampler.SampleSpec + "|" + s.Seed + "|" + s.TaskKey + "|" + fmt.Sprint(s.Round) + "|")
-	d.table(w, "choucha_ticket", fmt.Sprintf(`SELECT f.key, f.class, %s AS stratum, %s AS ticket, %s AS earlier
-FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key`, stratum, d.sha256(prefix+" || f.key"), earlierExpr))
-	d.table(w, "choucha_pos", `SELECT t.*,
-  row_number() OVER (PARTITION BY stratum ORDER BY ticket, key) AS rank,
-  row_number() OVER (PARTITION BY stratum, earlier ORDER BY ticket, key) AS pos
-FROM choucha_ticket t`)
+	// One sort serves both positions: rank among all N_h firms, and the count of earlier
+	// rounds' firms up to each, from which a firm's place among the candidates (or among the
+	// earlier ones) follows.
+	d.table(w, "choucha_pos", fmt.Sprintf(`SELECT key, class, stratum, ticket, earlier, rank,
+  CASE WHEN earlier THEN earlier_upto ELSE rank - earlier_upto END AS pos
+FROM (
+  SELECT t.*,
+    row_number() OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rank,
+    sum(CASE WHEN earlier THEN 1 ELSE 0 END) OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS earlier_upto
+  FROM (
+    SELECT f.key, f.class, %s AS stratum, %s AS ticket, %s AS earlier
+    FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key
+  ) t
+) r`, stratum, d.sha256(prefix+" || f.key"), earlierExpr))
+	w.WriteString("-- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12): the script stops otherwise.\n")
+	d.table(w, "choucha_check", fmt.Sprintf("SELECT CASE WHEN count(*) > 0 THEN %s END AS failed\nFROM (SELECT key FROM choucha_pos GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad",
+		d.raise("choucha: the frame has duplicate or empty keys, or keys containing a vertical bar")))
 
 	// 4. Strata and exact counts (§2.4, §2.5).
 	var vals []string
@@ -191,38 +198,44 @@ LEFT JOIN choucha_pos p ON p.stratum = s.stratum
 GROUP BY s.stratum, s.ord, s.ratio, s.a, s.b100`, d.div("CAST(count(p.key) AS BIGINT) * s.a + s.b100 - 1", "s.b100"), d.values(vals, "s(stratum, ord, ratio, a, b100)")))
 
 	// 5. Selection by ratio with shortfall repeats (§2.8).
-	d.table(w, "choucha_by_ratio", `SELECT p.*, s.ord, false AS added
+	d.table(w, "choucha_by_ratio", `SELECT p.*, s.ord
 FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
 WHERE (NOT p.earlier AND p.pos <= s.n)
    OR (p.earlier AND p.pos <= s.n - (s.n_total - s.excluded))`)
 
 	// 6. Minimum count (§2.9): candidates first, then earlier rounds' firms, by (ticket, key).
-	minCount := s.MinCount
-	d.table(w, "choucha_fill", fmt.Sprintf(`SELECT q.key, q.class, q.stratum, q.ticket, q.earlier, q.rank, q.pos, q.ord, true AS added, q.fill
-FROM (
-  SELECT p.*, s.ord, row_number() OVER (ORDER BY p.earlier, p.ticket, p.key) AS fill
-  FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
-  WHERE p.key NOT IN (SELECT key FROM choucha_by_ratio)
-) q
-WHERE q.fill <= least(%d, (SELECT count(*) FROM choucha_frame)) - (SELECT count(*) FROM choucha_by_ratio)`, minCount))
+	// At most m firms are added, so a top-m query replaces a sort of the frame.
+	if s.MinCount > 0 {
+		d.table(w, "choucha_fill", fmt.Sprintf(`SELECT q.*, s.ord FROM (
+  SELECT c.*, row_number() OVER (ORDER BY c.earlier, c.ticket, c.key) AS fill
+  FROM (
+    SELECT p.* FROM choucha_pos p
+    WHERE p.key NOT IN (SELECT key FROM choucha_by_ratio)
+    ORDER BY p.earlier, p.ticket, p.key
+    LIMIT %[1]d
+  ) c
+) q JOIN choucha_strata s ON s.stratum = q.stratum
+WHERE q.fill <= least(%[1]d, (SELECT count(*) FROM choucha_pos)) - (SELECT count(*) FROM choucha_by_ratio)`, s.MinCount))
+	} else {
+		d.table(w, "choucha_fill", "SELECT p.*, 0 AS fill, 0 AS ord FROM choucha_pos p WHERE 1 = 0")
+	}
 
-	// 7. Reserves (§2.10): the next candidates of each stratum not drawn.
-	d.table(w, "choucha_reserve", fmt.Sprintf(`SELECT q.* FROM (
-  SELECT p.*, s.ord, row_number() OVER (PARTITION BY p.stratum ORDER BY p.rank) AS rpos
-  FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
-  WHERE NOT p.earlier
-    AND p.key NOT IN (SELECT key FROM choucha_by_ratio)
-    AND p.key NOT IN (SELECT key FROM choucha_fill)
-) q
-WHERE q.rpos <= %d`, s.Reserves))
+	// 7. Reserves (§2.10): the candidates of a stratum are taken from its start (by ratio, then
+	// by the minimum count, both in rank order), so the reserves are the next R candidates.
+	d.table(w, "choucha_reserve", fmt.Sprintf(`SELECT p.*, s.ord
+FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
+LEFT JOIN (SELECT stratum, count(*) AS added FROM choucha_fill WHERE NOT earlier GROUP BY stratum) a ON a.stratum = p.stratum
+WHERE NOT p.earlier
+  AND p.pos > s.n + coalesce(a.added, 0)
+  AND p.pos <= s.n + coalesce(a.added, 0) + %d`, s.Reserves))
 
 	// 8. CHOUCHA-FRAME-v2 (§8.3).
-	d.table(w, "choucha_bucket", fmt.Sprintf(`SELECT substr(%s, 1, 2) AS bucket, key, key || '|' || class || chr(10) AS line
-FROM choucha_frame`, d.sha256("key")))
 	d.table(w, "choucha_digest", fmt.Sprintf(`SELECT %s AS digest FROM (
-  SELECT bucket, %s AS d FROM choucha_bucket GROUP BY bucket
+  SELECT bucket, %s AS d
+  FROM (SELECT substr(%s, 1, 2) AS bucket, key, key || '|' || class || chr(10) AS line FROM choucha_pos) x
+  GROUP BY bucket
 ) b`, d.sha256(d.lit(sampler.FrameSpec)+" || chr(10) || "+d.orderedConcat("bucket || ' ' || d || chr(10)", "bucket", "bucket")),
-		d.sha256(d.orderedConcat("line", "key", "key"))))
+		d.orderedConcatHash("line", "key"), d.sha256("key")))
 
 	// 9. The result.
 	w.WriteString(`-- The result: one row per stratum, drawn firm, reserve, and one for the frame.
@@ -231,16 +244,16 @@ SELECT kind, seq, stratum, key, class, ticket, rank, repeat, added, n_total, rat
          NULL AS repeat, NULL AS added, n_total, ratio, n, excluded, NULL AS digest, 1 AS part, ord AS o1, 0 AS o2, '' AS o3
   FROM choucha_strata
   UNION ALL
-  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, added, NULL, NULL, NULL, NULL, NULL, 2, ord, rank, ''
+  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, false, NULL, NULL, NULL, NULL, NULL, 2, ord, rank, ''
   FROM choucha_by_ratio
   UNION ALL
-  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, added, NULL, NULL, NULL, NULL, NULL, 3, 0, fill, ''
+  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, true, NULL, NULL, NULL, NULL, NULL, 3, 0, fill, ''
   FROM choucha_fill
   UNION ALL
   SELECT 'reserve', 0, stratum, key, class, ticket, rank, false, false, NULL, NULL, NULL, NULL, NULL, 4, ord, rank, ''
   FROM choucha_reserve
   UNION ALL
-  SELECT 'frame', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM choucha_frame), NULL, NULL,
+  SELECT 'frame', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM choucha_pos), NULL, NULL,
          (SELECT count(*) FROM choucha_input WHERE class IS NULL), digest, 5, 0, 0, ''
   FROM choucha_digest
 ) r
@@ -322,6 +335,7 @@ type sqlDialect struct {
 	hashFn func(string) string
 	divFn  func(a, b string) string
 	create func(name, query string) string
+	viewF  func(name, query string) string
 	catFn  func(expr, orderBy, alias string) string
 	raiseF func(msg string) string
 }
@@ -333,6 +347,7 @@ func dialect(name Dialect) sqlDialect {
 			hashFn: func(x string) string { return "lower(sha2(" + x + ", 256))" },
 			divFn:  func(a, b string) string { return "((" + a + ") div (" + b + "))" },
 			create: func(name, q string) string { return "CACHE TABLE " + name + " AS\n" + q + ";\n\n" },
+			viewF:  func(name, q string) string { return "CREATE OR REPLACE TEMPORARY VIEW " + name + " AS\n" + q + ";\n\n" },
 			catFn: func(expr, orderBy, _ string) string {
 				// collect_list has no order: sort (order key, text) pairs, then join the texts.
 				return "array_join(transform(array_sort(collect_list(struct(" + orderBy + " AS o, " + expr + " AS t))), x -> x.t), '')"
@@ -345,6 +360,7 @@ func dialect(name Dialect) sqlDialect {
 		hashFn: func(x string) string { return "lower(sha256(" + x + "))" },
 		divFn:  func(a, b string) string { return "((" + a + ") // (" + b + "))" },
 		create: func(name, q string) string { return "CREATE OR REPLACE TEMP TABLE " + name + " AS\n" + q + ";\n\n" },
+		viewF:  func(name, q string) string { return "CREATE OR REPLACE TEMP VIEW " + name + " AS\n" + q + ";\n\n" },
 		catFn: func(expr, orderBy, _ string) string {
 			return "string_agg(" + expr + ", '' ORDER BY " + orderBy + ")"
 		},
@@ -372,6 +388,14 @@ func (d sqlDialect) values(rows []string, alias string) string {
 		return "VALUES\n  " + strings.Join(rows, ",\n  ") + "\nAS " + alias
 	}
 	return "(VALUES\n  " + strings.Join(rows, ",\n  ") + "\n) AS " + alias
+}
+
+// view defines a query that is not materialised (read once or twice, cheap to recompute).
+func (d sqlDialect) view(w *strings.Builder, name, q string) { w.WriteString(d.viewF(name, q)) }
+
+// orderedConcatHash is the SHA-256 of the texts concatenated in order.
+func (d sqlDialect) orderedConcatHash(expr, orderBy string) string {
+	return d.sha256(d.orderedConcat(expr, orderBy, ""))
 }
 
 func (d sqlDialect) table(w *strings.Builder, name, q string) { w.WriteString(d.create(name, q)) }

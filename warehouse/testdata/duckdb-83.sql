@@ -3,14 +3,14 @@
 -- Input: table firms with key column 统一社会信用代码, class column 信用风险分类, district column 所属区县, status column 登记状态.
 -- The keys must be valid, canonical codes (choucha roster check); duplicates or '|' stop the script.
 
-CREATE OR REPLACE TEMP TABLE choucha_cells AS
+CREATE OR REPLACE TEMP VIEW choucha_cells AS
 SELECT upper(replace(replace(trim(coalesce(CAST("统一社会信用代码" AS VARCHAR), '')), ' ', ''), '　', '')) AS key,
   upper(replace(replace(trim(coalesce(CAST("信用风险分类" AS VARCHAR), '')), ' ', ''), '　', '')) AS c,
   upper(replace(replace(trim(coalesce(CAST("所属区县" AS VARCHAR), '')), ' ', ''), '　', '')) AS d,
   coalesce(CAST("登记状态" AS VARCHAR), '') AS s
 FROM "firms";
 
-CREATE OR REPLACE TEMP TABLE choucha_input AS
+CREATE OR REPLACE TEMP VIEW choucha_input AS
 SELECT key, CASE
     WHEN c IN ('', '未分类', '未分级', '未评级', '暂未分类', '无', '-', '/') THEN 'B'
     WHEN substr(c, 1, 1) IN ('A', 'B', 'C', 'D') AND (length(c) = 1 OR substr(c, 2, 1) = '类' OR substr(c, 2, 1) = '级' OR substr(c, 2, 1) = '(' OR substr(c, 2, 1) = '（') THEN substr(c, 1, 1)
@@ -27,26 +27,29 @@ FROM (
 WHERE (d = '' OR d = '屯留区' OR right(d, length('屯留区')) = '屯留区' OR right('屯留区', length(d)) = d)
   AND NOT (s LIKE '%注销%' OR s LIKE '%吊销%' OR s LIKE '%撤销%' OR s LIKE '%迁出%' OR s LIKE '%停业%' OR s LIKE '%清算%' OR s LIKE '%歇业%');
 
-CREATE OR REPLACE TEMP TABLE choucha_frame AS
+CREATE OR REPLACE TEMP VIEW choucha_frame AS
 SELECT key, class FROM choucha_input WHERE class IS NOT NULL;
-
--- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12): the script stops otherwise.
-CREATE OR REPLACE TEMP TABLE choucha_check AS
-SELECT CASE WHEN count(*) > 0 THEN error('choucha: the frame has duplicate or empty keys, or keys containing a vertical bar') END AS failed
-FROM (SELECT key FROM choucha_frame GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad;
 
 CREATE OR REPLACE TEMP TABLE choucha_earlier AS
 SELECT CAST(NULL AS VARCHAR) AS key WHERE 1 = 0;
 
-CREATE OR REPLACE TEMP TABLE choucha_ticket AS
-SELECT f.key, f.class, f.class AS stratum, lower(sha256('CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-83|1|' || f.key)) AS ticket, (e.key IS NOT NULL) AS earlier
-FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key;
-
 CREATE OR REPLACE TEMP TABLE choucha_pos AS
-SELECT t.*,
-  row_number() OVER (PARTITION BY stratum ORDER BY ticket, key) AS rank,
-  row_number() OVER (PARTITION BY stratum, earlier ORDER BY ticket, key) AS pos
-FROM choucha_ticket t;
+SELECT key, class, stratum, ticket, earlier, rank,
+  CASE WHEN earlier THEN earlier_upto ELSE rank - earlier_upto END AS pos
+FROM (
+  SELECT t.*,
+    row_number() OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rank,
+    sum(CASE WHEN earlier THEN 1 ELSE 0 END) OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS earlier_upto
+  FROM (
+    SELECT f.key, f.class, f.class AS stratum, lower(sha256('CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-83|1|' || f.key)) AS ticket, (e.key IS NOT NULL) AS earlier
+    FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key
+  ) t
+) r;
+
+-- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12): the script stops otherwise.
+CREATE OR REPLACE TEMP TABLE choucha_check AS
+SELECT CASE WHEN count(*) > 0 THEN error('choucha: the frame has duplicate or empty keys, or keys containing a vertical bar') END AS failed
+FROM (SELECT key FROM choucha_pos GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad;
 
 CREATE OR REPLACE TEMP TABLE choucha_strata AS
 SELECT s.stratum, s.ord, s.ratio, s.a, s.b100,
@@ -63,37 +66,36 @@ LEFT JOIN choucha_pos p ON p.stratum = s.stratum
 GROUP BY s.stratum, s.ord, s.ratio, s.a, s.b100;
 
 CREATE OR REPLACE TEMP TABLE choucha_by_ratio AS
-SELECT p.*, s.ord, false AS added
+SELECT p.*, s.ord
 FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
 WHERE (NOT p.earlier AND p.pos <= s.n)
    OR (p.earlier AND p.pos <= s.n - (s.n_total - s.excluded));
 
 CREATE OR REPLACE TEMP TABLE choucha_fill AS
-SELECT q.key, q.class, q.stratum, q.ticket, q.earlier, q.rank, q.pos, q.ord, true AS added, q.fill
-FROM (
-  SELECT p.*, s.ord, row_number() OVER (ORDER BY p.earlier, p.ticket, p.key) AS fill
-  FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
-  WHERE p.key NOT IN (SELECT key FROM choucha_by_ratio)
-) q
-WHERE q.fill <= least(5, (SELECT count(*) FROM choucha_frame)) - (SELECT count(*) FROM choucha_by_ratio);
+SELECT q.*, s.ord FROM (
+  SELECT c.*, row_number() OVER (ORDER BY c.earlier, c.ticket, c.key) AS fill
+  FROM (
+    SELECT p.* FROM choucha_pos p
+    WHERE p.key NOT IN (SELECT key FROM choucha_by_ratio)
+    ORDER BY p.earlier, p.ticket, p.key
+    LIMIT 5
+  ) c
+) q JOIN choucha_strata s ON s.stratum = q.stratum
+WHERE q.fill <= least(5, (SELECT count(*) FROM choucha_pos)) - (SELECT count(*) FROM choucha_by_ratio);
 
 CREATE OR REPLACE TEMP TABLE choucha_reserve AS
-SELECT q.* FROM (
-  SELECT p.*, s.ord, row_number() OVER (PARTITION BY p.stratum ORDER BY p.rank) AS rpos
-  FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
-  WHERE NOT p.earlier
-    AND p.key NOT IN (SELECT key FROM choucha_by_ratio)
-    AND p.key NOT IN (SELECT key FROM choucha_fill)
-) q
-WHERE q.rpos <= 5;
-
-CREATE OR REPLACE TEMP TABLE choucha_bucket AS
-SELECT substr(lower(sha256(key)), 1, 2) AS bucket, key, key || '|' || class || chr(10) AS line
-FROM choucha_frame;
+SELECT p.*, s.ord
+FROM choucha_pos p JOIN choucha_strata s ON s.stratum = p.stratum
+LEFT JOIN (SELECT stratum, count(*) AS added FROM choucha_fill WHERE NOT earlier GROUP BY stratum) a ON a.stratum = p.stratum
+WHERE NOT p.earlier
+  AND p.pos > s.n + coalesce(a.added, 0)
+  AND p.pos <= s.n + coalesce(a.added, 0) + 5;
 
 CREATE OR REPLACE TEMP TABLE choucha_digest AS
 SELECT lower(sha256('CHOUCHA-FRAME-v2' || chr(10) || string_agg(bucket || ' ' || d || chr(10), '' ORDER BY bucket))) AS digest FROM (
-  SELECT bucket, lower(sha256(string_agg(line, '' ORDER BY key))) AS d FROM choucha_bucket GROUP BY bucket
+  SELECT bucket, lower(sha256(string_agg(line, '' ORDER BY key))) AS d
+  FROM (SELECT substr(lower(sha256(key)), 1, 2) AS bucket, key, key || '|' || class || chr(10) AS line FROM choucha_pos) x
+  GROUP BY bucket
 ) b;
 
 -- The result: one row per stratum, drawn firm, reserve, and one for the frame.
@@ -102,16 +104,16 @@ SELECT kind, seq, stratum, key, class, ticket, rank, repeat, added, n_total, rat
          NULL AS repeat, NULL AS added, n_total, ratio, n, excluded, NULL AS digest, 1 AS part, ord AS o1, 0 AS o2, '' AS o3
   FROM choucha_strata
   UNION ALL
-  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, added, NULL, NULL, NULL, NULL, NULL, 2, ord, rank, ''
+  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, false, NULL, NULL, NULL, NULL, NULL, 2, ord, rank, ''
   FROM choucha_by_ratio
   UNION ALL
-  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, added, NULL, NULL, NULL, NULL, NULL, 3, 0, fill, ''
+  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, true, NULL, NULL, NULL, NULL, NULL, 3, 0, fill, ''
   FROM choucha_fill
   UNION ALL
   SELECT 'reserve', 0, stratum, key, class, ticket, rank, false, false, NULL, NULL, NULL, NULL, NULL, 4, ord, rank, ''
   FROM choucha_reserve
   UNION ALL
-  SELECT 'frame', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM choucha_frame), NULL, NULL,
+  SELECT 'frame', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM choucha_pos), NULL, NULL,
          (SELECT count(*) FROM choucha_input WHERE class IS NULL), digest, 5, 0, 0, ''
   FROM choucha_digest
 ) r
