@@ -37,7 +37,7 @@ measure "DuckDB: choucha sql draw, $ROWS rows" "$out/duckbench" draw -db "$db" -
 csv="$out/qinxian-$CSV_ROWS.csv"
 [ -f "$csv" ] || python3 ../shared/tools/gen_roster.py firms --n "$CSV_ROWS" --seed 7 --district 沁县 --format csv --out "$csv"
 rm -f "$out/bench.db"
-measure "choucha sample, $CSV_ROWS-row csv" env CHOUCHA_DB="$out/bench.db" "$out/choucha" sample --task 292 --roster "$csv" \
-  --seed 20260401123456789012 --out "$out/draw-\$RANDOM" -q --redraw-reason bench
+measure "choucha sample, $CSV_ROWS-row csv" bash -c 'exec env CHOUCHA_DB="$0/bench.db" "$0/choucha" sample --task 292 --roster "$1" \
+  --seed 20260401123456789012 --out "$0/draw-$$" -q --redraw-reason bench' "$out" "$csv"
 echo
 echo "machine: $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
