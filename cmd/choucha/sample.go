@@ -193,8 +193,9 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	}
 	m := outcome.Manifest
 	if sqlResult != nil {
-		units := make([]sampler.Unit, len(frame.Firms))
-		for i, f := range frame.Firms {
+		keys := frame.FrameKeys()
+		units := make([]sampler.Unit, len(keys))
+		for i, f := range keys {
 			units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
 		}
 		if err := warehouse.CheckDraw(sqlResult, m, units); err != nil {
