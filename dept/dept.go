@@ -73,6 +73,7 @@ func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
 type Map struct {
 	alias     map[string]string          // alias or canonical name → canonical name
 	aliases   []string                   // every key of alias, longest first
+	byRune    map[rune][]string          // aliases by their first character, longest first
 	merges    map[string]map[string]bool // merged canonical → the canonicals it stands for
 	legal     map[string]string          // canonical → legal-name template ({district})
 	cells     map[string][]string        // explicit entries: normalised plan text → departments
@@ -222,6 +223,11 @@ func parseMap(b []byte, name string, base Map) (Map, error) {
 		m.aliases = append(m.aliases, a)
 	}
 	byLength(m.aliases)
+	m.byRune = map[rune][]string{}
+	for _, a := range m.aliases {
+		r, _ := utf8.DecodeRuneInString(a)
+		m.byRune[r] = append(m.byRune[r], a)
+	}
 	sortDistricts(m.districts)
 	byLength(m.prefixes)
 	byLength(m.generic)
@@ -359,7 +365,7 @@ func normalize(s string) string {
 		}
 		return r
 	}, s)
-	for {
+	for strings.ContainsAny(s, "([【〔") {
 		t := bracketed.ReplaceAllString(s, "")
 		if t == s {
 			break
@@ -444,7 +450,8 @@ func (m Map) Parse(s string) (n Name, ok bool) {
 }
 
 func (m Map) longestAlias(s string) string {
-	return firstPrefix(s, m.aliases)
+	r, _ := utf8.DecodeRuneInString(s)
+	return firstPrefix(s, m.byRune[r])
 }
 
 // firstPrefix returns the first of list (sorted longest first) that s starts with.
@@ -705,10 +712,28 @@ func (m Map) MatchIn(planName, district string, rosterDepts []string) (match str
 	if !ok {
 		return "", false
 	}
-	return mm.matchName(p, district, rosterDepts)
+	return mm.matchName(p, district, mm.parseRoster(rosterDepts))
 }
 
-func (m Map) matchName(p Name, district string, rosterDepts []string) (string, bool) {
+// rosterName is a roster department with its reading.
+type rosterName struct {
+	name string
+	n    Name
+}
+
+// parseRoster reads the roster's department names once; names that name no department
+// are left out.
+func (m Map) parseRoster(rosterDepts []string) []rosterName {
+	out := make([]rosterName, 0, len(rosterDepts))
+	for _, r := range rosterDepts {
+		if n, ok := m.Parse(r); ok {
+			out = append(out, rosterName{r, n})
+		}
+	}
+	return out
+}
+
+func (m Map) matchName(p Name, district string, roster []rosterName) (string, bool) {
 	want := p.District
 	if want == "" {
 		want = m.District(district)
@@ -730,12 +755,9 @@ func (m Map) matchName(p Name, district string, rosterDepts []string) (string, b
 		}
 		return a.name < b.name
 	}
-	for _, r := range rosterDepts {
-		rn, ok := m.Parse(r)
-		if !ok {
-			continue
-		}
-		c := cand{name: r}
+	for _, r := range roster {
+		rn := r.n
+		c := cand{name: r.name}
 		switch {
 		case rn.Dept == p.Dept:
 		case m.merges[rn.Dept][p.Dept] || m.merges[p.Dept][rn.Dept]:

@@ -85,13 +85,14 @@ type Match struct {
 // and the draw assigns from it. A flagged piece is never matched.
 func (m Map) Resolve(sc Scope, cells []Cell, rosterDepts []string) []Match {
 	mm := m.scoped(sc)
+	roster := mm.parseRoster(rosterDepts)
 	var out []Match
 	for _, c := range cells {
 		for _, p := range mm.split(c.Text, sc.District) {
 			r := Match{Role: c.Role, Cell: c.Text, Piece: p}
 			if p.Flag == "" && p.Dept != "" {
 				if n, ok := mm.Parse(p.Text); ok {
-					r.Roster, _ = mm.matchName(n, sc.District, rosterDepts)
+					r.Roster, _ = mm.matchName(n, sc.District, roster)
 				}
 			}
 			out = append(out, r)

@@ -184,13 +184,20 @@ func overlapDraws(ctx context.Context, g *globalOptions, opts *overlapOptions) (
 	if err != nil {
 		return nil, 0, err
 	}
+	// Places are the districts of the draws (there is no built-in list): --district 潞州
+	// means 潞州区 when a draw is of 潞州区.
+	var places []string
+	for _, m := range all {
+		places = append(places, m.TaskInfo.District)
+	}
+	names := dept.DefaultMap().WithDistricts(places...)
 	district := ""
 	if opts.district != "" {
-		district = dept.DefaultMap().District(opts.district)
+		district = names.District(opts.district)
 	}
 	var draws []*draw.Manifest
 	for _, m := range all {
-		if district != "" && dept.DefaultMap().District(m.TaskInfo.District) != district {
+		if district != "" && names.District(m.TaskInfo.District) != district {
 			continue
 		}
 		draws = append(draws, m)
