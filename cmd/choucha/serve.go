@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -49,6 +50,24 @@ func newServeCommand(g *globalOptions) *cobra.Command {
 	f.StringVar(&o.out, "out", "", "抽取结果写入的`文件夹`（默认台账所在文件夹下的 draws）")
 	f.Int64Var(&o.maxUpload, "max-upload", web.DefaultMaxUpload>>20, "上传文件的大小上限（`MB`）")
 	return cmd
+}
+
+// explorerArgs is the command line of a double-click start: the page, opened in the
+// browser, with the ledger and the draws in a choucha folder under the user's Documents.
+func explorerArgs() []string {
+	docs, err := documentsDir()
+	if err != nil {
+		return []string{"serve", "--open"}
+	}
+	return explorerArgsIn(docs)
+}
+
+func explorerArgsIn(docs string) []string {
+	dir := filepath.Join(docs, "choucha")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return []string{"serve", "--open"}
+	}
+	return []string{"serve", "--open", "--db", filepath.Join(dir, "choucha.db"), "--out", filepath.Join(dir, "draws")}
 }
 
 func runServe(ctx context.Context, g *globalOptions, o *serveOptions) error {
