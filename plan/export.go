@@ -22,10 +22,30 @@ type ratioDoc struct {
 	Times       int               `json:"times" yaml:"times"`
 	Per         string            `json:"per" yaml:"per"`
 	Unspecified bool              `json:"unspecified" yaml:"unspecified"`
+	// Added in schema 2 (issue 11); absent values are null / "" / [].
+	Subject string   `json:"subject" yaml:"subject"`
+	Cap     *string  `json:"cap" yaml:"cap"`
+	Range   *Range   `json:"range" yaml:"range"`
+	Count   *int     `json:"count" yaml:"count"`
+	Base    string   `json:"base" yaml:"base"`
+	Levels  []string `json:"levels" yaml:"levels"`
+	Note    string   `json:"note" yaml:"note"`
 }
 
 func (r Ratio) doc() ratioDoc {
-	d := ratioDoc{Text: r.Text, AtLeast: r.AtLeast, Times: r.Times, Per: r.Per, Unspecified: r.Unspecified}
+	d := ratioDoc{Text: r.Text, AtLeast: r.AtLeast, Times: r.Times, Per: r.Per, Unspecified: r.Unspecified,
+		Subject: r.Subject, Range: r.Range, Base: r.Base, Levels: r.Levels, Note: r.Note}
+	if d.Levels == nil {
+		d.Levels = []string{}
+	}
+	if r.Cap != "" {
+		c := r.Cap
+		d.Cap = &c
+	}
+	if r.Count != 0 {
+		n := r.Count
+		d.Count = &n
+	}
 	if r.Percent != "" {
 		p := r.Percent
 		d.Percent = &p
@@ -50,7 +70,17 @@ func (r *Ratio) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &d); err != nil {
 		return err
 	}
-	*r = Ratio{Text: d.Text, AtLeast: d.AtLeast, PerClass: d.PerClass, Times: d.Times, Per: d.Per, Unspecified: d.Unspecified}
+	*r = Ratio{Text: d.Text, AtLeast: d.AtLeast, PerClass: d.PerClass, Times: d.Times, Per: d.Per, Unspecified: d.Unspecified,
+		Subject: d.Subject, Range: d.Range, Base: d.Base, Note: d.Note}
+	if len(d.Levels) > 0 {
+		r.Levels = d.Levels
+	}
+	if d.Cap != nil {
+		r.Cap = *d.Cap
+	}
+	if d.Count != nil {
+		r.Count = *d.Count
+	}
 	if d.Percent != nil {
 		r.Percent = *d.Percent
 	}
@@ -65,16 +95,24 @@ func (r Ratio) MarshalYAML() (any, error) {
 	d := r.doc()
 	// yaml.v3 writes a nil map as {}; the schema says null.
 	type ratioYAML struct {
-		Text        string  `yaml:"text"`
-		Percent     *string `yaml:"percent"`
-		AtLeast     bool    `yaml:"at_least"`
-		MinCount    *int    `yaml:"min_count"`
-		PerClass    any     `yaml:"per_class"`
-		Times       int     `yaml:"times"`
-		Per         string  `yaml:"per"`
-		Unspecified bool    `yaml:"unspecified"`
+		Text        string   `yaml:"text"`
+		Percent     *string  `yaml:"percent"`
+		AtLeast     bool     `yaml:"at_least"`
+		MinCount    *int     `yaml:"min_count"`
+		PerClass    any      `yaml:"per_class"`
+		Times       int      `yaml:"times"`
+		Per         string   `yaml:"per"`
+		Unspecified bool     `yaml:"unspecified"`
+		Subject     string   `yaml:"subject"`
+		Cap         *string  `yaml:"cap"`
+		Range       *Range   `yaml:"range"`
+		Count       *int     `yaml:"count"`
+		Base        string   `yaml:"base"`
+		Levels      []string `yaml:"levels"`
+		Note        string   `yaml:"note"`
 	}
-	y := ratioYAML{Text: d.Text, Percent: d.Percent, AtLeast: d.AtLeast, MinCount: d.MinCount, Times: d.Times, Per: d.Per, Unspecified: d.Unspecified}
+	y := ratioYAML{Text: d.Text, Percent: d.Percent, AtLeast: d.AtLeast, MinCount: d.MinCount, Times: d.Times, Per: d.Per, Unspecified: d.Unspecified,
+		Subject: d.Subject, Cap: d.Cap, Range: d.Range, Count: d.Count, Base: d.Base, Levels: d.Levels, Note: d.Note}
 	if d.PerClass != nil {
 		y.PerClass = d.PerClass
 	}
@@ -84,6 +122,8 @@ func (r Ratio) MarshalYAML() (any, error) {
 // taskDoc is the exported form of a Task (same field names in JSON and YAML).
 type taskDoc struct {
 	Seq         int      `json:"seq" yaml:"seq"`
+	SeqText     string   `json:"seq_text" yaml:"seq_text"`
+	Part        int      `json:"part" yaml:"part"`
 	Key         string   `json:"key" yaml:"key"`
 	District    string   `json:"district" yaml:"district"`
 	Name        string   `json:"name" yaml:"name"`
@@ -97,6 +137,7 @@ type taskDoc struct {
 	Cooperators []string `json:"cooperators" yaml:"cooperators"`
 	Mode        string   `json:"mode" yaml:"mode"`
 	Repairs     []string `json:"repairs" yaml:"repairs"`
+	Flags       []Flag   `json:"flags" yaml:"flags"`
 }
 
 func (t Task) doc() taskDoc {
@@ -106,10 +147,17 @@ func (t Task) doc() taskDoc {
 		}
 		return s
 	}
+	flags := t.Flags
+	if flags == nil {
+		flags = []Flag{}
+	}
+	w := t.Window
+	w.Deadlines = nonNil(w.Deadlines)
 	return taskDoc{
 		Seq: t.Seq, Key: t.Key, District: t.District, Name: t.Name, Items: t.Items,
-		Scopes: nonNil(t.Scopes), Ratio: t.Ratio, Rounds: t.Rounds, Risk: t.Risk, Window: t.Window,
+		Scopes: nonNil(t.Scopes), Ratio: t.Ratio, Rounds: t.Rounds, Risk: t.Risk,
 		Initiator: t.Initiator, Cooperators: nonNil(t.Cooperators), Mode: t.Mode, Repairs: nonNil(t.Repairs),
+		SeqText: t.SeqText, Part: t.Part, Flags: flags, Window: w,
 	}
 }
 
@@ -134,7 +182,13 @@ func (t *Task) UnmarshalJSON(b []byte) error {
 	}
 	*t = Task{Seq: d.Seq, Key: d.Key, District: d.District, Name: d.Name, Items: d.Items, Scopes: nilIfEmpty(d.Scopes),
 		Ratio: d.Ratio, Rounds: d.Rounds, Risk: d.Risk, Window: d.Window, Initiator: d.Initiator,
-		Cooperators: nilIfEmpty(d.Cooperators), Mode: d.Mode, Repairs: nilIfEmpty(d.Repairs)}
+		Cooperators: nilIfEmpty(d.Cooperators), Mode: d.Mode, Repairs: nilIfEmpty(d.Repairs),
+		SeqText: d.SeqText, Part: d.Part}
+	if len(d.Flags) > 0 {
+		t.Flags = d.Flags
+	}
+	t.Window.Deadlines = nilIfEmpty(t.Window.Deadlines)
+	t.dup = dupOf(t.Key, t.Seq)
 	return nil
 }
 
@@ -195,6 +249,7 @@ var CSVHeader = []string{
 	"抽查比例及频次（原文）", "抽查比例（%）", "不低于", "最少户数", "分类比例", "每期次数", "周期",
 	"未规定比例", "全年抽取轮次", "信用风险分类要求", "风险要求类别", "抽查检查起止时间", "起始月", "结束月",
 	"发起部门", "配合部门", "抽查检查模式", "修正记录",
+	"序号原文", "起始日", "结束日", "批次期限", "比例上限", "比例范围", "计划户数", "待核标记",
 }
 
 var perWords = map[string]string{PerYear: "年", PerQuarter: "季", PerMonth: "月"}
@@ -233,8 +288,46 @@ func (p *Plan) CSVTable(tasks []Task) (header []string, rows [][]string) {
 			strconv.Itoa(t.Ratio.Times), perWords[t.Ratio.Per], yesNo(t.Ratio.Unspecified), strconv.Itoa(t.Rounds),
 			t.Risk.Text, t.Risk.Kind, t.Window.Text, strconv.Itoa(t.Window.From), strconv.Itoa(t.Window.To),
 			t.Initiator, strings.Join(t.Cooperators, "、"), t.Mode, strings.Join(t.Repairs, "；"),
+			t.SeqText, dayText(t.Window.FromDay), dayText(t.Window.ToDay), strings.Join(t.Window.Deadlines, "；"),
+			t.Ratio.Cap, rangeText(t.Ratio.Range), dayText(t.Ratio.Count), flagsText(t.Flags),
 		}
 		rows = append(rows, rec)
 	}
 	return CSVHeader, rows
+}
+
+// dupOf recovers the duplicate number from a key "<id>-<n>~<d>[.<k>]".
+func dupOf(key string, seq int) int {
+	_, rest, ok := strings.Cut(key, fmt.Sprintf("-%d~", seq))
+	if !ok {
+		return 0
+	}
+	rest, _, _ = strings.Cut(rest, ".")
+	d, err := strconv.Atoi(rest)
+	if err != nil || d < 2 {
+		return 0
+	}
+	return d - 1
+}
+
+func dayText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+func rangeText(r *Range) string {
+	if r == nil {
+		return ""
+	}
+	return r.Min + "-" + r.Max + r.Unit
+}
+
+func flagsText(fs []Flag) string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Cell+"："+f.Message)
+	}
+	return strings.Join(out, "；")
 }

@@ -1,11 +1,8 @@
 package plan
 
 import (
-	"errors"
-	"fmt"
-	"strconv"
+	"regexp"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -14,82 +11,6 @@ const (
 	ModeDistrict = "区抽区查"
 	ModeCounty   = "县抽县查"
 )
-
-// ParseWindow parses a 抽查检查起止时间 cell: "4月—7月", "3—12月", "10—12月", "7月", "全年".
-func ParseWindow(s string) (Window, error) {
-	w := Window{Text: s}
-	t := strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, narrow(s))
-	if t == "" {
-		return w, errors.New("抽查检查起止时间为空")
-	}
-	if t == "全年" {
-		w.From, w.To = 1, 12
-		return w, nil
-	}
-	from, rest, ok := leadingMonth(t)
-	if !ok {
-		return w, fmt.Errorf("抽查检查起止时间“%s”无法识别", s)
-	}
-	rest = strings.TrimPrefix(rest, "份")
-	if rest == "" || rest == "月" {
-		if rest == "" && !strings.HasSuffix(t, "月") {
-			return w, fmt.Errorf("抽查检查起止时间“%s”无法识别", s)
-		}
-		w.From, w.To = from, from
-	} else {
-		rest = strings.TrimPrefix(rest, "月")
-		sep := false
-		for _, d := range []string{"——", "—", "–", "－", "-", "~", "～", "至", "到"} {
-			if strings.HasPrefix(rest, d) {
-				rest = strings.TrimPrefix(rest, d)
-				sep = true
-				break
-			}
-		}
-		to, tail, ok := leadingMonth(rest)
-		if !sep || !ok || (tail != "月" && tail != "月份") {
-			return w, fmt.Errorf("抽查检查起止时间“%s”无法识别", s)
-		}
-		w.From, w.To = from, to
-	}
-	if w.From < 1 || w.From > 12 || w.To < 1 || w.To > 12 {
-		return w, fmt.Errorf("抽查检查起止时间“%s”的月份应在1到12之间", s)
-	}
-	if w.From > w.To {
-		return w, fmt.Errorf("抽查检查起止时间“%s”的开始月份晚于结束月份", s)
-	}
-	return w, nil
-}
-
-func leadingMonth(s string) (int, string, bool) {
-	i := 0
-	for i < len(s) && i < 2 && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i == 0 {
-		return 0, s, false
-	}
-	n, _ := strconv.Atoi(s[:i])
-	return n, s[i:], true
-}
-
-// Contains reports whether the window includes the month (1–12).
-func (w Window) Contains(month int) bool { return month >= w.From && month <= w.To }
-
-// FirstDay is the first day of the window in the given year (UTC midnight).
-func (w Window) FirstDay(year int) time.Time {
-	return time.Date(year, time.Month(w.From), 1, 0, 0, 0, 0, time.UTC)
-}
-
-// LastDay is the last day of the window in the given year (UTC midnight).
-func (w Window) LastDay(year int) time.Time {
-	return time.Date(year, time.Month(w.To)+1, 0, 0, 0, 0, 0, time.UTC)
-}
 
 // ParseRisk classifies a credit-risk requirement cell: progressive when it raises the
 // ratio by credit class (递加, or 判别 by the classification), none for 无 or 不涉及, other
@@ -122,8 +43,9 @@ func NormalizeMode(s string) (string, bool) {
 	return "", false
 }
 
-// NormalizeDistrict removes stray spaces and the city prefix: "平 顺 县" → "平顺县",
-// "长治市 潞州区" → "潞州区", "长治市高新区" → "高新区".
+// NormalizeDistrict removes stray spaces and the city prefix of a county or district:
+// "平 顺 县" → "平顺县", "长治市 潞州区" → "潞州区", "长治市高新区" → "高新区",
+// "太原市小店区" → "小店区"; a city alone stays ("太原市").
 func NormalizeDistrict(s string) string {
 	t := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
@@ -132,62 +54,59 @@ func NormalizeDistrict(s string) string {
 		return r
 	}, s)
 	if rest, ok := strings.CutPrefix(t, "长治市"); ok && rest != "" {
-		t = rest
+		return rest
+	}
+	if m := cityPrefixRE.FindStringSubmatch(t); m != nil {
+		return m[2]
 	}
 	return t
 }
 
-// deptSuffixes end a department name; a district name right after one starts a new name.
-const deptSuffixes = "局队委门心所站办院股科组会部处"
+var cityPrefixRE = regexp.MustCompile(`^(\p{Han}{2,4}市)(\p{Han}{1,6}(?:区|县|旗))$`)
 
-// SplitDepartments splits a 配合部门 cell into department names. Separators are 、，,；;/／
-// and spaces. A name glued to the next one without a separator ("壶关县市场监管局壶关县税务局")
-// is split where the district's name starts again after a department suffix; glued reports it.
-func SplitDepartments(s, district string) (depts []string, glued bool) {
-	fields := strings.FieldsFunc(narrow(s), func(r rune) bool {
-		return r == '、' || r == ',' || r == ';' || r == '/' || r == '，' || r == '；' || unicode.IsSpace(r)
-	})
-	for _, f := range fields {
-		parts := splitGlued(f, district)
-		if len(parts) > 1 {
-			glued = true
-		}
-		depts = append(depts, parts...)
+// IsMode reports whether a cell is an inspection mode (抽查检查模式) rather than a department:
+// 区抽区查, 县抽县查 and their variants, 市抽市查, 市抽县(区)查, 区级发起,区级检查,
+// 市级发起,下派区级检查, 市县(区)级, 市级/县级.
+func IsMode(s string) bool {
+	t := strings.Join(strings.Fields(oneLine(s)), "")
+	if t == "" {
+		return false
 	}
-	return depts, glued
+	if _, ok := NormalizeMode(t); ok {
+		return true
+	}
+	if looksLikeDept(t) || len([]rune(t)) > 24 {
+		return false
+	}
+	switch {
+	case strings.Contains(t, "抽") && (strings.Contains(t, "查") || strings.Contains(t, "检")):
+		return true
+	case strings.Contains(t, "发起") && strings.Contains(t, "检查"):
+		return true
+	case strings.HasSuffix(t, "级") && len([]rune(t)) <= 12:
+		return true
+	}
+	return false
 }
 
-func splitGlued(f, district string) []string {
-	// Only a name that itself starts with the district ("壶关县市场监管局壶关县税务局") is
-	// split: "市公安局潞州区分局" and "国家税务总局长治市屯留区税务局" are single names.
-	if district == "" || !(strings.HasPrefix(f, district) || strings.HasPrefix(f, "长治市"+district)) {
-		return []string{f}
-	}
-	var out []string
-	for {
-		cut := -1
-		for _, name := range []string{"长治市" + district, district} {
-			from := 1
-			for {
-				k := strings.Index(f[from:], name)
-				if k < 0 {
-					break
-				}
-				k += from
-				prev := []rune(f[:k])
-				if len(prev) > 0 && strings.ContainsRune(deptSuffixes, prev[len(prev)-1]) {
-					if cut < 0 || k < cut {
-						cut = k
-					}
-					break
-				}
-				from = k + 1
-			}
+// looksLikeDept reports whether a cell names a department (局, 部门, 委 …).
+func looksLikeDept(s string) bool {
+	for _, w := range []string{"局", "部门", "委", "中心", "大队", "支队", "机构", "办公室", "管理处", "所", "站", "院"} {
+		if strings.Contains(s, w) {
+			return true
 		}
-		if cut <= 0 {
-			return append(out, f)
-		}
-		out = append(out, f[:cut])
-		f = f[cut:]
 	}
+	return false
+}
+
+var titlePlaceRE = regexp.MustCompile(`^(?:附件[0-9]*[:：]?)?\s*(\p{Han}{1,8}?(?:自治州|自治县|市|县|区|旗))`)
+
+// TitlePlace is the place a plan's title starts with ("长治市2024年度…-市直" → "长治市",
+// "上高县市场监督管理局2023年…" → "上高县"); "" when the title names none (or masks it: "**县").
+func TitlePlace(title string) string {
+	m := titlePlaceRE.FindStringSubmatch(strings.TrimSpace(title))
+	if m == nil || len([]rune(m[1])) < 2 {
+		return ""
+	}
+	return m[1]
 }

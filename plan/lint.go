@@ -13,13 +13,21 @@ const (
 	LintSelf        = "发起兼配合"  // the initiator is also a cooperator
 	LintMode        = "检查模式"   // mode not recognised
 	LintDept        = "部门"     // department cell looks odd
-	LintSeq         = "序号"     // numbering gaps or disorder
+	LintSeq         = "序号"     // numbering gaps, duplicates, 序号 without digits
+	LintRatio       = "比例待定"   // a ratio without a single reading: --ratio needed
+	LintWindow      = "时间待定"   // a window without a single reading or in another year: --window needed
+	LintDistrict    = "地市"     // no district
+	LintProblem     = "无法读取"   // a row or column the reader could not use
+	LintCount       = "核对"     // numbered rows against tasks
 )
 
-// Finding is one lint remark about a task (Seq 0: about the plan).
+// Finding is one lint remark about a task (Seq 0: about the plan), with the line (text) or
+// sheet row (xlsx) and the cell it is about when known.
 type Finding struct {
 	Seq     int    `json:"seq"`
 	Key     string `json:"key"`
+	Line    int    `json:"line"`
+	Cell    string `json:"cell"`
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 }
@@ -55,22 +63,40 @@ func Lint(p *Plan) []Finding {
 	add := func(t *Task, kind, format string, a ...any) {
 		f := Finding{Kind: kind, Message: fmt.Sprintf(format, a...)}
 		if t != nil {
-			f.Seq, f.Key = t.Seq, t.Key
+			f.Seq, f.Key, f.Line = t.Seq, t.Key, t.Line
 		}
 		out = append(out, f)
 	}
+	for _, pr := range p.Problems {
+		out = append(out, Finding{Line: pr.Line, Cell: pr.Cell, Kind: LintProblem, Message: pr.Message})
+	}
 	prev := 0
+	numbered, parts := 0, 0
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
-		if prev != 0 && t.Seq != prev+1 {
-			add(t, LintSeq, "序号%d之后是%d，不连续", prev, t.Seq)
+		if t.Part > 1 {
+			parts++
+		} else {
+			numbered++
+			if prev != 0 && t.Seq != prev+1 && t.Seq != prev {
+				add(t, LintSeq, "序号%d之后是%d，不连续", prev, t.Seq)
+			}
+			prev = t.Seq
 		}
-		prev = t.Seq
 		for _, r := range t.Repairs {
 			add(t, LintRepair, "%s", r)
 		}
-		if t.Ratio.Unspecified {
-			add(t, LintUnspecified, "抽查比例及频次“%s”没有规定比例或户数，抽取时需另行指定（如 --ratio）", t.Ratio.Text)
+		for _, fl := range t.Flags {
+			kind := map[string]string{FlagRatio: LintUnspecified, FlagWindow: LintWindow, FlagOtherYear: LintWindow,
+				FlagSeq: LintSeq, FlagDistrict: LintDistrict, FlagDept: LintDept}[fl.Kind]
+			msg := fl.Message
+			if fl.Kind == FlagRatio {
+				if t.Ratio.Cap != "" || t.Ratio.Range != nil || len(t.Ratio.Levels) > 0 {
+					kind = LintRatio
+				}
+				msg = fmt.Sprintf("%s“%s”：%s，抽取时须用 --ratio 指定", fl.Cell, fl.Text, fl.Message)
+			}
+			out = append(out, Finding{Seq: t.Seq, Key: t.Key, Line: t.Line, Cell: fl.Cell, Kind: kind, Message: msg})
 		}
 		for _, s := range t.Scopes {
 			if containsAny(s, scopeWords) && !looksLikeItems(t.Items) {
@@ -87,9 +113,19 @@ func Lint(p *Plan) []Finding {
 		} else if strings.ContainsAny(t.Initiator, "、，,；;") {
 			add(t, LintDept, "发起部门“%s”似乎含有多个部门", t.Initiator)
 		}
-		if t.Mode != ModeDistrict && t.Mode != ModeCounty {
-			add(t, LintMode, "检查模式“%s”无法识别（应为区抽区查或县抽县查）", t.Mode)
+		if t.Mode != "" && !IsMode(t.Mode) && !strings.Contains(t.Mode, "检查") && !strings.Contains(t.Mode, "核查") && !strings.Contains(t.Mode, "随机") {
+			add(t, LintMode, "检查模式“%s”无法识别（如区抽区查、县抽县查、市抽市查、区级发起,区级检查）", t.Mode)
 		}
+	}
+	if p.NumberedRows > 0 || len(p.Problems) > 0 {
+		msg := fmt.Sprintf("有序号的行%d行，读成任务%d个", p.NumberedRows, numbered)
+		if parts > 0 {
+			msg += fmt.Sprintf("，另有%d个任务来自分组中有自己比例的行", parts)
+		}
+		if numbered != p.NumberedRows {
+			msg += "：数目不符，请报告这个问题"
+		}
+		out = append(out, Finding{Kind: LintCount, Message: msg})
 	}
 	return out
 }

@@ -30,7 +30,7 @@ const EmbeddedName = "内置计划 changzhi-2026.txt"
 
 // Embedded returns the compiled-in 2026 Changzhi plan (ID "CZ2026").
 func Embedded() (*Plan, error) {
-	return parseText(embeddedPlan, EmbeddedName, EmbeddedID)
+	return parseText(embeddedPlan, EmbeddedName, Options{ID: EmbeddedID})
 }
 
 // EmbeddedBytes returns a copy of the embedded plan file.
@@ -41,33 +41,49 @@ var idRE = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 // ValidID reports whether id is a usable plan id: ASCII letters, digits, '.', '_' and '-'.
 func ValidID(id string) bool { return idRE.MatchString(id) && len(id) <= 64 }
 
-// DeriveID makes a plan id from a file name: the base name without its extension, keeping
-// only ASCII [A-Za-z0-9._-]; "PLAN" when nothing is left.
-func DeriveID(path string) string {
+// DeriveID makes a plan id from a file name: the base name without its extension when it is
+// all ASCII [A-Za-z0-9._-] with at least one letter ("changzhi-2026.txt" → "changzhi-2026").
+// ok is false for any other name ("长治2026.tsv", "2026.tsv", "计划.xlsx"): dropping what is not
+// ASCII would make different files the same id, so the id comes from the title (TitleID) or
+// --plan-id instead.
+func DeriveID(path string) (string, bool) {
 	base := filepath.Base(path)
 	base = strings.TrimSuffix(base, filepath.Ext(base))
-	var b strings.Builder
+	if !ValidID(base) || strings.Trim(base, ".-_") != base {
+		return "", false
+	}
 	for _, r := range base {
-		if r < utf8.RuneSelf && (r == '.' || r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			b.WriteRune(r)
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return base, true
 		}
 	}
-	id := strings.Trim(b.String(), ".-_")
-	if id == "" {
-		return "PLAN"
+	return "", false
+}
+
+// TitleID makes a plan id from the title's place and year: "P<year>-<6 hex digits of the
+// SHA-256 of the place>" ("长治市2024年度…" → "P2024-…"), so two places never share an id by
+// accident; ok is false when the title names no place or no year.
+func TitleID(title string) (string, bool) {
+	place := TitlePlace(title)
+	y := yearOf(title)
+	if place == "" || y == 0 {
+		return "", false
 	}
-	if len(id) > 64 {
-		id = id[:64]
-	}
-	return id
+	sum := sha256.Sum256([]byte(place))
+	return fmt.Sprintf("P%d-%s", y, hex.EncodeToString(sum[:3])), true
 }
 
 // Load reads a plan from a .txt/.tsv (tab-separated text) or .xlsx file; id "" derives one.
 func Load(path, id string) (*Plan, error) {
-	if id == "" {
-		id = DeriveID(path)
-	} else if !ValidID(id) {
-		return nil, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", id)
+	return LoadWith(path, Options{ID: id})
+}
+
+// LoadWith reads a plan file with the options the caller knows.
+func LoadWith(path string, opts Options) (*Plan, error) {
+	if opts.ID == "" {
+		opts.ID, _ = DeriveID(path)
+	} else if !ValidID(opts.ID) {
+		return nil, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", opts.ID)
 	}
 	ext := strings.ToLower(filepath.Ext(path))
 	switch ext {
@@ -80,9 +96,9 @@ func Load(path, id string) (*Plan, error) {
 		return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))
 	}
 	if ext == ".xlsx" {
-		return parseXLSX(data, path, id)
+		return parseXLSX(data, path, opts)
 	}
-	return parseText(data, path, id)
+	return parseText(data, path, opts)
 }
 
 func describeOSError(err error) string {
@@ -104,8 +120,9 @@ func describeOSError(err error) string {
 
 // Parse reads a plan in tab-separated text form; name is used in messages.
 func Parse(r io.Reader, name, id string) (*Plan, error) {
+	opts := Options{ID: id}
 	if id == "" {
-		id = DeriveID(name)
+		opts.ID, _ = DeriveID(name)
 	} else if !ValidID(id) {
 		return nil, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", id)
 	}
@@ -113,23 +130,18 @@ func Parse(r io.Reader, name, id string) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("读取计划 %s: %w", name, err)
 	}
-	return parseText(data, name, id)
+	return parseText(data, name, opts)
 }
 
-func parseText(data []byte, name, id string) (*Plan, error) {
+func parseText(data []byte, name string, opts Options) (*Plan, error) {
 	sum := sha256.Sum256(data)
 	// Text saved by Excel or WPS on Chinese Windows is GBK/GB18030; textfile decides.
 	text, _, err := textfile.Decode("计划 "+name, data)
 	if err != nil {
 		return nil, err
 	}
-	src := &sourceRows{name: name}
-	lines := strings.Split(string(text), "\n")
-	for i, l := range lines {
-		l = strings.TrimSuffix(l, "\r")
-		src.rows = append(src.rows, rawRow{line: i + 1, cells: strings.Split(l, "\t")})
-	}
-	p, err := parseRows(src, id)
+	src := &sourceRows{name: name, rows: readTSV(string(text))}
+	p, err := parseRows(src, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +163,10 @@ var yearRE = regexp.MustCompile(`(19|20)[0-9]{2}年`)
 
 // Year is the plan's year (from its title; 2026 for the embedded plan); 0 when the title
 // names no year.
-func (p *Plan) Year() int {
-	m := yearRE.FindString(p.Title)
+func (p *Plan) Year() int { return yearOf(p.Title) }
+
+func yearOf(title string) int {
+	m := yearRE.FindString(title)
 	if m == "" {
 		return 0
 	}

@@ -75,7 +75,8 @@ func TestEmbedded(t *testing.T) {
 			t.Errorf("task %d: rounds %d", k.Seq, k.Rounds)
 		}
 		for _, c := range k.Cooperators {
-			if c == "" || strings.ContainsAny(c, "、，,；; ") {
+			// dept keeps a piece that names no department with the one before (沁县公安局、各乡镇).
+			if c == "" || strings.ContainsAny(c, "，,；; ") || strings.Contains(c, "、") && !strings.HasSuffix(c, "、各乡镇") {
 				t.Errorf("task %d: cooperator %q", k.Seq, c)
 			}
 		}
@@ -105,7 +106,9 @@ func TestTrickyTasks(t *testing.T) {
 		// Mode word 区抽查 normalised; district with city prefix.
 		{1, "潞州区", "潞州区新闻出版局", []string{"潞州区市场监管局"}, ModeDistrict, "4月—7月", 4, 7, 1, []string{"长治市 潞州区", "区抽查"}},
 		// A department in the mode column.
-		{9, "潞州区", "潞州区人社局", []string{"潞州区住房城乡建设", "交通运输局"}, ModeDistrict, "9月—11月", 9, 11, 1, []string{"写在了检查模式栏"}},
+		// …split by package dept: the shared suffix 局 and the district go to each piece
+		// (cell "潞州区住房城乡建设、交通运输局").
+		{9, "潞州区", "潞州区人社局", []string{"潞州区住房城乡建设局", "潞州区交通运输局"}, ModeDistrict, "9月—11月", 9, 11, 1, []string{"写在了检查模式栏"}},
 		// Empty name and scope inherit (merged cells).
 		{21, "潞州区", "潞州区医疗保障局", []string{"潞州区行政审批局"}, ModeDistrict, "10月—11月", 10, 11, 1, []string{"沿用上方"}},
 		// Mode word in the cooperator column: three cells slid left.
@@ -115,7 +118,7 @@ func TestTrickyTasks(t *testing.T) {
 		{43, "潞州区", "潞州区住建局", []string{"潞州区人社局"}, ModeDistrict, "4月—7月", 4, 7, 1, []string{"写在了检查模式栏，已移回"}},
 		{124, "高新区", "人力资源社会保障部门", []string{"高新区市场分局"}, ModeDistrict, "8月—11月", 8, 11, 1, nil},
 		// Glued cooperators; a row without 序号 adds a second scope.
-		{202, "壶关县", "壶关县教育局", []string{"壶关县市场监管局", "壶关县税务局"}, ModeCounty, "3月—12月", 3, 12, 2, []string{"缺少分隔符", "第256行没有序号"}},
+		{202, "壶关县", "壶关县教育局", []string{"壶关县市场监管局", "壶关县税务局"}, ModeCounty, "3月—12月", 3, 12, 2, []string{"第256行没有序号"}},
 		{267, "沁县", "沁县发改局-粮食和储备部门", []string{"沁县市场监管局"}, ModeCounty, "3月—5月", 3, 5, 1, []string{"县抽县检"}},
 		{269, "沁县", "沁县民政局", []string{"沁县市场监管局"}, ModeCounty, "3—12月", 3, 12, 1, nil},
 		{292, "沁县", "沁县市场监管局价监股", []string{"沁县住建局"}, ModeCounty, "4月—6月", 4, 6, 1, nil},
@@ -270,7 +273,8 @@ func TestJSONSchema(t *testing.T) {
 		return ks
 	}
 	t292 := tasks[0].(map[string]any)
-	wantTask := []string{"seq", "key", "district", "name", "items", "scopes", "ratio", "rounds", "risk", "window", "initiator", "cooperators", "mode", "repairs"}
+	wantTask := []string{"seq", "key", "district", "name", "items", "scopes", "ratio", "rounds", "risk", "window", "initiator", "cooperators", "mode", "repairs",
+		"seq_text", "part", "flags"} // the last three added by issue 11
 	if len(keys(t292)) != len(wantTask) {
 		t.Errorf("task keys %v", keys(t292))
 	}
@@ -354,9 +358,7 @@ func TestLoadErrors(t *testing.T) {
 		{filepath.Join(dir, "missing.txt"), "文件不存在"},
 		{write("plan.pdf", "x"), "不支持的文件类型"},
 		{write("noheader.txt", "标题\n沁县\t1\t任务\n"), "找不到表头行"},
-		{write("badratio.txt", "标题\n\n"+header+"沁县\t1\t任务\t事项\t范围\t约一成\t无\t3月—5月\t甲局\t乙局\t县抽县查\n"), "第4行"},
-		{write("badwindow.txt", header+"沁县\t1\t任务\t事项\t范围\t10%\t无\t春季\t甲局\t乙局\t县抽县查\n"), "起止时间"},
-		{write("dup.txt", header+"沁县\t1\t任务\t事项\t范围\t10%\t无\t3月\t甲局\t乙局\t县抽县查\n沁县\t1\t任务\t事项\t范围\t10%\t无\t3月\t甲局\t乙局\t县抽县查\n"), "重复"},
+		{write("计划.txt", header+"沁县\t1\t任务\t事项\t范围\t10%\t无\t3月\t甲局\t乙局\t县抽县查\n"), "--plan-id"},
 		{write("bad.xlsx", "not a zip"), "不是有效的 xlsx"},
 		{dir, "不支持的文件类型"},
 	}
@@ -373,8 +375,26 @@ func TestLoadErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.ID != "myplan2026" || p.Year() != 2025 || len(p.Tasks) != 1 || p.Tasks[0].Key != "myplan2026-1" {
+	id, _ := TitleID("某市2025年度抽查计划")
+	if p.ID != id || p.Year() != 2025 || len(p.Tasks) != 1 || p.Tasks[0].Key != id+"-1" {
 		t.Errorf("good plan %+v", p)
+	}
+	// A bad cell flags its task; it never refuses the file (issue 11 item 4).
+	flagged := []struct{ content, kind, want string }{
+		{"标题\n\n" + header + "沁县\t1\t任务\t事项\t范围\t约一成\t无\t3月—5月\t甲局\t乙局\t县抽县查\n", FlagRatio, "约一成"},
+		{header + "沁县\t1\t任务\t事项\t范围\t10%\t无\t春季\t甲局\t乙局\t县抽县查\n", FlagWindow, "起止时间"},
+		{header + "沁县\t1\t任务\t事项\t范围\t10%\t无\t3月\t甲局\t乙局\t县抽县查\n沁县\t1\t任务\t事项\t范围\t10%\t无\t3月\t甲局\t乙局\t县抽县查\n", FlagSeq, "重复"},
+	}
+	for i, c := range flagged {
+		p, err := Parse(strings.NewReader(c.content), "x.tsv", "X")
+		if err != nil {
+			t.Errorf("case %d refused: %v", i, err)
+			continue
+		}
+		last := p.Tasks[len(p.Tasks)-1]
+		if len(last.Flags) != 1 || last.Flags[0].Kind != c.kind || !strings.Contains(last.Flags[0].Message+last.Flags[0].Text, c.want) {
+			t.Errorf("case %d flags %+v, want one %s flag with %q", i, last.Flags, c.kind, c.want)
+		}
 	}
 	if _, err := Load(good, "bad id!"); err == nil {
 		t.Error("an invalid --plan-id was accepted")
@@ -396,16 +416,40 @@ func TestGBKText(t *testing.T) {
 	}
 }
 
+// TestDeriveID: only an all-ASCII file name gives an id; dropping the Chinese of
+// "长治2026计划.txt" and "计划.txt" made "2026" and "PLAN" for any two such files (issue 12 item 5).
 func TestDeriveID(t *testing.T) {
 	for in, want := range map[string]string{
 		"testdata/plan/changzhi-2026.xlsx": "changzhi-2026",
-		"长治2026计划.txt":                     "2026",
-		"计划.txt":                           "PLAN",
-		"a b_c.d.tsv":                      "ab_c.d",
+		"sg_2023.v2.tsv":                   "sg_2023.v2",
+		"长治2026计划.txt":                     "",
+		"计划.txt":                           "",
+		"2026.tsv":                         "",
+		"a b_c.d.tsv":                      "",
+		"-x-.tsv":                          "",
 	} {
-		if got := DeriveID(in); got != want || !ValidID(got) {
-			t.Errorf("DeriveID(%q) = %q, want %q", in, got, want)
+		got, ok := DeriveID(in)
+		if got != want || ok != (want != "") || ok && !ValidID(got) {
+			t.Errorf("DeriveID(%q) = %q, %v, want %q", in, got, ok, want)
 		}
+	}
+	for title, want := range map[string]bool{
+		"长治市2024年度部门联合双随机抽查工作计划":              true,
+		"上高县市场监督管理局2023年“双随机、一公开”抽查计划":        true,
+		"**县市场监管领域部门联合“双随机、一公开”抽查计划表(2026年度)": false,
+		"2023年“双随机、一公开”抽查工作计划":                false,
+		"随机抽查事项清单(样表)":                        false,
+	} {
+		id, ok := TitleID(title)
+		if ok != want || ok && !ValidID(id) {
+			t.Errorf("TitleID(%q) = %q, %v", title, id, ok)
+		}
+	}
+	a, _ := TitleID("长治市2024年度部门联合双随机抽查工作计划")
+	b, _ := TitleID("上党区2024年度部门联合双随机抽查工作计划")
+	c, _ := TitleID("长治市2025年度部门联合双随机抽查工作计划")
+	if a == b || a == c || b == c {
+		t.Errorf("title ids collide: %s %s %s", a, b, c)
 	}
 }
 
@@ -451,23 +495,15 @@ func TestFields(t *testing.T) {
 			t.Errorf("NormalizeDistrict(%q) = %q", in, got)
 		}
 	}
-	split := []struct {
-		in, district string
-		want         []string
-		glued        bool
-	}{
-		{"沁源县文旅局 县市场监管局 县消防队", "沁源县", []string{"沁源县文旅局", "县市场监管局", "县消防队"}, false},
-		{"潞州区文旅/市场/公安", "潞州区", []string{"潞州区文旅", "市场", "公安"}, false},
-		{"壶关县市场监管局、", "壶关县", []string{"壶关县市场监管局"}, false},
-		{"壶关县市场监管局壶关县税务局", "壶关县", []string{"壶关县市场监管局", "壶关县税务局"}, true},
-		{"市公安局潞州区分局、潞州区卫生健康委", "潞州区", []string{"市公安局潞州区分局", "潞州区卫生健康委"}, false},
-		{"长治市屯留区市场监督管理局、国家税务总局长治市屯留区税务局", "屯留区", []string{"长治市屯留区市场监督管理局", "国家税务总局长治市屯留区税务局"}, false},
-		{"", "沁县", nil, false},
-	}
-	for _, c := range split {
-		got, glued := SplitDepartments(c.in, c.district)
-		if !reflect.DeepEqual(got, c.want) || glued != c.glued {
-			t.Errorf("SplitDepartments(%q) = %q, %v", c.in, got, glued)
+	// The cooperator cell goes through package dept's one splitter (its own tests pin the rules).
+	for in, want := range map[string][]string{
+		"人力资源和社会保障、商务、税务部门": {"人力资源和社会保障部门", "商务部门", "税务部门"},
+		"壶关县市场监管局壶关县税务局":    {"壶关县市场监管局", "壶关县税务局"},
+		"市邮政管理局、\n市公安局":     {"市邮政管理局", "市公安局"},
+		"":                  nil,
+	} {
+		if got := splitDepts(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("splitDepts(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -303,7 +303,7 @@ func narrow(s string) string {
 }
 
 // periodWords names a period in Chinese.
-var periodWords = map[string]string{PerYear: "每年", PerQuarter: "每季度", PerMonth: "每月"}
+var periodWords = map[string]string{PerYear: "每年", PerQuarter: "每季度", PerMonth: "每月", PerWeek: "每周", PerDay: "每天"}
 
 // Describe says the ratio in Chinese words.
 func (r Ratio) Describe() string {
@@ -334,6 +334,18 @@ func (r Ratio) Describe() string {
 			parts = append(parts, fmt.Sprintf("抽查%d户", r.MinCount))
 		}
 	}
+	if r.Cap != "" {
+		parts = append(parts, "比例不高于"+r.Cap+"%")
+	}
+	if r.Range != nil {
+		parts = append(parts, fmt.Sprintf("范围%s至%s%s", r.Range.Min, r.Range.Max, r.Range.Unit))
+	}
+	if len(r.Levels) > 0 {
+		parts = append(parts, "分级比例："+strings.Join(r.Levels, " / "))
+	}
+	if r.Count > 0 {
+		parts = append(parts, fmt.Sprintf("计划写明%d户", r.Count))
+	}
 	if r.Unspecified {
 		parts = append(parts, "未规定抽查比例或户数")
 	}
@@ -362,7 +374,20 @@ func RoundsIn(r Ratio, w Window) int {
 		return times * ((w.To-1)/3 - (w.From-1)/3 + 1)
 	case PerMonth:
 		return times * (w.To - w.From + 1)
+	case PerWeek, PerDay:
+		// Whole days of the window in a common year (the window's own year when it has one).
+		days := int(w.LastDay(2025).Sub(w.FirstDay(2025)).Hours()/24) + 1
+		if days < 1 {
+			days = 1
+		}
+		if r.Per == PerWeek {
+			return times * ((days + 6) / 7)
+		}
+		return times * days
 	default:
+		if len(w.Deadlines) > times {
+			return len(w.Deadlines)
+		}
 		return times
 	}
 }

@@ -6,35 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/choucha/choucha/dept"
 )
-
-// Canonical columns of the plan table, in the order of the published template.
-const (
-	colDistrict = iota
-	colSeq
-	colName
-	colItems
-	colScope
-	colRatio
-	colRisk
-	colWindow
-	colInitiator
-	colCooperators
-	colMode
-	numCols
-)
-
-// columnNames are the header cells, normalised (no spaces, full-width brackets).
-var columnNames = [numCols]string{
-	"地市", "序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次",
-	"智慧监管（信用风险分类）要求", "抽查检查起止时间", "发起部门", "配合部门", "抽查检查模式",
-}
-
-// columnWords are the plain names used in repair messages.
-var columnWords = [numCols]string{
-	"地市", "序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次",
-	"信用风险分类要求", "抽查检查起止时间", "发起部门", "配合部门", "抽查检查模式",
-}
 
 // rawRow is one row of the source table: its line (text) or sheet row (xlsx) and cells.
 // merged marks cells whose value came from a real merged range of the xlsx.
@@ -52,60 +26,20 @@ type sourceRows struct {
 }
 
 func (s *sourceRows) at(line int) string {
+	if s.where == "" {
+		return fmt.Sprintf("%s 第%d行", s.name, line)
+	}
 	return fmt.Sprintf("%s %s第%d行", s.name, s.where, line)
 }
 
-func normHeader(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsSpace(r):
-			return -1
-		case r == '(':
-			return '（'
-		case r == ')':
-			return '）'
-		}
-		return r
-	}, s)
-	return s
-}
-
-// headerMap returns the physical column of each canonical column when row is a header row.
-func headerMap(cells []string) ([numCols]int, bool, error) {
-	var m [numCols]int
-	for i := range m {
-		m[i] = -1
-	}
-	hasSeq, hasName := false, false
-	for j, c := range cells {
-		h := normHeader(c)
-		switch h {
-		case "序号":
-			hasSeq = true
-		case "抽查任务名称":
-			hasName = true
-		}
-		for k, want := range columnNames {
-			if h == want || (k == colRisk && strings.HasPrefix(h, "智慧监管")) || (k == colDistrict && h == "地区") {
-				if m[k] < 0 {
-					m[k] = j
-				}
-			}
-		}
-	}
-	if !hasSeq || !hasName {
-		return m, false, nil
-	}
-	var missing []string
-	for k, j := range m {
-		if j < 0 {
-			missing = append(missing, "“"+columnNames[k]+"”")
-		}
-	}
-	if len(missing) > 0 {
-		return m, true, fmt.Errorf("表头缺少%s列", strings.Join(missing, ""))
-	}
-	return m, true, nil
+// Options are what the caller knows that the file may not say.
+type Options struct {
+	// ID is the plan id; "" derives one from an ASCII file name, else from the title's place
+	// and year (see DeriveID and TitleID).
+	ID string
+	// District is the jurisdiction of a table without a 地市 column (--district); "" takes it
+	// from the title lines above the header, else leaves it empty (and plan lint says so).
+	District string
 }
 
 var digitsRE = regexp.MustCompile(`^[0-9]+$`)
@@ -116,242 +50,572 @@ func cleanCell(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\ufeff' })
 }
 
-// parseRows turns the rows of a plan table into tasks, repairing what the real plans
-// break. See the package documentation for the repairs.
-func parseRows(src *sourceRows, id string) (*Plan, error) {
-	p := &Plan{ID: id}
-	var (
-		hdr       [numCols]int
-		haveHdr   bool
-		lastPhys  int
-		district  string
-		above     [numCols]string // last value of each column within the district
-		bySeq     = map[int]int{}
-		preambleT []string
-	)
-	for _, row := range src.rows {
+// oneLine joins the lines of a multi-line cell (a cell copied out of Excel with Alt+Enter
+// breaks): the break was layout, not a separator ("抽查比例\n及频次").
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	var b strings.Builder
+	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		b.WriteString(strings.TrimSpace(l))
+	}
+	return b.String()
+}
+
+// reader is the state of one pass over a table. Each method is one named repair step; see
+// parseRows for their order.
+type reader struct {
+	src      *sourceRows
+	opts     Options
+	p        *Plan
+	hdr      *header
+	title    string
+	fallback string // the district of a table without a 地市 column
+	district string
+	above    [numCols]string // last value of each column within the district
+	lastN    int
+	bySeq    map[int]int // n → index of its first task
+	dups     map[int]int // n → tasks with this n so far
+	group    int         // index of the task that started the current 序号's group, -1 before any
+	planYear int
+}
+
+// parseRows turns the rows of a plan table into tasks. It refuses a file only when no header
+// row can be found; everything else is repaired (Task.Repairs), flagged (Task.Flags) or
+// reported (Plan.Problems), and every row with a 序号 becomes a task.
+//
+// The steps, each a method with its own table test:
+//  1. findHeader — the first header row; the lines above it are the title;
+//  2. per row: skipRow (empty rows, repeated headers and titles, footers),
+//     restoreLostDistrict (a row whose cells moved one column left),
+//     readDistrict (the district cell, or the fallback of a table without one),
+//     readSeq (the 序号 as printed and its integer n);
+//  3. a row without 序号: subRow (a further scope, cooperators, items — or, with a ratio of its
+//     own, a task of its own);
+//  4. a row with 序号: unslide (cells slid into a neighbouring column), inherit (merged cells),
+//     build (each cell read, or flagged).
+func parseRows(src *sourceRows, opts Options) (*Plan, error) {
+	rd := &reader{src: src, opts: opts, p: &Plan{ID: opts.ID}, bySeq: map[int]int{}, dups: map[int]int{}, group: -1}
+	start, err := rd.findHeader()
+	if err != nil {
+		return nil, err
+	}
+	rd.p.Title = rd.title
+	rd.planYear = rd.p.Year()
+	rd.setFallbackDistrict()
+	for _, row := range src.rows[start+1:] {
 		cells := make([]string, len(row.cells))
-		nonEmpty := 0
 		for j, c := range row.cells {
 			cells[j] = cleanCell(c)
-			if cells[j] != "" {
-				nonEmpty++
-			}
 		}
-		if nonEmpty == 0 {
+		if rd.skipRow(row, cells) {
 			continue
 		}
-		m, isHdr, err := headerMap(cells)
-		if isHdr {
-			if err != nil {
-				return nil, fmt.Errorf("读取计划 %s: %w", src.at(row.line), err)
+		var repairs []string
+		cells, repairs = rd.restoreLostDistrict(row, cells, repairs)
+		var v [numCols]string
+		for k := range v {
+			if j := rd.hdr.col[k]; j >= 0 && j < len(cells) {
+				v[k] = cells[j]
 			}
-			hdr, haveHdr = m, true
-			lastPhys = 0
-			for _, j := range hdr {
-				lastPhys = max(lastPhys, j)
-			}
+		}
+		for _, k := range []int{colDistrict, colSeq, colName, colItems, colScope, colInitiator, colCooperators, colMode, colRisk} {
+			v[k] = oneLine(v[k])
+		}
+		var flags []Flag
+		repairs, flags = rd.readDistrict(row, &v, repairs, flags)
+		if v[colSeq] == "" {
+			rd.subRow(row, v, cells, repairs, flags)
 			continue
 		}
-		if !haveHdr {
+		n, coded, ok := rd.readSeq(v[colSeq])
+		if !ok {
+			rd.problem(row.line, "序号", fmt.Sprintf("序号“%s”不是编号，本行不是任务，已跳过（内容：%s）", v[colSeq], shorten(strings.Join(nonEmptyCells(cells), " | "), 60)))
+			continue
+		}
+		rd.p.NumberedRows++
+		if coded != "" {
+			flags = append(flags, Flag{Kind: FlagSeq, Cell: "序号", Text: v[colSeq], Message: coded})
+		}
+		repairs = rd.unslide(&v, repairs)
+		repairs = rd.inherit(row, &v, repairs)
+		t := rd.build(row, v, n, repairs, flags)
+		rd.add(t, true)
+	}
+	if len(rd.p.Tasks) == 0 {
+		rd.problem(0, "", "表头之后没有任何任务")
+	}
+	if rd.p.ID == "" {
+		id, ok := TitleID(rd.p.Title)
+		if !ok {
+			return nil, fmt.Errorf("读取计划 %s: 无法从文件名或标题得出计划编号，请用 --plan-id 指定（只能用英文字母、数字和 . _ -，如 --plan-id SG2023）", src.name)
+		}
+		rd.p.ID = id
+		for i := range rd.p.Tasks {
+			rd.p.Tasks[i].Key = taskKey(id, rd.p.Tasks[i])
+		}
+	}
+	return rd.p, nil
+}
+
+func (rd *reader) problem(line int, cell, msg string) {
+	rd.p.Problems = append(rd.p.Problems, Problem{Line: line, Cell: cell, Message: msg})
+}
+
+// findHeader finds the first header row; the non-empty lines above it make the title. No
+// header row is the one refusal: the message shows the lines looked at.
+func (rd *reader) findHeader() (int, error) {
+	var pre, looked []string
+	for i, row := range rd.src.rows {
+		cells := make([]string, len(row.cells))
+		for j, c := range row.cells {
+			cells[j] = cleanCell(c)
+		}
+		if h, ok := headerOf(cells); ok {
+			rd.hdr = h
+			rd.title = pickTitle(pre)
+			for _, c := range h.ignored {
+				rd.problem(row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
+			}
+			if !h.has(colRatio) && !h.has(colCount) {
+				rd.problem(row.line, "抽查比例及频次", "表中没有抽查比例列：每个任务都需在抽取时用 --ratio 指定比例")
+			}
+			if !h.has(colWindow) {
+				rd.problem(row.line, "抽查检查起止时间", "表中没有抽查时间列：每个任务都需在抽取时用 --window 指定时间")
+			}
+			return i, nil
+		}
+		if nonEmpty := nonEmptyCells(cells); len(nonEmpty) > 0 {
 			// A title merged across the columns repeats its text in every cell.
 			var uniq []string
-			for _, c := range nonEmptyCells(cells) {
+			for _, c := range nonEmpty {
+				c = oneLine(c)
 				if len(uniq) == 0 || uniq[len(uniq)-1] != c {
 					uniq = append(uniq, c)
 				}
 			}
-			preambleT = append(preambleT, strings.Join(strings.Fields(strings.Join(uniq, " ")), " "))
-			continue
+			l := strings.Join(strings.Fields(strings.Join(uniq, " ")), " ")
+			pre = append(pre, l)
+			looked = append(looked, fmt.Sprintf("第%d行：%s", row.line, l))
 		}
-		get := func(phys []string, k int) string {
-			if j := hdr[k]; j < len(phys) {
-				return phys[j]
-			}
-			return ""
-		}
-		merged := func(k int) bool {
-			j := hdr[k]
-			return j < len(row.merged) && row.merged[j]
-		}
-		var repairs []string
-		shiftedRow := false
+	}
+	if len(looked) > 8 {
+		looked = append(looked[:8:8], fmt.Sprintf("……（共%d行有内容）", len(pre)))
+	}
+	shown := make([]string, len(looked))
+	for i, l := range looked {
+		shown[i] = "  " + shorten(l, 80)
+	}
+	msg := fmt.Sprintf("读取计划 %s: 找不到表头行（应有一行含“序号”和“抽查任务名称”或“抽查事项”“抽查对象”等列名）", rd.src.name)
+	if len(shown) == 0 {
+		msg += "；文件没有任何内容"
+	} else {
+		msg += "。看过的行：\n" + strings.Join(shown, "\n")
+	}
+	return 0, fmt.Errorf("%s", msg)
+}
 
-		// A repeated title line: one cell, no task number.
-		if nonEmpty == 1 && get(cells, colSeq) == "" && get(cells, colScope) == "" {
-			only := ""
-			for _, c := range cells {
-				if c != "" {
-					only = c
-				}
-			}
-			if strings.Contains(only, "计划") || strings.Contains(only, "附件") {
-				continue
-			}
-			return nil, fmt.Errorf("读取计划 %s: 无法识别的行“%s”", src.at(row.line), only)
+// setFallbackDistrict decides the district of a table without a 地市 column: --district, else
+// the place the title names, else empty (reported).
+func (rd *reader) setFallbackDistrict() {
+	switch {
+	case rd.opts.District != "":
+		rd.fallback = NormalizeDistrict(rd.opts.District)
+	case !rd.hdr.has(colDistrict):
+		rd.fallback = TitlePlace(rd.p.Title)
+		if rd.fallback != "" {
+			rd.problem(0, "地市", fmt.Sprintf("表中没有地市列，地市取自标题：%s（可用 --district 另行指定）", rd.fallback))
 		}
+	}
+	if !rd.hdr.has(colDistrict) && rd.fallback == "" {
+		rd.problem(0, "地市", "表中没有地市列，标题也没有写地方：各任务的地市为空，抽取时用 --district 指定，否则按名录原样抽取")
+	}
+	rd.district = rd.fallback
+}
 
-		// A row that lost its district cell: every cell moved one column left.
-		if hdr[colDistrict] == 0 && hdr[colSeq] == 1 && len(cells) > 1 &&
-			isSeq(cells[0]) && cells[1] != "" && !isSeq(cells[1]) &&
-			(len(cells) <= lastPhys || cells[lastPhys] == "") {
-			shifted := make([]string, lastPhys+1)
-			copy(shifted[1:], cells)
-			cells = shifted
-			repairs = append(repairs, "本行缺少地市单元格，各栏整体左移了一列，已右移还原")
-			shiftedRow = true
-		}
+var pageRE = regexp.MustCompile(`^(第\s*[0-9]+\s*页|[0-9]+\s*/\s*[0-9]+|-\s*[0-9]+\s*-)`)
 
-		var v [numCols]string
-		for k := range v {
-			v[k] = get(cells, k)
+// skipRow drops rows that carry no task: empty rows, a repeated header row (page headers),
+// a repeated title line or page number. A one-cell row that is none of these is reported.
+func (rd *reader) skipRow(row rawRow, cells []string) bool {
+	nonEmpty := nonEmptyCells(cells)
+	if len(nonEmpty) == 0 {
+		return true
+	}
+	if _, ok := headerOf(cells); ok {
+		return true
+	}
+	if len(nonEmpty) == 1 && rd.cell(cells, colSeq) == "" && rd.cell(cells, colScope) == "" {
+		only := oneLine(nonEmpty[0])
+		if strings.Contains(only, "计划") || strings.Contains(only, "附件") || pageRE.MatchString(only) {
+			return true
 		}
+		for _, k := range []int{colName, colItems, colInitiator, colCooperators} {
+			if rd.hdr.has(k) && oneLine(rd.cell(cells, k)) == only {
+				return false // an items-only or a department-only sub-row
+			}
+		}
+		rd.problem(row.line, "", fmt.Sprintf("无法识别的行“%s”，已跳过", shorten(only, 60)))
+		return true
+	}
+	return false
+}
 
-		// District: only at the start of a group; normalised.
-		if v[colDistrict] != "" {
-			d := NormalizeDistrict(v[colDistrict])
-			if d != v[colDistrict] && !merged(colDistrict) {
-				repairs = append(repairs, fmt.Sprintf("地市“%s”规范为“%s”", v[colDistrict], d))
-			}
-			if d != district {
-				district = d
-				above = [numCols]string{}
-			}
-		} else if district == "" {
-			return nil, fmt.Errorf("读取计划 %s: 缺少地市", src.at(row.line))
-		} else if shiftedRow {
-			repairs = append(repairs, fmt.Sprintf("地市沿用上方的“%s”", district))
-		}
+func (rd *reader) cell(cells []string, k int) string {
+	if j := rd.hdr.col[k]; j >= 0 && j < len(cells) {
+		return cells[j]
+	}
+	return ""
+}
 
-		// A row without 序号 adds another target scope to the task above.
-		if v[colSeq] == "" {
-			if len(p.Tasks) == 0 {
-				return nil, fmt.Errorf("读取计划 %s: 第一个任务之前有一行没有序号", src.at(row.line))
-			}
-			t := &p.Tasks[len(p.Tasks)-1]
-			if v[colScope] == "" {
-				t.Repairs = append(t.Repairs, fmt.Sprintf("第%d行没有序号也没有抽查对象范围，已忽略（内容：%s）", row.line, strings.Join(nonEmptyCells(cells), " | ")))
-				continue
-			}
-			t.Scopes = append(t.Scopes, v[colScope])
-			t.Repairs = append(t.Repairs, fmt.Sprintf("第%d行没有序号，其抽查对象范围“%s”并入本任务，作为第%d个抽查对象范围", row.line, v[colScope], len(t.Scopes)))
-			continue
-		}
-		if !isSeq(v[colSeq]) {
-			return nil, fmt.Errorf("读取计划 %s: 序号“%s”不是整数", src.at(row.line), v[colSeq])
-		}
-		seq, _ := strconv.Atoi(v[colSeq])
-		if seq < 1 {
-			return nil, fmt.Errorf("读取计划 %s: 序号“%s”应大于0", src.at(row.line), v[colSeq])
-		}
-		if prev, dup := bySeq[seq]; dup {
-			return nil, fmt.Errorf("读取计划 %s: 序号%d重复（第%d行已有）", src.at(row.line), seq, p.Tasks[prev].Line)
-		}
+// restoreLostDistrict: in a table whose first two columns are 地市 and 序号, a row that lost
+// its district cell has every cell one column left — the 序号 stands in the district column.
+// The cells are moved back. A digit string is never a district.
+func (rd *reader) restoreLostDistrict(row rawRow, cells, repairs []string) ([]string, []string) {
+	h := rd.hdr
+	if h.col[colDistrict] != 0 || h.col[colSeq] != 1 || len(cells) < 2 {
+		return cells, repairs
+	}
+	if !isSeq(cells[0]) || cells[1] == "" || isSeq(cells[1]) {
+		return cells, repairs
+	}
+	if len(cells) > h.last && cells[h.last] != "" {
+		return cells, repairs // the row is full: its district cell really is a number (readDistrict flags it)
+	}
+	shifted := make([]string, h.last+1)
+	copy(shifted[1:], cells)
+	return shifted, append(repairs, "本行缺少地市单元格，各栏整体左移了一列，已右移还原")
+}
 
-		// Cells that slid into a neighbouring column.
-		if mode, ok := NormalizeMode(v[colCooperators]); ok {
-			_ = mode
-			word := v[colCooperators]
-			if v[colMode] == "" {
-				v[colMode], v[colCooperators], v[colInitiator] = word, v[colInitiator], ""
-				if v[colCooperators] != "" {
-					repairs = append(repairs, fmt.Sprintf("检查模式“%s”写在了配合部门栏：发起部门、配合部门、检查模式三栏左移了一列，已还原（配合部门为“%s”，发起部门沿用上方）", word, v[colCooperators]))
-				} else {
-					repairs = append(repairs, fmt.Sprintf("检查模式“%s”写在了配合部门栏：发起部门、配合部门、检查模式三栏左移了一列，已还原（发起部门、配合部门沿用上方）", word))
-				}
+// readDistrict reads the district cell: normalised, starting a new district group; a row
+// without one keeps the district above (or the fallback of a table without a 地市 column).
+func (rd *reader) readDistrict(row rawRow, v *[numCols]string, repairs []string, flags []Flag) ([]string, []Flag) {
+	d := v[colDistrict]
+	merged := func() bool {
+		j := rd.hdr.col[colDistrict]
+		return j >= 0 && j < len(row.merged) && row.merged[j]
+	}
+	switch {
+	case !rd.hdr.has(colDistrict):
+	case d != "" && digitsRE.MatchString(d):
+		flags = append(flags, Flag{Kind: FlagDistrict, Cell: "地市", Text: d, Message: fmt.Sprintf("地市单元格是数字“%s”，不是地名；地市沿用上方的“%s”", d, rd.district)})
+	case d != "":
+		nd := NormalizeDistrict(d)
+		if nd != d && !merged() {
+			repairs = append(repairs, fmt.Sprintf("地市“%s”规范为“%s”", d, nd))
+		}
+		if nd != rd.district {
+			rd.district = nd
+			rd.above = [numCols]string{}
+		}
+	case rd.district == "" && v[colSeq] != "":
+		flags = append(flags, Flag{Kind: FlagDistrict, Cell: "地市", Message: "缺少地市：抽取时用 --district 指定，否则按名录原样抽取"})
+	case len(repairs) > 0 && v[colSeq] != "":
+		repairs = append(repairs, fmt.Sprintf("地市沿用上方的“%s”", rd.district))
+	}
+	return repairs, flags
+}
+
+// readSeq reads a 序号 as printed: "12", "001", "****002", "1.", "(3)". n is the last run of
+// digits; a 序号 with no digit ("****") is numbered after the one above and flagged. ok is
+// false when the cell is words (a footer such as 填报人:), not a number.
+func (rd *reader) readSeq(s string) (n int, coded string, ok bool) {
+	t := strings.TrimRight(narrow(s), ".、)）．。 ")
+	t = strings.TrimLeft(t, "(（")
+	end := len(t)
+	startDigits := end
+	for startDigits > 0 && t[startDigits-1] >= '0' && t[startDigits-1] <= '9' {
+		startDigits--
+	}
+	prefix := t[:startDigits]
+	if startDigits == end {
+		if hasHan(t) || t == "" {
+			return 0, "", false
+		}
+		return rd.lastN + 1, fmt.Sprintf("序号“%s”没有数字，按上一个序号之后的%d编号", s, rd.lastN+1), true
+	}
+	if end-startDigits > 6 || hasHan(strings.TrimPrefix(prefix, "第")) {
+		return 0, "", false
+	}
+	n, _ = strconv.Atoi(t[startDigits:])
+	if n < 1 {
+		return rd.lastN + 1, fmt.Sprintf("序号“%s”应大于0，按上一个序号之后的%d编号", s, rd.lastN+1), true
+	}
+	return n, "", true
+}
+
+// unslide moves cells that slid into a neighbouring column back: a mode in the cooperator
+// column, a time or a department in the mode column. A mode is never taken as a department,
+// nor a department as a mode.
+func (rd *reader) unslide(v *[numCols]string, repairs []string) []string {
+	if !rd.hdr.has(colMode) || !rd.hdr.has(colCooperators) {
+		return repairs
+	}
+	if IsMode(v[colCooperators]) {
+		word := v[colCooperators]
+		if v[colMode] == "" {
+			v[colMode], v[colCooperators], v[colInitiator] = word, v[colInitiator], ""
+			if v[colCooperators] != "" {
+				repairs = append(repairs, fmt.Sprintf("检查模式“%s”写在了配合部门栏：发起部门、配合部门、检查模式三栏左移了一列，已还原（配合部门为“%s”，发起部门沿用上方）", word, v[colCooperators]))
 			} else {
-				v[colCooperators] = ""
-				repairs = append(repairs, fmt.Sprintf("配合部门栏写的是检查模式“%s”，已忽略，配合部门沿用上方", word))
-			}
-		}
-		if m := v[colMode]; m != "" {
-			if _, ok := NormalizeMode(m); !ok {
-				if _, err := ParseWindow(m); err == nil {
-					switch {
-					case v[colWindow] == "":
-						v[colWindow] = m
-						repairs = append(repairs, fmt.Sprintf("抽查检查起止时间“%s”写在了检查模式栏，已移回", m))
-					case v[colWindow] == m:
-						repairs = append(repairs, fmt.Sprintf("检查模式栏重复写了起止时间“%s”，已忽略", m))
-					default:
-						repairs = append(repairs, fmt.Sprintf("检查模式栏写的是时间“%s”，与起止时间“%s”不一致，已忽略", m, v[colWindow]))
-					}
-					v[colMode] = ""
-				} else if v[colCooperators] == "" {
-					v[colCooperators] = m
-					v[colMode] = ""
-					repairs = append(repairs, fmt.Sprintf("配合部门“%s”写在了检查模式栏，已移回配合部门", m))
-				}
-			}
-		}
-
-		// Merged cells: an empty cell inherits the value above within the district.
-		var inherited []string
-		for k := colName; k < numCols; k++ {
-			if v[k] == "" && above[k] != "" {
-				v[k] = above[k]
-				inherited = append(inherited, fmt.Sprintf("%s“%s”", columnWords[k], shorten(v[k], 24)))
-			}
-			if v[k] != "" {
-				above[k] = v[k]
-			}
-		}
-		if len(inherited) > 0 {
-			repairs = append(repairs, "空单元格沿用上方的值（合并单元格）："+strings.Join(inherited, "、"))
-		}
-
-		t := Task{
-			Seq:       seq,
-			Key:       fmt.Sprintf("%s-%d", id, seq),
-			District:  district,
-			Name:      v[colName],
-			Items:     v[colItems],
-			Initiator: strings.Join(strings.Fields(v[colInitiator]), " "),
-			Line:      row.line,
-		}
-		if v[colScope] != "" {
-			t.Scopes = append(t.Scopes, v[colScope])
-		}
-		t.Ratio, err = ParseRatio(v[colRatio])
-		if err != nil {
-			return nil, fmt.Errorf("读取计划 %s（任务%d）: 抽查比例及频次: %w", src.at(row.line), seq, err)
-		}
-		t.Window, err = ParseWindow(v[colWindow])
-		if err != nil {
-			return nil, fmt.Errorf("读取计划 %s（任务%d）: %w", src.at(row.line), seq, err)
-		}
-		t.Rounds = RoundsIn(t.Ratio, t.Window)
-		t.Risk = ParseRisk(v[colRisk])
-		if mode, ok := NormalizeMode(v[colMode]); ok {
-			t.Mode = mode
-			if mode != v[colMode] {
-				repairs = append(repairs, fmt.Sprintf("检查模式“%s”规范为“%s”", v[colMode], mode))
+				repairs = append(repairs, fmt.Sprintf("检查模式“%s”写在了配合部门栏：发起部门、配合部门、检查模式三栏左移了一列，已还原（发起部门、配合部门沿用上方）", word))
 			}
 		} else {
-			t.Mode = v[colMode]
+			v[colCooperators] = ""
+			repairs = append(repairs, fmt.Sprintf("配合部门栏写的是检查模式“%s”，已忽略，配合部门沿用上方", word))
 		}
-		coops, glued := SplitDepartments(v[colCooperators], district)
-		if glued {
-			repairs = append(repairs, fmt.Sprintf("配合部门“%s”中几个部门之间缺少分隔符，已在“%s”处拆开", v[colCooperators], district))
+	}
+	if m := v[colMode]; m != "" && !IsMode(m) {
+		if _, err := ParseWindow(m); err == nil {
+			switch {
+			case v[colWindow] == "":
+				v[colWindow] = m
+				repairs = append(repairs, fmt.Sprintf("抽查检查起止时间“%s”写在了检查模式栏，已移回", m))
+			case v[colWindow] == m:
+				repairs = append(repairs, fmt.Sprintf("检查模式栏重复写了起止时间“%s”，已忽略", m))
+			default:
+				repairs = append(repairs, fmt.Sprintf("检查模式栏写的是时间“%s”，与起止时间“%s”不一致，已忽略", m, v[colWindow]))
+			}
+			v[colMode] = ""
+		} else if v[colCooperators] == "" && looksLikeDept(m) {
+			v[colCooperators] = m
+			v[colMode] = ""
+			repairs = append(repairs, fmt.Sprintf("配合部门“%s”写在了检查模式栏，已移回配合部门", m))
 		}
-		t.Cooperators = coops
-		t.Repairs = repairs
-		bySeq[seq] = len(p.Tasks)
-		p.Tasks = append(p.Tasks, t)
 	}
-	if !haveHdr {
-		return nil, fmt.Errorf("读取计划 %s: 找不到表头行（应含“序号”“抽查任务名称”“抽查比例及频次”等列）", src.name)
+	return repairs
+}
+
+// inherit: an empty cell takes the value above within the district (a merged cell copied out
+// as text keeps its value only in its first row).
+func (rd *reader) inherit(row rawRow, v *[numCols]string, repairs []string) []string {
+	var inherited []string
+	for k := colName; k < numCols; k++ {
+		if k == colFreq || k == colCount {
+			// Part of the ratio: inherited with it, never alone.
+			if v[colRatio] == "" && v[k] == "" && rd.above[k] != "" && rd.above[colRatio] != "" {
+				v[k] = rd.above[k]
+			}
+			if v[k] != "" || v[colRatio] != "" {
+				rd.above[k] = v[k]
+			}
+			continue
+		}
+		if v[k] == "" && rd.above[k] != "" {
+			v[k] = rd.above[k]
+			inherited = append(inherited, fmt.Sprintf("%s“%s”", columnWords[k], shorten(oneLine(v[k]), 24)))
+		}
+		if v[k] != "" {
+			rd.above[k] = v[k]
+		}
 	}
-	if len(p.Tasks) == 0 {
-		return nil, fmt.Errorf("读取计划 %s: 表头之后没有任何任务", src.name)
+	if len(inherited) > 0 {
+		repairs = append(repairs, "空单元格沿用上方的值（合并单元格）："+strings.Join(inherited, "、"))
 	}
-	p.Title = pickTitle(preambleT)
-	return p, nil
+	return repairs
+}
+
+// build reads each cell of a task row; a cell without a single reading flags the task.
+func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, flags []Flag) Task {
+	t := Task{
+		Seq:       n,
+		SeqText:   v[colSeq],
+		District:  rd.district,
+		Name:      v[colName],
+		Items:     v[colItems],
+		Initiator: strings.Join(strings.Fields(v[colInitiator]), " "),
+		Line:      row.line,
+	}
+	if v[colScope] != "" {
+		t.Scopes = append(t.Scopes, v[colScope])
+	}
+	rr := readRatio(v[colRatio], v[colFreq], v[colCount])
+	t.Ratio = rr.r
+	repairs = append(repairs, rr.repairs...)
+	if rr.flag != "" {
+		flags = append(flags, Flag{Kind: FlagRatio, Cell: columnWords[colRatio], Text: ratioCells(v), Message: rr.flag})
+	}
+	w, note, err := parseWindow(v[colWindow])
+	if note != "" {
+		repairs = append(repairs, note)
+	}
+	if err != nil {
+		msg := err.Error()
+		if !rd.hdr.has(colWindow) {
+			msg = "表中没有抽查时间列"
+		}
+		flags = append(flags, Flag{Kind: FlagWindow, Cell: columnWords[colWindow], Text: v[colWindow], Message: msg + "：抽取时须用 --window 指定"})
+		w = Window{Text: v[colWindow], From: 1, To: 12}
+	} else if rd.planYear != 0 && w.Year != 0 && w.Year != rd.planYear {
+		flags = append(flags, Flag{Kind: FlagOtherYear, Cell: columnWords[colWindow], Text: v[colWindow],
+			Message: fmt.Sprintf("抽查时间在%d年，计划是%d年的：抽取时须用 --window 指定", w.Year, rd.planYear)})
+	}
+	t.Window = w
+	t.Rounds = RoundsIn(t.Ratio, t.Window)
+	t.Risk = ParseRisk(v[colRisk])
+	if mode, ok := NormalizeMode(v[colMode]); ok {
+		t.Mode = mode
+		if mode != v[colMode] {
+			repairs = append(repairs, fmt.Sprintf("检查模式“%s”规范为“%s”", v[colMode], mode))
+		}
+	} else {
+		t.Mode = v[colMode]
+	}
+	t.Cooperators = splitDepts(v[colCooperators])
+	for _, d := range append([]string{t.Initiator}, t.Cooperators...) {
+		if d != "" && (!hasHan(d) || pctRE.MatchString(d) || digitsRE.MatchString(d)) {
+			flags = append(flags, Flag{Kind: FlagDept, Cell: "部门", Text: d, Message: fmt.Sprintf("部门“%s”不像部门名称，可能是错位的单元格", d)})
+		}
+	}
+	t.Repairs = repairs
+	t.Flags = flags
+	return t
+}
+
+func ratioCells(v [numCols]string) string {
+	parts := []string{v[colRatio]}
+	if v[colFreq] != "" {
+		parts = append(parts, v[colFreq])
+	}
+	if v[colCount] != "" {
+		parts = append(parts, v[colCount])
+	}
+	return strings.Join(nonEmptyCells(parts), " | ")
+}
+
+func splitDepts(cell string) []string {
+	if strings.TrimSpace(cell) == "" {
+		return nil
+	}
+	var out []string
+	for _, d := range dept.Split(cell) {
+		if d = strings.TrimSpace(d); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// add appends a task; seq says it came from a numbered row (a new group starts).
+func (rd *reader) add(t Task, seq bool) {
+	if seq {
+		if prev, dup := rd.bySeq[t.Seq]; dup {
+			rd.dups[t.Seq]++
+			t.Flags = append(t.Flags, Flag{Kind: FlagSeq, Cell: "序号", Text: t.SeqText,
+				Message: fmt.Sprintf("序号%d重复（第%d行已有），本任务的编号记作 %d~%d", t.Seq, rd.p.Tasks[prev].Line, t.Seq, rd.dups[t.Seq]+1)})
+		} else {
+			rd.bySeq[t.Seq] = len(rd.p.Tasks)
+		}
+		rd.lastN = t.Seq
+		rd.group = len(rd.p.Tasks)
+	}
+	t.dup = rd.dups[t.Seq]
+	if !seq {
+		t.dup = rd.p.Tasks[rd.group].dup
+	}
+	t.Key = taskKey(rd.p.ID, t)
+	rd.p.Tasks = append(rd.p.Tasks, t)
+}
+
+// taskKey is "<id>-<n>", "<id>-<n>.<k>" for the k-th row with its own ratio of a group,
+// "<id>-<n>~<d>" for the d-th task with a duplicated 序号 n.
+func taskKey(id string, t Task) string {
+	k := fmt.Sprintf("%s-%d", id, t.Seq)
+	if t.dup > 0 {
+		k += fmt.Sprintf("~%d", t.dup+1)
+	}
+	if t.Part > 0 {
+		k += fmt.Sprintf(".%d", t.Part)
+	}
+	return k
+}
+
+// subRow handles a row without 序号. With a ratio of its own (different from the task
+// above) it is a task of its own, numbered n.k within the group; else its scope is a further
+// scope of the task above, its departments join the cooperators, its items the items.
+func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs []string, flags []Flag) {
+	if rd.group < 0 {
+		rd.problem(row.line, "序号", fmt.Sprintf("第一个任务之前有一行没有序号，已跳过（内容：%s）", shorten(strings.Join(nonEmptyCells(cells), " | "), 60)))
+		return
+	}
+	t := &rd.p.Tasks[len(rd.p.Tasks)-1]
+	own := v[colRatio] != "" && !rd.isMerged(row, colRatio) && normSpace(v[colRatio]) != normSpace(t.Ratio.Text) ||
+		v[colRatio] == "" && v[colCount] != "" && !rd.isMerged(row, colCount) && normSpace(v[colCount]) != normSpace(rd.above[colCount])
+	if own {
+		g := &rd.p.Tasks[rd.group]
+		if g.Part == 0 {
+			g.Part = 1
+			g.Key = taskKey(rd.p.ID, *g)
+			g.Repairs = append(g.Repairs, fmt.Sprintf("序号%s下的几行各有自己的抽查比例，各算一个任务：本行是 %s", g.SeqText, g.Key))
+		}
+		v[colSeq] = g.SeqText
+		repairs = rd.inherit(row, &v, repairs)
+		nt := rd.build(row, v, g.Seq, repairs, flags)
+		nt.Part = t.Part + 1
+		nt.Repairs = append(nt.Repairs, fmt.Sprintf("第%d行没有序号，但有自己的抽查比例“%s”（上一行是“%s”），作为序号%s下的第%d个任务", row.line, oneLine(v[colRatio]+v[colCount]), oneLine(t.Ratio.Text), g.SeqText, nt.Part))
+		rd.add(nt, false)
+		return
+	}
+	used := false
+	if v[colScope] != "" {
+		t.Scopes = append(t.Scopes, v[colScope])
+		t.Repairs = append(t.Repairs, fmt.Sprintf("第%d行没有序号，其抽查对象范围“%s”并入本任务，作为第%d个抽查对象范围", row.line, v[colScope], len(t.Scopes)))
+		used = true
+	}
+	var depts []string
+	if v[colInitiator] != "" && strings.Join(strings.Fields(v[colInitiator]), " ") != t.Initiator {
+		if v[colScope] != "" && rd.hdr.has(colCooperators) {
+			t.Flags = append(t.Flags, Flag{Kind: FlagDept, Cell: "发起部门", Text: v[colInitiator],
+				Message: fmt.Sprintf("第%d行（抽查对象范围“%s”）另写了发起部门“%s”，本任务的发起部门是“%s”", row.line, v[colScope], v[colInitiator], t.Initiator)})
+		} else {
+			depts = append(depts, splitDepts(v[colInitiator])...)
+		}
+	}
+	depts = append(depts, splitDepts(v[colCooperators])...)
+	var joined []string
+	for _, d := range depts {
+		if d == t.Initiator || containsStr(t.Cooperators, d) {
+			continue
+		}
+		t.Cooperators = append(t.Cooperators, d)
+		joined = append(joined, d)
+	}
+	if len(joined) > 0 {
+		t.Repairs = append(t.Repairs, fmt.Sprintf("第%d行没有序号，其部门“%s”加入配合部门", row.line, strings.Join(joined, "、")))
+		used = true
+	}
+	if v[colItems] != "" && v[colItems] != t.Items && !strings.Contains(t.Items, v[colItems]) {
+		if t.Items == "" {
+			t.Items = v[colItems]
+		} else {
+			t.Items += "；" + v[colItems]
+		}
+		t.Repairs = append(t.Repairs, fmt.Sprintf("第%d行没有序号，其抽查事项“%s”并入本任务", row.line, shorten(v[colItems], 30)))
+		used = true
+	}
+	if !used {
+		t.Repairs = append(t.Repairs, fmt.Sprintf("第%d行没有序号也没有抽查对象范围，已忽略（内容：%s）", row.line, strings.Join(nonEmptyCells(cells), " | ")))
+	}
+}
+
+func (rd *reader) isMerged(row rawRow, k int) bool {
+	j := rd.hdr.col[k]
+	return j >= 0 && j < len(row.merged) && row.merged[j]
+}
+
+func normSpace(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, narrow(s))
 }
 
 func pickTitle(lines []string) string {
 	for _, l := range lines {
-		if strings.Contains(l, "计划") {
+		if strings.Contains(l, "计划") || strings.Contains(l, "清单") {
 			return l
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // parseXLSX reads the first sheet that holds a plan header row. Real merged ranges are
 // expanded (every cell of the range gets the range's value) before the table is parsed, so
 // they need no repair; an empty cell outside any merge is repaired as in text.
-func parseXLSX(data []byte, name, id string) (*Plan, error) {
+func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
 	sum := sha256.Sum256(data)
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
@@ -29,7 +29,7 @@ func parseXLSX(data []byte, name, id string) (*Plan, error) {
 		if !hasHeader(src) {
 			continue
 		}
-		p, err := parseRows(src, id)
+		p, err := parseRows(src, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -41,7 +41,11 @@ func parseXLSX(data []byte, name, id string) (*Plan, error) {
 
 func hasHeader(src *sourceRows) bool {
 	for _, r := range src.rows {
-		if _, ok, _ := headerMap(r.cells); ok {
+		cells := make([]string, len(r.cells))
+		for j, c := range r.cells {
+			cells[j] = cleanCell(c)
+		}
+		if _, ok := headerOf(cells); ok {
 			return true
 		}
 	}

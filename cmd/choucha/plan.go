@@ -378,13 +378,16 @@ func runPlanLint(_ context.Context, g *globalOptions, opts *planLintOptions) err
 	}
 	rows := make([][]string, 0, len(findings))
 	for _, f := range findings {
-		seq := ""
+		seq, line := "", ""
 		if f.Seq != 0 {
-			seq = strconv.Itoa(f.Seq)
+			seq = strings.TrimPrefix(f.Key, p.ID+"-")
 		}
-		rows = append(rows, []string{seq, f.Kind, f.Message})
+		if f.Line != 0 {
+			line = strconv.Itoa(f.Line)
+		}
+		rows = append(rows, []string{seq, line, f.Cell, f.Kind, f.Message})
 	}
-	if err := printTable(g.stdout, []string{"序号", "类别", "说明"}, rows); err != nil {
+	if err := printTable(g.stdout, []string{"任务", "行", "栏", "类别", "说明"}, rows); err != nil {
 		return err
 	}
 	if !g.quiet {
@@ -393,7 +396,7 @@ func runPlanLint(_ context.Context, g *globalOptions, opts *planLintOptions) err
 			counts[f.Kind]++
 		}
 		var parts []string
-		for _, k := range []string{plan.LintRepair, plan.LintUnspecified, plan.LintSwapped, plan.LintSelf, plan.LintDept, plan.LintMode, plan.LintSeq} {
+		for _, k := range []string{plan.LintProblem, plan.LintUnspecified, plan.LintRatio, plan.LintWindow, plan.LintDistrict, plan.LintSeq, plan.LintRepair, plan.LintSwapped, plan.LintSelf, plan.LintDept, plan.LintMode} {
 			if counts[k] > 0 {
 				parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
 			}

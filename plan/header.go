@@ -1,0 +1,139 @@
+package plan
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Canonical columns of the plan table. The published Changzhi template has the first eleven
+// in this order; other offices split the ratio into 比例 / 频次 / 数量 columns, name the
+// columns differently and order them as they like.
+const (
+	colDistrict = iota
+	colSeq
+	colName
+	colItems
+	colScope
+	colRatio
+	colRisk
+	colWindow
+	colInitiator
+	colCooperators
+	colMode
+	colFreq  // a separate 抽查频次 / 抽查周期 column
+	colCount // a separate 抽查数量 / 抽查户数 column
+	numCols
+)
+
+// columnWords are the plain names used in messages.
+var columnWords = [numCols]string{
+	"地市", "序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次",
+	"信用风险分类要求", "抽查检查起止时间", "发起部门", "配合部门", "抽查检查模式",
+	"抽查频次", "抽查数量",
+}
+
+// columnSynonyms are the header cells each column is known by, normalised (no white space,
+// full-width brackets), best first: when two columns of a table name the same canonical
+// column, the one with the earlier synonym wins and the other is reported as ignored.
+var columnSynonyms = [numCols][]string{
+	colDistrict: {"地市", "地区", "区县", "县区", "县（市、区）", "县（市区）", "所属地区", "辖区"},
+	colSeq:      {"序号", "抽查计划编号", "计划编号", "任务编号", "编号"},
+	colName: {"抽查任务名称", "联合抽查任务名称", "任务名称", "年度计划名称", "抽查任务", "计划名称",
+		"抽查领域", "抽查项目", "《联合事项清单》事项名称", "事项名称"},
+	colItems: {"抽查事项", "检查事项", "抽查内容", "检查内容", "检查事项（内容）", "抽查事项（内容）",
+		"参与部门的检查内容（检查事项）"},
+	colScope: {"抽查对象范围", "检查对象范围", "抽查对象", "检查对象", "检查对范围", "联查对象", "抽查范围", "检查范围"},
+	colRatio: {"抽查比例及频次", "抽查比例和频次", "抽查比例、频次", "抽查比例", "检查比例", "抽查比例（数量）",
+		"抽查比例（%）", "比例"},
+	colRisk: {"智慧监管（信用风险分类）要求", "信用风险分类要求", "信用风险分类", "信用风险等级（低、一般、较高、高）", "信用风险等级"},
+	colWindow: {"抽查检查起止时间", "起止时间", "抽查时间", "检查时间", "时间安排", "抽查检查时间", "计划开展时间",
+		"实施时间", "拟实施时间", "完成时限", "抽查完成时限", "实施日期", "抽取日期"},
+	colInitiator:   {"发起部门", "牵头部门", "联查部门", "实施部门", "实施单位", "抽查主体", "检查主体"},
+	colCooperators: {"配合部门", "参与部门", "协助部门", "联合部门"},
+	colMode: {"抽查检查模式", "检查模式", "抽查模式", "抽查方式", "检查方式", "实施层级及说明", "实施层级",
+		"抽查层级", "组织层级", "随机抽查方式"},
+	colFreq:  {"抽查频次", "检查频次", "频次", "抽查周期", "检查周期"},
+	colCount: {"抽查数量", "抽查户数", "检查数量", "大约抽取的检查对象数量", "拟抽查对象数（户）", "拟抽查对象数", "抽取数量"},
+}
+
+func normHeader(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return -1
+		case r == '(':
+			return '（'
+		case r == ')':
+			return '）'
+		case r == ',':
+			return '，'
+		}
+		return r
+	}, s)
+}
+
+// header is a recognised header row: the physical column of each canonical column (-1 when
+// the table has none) and the header cells that name no column or lost to a better one.
+type header struct {
+	col     [numCols]int
+	ignored []string // header cells of columns the reader does not use
+	last    int      // the last physical column with a header cell
+}
+
+func (h *header) has(k int) bool { return h.col[k] >= 0 }
+
+// matchHeader returns the canonical column a header cell names and the synonym's rank.
+func matchHeader(cell string) (k, rank int, ok bool) {
+	h := normHeader(cell)
+	if h == "" {
+		return 0, 0, false
+	}
+	for k, syns := range columnSynonyms {
+		for rank, s := range syns {
+			if h == s {
+				return k, rank, true
+			}
+		}
+	}
+	if strings.HasPrefix(h, "智慧监管") {
+		return colRisk, 0, true
+	}
+	return 0, 0, false
+}
+
+// headerOf reads a row as a header row: it is one when at least three of its cells name
+// columns, one of them the 序号 and one the task name, items or scope. Two of the table's own
+// columns never count as a header (a data row that happens to hold 序号 and 检查事项).
+func headerOf(cells []string) (*header, bool) {
+	h := &header{}
+	rank := [numCols]int{}
+	for k := range h.col {
+		h.col[k] = -1
+	}
+	named := 0
+	for j, c := range cells {
+		if c == "" {
+			continue
+		}
+		h.last = j
+		k, r, ok := matchHeader(c)
+		if !ok {
+			h.ignored = append(h.ignored, c)
+			continue
+		}
+		named++
+		switch {
+		case h.col[k] < 0:
+			h.col[k], rank[k] = j, r
+		case r < rank[k]:
+			h.ignored = append(h.ignored, cells[h.col[k]])
+			h.col[k], rank[k] = j, r
+		default:
+			h.ignored = append(h.ignored, c)
+		}
+	}
+	if named < 3 || h.col[colSeq] < 0 || (h.col[colName] < 0 && h.col[colItems] < 0 && h.col[colScope] < 0) {
+		return nil, false
+	}
+	return h, true
+}

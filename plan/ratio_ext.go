@@ -1,0 +1,416 @@
+package plan
+
+import (
+	"fmt"
+	"math/big"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// The wider ratio grammar, tried when a cell is not of the strict template form (ParseRatio).
+// The cell is cut into clauses at ; , 。 and line breaks; each clause is one of
+//
+//	percent = [subject] [cmp] [base "的"] number [("-"|"—"|"~"|"至") number] "%" ["(" N ("户"|"家") ")"] [period]
+//	count   = [subject] [cmp] N [("-"|…) N] ("户"|"家") ["(" remark ")"]
+//	times   = [抽查|检查] ["="|">="|"≥"] (N | 一 | 两 …) ["次"] [period]      =1  >=1  1  抽查1次  两次  2次/年
+//	period  = 每年 | 每季度 | 每月 | 每周 | 每天 (alone: once per period)   /年 /季度 /月 /周 /天
+//	batches = 分 N 批[次]                                                    N rounds a year
+//	base    = 基数:N
+//	remark  = a clause without digits (不设上限): kept in Ratio.Note
+//	cmp     = 不低于 | 不少于 | 不小于 | 至少 | ≥ | >= | = | ＞ | > | 不高于 | 不超过 | 不大于 | ≤ | <=
+//
+// One percentage with ≥ or no comparison reads exactly (the subject text is kept). A cap
+// (不高于), a range, a strict ＞, two percentages (two levels), 待定 or a clause that is none of
+// the above have no single reading: the ratio is kept with what could be read and flagged.
+
+// ratioReading is the result of reading the ratio cells of one row.
+type ratioReading struct {
+	r       Ratio
+	repairs []string
+	flag    string // non-empty: why the ratio has no single reading
+}
+
+var (
+	pctRE     = regexp.MustCompile(`([0-9]+(?:\.[0-9]+)?)(?:%?(?:-|—|–|~|至|到)([0-9]+(?:\.[0-9]+)?))?%`)
+	countRE   = regexp.MustCompile(`^(.*?)([0-9]+)(?:(?:-|—|–|~|至|到)([0-9]+))?(?:户|家|个)(?:\((.*)\))?$`)
+	timesRE   = regexp.MustCompile(`^(?:抽查|检查|频次|抽查频次)?[:]?(=|>=|≥|不少于|至少)?([0-9]+|[一二两三四五六七八九十])(次)?(.*)$`)
+	batchesRE = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])批次?$`)
+	baseRE    = regexp.MustCompile(`^(?:抽查)?基数[:]?([0-9]+)(?:户|家|个)?$`)
+	parenRE   = regexp.MustCompile(`^\(([0-9]+)(?:户|家)\)`)
+)
+
+var atLeastCmp = []string{"不低于", "不少于", "不小于", "至少", "≥", ">=", "＞=", "=", ">", "＞"}
+var capCmp = []string{"不高于", "不超过", "不大于", "≤", "<="}
+
+var periodWordsIn = []struct{ word, per string }{
+	{"/年", PerYear}, {"每年", PerYear}, {"/季度", PerQuarter}, {"/季", PerQuarter}, {"每季度", PerQuarter}, {"每季", PerQuarter},
+	{"/月", PerMonth}, {"每月", PerMonth}, {"/周", PerWeek}, {"每周", PerWeek}, {"/天", PerDay}, {"/日", PerDay}, {"每天", PerDay}, {"每日", PerDay},
+}
+
+func periodWord(s string) (string, bool) {
+	if s == "" {
+		return "", true
+	}
+	for _, p := range periodWordsIn {
+		if s == p.word || s == "/1"+strings.TrimPrefix(p.word, "/") {
+			return p.per, true
+		}
+	}
+	return "", false
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// subjectOK: the text before a ratio is a subject when it is words, not stray symbols.
+func subjectOK(s string) bool {
+	if s == "" {
+		return true
+	}
+	if !hasHan(s) {
+		return false
+	}
+	for _, r := range s {
+		if !(unicode.Is(unicode.Han, r) || strings.ContainsRune("()（）“”\"《》/、:-", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+func ratioClauses(s string) []string {
+	t := strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' {
+			return ';'
+		}
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, narrow(s))
+	t = strings.NewReplacer("（", "(", "）", ")", "：", ":").Replace(t)
+	// Cut at ; , 。 outside parentheses: "1户(实际以牵头单位抽查数为准。)" is one clause.
+	depth := 0
+	return strings.FieldsFunc(t, func(r rune) bool {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			if depth > 0 {
+				depth--
+			}
+		}
+		return depth == 0 && (r == ';' || r == ',' || r == '。')
+	})
+}
+
+type pctClause struct {
+	text, subject, cmp, base, num, num2 string
+	count                               int
+}
+
+// readRatio reads the ratio cell with the row's separate 频次 and 数量 cells ("" when the
+// table has no such column).
+func readRatio(ratioCell, freqCell, countCell string) ratioReading {
+	var rd ratioReading
+	r := Ratio{Text: ratioCell, Per: PerYear, Times: 1}
+	if strings.TrimSpace(freqCell) == "" && strings.TrimSpace(countCell) == "" {
+		if strict, err := ParseRatio(ratioCell); err == nil {
+			if strict.Unspecified {
+				rd.flag = fmt.Sprintf("抽查比例及频次“%s”没有规定比例或户数", ratioCell)
+			}
+			rd.r = strict
+			return rd
+		}
+	}
+	if strings.TrimSpace(ratioCell) == "" && strings.TrimSpace(countCell) == "" {
+		r.Unspecified = true
+		rd.flag = "没有抽查比例"
+	}
+	var (
+		pcts      []pctClause
+		notes     []string
+		bad       []string
+		timesSeen bool
+		countSeen bool
+		undecided bool
+	)
+	addTimes := func(n int, per string) bool {
+		if timesSeen {
+			return false
+		}
+		timesSeen = true
+		r.Times, r.Per = n, per
+		return true
+	}
+	clause := func(c string, fromCount bool) {
+		switch {
+		case c == "":
+			return
+		case strings.Contains(c, "待定") || strings.Contains(c, "另定") || strings.Contains(c, "自行确定"):
+			undecided = true
+			notes = append(notes, c)
+			return
+		}
+		if m := baseRE.FindStringSubmatch(c); m != nil {
+			notes = append(notes, c)
+			return
+		}
+		if m := batchesRE.FindStringSubmatch(c); m != nil {
+			if !addTimes(cnDigit(m[1]), PerYear) {
+				bad = append(bad, c)
+			}
+			return
+		}
+		for _, p := range periodWordsIn {
+			if strings.HasPrefix(p.word, "每") && (c == p.word || c == p.word+"一次" || c == p.word+"1次" || c == p.word+"抽查1次" || c == p.word+"抽查一次") {
+				if !addTimes(1, p.per) {
+					bad = append(bad, c)
+				}
+				return
+			}
+		}
+		if loc := pctRE.FindStringSubmatchIndex(c); loc != nil && !fromCount {
+			pc := pctClause{text: c, num: c[loc[2]:loc[3]]}
+			if loc[4] >= 0 {
+				pc.num2 = c[loc[4]:loc[5]]
+			}
+			before, after := c[:loc[0]], c[loc[1]:]
+			if strings.HasSuffix(before, "的") {
+				best, bestAt := "", -1
+				for _, w := range append(append([]string{}, atLeastCmp...), capCmp...) {
+					if k := strings.LastIndex(before, w); k > bestAt || (k == bestAt && k >= 0 && len(w) > len(best)) {
+						best, bestAt = w, k
+					}
+				}
+				if bestAt >= 0 {
+					pc.base = strings.TrimSuffix(before[bestAt+len(best):], "的")
+					before = before[:bestAt+len(best)]
+				}
+			}
+			for _, w := range append(append([]string{}, capCmp...), atLeastCmp...) {
+				if strings.HasSuffix(before, w) && len(w) > len(pc.cmp) {
+					pc.cmp = w
+				}
+			}
+			pc.subject = strings.TrimSuffix(strings.TrimSuffix(before, pc.cmp), ":")
+			if m := parenRE.FindStringSubmatch(after); m != nil {
+				pc.count, _ = strconv.Atoi(m[1])
+				after = after[len(m[0]):]
+			}
+			per, ok := periodWord(after)
+			if !ok || !subjectOK(pc.subject) || hasDigit(pc.subject) {
+				bad = append(bad, c)
+				return
+			}
+			if after != "" && !addTimes(1, per) {
+				bad = append(bad, c)
+				return
+			}
+			pcts = append(pcts, pc)
+			return
+		}
+		if m := countRE.FindStringSubmatch(c); m != nil && subjectOK(stripCmp(m[1])) {
+			n, err := smallInt(m[2], 1_000_000_000)
+			if err != nil || countSeen {
+				bad = append(bad, c)
+				return
+			}
+			countSeen = true
+			cmp := cmpOf(m[1])
+			switch {
+			case m[3] != "":
+				n2, err := smallInt(m[3], 1_000_000_000)
+				if err != nil || n2 < n {
+					bad = append(bad, c)
+					return
+				}
+				r.Range = &Range{Min: strconv.Itoa(n), Max: strconv.Itoa(n2), Unit: "户"}
+			case containsStr(capCmp, cmp):
+				r.Range = &Range{Min: "1", Max: strconv.Itoa(n), Unit: "户"}
+			case cmp != "" && cmp != "=":
+				r.MinCount, r.AtLeast = n, true
+			case fromCount:
+				r.Count = n
+			default:
+				r.MinCount = n
+			}
+			if m[4] != "" {
+				notes = append(notes, m[4])
+			}
+			return
+		}
+		if fromCount {
+			if n, err := smallInt(c, 1_000_000_000); err == nil && c == strconv.Itoa(n) {
+				if countSeen {
+					bad = append(bad, c)
+					return
+				}
+				countSeen = true
+				r.Count = n
+				return
+			}
+		}
+		if m := timesRE.FindStringSubmatch(c); m != nil {
+			n := cnDigit(m[2])
+			if n == 0 || n > maxTimes || (m[3] == "" && m[4] != "" && !strings.HasPrefix(m[4], "/")) {
+				bad = append(bad, c)
+				return
+			}
+			per, ok := periodWord(m[4])
+			if !ok {
+				bad = append(bad, c)
+				return
+			}
+			if per == "" {
+				per = PerYear
+			}
+			if !addTimes(n, per) {
+				bad = append(bad, c)
+				return
+			}
+			if m[1] == ">=" || m[1] == "≥" || m[1] == "不少于" || m[1] == "至少" {
+				rd.repairs = append(rd.repairs, fmt.Sprintf("抽查频次“%s”是至少%d次，按%d次读", c, n, n))
+			}
+			return
+		}
+		if !hasDigit(c) {
+			notes = append(notes, c)
+			return
+		}
+		bad = append(bad, c)
+	}
+	for _, c := range ratioClauses(ratioCell) {
+		clause(c, false)
+	}
+	for _, c := range ratioClauses(freqCell) {
+		clause(c, false)
+	}
+	for _, c := range ratioClauses(countCell) {
+		clause(c, true)
+	}
+	r.Note = strings.Join(notes, "；")
+	var flags []string
+	switch len(pcts) {
+	case 0:
+	case 1:
+		pc := pcts[0]
+		r.Subject, r.Base, r.Count = pc.subject, pc.base, max(r.Count, pc.count)
+		lo, err := checkPercent(pc.num)
+		if err != nil {
+			flags = append(flags, "比例"+err.Error())
+			break
+		}
+		switch {
+		case pc.num2 != "":
+			hi, err := checkPercent(pc.num2)
+			if err != nil || ratCmp(lo, hi) > 0 {
+				flags = append(flags, fmt.Sprintf("比例范围“%s”无效", pc.text))
+				break
+			}
+			r.Range = &Range{Min: lo, Max: hi, Unit: "%"}
+		case containsStr(capCmp, pc.cmp):
+			r.Cap = lo
+		case pc.cmp == ">" || pc.cmp == "＞":
+			r.Range = &Range{Min: lo, Max: "100", Unit: "%"}
+			flags = append(flags, fmt.Sprintf("比例应高于%s%%，没有唯一的读法", lo))
+		default:
+			r.Percent = lo
+			r.AtLeast = r.AtLeast || (pc.cmp != "" && pc.cmp != "=")
+		}
+	default:
+		for _, pc := range pcts {
+			r.Levels = append(r.Levels, pc.text)
+		}
+		flags = append(flags, fmt.Sprintf("一个单元格里有%d个比例（%s），不知按哪一个抽取", len(pcts), strings.Join(r.Levels, " / ")))
+	}
+	if r.Cap != "" {
+		flags = append(flags, fmt.Sprintf("只规定了比例上限（不高于%s%%），抽取时须用 --ratio 指定不超过%s的比例", r.Cap, r.Cap))
+	}
+	if r.Range != nil && len(flags) == 0 {
+		unit := "%"
+		if r.Range.Unit == "户" {
+			unit = "户"
+		}
+		flags = append(flags, fmt.Sprintf("规定的是范围%s%s至%s%s，抽取时须指定其中的一个值", r.Range.Min, unit, r.Range.Max, unit))
+	}
+	if len(bad) > 0 {
+		flags = append(flags, fmt.Sprintf("看不懂“%s”", strings.Join(bad, "”“")))
+	}
+	if undecided && r.Percent == "" && r.MinCount == 0 {
+		flags = append(flags, "比例待定或由部门自行确定")
+	}
+	if r.Percent == "" && r.PerClass == nil && r.MinCount == 0 && len(flags) == 0 && rd.flag == "" {
+		flags = append(flags, "没有规定比例或户数")
+	}
+	if r.Base != "" {
+		rd.repairs = append(rd.repairs, fmt.Sprintf("抽查比例是“%s”的%s%%，抽取时以名录中的对象为基数", r.Base, r.Percent+r.Cap))
+	}
+	if r.Note != "" {
+		rd.repairs = append(rd.repairs, fmt.Sprintf("抽查比例中的说明“%s”已保留，未用于计算", r.Note))
+	}
+	if len(flags) > 0 {
+		if rd.flag != "" {
+			flags = append([]string{rd.flag}, flags...)
+		}
+		rd.flag = strings.Join(flags, "；")
+	}
+	if rd.flag != "" {
+		// No single reading: nothing to draw by until --ratio is given.
+		r.Percent, r.AtLeast = "", false
+		if r.MinCount != 0 && r.Range == nil {
+			r.MinCount = 0
+		}
+		r.Unspecified = true
+	} else {
+		r.Unspecified = r.Percent == "" && r.PerClass == nil && r.MinCount == 0
+	}
+	rd.r = r
+	return rd
+}
+
+func stripCmp(s string) string {
+	for _, w := range append(append([]string{}, capCmp...), atLeastCmp...) {
+		s = strings.TrimSuffix(s, w)
+	}
+	return s
+}
+
+func cmpOf(s string) string {
+	best := ""
+	for _, w := range append(append([]string{}, capCmp...), atLeastCmp...) {
+		if strings.HasSuffix(s, w) && len(w) > len(best) {
+			best = w
+		}
+	}
+	return best
+}
+
+func containsStr(list []string, s string) bool {
+	for _, w := range list {
+		if w == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ratCmp compares two canonical decimal strings exactly.
+func ratCmp(a, b string) int {
+	x, _ := new(big.Rat).SetString(a)
+	y, _ := new(big.Rat).SetString(b)
+	if x == nil || y == nil {
+		return 0
+	}
+	return x.Cmp(y)
+}

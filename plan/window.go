@@ -1,0 +1,359 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// The 抽查检查起止时间 grammar (full-width forms read as ASCII, white space ignored):
+//
+//	window = months | dates | word | before | batches
+//	months = M ["月"|"月份"] sep M ("月"|"月份") | M ("月"|"月份")     4月—7月  3—12月  7月
+//	dates  = date [sep date]        2026年2月24日-2026年11月30日  2026年1月—11月  2016.2.1
+//	date   = [YYYY "年"] M "月" [D "日"] | YYYY ("."|"-"|"/") M [("."|"-"|"/") D]
+//	word   = 全年 | 上半年 | 下半年 | [第] (一|二|三|四|1-4) 季度
+//	before = (date | M "月底" | M "月末") ["之"] "前" ["完成"]           9月底前
+//	batches= "分" N "批" ["次"] (";" "第" N "批" before)*              two rounds, each with its deadline
+//	sep    = — | -- | - | – | ~ | ～ | 至 | 到
+//
+// A bare month range without 月 (4—10) is read as months and recorded as a repair. A lone
+// date (2016.2.1) and a date whose 年/月 were lost (2023720日) have no single reading: the
+// window is flagged. The year of a date is kept in Window.Year; a window in another year than
+// the plan is flagged by the table reader.
+
+// ParseWindow parses a 抽查检查起止时间 cell; an error says why the cell has no single reading.
+func ParseWindow(s string) (Window, error) {
+	w, _, err := parseWindow(s)
+	return w, err
+}
+
+var errNoWindow = errors.New("抽查检查起止时间为空")
+
+// parseWindow also returns a repair note when it had to read something (a bare month range).
+func parseWindow(s string) (Window, string, error) {
+	w := Window{Text: s}
+	t := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, narrow(s))
+	t = strings.TrimRight(t, "。.;；")
+	if t == "" {
+		return w, "", errNoWindow
+	}
+	bad := func(why string) (Window, string, error) {
+		if why == "" {
+			return w, "", fmt.Errorf("抽查检查起止时间“%s”无法识别", s)
+		}
+		return w, "", fmt.Errorf("抽查检查起止时间“%s”%s", s, why)
+	}
+	switch t {
+	case "全年", "全年度", "年内", "1—12月", "1-12月":
+		w.From, w.To = 1, 12
+		return w, "", nil
+	case "上半年":
+		w.From, w.To = 1, 6
+		return w, "", nil
+	case "下半年":
+		w.From, w.To = 7, 12
+		return w, "", nil
+	}
+	if w2, ok := parseMonthWindow(t, s); ok {
+		return w2, "", nil
+	}
+	if m := quarterRE.FindStringSubmatch(t); m != nil {
+		q := cnDigit(m[1])
+		w.From, w.To = 3*q-2, 3*q
+		return w, "", nil
+	}
+	if m := batchRE.FindStringSubmatch(t); m != nil {
+		n := cnDigit(m[1])
+		rest := t[len(m[0]):]
+		var deadlines []string
+		var last date
+		for _, part := range batchPartRE.FindAllStringSubmatch(rest, -1) {
+			d, ok, why := beforeDate(part[2])
+			if !ok {
+				return bad(fmt.Sprintf("中第%s批的期限“%s”%s", part[1], part[2], why))
+			}
+			if d.y != 0 && last.y != 0 && d.y != last.y {
+				return bad("各批次不在同一年")
+			}
+			if len(deadlines) > 0 && d.key(true) < last.key(true) {
+				return bad("各批次的期限先后颠倒")
+			}
+			last = d
+			deadlines = append(deadlines, d.String())
+		}
+		if len(deadlines) == 0 {
+			return bad(fmt.Sprintf("分%d批，但没有写每批的完成期限", n))
+		}
+		if len(deadlines) != n {
+			return bad(fmt.Sprintf("写分%d批，却列了%d个期限", n, len(deadlines)))
+		}
+		w.From, w.To, w.ToDay, w.Year, w.Deadlines = 1, last.m, last.d, last.y, deadlines
+		return w, "", nil
+	}
+	if d, ok, why := beforeDate(t); ok || why != "" {
+		if !ok {
+			return bad(why)
+		}
+		w.From, w.To, w.ToDay, w.Year = 1, d.m, d.d, d.y
+		return w, "", nil
+	}
+	if m := bareMonthsRE.FindStringSubmatch(t); m != nil {
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[2])
+		if a >= 1 && b <= 12 && a <= b {
+			w.From, w.To = a, b
+			return w, fmt.Sprintf("抽查检查起止时间“%s”没有写“月”，按%d月至%d月读", s, a, b), nil
+		}
+	}
+	if digitRunRE.MatchString(t) {
+		return bad("中的日期缺少“年”“月”，读不出唯一的日期")
+	}
+	d1, rest, ok := parseDate(t)
+	if !ok {
+		return bad("")
+	}
+	if rest == "" {
+		if d1.d != 0 || d1.dotted {
+			return bad("只写了一个日期，不知是开始、截止还是当天")
+		}
+		w.From, w.To, w.Year = d1.m, d1.m, d1.y
+		return w, "", d1.check(s)
+	}
+	sep := false
+	for _, d := range []string{"——", "—", "--", "-", "–", "~", "～", "至", "到"} {
+		if strings.HasPrefix(rest, d) {
+			rest = rest[len(d):]
+			sep = true
+			break
+		}
+	}
+	if !sep {
+		return bad("")
+	}
+	d2, tail, ok := parseDate(rest)
+	if !ok {
+		// "3—12月": the first month without 月.
+		return bad("")
+	}
+	if tail != "" {
+		return bad("")
+	}
+	if d2.y == 0 {
+		d2.y = d1.y
+	}
+	if err := d1.check(s); err != nil {
+		return w, "", err
+	}
+	if err := d2.check(s); err != nil {
+		return w, "", err
+	}
+	if d1.y != 0 && d2.y != d1.y {
+		return bad("跨了年份")
+	}
+	if d2.key(true) < d1.key(false) {
+		return bad("的开始晚于结束")
+	}
+	w.From, w.FromDay, w.To, w.ToDay, w.Year = d1.m, d1.d, d2.m, d2.d, d1.y
+	return w, "", nil
+}
+
+var (
+	quarterRE    = regexp.MustCompile(`^第?([一二三四1-4])季度$`)
+	batchRE      = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])(?:个)?批次?[;,，、:：]?`)
+	batchPartRE  = regexp.MustCompile(`第([一二两三四五六七八九十1-9])批(?:次)?[:：]?([^;,，；]*)`)
+	bareMonthsRE = regexp.MustCompile(`^([0-9]{1,2})(?:——|—|--|-|–|~|～|至|到)([0-9]{1,2})$`)
+	digitRunRE   = regexp.MustCompile(`(^|[^0-9])[0-9]{5,8}(日|$|前)`)
+	dateRE       = regexp.MustCompile(`^(?:([0-9]{4})年)?([0-9]{1,2})(?:月份|月)(?:([0-9]{1,2})日)?`)
+	dottedRE     = regexp.MustCompile(`^([0-9]{4})([./-])([0-9]{1,2})(?:([./-])([0-9]{1,2}))?`)
+)
+
+// cnDigit reads one Chinese or ASCII digit 1–10 (一 二 两 … 十); 0 when it is none.
+func cnDigit(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}[s]
+}
+
+type date struct {
+	y, m, d int
+	dotted  bool
+}
+
+func (d date) String() string {
+	y := d.y
+	switch {
+	case y == 0 && d.d == 0:
+		return fmt.Sprintf("%02d", d.m)
+	case y == 0:
+		return fmt.Sprintf("%02d-%02d", d.m, d.d)
+	case d.d == 0:
+		return fmt.Sprintf("%04d-%02d", y, d.m)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, d.m, d.d)
+}
+
+// key orders dates within a year; a date without a day is the month's first day as a start
+// and its last as an end.
+func (d date) key(end bool) int {
+	dd := d.d
+	if dd == 0 {
+		dd = 1
+		if end {
+			dd = 31
+		}
+	}
+	return d.m*100 + dd
+}
+
+func (d date) check(cell string) error {
+	if d.m < 1 || d.m > 12 {
+		return fmt.Errorf("抽查检查起止时间“%s”的月份应在1到12之间", cell)
+	}
+	if d.d != 0 {
+		y := d.y
+		if y == 0 {
+			y = 2000 // a leap year: 2月29日 is possible when the year is not written
+		}
+		if d.d < 1 || d.d > time.Date(y, time.Month(d.m)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+			return fmt.Errorf("抽查检查起止时间“%s”中没有%d月%d日", cell, d.m, d.d)
+		}
+	}
+	return nil
+}
+
+// parseMonthWindow is the month grammar of the Changzhi template: "4月—7月", "3—12月",
+// "10—12月", "7月", "7月份". ok is false when t is not of this form.
+func parseMonthWindow(t, cell string) (Window, bool) {
+	w := Window{Text: cell}
+	from, rest, ok := leadingMonth(t)
+	if !ok {
+		return w, false
+	}
+	rest = strings.TrimPrefix(rest, "份")
+	if rest == "月" || rest == "月份" {
+		w.From, w.To = from, from
+	} else {
+		rest = strings.TrimPrefix(rest, "月")
+		sep := false
+		for _, d := range []string{"——", "—", "–", "－", "-", "~", "～", "至", "到"} {
+			if strings.HasPrefix(rest, d) {
+				rest = strings.TrimPrefix(rest, d)
+				sep = true
+				break
+			}
+		}
+		to, tail, ok := leadingMonth(rest)
+		if !sep || !ok || (tail != "月" && tail != "月份") {
+			return w, false
+		}
+		w.From, w.To = from, to
+	}
+	if w.From < 1 || w.From > 12 || w.To < 1 || w.To > 12 || w.From > w.To {
+		return w, false
+	}
+	return w, true
+}
+
+func leadingMonth(s string) (int, string, bool) {
+	i := 0
+	for i < len(s) && i < 2 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 || (i < len(s) && s[i] >= '0' && s[i] <= '9') {
+		return 0, s, false
+	}
+	n, _ := strconv.Atoi(s[:i])
+	return n, s[i:], true
+}
+
+// parseDate reads one date at the start of s.
+func parseDate(s string) (date, string, bool) {
+	if m := dottedRE.FindStringSubmatch(s); m != nil && (m[4] == "" || m[4] == m[2]) {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[3])
+		d := 0
+		if m[5] != "" {
+			d, _ = strconv.Atoi(m[5])
+		}
+		return date{y: y, m: mo, d: d, dotted: true}, s[len(m[0]):], true
+	}
+	if m := dateRE.FindStringSubmatch(s); m != nil {
+		var d date
+		if m[1] != "" {
+			d.y, _ = strconv.Atoi(m[1])
+		}
+		d.m, _ = strconv.Atoi(m[2])
+		if m[3] != "" {
+			d.d, _ = strconv.Atoi(m[3])
+		}
+		return d, s[len(m[0]):], true
+	}
+	return date{}, s, false
+}
+
+// beforeDate reads "9月底前", "2023年10月15日前完成", "11月10日之前": ok with the date; why
+// non-empty when the cell is of this form but has no single reading; both zero when the cell
+// is not of this form.
+func beforeDate(s string) (date, bool, string) {
+	t := strings.TrimSuffix(s, "完成")
+	t = strings.TrimSuffix(t, "前")
+	if len(t) == len(s) || t == "" {
+		return date{}, false, ""
+	}
+	t = strings.TrimSuffix(t, "之")
+	if digitRunRE.MatchString(t) {
+		return date{}, false, "中的日期缺少“年”“月”，读不出唯一的日期"
+	}
+	for _, suf := range []string{"月底", "月末"} {
+		if strings.HasSuffix(t, suf) {
+			t = strings.TrimSuffix(t, suf) + "月"
+		}
+	}
+	d, rest, ok := parseDate(t)
+	if !ok || rest != "" {
+		return date{}, false, "无法识别"
+	}
+	if err := d.check(s); err != nil {
+		return date{}, false, "中的日期不存在"
+	}
+	return d, true, ""
+}
+
+// Contains reports whether the window includes the month (1–12).
+func (w Window) Contains(month int) bool { return month >= w.From && month <= w.To }
+
+// FirstDay is the first day of the window in the given year (UTC midnight); the window's own
+// year when it writes one.
+func (w Window) FirstDay(year int) time.Time {
+	if w.Year != 0 {
+		year = w.Year
+	}
+	d := w.FromDay
+	if d == 0 {
+		d = 1
+	}
+	return time.Date(year, time.Month(w.From), d, 0, 0, 0, 0, time.UTC)
+}
+
+// LastDay is the last day of the window in the given year (UTC midnight); the window's own
+// year when it writes one.
+func (w Window) LastDay(year int) time.Time {
+	if w.Year != 0 {
+		year = w.Year
+	}
+	if w.ToDay != 0 {
+		return time.Date(year, time.Month(w.To), w.ToDay, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(year, time.Month(w.To)+1, 0, 0, 0, 0, 0, time.UTC)
+}
