@@ -223,7 +223,7 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 
 	// The one department resolver (dept.Resolve), as `choucha dept match` shows it.
 	sc := dept.Scope{Districts: req.Plan.Districts(), District: t.District}
-	cells := dept.TaskCells(t.Initiator, t.Cooperators)
+	cells := dept.TaskCells(t.Initiator, t.DeptCells())
 	if len(cells) == 0 || cells[0].Role != "initiator" {
 		return fmt.Errorf("任务 %s 在计划中没有发起部门，无法选派检查人员", t.Key)
 	}

@@ -135,6 +135,7 @@ type taskDoc struct {
 	Window      Window   `json:"window" yaml:"window"`
 	Initiator   string   `json:"initiator" yaml:"initiator"`
 	Cooperators []string `json:"cooperators" yaml:"cooperators"`
+	CoopCells   []string `json:"cooperator_cells" yaml:"cooperator_cells"`
 	Mode        string   `json:"mode" yaml:"mode"`
 	Repairs     []string `json:"repairs" yaml:"repairs"`
 	Flags       []Flag   `json:"flags" yaml:"flags"`
@@ -157,7 +158,7 @@ func (t Task) doc() taskDoc {
 		Seq: t.Seq, Key: t.Key, District: t.District, Name: t.Name, Items: t.Items,
 		Scopes: nonNil(t.Scopes), Ratio: t.Ratio, Rounds: t.Rounds, Risk: t.Risk,
 		Initiator: t.Initiator, Cooperators: nonNil(t.Cooperators), Mode: t.Mode, Repairs: nonNil(t.Repairs),
-		SeqText: t.SeqText, Part: t.Part, Flags: flags, Window: w,
+		SeqText: t.SeqText, Part: t.Part, Flags: flags, Window: w, CoopCells: nonNil(t.CooperatorCells),
 	}
 }
 
@@ -183,7 +184,7 @@ func (t *Task) UnmarshalJSON(b []byte) error {
 	*t = Task{Seq: d.Seq, Key: d.Key, District: d.District, Name: d.Name, Items: d.Items, Scopes: nilIfEmpty(d.Scopes),
 		Ratio: d.Ratio, Rounds: d.Rounds, Risk: d.Risk, Window: d.Window, Initiator: d.Initiator,
 		Cooperators: nilIfEmpty(d.Cooperators), Mode: d.Mode, Repairs: nilIfEmpty(d.Repairs),
-		SeqText: d.SeqText, Part: d.Part}
+		SeqText: d.SeqText, Part: d.Part, CooperatorCells: nilIfEmpty(d.CoopCells)}
 	if len(d.Flags) > 0 {
 		t.Flags = d.Flags
 	}

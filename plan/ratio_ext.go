@@ -335,14 +335,14 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 		flags = append(flags, fmt.Sprintf("一个单元格里有%d个比例（%s），不知按哪一个抽取", len(pcts), strings.Join(r.Levels, " / ")))
 	}
 	if r.Cap != "" {
-		flags = append(flags, fmt.Sprintf("只规定了比例上限（不高于%s%%），抽取时须用 --ratio 指定不超过%s的比例", r.Cap, r.Cap))
+		flags = append(flags, fmt.Sprintf("只规定了比例上限（不高于%s%%），--ratio 不得超过%s", r.Cap, r.Cap))
 	}
 	if r.Range != nil && len(flags) == 0 {
 		unit := "%"
 		if r.Range.Unit == "户" {
 			unit = "户"
 		}
-		flags = append(flags, fmt.Sprintf("规定的是范围%s%s至%s%s，抽取时须指定其中的一个值", r.Range.Min, unit, r.Range.Max, unit))
+		flags = append(flags, fmt.Sprintf("规定的是范围%s%s至%s%s，须指定其中的一个值", r.Range.Min, unit, r.Range.Max, unit))
 	}
 	if len(bad) > 0 {
 		flags = append(flags, fmt.Sprintf("看不懂“%s”", strings.Join(bad, "”“")))

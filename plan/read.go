@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/choucha/choucha/dept"
@@ -462,7 +463,10 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 	} else {
 		t.Mode = v[colMode]
 	}
-	t.Cooperators = splitDepts(v[colCooperators])
+	t.Cooperators = splitDepts(v[colCooperators], rd.district)
+	if c := strings.TrimSpace(oneLine(v[colCooperators])); c != "" {
+		t.CooperatorCells = []string{c}
+	}
 	for _, d := range append([]string{t.Initiator}, t.Cooperators...) {
 		if d != "" && (!hasHan(d) || pctRE.MatchString(d) || digitsRE.MatchString(d)) {
 			flags = append(flags, Flag{Kind: FlagDept, Cell: "部门", Text: d, Message: fmt.Sprintf("部门“%s”不像部门名称，可能是错位的单元格", d)})
@@ -484,18 +488,22 @@ func ratioCells(v [numCols]string) string {
 	return strings.Join(nonEmptyCells(parts), " | ")
 }
 
-func splitDepts(cell string) []string {
+// splitDepts reads a department cell with package dept's one splitter (the task's district
+// fills a piece without one).
+func splitDepts(cell, district string) []string {
 	if strings.TrimSpace(cell) == "" {
 		return nil
 	}
 	var out []string
-	for _, d := range dept.Split(cell) {
+	for _, d := range dept.Texts(deptMap().Split(cell, dept.Scope{District: district})) {
 		if d = strings.TrimSpace(d); d != "" {
 			out = append(out, d)
 		}
 	}
 	return out
 }
+
+var deptMap = sync.OnceValue(dept.DefaultMap)
 
 // add appends a task; seq says it came from a numbered row (a new group starts).
 func (rd *reader) add(t Task, seq bool) {
@@ -565,14 +573,22 @@ func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs 
 	}
 	var depts []string
 	if v[colInitiator] != "" && strings.Join(strings.Fields(v[colInitiator]), " ") != t.Initiator {
+		if (v[colScope] == "" || !rd.hdr.has(colCooperators)) && !containsStr(t.CooperatorCells, v[colInitiator]) {
+			t.CooperatorCells = append(t.CooperatorCells, v[colInitiator])
+		}
 		if v[colScope] != "" && rd.hdr.has(colCooperators) {
 			t.Flags = append(t.Flags, Flag{Kind: FlagDept, Cell: "发起部门", Text: v[colInitiator],
 				Message: fmt.Sprintf("第%d行（抽查对象范围“%s”）另写了发起部门“%s”，本任务的发起部门是“%s”", row.line, v[colScope], v[colInitiator], t.Initiator)})
 		} else {
-			depts = append(depts, splitDepts(v[colInitiator])...)
+			depts = append(depts, splitDepts(v[colInitiator], rd.district)...)
 		}
 	}
-	depts = append(depts, splitDepts(v[colCooperators])...)
+	if v[colCooperators] != "" {
+		depts = append(depts, splitDepts(v[colCooperators], rd.district)...)
+		if !containsStr(t.CooperatorCells, v[colCooperators]) {
+			t.CooperatorCells = append(t.CooperatorCells, v[colCooperators])
+		}
+	}
 	var joined []string
 	for _, d := range depts {
 		if d == t.Initiator || containsStr(t.Cooperators, d) {

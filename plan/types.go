@@ -85,11 +85,14 @@ type Task struct {
 	Window      Window   `json:"window"` // 抽查检查起止时间
 	Initiator   string   `json:"initiator"`
 	Cooperators []string `json:"cooperators"`
-	Mode        string   `json:"mode"`    // 区抽区查 or 县抽县查
-	Repairs     []string `json:"repairs"` // what the reader inferred or moved, in plain Chinese
-	Flags       []Flag   `json:"flags"`   // cells without a single reading
-	Line        int      `json:"-"`       // source line (text) or sheet row (xlsx) of the task's first row
-	dup         int      // d-1 for the d-th task with a duplicated 序号 (key "<id>-<n>~<d>")
+	// CooperatorCells are the 配合部门 cells as written (the row's, then any sub-row's); package
+	// dept reads the departments from them (DeptCells), Cooperators is its split.
+	CooperatorCells []string `json:"cooperator_cells"`
+	Mode            string   `json:"mode"`    // 区抽区查, 县抽县查 or another mode as written
+	Repairs         []string `json:"repairs"` // what the reader inferred or moved, in plain Chinese
+	Flags           []Flag   `json:"flags"`   // cells without a single reading
+	Line            int      `json:"-"`       // source line (text) or sheet row (xlsx) of the task's first row
+	dup             int      // d-1 for the d-th task with a duplicated 序号 (key "<id>-<n>~<d>")
 }
 
 // Ratio is the parsed 抽查比例及频次 cell. Percentages are decimal strings ("0.5", "33").
@@ -138,4 +141,13 @@ type Window struct {
 	ToDay     int      `json:"to_day"`
 	Year      int      `json:"year"`
 	Deadlines []string `json:"deadlines"` // "2023-07-20", one per batch; nil when none
+}
+
+// DeptCells are the cooperator cells for package dept (dept.TaskCells): the cells as written,
+// or the split list for a task that does not carry them.
+func (t *Task) DeptCells() []string {
+	if len(t.CooperatorCells) > 0 {
+		return t.CooperatorCells
+	}
+	return t.Cooperators
 }

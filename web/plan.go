@@ -92,9 +92,9 @@ func (s *Server) handlePlanUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	id := strings.TrimSpace(r.PostFormValue("plan_id"))
 	if id == "" {
-		id = plan.DeriveID(u.Name)
+		id, _ = plan.DeriveID(u.Name) // "" when the name is not ASCII: the title's place and year, else a refusal asking for one
 	}
-	if !plan.ValidID(id) {
+	if id != "" && !plan.ValidID(id) {
 		s.failForm(w, r, "plans", plansData{Plans: s.planList()}, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", id))
 		return
 	}

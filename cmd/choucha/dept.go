@@ -251,7 +251,7 @@ func matchTaskDepts(m dept.Map, p *plan.Plan, t *plan.Task, list []roster.Inspec
 	sort.Strings(rosterDepts)
 	res := deptMatchResult{Task: t.Key, District: t.District, RosterDepts: rosterDepts, Departments: []deptMatchRow{}}
 	sc := dept.Scope{Districts: p.Districts(), District: t.District}
-	for _, r := range m.Resolve(sc, dept.TaskCells(t.Initiator, t.Cooperators), rosterDepts) {
+	for _, r := range m.Resolve(sc, dept.TaskCells(t.Initiator, t.DeptCells()), rosterDepts) {
 		row := deptMatchRow{Role: r.Role, Cell: r.Cell, Plan: r.Text, Flag: string(r.Flag), Explicit: r.Explicit, None: r.Explicit && r.Dept == ""}
 		if r.Roster != "" {
 			row.Dept, row.Matched, row.Inspectors, row.OnDuty = r.Roster, true, count[r.Roster], onDuty[r.Roster]
