@@ -72,3 +72,31 @@ func BenchmarkAssign(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(res.Selected)), "firms")
 }
+
+// BenchmarkTickets1M is the ticket hashing of a draw alone: one SHA-256 per firm of a
+// million-firm frame, on all cores.
+func BenchmarkTickets1M(b *testing.B) {
+	units, _ := benchFrame(1_000_000)
+	spec := Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1}
+	slab := make([]entry, len(units))
+	b.ResetTimer()
+	for b.Loop() {
+		digests(spec, units, slab)
+	}
+}
+
+// BenchmarkStratum1M is the stratum selection alone: ordering a million tickets.
+func BenchmarkStratum1M(b *testing.B) {
+	units, _ := benchFrame(1_000_000)
+	spec := Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1}
+	slab := make([]entry, len(units))
+	digests(spec, units, slab)
+	m := make([]int32, len(units))
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range m {
+			m[i] = int32(i)
+		}
+		sortStratum(units, slab, m)
+	}
+}

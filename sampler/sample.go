@@ -3,10 +3,15 @@ package sampler
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/choucha/choucha/risk"
 )
@@ -69,20 +74,91 @@ type Result struct {
 	Reserves []Pick
 }
 
-// entry is one firm of a stratum with its ticket.
+// entry is one firm of a stratum with its ticket. It holds the firm's index in the units,
+// not a copy of the unit, and no pointers: a million-firm frame costs 48 bytes a firm and the
+// collector never scans the slab.
 type entry struct {
-	unit   Unit
 	digest [sha256.Size]byte // the ticket, raw; hex only for picks and reserves
-	rank   int
+	unit   int32             // index in units
+	rank   int32
 	taken  bool // selected (by ratio, shortfall or minimum count)
 	excl   bool // drawn in an earlier round (and not AllIn)
 }
 
-func less(a, b *entry) bool {
+// cmpEntry orders by ticket, then key (tickets of distinct keys practically never tie).
+func cmpEntry(units []Unit, a, b *entry) int {
 	if c := bytes.Compare(a.digest[:], b.digest[:]); c != 0 {
-		return c < 0
+		return c
 	}
-	return a.unit.Key < b.unit.Key
+	return strings.Compare(units[a.unit].Key, units[b.unit].Key)
+}
+
+// sortItem is what a stratum is sorted by: the ticket's first 8 bytes, big-endian (so
+// comparing them orders as the tickets do), and the entry.
+type sortItem struct {
+	prefix uint64
+	idx    int32
+}
+
+// sortStratum sorts a stratum's entries (indexes into slab) by ticket, then key.
+func sortStratum(units []Unit, slab []entry, m []int32) {
+	items := make([]sortItem, len(m))
+	for i, e := range m {
+		items[i] = sortItem{binary.BigEndian.Uint64(slab[e].digest[:8]), e}
+	}
+	slices.SortFunc(items, func(a, b sortItem) int {
+		switch {
+		case a.prefix < b.prefix:
+			return -1
+		case a.prefix > b.prefix:
+			return 1
+		}
+		return cmpEntry(units, &slab[a.idx], &slab[b.idx])
+	})
+	for i := range items {
+		m[i] = items[i].idx
+	}
+}
+
+// parallelMin is the frame size from which tickets are hashed on all cores.
+const parallelMin = 1 << 14
+
+// digests computes every unit's ticket into slab, in parallel for a large frame. The
+// result does not depend on how the work is split.
+func digests(spec Spec, units []Unit, slab []entry) {
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if len(units) < parallelMin || workers < 2 {
+		tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
+		for k := range units {
+			slab[k].digest = tk.digest(units[k].Key)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (len(units) + workers - 1) / workers
+	for lo := 0; lo < len(units); lo += chunk {
+		hi := min(lo+chunk, len(units))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
+			for k := lo; k < hi; k++ {
+				slab[k].digest = tk.digest(units[k].Key)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// strictlySorted reports whether the keys increase strictly (a frame in key order, as
+// roster gives it): then no key repeats, and no map is needed to find duplicates.
+func strictlySorted(units []Unit) bool {
+	for i := 1; i < len(units); i++ {
+		if units[i-1].Key >= units[i].Key {
+			return false
+		}
+	}
+	return true
 }
 
 // Draw runs CHOUCHA-SAMPLE-v1 over the frame's units.
@@ -121,18 +197,22 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 		return Result{}, fmt.Errorf("分层 ALL 不能与按信用风险分类的分层同时使用")
 	}
 
-	members := make([][]*entry, len(spec.Strata))
+	members := make([][]int32, len(spec.Strata))
 	slab := make([]entry, len(units)) // one allocation for all entries
-	tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
-	seen := make(map[string]bool, len(units))
+	var seen map[string]bool
+	if !strictlySorted(units) {
+		seen = make(map[string]bool, len(units))
+	}
 	for k, u := range units {
 		if err := checkKey("企业标识", u.Key); err != nil {
 			return Result{}, err
 		}
-		if seen[u.Key] {
-			return Result{}, fmt.Errorf("抽样框中企业 %s 重复出现", u.Key)
+		if seen != nil {
+			if seen[u.Key] {
+				return Result{}, fmt.Errorf("抽样框中企业 %s 重复出现", u.Key)
+			}
+			seen[u.Key] = true
 		}
-		seen[u.Key] = true
 		if !isClass(u.Class) {
 			return Result{}, fmt.Errorf("企业 %s 的信用风险分类 %q 无效（应为 A、B、C、D）", u.Key, u.Class)
 		}
@@ -144,16 +224,17 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 		if !ok {
 			return Result{}, fmt.Errorf("抽样框中有 %s 类企业（如 %s），但分层中没有 %s 层", u.Class, u.Key, u.Class)
 		}
-		e := &slab[k]
-		*e = entry{unit: u, digest: tk.digest(u.Key)}
-		e.excl = !spec.AllIn && spec.Earlier[u.Key]
-		members[i] = append(members[i], e)
+		slab[k] = entry{unit: int32(k), excl: !spec.AllIn && spec.Earlier[u.Key]}
+		members[i] = append(members[i], int32(k))
 	}
+	seen = nil
+	digests(spec, units, slab)
 
 	res := Result{Strata: make([]StratumResult, len(spec.Strata)), Selected: []Pick{}, Reserves: []Pick{}}
 	pick := func(s risk.Stratum, e *entry, repeat bool) Pick {
 		e.taken = true
-		return Pick{Key: e.unit.Key, Class: e.unit.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: e.rank, Repeat: repeat, Stratum: s.Class}
+		u := units[e.unit]
+		return Pick{Key: u.Key, Class: u.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: int(e.rank), Repeat: repeat, Stratum: s.Class}
 	}
 	for i, s := range spec.Strata {
 		m := members[i]
@@ -163,15 +244,16 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 		if s.Count < 0 || s.Count > s.N {
 			return Result{}, fmt.Errorf("分层 %s 的抽取户数 n=%d 应在 0 到 N=%d 之间", s.Class, s.Count, s.N)
 		}
-		sort.Slice(m, func(a, b int) bool { return less(m[a], m[b]) })
+		sortStratum(units, slab, m)
 		r := StratumResult{Stratum: s}
 		var cands, excl []*entry
-		for j, e := range m {
-			e.rank = j + 1
+		for j, k := range m {
+			e := &slab[k]
+			e.rank = int32(j + 1)
 			if e.excl {
 				excl = append(excl, e)
 				r.Excluded++
-			} else {
+			} else if len(cands) < s.Count {
 				cands = append(cands, e)
 			}
 		}
@@ -193,7 +275,8 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 		var rest, restExcl []*entry
 		owner := map[*entry]int{}
 		for i, m := range members {
-			for _, e := range m {
+			for _, k := range m {
+				e := &slab[k]
 				owner[e] = i
 				switch {
 				case e.taken:
@@ -204,8 +287,9 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 				}
 			}
 		}
-		sort.Slice(rest, func(a, b int) bool { return less(rest[a], rest[b]) })
-		sort.Slice(restExcl, func(a, b int) bool { return less(restExcl[a], restExcl[b]) })
+		less := func(a, b *entry) int { return cmpEntry(units, a, b) }
+		slices.SortFunc(rest, less)
+		slices.SortFunc(restExcl, less)
 		for _, e := range append(rest, restExcl...) {
 			if len(res.Selected) >= target {
 				break
@@ -219,14 +303,16 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 	// Reserves: the next unselected candidates of each stratum in ticket order.
 	for i, s := range spec.Strata {
 		k := 0
-		for _, e := range members[i] {
+		for _, idx := range members[i] {
 			if k >= spec.Reserves {
 				break
 			}
+			e := &slab[idx]
 			if e.taken || e.excl {
 				continue
 			}
-			res.Reserves = append(res.Reserves, Pick{Key: e.unit.Key, Class: e.unit.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: e.rank, Stratum: s.Class})
+			u := units[e.unit]
+			res.Reserves = append(res.Reserves, Pick{Key: u.Key, Class: u.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: int(e.rank), Stratum: s.Class})
 			k++
 		}
 	}
