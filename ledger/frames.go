@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 )
 
 // Frames (schema version 2). A sampling frame — the lines "<key>|<class>\n" sorted by key,
@@ -59,15 +61,51 @@ func countLines(frame []byte) (int, error) {
 }
 
 // gzipFrame compresses frame bytes. The gzip header carries no name and no time, so the same
-// frame always gives the same blob.
+// frame always gives the same blob. A large frame is cut at line boundaries into parts
+// compressed on all cores and concatenated: a multi-member gzip file, which gunzip and Go's
+// gzip reader read as one stream.
 func gzipFrame(frame []byte) ([]byte, error) {
+	parts := [][]byte{frame}
+	if workers := min(runtime.GOMAXPROCS(0), 4); workers > 1 && len(frame) >= 4<<20 {
+		parts = parts[:0]
+		rest := frame
+		for w := workers; w > 1; w-- {
+			cut := len(rest) / w
+			if i := bytes.IndexByte(rest[cut:], '\n'); i >= 0 {
+				cut += i + 1
+			} else {
+				cut = len(rest)
+			}
+			parts = append(parts, rest[:cut])
+			rest = rest[cut:]
+		}
+		parts = append(parts, rest)
+	}
+	out := make([][]byte, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = gzipPart(p)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return bytes.Join(out, nil), nil
+}
+
+func gzipPart(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(len(frame)/2 + 64)
+	buf.Grow(len(b)/3 + 64)
 	zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := zw.Write(frame); err != nil {
+	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
