@@ -190,3 +190,44 @@ func TestValidate(t *testing.T) {
 		t.Errorf("truncated: %v", err)
 	}
 }
+
+// A roster without a class column is drawn as one stratum ALL at the plan's ratio (task 1:
+// progressive, 20%): 10 of 50, not B's 30% (15), and the manifest says so. A classified
+// roster with unclassified firms keeps the four strata and counts them in a note.
+func TestRunNoClassColumn(t *testing.T) {
+	frame := func(noClasses bool, unclassified int) *roster.Frame {
+		f := testFrame(50)
+		for i := range f.Firms {
+			f.Firms[i].Class = "B"
+		}
+		f.NoClasses, f.Unclassified = noClasses, unclassified
+		return f
+	}
+	oc, err := Run(testRequest(t, 1, frame(true, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := oc.Manifest
+	if len(m.Strata) != 1 || m.Strata[0] != (Stratum{Class: "ALL", N: 50, Ratio: "20", Count: 10}) || len(m.Selected) != 10 {
+		t.Errorf("strata %+v, %d selected", m.Strata, len(m.Selected))
+	}
+	if !reflect.DeepEqual(m.Notes, []string{"名录无信用风险分类，按计划比例统一抽取"}) {
+		t.Errorf("notes %q", m.Notes)
+	}
+	for _, l := range m.Frame {
+		if !strings.HasSuffix(l, "|B") {
+			t.Fatalf("frame line %q: unclassified firms are B in the frame (CHOUCHA-SAMPLE-v1)", l)
+		}
+	}
+	oc, err = Run(testRequest(t, 1, frame(false, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = oc.Manifest
+	if len(m.Strata) != 4 || m.Strata[1] != (Stratum{Class: "B", N: 50, Ratio: "30", Count: 15}) {
+		t.Errorf("classified: strata %+v", m.Strata)
+	}
+	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "3 户未分类") {
+		t.Errorf("classified: notes %q", m.Notes)
+	}
+}

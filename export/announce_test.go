@@ -98,6 +98,31 @@ func TestAnnouncementHTML(t *testing.T) {
 	}
 }
 
+// A draw from a roster without classes says so in the notice; the count of unclassified
+// firms of a classified roster is not published (分类不公开).
+func TestAnnouncementSaysNoClasses(t *testing.T) {
+	m := testManifest(t, false)
+	var buf bytes.Buffer
+	if err := WriteAnnouncementHTML(&buf, m, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "抽取方式") {
+		t.Error("a classified draw's notice has 抽取方式")
+	}
+	m.Notes = []string{"名录中 3 户未分类（信用风险分类为空或未分类），按B类（一般风险）抽取"}
+	buf.Reset()
+	WriteAnnouncementHTML(&buf, m, Options{})
+	if strings.Contains(buf.String(), "未分类") {
+		t.Error("the notice publishes the count of unclassified firms")
+	}
+	m.Notes = []string{"名录无信用风险分类，按计划比例统一抽取"}
+	buf.Reset()
+	WriteAnnouncementHTML(&buf, m, Options{})
+	if !strings.Contains(buf.String(), "<th scope=\"row\">抽取方式</th><td>名录无信用风险分类，按计划比例统一抽取</td>") {
+		t.Error("the notice does not say the roster had no classes")
+	}
+}
+
 // TestAnnouncementChromium renders the announcement in headless Chromium, keeps a
 // screenshot (in $CHOUCHA_ARTIFACTS when set) and compares the rendered text. Without
 // Chromium it is skipped, except on CI.
