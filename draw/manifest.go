@@ -32,10 +32,13 @@ type Manifest struct {
 	Notes      []string    `json:"notes,omitempty"`
 	Policy     risk.Policy `json:"policy"`
 	RatioGiven string      `json:"ratio_override,omitempty"` // --ratio for an unspecified task
-	Strata     []Stratum   `json:"strata"`
-	Selected   []Selected  `json:"selected"`
-	Reserves   []Reserve   `json:"reserves"`
-	Earlier    []string    `json:"earlier_rounds_keys,omitempty"` // keys excluded as drawn in earlier rounds
+	// WindowGiven is --window for a task whose window has no single reading (issue 11);
+	// TaskInfo then carries the window drawn with.
+	WindowGiven string     `json:"window_override,omitempty"`
+	Strata      []Stratum  `json:"strata"`
+	Selected    []Selected `json:"selected"`
+	Reserves    []Reserve  `json:"reserves"`
+	Earlier     []string   `json:"earlier_rounds_keys,omitempty"` // keys excluded as drawn in earlier rounds
 	// Frame is the whole sampling frame as "<key>|<class>" lines sorted by key: the lines whose
 	// SHA-256 (each followed by "\n") is Roster.FrameSHA256. Only manifests of ledger version 1
 	// carry it; since version 2 the ledger stores each frame once, by that hash (ledger.Frame),

@@ -25,11 +25,14 @@ type Request struct {
 	Policy        risk.Policy
 	Seed          string // normalised (sampler.NormalizeSeed)
 	Round         int
-	RatioOverride string   // --ratio, "" when not given
-	Earlier       []string // keys drawn in earlier rounds of the task this year
-	Inspectors    *Inspectors
-	Now           time.Time
-	ToolVersion   string
+	RatioOverride string // --ratio, "" when not given
+	// WindowOverride is --window, "" when not given: required for a task whose window has no
+	// single reading (plan.Task.NeedsOverride), refused for any other.
+	WindowOverride string
+	Earlier        []string // keys drawn in earlier rounds of the task this year
+	Inspectors     *Inspectors
+	Now            time.Time
+	ToolVersion    string
 	// KeepPersonal keeps the roster's personal columns (法定代表人, 联系电话) in the
 	// manifest's rows; by default they are left out (Roster.Omitted names them).
 	KeepPersonal bool
@@ -83,7 +86,11 @@ func Run(req Request) (*Outcome, error) {
 	if req.Task == nil || req.Frame == nil || req.Plan == nil {
 		return nil, errors.New("抽取缺少计划、任务或名录")
 	}
-	t := req.Task
+	eff, err := req.Task.ApplyOverrides(req.RatioOverride, req.WindowOverride)
+	if err != nil {
+		return nil, err
+	}
+	t := &eff
 	if req.Round < 1 || req.Round > max(t.Rounds, 1) {
 		return nil, fmt.Errorf("任务 %s 全年共 %d 轮抽取，没有第 %d 轮", t.Key, max(t.Rounds, 1), req.Round)
 	}
@@ -109,6 +116,9 @@ func Run(req Request) (*Outcome, error) {
 	}
 	strata, err := strataOf(*t, counts, req.Policy, req.RatioOverride)
 	if err != nil {
+		if why := t.NeedsOverride().Why; len(why) > 0 && req.RatioOverride == "" {
+			return nil, fmt.Errorf("%w（%s）", err, strings.Join(why, "；"))
+		}
 		return nil, err
 	}
 	allIn := len(strata) > 0
@@ -143,12 +153,13 @@ func Run(req Request) (*Outcome, error) {
 			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: ledger.FrameHash(frame),
 			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(keys),
 		},
-		Notes:      notes,
-		Policy:     req.Policy,
-		RatioGiven: req.RatioOverride,
-		Earlier:    sortedKeys(earlier),
-		Selected:   []Selected{},
-		Reserves:   []Reserve{},
+		Notes:       notes,
+		Policy:      req.Policy,
+		RatioGiven:  req.RatioOverride,
+		WindowGiven: req.WindowOverride,
+		Earlier:     sortedKeys(earlier),
+		Selected:    []Selected{},
+		Reserves:    []Reserve{},
 	}
 	for _, s := range res.Strata {
 		m.Strata = append(m.Strata, Stratum{Class: s.Class, N: s.N, Ratio: s.Ratio, Count: s.Count, Excluded: s.Excluded})

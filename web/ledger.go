@@ -302,7 +302,7 @@ func (s *Server) replay(r *http.Request, rec *draw.Manifest, ru, iu *upload) (dr
 	if len(frame.Firms) > 0 {
 		oc, err := draw.Run(draw.Request{
 			Plan: p, Task: t, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round,
-			RatioOverride: rec.RatioGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: s.cfg.ToolVersion,
+			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: s.cfg.ToolVersion,
 		})
 		if err != nil {
 			return draw.Diff{}, fmt.Errorf("重放失败: %w", err)

@@ -88,7 +88,7 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if len(frame.Keys) > 0 {
 		oc, err := draw.Run(draw.Request{
 			Plan: p, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round,
-			RatioOverride: rec.RatioGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: version,
+			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: version,
 			KeysOnly: true, Context: ctx,
 		})
 		if err != nil {

@@ -1,0 +1,139 @@
+package plan
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestReadRatioForms: every ratio and frequency form of issue 11 item 2, read by hand.
+func TestReadRatioForms(t *testing.T) {
+	type want struct {
+		pct      string
+		least    bool
+		cap      string
+		rng      string // "min-max unit"
+		count    int
+		minCount int
+		levels   int
+		subject  string
+		base     string
+		times    int
+		per      string
+		flagged  bool
+	}
+	cases := []struct {
+		ratio, freq, count string
+		w                  want
+	}{
+		{"市级医疗保障部门每年对市级及以下经办机构抽查比例之和≥20%", "", "", want{pct: "20", least: true, subject: "市级医疗保障部门每年对市级及以下经办机构抽查比例之和", times: 1, per: PerYear}},
+		{"抽查比例不低于10%", "", "", want{pct: "10", least: true, times: 1, per: PerYear}},
+		{"≥5%", "", "", want{pct: "5", least: true, times: 1, per: PerYear}},
+		{">=5%", "", "", want{pct: "5", least: true, times: 1, per: PerYear}},
+		{"＞5%", "", "", want{rng: "5-100%", times: 1, per: PerYear, flagged: true}},
+		{"≤5%", "", "", want{cap: "5", times: 1, per: PerYear, flagged: true}},
+		{"不高于10%", "", "", want{cap: "10", times: 1, per: PerYear, flagged: true}},
+		{"10-20%", "", "", want{rng: "10-20%", times: 1, per: PerYear, flagged: true}},
+		{"10%-20%", "", "", want{rng: "10-20%", times: 1, per: PerYear, flagged: true}},
+		{"60-70家", "", "", want{rng: "60-70户", times: 1, per: PerYear, flagged: true}},
+		{"10% (20户)", "", "", want{pct: "10", count: 20, times: 1, per: PerYear}},
+		{"10%（20户）", "", "", want{pct: "10", count: 20, times: 1, per: PerYear}},
+		{"不低于备查库点的30%", "", "", want{pct: "30", least: true, base: "备查库点", times: 1, per: PerYear}},
+		{"市级抽查市级储备粮比例不低于备查库点的30%,县(区)级抽查县级储备粮比例不低于备查库点的50%", "", "", want{levels: 2, times: 1, per: PerYear, flagged: true}},
+		{"基数:1\n抽查比例:100%", "", "", want{pct: "100", subject: "抽查比例", times: 1, per: PerYear}},
+		{"5%", "=1", "", want{pct: "5", times: 1, per: PerYear}},
+		{"5%", ">=1", "", want{pct: "5", times: 1, per: PerYear}},
+		{"5%", "1", "", want{pct: "5", times: 1, per: PerYear}},
+		{"5%", "抽查1次", "", want{pct: "5", times: 1, per: PerYear}},
+		{"5%", "一次", "", want{pct: "5", times: 1, per: PerYear}},
+		{"5%", "两次", "", want{pct: "5", times: 2, per: PerYear}},
+		{"5%", "每月", "", want{pct: "5", times: 1, per: PerMonth}},
+		{"5%", "每季度", "", want{pct: "5", times: 1, per: PerQuarter}},
+		{"5%", "每周", "", want{pct: "5", times: 1, per: PerWeek}},
+		{"5%", "每天", "", want{pct: "5", times: 1, per: PerDay}},
+		{"5%", "2次/年", "", want{pct: "5", times: 2, per: PerYear}},
+		{"5%", "分两批次", "", want{pct: "5", times: 2, per: PerYear}},
+		{"5%；2次/年", "", "", want{pct: "5", times: 2, per: PerYear}},
+		{"20%", "", "3", want{pct: "20", count: 3, times: 1, per: PerYear}},
+		{"5%", "=1", "1户(实际以联合双随机牵头单位抽查数为准。)", want{pct: "5", count: 1, times: 1, per: PerYear}},
+		{"检查比例不少于1%", "", "数量原则上不少于10家", want{pct: "1", least: true, minCount: 10, subject: "检查比例", times: 1, per: PerYear}},
+		{"1户", "", "", want{minCount: 1, times: 1, per: PerYear}},
+		{"待定", "", "待定", want{times: 1, per: PerYear, flagged: true}},
+		{"", "", "", want{times: 1, per: PerYear, flagged: true}},
+		{"M50%", "", "", want{times: 1, per: PerYear, flagged: true}},
+		{"3%;1/", "", "", want{times: 1, per: PerYear, flagged: true}},
+		{"约一成", "", "", want{times: 1, per: PerYear, flagged: true}},
+		{"5%", "三次半", "", want{pct: "", times: 1, per: PerYear, flagged: true}},
+		{"0%", "", "", want{times: 1, per: PerYear, flagged: true}},
+		{"120%", "", "", want{times: 1, per: PerYear, flagged: true}},
+		// The strict template forms read as before.
+		{"A类3%；B类5%；C类7%；D类9%；1次", "", "", want{times: 1, per: PerYear}},
+		{"不低于5户", "", "", want{minCount: 5, least: true, times: 1, per: PerYear}},
+		{"1次/月", "", "", want{times: 1, per: PerMonth, flagged: true}},
+	}
+	for _, c := range cases {
+		rd := readRatio(c.ratio, c.freq, c.count)
+		r := rd.r
+		rng := ""
+		if r.Range != nil {
+			rng = r.Range.Min + "-" + r.Range.Max + r.Range.Unit
+		}
+		got := want{pct: r.Percent, least: r.AtLeast, cap: r.Cap, rng: rng, count: r.Count, minCount: r.MinCount, levels: len(r.Levels),
+			subject: r.Subject, base: r.Base, times: r.Times, per: r.Per, flagged: rd.flag != ""}
+		if got != c.w {
+			t.Errorf("readRatio(%q, %q, %q) = %+v (flag %q), want %+v", c.ratio, c.freq, c.count, got, rd.flag, c.w)
+		}
+		if rd.flag != "" && !r.Unspecified {
+			t.Errorf("readRatio(%q): flagged but not unspecified", c.ratio)
+		}
+	}
+}
+
+// TestParseWindowForms: every window form of issue 11 item 3.
+func TestParseWindowForms(t *testing.T) {
+	cases := []struct {
+		in   string
+		want string // "from/fromDay-to/toDay year deadlines", "" when it has no single reading
+	}{
+		{"4月—7月", "4/0-7/0 0 []"},
+		{"3—12月", "3/0-12/0 0 []"},
+		{"2026年1月—11月", "1/0-11/0 2026 []"},
+		{"2025年9月", "9/0-9/0 2025 []"},
+		{"2026年2月24日-2026年11月30日", "2/24-11/30 2026 []"},
+		{"2026年2月24日 -2026年11月30日", "2/24-11/30 2026 []"},
+		{"2026年1月- 2026年11月", "1/0-11/0 2026 []"},
+		{"2026年3月1日至11月30日", "3/1-11/30 2026 []"},
+		{"7月至12月", "7/0-12/0 0 []"},
+		{"全年", "1/0-12/0 0 []"},
+		{"上半年", "1/0-6/0 0 []"},
+		{"下半年", "7/0-12/0 0 []"},
+		{"第二季度", "4/0-6/0 0 []"},
+		{"四季度", "10/0-12/0 0 []"},
+		{"9月底前", "1/0-9/0 0 []"},
+		{"11月10日前完成", "1/0-11/10 0 []"},
+		{"分两批次;第一批2023年7月20日前完成,第二批2023年10月15日前完成。", "1/0-10/15 2023 [2023-07-20 2023-10-15]"},
+		{"分两批次;第一批7月20日前完成,第二批10月15日前完成", "1/0-10/15 0 [07-20 10-15]"},
+		{"4—10", "4/0-10/0 0 []"},
+		{"2016.2.1", ""},
+		{"2016.2.1-2016.11.30", "2/1-11/30 2016 []"},
+		{"分两批次;第一批2023720日前完成,第二批20231015日前完成。", ""},
+		{"分三批次;第一批7月20日前完成,第二批10月15日前完成", ""},
+		{"分两批次;第一批10月20日前完成,第二批7月15日前完成", ""},
+		{"20229", ""},
+		{"2026年11月—2月", ""},
+		{"2025年11月—2026年2月", ""},
+		{"2月30日前", ""},
+		{"13月", ""},
+		{"春季", ""},
+		{"", ""},
+	}
+	for _, c := range cases {
+		w, err := ParseWindow(c.in)
+		got := ""
+		if err == nil {
+			got = fmt.Sprintf("%d/%d-%d/%d %d %v", w.From, w.FromDay, w.To, w.ToDay, w.Year, w.Deadlines)
+		}
+		if got != c.want {
+			t.Errorf("ParseWindow(%q) = %q (%v), want %q", c.in, got, err, c.want)
+		}
+	}
+}
