@@ -94,6 +94,15 @@ func TestDeptMatchIsWhatSampleUses(t *testing.T) {
 			t.Errorf("team of %s comes from %v; dept match showed %v", a.Key, keys(used), keys(shown))
 		}
 	}
+
+	// replay goes through the same resolver: identical with the map, different without it.
+	replay := []string{"replay", filepath.Join(out, "manifest.json"), "--plan", planFile, "--roster", rosterPath("qinxian-realestate.xlsx"), "--inspectors", insp}
+	if stdout, stderr, code := cli(t, db, append(replay, "--dept-map", mapFile)...); code != 0 || !strings.Contains(stdout+stderr, "一致") {
+		t.Errorf("replay with the map: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if stdout, stderr, code := cli(t, db, replay...); code == 0 || !strings.Contains(stdout+stderr, "检查组不同") {
+		t.Errorf("replay without the map: exit %d\n%s%s", code, stdout, stderr)
+	}
 }
 
 func sameMap(a, b map[string]string) bool {

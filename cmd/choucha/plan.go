@@ -452,7 +452,7 @@ func runPlanCalendar(ctx context.Context, g *globalOptions, opts *planCalendarOp
 	if err := planCheckDistrict(p, opts.district); err != nil {
 		return err
 	}
-	canon := dept.DefaultMap().FullName
+	canon := dept.DefaultMap().WithDistricts(p.Districts()...).FullName // the plan's districts are its places
 	cal := plan.BuildCalendar(p.Tasks, plan.CalendarFilter{District: plan.NormalizeDistrict(opts.district), Dept: opts.dept, Canon: canon})
 	if err := addLedgerDrawn(ctx, g, p, &cal, canon); err != nil {
 		return err
