@@ -1,10 +1,19 @@
 package draw
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/roster"
+	"github.com/choucha/choucha/sampler"
 )
 
 // ClassChange is a firm whose credit class differs between two frames.
@@ -182,4 +191,114 @@ func short(ticket string) string {
 		return ticket[:12]
 	}
 	return ticket
+}
+
+// ReplayRequest is a recorded draw to run again: the record (a ledger entry's or a
+// manifest file's), the plan the caller loaded for it (its bytes must be the recorded
+// ones), the roster and, when the draw assigned inspectors, the inspector roster. Ledger,
+// when it names an existing ledger, supplies the recorded frame of a version-2 manifest so
+// a changed frame can be listed firm by firm.
+type ReplayRequest struct {
+	Record      *Manifest
+	Plan        *plan.Plan
+	Roster      RosterInput
+	Inspectors  *Inspectors
+	Ledger      string
+	ToolVersion string
+}
+
+// CheckReplayable refuses a record this version cannot replay (another algorithm) and one
+// that assigned inspectors when none are given. Callers check it before reading rosters.
+func CheckReplayable(rec *Manifest, haveInspectors bool) error {
+	if rec.Spec != sampler.SampleSpec || (rec.AssignSpec != "" && rec.AssignSpec != sampler.AssignSpec) {
+		return fmt.Errorf("该抽取使用的算法 %s %s 与本版本（%s %s）不同，无法重放；请使用记录的 choucha %s",
+			rec.Spec, rec.AssignSpec, sampler.SampleSpec, sampler.AssignSpec, rec.ToolVersion)
+	}
+	if rec.Assignments != nil && !haveInspectors {
+		return apperr.Usage(errors.New("该抽取同时选派了检查人员，请用 --inspectors 给出当时的执法检查人员名录"))
+	}
+	return nil
+}
+
+// ReplayTask checks that p is the plan the record was drawn from (same bytes) and returns
+// the recorded task in it.
+func ReplayTask(rec *Manifest, p *plan.Plan) (*plan.Task, error) {
+	if p.SHA256 != rec.Plan.SHA256 {
+		return nil, apperr.Hint(fmt.Errorf("计划文件与记录不同（记录 %s sha256 %s，当前 %s sha256 %s）", rec.Plan.ID, short(rec.Plan.SHA256), p.ID, short(p.SHA256)),
+			"请用 --plan 给出抽取时使用的计划文件")
+	}
+	t, err := p.Task(rec.TaskInfo.Seq)
+	if err != nil {
+		return nil, err
+	}
+	if t.Key != rec.Task {
+		return nil, fmt.Errorf("计划中的任务 %s 与记录的任务 %s 不同", t.Key, rec.Task)
+	}
+	return t, nil
+}
+
+// Replay runs a recorded draw again with its seed, plan task, round, policy, ratio and
+// earlier-round keys, and compares the result with the record. It writes nothing.
+func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
+	rec := req.Record
+	if rec == nil || req.Plan == nil {
+		return Diff{}, errors.New("重放缺少抽取记录或计划")
+	}
+	if err := CheckReplayable(rec, req.Inspectors != nil); err != nil {
+		return Diff{}, err
+	}
+	task, err := ReplayTask(rec, req.Plan)
+	if err != nil {
+		return Diff{}, err
+	}
+	frame := req.Roster.Frame
+	if frame == nil {
+		if frame, _, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress}); err != nil {
+			return Diff{}, err
+		}
+	}
+	created, _ := time.Parse(time.RFC3339, rec.CreatedAt)
+	var rerun *Manifest
+	rerunFrame := frame.Bytes()
+	if len(frame.FrameKeys()) > 0 {
+		oc, err := Run(Request{
+			Plan: req.Plan, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round,
+			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: req.Inspectors, Now: created, ToolVersion: req.ToolVersion,
+			KeysOnly: true, Context: ctx,
+		})
+		if err != nil {
+			return Diff{}, fmt.Errorf("重放失败: %w", err)
+		}
+		rerun = oc.Manifest
+	} else {
+		rerun = &Manifest{Roster: RosterRef{SHA256: frame.SHA256, FrameSHA256: roster.FrameHash(nil)}, ToolVersion: req.ToolVersion}
+	}
+	var recFrame []byte
+	if rec.Roster.FrameSHA256 != rerun.Roster.FrameSHA256 {
+		recFrame = recordedFrame(ctx, req.Ledger, rec)
+	}
+	return CompareFrames(rec, rerun, recFrame, rerunFrame), nil
+}
+
+// recordedFrame is the frame a recorded draw was made from: inline in a version-1 manifest,
+// else from the ledger, which stores each frame once by its hash. nil when neither has it
+// (a manifest.json without its ledger): the replay then says the frame changed without
+// listing the firms.
+func recordedFrame(ctx context.Context, ledgerPath string, rec *Manifest) []byte {
+	if rec.Frame != nil {
+		return LinesBytes(rec.Frame)
+	}
+	if ledgerPath == "" {
+		return nil
+	}
+	l, err := ledger.OpenExisting(ledgerPath)
+	if err != nil {
+		return nil
+	}
+	defer l.Close()
+	b, err := l.Frame(ctx, rec.Roster.FrameSHA256)
+	if err != nil {
+		return nil
+	}
+	return b
 }

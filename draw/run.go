@@ -63,6 +63,12 @@ type Outcome struct {
 	Warnings []string    // Chinese, one line each
 	Matches  []DeptMatch // plan departments and the roster departments they matched
 	LeftOut  []LeftOut   // inspectors not eligible for this task, with the reason
+
+	// Set by Record:
+	Report        *roster.Report // what reading the roster found (nil for a frame given read)
+	SeedGenerated bool           // the seed was made for this draw: it must be published
+	Undrawn       []int          // earlier rounds the ledger has no draw of (their firms could not be excluded)
+	Dir           string         // the draw's folder
 }
 
 // DeptMatch is one plan department of the task and the roster department it matched.

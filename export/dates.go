@@ -23,9 +23,7 @@ func Window(m *draw.Manifest) (from, to time.Time, err error) {
 	if y < 1 || y > 9999 {
 		return from, to, fmt.Errorf("抽取清单中没有有效的计划年度（year: %d），无法确定检查日期", m.Year)
 	}
-	from = time.Date(y, time.Month(w.From), 1, 0, 0, 0, 0, time.UTC)
-	to = time.Date(y, time.Month(w.To)+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
-	return from, to, nil
+	return w.FirstDay(y), w.LastDay(y), nil
 }
 
 // PublicationDeadline is the last day to publish the results: ResultWorkdays working days

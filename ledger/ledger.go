@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -324,7 +325,7 @@ func (l *Ledger) Get(ctx context.Context, id int64) (Entry, error) {
 
 // List returns the draw entries matching f, oldest first, without their manifests (Manifest
 // is nil): a manifest records the whole frame and can be tens of megabytes, and a listing
-// needs none of it. Get, Locked and RoundDraw return entries with the manifest.
+// needs none of it. Get, Locked and Standing return entries with the manifest.
 func (l *Ledger) List(ctx context.Context, f Filter) ([]Entry, error) {
 	q := selectEntries + ` WHERE e.kind = 'draw'`
 	var args []any
@@ -346,9 +347,11 @@ func (l *Ledger) Locked(ctx context.Context, task string, round, year int) (*Ent
 	return lockedTx(ctx, l.db, task, round, year)
 }
 
-// RoundDraw returns the locked draw of a task round in a year or, when none is locked, the
-// latest; nil when the round was never drawn.
-func (l *Ledger) RoundDraw(ctx context.Context, task string, round, year int) (*Entry, error) {
+// Standing returns the draw that stands for a task round in a year: the locked draw (of the
+// newest lock) or, when none is locked, the newest; nil when the round was never drawn. It is
+// the one rule for "the round's list" — earlier-round exclusions, yearly caps, the calendar
+// and the overlap report all use it.
+func (l *Ledger) Standing(ctx context.Context, task string, round, year int) (*Entry, error) {
 	e, err := lockedTx(ctx, l.db, task, round, year)
 	if err != nil || e != nil {
 		return e, err
@@ -359,6 +362,44 @@ func (l *Ledger) RoundDraw(ctx context.Context, task string, round, year int) (*
 		return nil, err
 	}
 	return &es[0], nil
+}
+
+// RoundDraw is Standing.
+//
+// Deprecated: use Standing.
+func (l *Ledger) RoundDraw(ctx context.Context, task string, round, year int) (*Entry, error) {
+	return l.Standing(ctx, task, round, year)
+}
+
+// StandingYear returns the standing draw (Standing) of every task round drawn in year, with
+// its manifest, in ledger order.
+func (l *Ledger) StandingYear(ctx context.Context, year int) ([]Entry, error) {
+	entries, err := l.List(ctx, Filter{Year: year})
+	if err != nil {
+		return nil, err
+	}
+	type round struct {
+		task  string
+		round int
+	}
+	seen := map[round]bool{}
+	var out []Entry
+	for _, e := range entries {
+		r := round{e.Task, e.Round}
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		d, err := l.Standing(ctx, r.task, r.round, year)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			out = append(out, *d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.

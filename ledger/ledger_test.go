@@ -215,18 +215,18 @@ func TestLockAndRounds(t *testing.T) {
 	d2 := mustAppend(t, l, drawEntry("T", 1, at, "C", "D")) // 2: an unlocked redraw
 	mustAppend(t, l, drawEntry("T", 2, at, "E"))            // 3
 
-	e, err := l.RoundDraw(ctx, "T", 1, 2026)
+	e, err := l.Standing(ctx, "T", 1, 2026)
 	if err != nil || e == nil || e.ID != d2 {
-		t.Fatalf("RoundDraw before lock = %v, %v; want the latest, %d", e, err, d2)
+		t.Fatalf("Standing before lock = %v, %v; want the latest, %d", e, err, d2)
 	}
 	if e, _ := l.Locked(ctx, "T", 1, 2026); e != nil {
 		t.Fatalf("Locked before lock = %d", e.ID)
 	}
-	if e, _ := l.RoundDraw(ctx, "T", 3, 2026); e != nil {
-		t.Errorf("RoundDraw of an undrawn round = %d", e.ID)
+	if e, _ := l.Standing(ctx, "T", 3, 2026); e != nil {
+		t.Errorf("Standing of an undrawn round = %d", e.ID)
 	}
-	if e, _ := l.RoundDraw(ctx, "T", 1, 2025); e != nil {
-		t.Errorf("RoundDraw of another year = %d", e.ID)
+	if e, _ := l.Standing(ctx, "T", 1, 2025); e != nil {
+		t.Errorf("Standing of another year = %d", e.ID)
 	}
 
 	lk, err := l.Lock(ctx, d1, "李四") // 4: lock the first draw, not the latest
@@ -241,11 +241,19 @@ func TestLockAndRounds(t *testing.T) {
 	if err != nil || e == nil || e.ID != d1 || !e.Locked {
 		t.Fatalf("Locked = %v, %v; want %d", e, err, d1)
 	}
-	if e, _ := l.RoundDraw(ctx, "T", 1, 2026); e == nil || e.ID != d1 {
-		t.Errorf("RoundDraw after lock = %v, want the locked %d", e, d1)
+	if e, _ := l.Standing(ctx, "T", 1, 2026); e == nil || e.ID != d1 {
+		t.Errorf("Standing after lock = %v, want the locked %d", e, d1)
 	}
 	if g, _ := l.Get(ctx, d2); g.Locked {
 		t.Error("draw 2 reads as locked")
+	}
+	// StandingYear: one entry per task round, the locked one for round 1, with manifests.
+	st, err := l.StandingYear(ctx, 2026)
+	if err != nil || len(st) != 2 || st[0].ID != d1 || st[1].ID != 3 || len(st[0].Manifest) == 0 {
+		t.Errorf("StandingYear = %+v, %v; want draws %d and 3", st, err, d1)
+	}
+	if st, _ := l.StandingYear(ctx, 2025); len(st) != 0 {
+		t.Errorf("StandingYear of another year = %d entries", len(st))
 	}
 	if es, _ := l.List(ctx, Filter{}); len(es) != 3 || !es[0].Locked || es[1].Locked {
 		t.Errorf("List after lock: %+v", es)

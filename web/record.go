@@ -50,7 +50,7 @@ func (s *Server) record(ctx context.Context, rq recordRequest) (*draw.Outcome, s
 	}
 	var earlier []string
 	for r := 1; r < rq.Round; r++ {
-		e, err := l.RoundDraw(ctx, rq.Task.Key, r, year)
+		e, err := l.Standing(ctx, rq.Task.Key, r, year)
 		if err != nil {
 			return nil, "", err
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -180,7 +179,7 @@ func overlapDraws(ctx context.Context, g *globalOptions, opts *overlapOptions) (
 			year = max(year, e.Year)
 		}
 	}
-	all, err := yearDraws(ctx, l, year)
+	all, err := draw.StandingDraws(ctx, l, year)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -203,43 +202,6 @@ func overlapDraws(ctx context.Context, g *globalOptions, opts *overlapOptions) (
 		draws = append(draws, m)
 	}
 	return draws, year, nil
-}
-
-// yearDraws returns the draws that stand for the year: for each task round the locked draw,
-// else the latest (discarded redraws are not visits), oldest first by ledger ID.
-func yearDraws(ctx context.Context, l *ledger.Ledger, year int) ([]*draw.Manifest, error) {
-	entries, err := l.List(ctx, ledger.Filter{Year: year})
-	if err != nil {
-		return nil, err
-	}
-	type round struct {
-		task  string
-		round int
-	}
-	seen := map[round]bool{}
-	var out []*draw.Manifest
-	for _, e := range entries {
-		r := round{e.Task, e.Round}
-		if seen[r] {
-			continue
-		}
-		seen[r] = true
-		d, err := l.RoundDraw(ctx, r.task, r.round, year)
-		if err != nil {
-			return nil, err
-		}
-		if d == nil {
-			continue
-		}
-		m, err := draw.ParseManifest(d.Manifest, fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round))
-		if err != nil {
-			return nil, err
-		}
-		m.LedgerID = d.ID
-		out = append(out, m)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].LedgerID < out[j].LedgerID })
-	return out, nil
 }
 
 func visitLabel(v overlap.Visit) string {

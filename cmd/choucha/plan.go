@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
@@ -554,7 +555,7 @@ func addLedgerDrawn(ctx context.Context, g *globalOptions, p *plan.Plan, cal *pl
 		return err
 	}
 	defer l.Close()
-	draws, err := yearDraws(ctx, l, p.Year())
+	draws, err := draw.StandingDraws(ctx, l, p.Year())
 	if err != nil {
 		return err
 	}

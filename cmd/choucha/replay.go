@@ -7,14 +7,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/internal/apperr"
-	"github.com/choucha/choucha/ledger"
-	"github.com/choucha/choucha/plan"
-	"github.com/choucha/choucha/roster"
-	"github.com/choucha/choucha/sampler"
 	"github.com/spf13/cobra"
 )
 
@@ -62,96 +57,35 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if err != nil {
 		return err
 	}
-	if rec.Spec != sampler.SampleSpec || (rec.AssignSpec != "" && rec.AssignSpec != sampler.AssignSpec) {
-		return fmt.Errorf("该抽取使用的算法 %s %s 与本版本（%s %s）不同，无法重放；请使用记录的 choucha %s",
-			rec.Spec, rec.AssignSpec, sampler.SampleSpec, sampler.AssignSpec, rec.ToolVersion)
-	}
-	if rec.Assignments != nil && o.inspectors == "" {
-		return apperr.Usage(errors.New("该抽取同时选派了检查人员，请用 --inspectors 给出当时的执法检查人员名录"))
-	}
-
-	p, task, err := replayPlan(o, rec)
-	if err != nil {
+	if err := draw.CheckReplayable(rec, o.inspectors != ""); err != nil {
 		return err
 	}
-	frame, _, err := roster.ReadFrame(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District})
-	if err != nil {
-		return err
-	}
-	insp, err := loadInspectors(ctx, g, o.inspectors, o.deptMap, false, rec.Inspectors != nil && rec.Inspectors.AssumeValid)
-	if err != nil {
-		return err
-	}
-	created, _ := time.Parse(time.RFC3339, rec.CreatedAt)
-	var rerun *draw.Manifest
-	rerunFrame := frame.Bytes()
-	if len(frame.Keys) > 0 {
-		oc, err := draw.Run(draw.Request{
-			Plan: p, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round,
-			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: version,
-			KeysOnly: true, Context: ctx,
-		})
-		if err != nil {
-			return fmt.Errorf("重放失败: %w", err)
-		}
-		rerun = oc.Manifest
-	} else {
-		rerun = &draw.Manifest{Roster: draw.RosterRef{SHA256: frame.SHA256, FrameSHA256: roster.FrameHash(nil)}, ToolVersion: version}
-	}
-	var recFrame []byte
-	if rec.Roster.FrameSHA256 != rerun.Roster.FrameSHA256 {
-		recFrame = recordedFrame(ctx, g, rec)
-	}
-	d := draw.CompareFrames(rec, rerun, recFrame, rerunFrame)
-	printReplay(g.stdout, rec, d)
-	if !d.Identical {
-		return errNotIdentical
-	}
-	return nil
-}
-
-// recordedFrame is the frame a recorded draw was made from: inline in a version-1 manifest,
-// else from the ledger, which stores each frame once by its hash. nil when neither has it
-// (a manifest.json without its ledger): the replay then says the frame changed without
-// listing the firms.
-func recordedFrame(ctx context.Context, g *globalOptions, rec *draw.Manifest) []byte {
-	if rec.Frame != nil {
-		return draw.LinesBytes(rec.Frame)
-	}
-	l, err := ledger.OpenExisting(g.ledgerPath())
-	if err != nil {
-		return nil
-	}
-	defer l.Close()
-	b, err := l.Frame(ctx, rec.Roster.FrameSHA256)
-	if err != nil {
-		return nil
-	}
-	return b
-}
-
-// replayPlan finds the plan the draw used: --plan when given, else the embedded plan; its
-// bytes must be the recorded ones.
-func replayPlan(o *replayOptions, rec *draw.Manifest) (*plan.Plan, *plan.Task, error) {
 	if o.plan.id == "" {
 		o.plan.id = rec.Plan.ID
 	}
 	p, err := o.plan.load()
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	if p.SHA256 != rec.Plan.SHA256 {
-		return nil, nil, apperr.Hint(fmt.Errorf("计划文件与记录不同（记录 %s sha256 %s，当前 %s sha256 %s）", rec.Plan.ID, rec.Plan.SHA256[:12], p.ID, p.SHA256[:12]),
-			"请用 --plan 给出抽取时使用的计划文件")
+	if _, err := draw.ReplayTask(rec, p); err != nil {
+		return err // before any roster is read
 	}
-	t, err := p.Task(rec.TaskInfo.Seq)
+	insp, err := loadInspectors(ctx, g, o.inspectors, o.deptMap, false, rec.Inspectors != nil && rec.Inspectors.AssumeValid)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	if t.Key != rec.Task {
-		return nil, nil, fmt.Errorf("计划中的任务 %s 与记录的任务 %s 不同", t.Key, rec.Task)
+	d, err := draw.Replay(ctx, draw.ReplayRequest{
+		Record: rec, Plan: p, Roster: draw.RosterInput{File: o.roster, Sheet: o.sheet},
+		Inspectors: insp, Ledger: g.ledgerPath(), ToolVersion: version,
+	})
+	if err != nil {
+		return err
 	}
-	return p, t, nil
+	printReplay(g.stdout, rec, d)
+	if !d.Identical {
+		return errNotIdentical
+	}
+	return nil
 }
 
 func printReplay(w io.Writer, rec *draw.Manifest, d draw.Diff) {

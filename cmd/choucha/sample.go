@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,14 +11,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/overlap"
-	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/roster"
 	"github.com/choucha/choucha/sampler"
@@ -107,115 +104,36 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	if err != nil {
 		return err
 	}
-	task, err := p.Task(o.task)
-	if err != nil {
-		return err
-	}
-	if rounds := max(task.Rounds, 1); o.round > rounds {
-		return apperr.Usage(fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, o.round))
-	}
-
-	seed, generated, err := sampleSeed(o.seed)
-	if err != nil {
-		return err
-	}
-	var sqlResult *warehouse.Result
+	var check func(*draw.Manifest, *roster.Frame) error
 	if o.fromSQL != "" {
-		if generated {
+		if strings.TrimSpace(o.seed) == "" {
 			return apperr.Usage(errors.New("--from-sql-result 须与 --seed 一起使用：给出数据平台执行脚本时用的种子"))
 		}
-		if sqlResult, err = warehouse.ReadResultFile(o.fromSQL); err != nil {
+		res, err := warehouse.ReadResultFile(o.fromSQL)
+		if err != nil {
 			return err
+		}
+		check = func(m *draw.Manifest, frame *roster.Frame) error {
+			keys := frame.FrameKeys()
+			units := make([]sampler.Unit, len(keys))
+			for i, f := range keys {
+				units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
+			}
+			if err := warehouse.CheckDraw(res, m, units); err != nil {
+				return apperr.Hint(err, "未记入台账。请核对脚本所用的种子、任务、轮次和前轮名单，以及名录表导出是否就是脚本读的那张表")
+			}
+			return nil
 		}
 	}
 	pol, err := loadPolicyOption(o.policy)
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
-	year := draw.PlanYear(p, now) // rounds, locks and caps count within it
-
-	// A locked round is refused before a large roster is read (the ledger re-checks the lock
-	// inside its write transaction, so a lock made meanwhile is not missed).
-	if err := checkLock(ctx, g, task.Key, o.round, year, o.redrawReason); err != nil {
-		return err
-	}
-
-	defer gcPercent(sampleGCPercent)()
-	progress, done := rowProgress(g)
-	frame, report, err := roster.ReadFrame(ctx, o.roster, roster.Options{Sheet: o.sheet, District: task.District, Progress: progress})
-	done()
-	if err != nil {
-		return err
-	}
-	if len(frame.Keys) == 0 {
-		return emptyFrameError(o.roster, task, report)
-	}
-
-	insp, err := loadInspectors(ctx, g, o.inspectors, o.deptMap, o.strict, o.assumeValid)
-	if err != nil {
-		return err
-	}
-
-	// Check the output folder before anything is recorded: a draw that cannot be written
-	// should not leave a ledger entry behind.
 	loc, err := g.location()
 	if err != nil {
 		return err
 	}
-	outDir := o.out
-	if outDir == "" {
-		outDir = filepath.Join("draws", fmt.Sprintf("%s-r%d-%s", task.Key, o.round, now.In(loc).Format("20060102-150405")))
-	}
-	if _, err := os.Stat(outDir); err == nil {
-		return apperr.Hint(fmt.Errorf("输出目录 %s 已存在", outDir), "换一个 --out 目录，或先移走旧目录；choucha 不会覆盖已有的抽取结果")
-	}
-
-	l, err := openLedger(g)
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	earlier, undrawn, err := earlierKeys(ctx, l, task, o.round, year, o.exclude)
-	if err != nil {
-		return err
-	}
-	if len(undrawn) > 0 && !g.quiet {
-		fmt.Fprintf(g.stderr, "choucha: 警告: 台账中没有任务 %s 第%s轮的抽取，这些轮次抽中的企业无法排除（如在别处抽取，请用 --exclude 给出名单）\n",
-			task.Key, strings.Join(undrawn, "、"))
-	}
-
-	outcome, err := draw.Run(draw.Request{
-		Plan: p, Task: task, Frame: frame, Policy: pol, Seed: seed, Round: o.round,
-		RatioOverride: o.ratio, WindowOverride: o.window, Earlier: earlier, Inspectors: insp, Now: now, ToolVersion: version,
-		KeepPersonal: o.keepPersonal, Context: ctx,
-	})
-	if err != nil {
-		return err
-	}
-	m := outcome.Manifest
-	if sqlResult != nil {
-		keys := frame.FrameKeys()
-		units := make([]sampler.Unit, len(keys))
-		for i, f := range keys {
-			units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
-		}
-		if err := warehouse.CheckDraw(sqlResult, m, units); err != nil {
-			return apperr.Hint(err, "未记入台账。请核对脚本所用的种子、任务、轮次和前轮名单，以及名录表导出是否就是脚本读的那张表")
-		}
-	}
-	if caps := pol.YearlyCap; len(caps) > 0 {
-		earlierDraws, err := yearDraws(ctx, l, year)
-		if err != nil {
-			return err
-		}
-		m.OverCap = overlap.MarkOverCap(earlierDraws, m, caps)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-
-	canonical, err := m.Canonical()
+	insp, err := loadInspectors(ctx, g, o.inspectors, o.deptMap, o.strict, o.assumeValid)
 	if err != nil {
 		return err
 	}
@@ -223,35 +141,38 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	if operator == "" {
 		operator = defaultOperator()
 	}
-	id, err := l.Append(ctx, ledger.Entry{
-		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed,
-		CreatedAt: m.CreatedAt, Operator: operator, RedrawReason: strings.TrimSpace(o.redrawReason),
-		Manifest: canonical, Keys: m.DrawnKeys(), Frame: outcome.Frame,
-	})
-	if err != nil {
-		return fmt.Errorf("记入抽取台账: %w", err)
-	}
-	m.LedgerID = id
-	if err := export.WriteDraw(outDir, m); err != nil {
-		return apperr.Hint(fmt.Errorf("写出抽取结果到 %s: %w", outDir, err),
-			fmt.Sprintf("抽取已记入台账第 %d 条；可用 choucha export %d --format xlsx --out 目录 重新写出名单", id, id))
-	}
 
-	printSampleTalk(g, m, report, outcome, generated, outDir)
-	return printSampleData(g, m, outDir)
+	defer gcPercent(sampleGCPercent)()
+	progress, done := rowProgress(g)
+	oc, err := draw.Record(ctx, draw.RecordRequest{
+		Plan: p, TaskSeq: o.task, Round: o.round, Seed: o.seed,
+		Roster:     draw.RosterInput{File: o.roster, Sheet: o.sheet, Progress: progress},
+		Inspectors: insp, ExcludeFile: o.exclude, Policy: &pol, Ratio: o.ratio, Window: o.window, KeepPersonal: o.keepPersonal,
+		Ledger: g.ledgerPath(), Out: o.out, Location: loc,
+		Operator: operator, RedrawReason: o.redrawReason, ToolVersion: version,
+		WriteDraw: export.WriteDraw, MarkOverCap: overlap.MarkOverCap, Check: check,
+	})
+	done()
+	if err != nil {
+		return recordError(err)
+	}
+	printSampleTalk(g, oc)
+	return printSampleData(g, oc.Manifest, oc.Dir)
 }
 
-// sampleSeed normalises --seed, or makes a fresh 20-digit seed when none is given.
-func sampleSeed(s string) (seed string, generated bool, err error) {
-	if s == "" {
-		seed, err = sampler.NewSeed()
-		return seed, true, err
+// recordError adds the command line's next step to what draw.Record refused.
+func recordError(err error) error {
+	var locked *ledger.LockedError
+	var werr *draw.WriteError
+	switch {
+	case errors.As(err, &locked):
+		return apperr.Hint(fmt.Errorf("任务 %s 第%d轮的名单已于台账第 %d 条锁定", locked.Task, locked.Round, locked.LockedID),
+			"如确需重新抽取，请用 --redraw-reason \"理由\" 说明，重抽及理由将记入台账并公开可查")
+	case errors.As(err, &werr):
+		return apperr.Hint(fmt.Errorf("写出抽取结果到 %s: %w", werr.Dir, werr.Err),
+			fmt.Sprintf("抽取已记入台账第 %d 条；可用 choucha export %d --format xlsx --out 目录 重新写出名单", werr.LedgerID, werr.LedgerID))
 	}
-	seed, err = sampler.NormalizeSeed(s)
-	if err != nil {
-		return "", false, apperr.Usage(err)
-	}
-	return seed, false, nil
+	return ledgerOpenError(err)
 }
 
 // sampleGCPercent trades some speed for memory while a draw reads its roster. A draw keeps
@@ -271,28 +192,6 @@ func gcPercent(p int) (restore func()) {
 	return func() { debug.SetGCPercent(prev) }
 }
 
-// checkLock refuses a draw of a locked task round unless a redraw reason is given. A missing
-// ledger has no locks and is not created here.
-func checkLock(ctx context.Context, g *globalOptions, task string, round, year int, reason string) error {
-	l, err := ledger.OpenExisting(g.ledgerPath())
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return ledgerOpenError(err)
-	}
-	defer l.Close()
-	locked, err := l.Locked(ctx, task, round, year)
-	if err != nil {
-		return err
-	}
-	if locked != nil && strings.TrimSpace(reason) == "" {
-		return apperr.Hint(fmt.Errorf("任务 %s 第%d轮的名单已于台账第 %d 条锁定", task, round, locked.ID),
-			"如确需重新抽取，请用 --redraw-reason \"理由\" 说明，重抽及理由将记入台账并公开可查")
-	}
-	return nil
-}
-
 // rowProgress is a row counter on stderr for reading a large roster (only on a terminal, and
 // not with --quiet), and the function that clears it.
 func rowProgress(g *globalOptions) (progress func(int), done func()) {
@@ -303,24 +202,24 @@ func rowProgress(g *globalOptions) (progress func(int), done func()) {
 	return func(n int) { _ = bar.Set(n) }, func() { _ = bar.Clear() }
 }
 
-// loadInspectors reads the inspector roster and the department synonyms; nil when no
-// inspector roster is given (a draw of firms only).
+// loadInspectors reads the inspector roster and the department synonyms (nil when no
+// inspector roster is given: a draw of firms only) and says what the roster's shape means.
 func loadInspectors(ctx context.Context, g *globalOptions, file, deptMap string, strict, assumeValid bool) (*draw.Inspectors, error) {
 	if file == "" {
 		return nil, nil
 	}
-	list, rep, err := roster.ReadInspectors(ctx, file, roster.Options{AssumeValid: assumeValid})
+	dm, err := loadDeptMap(deptMap)
+	if err != nil {
+		return nil, err
+	}
+	insp, rep, err := draw.LoadInspectors(ctx, file, dm, strict, assumeValid)
 	if err != nil {
 		return nil, err
 	}
 	if !g.quiet {
 		printInspectorWarnings(g.stderr, file, rep)
 	}
-	dm, err := loadDeptMap(deptMap)
-	if err != nil {
-		return nil, err
-	}
-	return &draw.Inspectors{File: file, SHA256: rep.SHA256, List: list, Depts: dm, Strict: strict, AssumeValid: assumeValid}, nil
+	return insp, nil
 }
 
 // printInspectorWarnings tells what the shape of an inspector roster means for the draw:
@@ -341,68 +240,20 @@ func printInspectorWarnings(w io.Writer, file string, rep *roster.Report) {
 	}
 }
 
-// emptyFrameError explains why no firm of the roster can be drawn for the task.
-func emptyFrameError(file string, t *plan.Task, rep *roster.Report) error {
-	other, errs := 0, 0
-	for _, is := range rep.Issues {
-		switch {
-		case is.Code == "other_district":
-			other++
-		case is.Level == roster.LevelError:
-			errs++
-		}
-	}
-	if other > 0 && other >= rep.Rows-errs {
-		return apperr.Hint(fmt.Errorf("名录 %s 的 %d 行都不属于任务 %s 的区县「%s」", file, other, t.Key, t.District),
-			"请确认名录与任务对应（choucha plan show "+strconv.Itoa(t.Seq)+" 查看任务所属区县）")
-	}
-	return apperr.Hint(fmt.Errorf("名录 %s 中没有可抽取的检查对象（共 %d 行，%d 行有错误）", file, rep.Rows, errs),
-		"用 choucha roster check "+file+" 查看每一行的问题")
-}
-
-// earlierKeys collects the firms drawn in earlier rounds of the task this year: from the
-// ledger (the locked draw of each earlier round, else its latest) and from --exclude.
-// undrawn lists the earlier rounds the ledger has no draw of.
-func earlierKeys(ctx context.Context, l *ledger.Ledger, t *plan.Task, round, year int, excludeFile string) (keys, undrawn []string, err error) {
-	for r := 1; r < round; r++ {
-		e, err := l.RoundDraw(ctx, t.Key, r, year)
-		if err != nil {
-			return nil, nil, err
-		}
-		if e == nil {
-			undrawn = append(undrawn, strconv.Itoa(r))
-			continue
-		}
-		keys = append(keys, e.Keys...)
-	}
-	if excludeFile == "" {
-		return keys, undrawn, nil
-	}
-	f, err := os.Open(excludeFile)
-	if err != nil {
-		return nil, nil, fmt.Errorf("读取排除名单 %s: %w", excludeFile, err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		keys = append(keys, roster.CanonicalKey(line))
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, fmt.Errorf("读取排除名单 %s: %w", excludeFile, err)
-	}
-	return keys, undrawn, nil
-}
-
-func printSampleTalk(g *globalOptions, m *draw.Manifest, rep *roster.Report, oc *draw.Outcome, generated bool, outDir string) {
+func printSampleTalk(g *globalOptions, oc *draw.Outcome) {
 	if g.quiet {
 		return
 	}
-	w := g.stderr
-	if generated {
+	m, rep, outDir, w := oc.Manifest, oc.Report, oc.Dir, g.stderr
+	if len(oc.Undrawn) > 0 {
+		rounds := make([]string, len(oc.Undrawn))
+		for i, r := range oc.Undrawn {
+			rounds[i] = strconv.Itoa(r)
+		}
+		fmt.Fprintf(w, "choucha: 警告: 台账中没有任务 %s 第%s轮的抽取，这些轮次抽中的企业无法排除（如在别处抽取，请用 --exclude 给出名单）\n",
+			m.Task, strings.Join(rounds, "、"))
+	}
+	if oc.SeedGenerated {
 		fmt.Fprintf(w, "\n  随机种子（已自动生成，请公布）：%s\n\n", m.Seed)
 	} else {
 		fmt.Fprintf(w, "随机种子：%s\n", m.Seed)

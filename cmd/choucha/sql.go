@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"strconv"
 	"strings"
 
-	"github.com/spf13/cobra"
-
+	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/internal/apperr"
-	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/warehouse"
+	"github.com/spf13/cobra"
 )
 
 type sqlOptions struct {
@@ -92,7 +91,7 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 	if rounds := max(task.Rounds, 1); o.round > rounds {
 		return apperr.Usage(fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, o.round))
 	}
-	seed, _, err := sampleSeed(o.seed)
+	seed, _, err := draw.Seed(o.seed)
 	if err != nil {
 		return err
 	}
@@ -127,37 +126,27 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 	return err
 }
 
-// sqlEarlierKeys are the earlier rounds' keys as sample takes them: the ledger's standing draw
-// of each earlier round, and --exclude. A missing ledger is not created.
+// sqlEarlierKeys are the earlier rounds' keys as sample takes them (draw.EarlierKeys): the
+// ledger's standing draw of each earlier round, and --exclude. A missing ledger is not created.
 func sqlEarlierKeys(ctx context.Context, g *globalOptions, taskKey string, o *sqlOptions) ([]string, error) {
-	p, _ := o.plan.load()
-	task, _ := p.Task(o.task)
-	year := p.Year()
-	l, err := ledger.OpenExisting(g.ledgerPath())
-	if errors.Is(err, os.ErrNotExist) {
-		if o.exclude == "" && !g.quiet {
-			fmt.Fprintf(g.stderr, "choucha: 警告: 没有台账 %s，任务 %s 前几轮抽中的企业无法排除（可用 --exclude 或 --earlier-table 给出）\n", g.ledgerPath(), taskKey)
-		}
-		return readExcludeOnly(o.exclude)
-	}
-	if err != nil {
-		return nil, ledgerOpenError(err)
-	}
-	defer l.Close()
-	keys, undrawn, err := earlierKeys(ctx, l, task, o.round, year, o.exclude)
+	p, err := o.plan.load()
 	if err != nil {
 		return nil, err
 	}
-	if len(undrawn) > 0 && !g.quiet {
-		fmt.Fprintf(g.stderr, "choucha: 警告: 台账中没有任务 %s 第%s轮的抽取，这些轮次抽中的企业无法排除\n", taskKey, strings.Join(undrawn, "、"))
+	keys, undrawn, noLedger, err := draw.EarlierKeys(ctx, g.ledgerPath(), taskKey, o.round, p.Year(), o.exclude)
+	if err != nil {
+		return nil, ledgerOpenError(err)
+	}
+	switch {
+	case g.quiet:
+	case noLedger && o.exclude == "":
+		fmt.Fprintf(g.stderr, "choucha: 警告: 没有台账 %s，任务 %s 前几轮抽中的企业无法排除（可用 --exclude 或 --earlier-table 给出）\n", g.ledgerPath(), taskKey)
+	case !noLedger && len(undrawn) > 0:
+		rounds := make([]string, len(undrawn))
+		for i, r := range undrawn {
+			rounds[i] = strconv.Itoa(r)
+		}
+		fmt.Fprintf(g.stderr, "choucha: 警告: 台账中没有任务 %s 第%s轮的抽取，这些轮次抽中的企业无法排除\n", taskKey, strings.Join(rounds, "、"))
 	}
 	return keys, nil
-}
-
-func readExcludeOnly(file string) ([]string, error) {
-	if file == "" {
-		return nil, nil
-	}
-	keys, _, err := earlierKeys(context.Background(), nil, nil, 1, 0, file)
-	return keys, err
 }

@@ -1,0 +1,439 @@
+package draw
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/textfile"
+	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/risk"
+	"github.com/choucha/choucha/roster"
+	"github.com/choucha/choucha/sampler"
+)
+
+// RecordRequest is one draw to be made and recorded, as `choucha sample`, a batch of draws or
+// the web page asks for it. Files are named, not opened: Record reads them.
+type RecordRequest struct {
+	Plan    *plan.Plan
+	TaskSeq int // the task's 序号 in the plan
+	Round   int // 1-based round of the task in the plan year
+	Seed    string
+	// Roster is the firm roster: a file (and sheet) Record reads, or a frame already read.
+	Roster RosterInput
+	// Inspectors, when not nil, are drawn into teams (CHOUCHA-ASSIGN-v1); LoadInspectors reads them.
+	Inspectors *Inspectors
+	// ExcludeFile lists keys drawn elsewhere in earlier rounds (one a line, # comments);
+	// Exclude adds keys directly. Both join the earlier rounds' draws from the ledger.
+	ExcludeFile string
+	Exclude     []string
+	Policy      *risk.Policy // nil: risk.DefaultPolicy()
+	Ratio       string       // ratio for a task whose plan gives none ("" when not given)
+	Window      string       // window for a task whose plan window has no single reading (Request.WindowOverride)
+	// KeepPersonal keeps the roster's personal columns in the manifest (Request.KeepPersonal).
+	KeepPersonal bool
+
+	Ledger string // ledger path; created when the first draw is recorded
+	// Out is the folder to write (it must not exist); "" makes OutRoot/<task>-r<round>-<time>,
+	// the time in Location (nil: UTC).
+	Out      string
+	OutRoot  string // "" is "draws"
+	Location *time.Location
+
+	Operator     string
+	RedrawReason string // required when the round is locked
+	Now          time.Time
+	ToolVersion  string
+
+	// WriteDraw writes a draw folder atomically (export.WriteDraw) and MarkOverCap marks
+	// the firms a draw takes over the policy's yearly caps (overlap.MarkOverCap). They are
+	// passed in because export and overlap build on this package.
+	WriteDraw   func(dir string, m *Manifest) error
+	MarkOverCap func(earlier []*Manifest, m *Manifest, caps map[string]int) []string
+	// Check, when set, may still refuse the finished draw before it is recorded (sample
+	// --from-sql-result: the data warehouse's result must be this draw).
+	Check func(m *Manifest, frame *roster.Frame) error
+}
+
+// RosterInput is the firm roster of a draw: File (and Sheet) to read as a lean frame
+// (roster.ReadFrame), or Frame and Report already read. Progress, when set, receives the
+// rows read so far.
+type RosterInput struct {
+	File     string
+	Sheet    string
+	Frame    *roster.Frame
+	Report   *roster.Report
+	Progress func(rows int)
+}
+
+// WriteError is returned by Record when the draw was recorded but its folder could not be
+// written; the list can be written again from the ledger entry.
+type WriteError struct {
+	LedgerID int64
+	Dir      string
+	Err      error
+}
+
+func (e *WriteError) Error() string {
+	return fmt.Sprintf("抽取已记入台账第 %d 条，但写出名单到 %s 失败: %v", e.LedgerID, e.Dir, e.Err)
+}
+
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// Record makes one draw and records it: every input is checked first (plan task, round,
+// seed, policy, exclusions, output folder, ledger file), so a draw that fails leaves no file
+// and no ledger entry behind — the ledger is not even created. Then, in this order: the lock
+// of the round (checked before a large roster is read, and again by the ledger inside its
+// write transaction), the roster, the earlier rounds' standing draws, the draw itself
+// (Run), the yearly caps, the ledger entry, and the folder, written atomically.
+//
+// A locked round without a redraw reason is a *ledger.LockedError; a folder that could not
+// be written after the entry was recorded is a *WriteError.
+func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
+	// ---- inputs, before anything is opened
+	if req.Plan == nil {
+		return nil, errors.New("抽取缺少计划")
+	}
+	if req.WriteDraw == nil {
+		return nil, errors.New("抽取缺少名单的写出方式（WriteDraw）")
+	}
+	if req.TaskSeq <= 0 {
+		return nil, apperr.Usagef("任务序号须为正整数（计划中的任务序号），收到 %d", req.TaskSeq)
+	}
+	task, err := req.Plan.Task(req.TaskSeq)
+	if err != nil {
+		return nil, err
+	}
+	if req.Round < 1 {
+		return nil, apperr.Usagef("轮次须为正整数，收到 %d", req.Round)
+	}
+	if rounds := max(task.Rounds, 1); req.Round > rounds {
+		return nil, apperr.Usagef("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, req.Round)
+	}
+	seed, generated, err := Seed(req.Seed)
+	if err != nil {
+		return nil, err
+	}
+	pol := risk.DefaultPolicy()
+	if req.Policy != nil {
+		pol = *req.Policy
+	}
+	if len(pol.YearlyCap) > 0 && req.MarkOverCap == nil {
+		return nil, errors.New("抽取缺少年度上限的计算方式（MarkOverCap）")
+	}
+	if req.Roster.Frame == nil && req.Roster.File == "" {
+		return nil, apperr.Usage(errors.New("请指定检查对象名录文件"))
+	}
+	excluded, err := ReadExclusions(req.ExcludeFile)
+	if err != nil {
+		return nil, err
+	}
+	excluded = append(excluded, req.Exclude...)
+	now := req.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC()
+	year := PlanYear(req.Plan, now) // rounds, locks and caps count within it
+	outDir, err := outFolder(req, task, now)
+	if err != nil {
+		return nil, err
+	}
+	l, err := openIfExists(req.Ledger)
+	if err != nil {
+		return nil, err
+	}
+	if l != nil {
+		defer l.Close()
+	}
+
+	// ---- the lock, before a large roster is read
+	if l != nil && strings.TrimSpace(req.RedrawReason) == "" {
+		locked, err := l.Locked(ctx, task.Key, req.Round, year)
+		if err != nil {
+			return nil, err
+		}
+		if locked != nil {
+			return nil, &ledger.LockedError{Task: task.Key, Round: req.Round, Year: year, LockedID: locked.ID}
+		}
+	}
+
+	// ---- the roster
+	frame, report := req.Roster.Frame, req.Roster.Report
+	if frame == nil {
+		frame, report, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(frame.FrameKeys()) == 0 {
+		return nil, emptyFrameError(frame, task, report)
+	}
+
+	// ---- earlier rounds: their standing draws, and the exclusions given
+	earlier, undrawn, err := earlierKeys(ctx, l, task.Key, req.Round, year)
+	if err != nil {
+		return nil, err
+	}
+	earlier = append(earlier, excluded...)
+
+	// ---- the draw
+	oc, err := Run(Request{
+		Plan: req.Plan, Task: task, Frame: frame, Policy: pol, Seed: seed, Round: req.Round,
+		RatioOverride: req.Ratio, WindowOverride: req.Window, Earlier: earlier, Inspectors: req.Inspectors, Now: now, ToolVersion: req.ToolVersion,
+		KeepPersonal: req.KeepPersonal, Context: ctx,
+	})
+	if err != nil {
+		return nil, err
+	}
+	oc.Report, oc.SeedGenerated, oc.Undrawn, oc.Dir = report, generated, undrawn, outDir
+	m := oc.Manifest
+	if req.Check != nil {
+		if err := req.Check(m, frame); err != nil {
+			return nil, err
+		}
+	}
+	if caps := pol.YearlyCap; len(caps) > 0 && l != nil {
+		standing, err := StandingDraws(ctx, l, year)
+		if err != nil {
+			return nil, err
+		}
+		m.OverCap = req.MarkOverCap(standing, m, caps)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// ---- the ledger entry, then the folder
+	canonical, err := m.Canonical()
+	if err != nil {
+		return nil, err
+	}
+	if l == nil {
+		if l, err = ledger.Open(req.Ledger); err != nil {
+			return nil, err
+		}
+		defer l.Close()
+	}
+	id, err := l.Append(ctx, ledger.Entry{
+		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed,
+		CreatedAt: m.CreatedAt, Operator: req.Operator, RedrawReason: strings.TrimSpace(req.RedrawReason),
+		Manifest: canonical, Keys: m.DrawnKeys(), Frame: oc.Frame,
+	})
+	if err != nil {
+		var le *ledger.LockedError
+		if errors.As(err, &le) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("记入抽取台账: %w", err)
+	}
+	m.LedgerID = id
+	if err := req.WriteDraw(outDir, m); err != nil {
+		return oc, &WriteError{LedgerID: id, Dir: outDir, Err: err}
+	}
+	return oc, nil
+}
+
+// Seed normalises a seed as given (sampler.NormalizeSeed; a bad one is a usage error), or
+// makes a fresh one when none is given (generated: it must be published).
+func Seed(s string) (seed string, generated bool, err error) {
+	if strings.TrimSpace(s) == "" {
+		seed, err = sampler.NewSeed()
+		return seed, true, err
+	}
+	if seed, err = sampler.NormalizeSeed(s); err != nil {
+		return "", false, apperr.Usage(err)
+	}
+	return seed, false, nil
+}
+
+// earlierKeys are the keys of the standing draws (ledger.Standing) of the task's rounds
+// before round in year; undrawn lists the earlier rounds without a draw. l may be nil (no
+// ledger yet: every earlier round is undrawn).
+func earlierKeys(ctx context.Context, l *ledger.Ledger, task string, round, year int) (keys []string, undrawn []int, err error) {
+	for r := 1; r < round; r++ {
+		var e *ledger.Entry
+		if l != nil {
+			if e, err = l.Standing(ctx, task, r, year); err != nil {
+				return nil, nil, err
+			}
+		}
+		if e == nil {
+			undrawn = append(undrawn, r)
+			continue
+		}
+		keys = append(keys, e.Keys...)
+	}
+	return keys, undrawn, nil
+}
+
+// EarlierKeys is what a draw of a task round excludes: the keys of the earlier rounds'
+// standing draws in the ledger at ledgerPath (not created when missing: noLedger is then
+// true and every earlier round is undrawn) and those of excludeFile (ReadExclusions).
+func EarlierKeys(ctx context.Context, ledgerPath, task string, round, year int, excludeFile string) (keys []string, undrawn []int, noLedger bool, err error) {
+	excluded, err := ReadExclusions(excludeFile)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	l, err := openIfExists(ledgerPath)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if l != nil {
+		defer l.Close()
+	}
+	keys, undrawn, err = earlierKeys(ctx, l, task, round, year)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return append(keys, excluded...), undrawn, l == nil, nil
+}
+
+// outFolder is the draw's folder: Out, or OutRoot/<task>-r<round>-<time>; it must not exist,
+// and what is above it must be a folder (or not exist yet).
+func outFolder(req RecordRequest, task *plan.Task, now time.Time) (string, error) {
+	dir := req.Out
+	if dir == "" {
+		root := req.OutRoot
+		if root == "" {
+			root = "draws"
+		}
+		loc := req.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		dir = filepath.Join(root, fmt.Sprintf("%s-r%d-%s", task.Key, req.Round, now.In(loc).Format("20060102-150405")))
+	}
+	if _, err := os.Lstat(dir); err == nil {
+		return "", apperr.Hint(fmt.Errorf("输出目录 %s 已存在", dir), "换一个 --out 目录，或先移走旧目录；choucha 不会覆盖已有的抽取结果")
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", apperr.New("检查输出目录: %w", apperr.FromOS(dir, err))
+	}
+	for p := filepath.Dir(filepath.Clean(dir)); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if !fi.IsDir() {
+				return "", apperr.New("输出目录 %s 无法建立：%s 不是文件夹", dir, p)
+			}
+			break
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return "", apperr.New("检查输出目录: %w", apperr.FromOS(p, err))
+		}
+		if next := filepath.Dir(p); next == p {
+			break
+		}
+	}
+	return dir, nil
+}
+
+// openIfExists opens the ledger at path when there is one (nil when there is none yet);
+// a ledger that is missing is created only when a draw is recorded. The folder it goes in
+// must exist.
+func openIfExists(path string) (*ledger.Ledger, error) {
+	if path == "" {
+		return nil, errors.New("没有给出抽取台账文件")
+	}
+	l, err := ledger.OpenExisting(path)
+	if err == nil || !errors.Is(err, os.ErrNotExist) {
+		return l, err
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, apperr.Hint(fmt.Errorf("抽取台账 %s 所在的文件夹 %s 不存在", path, dir), "先建立该文件夹，或换一个台账文件")
+	}
+	return nil, nil
+}
+
+// ReadExclusions reads a file of keys drawn elsewhere (one a line; blank lines and lines
+// starting with # are skipped; encoding as textfile decides). "" reads nothing.
+func ReadExclusions(file string) ([]string, error) {
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, apperr.Hint(apperr.New("读取排除名单: %w", apperr.FromOS(file, err)),
+			"排除名单是前几轮已抽中企业的代码，每行一个")
+	}
+	text, _, err := textfile.Decode("排除名单 "+file, data)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, line := range strings.Split(string(text), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		keys = append(keys, roster.CanonicalKey(line))
+	}
+	return keys, nil
+}
+
+// LoadInspectors reads the inspector roster of a draw (nil without a file); depts is the
+// department map the plan's departments are matched with (dept match shows the same). The
+// report says what the roster's shape means (missing columns, rows without validity).
+func LoadInspectors(ctx context.Context, file string, depts dept.Map, strict, assumeValid bool) (*Inspectors, *roster.Report, error) {
+	if file == "" {
+		return nil, nil, nil
+	}
+	list, rep, err := roster.ReadInspectors(ctx, file, roster.Options{AssumeValid: assumeValid})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &Inspectors{File: file, SHA256: rep.SHA256, List: list, Depts: depts, Strict: strict, AssumeValid: assumeValid}, rep, nil
+}
+
+// emptyFrameError explains why no firm of the roster can be drawn for the task.
+func emptyFrameError(frame *roster.Frame, t *plan.Task, rep *roster.Report) error {
+	if rep == nil {
+		return fmt.Errorf("名录 %s 中没有符合条件的检查对象（共读取 %d 行），无法抽取", frame.File, frame.Rows)
+	}
+	other, errs := 0, 0
+	for _, is := range rep.Issues {
+		switch {
+		case is.Code == "other_district":
+			other++
+		case is.Level == roster.LevelError:
+			errs++
+		}
+	}
+	file := rep.File
+	if file == "" {
+		file = frame.File
+	}
+	if other > 0 && other >= rep.Rows-errs {
+		return apperr.Hint(fmt.Errorf("名录 %s 的 %d 行都不属于任务 %s 的区县「%s」", file, other, t.Key, t.District),
+			"请确认名录与任务对应（choucha plan show "+strconv.Itoa(t.Seq)+" 查看任务所属区县）")
+	}
+	return apperr.Hint(fmt.Errorf("名录 %s 中没有可抽取的检查对象（共 %d 行，%d 行有错误）", file, rep.Rows, errs),
+		"用 choucha roster check "+file+" 查看每一行的问题")
+}
+
+// StandingDraws returns the manifests of the draws that stand for the year (ledger.Standing:
+// for each task round the locked draw, else the newest), in ledger order.
+func StandingDraws(ctx context.Context, l *ledger.Ledger, year int) ([]*Manifest, error) {
+	entries, err := l.StandingYear(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Manifest, 0, len(entries))
+	for _, d := range entries {
+		m, err := ParseManifest(d.Manifest, fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round))
+		if err != nil {
+			return nil, err
+		}
+		m.LedgerID = d.ID
+		out = append(out, m)
+	}
+	return out, nil
+}

@@ -1,0 +1,184 @@
+package draw
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/risk"
+)
+
+const qinxianCSV = "../testdata/rosters/qinxian-realestate.csv"
+
+// writeDir is a stand-in for export.WriteDraw: a folder with the manifest's task in it.
+func writeDir(dir string, m *Manifest) error {
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "task"), []byte(m.Task), 0o644)
+}
+
+func recordRequest(t *testing.T, dir string) RecordRequest {
+	t.Helper()
+	p, err := plan.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return RecordRequest{
+		Plan: p, TaskSeq: 292, Round: 1, Seed: seed,
+		Roster: RosterInput{File: qinxianCSV},
+		Ledger: filepath.Join(dir, "c.db"), Out: filepath.Join(dir, "out"),
+		Operator: "测试", Now: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), ToolVersion: "test",
+		WriteDraw: writeDir, MarkOverCap: func([]*Manifest, *Manifest, map[string]int) []string { return nil },
+	}
+}
+
+// Every input is checked before the ledger is created or a folder written (B6).
+func TestRecordChecksInputsFirst(t *testing.T) {
+	dir := t.TempDir()
+	notDir := filepath.Join(dir, "file")
+	if err := os.WriteFile(notDir, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := risk.DefaultPolicy()
+	bad.YearlyCap = map[string]int{"A": 1}
+	tests := []struct {
+		name  string
+		edit  func(*RecordRequest)
+		want  string
+		usage bool
+	}{
+		{"missing exclusions", func(r *RecordRequest) { r.ExcludeFile = filepath.Join(dir, "missing.txt") }, "读取排除名单: 找不到 ", false},
+		{"no task", func(r *RecordRequest) { r.TaskSeq = 0 }, "任务序号", true},
+		{"unknown task", func(r *RecordRequest) { r.TaskSeq = 99999 }, "没有序号为 99999 的任务", false},
+		{"round", func(r *RecordRequest) { r.Round = 9 }, "没有第 9 轮", true},
+		{"seed", func(r *RecordRequest) { r.Seed = "12x" }, "", true},
+		{"roster missing", func(r *RecordRequest) { r.Roster.File = filepath.Join(dir, "nope.csv") }, "找不到", false},
+		{"no roster", func(r *RecordRequest) { r.Roster.File = "" }, "名录", true},
+		{"out exists", func(r *RecordRequest) { r.Out = dir }, "已存在", false},
+		{"out under a file", func(r *RecordRequest) { r.Out = filepath.Join(notDir, "d") }, "不是文件夹", false},
+		{"ledger folder missing", func(r *RecordRequest) { r.Ledger = filepath.Join(dir, "no", "c.db") }, "不存在", false},
+		{"caps without MarkOverCap", func(r *RecordRequest) { r.Policy, r.MarkOverCap = &bad, nil }, "MarkOverCap", false},
+		{"bad ratio", func(r *RecordRequest) { r.Ratio = "abc" }, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := recordRequest(t, dir)
+			tt.edit(&req)
+			_, err := Record(context.Background(), req)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want it to mention %q", err, tt.want)
+			}
+			if apperr.IsUsage(err) != tt.usage {
+				t.Errorf("usage %v for %v", apperr.IsUsage(err), err)
+			}
+			for _, p := range []string{filepath.Join(dir, "c.db"), filepath.Join(dir, "out")} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s was created", filepath.Base(p))
+				}
+			}
+		})
+	}
+}
+
+func TestRecordLockEarlierRoundsAndWriteError(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	req := recordRequest(t, dir)
+	oc, err := Record(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if oc.Manifest.LedgerID != 1 || oc.Dir != req.Out || oc.Report == nil || oc.Report.Rows != 400 || oc.SeedGenerated {
+		t.Errorf("outcome: id %d dir %s report %+v generated %v", oc.Manifest.LedgerID, oc.Dir, oc.Report, oc.SeedGenerated)
+	}
+	if b, _ := os.ReadFile(filepath.Join(req.Out, "task")); string(b) != "CZ2026-292" {
+		t.Errorf("folder holds %q", b)
+	}
+	l, err := ledger.Open(req.Ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Lock(ctx, 1, "测试"); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+
+	// A locked round: a typed error, before the roster is read (a missing roster is not reached).
+	req2 := recordRequest(t, dir)
+	req2.Out = filepath.Join(dir, "out2")
+	req2.Roster.File = filepath.Join(dir, "never-read.csv")
+	_, err = Record(ctx, req2)
+	var le *ledger.LockedError
+	if !errors.As(err, &le) || le.LockedID != 1 || le.Round != 1 || le.Year != 2026 {
+		t.Fatalf("locked round: %v", err)
+	}
+
+	// With a reason it is drawn; a folder that cannot be written is a WriteError naming the entry.
+	req3 := recordRequest(t, dir)
+	req3.Out, req3.RedrawReason, req3.Seed = filepath.Join(dir, "out3"), "名录更正", ""
+	req3.WriteDraw = func(string, *Manifest) error { return errors.New("磁盘已满") }
+	oc, err = Record(ctx, req3)
+	var we *WriteError
+	if !errors.As(err, &we) || we.LedgerID != 3 || oc == nil || !oc.SeedGenerated {
+		t.Fatalf("write failure: %v (%+v)", err, oc)
+	}
+
+	// Round 2 of task 274 excludes the standing draw of round 1; an undrawn round is reported.
+	r1 := recordRequest(t, dir)
+	r1.TaskSeq, r1.Out = 274, filepath.Join(dir, "r1")
+	oc1, err := Record(ctx, r1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3 := recordRequest(t, dir)
+	r3.TaskSeq, r3.Round, r3.Out, r3.Exclude = 274, 2, filepath.Join(dir, "r2"), []string{"91140430MA9A3GNL0Y"}
+	oc3, err := Record(ctx, r3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(oc3.Undrawn) != 0 {
+		t.Errorf("undrawn %v", oc3.Undrawn)
+	}
+	fresh := recordRequest(t, t.TempDir())
+	fresh.TaskSeq, fresh.Round = 274, 2
+	if oc, err := Record(ctx, fresh); err != nil {
+		t.Error(err)
+	} else if len(oc.Undrawn) != 1 || oc.Undrawn[0] != 1 {
+		t.Errorf("round 2 without round 1: undrawn %v", oc.Undrawn)
+	}
+	want := map[string]bool{"91140430MA9A3GNL0Y": true}
+	for _, s := range oc1.Manifest.Selected {
+		want[s.Key] = true
+	}
+	if got := oc3.Manifest.Earlier; len(got) != len(want) {
+		t.Errorf("earlier %d keys, want %d", len(got), len(want))
+	} else {
+		for _, k := range got {
+			if !want[k] {
+				t.Errorf("earlier key %s not from round 1 or the exclusions", k)
+			}
+		}
+	}
+}
+
+func TestReadExclusions(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.txt")
+	if err := os.WriteFile(p, []byte("\ufeff# 第一轮\n91140430ma9a3gnl0y\r\n\n  91140430MA1B1GBAXH  \n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := ReadExclusions(p)
+	if err != nil || strings.Join(keys, ",") != "91140430MA9A3GNL0Y,91140430MA1B1GBAXH" {
+		t.Errorf("keys %q, %v", keys, err)
+	}
+	if keys, err := ReadExclusions(""); keys != nil || err != nil {
+		t.Errorf("no file: %v %v", keys, err)
+	}
+}
