@@ -377,3 +377,48 @@ func TestParseValidity(t *testing.T) {
 		}
 	}
 }
+
+// FuzzResolveID: whatever the two cells hold, a key is one of the accepted forms, is one of
+// the cells (canonicalised, or the exact integer of a plain decimal), and never comes from
+// scientific notation.
+func FuzzResolveID(f *testing.F) {
+	for _, s := range [][2]string{
+		{"91110000600037341L", ""}, {"9.11404300857757E+17", "140403824667488"}, {"", "140425NA0073171"},
+		{"911404300857757000", "1404256526390.0"}, {"4.69007E+14", "4.69007E+14"}, {"９１１１", "1.40403824667488e14"},
+		{"91110000600037341M", "140403824667485"}, {"140403824667488.00", ""},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, code, reg string) {
+		key, _, notes := resolveID(code, reg)
+		if len(notes) > 1 {
+			t.Fatalf("%d notes", len(notes))
+		}
+		if key == "" {
+			if len(notes) != 1 || notes[0].level != LevelError {
+				t.Fatalf("excluded without an error: %+v", notes)
+			}
+			return
+		}
+		_, kind := classifyID(key)
+		if !kind.usable() || CanonicalKey(key) != key {
+			t.Fatalf("key %q (kind %d) from %q/%q", key, kind, code, reg)
+		}
+		from := ""
+		for _, c := range []string{code, reg} {
+			cc := CanonicalKey(c)
+			if d, ok := numericCell(cc); ok {
+				if strings.ContainsAny(cc, "E+-") {
+					continue // never a key
+				}
+				cc = d
+			}
+			if cc == key {
+				from = c
+			}
+		}
+		if from == "" {
+			t.Fatalf("key %q is neither cell %q nor %q", key, code, reg)
+		}
+	})
+}

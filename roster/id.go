@@ -3,6 +3,7 @@ package roster
 import (
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -163,7 +164,9 @@ func classifyID(raw string) (key string, kind idKind) {
 		if ValidUSCC(c) {
 			return c, idValid
 		}
-		if allDigits(c) && strings.HasSuffix(c, "00") {
+		if allDigits(c) && (strings.HasSuffix(c, "00") || isDouble(c)) {
+			// A wrong check character on a number a double can hold exactly (a multiple of
+			// 128 at this size): a tool printed the double Excel kept, not the code.
 			return "", idNumeric
 		}
 		return c, idBadChecksum
@@ -186,6 +189,16 @@ func classifyID(raw string) (key string, kind idKind) {
 		}
 	}
 	return "", idBad
+}
+
+// isDouble reports whether the decimal integer s (18 digits) is exactly a float64 value.
+func isDouble(s string) bool {
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return false
+	}
+	f := float64(v)
+	return f < 1<<64 && uint64(f) == v
 }
 
 // regNoCheck verifies the 15th digit of a 注册号: GS 15-2006 appendix A, the hybrid system

@@ -405,6 +405,8 @@ func TestClassifyID(t *testing.T) {
 		{"911404300857757000", "", idNumeric}, // Excel "0" format: 15 digits, then zeros
 		{"911404300857757900", "", idNumeric}, // trailing 00 and a wrong check character
 		{"911404300857757056.0", "", idNumeric},
+		{"911404038769823872", "", idNumeric}, // a double's exact value printed, wrong check character
+		{"911404038769823873", "911404038769823873", idBadChecksum},
 		{"4.69007E+14", "", idNumeric},          // Excel's General format of a 15-digit 注册号
 		{"1.40403824667488E+14", "", idNumeric}, // scientific notation, even with every digit
 		{"1.40403E+12", "", idNumeric},

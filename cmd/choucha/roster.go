@@ -66,6 +66,9 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
                   no_district_column 没有区县列，无法按 --district 筛选
                   no_trade_name 无字号个体工商户   extra_cells 比表头多出单元格
   说明（info）    other_district 属于其他区县
+  人员名录        no_status_column 无在岗状态列（全部按在岗）  no_validity 无执法证有效期（仅 --assume-valid 时选派）
+                  dept_from_category 以执法类别列作为部门  bad_date 有效期无法识别  duplicate_id 执法证号重复
+                  ineligible 当日不可选派；无一人可选派时退出码为 1，并按原因计数
 
 退出码：
   0  名录可以读取（发现的问题在报告中列出，不算失败）
