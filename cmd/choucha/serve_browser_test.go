@@ -112,7 +112,7 @@ func browserDraw(t *testing.T, bin, rosters string, js bool) {
 		if shots == "" || !js {
 			return
 		}
-		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatal(err)
 		}
