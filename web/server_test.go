@@ -184,6 +184,8 @@ func TestPlanPages(t *testing.T) {
 	r = ts.get("/plan/CZ2026/task/292")
 	mustContain(t, r.body, "CZ2026-292", "A类3%，B类5%，C类7%，D类9% 1次", "按信用风险分类抽查：A类3%、B类5%、C类7%、D类9%，每年抽查1次",
 		"沁县市场监管局价监股", "沁县住建局", "县抽县查", "4月至6月", "尚未抽取")
+	// A task whose ratio cell has no single reading: the flag and what the draw will need.
+	mustContain(t, ts.get("/plan/CZ2026/task/56").body, "需核对（1）", "抽查比例及频次“1次”", "没有规定比例或户数", "计划未写抽查比例")
 	if r := ts.get("/plan/CZ2026/task/99999"); r.code != 404 || !strings.Contains(r.body, "没有序号为 99999 的任务") {
 		t.Errorf("unknown task: %d", r.code)
 	}
