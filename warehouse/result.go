@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/roster"
 	"github.com/choucha/choucha/sampler"
 )
 
@@ -196,6 +198,20 @@ func Check(res *Result, want Expected) error {
 		return err
 	}
 	return same("备选名单", res.Reserves, want.Reserves)
+}
+
+// CheckFrame is CheckDraw over the frame m was drawn from, with what to do next when the
+// result differs (the draw.RecordRequest Check of sample --from-sql-result).
+func CheckFrame(res *Result, m *draw.Manifest, frame *roster.Frame) error {
+	keys := frame.FrameKeys()
+	units := make([]sampler.Unit, len(keys))
+	for i, f := range keys {
+		units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
+	}
+	if err := CheckDraw(res, m, units); err != nil {
+		return apperr.Hint(err, "未记入台账。请核对脚本所用的种子、任务、轮次和前轮名单，以及名录表导出是否就是脚本读的那张表")
+	}
+	return nil
 }
 
 // CheckDraw compares a result with choucha's own draw m of the same task round over the

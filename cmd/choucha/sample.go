@@ -19,7 +19,6 @@ import (
 	"github.com/choucha/choucha/overlap"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/roster"
-	"github.com/choucha/choucha/sampler"
 	"github.com/choucha/choucha/warehouse"
 	"github.com/spf13/cobra"
 )
@@ -113,17 +112,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		if err != nil {
 			return err
 		}
-		check = func(m *draw.Manifest, frame *roster.Frame) error {
-			keys := frame.FrameKeys()
-			units := make([]sampler.Unit, len(keys))
-			for i, f := range keys {
-				units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
-			}
-			if err := warehouse.CheckDraw(res, m, units); err != nil {
-				return apperr.Hint(err, "未记入台账。请核对脚本所用的种子、任务、轮次和前轮名单，以及名录表导出是否就是脚本读的那张表")
-			}
-			return nil
-		}
+		check = func(m *draw.Manifest, frame *roster.Frame) error { return warehouse.CheckFrame(res, m, frame) }
 	}
 	pol, err := loadPolicyOption(o.policy)
 	if err != nil {
