@@ -152,6 +152,12 @@ func classifyID(raw string) (key string, kind idKind) {
 		}
 		c = digits
 	}
+	if (len(c) == 15 || len(c) == 13) && allDigits(c) && len(strings.TrimRight(c, "0")) <= 6 {
+		// 140425000000000: the six digits Excel's General format shows (1.40425E+14), padded
+		// with zeros by whatever turned the text back into a number. No 注册号 has a
+		// sequence number of 0.
+		return "", idNumeric
+	}
 	switch len(c) {
 	case 18:
 		if !allUSCC(c) {

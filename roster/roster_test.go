@@ -417,8 +417,12 @@ func TestClassifyID(t *testing.T) {
 		{"140403824667488.0", "140403824667488", idRegNo15},
 		{"１４０４０３８２４６６７４８８", "140403824667488", idRegNo15},
 		{"140403824667485", "140403824667485", idRegNoCheck},
-		{"469007000000000", "469007000000000", idRegNoCheck}, // what 4.69007E+14 expands to
-		{"990403824667488", "", idBad},                       // 99 is no province
+		{"469007000000000", "", idNumeric},                   // what 4.69007E+14 expands to: six significant digits
+		{"469007000000000.0", "", idNumeric},                 //
+		{"1404250000000", "", idNumeric},                     // 1.40425E+12 expanded
+		{"140425100000000", "140425100000000", idRegNoCheck}, // seven significant digits: the check digit decides
+		{"140403100000016", "140403100000016", idRegNo15},
+		{"990403824667488", "", idBad}, // 99 is no province
 		// 农民专业合作社: authority code, NA, six digits, a digit or X.
 		{"469006NA000123X", "469006NA000123X", idRegNoCoop},
 		{"469006na0001234", "469006NA0001234", idRegNoCoop},
