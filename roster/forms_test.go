@@ -422,3 +422,75 @@ func FuzzResolveID(f *testing.F) {
 		}
 	})
 }
+
+// The row-level preference of resolveID, one case per rule of docs/ROSTER.md.
+func TestResolveID(t *testing.T) {
+	const (
+		uscc  = "91110000600037341L"
+		bad   = "91110000600037341M" // wrong check character
+		reg15 = "140403824667488"
+	)
+	for _, c := range []struct {
+		code, reg string
+		key       string
+		issue     string // code of the one issue, "" for none
+		msg       string // a part of its message
+	}{
+		{uscc, "", uscc, "", ""},
+		{uscc, reg15, uscc, "", ""},     // the USCC wins
+		{uscc, "9.9E+14", uscc, "", ""}, // a broken 注册号 does not matter then
+		{"", reg15, reg15, CodeLegacyRegNo, "没有统一社会信用代码，改以同一行的15位注册号"},
+		{"9.11404300857757E+17", reg15, reg15, CodeLegacyRegNo, "被存成了数字"},
+		{bad, reg15, reg15, CodeLegacyRegNo, "校验位不符（应为 L）"}, // a verifiable 注册号 beats a failing check
+		{"9111000060003734", reg15, reg15, CodeLegacyRegNo, "格式不对"},
+		{"140425NA0073171", "", "140425NA0073171", CodeLegacyRegNo, "代码列中是农民专业合作社注册号"},
+		{"", "1404256526390.0", "1404256526390", CodeLegacyRegNo, "13位注册号"},
+		{bad, "", bad, CodeBadChecksum, "应为 L"},
+		{bad, "140403824667485", bad, CodeBadChecksum, "注册号“140403824667485”也不能使用（校验位不符）"},
+		{"9.11404300857757E+17", "", "", CodeNumericID, "“文本”格式"},
+		{"9.11404300857757E+17", "1.40403E+14", "", CodeNumericID, "注册号“1.40403E+14”也不能使用（以数字保存，位数已丢失）"},
+		{"", "1.40403E+14", "", CodeNumericID, "代码“1.40403E+14”"},
+		{"", "140403824667485", "", CodeBadRegNo, "按前14位应为 8"},
+		{"", "", "", CodeMissingID, ""},
+		{"ABC", "", "", CodeBadID, "标识“ABC”"},
+	} {
+		key, _, notes := resolveID(c.code, c.reg)
+		code, msg := "", ""
+		if len(notes) == 1 {
+			code, msg = notes[0].code, notes[0].msg
+		}
+		if key != c.key || code != c.issue || len(notes) > 1 || !strings.Contains(msg, c.msg) {
+			t.Errorf("resolveID(%q, %q) = %q, %+v; want %q, %s containing %q", c.code, c.reg, key, notes, c.key, c.issue, c.msg)
+		}
+	}
+}
+
+func TestIsGetihu(t *testing.T) {
+	for _, c := range []struct {
+		key, kind string
+		want      bool
+	}{
+		{"92140425MACH8XNW6Q", "", true},      // 登记管理部门 9, 机构类别 2
+		{"91140425MA4P13NW91", "个体工商户", true}, // the type column says so
+		{"91140425MA4P13NW91", "有限责任公司", false},
+		{"93140425CPW6GJX523", "农民专业合作社", false}, // 9 3: a cooperative
+		{"140425642336065", "", true},            // 注册号 sequence 6…: 个体工商户 (GS 15-2006)
+		{"140425137182305", "", false},           // sequence 1…: an enterprise
+		{"140425NA0073171", "", false},
+		{"1404256526390", "", false},
+		{"52140425MA4P13NW91", "", false}, // 5 2: 民政, not 市场监管
+	} {
+		if got := isGetihu(c.key, c.kind); got != c.want {
+			t.Errorf("isGetihu(%q, %q) = %v, want %v", c.key, c.kind, got, c.want)
+		}
+	}
+}
+
+func TestOnDuty(t *testing.T) {
+	for s, want := range map[string]bool{"在岗": true, "在职": true, "正常": true, "是": true, "在岗（借调）": false, "在岗(挂职)": false,
+		"不在岗": false, "非在岗": false, "休假": false, "退休": false, "否": false, "": false} {
+		if got := onDuty(s); got != want {
+			t.Errorf("onDuty(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

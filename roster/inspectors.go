@@ -158,11 +158,17 @@ func (s *inspectorScan) row(row int, cells []string) error {
 	return nil
 }
 
-// onDuty: 在岗 (and not 不在岗/离岗); 在职, 正常, and 是 of a 是否在岗 column.
+// offDutyWords mark staff who may not inspect (domain notes: off-duty, seconded, retired),
+// checked first: "在岗（借调）" is seconded.
+var offDutyWords = []string{"不在岗", "非在岗", "离岗", "借调", "休假", "退休", "病假", "停职", "调离", "离职", "挂职"}
+
+// onDuty: 在岗 (and none of offDutyWords); 在职, 正常, and 是 of a 是否在岗 column.
 func onDuty(status string) bool {
 	c := normCell(status)
-	if strings.Contains(c, "不在岗") || strings.Contains(c, "非在岗") {
-		return false
+	for _, w := range offDutyWords {
+		if strings.Contains(c, w) {
+			return false
+		}
 	}
 	return strings.Contains(c, "在岗") || c == "在职" || c == "正常" || c == "是"
 }
