@@ -8,11 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/ledger"
-	"github.com/choucha/choucha/sampler"
 )
 
 // drawNote is what a draw made by this server told its operator: the talk the CLI prints on
@@ -101,8 +99,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusBadRequest, errors.New("请输入公开随机种子：当场掷骰得到的 20 位以上十进制数字"))
 		return
 	}
-	seed, err := sampler.NormalizeSeed(seedText)
-	if err != nil {
+	if _, _, err := draw.Seed(seedText); err != nil {
 		again(http.StatusBadRequest, err)
 		return
 	}
@@ -111,12 +108,12 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	frame, _, err := s.readFirms(r.Context(), in.Roster, t.District)
+	frame, report, err := s.readFirms(r.Context(), in.Roster, t.District)
 	if err != nil {
 		again(http.StatusBadRequest, err)
 		return
 	}
-	if len(frame.Firms) == 0 {
+	if len(frame.FrameKeys()) == 0 {
 		again(http.StatusBadRequest, fmt.Errorf("名录 %s 中没有属于任务区县「%s」的可抽取检查对象", in.Roster.Name, t.District))
 		return
 	}
@@ -127,7 +124,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 			again(http.StatusBadRequest, err)
 			return
 		}
-		insp = &draw.Inspectors{File: in.Insp.Name, SHA256: rep.SHA256, List: list, Depts: dept.DefaultMap()}
+		insp = inspectors(in.Insp, list, rep)
 	}
 
 	now := s.cfg.Now()
@@ -151,11 +148,12 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	oc, outDir, err := s.record(r.Context(), recordRequest{
-		Plan: p, Task: t, Frame: frame, Inspectors: insp, Seed: seed, Round: in.Round, Ratio: in.Ratio,
-		Operator: operator, RedrawReason: reason, Now: now,
+	oc, err := s.record(r.Context(), recordRequest{
+		Plan: p, Task: t, Frame: frame, Report: report, Inspectors: insp, Seed: seedText, Round: in.Round,
+		Ratio: in.Ratio, Window: in.Window, Operator: operator, RedrawReason: reason, Now: now,
 	})
-	if err != nil && (oc == nil || oc.Manifest.LedgerID == 0) {
+	var we *draw.WriteError
+	if err != nil && !errors.As(err, &we) {
 		status := http.StatusBadRequest
 		if errors.Is(err, ledger.ErrLocked) {
 			status = http.StatusConflict
@@ -164,9 +162,10 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := oc.Manifest
-	note := &drawNote{Warnings: oc.Warnings, LeftOut: oc.LeftOut, OutDir: outDir, Query: in.query()}
-	if err != nil {
-		note.WriteErr = err.Error()
+	note := &drawNote{Warnings: oc.Warnings, LeftOut: oc.LeftOut, OutDir: oc.Dir, Query: in.query()}
+	if we != nil {
+		note.WriteErr, _ = errorText(err)
+		note.OutDir = ""
 	}
 	s.mu.Lock()
 	s.results[m.LedgerID] = note

@@ -9,12 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/ledger"
-	"github.com/choucha/choucha/roster"
-	"github.com/choucha/choucha/sampler"
 )
 
 type ledgerRow struct {
@@ -267,25 +264,21 @@ func (s *Server) handleReplay(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "replay", view{Title: fmt.Sprintf("重放台账第 %d 条", e.ID), Nav: "ledger", Data: d})
 }
 
-// replay re-runs rec.
-//
-// TEMPORARY: follows `choucha replay` until draw.Replay (issue 13) lands.
+// replay re-runs rec through draw.Replay, the call `choucha replay` makes, with the rosters
+// uploaded now and the plan this server has loaded with the recorded bytes.
 func (s *Server) replay(r *http.Request, rec *draw.Manifest, ru, iu *upload) (draw.Diff, error) {
-	if rec.Spec != sampler.SampleSpec || (rec.AssignSpec != "" && rec.AssignSpec != sampler.AssignSpec) {
-		return draw.Diff{}, fmt.Errorf("该抽取使用的算法 %s %s 与本版本（%s %s）不同，无法重放", rec.Spec, rec.AssignSpec, sampler.SampleSpec, sampler.AssignSpec)
-	}
-	if rec.Assignments != nil && iu == nil {
-		return draw.Diff{}, errors.New("该抽取同时选派了检查人员，请给出当时的执法检查人员名录")
+	if err := draw.CheckReplayable(rec, iu != nil); err != nil {
+		return draw.Diff{}, err
 	}
 	p, ok := s.plan(rec.Plan.ID)
 	if !ok || p.SHA256 != rec.Plan.SHA256 {
 		return draw.Diff{}, withHint(fmt.Errorf("没有加载抽取时使用的计划 %s（sha256 %s）", rec.Plan.ID, short(rec.Plan.SHA256)), "请在“计划文件”页上传该计划")
 	}
-	t, err := p.Task(rec.TaskInfo.Seq)
+	t, err := draw.ReplayTask(rec, p)
 	if err != nil {
 		return draw.Diff{}, err
 	}
-	frame, _, err := s.readFirms(r.Context(), ru, t.District)
+	frame, report, err := s.readFirms(r.Context(), ru, t.District)
 	if err != nil {
 		return draw.Diff{}, err
 	}
@@ -295,21 +288,12 @@ func (s *Server) replay(r *http.Request, rec *draw.Manifest, ru, iu *upload) (dr
 		if err != nil {
 			return draw.Diff{}, err
 		}
-		insp = &draw.Inspectors{File: iu.Name, SHA256: rep.SHA256, List: list, Depts: dept.DefaultMap()}
+		insp = inspectors(iu, list, rep)
 	}
-	created, _ := time.Parse(time.RFC3339, rec.CreatedAt)
-	rerun := &draw.Manifest{Roster: draw.RosterRef{SHA256: frame.SHA256, FrameSHA256: roster.FrameHash(nil)}, ToolVersion: s.cfg.ToolVersion}
-	if len(frame.Firms) > 0 {
-		oc, err := draw.Run(draw.Request{
-			Plan: p, Task: t, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round,
-			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: s.cfg.ToolVersion,
-		})
-		if err != nil {
-			return draw.Diff{}, fmt.Errorf("重放失败: %w", err)
-		}
-		rerun = oc.Manifest
-	}
-	return draw.Compare(rec, rerun), nil
+	return draw.Replay(r.Context(), draw.ReplayRequest{
+		Record: rec, Plan: p, Roster: draw.RosterInput{Frame: frame, Report: report},
+		Inspectors: insp, Ledger: s.cfg.DB, ToolVersion: s.cfg.ToolVersion,
+	})
 }
 
 func short(s string) string {

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
@@ -125,6 +124,7 @@ type inputs struct {
 	Insp   *upload
 	Round  int
 	Ratio  string
+	Window string
 }
 
 func (in inputs) query() string {
@@ -141,12 +141,15 @@ func (in inputs) query() string {
 	if in.Ratio != "" {
 		q.Set("ratio", in.Ratio)
 	}
+	if in.Window != "" {
+		q.Set("window", in.Window)
+	}
 	return q.Encode()
 }
 
 // inputsOf reads the draw inputs of a request (query or form).
 func (s *Server) inputsOf(r *http.Request, p *plan.Plan, t *plan.Task) (inputs, error) {
-	in := inputs{Plan: p, Task: t, Round: 1, Ratio: strings.TrimSpace(r.FormValue("ratio"))}
+	in := inputs{Plan: p, Task: t, Round: 1, Ratio: strings.TrimSpace(r.FormValue("ratio")), Window: strings.TrimSpace(r.FormValue("window"))}
 	var err error
 	if in.Roster, err = s.uploads.get("roster", r.FormValue("roster")); err != nil {
 		return in, err
@@ -182,9 +185,11 @@ type checkData struct {
 	RosterErr  string
 	RosterHint string
 
-	Strata    []draw.Stratum
-	StrataErr string
-	NeedRatio bool
+	Strata     []draw.Stratum
+	StrataErr  string
+	NeedRatio  bool // the plan gives no usable ratio: the draw needs one (--ratio)
+	NeedWindow bool // nor a usable window (--window)
+	NeedWhy    []string
 
 	InspReport *roster.Report
 	InspCounts issueCount
@@ -236,7 +241,8 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) check(ctx context.Context, in inputs) *checkData {
-	d := &checkData{In: in, Query: in.query(), NeedRatio: in.Task.Ratio.Unspecified}
+	need := in.Task.NeedsOverride()
+	d := &checkData{In: in, Query: in.query(), NeedRatio: need.Ratio, NeedWindow: need.Window, NeedWhy: need.Why}
 	for i := 1; i <= max(in.Task.Rounds, 1); i++ {
 		d.Rounds = append(d.Rounds, i)
 	}
@@ -249,13 +255,13 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 	for _, c := range sortedKeys(rep.Classes) {
 		d.Classes = append(d.Classes, classCount{c, rep.Classes[c]})
 	}
-	if len(frame.Firms) == 0 {
+	if len(frame.FrameKeys()) == 0 {
 		d.StrataErr = "名录中没有属于任务区县「" + in.Task.District + "」的可抽取检查对象"
 		return d
 	}
 	now := s.cfg.Now()
 	req := draw.Request{Plan: in.Plan, Task: in.Task, Frame: frame, Policy: risk.DefaultPolicy(), Seed: previewSeed,
-		Round: in.Round, RatioOverride: in.Ratio, Now: now, ToolVersion: s.cfg.ToolVersion}
+		Round: in.Round, RatioOverride: in.Ratio, WindowOverride: in.Window, Now: now, ToolVersion: s.cfg.ToolVersion, KeysOnly: true, Context: ctx}
 	oc, err := draw.Run(req)
 	if err != nil {
 		d.StrataErr, _ = errorText(err)
@@ -273,7 +279,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 		return d
 	}
 	d.InspReport, d.InspCounts = irep, countIssues(irep)
-	req.Inspectors = &draw.Inspectors{File: in.Insp.Name, SHA256: irep.SHA256, List: list, Depts: dept.DefaultMap()}
+	req.Inspectors = inspectors(in.Insp, list, irep)
 	oc, err = draw.Run(req)
 	if err != nil {
 		d.InspErr, _ = errorText(err)

@@ -37,11 +37,12 @@ const DefaultMaxUpload = 256 << 20
 
 // Config is what `choucha serve` is started with.
 type Config struct {
-	DB          string     // ledger file
-	OutDir      string     // folder the draw folders are written under ("draws")
-	Plan        *plan.Plan // the plan shown first (the embedded plan when nil)
-	Token       string     // required on every request when non-empty
-	MaxUpload   int64      // bytes per request; DefaultMaxUpload when 0
+	DB          string         // ledger file
+	OutDir      string         // folder the draw folders are written under ("draws")
+	Location    *time.Location // time zone of the draw folders' names (UTC when nil)
+	Plan        *plan.Plan     // the plan shown first (the embedded plan when nil)
+	Token       string         // required on every request when non-empty
+	MaxUpload   int64          // bytes per request; DefaultMaxUpload when 0
 	ToolVersion string
 	Operator    string // operator proposed in the forms (the OS user)
 	Logf        func(format string, args ...any)

@@ -600,3 +600,34 @@ func TestIsLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestRatioOverride: a task whose plan gives no ratio (56: “1次”) needs one at the draw, and
+// it is recorded.
+func TestRatioOverride(t *testing.T) {
+	ts := newTest(t, nil)
+	r := ts.upload("/plan/CZ2026/task/56/rosters", map[string]string{}, map[string]string{"roster": rosterFile("shangdang-firms.csv")})
+	loc := r.hdr.Get("Location")
+	r = ts.get(loc)
+	mustContain(t, r.body, `id="strata-error"`, `name="ratio" id="ratio"`, "计划需核对：抽查比例及频次“1次”")
+	r = ts.get(loc + "&ratio=10")
+	if !strings.Contains(r.body, "<td>10%</td>") || strings.Contains(r.body, `id="strata-error"`) {
+		t.Errorf("strata at 10%%:\n%s", r.body)
+	}
+	q, _ := url.ParseQuery(strings.SplitN(loc, "?", 2)[1])
+	f := ts.drawForm(q, testSeed, "0")
+	if r := ts.post("/plan/CZ2026/task/56/draw", f); r.code != 400 {
+		t.Errorf("draw without ratio: %d", r.code)
+	}
+	f.Set("ratio", "10")
+	if r := ts.post("/plan/CZ2026/task/56/draw", f); r.code != http.StatusSeeOther {
+		t.Fatalf("draw at 10%%: %d %s", r.code, r.body)
+	}
+	l, _ := ledger.OpenExisting(ts.db)
+	defer l.Close()
+	e, _ := l.Get(context.Background(), 1)
+	var m draw.Manifest
+	_ = json.Unmarshal(e.Manifest, &m)
+	if m.RatioGiven != "10" || m.Strata[0].Ratio != "10" {
+		t.Errorf("recorded ratio %q, strata %+v", m.RatioGiven, m.Strata)
+	}
+}

@@ -90,8 +90,12 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions) error {
 	if out == "" {
 		out = filepath.Join(filepath.Dir(db), "draws")
 	}
+	loc, err := g.location()
+	if err != nil {
+		return err
+	}
 	s, err := web.New(web.Config{
-		DB: db, OutDir: out, Plan: p, Token: token, MaxUpload: o.maxUpload << 20,
+		DB: db, OutDir: out, Location: loc, Plan: p, Token: token, MaxUpload: o.maxUpload << 20,
 		ToolVersion: version, Operator: defaultOperator(),
 		Logf: func(format string, args ...any) { fmt.Fprintf(g.stderr, format+"\n", args...) },
 	})
