@@ -219,13 +219,14 @@ type rowQuerier interface {
 }
 
 func (l *Ledger) identity(ctx context.Context, q rowQuerier) (appID, version, objects int64, err error) {
-	if err = q.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&appID); err != nil {
-		return 0, 0, 0, l.openError(err)
-	}
-	if err = q.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
-		return 0, 0, 0, l.openError(err)
-	}
-	if err = q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&objects); err != nil {
+	// One statement is one read snapshot: three separate queries could see a ledger that
+	// another process is creating half before and half after its commit (an application_id
+	// of 0 beside its tables), and call it a foreign database.
+	err = q.QueryRowContext(ctx, `SELECT
+		(SELECT application_id FROM pragma_application_id),
+		(SELECT user_version FROM pragma_user_version),
+		(SELECT count(*) FROM sqlite_master)`).Scan(&appID, &version, &objects)
+	if err != nil {
 		return 0, 0, 0, l.openError(err)
 	}
 	return appID, version, objects, nil
