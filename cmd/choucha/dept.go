@@ -133,7 +133,7 @@ func newDeptMatchCommand(g *globalOptions) *cobra.Command {
 	f.StringVar(&opts.inspectors, "inspectors", "", "执法检查人员名录 `文件`（xlsx/csv）")
 	addPlanFlags(cmd, &opts.plan)
 	f.StringVar(&opts.deptMap, "dept-map", "", "部门对照表 `文件`（YAML，加在内置对照表之上）")
-	f.StringVar(&opts.format, "format", "table", "输出格式：`table` 或 json")
+	enumVar(f, &opts.format, "format", "", "table", "输出 `格式`：table 或 json", []string{"table", "json"}, nil)
 	return cmd
 }
 
@@ -161,9 +161,6 @@ type deptMatchResult struct {
 }
 
 func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions) error {
-	if opts.format != "table" && opts.format != "json" {
-		return apperr.Usage(fmt.Errorf("--format 只能是 table 或 json，而不是“%s”", opts.format))
-	}
 	if opts.task <= 0 {
 		return apperr.Usage(apperr.Hint(fmt.Errorf("请用 --task 给出任务序号"), "用 choucha plan list 查看计划中的任务"))
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -73,9 +72,9 @@ CSV 默认 UTF-8 带 BOM（Excel、WPS 直接打开）；--encoding gbk 写 GBK�
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.format, "format", "f", "", "导出 `格式`：announce、results、sheets、csv、xlsx")
+	enumVar(f, &opts.format, "format", "f", "", "导出 `格式`：announce、results、sheets、csv、xlsx", export.Formats, nil)
 	f.StringVarP(&opts.out, "out", "o", "", "写到 `目录`（默认抽取目录）")
-	f.StringVar(&opts.encoding, "encoding", "utf-8", "CSV `编码`：utf-8（带 BOM）或 gbk")
+	enumVar(f, &opts.encoding, "encoding", "", "utf-8", "CSV `编码`：utf-8（带 BOM）或 gbk", []string{"utf-8", "gbk"}, map[string]string{"utf8": "utf-8"})
 	f.BoolVar(&opts.force, "force", false, "覆盖不是 choucha 导出的同名文件")
 	f.StringVar(&opts.planTitle, "plan-title", "", "公告中的抽查计划 `名称`（默认：内置计划取其标题，否则写计划编号）")
 	f.StringVar(&opts.holidays, "holidays", "", "节假日安排 `文件`（YAML，格式同内置 workday/schedule.yaml）：本地或内置之外年度的放假和调休")
@@ -87,9 +86,6 @@ var ledgerIDRE = regexp.MustCompile(`^[0-9]+$`)
 func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg string) error {
 	if opts.format == "" {
 		return apperr.Usage(fmt.Errorf("请用 --format 指定导出格式：%s", strings.Join(export.Formats, "、")))
-	}
-	if !slices.Contains(export.Formats, opts.format) {
-		return apperr.Usage(fmt.Errorf("不支持的导出格式 %q（可选 %s）", opts.format, strings.Join(export.Formats, "、")))
 	}
 	enc, err := export.ParseEncoding(opts.encoding)
 	if err != nil {

@@ -123,7 +123,7 @@ JSON 为数组，每项：{"id","task","round","seed","created_at","operator","l
 	}
 	cmd.Flags().StringVar(&o.task, "task", "", "只列出该 `任务编号` 的抽取（如 CZ2026-292）")
 	cmd.Flags().IntVar(&o.year, "year", 0, "只列出该 `年度` 的抽取")
-	cmd.Flags().StringVar(&o.format, "format", "table", "输出 `格式`：table 或 json")
+	enumVar(cmd.Flags(), &o.format, "format", "", "table", "输出 `格式`：table 或 json", []string{"table", "json"}, nil)
 	return cmd
 }
 
@@ -141,9 +141,6 @@ type ledgerListItem struct {
 }
 
 func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) error {
-	if o.format != "table" && o.format != "json" {
-		return apperr.Usage(fmt.Errorf("--format 只能是 table 或 json，不是 %q", o.format))
-	}
 	if o.year < 0 {
 		return apperr.Usage(fmt.Errorf("--year %d 无效", o.year))
 	}
@@ -250,7 +247,7 @@ func newLedgerShowCommand(g *globalOptions) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runLedgerShow(cmd.Context(), g, o, args[0]) },
 	}
-	cmd.Flags().StringVar(&o.format, "format", "text", "输出 `格式`：text 或 json")
+	enumVar(cmd.Flags(), &o.format, "format", "", "text", "输出 `格式`：text 或 json", []string{"text", "json"}, nil)
 	return cmd
 }
 
@@ -281,9 +278,6 @@ type ledgerEntryMeta struct {
 }
 
 func runLedgerShow(ctx context.Context, g *globalOptions, o *ledgerShowOptions, arg string) error {
-	if o.format != "text" && o.format != "json" {
-		return apperr.Usage(fmt.Errorf("--format 只能是 text 或 json，不是 %q", o.format))
-	}
 	id, err := parseLedgerID(arg)
 	if err != nil {
 		return err

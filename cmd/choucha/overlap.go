@@ -63,7 +63,7 @@ csv（UTF-8 带 BOM）和 xlsx 给检查人员使用；xlsx 另有“超过年�
 	f := cmd.Flags()
 	f.IntVar(&opts.year, "year", 0, "计划 `年度`（默认台账中最近的年度）")
 	f.StringVar(&opts.district, "district", "", "只看该 `区县` 的任务")
-	f.StringVar(&opts.format, "format", "table", "输出格式：`table`、json、csv 或 xlsx")
+	enumVar(f, &opts.format, "format", "", "table", "输出 `格式`：table、json、csv 或 xlsx", []string{"table", "json", "csv", "xlsx"}, nil)
 	f.StringVar(&opts.out, "out", "", "写入 `文件`（xlsx 必须给出；其他格式默认写到标准输出）")
 	return cmd
 }
@@ -82,11 +82,6 @@ type overlapJSONWindow struct {
 }
 
 func runOverlap(ctx context.Context, g *globalOptions, opts *overlapOptions) error {
-	switch opts.format {
-	case "table", "json", "csv", "xlsx":
-	default:
-		return apperr.Usage(fmt.Errorf("--format 只能是 table、json、csv 或 xlsx，而不是“%s”", opts.format))
-	}
 	if opts.format == "xlsx" && opts.out == "" {
 		return apperr.Usage(errors.New("--format xlsx 需要用 --out 给出文件名"))
 	}

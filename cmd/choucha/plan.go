@@ -86,11 +86,6 @@ func (f *planFilterFlags) filter(p *plan.Plan) (plan.Filter, error) {
 	if f.month < 0 || f.month > 12 {
 		return plan.Filter{}, apperr.Usage(fmt.Errorf("--month 应在1到12之间，而不是 %d", f.month))
 	}
-	switch f.risk {
-	case "", plan.RiskProgressive, plan.RiskNone, plan.RiskOther:
-	default:
-		return plan.Filter{}, apperr.Usage(fmt.Errorf("--risk 只能是 progressive、none 或 other，而不是 %q", f.risk))
-	}
 	if err := planCheckDistrict(p, f.district); err != nil {
 		return plan.Filter{}, err
 	}
@@ -141,7 +136,7 @@ func newPlanListCommand(g *globalOptions) *cobra.Command {
 	f.StringVar(&opts.filter.dept, "dept", "", "只列发起或配合部门名称含该 `文字` 的任务（如 住建）")
 	f.IntVar(&opts.filter.month, "month", 0, "只列起止时间包含该 `月份`（1–12）的任务")
 	f.StringVar(&opts.filter.keyword, "keyword", "", "只列任务名称、抽查事项或对象范围含该 `文字` 的任务")
-	f.StringVar(&opts.filter.risk, "risk", "", "只列该信用风险要求 `类别` 的任务：progressive（按风险分类递加）、none（无）、other（其他依据）")
+	enumVar(f, &opts.filter.risk, "risk", "", "", "只列该信用风险要求 `类别` 的任务：progressive（按风险分类递加）、none（无）、other（其他依据）", []string{plan.RiskProgressive, plan.RiskNone, plan.RiskOther}, nil)
 	return cmd
 }
 
@@ -289,7 +284,7 @@ JSON 的字段名固定：{"plan":{"id","title","sha256"},"tasks":[{"seq","key",
 		},
 	}
 	addPlanFlags(cmd, &opts.plan)
-	cmd.Flags().StringVar(&opts.format, "format", "json", "导出 `格式`：json、yaml 或 csv")
+	enumVar(cmd.Flags(), &opts.format, "format", "", "json", "导出 `格式`：json、yaml 或 csv", []string{"json", "yaml", "csv"}, map[string]string{"yml": "yaml"})
 	cmd.Flags().StringVarP(&opts.out, "out", "o", "", "写入该 `文件`（默认标准输出）")
 	return cmd
 }
@@ -358,14 +353,11 @@ lint 只提示，不算失败：只要计划能读取，退出码就是 0。`,
 		},
 	}
 	addPlanFlags(cmd, &opts.plan)
-	cmd.Flags().StringVar(&opts.format, "format", "table", "输出 `格式`：table 或 json")
+	enumVar(cmd.Flags(), &opts.format, "format", "", "table", "输出 `格式`：table 或 json", []string{"table", "json"}, nil)
 	return cmd
 }
 
 func runPlanLint(_ context.Context, g *globalOptions, opts *planLintOptions) error {
-	if opts.format != "table" && opts.format != "json" {
-		return apperr.Usage(fmt.Errorf("--format 只能是 table 或 json，而不是 %q", opts.format))
-	}
 	p, err := opts.plan.load()
 	if err != nil {
 		return err
@@ -436,16 +428,11 @@ func newPlanCalendarCommand(g *globalOptions) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&opts.district, "district", "", "只看该 `地市` 的任务")
 	f.StringVar(&opts.dept, "dept", "", "只看名称含该 `文字` 的部门及其任务")
-	f.StringVar(&opts.format, "format", "table", "输出 `格式`：table、csv 或 json")
+	enumVar(f, &opts.format, "format", "", "table", "输出 `格式`：table、csv 或 json", []string{"table", "csv", "json"}, nil)
 	return cmd
 }
 
 func runPlanCalendar(ctx context.Context, g *globalOptions, opts *planCalendarOptions) error {
-	switch opts.format {
-	case "table", "csv", "json":
-	default:
-		return apperr.Usage(fmt.Errorf("--format 只能是 table、csv 或 json，而不是 %q", opts.format))
-	}
 	p, err := opts.plan.load()
 	if err != nil {
 		return err

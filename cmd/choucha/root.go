@@ -73,8 +73,8 @@ func printError(w io.Writer, err error) {
 	}
 }
 
-// cobraMessages turn the English errors of Cobra and pflag (argument counts, unknown
-// commands and flags, unparsable flag values) into the tool's language.
+// cobraMessages turn the English errors of Cobra's argument checks (cobra.ExactArgs…) into
+// the tool's language; flag errors are translated by type (flagError).
 var cobraMessages = []struct {
 	re   *regexp.Regexp
 	tmpl string
@@ -82,13 +82,6 @@ var cobraMessages = []struct {
 	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "该命令需要 $1 个参数，收到 $2 个"},
 	{regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)$`), "该命令最多 $1 个参数，收到 $2 个"},
 	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`), "该命令至少需要 $1 个参数，只收到 $2 个"},
-	{regexp.MustCompile(`^unknown command "(.*)" for "(.*)"$`), "“$2”没有命令或参数“$1”"},
-	{regexp.MustCompile(`^unknown flag: (.*)$`), "未知选项 $1"},
-	{regexp.MustCompile(`^unknown shorthand flag: '(.)' in (.*)$`), "未知选项 -$1"},
-	{regexp.MustCompile(`^flag needs an argument: '(.)' in (.*)$`), "选项 -$1 需要一个值"},
-	{regexp.MustCompile(`^flag needs an argument: (.*)$`), "选项 $1 需要一个值"},
-	{regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: .*out of range$`), "选项 $2 的值“$1”超出范围"},
-	{regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: .*$`), "选项 $2 的值“$1”无效"},
 }
 
 func chineseUsage(msg string) string {
@@ -102,7 +95,7 @@ func chineseUsage(msg string) string {
 
 // usageTemplate is Cobra's usage text in Chinese.
 const usageTemplate = `用法：{{if .Runnable}}
-  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{useLine .UseLine}}{{end}}{{if .HasAvailableSubCommands}}
   {{.CommandPath}} <命令>{{end}}{{if .HasExample}}
 
 示例：
@@ -112,10 +105,10 @@ const usageTemplate = `用法：{{if .Runnable}}
   {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
 
 选项：
-{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+{{flagUsages .LocalFlags}}{{end}}{{if .HasAvailableInheritedFlags}}
 
 全局选项：
-{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+{{flagUsages .InheritedFlags}}{{end}}{{if .HasAvailableSubCommands}}
 
 用 "{{.CommandPath}} <命令> --help" 查看各命令的说明。{{end}}
 `
@@ -140,6 +133,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		Version:       version,
 	}
 	root.SetVersionTemplate("choucha {{.Version}}\n")
+	addTemplateFuncs()
 	root.SetUsageTemplate(usageTemplate)
 	root.PersistentFlags().BoolP("help", "h", false, "显示帮助")
 	root.Flags().BoolP("version", "v", false, "显示版本")
@@ -158,7 +152,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "不在标准错误输出进度和提示")
 	root.PersistentFlags().StringVar(&g.db, "db", "", "抽取台账数据库 `文件`（默认 $CHOUCHA_DB 或当前目录下 choucha.db）")
 	root.PersistentFlags().StringVar(&g.tz, "tz", defaultTZ, "显示时间所用的 `时区`（台账和清单中存的是 UTC）")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return apperr.Usage(err) })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(
 		newPlanCommand(g),
 		newRosterCommand(g),
@@ -198,7 +192,23 @@ func unknownCommand(root *cobra.Command, args []string) error {
 	root.InitDefaultCompletionCmd(args...)
 	cmd, rest, err := root.Find(args)
 	if err != nil {
-		return apperr.Usage(err)
+		// Cobra's "unknown command" (English, with "Did you mean this?"): said again here.
+		word := ""
+		if root.ParseFlags(args) == nil && len(root.Flags().Args()) > 0 {
+			word = root.Flags().Args()[0]
+		} else {
+			for _, a := range args {
+				if !strings.HasPrefix(a, "-") {
+					word = a
+					break
+				}
+			}
+		}
+		err := apperr.Usagef("“%s”没有命令或参数“%s”", root.CommandPath(), word)
+		if s := root.SuggestionsFor(word); len(s) > 0 {
+			return apperr.Hint(err, "是否要用："+strings.Join(s, "、")+"（choucha --help 查看全部命令）")
+		}
+		return err
 	}
 	if cmd.Runnable() || !cmd.HasSubCommands() {
 		return nil

@@ -84,7 +84,7 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
 	f.StringVar(&opts.district, "district", "", "只保留该 `区县` 的市场主体，其余记为 other_district")
 	f.StringVar(&opts.sheet, "sheet", "", "读取 xlsx 中名为 `名称` 的工作表（默认第一个）")
 	f.BoolVar(&opts.inspectors, "inspectors", false, "文件是执法检查人员名录")
-	f.StringVar(&opts.format, "format", "text", "输出格式：`text` 或 json")
+	enumVar(f, &opts.format, "format", "", "text", "输出 `格式`：text 或 json", []string{"text", "json"}, nil)
 	f.StringVar(&opts.on, "on", "", "与 --inspectors 一起：按该 `日期`（YYYY-MM-DD，默认今天）判断是否可选派")
 	f.BoolVar(&opts.assume, "assume-valid", false, "与 --inspectors 一起：没有执法证有效期的人员视为有效")
 	return cmd
@@ -106,9 +106,6 @@ func softMemoryLimit(limit int64) (restore func()) {
 }
 
 func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOptions) error {
-	if opts.format != "text" && opts.format != "json" {
-		return apperr.Usage(fmt.Errorf("--format 只能是 text 或 json，而不是 %q", opts.format))
-	}
 	if opts.on != "" && !opts.inspectors {
 		return apperr.Usage(errors.New("--on 只能与 --inspectors 一起使用"))
 	}
