@@ -67,6 +67,7 @@ type candidate struct {
 	nameHash uint64
 	idx      int32 // index in firms (keep mode)
 	uncl     bool  // the class cell was blank or 未分类 (treated as B)
+	off      int64 // CSV: file offset of the row's record (-1 unknown)
 }
 
 func newCandidate(key string) candidate {
@@ -131,6 +132,7 @@ type firmScan struct {
 	// otherMsg interns the other_district message per district as written: a roster of a
 	// whole city has hundreds of thousands of such rows.
 	otherMsg map[string]string
+	curOff   int64 // CSV: file offset of the record being read (-1 unknown)
 }
 
 func newFirmScan(path string, opt Options, keep bool) *firmScan {
@@ -333,7 +335,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	// 4. Duplicates.
 	nh := nameHash(normCell(name))
 	c := newCandidate(key)
-	c.row, c.class, c.nameHash, c.idx, c.uncl = int32(row), class[0], nh, int32(len(s.firms)), unclassified
+	c.row, c.class, c.nameHash, c.idx, c.uncl, c.off = int32(row), class[0], nh, int32(len(s.firms)), unclassified, s.curOff
 	s.cands = append(s.cands, c)
 	if shownID != key {
 		s.rawIDs[int32(row)] = strings.Clone(shownID) // not the whole record

@@ -1,8 +1,14 @@
 package roster
 
 import (
+	"bufio"
+	"cmp"
 	"context"
+	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 )
@@ -32,9 +38,16 @@ func classConst(c byte) string {
 // columns). The rows a draw needs are read again by number with Frame.Lookup.
 func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
 	var s *firmScan
-	sha, err := scanFile(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
+	offsets := true
+	sha, err := scanFileAt(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
 		s = newFirmScan(path, opt, false)
+		s.curOff = -1
 		return s.row, s.expect
+	}, func(off int64) {
+		s.curOff = off
+		if off < 0 {
+			offsets = false
+		}
 	})
 	if err == nil {
 		err = s.finish()
@@ -44,6 +57,13 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	}
 	s.rep.SHA256 = sha
 	keys := make([]FrameKey, len(s.cands))
+	var offs []int64
+	if offsets && len(s.cands) > 0 && s.cands[0].off >= 0 {
+		offs = make([]int64, len(s.cands))
+		for i := range s.cands {
+			offs[i] = s.cands[i].off
+		}
+	}
 	fr := &Frame{File: path, SHA256: sha, Header: s.header(), Rows: s.rep.Rows, NoClasses: s.rep.NoClassColumn,
 		Personal: s.personal(), opt: opt}
 	for i := range s.cands {
@@ -54,7 +74,7 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		}
 	}
 	s.cands = nil
-	fr.Keys = keys
+	fr.Keys, fr.offs = keys, offs
 	return fr, s.rep, nil
 }
 
@@ -133,6 +153,9 @@ func (f *Frame) Lookup(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 		}
 		return out, nil
 	}
+	if f.offs != nil {
+		return f.lookupAt(ctx, firms)
+	}
 	want := make(map[int]bool, len(firms))
 	last := 0
 	for _, k := range firms {
@@ -185,6 +208,85 @@ func (f *Frame) Lookup(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 			fm.Values = append(fm.Values, "")
 		}
 		out[i] = fm
+	}
+	return out, nil
+}
+
+// lookupAt is Lookup for a CSV frame whose records' file offsets were noted on the first
+// read: the header is read again, the file hashed (it must be the same bytes), and each
+// wanted record parsed where it starts, instead of the whole file.
+func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+	opt := f.opt
+	opt.Progress = nil
+	var s *firmScan
+	sha, err := scanFile(ctx, f.File, "", func() (rowFunc, sizeFunc) {
+		s = newFirmScan(f.File, opt, true)
+		return func(row int, cells []string) error {
+			if s.hdr == nil {
+				return s.row(row, cells)
+			}
+			return errStop
+		}, func(int) {}
+	})
+	if err == nil && s.hdr == nil {
+		err = errors.New("没有表头")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("再次读取名录 %s: %w", f.File, err)
+	}
+	if sha != f.SHA256 {
+		return nil, fmt.Errorf("名录 %s 在抽取过程中被改动（文件内容与第一次读取时不同），请重新抽取", f.File)
+	}
+	type want struct {
+		i   int // in firms
+		off int64
+	}
+	wants := make([]want, len(firms))
+	for i, k := range firms {
+		j, ok := slices.BinarySearchFunc(f.Keys, k.Key, func(a FrameKey, key string) int { return strings.Compare(a.Key, key) })
+		if !ok || f.Keys[j].Row != k.Row {
+			return nil, fmt.Errorf("名录 %s 第%d行不是抽样框中的 %s", f.File, k.Row, k.Key)
+		}
+		wants[i] = want{i, f.offs[j]}
+	}
+	slices.SortFunc(wants, func(a, b want) int { return cmp.Compare(a.off, b.off) })
+	file, err := os.Open(f.File)
+	if err != nil {
+		return nil, openError(f.File, err)
+	}
+	defer file.Close()
+	fi, err := file.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("再次读取名录 %s: %w", f.File, err)
+	}
+	out := make([]Firm, len(firms))
+	br := bufio.NewReaderSize(nil, 4096)
+	for n, w := range wants {
+		if n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		k := firms[w.i]
+		br.Reset(io.NewSectionReader(file, w.off, fi.Size()-w.off))
+		cr := csv.NewReader(br)
+		cr.FieldsPerRecord = -1
+		rec, err := cr.Read()
+		if err != nil {
+			return nil, fmt.Errorf("再次读取名录 %s 第%d行: %w", f.File, k.Row, err)
+		}
+		s.firms = s.firms[:0]
+		if err := s.data(k.Row, rec); err != nil {
+			return nil, err
+		}
+		if len(s.firms) != 1 || s.firms[0].Key != k.Key {
+			return nil, fmt.Errorf("再次读取名录 %s: 第%d行已不是抽样框中的 %s，请重新抽取", f.File, k.Row, k.Key)
+		}
+		fm := s.firms[0]
+		for len(fm.Values) < len(f.Header) {
+			fm.Values = append(fm.Values, "")
+		}
+		out[w.i] = fm
 	}
 	return out, nil
 }

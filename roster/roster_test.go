@@ -843,13 +843,13 @@ func FuzzReadCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, keep := range []bool{true, false} {
 			s := newFirmScan("fuzz.csv", Options{District: "潞州区"}, keep)
-			err := readCSV(context.Background(), bytes.NewReader(data), s.row, func(int, int64) {})
+			err := readCSV(context.Background(), bytes.NewReader(data), s.row, func(int, int64) {}, nil)
 			if err == nil {
 				_ = s.finish()
 			}
 		}
 		is := &inspectorScan{seen: map[string]int{}, rep: &Report{}}
-		_ = readCSV(context.Background(), bytes.NewReader(data), is.row, nil)
+		_ = readCSV(context.Background(), bytes.NewReader(data), is.row, nil, nil)
 	})
 }
 

@@ -94,6 +94,16 @@ func hashFile(path string) (string, error) {
 // scanFile reads every row of the file (first sheet or sheet) and hashes the file's bytes
 // alongside, on another goroutine.
 func scanFile(ctx context.Context, path, sheet string, start func() (rowFunc, sizeFunc)) (sha string, err error) {
+	return scanFileAt(ctx, path, sheet, start, nil)
+}
+
+// offsetFunc receives, before each CSV record is handed on, the file offset where the record
+// starts (blank lines before it included), or -1 when offsets into the file are not known
+// (a GB18030 file, read through a decoder).
+type offsetFunc func(off int64)
+
+// scanFileAt is scanFile that also reports each CSV record's file offset to at (nil: none).
+func scanFileAt(ctx context.Context, path, sheet string, start func() (rowFunc, sizeFunc), at offsetFunc) (sha string, err error) {
 	kind, err := sniffKind(path)
 	if err != nil {
 		return "", err
@@ -114,7 +124,7 @@ func scanFile(ctx context.Context, path, sheet string, start func() (rowFunc, si
 		if sheet != "" {
 			err = fmt.Errorf("%s 是 CSV 文件，没有工作表，不能使用 --sheet", path)
 		} else {
-			err = scanCSV(ctx, path, start)
+			err = scanCSV(ctx, path, start, at)
 		}
 	}
 	hr := <-hc
@@ -135,7 +145,7 @@ func scanXLSX(ctx context.Context, path, sheet string, fn rowFunc, size sizeFunc
 // scanCSV reads a CSV file in the encoding textfile decides for it: UTF-8 (with or without
 // BOM) or, when the bytes are not valid UTF-8, GB18030 (a superset of GBK, what Excel on
 // Chinese Windows writes). A second pass starts from a fresh start().
-func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc)) error {
+func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc), at offsetFunc) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return openError(path, err)
@@ -151,7 +161,19 @@ func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc))
 		if enc != textfile.GB18030 {
 			estimate = estimator(fileSize, size)
 		}
-		return readCSV(ctx, r, fn, estimate)
+		var recAt func(int64)
+		switch {
+		case at == nil:
+		case enc == textfile.GB18030:
+			recAt = func(int64) { at(-1) }
+		default:
+			base := int64(0)
+			if enc == textfile.UTF8BOM {
+				base = 3 // the byte-order mark the reader skipped
+			}
+			recAt = func(off int64) { at(base + off) }
+		}
+		return readCSV(ctx, r, fn, estimate, recAt)
 	})
 }
 
@@ -166,12 +188,13 @@ func estimator(fileSize int64, size sizeFunc) func(records int, offset int64) {
 
 // readCSV parses CSV records from r and numbers them as Excel shows them: one row per record
 // (a quoted line break stays in its cell) and one row per blank line.
-func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records int, offset int64)) error {
+func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records int, offset int64), at func(off int64)) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	row, prevEnd := 0, 0
 	for {
+		off := cr.InputOffset()
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return nil
@@ -204,6 +227,9 @@ func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records
 			if row == 1024 && estimate != nil {
 				estimate(row, cr.InputOffset())
 			}
+		}
+		if at != nil {
+			at(off)
 		}
 		if err := fn(row, rec); err != nil {
 			return err

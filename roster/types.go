@@ -53,7 +53,8 @@ type Frame struct {
 	// Personal lists the Header columns holding personal data (法定代表人, 联系电话).
 	Personal []int
 
-	opt Options // how the file was read, for Lookup
+	opt  Options // how the file was read, for Lookup
+	offs []int64 // CSV: each Keys entry's record offset in the file (nil: re-read by rows)
 	// NoClasses: the roster has no credit-risk class column. Every firm is class B in the
 	// frame lines (CHOUCHA-SAMPLE-v1), and a draw uses one stratum ALL at the plan's ratio
 	// (risk.StrataUnclassified).
