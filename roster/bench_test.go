@@ -55,3 +55,16 @@ func BenchmarkReadFirmsCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkResolveID: the identifier decision per row, over the forms a roster holds.
+func BenchmarkResolveID(b *testing.B) {
+	cells := [][2]string{
+		{"91140425MA4P13NW91", ""}, {"911404250X3JYLDX90", "140425134359097"}, {"", "140425137182305"},
+		{"9.1140425479140787E+17", "140425190820049"}, {"140425NA0073171", ""}, {"91110000600037341M", ""},
+	}
+	for b.Loop() {
+		for _, c := range cells {
+			resolveID(c[0], c[1])
+		}
+	}
+}
