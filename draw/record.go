@@ -25,8 +25,10 @@ import (
 type RecordRequest struct {
 	Plan    *plan.Plan
 	TaskSeq int // the task's 序号 in the plan
-	Round   int // 1-based round of the task in the plan year
-	Seed    string
+	// TaskSuffix picks one task of a 序号 over several: ".k" (the k-th part), "~d" (a duplicate).
+	TaskSuffix string
+	Round      int // 1-based round of the task in the plan year
+	Seed       string
 	// Roster is the firm roster: a file (and sheet) Record reads, or a frame already read.
 	Roster RosterInput
 	// Inspectors, when not nil, are drawn into teams (CHOUCHA-ASSIGN-v1); LoadInspectors reads them.
@@ -108,7 +110,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	if req.TaskSeq <= 0 {
 		return nil, apperr.Usagef("任务序号须为正整数（计划中的任务序号），收到 %d", req.TaskSeq)
 	}
-	task, err := req.Plan.Task(req.TaskSeq)
+	task, err := req.Plan.TaskRef(req.TaskSeq, req.TaskSuffix)
 	if err != nil {
 		return nil, err
 	}

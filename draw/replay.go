@@ -227,7 +227,7 @@ func ReplayTask(rec *Manifest, p *plan.Plan) (*plan.Task, error) {
 		return nil, apperr.Hint(fmt.Errorf("计划文件与记录不同（记录 %s sha256 %s，当前 %s sha256 %s）", rec.Plan.ID, short(rec.Plan.SHA256), p.ID, short(p.SHA256)),
 			"请用 --plan 给出抽取时使用的计划文件")
 	}
-	t, err := p.Task(rec.TaskInfo.Seq)
+	t, err := p.TaskRef(rec.TaskInfo.Seq, plan.KeySuffix(rec.Task, rec.Plan.ID, rec.TaskInfo.Seq))
 	if err != nil {
 		return nil, err
 	}

@@ -148,15 +148,56 @@ func parseText(data []byte, name string, opts Options) (*Plan, error) {
 	return p, nil
 }
 
-// Task returns the task with the given 序号, or an error suggesting `plan list`.
-func (p *Plan) Task(seq int) (*Task, error) {
+// Task returns the task with the given 序号 n, or an error suggesting `plan list`. A 序号 whose
+// rows each have their own ratio has several tasks n.1, n.2 …: use TaskRef.
+func (p *Plan) Task(seq int) (*Task, error) { return p.TaskRef(seq, "") }
+
+// TaskRef returns the task "<id>-<n><suffix>": suffix "" for a plain 序号, ".k" for the k-th
+// part of a grouped 序号, "~d" for the d-th task with a duplicated 序号 ("~2.1" both).
+func (p *Plan) TaskRef(seq int, suffix string) (*Task, error) {
+	key := fmt.Sprintf("%s-%d%s", p.ID, seq, suffix)
+	var parts []string
 	for i := range p.Tasks {
-		if p.Tasks[i].Seq == seq {
+		if p.Tasks[i].Key == key {
 			return &p.Tasks[i], nil
 		}
+		if p.Tasks[i].Seq == seq && suffix == "" {
+			parts = append(parts, p.Tasks[i].Key)
+		}
 	}
-	return nil, fmt.Errorf("计划 %s 中没有序号为 %d 的任务（用 choucha plan list 查看全部任务）", p.ID, seq)
+	if len(parts) > 0 {
+		return nil, fmt.Errorf("计划 %s 的序号%d下有%d个任务（%s），请写明是哪一个，如 --task %s", p.ID, seq, len(parts), strings.Join(parts, "、"), strings.TrimPrefix(parts[0], p.ID+"-"))
+	}
+	return nil, fmt.Errorf("计划 %s 中没有序号为 %d%s 的任务（用 choucha plan list 查看全部任务）", p.ID, seq, suffix)
 }
+
+// KeySuffix is the part of a task key after "<id>-<n>": "", ".k" or "~d".
+func KeySuffix(key, id string, seq int) string {
+	return strings.TrimPrefix(key, fmt.Sprintf("%s-%d", id, seq))
+}
+
+// ParseTaskRef reads a --task value: "292", "3.2", "6~2": the 序号 n and the key suffix.
+func ParseTaskRef(s string) (seq int, suffix string, err error) {
+	s = strings.TrimSpace(s)
+	i := 0
+	if strings.HasPrefix(s, "-") {
+		i = 1
+	}
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	n, err := strconv.Atoi(s[:i])
+	if err != nil || i > 10 {
+		return 0, "", fmt.Errorf("任务应写作序号（如 292）或分组中的第几个（如 3.2），而不是“%s”", s)
+	}
+	suffix = s[i:]
+	if suffix != "" && !taskSuffixRE.MatchString(suffix) {
+		return 0, "", fmt.Errorf("任务应写作序号（如 292）或分组中的第几个（如 3.2），而不是“%s”", s)
+	}
+	return n, suffix, nil
+}
+
+var taskSuffixRE = regexp.MustCompile(`^(~[0-9]{1,4})?(\.[0-9]{1,4})?$`)
 
 var yearRE = regexp.MustCompile(`(19|20)[0-9]{2}年`)
 

@@ -84,6 +84,7 @@ replace: true，编辑后用 --dept-map 读取时即为完整的对照表（删�
 // deptMatchOptions are the flags of `choucha dept match`.
 type deptMatchOptions struct {
 	task       int
+	taskSuffix string // ".k" or "~d" of a --task 3.2 / 6~2
 	inspectors string
 	plan       planFlags
 	deptMap    string
@@ -129,7 +130,7 @@ func newDeptMatchCommand(g *globalOptions) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&opts.task, "task", 0, "计划中任务的 `序号`")
+	addTaskFlag(f, &opts.task, &opts.taskSuffix, "计划中任务的 `序号`（分组中的任务写作 3.2）")
 	f.StringVar(&opts.inspectors, "inspectors", "", "执法检查人员名录 `文件`（xlsx/csv）")
 	addPlanFlags(cmd, &opts.plan)
 	f.StringVar(&opts.deptMap, "dept-map", "", "部门对照表 `文件`（YAML，加在内置对照表之上）")
@@ -171,7 +172,7 @@ func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions)
 	if err != nil {
 		return err
 	}
-	t, err := p.Task(opts.task)
+	t, err := p.TaskRef(opts.task, opts.taskSuffix)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // planFlags are --plan and --plan-id, shared by every command that reads the annual plan.
@@ -152,7 +153,8 @@ func runPlanList(_ context.Context, g *globalOptions, opts *planListOptions) err
 	tasks := p.Select(f)
 	rows := make([][]string, 0, len(tasks))
 	for _, t := range tasks {
-		rows = append(rows, []string{strconv.Itoa(t.Seq), t.District, planClip(t.Name, 30), t.Ratio.Text, t.Window.Text, planClip(t.Initiator, 16)})
+		// The 序号 as --task takes it: 292, or 3.2 for a part of a grouped 序号.
+		rows = append(rows, []string{strings.TrimPrefix(t.Key, p.ID+"-"), t.District, planClip(t.Name, 30), t.Ratio.Text, t.Window.Text, planClip(t.Initiator, 16)})
 	}
 	if err := printTable(g.stdout, []string{"序号", "地市", "任务名称", "抽查比例及频次", "起止时间", "发起部门"}, rows); err != nil {
 		return err
@@ -198,7 +200,7 @@ func newPlanShowCommand(g *globalOptions) *cobra.Command {
 }
 
 func runPlanShow(_ context.Context, g *globalOptions, opts *planShowOptions) error {
-	seq, err := strconv.Atoi(strings.TrimSpace(opts.seq))
+	seq, suffix, err := plan.ParseTaskRef(opts.seq)
 	if err != nil {
 		return apperr.Hint(apperr.Usage(fmt.Errorf("任务序号应是整数，而不是“%s”", opts.seq)), "用 choucha plan list 查看全部任务的序号")
 	}
@@ -206,7 +208,7 @@ func runPlanShow(_ context.Context, g *globalOptions, opts *planShowOptions) err
 	if err != nil {
 		return err
 	}
-	t, err := p.Task(seq)
+	t, err := p.TaskRef(seq, suffix)
 	if err != nil {
 		return apperr.Hint(err, "用 choucha plan list 查看全部任务（可加 --district、--keyword 筛选）")
 	}
@@ -569,4 +571,28 @@ func addLedgerDrawn(ctx context.Context, g *globalOptions, p *plan.Plan, cal *pl
 	}
 	cal.AddDrawn(counts)
 	return nil
+}
+
+// taskFlag is --task: a 序号 (292), or for a 序号 over several tasks the part (3.2) or the
+// duplicate (6~2). The 序号 goes to *n, the rest of the key to *suffix.
+type taskFlag struct {
+	n      *int
+	suffix *string
+	text   string
+}
+
+func (f *taskFlag) String() string { return f.text }
+func (f *taskFlag) Type() string   { return "序号" }
+func (f *taskFlag) Set(s string) error {
+	n, suffix, err := plan.ParseTaskRef(s)
+	if err != nil {
+		return err
+	}
+	*f.n, *f.suffix, f.text = n, suffix, s
+	return nil
+}
+
+// addTaskFlag registers --task into n and suffix.
+func addTaskFlag(f *pflag.FlagSet, n *int, suffix *string, usage string) {
+	f.Var(&taskFlag{n: n, suffix: suffix}, "task", usage)
 }

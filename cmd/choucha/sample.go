@@ -26,6 +26,7 @@ import (
 type sampleOptions struct {
 	plan         planFlags
 	task         int
+	taskSuffix   string // ".k" or "~d" of a --task 3.2 / 6~2
 	roster       string
 	sheet        string
 	seed         string
@@ -65,7 +66,7 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 	}
 	f := cmd.Flags()
 	addPlanFlags(cmd, &o.plan)
-	f.IntVar(&o.task, "task", 0, "计划中的任务`序号`（必填）")
+	addTaskFlag(f, &o.task, &o.taskSuffix, "计划中的任务`序号`（必填；分组中的任务写作 3.2）")
 	f.StringVar(&o.roster, "roster", "", "检查对象名录`文件`（.xlsx 或 .csv，必填）")
 	f.StringVar(&o.sheet, "sheet", "", "名录所在工作表`名称`（默认第一个）")
 	f.StringVar(&o.seed, "seed", "", "公开随机种子：20–128 位十进制`数字`（不给则自动生成并显示）")
@@ -134,7 +135,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	defer gcPercent(sampleGCPercent)()
 	progress, done := rowProgress(g)
 	oc, err := draw.Record(ctx, draw.RecordRequest{
-		Plan: p, TaskSeq: o.task, Round: o.round, Seed: o.seed,
+		Plan: p, TaskSeq: o.task, TaskSuffix: o.taskSuffix, Round: o.round, Seed: o.seed,
 		Roster:     draw.RosterInput{File: o.roster, Sheet: o.sheet, Progress: progress},
 		Inspectors: insp, ExcludeFile: o.exclude, Policy: &pol, Ratio: o.ratio, Window: o.window, KeepPersonal: o.keepPersonal,
 		Ledger: g.ledgerPath(), Out: o.out, Location: loc,

@@ -17,6 +17,7 @@ import (
 type sqlOptions struct {
 	plan         planFlags
 	task         int
+	taskSuffix   string // ".k" or "~d" of a --task 3.2 / 6~2
 	round        int
 	seed         string
 	ratio        string
@@ -50,7 +51,7 @@ func newSQLCommand(g *globalOptions) *cobra.Command {
 	}
 	f := cmd.Flags()
 	addPlanFlags(cmd, &o.plan)
-	f.IntVar(&o.task, "task", 0, "计划中的任务`序号`（必填）")
+	addTaskFlag(f, &o.task, &o.taskSuffix, "计划中的任务`序号`（必填；分组中的任务写作 3.2）")
 	f.IntVar(&o.round, "round", 1, "本年度第几`轮`抽取")
 	f.StringVar(&o.seed, "seed", "", "公开随机种子：20–128 位十进制`数字`（必填：抽取在数据平台执行，种子须事先公开）")
 	f.StringVar(&o.ratio, "ratio", "", "计划未写比例时使用的抽查比例（`百分数`）")
@@ -84,7 +85,7 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 	if err != nil {
 		return err
 	}
-	task, err := p.Task(o.task)
+	task, err := p.TaskRef(o.task, o.taskSuffix)
 	if err != nil {
 		return err
 	}
