@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/choucha/choucha/plan"
 	"net/http"
 	"strconv"
 	"strings"
@@ -264,7 +265,7 @@ func (s *Server) handleEntry(w http.ResponseWriter, r *http.Request) {
 	d.Note = s.results[e.ID]
 	s.mu.Unlock()
 	if p, ok := s.plan(m.Plan.ID); ok && p.SHA256 == m.Plan.SHA256 {
-		if t, err := p.Task(m.TaskInfo.Seq); err == nil && t.Key == m.Task {
+		if t, err := p.TaskRef(m.TaskInfo.Seq, plan.KeySuffix(m.Task, m.Plan.ID, m.TaskInfo.Seq)); err == nil && t.Key == m.Task {
 			d.TaskURL = taskURL(p, t)
 		}
 	}
