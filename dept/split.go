@@ -121,11 +121,15 @@ func (m Map) Split(cell string, sc Scope) []Piece {
 	return m.scoped(sc).split(cell, sc.District)
 }
 
-// Texts returns the Text of each piece.
+// Texts returns the Text of each piece: the list of departments a cell names, as a plan
+// shows it. The Incomplete marker of a list ending in 等 (whose text is the whole cell) is
+// left out — the departments it names are pieces of their own; Resolve and Split keep it.
 func Texts(pieces []Piece) []string {
-	out := make([]string, len(pieces))
-	for i, p := range pieces {
-		out[i] = p.Text
+	out := make([]string, 0, len(pieces))
+	for _, p := range pieces {
+		if p.Flag != Incomplete {
+			out = append(out, p.Text)
+		}
 	}
 	return out
 }
