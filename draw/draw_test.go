@@ -230,4 +230,13 @@ func TestRunNoClassColumn(t *testing.T) {
 	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "3 户未分类") {
 		t.Errorf("classified: notes %q", m.Notes)
 	}
+	// A task drawn without classes (298: risk 无, one stratum ALL) has nothing to say about them.
+	req := testRequest(t, 298, frame(false, 3))
+	oc, err = Run(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(oc.Manifest.Notes) != 0 || oc.Manifest.Strata[0].Class != "ALL" {
+		t.Errorf("task 298: notes %q, strata %+v", oc.Manifest.Notes, oc.Manifest.Strata)
+	}
 }

@@ -117,8 +117,6 @@ func Run(req Request) (*Outcome, error) {
 	if req.Frame.NoClasses {
 		strataOf = risk.StrataUnclassified
 		notes = append(notes, risk.NoClassNote)
-	} else if n := req.Frame.Unclassified; n > 0 {
-		notes = append(notes, fmt.Sprintf("名录中 %d 户未分类（信用风险分类为空或未分类），按B类（一般风险）抽取", n))
 	}
 	strata, err := strataOf(*t, counts, req.Policy, req.RatioOverride)
 	if err != nil {
@@ -126,6 +124,10 @@ func Run(req Request) (*Outcome, error) {
 			return nil, fmt.Errorf("%w（%s）", err, strings.Join(why, "；"))
 		}
 		return nil, err
+	}
+	// Unclassified firms of a classified roster matter only when the task is drawn by class.
+	if n := req.Frame.Unclassified; n > 0 && !req.Frame.NoClasses && len(strata) > 0 && strata[0].Class != risk.StratumAll {
+		notes = append(notes, fmt.Sprintf("名录中 %d 户未分类（信用风险分类为空或未分类），按B类（一般风险）抽取", n))
 	}
 	allIn := len(strata) > 0
 	for _, s := range strata {
