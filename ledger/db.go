@@ -253,6 +253,21 @@ func (l *Ledger) checkIdentity(appID, version, objects int64) error {
 	}
 }
 
+// readTx runs fn in a read-only transaction: one consistent snapshot.
+func (l *Ledger) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := l.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return l.readError(err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// readError explains a failure to read the ledger.
+func (l *Ledger) readError(err error) error {
+	return fmt.Errorf("读取台账 %s: %w", l.path, err)
+}
+
 // writeTx runs fn in a transaction that holds the database's write lock from its start
 // (BEGIN IMMEDIATE, from _txlock), so what fn reads is still current when it writes.
 func (l *Ledger) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -69,6 +69,9 @@ var (
 	ErrNewerSchema = errors.New("台账格式版本高于本版 choucha")
 	// ErrNotLedger: the file is not a SQLite database, or not a choucha ledger.
 	ErrNotLedger = errors.New("不是 choucha 抽取台账")
+	// ErrBadLedger: a lock or redraw decision was refused because the ledger does not verify
+	// (a *BadLedgerError names the first bad entry).
+	ErrBadLedger = errors.New("台账校验不通过")
 )
 
 // LockedError is returned by Append for a draw of a locked task round without a redraw
@@ -176,7 +179,7 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (int64, error) {
 			}
 		}
 		var err error
-		id, err = appendTx(ctx, tx, b)
+		id, err = l.appendTx(ctx, tx, b)
 		return err
 	})
 	if err != nil {
@@ -239,7 +242,19 @@ func prepare(e Entry) (*body, error) {
 }
 
 // appendTx does Append's work inside a write transaction (the database's write lock held).
-func appendTx(ctx context.Context, tx *sql.Tx, b *body) (int64, error) {
+func (l *Ledger) appendTx(ctx context.Context, tx *sql.Tx, b *body) (int64, error) {
+	// Decide only on a chain that verifies: a deleted lock or a forged entry must not let a
+	// redraw through.
+	task, year := b.Task, b.Year
+	if b.Kind == KindLock {
+		target, err := getTx(ctx, tx, b.Target)
+		if err == nil {
+			task, year = target.Task, target.Year
+		}
+	}
+	if err := l.checkBefore(ctx, tx, task, year); err != nil {
+		return 0, err
+	}
 	switch b.Kind {
 	case KindDraw:
 		cur, err := lockedTx(ctx, tx, b.Task, b.Round, b.Year)
@@ -342,21 +357,45 @@ func (l *Ledger) List(ctx context.Context, f Filter) ([]Entry, error) {
 }
 
 // Locked returns the locked draw of a task round in a year, or nil. When a round was locked
-// again after a redraw, it is the draw of the newest lock.
+// again after a redraw, it is the draw of the newest lock. It is a lock decision: on a ledger
+// that does not verify it returns a *BadLedgerError.
 func (l *Ledger) Locked(ctx context.Context, task string, round, year int) (*Entry, error) {
-	return lockedTx(ctx, l.db, task, round, year)
+	var out *Entry
+	err := l.readTx(ctx, func(tx *sql.Tx) error {
+		if err := l.checkBefore(ctx, tx, task, year); err != nil {
+			return err
+		}
+		var err error
+		out, err = lockedTx(ctx, tx, task, round, year)
+		return err
+	})
+	return out, err
 }
 
 // Standing returns the draw that stands for a task round in a year: the locked draw (of the
 // newest lock) or, when none is locked, the newest; nil when the round was never drawn. It is
 // the one rule for "the round's list" — earlier-round exclusions, yearly caps, the calendar
-// and the overlap report all use it.
+// and the overlap report all use it. Like Locked it is a decision: on a ledger that does not
+// verify it returns a *BadLedgerError.
 func (l *Ledger) Standing(ctx context.Context, task string, round, year int) (*Entry, error) {
-	e, err := lockedTx(ctx, l.db, task, round, year)
+	var out *Entry
+	err := l.readTx(ctx, func(tx *sql.Tx) error {
+		if err := l.checkBefore(ctx, tx, task, year); err != nil {
+			return err
+		}
+		var err error
+		out, err = standingTx(ctx, tx, task, round, year)
+		return err
+	})
+	return out, err
+}
+
+func standingTx(ctx context.Context, q querier, task string, round, year int) (*Entry, error) {
+	e, err := lockedTx(ctx, q, task, round, year)
 	if err != nil || e != nil {
 		return e, err
 	}
-	es, err := queryEntries(ctx, l.db, selectEntries+` WHERE e.kind = 'draw' AND e.task = ? AND e.round = ? AND e.year = ?
+	es, err := queryEntries(ctx, q, selectEntries+` WHERE e.kind = 'draw' AND e.task = ? AND e.round = ? AND e.year = ?
 		ORDER BY e.id DESC LIMIT 1`, task, round, year)
 	if err != nil || len(es) == 0 {
 		return nil, err
@@ -372,31 +411,40 @@ func (l *Ledger) RoundDraw(ctx context.Context, task string, round, year int) (*
 }
 
 // StandingYear returns the standing draw (Standing) of every task round drawn in year, with
-// its manifest, in ledger order.
+// its manifest, in ledger order. The ledger is verified once for the year (*BadLedgerError).
 func (l *Ledger) StandingYear(ctx context.Context, year int) ([]Entry, error) {
-	entries, err := l.List(ctx, Filter{Year: year})
+	var out []Entry
+	err := l.readTx(ctx, func(tx *sql.Tx) error {
+		if err := l.checkBefore(ctx, tx, "", year); err != nil {
+			return err
+		}
+		entries, err := queryEntryList(ctx, tx, false, selectEntries+` WHERE e.kind = 'draw' AND e.year = ? ORDER BY e.id`, year)
+		if err != nil {
+			return err
+		}
+		type round struct {
+			task  string
+			round int
+		}
+		seen := map[round]bool{}
+		for _, e := range entries {
+			r := round{e.Task, e.Round}
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			d, err := standingTx(ctx, tx, r.task, r.round, year)
+			if err != nil {
+				return err
+			}
+			if d != nil {
+				out = append(out, *d)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	type round struct {
-		task  string
-		round int
-	}
-	seen := map[round]bool{}
-	var out []Entry
-	for _, e := range entries {
-		r := round{e.Task, e.Round}
-		if seen[r] {
-			continue
-		}
-		seen[r] = true
-		d, err := l.Standing(ctx, r.task, r.round, year)
-		if err != nil {
-			return nil, err
-		}
-		if d != nil {
-			out = append(out, *d)
-		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
