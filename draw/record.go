@@ -238,6 +238,9 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		return nil, fmt.Errorf("记入抽取台账: %w", err)
 	}
 	m.LedgerID = id
+	if oc.Entry, oc.Head, err = l.Position(ctx, id); err != nil {
+		return nil, err
+	}
 	if err := req.WriteDraw(outDir, m); err != nil {
 		return oc, &WriteError{LedgerID: id, Dir: outDir, Err: err}
 	}

@@ -69,6 +69,10 @@ type Outcome struct {
 	SeedGenerated bool           // the seed was made for this draw: it must be published
 	Undrawn       []int          // earlier rounds the ledger has no draw of (their firms could not be excluded)
 	Dir           string         // the draw's folder
+	// Entry and Head are the draw's ledger entry and the ledger's head right after it
+	// ("第N条:HASH" when printed): what the operator publishes so that a later truncation of
+	// the ledger can be shown (choucha ledger verify --published).
+	Entry, Head ledger.Published
 }
 
 // DeptMatch is one plan department of the task and the roster department it matched.

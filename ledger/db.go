@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -78,6 +80,9 @@ func Open(path string) (*Ledger, error) {
 	if strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("打开台账 %s: 文件名不能含有“?”", path)
 	}
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
@@ -105,6 +110,129 @@ func OpenExisting(path string) (*Ledger, error) {
 		return nil, fmt.Errorf("打开台账 %s: 这是一个文件夹", path)
 	}
 	return Open(path)
+}
+
+// OpenReadOnly opens an existing ledger for reading only (list, show, verify, export, replay):
+// it never creates, migrates or writes anything, so a copy on a read-only folder or medium,
+// or a file owned by someone else, can be audited. It opens with mode=ro and, where SQLite
+// cannot open the database that way (a WAL database in a folder it may not create the -shm
+// file in), with immutable=1.
+func OpenReadOnly(path string) (*Ledger, error) {
+	if path == "" {
+		return nil, errors.New("打开台账: 没有给出台账文件")
+	}
+	if strings.ContainsRune(path, '?') || strings.ContainsRune(path, '#') {
+		return nil, fmt.Errorf("打开台账 %s: 文件名不能含有“?”或“#”", path)
+	}
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("打开台账 %s: %w", path, err)
+	}
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	if fi.Size() == 0 {
+		return nil, fmt.Errorf("台账 %s 是空文件，还没有任何抽取记录: %w", path, ErrEmpty)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("打开台账 %s: %w", path, err)
+	}
+	u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	var firstErr error
+	for _, mode := range []string{"mode=ro", "mode=ro&immutable=1"} {
+		dsn := fmt.Sprintf("%s?%s&_busy_timeout=%d", u, mode, busyTimeout.Milliseconds())
+		db, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("打开台账 %s: %w", path, err)
+		}
+		l := &Ledger{db: db, path: path, readOnly: true}
+		appID, version, objects, err := l.identity(context.Background(), db)
+		if err == nil {
+			err = l.checkIdentity(appID, version, objects)
+			if err == nil && objects == 0 {
+				err = fmt.Errorf("台账 %s 是空数据库，还没有任何抽取记录: %w", path, ErrEmpty)
+			}
+			if err == nil && version < SchemaVersion {
+				err = fmt.Errorf("台账 %s 的格式较旧（版本 %d）：请先用可写方式运行一次 choucha ledger lock 或 choucha sample 升级", path, version)
+			}
+			if err == nil {
+				_, err = db.Exec(`SELECT 1 FROM entries LIMIT 1`)
+				if err != nil {
+					err = explain(path, err)
+				}
+			}
+			if err != nil {
+				db.Close()
+				return nil, err
+			}
+			return l, nil
+		}
+		db.Close()
+		if firstErr == nil {
+			firstErr = err
+		}
+		if errors.Is(err, ErrNotLedger) {
+			break
+		}
+	}
+	return nil, firstErr
+}
+
+// checkFile refuses a path that is not a regular file (a FIFO would block the opening, a
+// device is not a ledger) or a symbolic link that points nowhere (SQLite would create its
+// target somewhere unexpected). A missing file passes: Open creates it.
+func checkFile(path string) error {
+	li, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("打开台账 %s: %w", path, err)
+	}
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) && li.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("台账 %s 是指向不存在文件的符号链接，请给出台账文件本身的路径", path)
+	}
+	if err != nil {
+		return fmt.Errorf("打开台账 %s: %w", path, err)
+	}
+	switch {
+	case fi.IsDir():
+		return fmt.Errorf("打开台账 %s: 这是一个文件夹", path)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("台账 %s 不是普通文件（是管道、设备或套接字），不能作为抽取台账", path)
+	}
+	return nil
+}
+
+// explain turns SQLite's errors into Chinese.
+func explain(path string, err error) error {
+	s := err.Error()
+	switch {
+	case err == nil:
+		return nil
+	case strings.Contains(s, "file is not a database"):
+		return fmt.Errorf("%s 不是 SQLite 数据库或已损坏: %w", path, ErrNotLedger)
+	case strings.Contains(s, "malformed") || strings.Contains(s, "SQLITE_CORRUPT") || strings.Contains(s, "(11)"):
+		return fmt.Errorf("台账 %s 已损坏（文件不完整或被截断），无法读取；请用备份恢复，保留此文件原样: %w", path, ErrNotLedger)
+	case strings.Contains(s, "database or disk is full") || strings.Contains(s, "(13)"):
+		return fmt.Errorf("台账 %s 所在磁盘已满，未写入任何内容；请腾出空间后重试", path)
+	case strings.Contains(s, "disk I/O error") || strings.Contains(s, "SQLITE_IOERR"):
+		return fmt.Errorf("读写台账 %s 失败：磁盘已满或磁盘读写出错，未写入任何内容；请检查磁盘空间后重试", path)
+	case strings.Contains(s, "readonly") || strings.Contains(s, "read-only") || strings.Contains(s, "(8)"):
+		return fmt.Errorf("台账 %s 是只读的（文件或所在文件夹不可写），不能记入；查看和校验不受影响", path)
+	case strings.Contains(s, "unable to open database file") || strings.Contains(s, "(14)"):
+		return fmt.Errorf("无法打开台账 %s：文件夹不存在、不可写或没有权限", path)
+	case strings.Contains(s, "no such table"):
+		return fmt.Errorf("%s 是 SQLite 数据库，但没有台账的条目表: %w", path, ErrNotLedger)
+	case strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_BUSY"):
+		return fmt.Errorf("台账 %s 正被其他程序长时间占用（等待 %s 后放弃），请稍后重试", path, busyTimeout)
+	}
+	return fmt.Errorf("台账 %s: %w", path, err)
 }
 
 // checkHeader refuses an existing, non-empty file that is not a SQLite database, before
@@ -233,10 +361,7 @@ func (l *Ledger) identity(ctx context.Context, q rowQuerier) (appID, version, ob
 }
 
 func (l *Ledger) openError(err error) error {
-	if strings.Contains(err.Error(), "file is not a database") {
-		return fmt.Errorf("%s 不是 SQLite 数据库或已损坏: %w", l.path, ErrNotLedger)
-	}
-	return fmt.Errorf("打开台账 %s: %w", l.path, err)
+	return explain(l.path, err)
 }
 
 func (l *Ledger) checkIdentity(appID, version, objects int64) error {
@@ -265,22 +390,25 @@ func (l *Ledger) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // readError explains a failure to read the ledger.
 func (l *Ledger) readError(err error) error {
-	return fmt.Errorf("读取台账 %s: %w", l.path, err)
+	return explain(l.path, err)
 }
 
 // writeTx runs fn in a transaction that holds the database's write lock from its start
 // (BEGIN IMMEDIATE, from _txlock), so what fn reads is still current when it writes.
 func (l *Ledger) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if l.readOnly {
+		return fmt.Errorf("台账 %s 以只读方式打开，不能记入", l.path)
+	}
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("台账 %s: 取得写入锁: %w", l.path, err)
+		return explain(l.path, err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("台账 %s: 提交: %w", l.path, err)
+		return explain(l.path, err)
 	}
 	return nil
 }

@@ -72,6 +72,8 @@ var (
 	// ErrBadLedger: a lock or redraw decision was refused because the ledger does not verify
 	// (a *BadLedgerError names the first bad entry).
 	ErrBadLedger = errors.New("台账校验不通过")
+	// ErrEmpty: OpenReadOnly found an empty file or database (no entries were ever written).
+	ErrEmpty = errors.New("台账为空")
 )
 
 // LockedError is returned by Append for a draw of a locked task round without a redraw
@@ -92,8 +94,9 @@ func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 
 // Ledger is an open ledger database. It is safe for concurrent use.
 type Ledger struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
 	mu   sync.Mutex // serialises appends within the process; SQLite serialises processes
 }
 
@@ -319,7 +322,7 @@ func (l *Ledger) appendTx(ctx context.Context, tx *sql.Tx, b *body) (int64, erro
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		b.ID, b.Kind, b.Task, b.Round, b.Year, b.Seed, b.CreatedAt, b.Operator, b.RedrawReason, target, prev, hash, string(canon))
 	if err != nil {
-		return 0, fmt.Errorf("写入台账: %w", err)
+		return 0, explain(l.path, err)
 	}
 	return b.ID, nil
 }

@@ -164,7 +164,7 @@ func loadDrawArg(ctx context.Context, g *globalOptions, arg string) (*draw.Manif
 	if err != nil || id <= 0 {
 		return nil, "", apperr.Usage(fmt.Errorf("台账条目编号 %q 无效", arg))
 	}
-	l, err := openExistingLedger(g)
+	l, err := openReadOnlyLedger(g)
 	if err != nil {
 		return nil, "", err
 	}

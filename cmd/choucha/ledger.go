@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
 	"github.com/spf13/cobra"
@@ -42,6 +43,19 @@ func openLedger(g *globalOptions) (*ledger.Ledger, error) {
 func openExistingLedger(g *globalOptions) (*ledger.Ledger, error) {
 	path := g.ledgerPath()
 	l, err := ledger.OpenExisting(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, apperr.Hint(fmt.Errorf("还没有抽取台账：%s 不存在", path),
+			"第一次 choucha sample 抽取时会建立台账；台账在别处时用 --db 文件 或环境变量 CHOUCHA_DB 指明")
+	}
+	return l, ledgerOpenError(err)
+}
+
+// openReadOnlyLedger opens the ledger for a command that only reads (list, show, verify,
+// export, replay, overlap): read-only, so a copy on a read-only folder or owned by someone
+// else can be audited, and nothing is ever created or changed.
+func openReadOnlyLedger(g *globalOptions) (*ledger.Ledger, error) {
+	path := g.ledgerPath()
+	l, err := ledger.OpenReadOnly(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, apperr.Hint(fmt.Errorf("还没有抽取台账：%s 不存在", path),
 			"第一次 choucha sample 抽取时会建立台账；台账在别处时用 --db 文件 或环境变量 CHOUCHA_DB 指明")
@@ -148,7 +162,7 @@ func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) 
 	if err != nil {
 		return err
 	}
-	l, err := openExistingLedger(g)
+	l, err := openReadOnlyLedger(g)
 	if err != nil {
 		return err
 	}
@@ -286,7 +300,7 @@ func runLedgerShow(ctx context.Context, g *globalOptions, o *ledgerShowOptions, 
 	if err != nil {
 		return err
 	}
-	l, err := openExistingLedger(g)
+	l, err := openReadOnlyLedger(g)
 	if err != nil {
 		return err
 	}
@@ -404,32 +418,65 @@ func manifestNames(m []byte) map[string]string {
 
 // ---- ledger verify
 
+type ledgerVerifyOptions struct {
+	against   string
+	published string
+}
+
 func newLedgerVerifyCommand(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	o := &ledgerVerifyOptions{}
+	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "校验抽取台账是否被改动",
-		Long: `逐条重算台账的哈希链，检查每一条的内容与哈希、与前一条的链接和序号的连续性。
+		Long: `逐条重算台账的哈希链，检查每一条的内容与哈希、与前一条的链接和序号的连续性，检查锁定
+规则（每轮一份锁定名单、锁定后的重抽须有理由、锁定不早于所锁定的抽取），并像导出时一样
+用种子和记录的抽样框重算每一次抽取的签号。
 
-完好时输出条目数和最新一条的哈希（“台账头”）。把它公布或写进抽取公告：以后任何人再校验时，
-头哈希和条目数不同就说明台账被截短或替换——哈希链本身发现不了删掉最新几条的改动。
+完好时输出条目数和最新一条的哈希（“台账头”）。抽取公告和 choucha sample 的输出都带有公布时的
+台账头哈希；以后任何人用 --against 或 --published 核对：那时的台账头仍在链中，说明公布之前的
+记录没有被删除或改写。
 
   $ choucha ledger verify
   台账完好：共 12 条，最新为第 12 条
   台账头哈希：3f5a…
+  $ choucha ledger verify --against 3f5a…（公布的台账头哈希）
+  $ choucha ledger verify --published 抽查任务公告.csv
 
-退出码：0 台账完好；1 台账被改动（指出第一条有问题的条目）或无法读取；2 用法错误。`,
+退出码：0 台账完好；1 台账被改动（指出第一条有问题的条目）、公布的台账头不在链中或无法读取；2 用法错误。`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runLedgerVerify(cmd.Context(), g) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runLedgerVerify(cmd.Context(), g, o) },
 	}
+	cmd.Flags().StringVar(&o.against, "against", "", "公布过的台账头`哈希`（64 位十六进制）：核对它仍在链中")
+	cmd.Flags().StringVar(&o.published, "published", "", "公布过的公告`文件`（CSV 或 HTML）：核对其中的台账头仍在链中")
+	return cmd
 }
 
-func runLedgerVerify(ctx context.Context, g *globalOptions) error {
-	l, err := openExistingLedger(g)
+func runLedgerVerify(ctx context.Context, g *globalOptions, o *ledgerVerifyOptions) error {
+	var pins []ledger.Published
+	if o.against != "" {
+		p, err := ledger.ParsePublished(o.against)
+		if err != nil {
+			return apperr.Usage(err)
+		}
+		pins = append(pins, p...)
+	}
+	if o.published != "" {
+		b, err := os.ReadFile(o.published)
+		if err != nil {
+			return fmt.Errorf("读取公告 %s: %w", o.published, err)
+		}
+		p, err := ledger.ParsePublished(string(b))
+		if err != nil {
+			return fmt.Errorf("公告 %s: %w", o.published, err)
+		}
+		pins = append(pins, p...)
+	}
+	l, err := openReadOnlyLedger(g)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	res, err := l.Verify(ctx)
+	res, err := l.VerifyWith(ctx, ledger.VerifyOptions{Draw: draw.CheckEntry, KeepHashes: len(pins) > 0})
 	if err != nil {
 		return err
 	}
@@ -437,12 +484,21 @@ func runLedgerVerify(ctx context.Context, g *globalOptions) error {
 		return apperr.Hint(fmt.Errorf("台账 %s 校验不通过：%s", l.Path(), res.Problem),
 			fmt.Sprintf("第 %d 条及以后的记录不可信；请保留台账文件原样，报告管理员或纪检部门", res.BadID))
 	}
+	for _, p := range pins {
+		if err := res.Contains(p); err != nil {
+			return apperr.Hint(fmt.Errorf("台账 %s: %w", l.Path(), err),
+				"公布之后台账被截短、替换或改写；请保留台账文件和公告原样，报告管理员或纪检部门")
+		}
+	}
 	if res.Entries == 0 {
 		fmt.Fprintln(g.stdout, "台账完好：共 0 条")
 	} else {
 		fmt.Fprintf(g.stdout, "台账完好：共 %d 条，最新为第 %d 条\n", res.Entries, res.LastID)
 	}
 	fmt.Fprintf(g.stdout, "台账头哈希：%s\n", res.Head)
+	for _, p := range pins {
+		fmt.Fprintf(g.stdout, "公布时的台账头（第 %d 条 %s）仍在链中\n", p.ID, p.Hash)
+	}
 	return nil
 }
 

@@ -13,6 +13,8 @@ import (
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/plan"
+	"github.com/choucha/choucha/sampler"
 )
 
 // runCLI runs choucha with args and returns the exit code, stdout and stderr.
@@ -23,15 +25,18 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// testDraw appends a draw of task T made of a real manifest.
+// testDraw appends a draw of task T whose manifest passes draw.Validate (tickets from the
+// seed, counts within the stratum), as ledger verify and export require.
 func testDraw(t *testing.T, l *ledger.Ledger, round int, reason string, keys ...string) int64 {
 	t.Helper()
 	m := &draw.Manifest{
 		Spec: "CHOUCHA-SAMPLE-v1", ToolVersion: version, CreatedAt: "2026-03-02T08:00:00Z",
-		Task: "CZ2026-1", Round: round, Seed: "31415926535897932384",
+		Task: "CZ2026-1", TaskInfo: plan.Task{Key: "CZ2026-1"}, Round: round, Seed: "31415926535897932384",
+		Strata: []draw.Stratum{{Class: "C", N: len(keys), Ratio: "100", Count: len(keys)}},
 	}
 	for i, k := range keys {
-		m.Selected = append(m.Selected, draw.Selected{Key: k, Name: "长治市" + k + "有限公司", Class: "C", Rank: i + 1})
+		m.Selected = append(m.Selected, draw.Selected{Key: k, Name: "长治市" + k + "有限公司", Class: "C", Rank: i + 1,
+			Ticket: sampler.Ticket(m.Seed, m.Task, round, k)})
 	}
 	b, err := m.Canonical()
 	if err != nil {

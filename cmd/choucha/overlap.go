@@ -159,7 +159,7 @@ func runOverlap(ctx context.Context, g *globalOptions, opts *overlapOptions) err
 // overlapDraws reads the draws of the year from the ledger: for each task round the locked
 // draw, else the latest, oldest first (by ledger ID).
 func overlapDraws(ctx context.Context, g *globalOptions, opts *overlapOptions) ([]*draw.Manifest, int, error) {
-	l, err := openExistingLedger(g)
+	l, err := openReadOnlyLedger(g)
 	if err != nil {
 		return nil, 0, err
 	}

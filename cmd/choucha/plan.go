@@ -536,8 +536,8 @@ func writeCalendarCSV(w io.Writer, cal *plan.Calendar) error {
 // its window: those are the firms the department has to visit then. Without a ledger the
 // calendar shows the plan alone.
 func addLedgerDrawn(ctx context.Context, g *globalOptions, p *plan.Plan, cal *plan.Calendar, canon func(name, district string) string) error {
-	l, err := ledger.OpenExisting(g.ledgerPath())
-	if errors.Is(err, os.ErrNotExist) {
+	l, err := ledger.OpenReadOnly(g.ledgerPath())
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, ledger.ErrEmpty) {
 		return nil
 	}
 	if err != nil {

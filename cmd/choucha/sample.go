@@ -147,7 +147,7 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 		return recordError(err)
 	}
 	printSampleTalk(g, oc)
-	return printSampleData(g, oc.Manifest, oc.Dir)
+	return printSampleData(g, oc.Manifest, oc.Dir, oc.Entry, oc.Head)
 }
 
 // recordError adds the command line's next step to what draw.Record refused.
@@ -278,9 +278,10 @@ func printSampleTalk(g *globalOptions, oc *draw.Outcome) {
 // tens of thousands, and the list files are the place for those.
 const maxListedFirms = 200
 
-func printSampleData(g *globalOptions, m *draw.Manifest, outDir string) error {
+func printSampleData(g *globalOptions, m *draw.Manifest, outDir string, entry, head ledger.Published) error {
 	w := g.stdout
 	fmt.Fprintf(w, "任务 %s 第%d轮：%s\n", m.Task, m.Round, m.TaskInfo.Name)
+	fmt.Fprintf(w, "台账条目：%s；台账头（公布时）：%s\n", entry, head)
 	var rows [][]string
 	total := 0
 	for _, s := range m.Strata {
