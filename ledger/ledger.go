@@ -97,7 +97,7 @@ type Ledger struct {
 	db       *sql.DB
 	path     string
 	readOnly bool
-	mu   sync.Mutex // serialises appends within the process; SQLite serialises processes
+	mu       sync.Mutex // serialises appends within the process; SQLite serialises processes
 }
 
 // Path returns the file the ledger was opened from.
