@@ -1,7 +1,9 @@
 package draw
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"slices"
 
 	"github.com/choucha/choucha/ledger"
@@ -13,8 +15,18 @@ import (
 // class in it), and it agrees with what the entry chains beside it — task, round, year, seed
 // and the drawn keys. ledger.VerifyOptions.Draw takes it, so `ledger verify` accepts no
 // entry that `export` or `replay` would call altered.
-func CheckEntry(e ledger.Entry) error {
-	m, err := ParseManifest(e.Manifest, fmt.Sprintf("台账第 %d 条", e.ID))
+//
+// frame is the frame the ledger stores for the entry (nil when the manifest carries it
+// inline): each drawn firm's class is checked in it.
+func CheckEntry(e ledger.Entry, frame []byte) error {
+	var m *Manifest
+	var err error
+	name := fmt.Sprintf("台账第 %d 条", e.ID)
+	if frame != nil {
+		m, err = parseWithFrame(e.Manifest, frame, name)
+	} else {
+		m, err = ParseManifest(e.Manifest, name)
+	}
 	if err != nil {
 		return err
 	}
@@ -30,4 +42,19 @@ func CheckEntry(e ledger.Entry) error {
 		return fmt.Errorf("条目记录的抽中企业（%d 户）与抽取清单（%d 户）不符", len(e.Keys), len(m.Selected))
 	}
 	return nil
+}
+
+// parseWithFrame is ParseManifest for a manifest whose frame the ledger stores apart.
+func parseWithFrame(b, frame []byte, name string) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("抽取记录 %s 无法读取：%s", name, jsonProblem(err))
+	}
+	if m.Frame == nil {
+		m.Frame = strings.Split(strings.TrimSuffix(string(frame), "\n"), "\n")
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("抽取记录 %s 不完整或已被改动：%w", name, err)
+	}
+	return &m, nil
 }

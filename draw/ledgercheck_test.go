@@ -25,14 +25,14 @@ func TestCheckEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	add := func(m *Manifest, keys []string) {
+	add := func(m *Manifest, keys []string, frame []byte) {
 		t.Helper()
 		b, err := m.Canonical()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := l.Append(ctx, ledger.Entry{Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year,
-			Seed: m.Seed, CreatedAt: m.CreatedAt, Operator: "张三", Manifest: b, Keys: keys}); err != nil {
+			Seed: m.Seed, CreatedAt: m.CreatedAt, Operator: "张三", Manifest: b, Keys: keys, Frame: frame}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -44,7 +44,7 @@ func TestCheckEntry(t *testing.T) {
 		}
 		return res
 	}
-	add(m, m.DrawnKeys())
+	add(m, m.DrawnKeys(), oc.Frame)
 	if res := verify(); !res.OK {
 		t.Fatalf("a real draw: %+v", res)
 	}
@@ -55,14 +55,14 @@ func TestCheckEntry(t *testing.T) {
 	for _, s := range m.Selected {
 		drawn[s.Key] = true
 	}
-	for _, line := range m.Frame {
+	for _, line := range strings.Split(strings.TrimSpace(string(oc.Frame)), "\n") {
 		key := line[:strings.IndexByte(line, '|')]
 		if !drawn[key] && line[len(line)-1:] == forged.Selected[0].Class {
 			forged.Selected[0].Key = key
 			break
 		}
 	}
-	add(forged, forged.DrawnKeys())
+	add(forged, forged.DrawnKeys(), nil)
 	res := verify()
 	if res.OK || res.BadID != 2 || !strings.Contains(res.Problem, "签号") {
 		t.Errorf("forged list: %+v", res)
@@ -80,17 +80,17 @@ func TestCheckEntryKeys(t *testing.T) {
 	m := oc.Manifest
 	b, _ := m.Canonical()
 	e := ledger.Entry{ID: 3, Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed, Manifest: b, Keys: m.DrawnKeys()}
-	if err := CheckEntry(e); err != nil {
+	if err := CheckEntry(e, oc.Frame); err != nil {
 		t.Fatalf("real entry: %v", err)
 	}
 	e2 := e
 	e2.Keys = e.Keys[1:]
-	if err := CheckEntry(e2); err == nil || !strings.Contains(err.Error(), "抽中企业") {
+	if err := CheckEntry(e2, oc.Frame); err == nil || !strings.Contains(err.Error(), "抽中企业") {
 		t.Errorf("keys short: %v", err)
 	}
 	e3 := e
 	e3.Round = 2
-	if err := CheckEntry(e3); err == nil || !strings.Contains(err.Error(), "轮次") {
+	if err := CheckEntry(e3, oc.Frame); err == nil || !strings.Contains(err.Error(), "轮次") {
 		t.Errorf("round: %v", err)
 	}
 }
@@ -105,4 +105,20 @@ func clone(t *testing.T, m *Manifest) *Manifest {
 		t.Fatal(err)
 	}
 	return &c
+}
+
+// TestCheckEntryClassInStoredFrame: the class of a drawn firm is checked in the frame the
+// ledger stores (schema 2 keeps it out of the manifest).
+func TestCheckEntryClassInStoredFrame(t *testing.T) {
+	oc, err := Run(testRequest(t, 292, testFrame(40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := clone(t, oc.Manifest)
+	m.Selected[0].Class = map[string]string{"A": "B", "B": "C", "C": "A"}[m.Selected[0].Class]
+	b, _ := m.Canonical()
+	e := ledger.Entry{ID: 3, Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed, Manifest: b, Keys: m.DrawnKeys()}
+	if err := CheckEntry(e, oc.Frame); err == nil || !strings.Contains(err.Error(), "分类不符") {
+		t.Errorf("class changed in the manifest: %v", err)
+	}
 }

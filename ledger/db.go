@@ -156,9 +156,6 @@ func OpenReadOnly(path string) (*Ledger, error) {
 			if err == nil && objects == 0 {
 				err = fmt.Errorf("台账 %s 是空数据库，还没有任何抽取记录: %w", path, ErrEmpty)
 			}
-			if err == nil && version < SchemaVersion {
-				err = fmt.Errorf("台账 %s 的格式较旧（版本 %d）：请先用可写方式运行一次 choucha ledger lock 或 choucha sample 升级", path, version)
-			}
 			if err == nil {
 				_, err = db.Exec(`SELECT 1 FROM entries LIMIT 1`)
 				if err != nil {

@@ -210,7 +210,7 @@ func TestVerifyDrawHook(t *testing.T) {
 	}
 	defer l.Close()
 	var seen []int64
-	res := must(l.VerifyWith(ctx, VerifyOptions{Draw: func(e Entry) error {
+	res := must(l.VerifyWith(ctx, VerifyOptions{Draw: func(e Entry, _ []byte) error {
 		seen = append(seen, e.ID)
 		if len(e.Manifest) == 0 {
 			t.Errorf("entry %d without manifest", e.ID)

@@ -30,7 +30,10 @@ type VerifyOptions struct {
 	// included); an error makes the entry the bad one, with the error's text as the problem.
 	// `choucha ledger verify` uses it to re-derive every drawn firm's ticket from the seed and
 	// the recorded frame, as export does.
-	Draw func(e Entry) error
+	// frame is the entry's stored frame ("<key>|<class>\n" lines, already checked against its
+	// hash), nil when the manifest carries its frame inline or the ledger lacks it (which
+	// Verify reports itself).
+	Draw func(e Entry, frame []byte) error
 	// KeepHashes fills VerifyResult.Hashes (for checking a published head).
 	KeepHashes bool
 }
@@ -125,6 +128,7 @@ func verifyTx(ctx context.Context, q verifyQuerier, sc scope, o VerifyOptions) (
 	}
 	defer rows.Close()
 	r := newRules()
+	fc := &frameCache{}
 	bad := func(id int64, problem string) {
 		if res.OK {
 			res.OK, res.BadID, res.Problem = false, id, problem
@@ -149,7 +153,11 @@ func verifyTx(ctx context.Context, q verifyQuerier, sc scope, o VerifyOptions) (
 			} else if c.full && c.kind == KindDraw && o.Draw != nil {
 				e, err := decodeEntry(c.id, []byte(c.entry), true)
 				if err == nil {
-					err = o.Draw(e)
+					var frame []byte
+					frame, err = fc.get(ctx, q, entryFrameRef(c.entry))
+					if err == nil {
+						err = o.Draw(e, frame)
+					}
 				}
 				if err != nil {
 					bad(c.id, fmt.Sprintf("第 %d 条: %v", c.id, err))
@@ -189,7 +197,7 @@ func verifyTx(ctx context.Context, q verifyQuerier, sc scope, o VerifyOptions) (
 	case seq.Int64 < res.LastID:
 		bad(res.LastID, fmt.Sprintf("序号计数（%d）小于最后一条的序号（%d）：台账被改动", seq.Int64, res.LastID))
 	}
-	if sc.all {
+	if sc.all && hasFrames(ctx, q) {
 		badf := func(id int64, format string, args ...any) { bad(id, fmt.Sprintf(format, args...)) }
 		if err := verifyFrames(ctx, q, refs, refOrder, badf); err != nil {
 			return VerifyResult{}, err
@@ -199,6 +207,49 @@ func verifyTx(ctx context.Context, q verifyQuerier, sc scope, o VerifyOptions) (
 		res.Head = ""
 	}
 	return res, nil
+}
+
+// frameCache keeps the last stored frame read for a draw check: a frame is stored once and
+// draws of one roster follow each other.
+type frameCache struct {
+	hash  string
+	frame []byte
+}
+
+func (c *frameCache) get(ctx context.Context, q querier, hash string) ([]byte, error) {
+	if hash == "" {
+		return nil, nil
+	}
+	if hash == c.hash {
+		return c.frame, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT lines, gzip FROM frames WHERE sha256 = ?`, hash)
+	if err != nil {
+		return nil, nil // no frames table (a version-1 ledger): nothing to add
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, nil // missing: verifyFrames names it
+	}
+	var lines int64
+	var blob []byte
+	if err := rows.Scan(&lines, &blob); err != nil {
+		return nil, fmt.Errorf("读取台账: %w", err)
+	}
+	frame, problem := checkFrame(hash, lines, blob)
+	if problem != "" {
+		return nil, errors.New(problem)
+	}
+	c.hash, c.frame = hash, frame
+	return frame, nil
+}
+
+// hasFrames says whether the ledger has the frames table (schema 2; a version-1 ledger opened
+// read-only has not been migrated).
+func hasFrames(ctx context.Context, q rowQuerier) bool {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'frames'`).Scan(&n)
+	return err == nil && n > 0
 }
 
 // entryFrameRef is the frame hash a draw entry references from the frames table ("" when its

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,7 +130,7 @@ func TestLedgerFileFaults(t *testing.T) {
 		}, "不是 choucha 抽取台账"},
 		{"choucha id without the entries table", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "noentries.db")
-			rawExec(t, p, `CREATE TABLE x (y)`, `PRAGMA application_id = 1128809288`, `PRAGMA user_version = 1`)
+			rawExec(t, p, `CREATE TABLE x (y)`, `PRAGMA application_id = 1128809288`, fmt.Sprintf(`PRAGMA user_version = %d`, ledger.SchemaVersion))
 			return p
 		}, "没有台账的条目表"},
 	}
