@@ -3,8 +3,8 @@ package draw
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"slices"
+	"strings"
 
 	"github.com/choucha/choucha/ledger"
 )

@@ -59,12 +59,17 @@ type PlanRef struct {
 
 // RosterRef identifies the roster a draw used; frame_sha256 is what replay compares.
 type RosterRef struct {
-	File        string   `json:"file"`
-	SHA256      string   `json:"sha256"`
-	FrameSHA256 string   `json:"frame_sha256"`
-	Header      []string `json:"header"`
-	Rows        int      `json:"rows"`
-	Eligible    int      `json:"eligible"`
+	File        string `json:"file"`
+	SHA256      string `json:"sha256"`
+	FrameSHA256 string `json:"frame_sha256"`
+	// FrameSalt and FrameCommitment: the published commitment to the frame
+	// (FrameCommitment(FrameSalt, frame)). frame_sha256 stays in the ledger; notices publish
+	// the commitment, which does not let anyone test guesses of the classes.
+	FrameSalt       string   `json:"frame_salt,omitempty"`
+	FrameCommitment string   `json:"frame_commitment,omitempty"`
+	Header          []string `json:"header"`
+	Rows            int      `json:"rows"`
+	Eligible        int      `json:"eligible"`
 	// Omitted names the roster's personal columns (法定代表人, 联系电话) left out of Header
 	// and of every drawn firm's Values (sample --keep-personal keeps them).
 	Omitted []string `json:"omitted_columns,omitempty"`

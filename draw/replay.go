@@ -262,7 +262,7 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 	rerunFrame := frame.Bytes()
 	if len(frame.FrameKeys()) > 0 {
 		oc, err := Run(Request{
-			Plan: req.Plan, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round,
+			Plan: req.Plan, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round, FrameSalt: rec.Roster.FrameSalt,
 			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: req.Inspectors, Now: created, ToolVersion: req.ToolVersion,
 			KeysOnly: true, Context: ctx,
 		})

@@ -41,6 +41,9 @@ type Request struct {
 	KeysOnly bool
 	// Context cancels re-reading the drawn rows of a lean frame; nil means Background.
 	Context context.Context
+	// FrameSalt is the salt of the published frame commitment (FrameCommitment); empty makes
+	// a fresh random one. A replay passes the recorded salt.
+	FrameSalt string
 }
 
 // Inspectors is the inspector side of a draw: the roster and how to match its departments.
@@ -116,6 +119,13 @@ func Run(req Request) (*Outcome, error) {
 		units[i] = sampler.Unit{Key: keys[i].Key, Class: keys[i].Class}
 	}
 	frame := req.Frame.Bytes()
+	salt := req.FrameSalt
+	if salt == "" {
+		var err error
+		if salt, err = NewFrameSalt(); err != nil {
+			return nil, err
+		}
+	}
 
 	strataOf, notes := risk.Strata, []string(nil)
 	if req.Frame.NoClasses {
@@ -163,6 +173,7 @@ func Run(req Request) (*Outcome, error) {
 		Seed:        req.Seed,
 		Roster: RosterRef{
 			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: ledger.FrameHash(frame),
+			FrameSalt: salt, FrameCommitment: FrameCommitment(salt, frame),
 			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(keys),
 		},
 		Notes:       notes,

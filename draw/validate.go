@@ -80,6 +80,9 @@ func (m *Manifest) Validate() error {
 		if roster.HashFrameLines(m.Frame) != m.Roster.FrameSHA256 {
 			add("记录的抽样框与 frame_sha256 不符")
 		}
+		if m.Roster.FrameCommitment != "" && FrameCommitment(m.Roster.FrameSalt, LinesBytes(m.Frame)) != m.Roster.FrameCommitment {
+			add("记录的抽样框与公布的抽样框承诺值（frame_commitment）不符")
+		}
 	}
 	strata := map[string]bool{}
 	for _, s := range m.Strata {

@@ -27,6 +27,10 @@ type Options struct {
 	Location *time.Location
 	// Departments names the bureaus (Bureaus); nil is dept.DefaultMap.
 	Departments *dept.Map
+	// LedgerEntry and LedgerHead are the draw's ledger entry and the ledger's head at
+	// publication, each "第N条:HASH" (ledger.Published); "" when the draw is not from a
+	// ledger. Anyone holding the notice checks them with choucha ledger verify --published.
+	LedgerEntry, LedgerHead string
 }
 
 // issuer is the bureau the notice is issued in the name of: the initiating bureau's legal
@@ -79,11 +83,25 @@ func AnnouncementTable(m *draw.Manifest, opts Options) (header []string, rows []
 	header = []string{"序号", "市场主体名称", "统一社会信用代码/注册号", "登记机关",
 		"抽查计划名称", "抽查任务编号", "抽查任务名称", "抽查类型", "抽查事项", "检查日期", "检查机关",
 		"抽取轮次", "随机种子", "抽样算法", "签号"}
+	ledgerCols := opts.LedgerEntry != ""
+	if ledgerCols {
+		header = append(header, "台账条目", "台账头（公布时）")
+	}
+	if m.Roster.FrameCommitment != "" {
+		header = append(header, "抽样框承诺值")
+	}
 	f := AnnouncementFacts(m, opts)
 	for i, s := range publicOrder(m) {
-		rows = append(rows, []string{strconv.Itoa(i + 1), s.Name, s.Key, s.Authority,
+		row := []string{strconv.Itoa(i + 1), s.Name, s.Key, s.Authority,
 			f[0].Value, m.Task, m.TaskInfo.Name, TaskType, m.TaskInfo.Items, f[6].Value, f[7].Value,
-			strconv.Itoa(m.Round), m.Seed, m.Spec, s.Ticket})
+			strconv.Itoa(m.Round), m.Seed, m.Spec, s.Ticket}
+		if ledgerCols {
+			row = append(row, opts.LedgerEntry, opts.LedgerHead)
+		}
+		if m.Roster.FrameCommitment != "" {
+			row = append(row, m.Roster.FrameCommitment)
+		}
+		rows = append(rows, row)
 	}
 	return header, rows
 }
@@ -109,20 +127,21 @@ type announceFirm struct {
 }
 
 type announceData struct {
-	Title      string
-	Facts      []AnnouncementFact
-	Firms      []announceFirm
-	Spec       string
-	Seed       string
-	Task       string
-	Round      int
-	Frame      string
-	Example    string
-	ExamplePS  string
-	ExampleKey string
-	Date       string
-	Authority  string
-	Generator  string
+	Title                   string
+	Facts                   []AnnouncementFact
+	Firms                   []announceFirm
+	Spec                    string
+	Seed                    string
+	Task                    string
+	Round                   int
+	Frame                   string // the salted frame commitment; "" for a draw recorded without one
+	LedgerEntry, LedgerHead string
+	Example                 string
+	ExamplePS               string
+	ExampleKey              string
+	Date                    string
+	Authority               string
+	Generator               string
 }
 
 // beijing is UTC+8, the default zone of dates printed on documents (no tzdata needed).
@@ -144,13 +163,14 @@ func drawDate(m *draw.Manifest, loc *time.Location) string {
 // no scripts or external resources, all text escaped by html/template.
 func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
 	d := announceData{
-		Title:     m.TaskInfo.Name,
-		Facts:     AnnouncementFacts(m, opts),
-		Spec:      m.Spec,
-		Seed:      m.Seed,
-		Task:      m.Task,
-		Round:     m.Round,
-		Frame:     m.Roster.FrameSHA256,
+		Title:       m.TaskInfo.Name,
+		Facts:       AnnouncementFacts(m, opts),
+		Spec:        m.Spec,
+		Seed:        m.Seed,
+		Task:        m.Task,
+		Round:       m.Round,
+		Frame:       m.Roster.FrameCommitment,
+		LedgerEntry: opts.LedgerEntry, LedgerHead: opts.LedgerHead,
 		Date:      drawDate(m, opts.Location),
 		Authority: issuer(m, opts.Departments),
 		Generator: "choucha " + m.ToolVersion,
@@ -242,7 +262,9 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 <tr><th scope="row">随机种子</th><td class="mono" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Seed}}</td></tr>
 <tr><th scope="row">抽查任务编号</th><td class="mono">{{.Task}}</td></tr>
 <tr><th scope="row">抽取轮次</th><td class="mono">{{.Round}}</td></tr>
-<tr><th scope="row">抽样框 SHA-256</th><td class="mono ticket" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Frame}}</td></tr>
+{{if .Frame}}<tr><th scope="row">抽样框承诺值（CHOUCHA-FRAME-COMMIT-v1）</th><td class="mono ticket" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Frame}}</td></tr>{{end}}
+{{if .LedgerEntry}}<tr><th scope="row">台账条目</th><td class="mono ticket">{{.LedgerEntry}}</td></tr>
+<tr><th scope="row">台账头（公布时）</th><td class="mono ticket">{{.LedgerHead}}</td></tr>{{end}}
 </tbody>
 </table>
 <p class="note">每户市场主体的签号是字符串“算法|种子|任务编号|轮次|统一社会信用代码或注册号”的 SHA-256 值（小写十六进制）；

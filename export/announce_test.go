@@ -50,7 +50,7 @@ func TestAnnouncementHidesPrivateData(t *testing.T) {
 		if i > 0 && recs[i][2] >= r[2] {
 			t.Errorf("row %d: code %s after %s: not in code order", i+1, r[2], recs[i][2])
 		}
-		if r[1] != csvCell(s.Name) || r[2] != KeepText(s.Key) || r[3] != s.Authority || r[len(r)-1] != s.Ticket || r[12] != "\t"+m.Seed {
+		if r[1] != csvCell(s.Name) || r[2] != KeepText(s.Key) || r[3] != s.Authority || r[14] != s.Ticket || r[12] != "\t"+m.Seed {
 			t.Errorf("row %d: %q", i+1, r)
 		}
 	}
@@ -67,7 +67,7 @@ func TestAnnouncementHTML(t *testing.T) {
 		`<html lang="zh-CN">`, `<meta charset="utf-8">`, "@media print", "Noto Sans CJK SC",
 		"长治市2026年度部门联合双随机抽查工作计划", "CZ2026-292", "对房地产开发企业的监督检查", "<td>定向</td>",
 		"房地产开发企业资质检查", "辖区内房地产开发企业", "2026年4月1日至2026年6月30日",
-		"沁县住房和城乡建设局、沁县市场监督管理局", `<p class="sign">沁县住房和城乡建设局<br>`, "12户", m.Seed, m.Spec, m.Roster.FrameSHA256, "sha256sum",
+		"沁县住房和城乡建设局、沁县市场监督管理局", `<p class="sign">沁县住房和城乡建设局<br>`, "12户", m.Seed, m.Spec, m.Roster.FrameCommitment, "sha256sum",
 		// The example is the first firm of the list, which is in code order.
 		"printf &#39;%s&#39; &#39;CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-292|1|" + publicOrder(m)[0].Key + "&#39; | sha256sum",
 		// ... and the same on a stock Windows PC (PowerShell), and with choucha ticket.
@@ -83,6 +83,13 @@ func TestAnnouncementHTML(t *testing.T) {
 	for _, s := range m.Selected {
 		if !strings.Contains(out, s.Ticket) || !strings.Contains(out, s.Key) {
 			t.Errorf("announcement lacks firm %s or its ticket", s.Key)
+		}
+	}
+	// Issue 19: frame_sha256 is an unsalted hash of the classes; only the salted commitment is
+	// published, and never the salt.
+	for _, private := range []string{m.Roster.FrameSHA256, m.Roster.FrameSalt} {
+		if strings.Contains(out, private) {
+			t.Errorf("announcement publishes %s", private)
 		}
 	}
 	for _, bad := range []string{"<script>", "http-equiv", "<link", "src=", "@import", "url("} {
@@ -183,7 +190,7 @@ func TestAnnouncementChromium(t *testing.T) {
 	dom := string(run("--dump-dom", url))
 	text := htmlText(dom)
 	for _, want := range []string{"抽查任务公告", "抽查计划名称", "长治市2026年度部门联合双随机抽查工作计划",
-		"抽查类型", "定向", "检查机关", "沁县住房和城乡建设管理局、沁县市场监督管理局", "12户", m.Seed, m.Roster.FrameSHA256,
+		"抽查类型", "定向", "检查机关", "沁县住房和城乡建设管理局、沁县市场监督管理局", "12户", m.Seed, m.Roster.FrameCommitment,
 		`<script>alert("x")</script>贸易公司`, `=HYPERLINK("http://example.invalid","点击")`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("rendered text lacks %q", want)

@@ -115,7 +115,7 @@ func testManifest(t *testing.T, teams bool) *draw.Manifest {
 		Year:  2026,
 		Seed:  "20260401123456789012",
 		Roster: draw.RosterRef{File: "qinxian-realestate.xlsx", SHA256: strings.Repeat("cd", 32),
-			FrameSHA256: strings.Repeat("ef", 32), Header: rosterHeader, Rows: 40, Eligible: 38},
+			FrameSHA256: strings.Repeat("ef", 32), FrameSalt: strings.Repeat("5a", 32), FrameCommitment: strings.Repeat("c0", 32), Header: rosterHeader, Rows: 40, Eligible: 38},
 		Strata: []draw.Stratum{{Class: "ALL", N: 38, Ratio: "5", Count: len(names)}},
 	}
 	codes := []string{"911404038769823907", "140403824667485"}

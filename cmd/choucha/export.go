@@ -120,7 +120,9 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 	if title == "" {
 		title = builtinPlanTitle(m)
 	}
-	paths, err := export.Export(out, m, opts.format, export.Options{Encoding: enc, PlanTitle: title, Calendar: cal, Location: loc}, opts.force)
+	xo := export.Options{Encoding: enc, PlanTitle: title, Calendar: cal, Location: loc}
+	xo.LedgerEntry, xo.LedgerHead = publishedPosition(ctx, g, m)
+	paths, err := export.Export(out, m, opts.format, xo, opts.force)
 	for _, p := range paths {
 		fmt.Fprintln(g.stdout, p)
 	}
@@ -186,6 +188,29 @@ func loadDrawArg(ctx context.Context, g *globalOptions, arg string) (*draw.Manif
 	m.LedgerID = e.ID
 	folder := filepath.Join("draws", fmt.Sprintf("%s-r%d-ledger%d", exportFolderName(m.Task), m.Round, e.ID))
 	return m, folder, nil
+}
+
+// publishedPosition is the draw's ledger entry and the ledger's head now, as "第N条:HASH", for
+// the notice; "" when the draw has no entry in the ledger at hand (a manifest.json from
+// elsewhere is never labelled with another ledger's entry).
+func publishedPosition(ctx context.Context, g *globalOptions, m *draw.Manifest) (entry, head string) {
+	if m.LedgerID <= 0 {
+		return "", ""
+	}
+	l, err := ledger.OpenReadOnly(g.ledgerPath())
+	if err != nil {
+		return "", ""
+	}
+	defer l.Close()
+	e, err := l.Get(ctx, m.LedgerID)
+	if err != nil || e.Kind != ledger.KindDraw || e.Task != m.Task || e.Round != m.Round || e.Seed != m.Seed {
+		return "", ""
+	}
+	h, err := l.Head(ctx)
+	if err != nil {
+		return "", ""
+	}
+	return ledger.Published{ID: e.ID, Hash: e.Hash}.String(), h.String()
 }
 
 // builtinPlanTitle is the title of the compiled-in plan when the draw used it, else "".

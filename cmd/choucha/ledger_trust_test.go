@@ -336,3 +336,45 @@ func TestVerifyAgainstPublished(t *testing.T) {
 		t.Errorf("--against abc: %d %s", code, stderr)
 	}
 }
+
+// Issue 18 item 4 / 19 items 3–4: the notice (CSV and HTML) carries the draw's entry and the
+// head at publication and the salted frame commitment, never frame_sha256; a notice kept
+// from before a truncation shows it.
+func TestNoticeCarriesLedgerPosition(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	if _, stderr, code := cli(t, db, sampleArgs(filepath.Join(dir, "1"))...); code != 0 {
+		t.Fatalf("draw: %d %s", code, stderr)
+	}
+	if _, stderr, code := cli(t, db, sampleArgs(filepath.Join(dir, "2"), "--task", "291")...); code != 0 {
+		t.Fatalf("draw 2: %d %s", code, stderr)
+	}
+	out := filepath.Join(dir, "notice")
+	if _, stderr, code := cli(t, db, "export", "2", "--format", "announce", "--out", out); code != 0 {
+		t.Fatalf("export: %d %s", code, stderr)
+	}
+	m := readManifest(t, filepath.Join(dir, "2"))
+	for _, name := range []string{"抽查任务公告.csv", "抽查任务公告.html"} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pins, err := ledger.ParsePublished(string(b))
+		if err != nil || len(pins) != 1 || pins[0].ID != 2 {
+			t.Errorf("%s: ledger positions %v %v", name, pins, err)
+		}
+		if !strings.Contains(string(b), m.Roster.FrameCommitment) || strings.Contains(string(b), m.Roster.FrameSHA256) ||
+			strings.Contains(string(b), m.Roster.FrameSalt) {
+			t.Errorf("%s: must publish the frame commitment and neither frame_sha256 nor the salt", name)
+		}
+	}
+	notice := filepath.Join(out, "抽查任务公告.csv")
+	if _, stderr, code := cli(t, db, "ledger", "verify", "--published", notice); code != 0 {
+		t.Fatalf("verify --published: %d %s", code, stderr)
+	}
+	rawExec(t, db, `DROP TRIGGER entries_no_delete`, `DELETE FROM entries WHERE id = 2`,
+		`UPDATE sqlite_sequence SET seq = 1 WHERE name = 'entries'`)
+	if _, stderr, code := cli(t, db, "ledger", "verify", "--published", notice); code != 1 || !strings.Contains(stderr, "被删除") {
+		t.Errorf("verify --published after truncation: %d %s", code, stderr)
+	}
+}

@@ -1,0 +1,38 @@
+package draw
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
+
+// FrameCommitmentSpec names the published frame commitment (docs/ALGORITHM.md).
+const FrameCommitmentSpec = "CHOUCHA-FRAME-COMMIT-v1"
+
+// FrameCommitment is the frame commitment a notice publishes in place of frame_sha256:
+// lower-case hex HMAC-SHA256 with the draw's frame salt (the 64 hex digits, as ASCII) as key,
+// over "CHOUCHA-FRAME-COMMIT-v1\n" followed by the frame's defining bytes ("<key>|<class>\n"
+// lines sorted by key — the bytes whose SHA-256 is frame_sha256).
+//
+// frame_sha256 is an unsalted hash of those lines: with the keys known (the roster is public
+// in part) and four classes, a small frame's classes fall to brute force (4^7 guesses for seven
+// firms). The salt is 32 random bytes recorded in the ledger's manifest, never published by
+// choucha; an auditor given the frame and the salt recomputes the commitment, anyone else
+// cannot test a guess.
+func FrameCommitment(salt string, frame []byte) string {
+	mac := hmac.New(sha256.New, []byte(salt))
+	mac.Write([]byte(FrameCommitmentSpec + "\n"))
+	mac.Write(frame)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// NewFrameSalt returns 32 random bytes as 64 lower-case hex digits.
+func NewFrameSalt() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("生成抽样框承诺的随机盐: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
