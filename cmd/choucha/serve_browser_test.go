@@ -232,10 +232,13 @@ func browserDraw(t *testing.T, bin, rosters string, js bool) {
 		we.Operator != ce.Operator || we.RedrawReason != ce.RedrawReason || strings.Join(we.Keys, ",") != strings.Join(ce.Keys, ",") {
 		t.Errorf("ledger entries differ:\nweb %+v\ncli %+v", head3(we), head3(ce))
 	}
-	// The manifests are the same bytes once the recorded time is the same.
-	createdRE := regexp.MustCompile(`"created_at":"[^"]*"`)
-	cliCreated := createdRE.Find(ce.Manifest)
-	webBytes := createdRE.ReplaceAllLiteral(we.Manifest, cliCreated)
+	// The manifests are the same bytes once the recorded time and the frame commitment's
+	// per-draw random salt (and so the commitment) are the same.
+	webBytes := we.Manifest
+	for _, re := range []string{`"created_at":"[^"]*"`, `"frame_salt":"[^"]*"`, `"frame_commitment":"[^"]*"`} {
+		r := regexp.MustCompile(re)
+		webBytes = r.ReplaceAllLiteral(webBytes, r.Find(ce.Manifest))
+	}
 	if !bytes.Equal(webBytes, ce.Manifest) {
 		t.Errorf("manifest differs from the CLI's (beyond created_at):\nweb %s\ncli %s", firstDiff(webBytes, ce.Manifest), firstDiff(ce.Manifest, webBytes))
 	}
