@@ -270,6 +270,13 @@ func (l *Ledger) init(ctx context.Context) error {
 	if err := l.checkIdentity(appID, version, objects); err != nil {
 		return err
 	}
+	if appID == ApplicationID && version >= 1 {
+		// Marked as a ledger: its entries table must be there (checked before anything is
+		// written to the file).
+		if _, err := l.db.ExecContext(ctx, `SELECT 1 FROM entries LIMIT 1`); err != nil {
+			return explain(l.path, err)
+		}
+	}
 	if err := l.useWAL(ctx); err != nil {
 		return err
 	}
