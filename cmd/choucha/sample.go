@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/choucha/choucha/batch"
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/internal/apperr"
@@ -44,6 +45,8 @@ type sampleOptions struct {
 	redrawReason string
 	keepPersonal bool
 	fromSQL      string
+	batch        string
+	atomic       bool
 }
 
 func newSampleCommand(g *globalOptions) *cobra.Command {
@@ -60,9 +63,35 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 
 输出目录（默认 draws/<任务编号>-r<轮次>-<时间>/）：manifest.json、抽查名单.csv、抽查名单.xlsx。
 
+批量抽取（--batch）：一个种子、多项任务，每项任务一条台账记录、一个目录，最后一张汇总表。某项失败
+不影响其他任务，在汇总中写明原因（退出码 1）；--atomic 时先在台账副本上试抽全部任务，有一项失败则一项
+也不抽取、不记台账。批量抽取文件（路径相对于该文件所在目录）：
+
+  seed: "20260601123456789012"      # 可省略：用 --seed，或自动生成并显示
+  inspectors: 沁县执法人员.xlsx       # 各项任务共用（可省略）
+  tasks:
+    - {task: 292, roster: 沁县房地产.xlsx}
+    - {task: 291, round: 2, roster: 沁县房地产.xlsx, exclude: 第1轮名单.txt}
+    - {task: 56, roster: 沁县食品.csv, ratio: "10", no_inspectors: true}
+
+  $ choucha sample --batch 6月.yaml --out draws/沁县-6月
+
 退出码：0 成功；1 输入有误或抽取失败（不写任何文件、不记台账）；2 用法错误；130 被中断。`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runSample(cmd.Context(), g, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.batch != "" {
+				for _, name := range []string{"task", "roster", "sheet", "round", "ratio", "window", "exclude", "from-sql-result", "redraw-reason"} {
+					if cmd.Flags().Changed(name) {
+						return apperr.Usage(fmt.Errorf("--batch 与 --%s 不能同时使用：每项任务的 %s 写在批量抽取文件中", name, name))
+					}
+				}
+				return runSampleBatch(cmd.Context(), g, o)
+			}
+			if o.atomic {
+				return apperr.Usage(errors.New("--atomic 只与 --batch 一起使用"))
+			}
+			return runSample(cmd.Context(), g, o)
+		},
 	}
 	f := cmd.Flags()
 	addPlanFlags(cmd, &o.plan)
@@ -83,6 +112,8 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 	f.StringVar(&o.operator, "operator", "", "操作人`姓名`，记入台账（默认当前系统用户）")
 	f.StringVar(&o.fromSQL, "from-sql-result", "", "choucha sql 脚本在数据平台算出的结果 `CSV`：逐项核对一致才记入台账（--roster 给出同一名录表的导出）")
 	f.StringVar(&o.redrawReason, "redraw-reason", "", "该任务轮次名单已锁定时，重新抽取的`理由`（记入台账）")
+	f.StringVar(&o.batch, "batch", "", "批量抽取`文件`（YAML：一个种子，多项任务各自的名录；见 choucha sample --help）")
+	f.BoolVar(&o.atomic, "atomic", false, "与 --batch 一起用：全部任务都能抽取才记入台账，否则一项也不抽取")
 	f.BoolVar(&o.keepPersonal, "keep-personal", false, "在抽取清单、台账和名单中保留名录的法定代表人、联系电话列（默认不保留）")
 	return cmd
 }
@@ -357,4 +388,98 @@ func sortedMapKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// runSampleBatch draws the tasks of a batch file (package batch) and prints the summary.
+func runSampleBatch(ctx context.Context, g *globalOptions, o *sampleOptions) error {
+	f, err := batch.Read(o.batch)
+	if err != nil {
+		return err
+	}
+	p, err := o.plan.load()
+	if err != nil {
+		return err
+	}
+	pol, err := loadPolicyOption(o.policy)
+	if err != nil {
+		return err
+	}
+	loc, err := g.location()
+	if err != nil {
+		return err
+	}
+	if o.inspectors != "" {
+		for i := range f.Tasks {
+			if f.Tasks[i].Inspectors == "" && !f.Tasks[i].NoInspectors {
+				f.Tasks[i].Inspectors = o.inspectors
+			}
+		}
+	}
+	dm, err := loadDeptMap(o.deptMap)
+	if err != nil {
+		return err
+	}
+	operator := o.operator
+	if operator == "" {
+		operator = defaultOperator()
+	}
+	defer gcPercent(sampleGCPercent)()
+	n := len(f.Tasks)
+	res, err := batch.Run(ctx, batch.Request{
+		File: f, Seed: o.seed, Out: o.out, Atomic: o.atomic,
+		Template: draw.RecordRequest{
+			Plan: p, Policy: &pol, KeepPersonal: o.keepPersonal, Ledger: g.ledgerPath(), Location: loc,
+			Operator: operator, ToolVersion: version, WriteDraw: export.WriteDraw, MarkOverCap: overlap.MarkOverCap,
+		},
+		Inspectors: func(ctx context.Context, file string) (*draw.Inspectors, error) {
+			insp, rep, err := draw.LoadInspectors(ctx, file, dm, o.strict, o.assumeValid)
+			if err == nil && !g.quiet {
+				printInspectorWarnings(g.stderr, file, rep)
+			}
+			return insp, err
+		},
+		Started: func(i int, t batch.Task) {
+			if !g.quiet {
+				fmt.Fprintf(g.stderr, "[%d/%d] 任务 %d 第%d轮（名录 %s）\n", i+1, n, t.Task, t.Round, t.Roster)
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if !g.quiet {
+		if res.SeedGenerated {
+			fmt.Fprintf(g.stderr, "\n  随机种子（已自动生成，请公布）：%s\n\n", res.Seed)
+		} else {
+			fmt.Fprintf(g.stderr, "随机种子：%s\n", res.Seed)
+		}
+		for _, it := range res.Items {
+			if it.Outcome != nil {
+				for _, w := range it.Outcome.Warnings {
+					fmt.Fprintf(g.stderr, "choucha: 警告: %s：%s\n", it.Task.Label, w)
+				}
+			}
+		}
+	}
+	h, rows := res.Table()
+	fmt.Fprintf(g.stdout, "批量抽取：%d 项任务，种子 %s\n", len(res.Items), res.Seed)
+	// The terminal shows the short columns; the CSV summary has every column.
+	short := make([][]string, len(rows))
+	for i, r := range rows {
+		short[i] = []string{r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[9]}
+	}
+	if err := printTable(g.stdout, []string{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[9]}, short); err != nil {
+		return err
+	}
+	if res.Summary != "" {
+		fmt.Fprintf(g.stdout, "汇总写入 %s\n", res.Summary)
+	}
+	failed := res.Failed()
+	switch {
+	case res.RolledBack:
+		return apperr.Hint(fmt.Errorf("批量抽取（--atomic）中 %d 项任务不能抽取，全部任务均未抽取、未记入台账", failed), "按汇总中的原因改正后重新运行")
+	case failed > 0:
+		return apperr.Hint(fmt.Errorf("批量抽取中 %d 项任务失败（其余 %d 项已抽取并记入台账）", failed, len(res.Items)-failed), "按汇总中的原因改正后，只重新抽取失败的任务")
+	}
+	return nil
 }
