@@ -187,7 +187,10 @@ func ParseTaskRef(s string) (seq int, suffix string, err error) {
 		i++
 	}
 	n, err := strconv.Atoi(s[:i])
-	if err != nil || i > 10 {
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, "", fmt.Errorf("任务序号“%s”超出范围: %w", s, strconv.ErrRange)
+	}
+	if err != nil {
 		return 0, "", fmt.Errorf("任务应写作序号（如 292）或分组中的第几个（如 3.2），而不是“%s”", s)
 	}
 	suffix = s[i:]

@@ -585,8 +585,11 @@ func (f *taskFlag) String() string { return f.text }
 func (f *taskFlag) Type() string   { return "序号" }
 func (f *taskFlag) Set(s string) error {
 	n, suffix, err := plan.ParseTaskRef(s)
+	if errors.Is(err, strconv.ErrRange) {
+		return err // flags.go words it (超出范围)
+	}
 	if err != nil {
-		return err
+		return apperr.Usage(err)
 	}
 	*f.n, *f.suffix, f.text = n, suffix, s
 	return nil
