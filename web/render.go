@@ -28,6 +28,8 @@ var funcs = template.FuncMap{
 	"inc":  func(i int) int { return i + 1 },
 	"join": strings.Join,
 	"q":    url.QueryEscape,
+	// qs marks a query the server built with url.Values.Encode as safe to put after "?".
+	"qs": func(s string) template.URL { return template.URL(s) },
 	"digits": func(s string) []string {
 		out := make([]string, 0, len(s))
 		for _, r := range s {
@@ -35,23 +37,26 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"levelText": func(l string) string {
-		switch l {
-		case roster.LevelError:
-			return "排除"
-		case roster.LevelWarning:
-			return "保留，请核对"
-		case roster.LevelInfo:
-			return "说明"
-		}
-		return l
-	},
+	"levelText": levelText,
+	"first":     func(n int, is []roster.Issue) []roster.Issue { return is[:min(n, len(is))] },
 	"roleText": func(r string) string {
 		if r == "initiator" {
 			return "发起"
 		}
 		return "配合"
 	},
+}
+
+func levelText(l string) string {
+	switch l {
+	case roster.LevelError:
+		return "排除"
+	case roster.LevelWarning:
+		return "保留，请核对"
+	case roster.LevelInfo:
+		return "说明"
+	}
+	return l
 }
 
 func classLabel(c string) string {

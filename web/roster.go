@@ -1,16 +1,20 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/roster"
@@ -198,6 +202,44 @@ type checkData struct {
 	LeftOut    []draw.LeftOut
 	Warnings   []string
 	Ready      bool
+}
+
+// handleIssues sends every issue row of the firm (or inspector) roster as CSV, as the
+// check page lists them.
+func (s *Server) handleIssues(w http.ResponseWriter, r *http.Request) {
+	p, t, ok := s.taskOf(w, r)
+	if !ok {
+		return
+	}
+	in, err := s.inputsOf(r, p, t)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	var rep *roster.Report
+	name := in.Roster.Name
+	if r.URL.Query().Get("of") == "insp" && in.Insp != nil {
+		_, rep, err = s.readInspectors(r.Context(), in.Insp)
+		name = in.Insp.Name
+	} else {
+		_, rep, err = s.readFirms(r.Context(), in.Roster, t.District)
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	rows := make([][]string, 0, len(rep.Issues))
+	for _, is := range rep.Issues {
+		rows = append(rows, []string{strconv.Itoa(is.Row), is.ID, levelText(is.Level), is.Code, is.Message})
+	}
+	var buf bytes.Buffer
+	if err := export.WriteCSV(&buf, export.UTF8, []string{"行", "代码", "处理", "问题", "原因"}, rows); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": strings.TrimSuffix(name, filepath.Ext(name)) + "-问题行.csv"}))
+	_, _ = w.Write(buf.Bytes())
 }
 
 type classCount struct {

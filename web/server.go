@@ -199,6 +199,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /plan/{plan}/task/{seq}", s.handleTask)
 	mux.HandleFunc("POST /plan/{plan}/task/{seq}/rosters", s.handleRosterUpload)
 	mux.HandleFunc("GET /plan/{plan}/task/{seq}/check", s.handleCheck)
+	mux.HandleFunc("GET /plan/{plan}/task/{seq}/issues.csv", s.handleIssues)
 	mux.HandleFunc("GET /plan/{plan}/task/{seq}/ceremony", s.handleCeremony)
 	mux.HandleFunc("POST /plan/{plan}/task/{seq}/draw", s.handleDraw)
 

@@ -336,6 +336,16 @@ func TestRosterUploadAndCheck(t *testing.T) {
 	loc := r.hdr.Get("Location")
 	r = ts.get(loc)
 	mustContain(t, r.body, "luzhou-gas-dirty.xlsx", `id="issues"`, "other_district")
+	// All issue rows as CSV, from the link on the page.
+	link := regexp.MustCompile(`href="([^"]*issues\.csv[^"]*)" id="issues-csv"`).FindStringSubmatch(r.body)
+	if link == nil {
+		t.Fatal("no issues CSV link")
+	}
+	csvr := ts.get(strings.ReplaceAll(link[1], "&amp;", "&"))
+	issues := strings.Count(r.body, "<tr class=\"lv-")
+	if csvr.code != 200 || strings.Count(csvr.body, "\r\n") != issues+1 || !strings.Contains(csvr.body, "other_district") {
+		t.Errorf("issues CSV: %d, %d lines for %d issues", csvr.code, strings.Count(csvr.body, "\r\n"), issues)
+	}
 	if strings.Contains(r.body, ts.s.uploads.dir) {
 		t.Error("temp path shown")
 	}
@@ -427,6 +437,12 @@ func TestDrawLockRedraw(t *testing.T) {
 	}
 	r = ts.get("/entry/1?reveal=1")
 	mustContain(t, r.body, `data-reveal="1"`, "91140430MA9A3GNL0Y", "长治市沁县盛世锦地产房地产开发有限公司", "检查组", "尚未锁定", "不能选派的检查人员 3 名")
+	// "Draw again" leads to the ceremony with the same rosters, now knowing entry 1.
+	again := regexp.MustCompile(`href="([^"]*/ceremony\?[^"]*)"`).FindStringSubmatch(r.body)
+	if again == nil {
+		t.Fatal("no draw-again link")
+	}
+	mustContain(t, ts.get(strings.ReplaceAll(again[1], "&amp;", "&")).body, `name="prev" value="1"`, `name="insp" value="`+q.Get("insp")+`"`, "本轮已抽取 1 次")
 
 	// A second tab made for the round before the first draw: refused, shown the round now.
 	r = ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, "11112222333344445555", "0"))
