@@ -173,7 +173,15 @@ func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc),
 			}
 			recAt = func(off int64) { at(base + off) }
 		}
-		return readCSV(ctx, r, fn, estimate, recAt)
+		err := readCSV(ctx, r, fn, estimate, recAt)
+		var ae *apperr.Error
+		if errors.As(err, &ae) && ae.Err != nil && !strings.Contains(ae.Err.Error(), path) {
+			// Every message names the file.
+			c := *ae
+			c.Err = fmt.Errorf("名录 %s %w", path, ae.Err)
+			return &c
+		}
+		return err
 	})
 }
 
@@ -189,7 +197,8 @@ func estimator(fileSize int64, size sizeFunc) func(records int, offset int64) {
 // readCSV parses CSV records from r and numbers them as Excel shows them: one row per record
 // (a quoted line break stays in its cell) and one row per blank line.
 func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records int, offset int64), at func(off int64)) error {
-	cr := csv.NewReader(r)
+	ll := &lineLimitReader{r: r, max: maxCSVLineBytes}
+	cr := csv.NewReader(ll)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	row, prevEnd := 0, 0
@@ -208,7 +217,16 @@ func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records
 			if errors.Is(err, textfile.ErrNotUTF8) {
 				return err
 			}
+			if errors.Is(err, errLineTooLong) {
+				return &apperr.Error{Err: fmt.Errorf("CSV 第%d行之后有一行超过 %d MiB，已拒绝读取（不是名录的一行：可能是损坏或恶意的文件）", row, maxCSVLineBytes>>20),
+					Hint: "请检查文件是否完整，或在 Excel/WPS 中打开后另存为 .xlsx"}
+			}
 			return fmt.Errorf("读取 CSV: %w", err)
+		}
+		if err := checkCSVRecord(rec); err != nil {
+			line, _ := cr.FieldPos(0)
+			return &apperr.Error{Err: fmt.Errorf("CSV 第%d行（文件第%d行）%s，已拒绝读取", row+1, line, err),
+				Hint: "这不是 Excel 能打开的表格（可能是损坏或恶意的文件）；请重新导出名录"}
 		}
 		start, _ := cr.FieldPos(0)
 		last := len(rec) - 1
@@ -235,6 +253,54 @@ func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records
 			return err
 		}
 	}
+}
+
+// maxCSVLineBytes bounds one physical line of a CSV file before it is parsed: a roster row
+// is a few hundred bytes, and a line of hundreds of megabytes would be held whole by the CSV
+// parser. Rows and cells are then held to Excel's limits (checkCSVRecord).
+const maxCSVLineBytes = 16 << 20
+
+var errLineTooLong = errors.New("CSV line too long")
+
+// lineLimitReader fails once a line runs past max bytes without a line break.
+type lineLimitReader struct {
+	r   io.Reader
+	max int
+	cur int // bytes since the last '\n'
+}
+
+func (l *lineLimitReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	b := p[:n]
+	first := bytes.IndexByte(b, '\n')
+	switch {
+	case first < 0:
+		l.cur += n
+	case l.cur+first > l.max:
+		return 0, errLineTooLong
+	default:
+		// Lines inside one read are shorter than the read, and a read is far below max.
+		l.cur = n - 1 - bytes.LastIndexByte(b, '\n')
+	}
+	if l.cur > l.max {
+		return 0, errLineTooLong
+	}
+	return n, err
+}
+
+// checkCSVRecord holds a CSV record to Excel's limits: 16,384 columns a row, 32,767
+// characters a cell. (CSV rows are not limited in number: the frame's memory grows with the
+// firms kept, not with the file; see docs/ROSTER.md.)
+func checkCSVRecord(rec []string) error {
+	if len(rec) > xlsxstream.MaxColumns {
+		return fmt.Errorf("有 %d 列，超过 Excel 每行 %d 列的上限", len(rec), xlsxstream.MaxColumns)
+	}
+	for i, c := range rec {
+		if err := xlsxstream.CheckCell(c); err != nil {
+			return fmt.Errorf("第%d列%s", i+1, strings.TrimPrefix(err.Error(), "有一个单元格"))
+		}
+	}
+	return nil
 }
 
 func csvErrText(err error) string {

@@ -104,7 +104,15 @@ func newXLSXPackage(file string, zr *zip.Reader, closeFn func() error) (*xlsxPac
 		if f.UncompressedSize64 > uint64(MaxUnzipSize) || claimed > MaxUnzipSize || claimed < 0 {
 			return nil, zipBombError(file)
 		}
-		p.parts[strings.ReplaceAll(f.Name, "\\", "/")] = f
+		name := strings.ReplaceAll(f.Name, "\\", "/")
+		if _, dup := p.parts[name]; dup {
+			// Readers disagree on which copy counts (excelize takes the last): refuse.
+			return nil, &apperr.Error{
+				Err:  fmt.Errorf("%s 中部件 %s 出现了不止一次，无法确定哪一份是真正的内容，已拒绝读取", file, name),
+				Hint: "请在 Excel/WPS 中打开后另存为新的 .xlsx",
+			}
+		}
+		p.parts[name] = f
 	}
 	return p, nil
 }
@@ -1216,6 +1224,9 @@ func (fs *fastSheet) next() (n int, cells []string, ok bool, err error) {
 			}
 			if ev == evRow {
 				fs.curRow++
+				if fs.curRow > xlsxMaxRows && fs.rowNum == 0 {
+					return fs.seekRow, nil, false, rowLimitError()
+				}
 				if fs.rowErr == nil && fs.rowNum > xlsxMaxRows {
 					return fs.seekRow, nil, false, fmt.Errorf("行号 %d 超过 Excel 的 %d 行上限", fs.rowNum, xlsxMaxRows)
 				}
@@ -1269,6 +1280,9 @@ rows:
 			} else {
 				fs.curRow++
 			}
+			if fs.curRow > xlsxMaxRows {
+				return fs.seekRow, nil, false, rowLimitError()
+			}
 			if fs.curRow > fs.seekRow {
 				fs.pendingRow = true
 				break rows
@@ -1280,9 +1294,20 @@ rows:
 					return fs.seekRow, nil, false, fmt.Errorf("单元格 %s: %w", fs.cellRef, err)
 				}
 			}
+			if cellCol > MaxColumns {
+				return fs.seekRow, nil, false, columnLimitError()
+			}
+			start := len(fs.rowBytes)
 			sst, err := fs.cellValue()
 			if err != nil {
 				return fs.seekRow, nil, false, fmt.Errorf("单元格 %s: %w", fs.cellRef, err)
+			}
+			if sst < 0 {
+				if b := fs.rowBytes[start:]; len(b) > MaxCellChars && utf8.RuneCount(b) > MaxCellChars {
+					return fs.seekRow, nil, false, CheckCell(string(b))
+				}
+			} else if err := CheckCell(fs.sst.get(int(sst))); err != nil {
+				return fs.seekRow, nil, false, err
 			}
 			empty := sst < 0 && len(fs.rowBytes) == fs.lastEnd() || sst >= 0 && fs.sst.off[sst] == fs.sst.off[sst+1]
 			if empty && !fs.hasF {
@@ -1312,6 +1337,35 @@ rows:
 		from = e
 	}
 	return fs.seekRow, fs.cells, true, nil
+}
+
+// LimitError is a row that exceeds one of Excel's limits (MaxColumns, xlsxMaxRows,
+// MaxCellChars): the file is not damaged, it is not a worksheet Excel could hold.
+type LimitError struct{ Msg string }
+
+func (e *LimitError) Error() string { return e.Msg }
+
+// Excel's own limits, which every roster and plan sheet is held to (and CSV files too).
+const (
+	MaxColumns   = 16384 // XFD
+	MaxRows      = xlsxMaxRows
+	MaxCellChars = 32767
+)
+
+// CheckCell refuses a cell longer than Excel can hold (MaxCellChars characters).
+func CheckCell(v string) error {
+	if len(v) > MaxCellChars && utf8.RuneCountInString(v) > MaxCellChars {
+		return &LimitError{Msg: fmt.Sprintf("有一个单元格长达 %d 个字符，超过 Excel 每个单元格 %d 个字符的上限", utf8.RuneCountInString(v), MaxCellChars)}
+	}
+	return nil
+}
+
+func rowLimitError() error {
+	return &LimitError{Msg: fmt.Sprintf("超过 Excel 的 %d 行上限", xlsxMaxRows)}
+}
+
+func columnLimitError() error {
+	return &LimitError{Msg: fmt.Sprintf("有超过 %d 列的单元格（Excel 每行最多 %d 列，即 XFD 列）", MaxColumns, MaxColumns)}
 }
 
 func (fs *fastSheet) lastEnd() int {
@@ -1512,6 +1566,13 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 		if err != nil {
 			if e := partErr(err); e != err {
 				return e
+			}
+			var le *LimitError
+			if errors.As(err, &le) {
+				return &apperr.Error{
+					Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行: %s，已拒绝读取", file, sheet, row, le.Msg),
+					Hint: "这不是 Excel 能打开的工作表（可能是恶意或生成出错的文件）；请重新导出名录",
+				}
 			}
 			return &apperr.Error{
 				Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行: %w（文件已损坏或被截断）", file, sheet, row, err),
