@@ -96,6 +96,7 @@ func openXLSXPackage(file string) (*xlsxPackage, error) {
 }
 
 func newXLSXPackage(file string, zr *zip.Reader, closeFn func() error) (*xlsxPackage, error) {
+	registerInflater(zr)
 	p := &xlsxPackage{zr: zr, close: closeFn, parts: make(map[string]*zip.File, len(zr.File)), budget: MaxUnzipSize}
 	// Like excelize's ReadZipReader: the sizes the headers claim must fit the limit too.
 	var claimed int64
@@ -144,6 +145,9 @@ func (p *xlsxPackage) open(f *zip.File) (io.ReadCloser, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
+	}
+	if f.UncompressedSize64 >= pipeMinSize {
+		rc = newPipeReader(rc)
 	}
 	return &budgetReader{rc: rc, budget: &p.budget}, nil
 }
