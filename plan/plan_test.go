@@ -86,10 +86,6 @@ func TestEmbedded(t *testing.T) {
 	}
 }
 
-func itoa(n int) string {
-	return strings.TrimSpace(strings.Repeat(" ", 0) + func() string { b, _ := json.Marshal(n); return string(b) }())
-}
-
 // TestTrickyTasks pins the tasks the reader must repair, with values checked against the
 // xlsx (which has the real merged ranges and no slid cells).
 func TestTrickyTasks(t *testing.T) {

@@ -26,13 +26,6 @@ type sourceRows struct {
 	rows  []rawRow
 }
 
-func (s *sourceRows) at(line int) string {
-	if s.where == "" {
-		return fmt.Sprintf("%s 第%d行", s.name, line)
-	}
-	return fmt.Sprintf("%s %s第%d行", s.name, s.where, line)
-}
-
 // Options are what the caller knows that the file may not say.
 type Options struct {
 	// ID is the plan id; "" derives one from an ASCII file name, else from the title's place

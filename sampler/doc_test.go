@@ -18,7 +18,7 @@ func TestAlgorithmDocTickets(t *testing.T) {
 	// Table rows: | `message` | `ticket` |  (pipes inside the message escaped as \|)
 	row := regexp.MustCompile("(?m)^\\| `(CHOUCHA-[^`]+)` \\| `([0-9a-f]{64})` \\|$")
 	// Shell examples: printf '%s' 'message' | sha256sum, then the digest line.
-	shell := regexp.MustCompile("printf '%s' '(CHOUCHA-[^']+)' \\| sha256sum\\n([0-9a-f]{64})  -")
+	shell := regexp.MustCompile(`printf '%s' '(CHOUCHA-[^']+)' \| sha256sum\n([0-9a-f]{64})  -`)
 	n := 0
 	for _, m := range append(row.FindAllStringSubmatch(doc, -1), shell.FindAllStringSubmatch(doc, -1)...) {
 		msg := strings.ReplaceAll(m[1], `\|`, "|")

@@ -32,12 +32,6 @@ func (g *globalOptions) ledgerPath() string {
 	return "choucha.db"
 }
 
-// openLedger opens the ledger for a command that records (sample), creating it when missing.
-func openLedger(g *globalOptions) (*ledger.Ledger, error) {
-	l, err := ledger.Open(g.ledgerPath())
-	return l, ledgerOpenError(err)
-}
-
 // openExistingLedger opens the ledger for a command that only reads or adds to existing
 // entries; a missing file is not created.
 func openExistingLedger(g *globalOptions) (*ledger.Ledger, error) {

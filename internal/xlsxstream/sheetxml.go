@@ -807,7 +807,7 @@ func isInCharacterRange(r rune) bool {
 // left to right, "_x005F_" is "_", any other is the code point, and one that is not a valid
 // code point (a surrogate) is dropped.
 func appendBstrUnmarshal(dst, s []byte) []byte {
-	if bytes.Index(s, []byte("_x")) < 0 {
+	if !bytes.Contains(s, []byte("_x")) {
 		return append(dst, s...)
 	}
 	start := 0
