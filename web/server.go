@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log"
 	"net"
@@ -142,6 +143,19 @@ func IsLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// Running reports whether a choucha page without a token already answers at addr (a second
+// double-click of choucha.exe then only opens the browser).
+func Running(addr string) bool {
+	c := &http.Client{Timeout: 2 * time.Second}
+	resp, err := c.Get("http://" + addr + "/static/app.js")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	return resp.StatusCode == http.StatusOK && strings.Contains(string(b), "choucha serve")
 }
 
 // Serve runs the server on addr until ctx ends; ready (when non-nil) gets the URL to open.

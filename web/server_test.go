@@ -647,3 +647,22 @@ func TestRatioOverride(t *testing.T) {
 		t.Errorf("recorded ratio %q, strata %+v", m.RatioGiven, m.Strata)
 	}
 }
+
+// TestRunning: a second start can tell that the page is already served at the address.
+func TestRunning(t *testing.T) {
+	ts := newTest(t, nil)
+	srv := httptest.NewServer(ts.h)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	if !Running(addr) {
+		t.Error("running page not recognised")
+	}
+	other := httptest.NewServer(http.NotFoundHandler())
+	if Running(strings.TrimPrefix(other.URL, "http://")) {
+		t.Error("another server taken for choucha")
+	}
+	other.Close()
+	srv.Close()
+	if Running(addr) {
+		t.Error("closed address taken for choucha")
+	}
+}

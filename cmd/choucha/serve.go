@@ -81,6 +81,14 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions) error {
 			fmt.Fprintf(g.stderr, "choucha: 监听 %s 不只是本机，已生成访问令牌：%s\n", o.listen, token)
 		}
 	}
+	if o.open && token == "" && web.IsLoopback(o.listen) && web.Running(o.listen) {
+		url := "http://" + o.listen + "/"
+		fmt.Fprintln(g.stdout, url)
+		if !g.quiet {
+			fmt.Fprintf(g.stderr, "choucha: 网页已在运行（%s），已在浏览器中打开\n", url)
+		}
+		return web.OpenBrowser(url)
+	}
 	p, err := o.plan.load()
 	if err != nil {
 		return err
