@@ -175,7 +175,7 @@ FROM (
     SELECT f.key, f.class, %s AS stratum, %s AS ticket, %s AS earlier
     FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key
   ) t
-) r`, stratum, d.sha256(prefix+" || f.key"), earlierExpr))
+) r`, stratum, d.rawSHA256(prefix+" || f.key"), earlierExpr))
 	w.WriteString("-- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12): the script stops otherwise.\n")
 	d.table(w, "choucha_check", fmt.Sprintf("SELECT CASE WHEN count(*) > 0 THEN %s END AS failed\nFROM (SELECT key FROM choucha_pos GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad",
 		d.raise("choucha: the frame has duplicate or empty keys, or keys containing a vertical bar")))
@@ -244,13 +244,13 @@ SELECT kind, seq, stratum, key, class, ticket, rank, repeat, added, n_total, rat
          NULL AS repeat, NULL AS added, n_total, ratio, n, excluded, NULL AS digest, 1 AS part, ord AS o1, 0 AS o2, '' AS o3
   FROM choucha_strata
   UNION ALL
-  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, false, NULL, NULL, NULL, NULL, NULL, 2, ord, rank, ''
+  SELECT 'selected', 0, stratum, key, class, lower(hex(ticket)), rank, earlier, false, NULL, NULL, NULL, NULL, NULL, 2, ord, rank, ''
   FROM choucha_by_ratio
   UNION ALL
-  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, true, NULL, NULL, NULL, NULL, NULL, 3, 0, fill, ''
+  SELECT 'selected', 0, stratum, key, class, lower(hex(ticket)), rank, earlier, true, NULL, NULL, NULL, NULL, NULL, 3, 0, fill, ''
   FROM choucha_fill
   UNION ALL
-  SELECT 'reserve', 0, stratum, key, class, ticket, rank, false, false, NULL, NULL, NULL, NULL, NULL, 4, ord, rank, ''
+  SELECT 'reserve', 0, stratum, key, class, lower(hex(ticket)), rank, false, false, NULL, NULL, NULL, NULL, NULL, 4, ord, rank, ''
   FROM choucha_reserve
   UNION ALL
   SELECT 'frame', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM choucha_pos), NULL, NULL,
@@ -333,6 +333,7 @@ type sqlDialect struct {
 	text   string // the string type
 	quote  byte   // identifier quote
 	hashFn func(string) string
+	rawFn  func(string) string // SHA-256 as 32 raw bytes: sorts as its hex does, in half the memory
 	divFn  func(a, b string) string
 	create func(name, query string) string
 	viewF  func(name, query string) string
@@ -345,6 +346,7 @@ func dialect(name Dialect) sqlDialect {
 		return sqlDialect{
 			name: Spark, text: "STRING", quote: '`',
 			hashFn: func(x string) string { return "lower(sha2(" + x + ", 256))" },
+			rawFn:  func(x string) string { return "unhex(sha2(" + x + ", 256))" },
 			divFn:  func(a, b string) string { return "((" + a + ") div (" + b + "))" },
 			create: func(name, q string) string { return "CACHE TABLE " + name + " AS\n" + q + ";\n\n" },
 			viewF:  func(name, q string) string { return "CREATE OR REPLACE TEMPORARY VIEW " + name + " AS\n" + q + ";\n\n" },
@@ -358,6 +360,7 @@ func dialect(name Dialect) sqlDialect {
 	return sqlDialect{
 		name: DuckDB, text: "VARCHAR", quote: '"',
 		hashFn: func(x string) string { return "lower(sha256(" + x + "))" },
+		rawFn:  func(x string) string { return "unhex(sha256(" + x + "))" },
 		divFn:  func(a, b string) string { return "((" + a + ") // (" + b + "))" },
 		create: func(name, q string) string { return "CREATE OR REPLACE TEMP TABLE " + name + " AS\n" + q + ";\n\n" },
 		viewF:  func(name, q string) string { return "CREATE OR REPLACE TEMP VIEW " + name + " AS\n" + q + ";\n\n" },
@@ -377,6 +380,7 @@ func (d sqlDialect) ident(name string) string {
 // passes one (keys, seeds and task keys cannot contain it, district names are refused).
 func (d sqlDialect) lit(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
+func (d sqlDialect) rawSHA256(x string) string                    { return d.rawFn(x) }
 func (d sqlDialect) sha256(x string) string                       { return d.hashFn(x) }
 func (d sqlDialect) div(a, b string) string                       { return d.divFn(a, b) }
 func (d sqlDialect) raise(msg string) string                      { return d.raiseF(msg) }

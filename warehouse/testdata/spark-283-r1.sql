@@ -41,7 +41,7 @@ FROM (
     row_number() OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rank,
     sum(CASE WHEN earlier THEN 1 ELSE 0 END) OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS earlier_upto
   FROM (
-    SELECT f.key, f.class, f.class AS stratum, lower(sha2('CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-283|1|' || f.key, 256)) AS ticket, (e.key IS NOT NULL) AS earlier
+    SELECT f.key, f.class, f.class AS stratum, unhex(sha2('CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-283|1|' || f.key, 256)) AS ticket, (e.key IS NOT NULL) AS earlier
     FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key
   ) t
 ) r;
@@ -95,13 +95,13 @@ SELECT kind, seq, stratum, key, class, ticket, rank, repeat, added, n_total, rat
          NULL AS repeat, NULL AS added, n_total, ratio, n, excluded, NULL AS digest, 1 AS part, ord AS o1, 0 AS o2, '' AS o3
   FROM choucha_strata
   UNION ALL
-  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, false, NULL, NULL, NULL, NULL, NULL, 2, ord, rank, ''
+  SELECT 'selected', 0, stratum, key, class, lower(hex(ticket)), rank, earlier, false, NULL, NULL, NULL, NULL, NULL, 2, ord, rank, ''
   FROM choucha_by_ratio
   UNION ALL
-  SELECT 'selected', 0, stratum, key, class, ticket, rank, earlier, true, NULL, NULL, NULL, NULL, NULL, 3, 0, fill, ''
+  SELECT 'selected', 0, stratum, key, class, lower(hex(ticket)), rank, earlier, true, NULL, NULL, NULL, NULL, NULL, 3, 0, fill, ''
   FROM choucha_fill
   UNION ALL
-  SELECT 'reserve', 0, stratum, key, class, ticket, rank, false, false, NULL, NULL, NULL, NULL, NULL, 4, ord, rank, ''
+  SELECT 'reserve', 0, stratum, key, class, lower(hex(ticket)), rank, false, false, NULL, NULL, NULL, NULL, NULL, 4, ord, rank, ''
   FROM choucha_reserve
   UNION ALL
   SELECT 'frame', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM choucha_pos), NULL, NULL,

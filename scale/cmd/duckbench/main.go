@@ -35,20 +35,27 @@ func main() {
 	task := fs.Int("task", 292, "task of the embedded plan")
 	seed := fs.String("seed", "20260401123456789012", "seed")
 	threads := fs.Int("threads", 0, "DuckDB threads (0 = DuckDB's default, one per core)")
+	memory := fs.String("memory", "4GB", "DuckDB memory_limit (it spills to temp_directory beyond)")
 	_ = fs.Parse(os.Args[2:])
-	if err := run(os.Args[1], *dbFile, *rows, *task, *seed, *threads); err != nil {
+	if err := run(os.Args[1], *dbFile, *rows, *task, *seed, *threads, *memory); err != nil {
 		fmt.Fprintln(os.Stderr, "duckbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(mode, dbFile string, rows, seq int, seed string, threads int) error {
+func run(mode, dbFile string, rows, seq int, seed string, threads int, memory string) error {
 	db, err := sql.Open("duckdb", dbFile)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(fmt.Sprintf("SET memory_limit = '%s'", memory)); err != nil {
+		return err
+	}
+	if _, err := db.Exec(fmt.Sprintf("SET temp_directory = '%s.tmp'", dbFile)); err != nil {
+		return err
+	}
 	if threads > 0 {
 		if _, err := db.Exec(fmt.Sprintf("SET threads = %d", threads)); err != nil {
 			return err
