@@ -79,7 +79,7 @@ func TestScriptParts(t *testing.T) {
 		// r_h = a/b as integers: 3% → a=3, 100·b=100; the ceiling in integers.
 		"('A', 1, '3', 3, 100)", "('D', 4, '9', 9, 100)",
 		"((CAST(count(p.key) AS BIGINT) * s.a + s.b100 - 1) // (s.b100))",
-		"lower(sha256('CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-292|1|' || f.key))",
+		"unhex(sha256('CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-292|1|' || f.key))", "lower(hex(ticket))",
 		"d = '沁县'",
 	} {
 		if !strings.Contains(got, want) {
