@@ -1,5 +1,11 @@
-// Package draw runs a whole draw — plan task, frame, policy, seed, earlier rounds and
-// inspectors in; one Manifest out — and compares a replay with a recorded draw.
+// Package draw owns the rules of a draw. Record is the one domain call that makes and
+// records a draw — `choucha sample`, batch draws and the web page all go through it: it
+// checks every input before anything is opened, then the round's lock, the roster, the
+// earlier rounds' standing draws (ledger.Standing), the draw itself (Run: plan task, frame,
+// policy, seed, earlier rounds and inspectors in; one Manifest out), the yearly caps, the
+// ledger entry and the atomic output folder. Replay runs a recorded draw again and Compare
+// says how it differs. PlanYear is the one rule for a draw's year; after the draw the year
+// is only ever read from the manifest.
 //
 // The Manifest is the one record of a draw: the ledger stores its canonical bytes, replay
 // re-runs it, export renders it.

@@ -1,7 +1,8 @@
 // Package export writes what a draw produces for the field team and the public (一公开):
 // Excel-safe CSV (BOM or GBK, formula-injection guard) and XLSX lists, the announcement,
-// the result-entry template and per-inspector task sheets. Every file is written to a temp
-// file and renamed into place.
+// the result-entry template and per-inspector task sheets. Every file is written through
+// internal/atomicfile (a temp file or folder renamed into place). Dates come from the
+// manifest's year and plan.Window (Window), never from the plan ID.
 //
 // # Files of a draw folder
 //
