@@ -250,7 +250,7 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 <table class="list">
 <thead><tr><th>序号</th><th>市场主体名称</th><th>统一社会信用代码/注册号</th><th>登记机关</th></tr></thead>
 <tbody>
-{{range .Firms}}<tr><td class="n">{{.N}}</td><td>{{.Name}}</td><td class="code" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Key}}</td><td class="auth">{{.Authority}}</td></tr>
+{{range .Firms}}<tr><td class="n">{{.N}}</td><td><bdi>{{.Name}}</bdi></td><td class="code" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Key}}</td><td class="auth">{{.Authority}}</td></tr>
 {{end}}</tbody>
 </table>
 

@@ -35,6 +35,9 @@ func ParseEncoding(s string) (Encoding, error) {
 // bom is the UTF-8 byte-order mark.
 const bom = "\ufeff"
 
+// guardSpace is what a spreadsheet may skip before it looks for a formula.
+const guardSpace = " \n\u00a0\u3000\ufeff\u200b"
+
 // Guard neutralises a cell for CSV (OWASP CSV injection): a cell that begins with =, +, -, @,
 // tab or carriage return is prefixed with an apostrophe, so a spreadsheet shows it as text
 // instead of running it as a formula. Every cell of every CSV we write passes through Guard.
@@ -45,6 +48,14 @@ func Guard(cell string) string {
 	switch cell[0] {
 	case '=', '+', '-', '@', '\t', '\r':
 		return "'" + cell
+	}
+	// A formula behind leading white space, a no-break space or a BOM: some spreadsheets
+	// trim those before they look for '=' (issue 19).
+	if rest := strings.TrimLeft(cell, guardSpace); rest != cell && rest != "" {
+		switch rest[0] {
+		case '=', '+', '-', '@':
+			return "'" + cell
+		}
 	}
 	return cell
 }

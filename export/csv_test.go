@@ -24,6 +24,13 @@ func TestGuard(t *testing.T) {
 		{"＝全角等号", "＝全角等号"}, // full-width = is not a formula
 		{"'已有撇号", "'已有撇号"},
 		{"911404038769823907", "911404038769823907"},
+		// Issue 19: white space, a no-break space or a BOM before the formula.
+		{" =1+1", "' =1+1"},
+		{"\u00a0=HYPERLINK(\"x\")", "'\u00a0=HYPERLINK(\"x\")"},
+		{"\ufeff@SUM(A1)", "'\ufeff@SUM(A1)"},
+		{"\u3000-1", "'\u3000-1"},
+		{"\n=1", "'\n=1"},
+		{" 长治市", " 长治市"},
 	} {
 		if got := Guard(c.in); got != c.want {
 			t.Errorf("Guard(%q) = %q, want %q", c.in, got, c.want)
@@ -43,7 +50,8 @@ func FuzzGuard(f *testing.F) {
 		if g != s && g != "'"+s {
 			t.Fatalf("Guard(%q) = %q: neither unchanged nor apostrophe-prefixed", s, g)
 		}
-		if g != s && (s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0]))) {
+		if r := strings.TrimLeft(s, guardSpace); g != s && (s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0]))) &&
+			(r == "" || !strings.ContainsRune("=+-@", rune(r[0]))) {
 			t.Fatalf("Guard(%q) changed a harmless cell", s)
 		}
 		// What a CSV reader gets back is the guarded cell, exactly.

@@ -170,7 +170,7 @@ func TestSheets(t *testing.T) {
 	if n := strings.Count(out, `class="page break"`); n != 2 {
 		t.Errorf("%d page breaks, want 2 (none after the last)", n)
 	}
-	for _, want := range []string{"检查任务单", "李四（沁县市场监督管理局，执法证号 14040388001）", m.TaskInfo.Items, "2026年4月1日至2026年6月30日", "沁县定昌镇第一街", "&lt;script&gt;"} {
+	for _, want := range []string{"检查任务单", "<bdi>李四</bdi>（沁县市场监督管理局，执法证号 14040388001）", m.TaskInfo.Items, "2026年4月1日至2026年6月30日", "沁县定昌镇第一街", "&lt;script&gt;"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("sheets lack %q", want)
 		}

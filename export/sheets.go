@@ -136,14 +136,14 @@ table.list td { height: 3em; }
 <tr><th scope="row">抽查事项</th><td>{{$.Items}}</td></tr>
 <tr><th scope="row">检查时间</th><td>{{$.Window}}</td></tr>
 <tr><th scope="row">检查机关</th><td>{{$.Authority}}</td></tr>
-<tr><th scope="row">检查人员</th><td>{{range $i, $m := .Members}}{{if $i}}<br>{{end}}{{$m.Name}}（{{$m.Dept}}，执法证号 {{$m.ID}}）{{else}}<span class="blank">&nbsp;</span> <span class="blank">&nbsp;</span>（不少于两名持证执法人员）{{end}}</td></tr>
+<tr><th scope="row">检查人员</th><td>{{range $i, $m := .Members}}{{if $i}}<br>{{end}}<bdi>{{$m.Name}}</bdi>（{{$m.Dept}}，执法证号 {{$m.ID}}）{{else}}<span class="blank">&nbsp;</span> <span class="blank">&nbsp;</span>（不少于两名持证执法人员）{{end}}</td></tr>
 </tbody>
 </table>
 <h2>检查对象</h2>
 <table class="list">
 <thead><tr><th>序号</th><th>市场主体名称</th><th>统一社会信用代码/注册号</th><th>住所</th><th>检查日期</th><th>检查结果</th></tr></thead>
 <tbody>
-{{range $i, $f := .Firms}}<tr><td class="n">{{inc $i}}</td><td>{{$f.Name}}</td><td class="code" style="mso-number-format:'\@'" sdnum="2052;0;@">{{$f.Key}}</td><td>{{$f.Address}}</td><td></td><td></td></tr>
+{{range $i, $f := .Firms}}<tr><td class="n">{{inc $i}}</td><td><bdi>{{$f.Name}}</bdi></td><td class="code" style="mso-number-format:'\@'" sdnum="2052;0;@">{{$f.Key}}</td><td>{{$f.Address}}</td><td></td><td></td></tr>
 {{end}}</tbody>
 </table>
 <p class="sign">检查人员签字：<span class="blank">&nbsp;</span>　日期：<span class="blank" style="min-width:8em">&nbsp;</span></p>

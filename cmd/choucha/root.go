@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/term"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 
@@ -31,11 +33,23 @@ type globalOptions struct {
 	quiet  bool
 	db     string // ledger path: --db, else $CHOUCHA_DB, else choucha.db
 	tz     string // --tz: zone of times shown to people (stored times are UTC)
+	// ttyErr is stderr itself when it is a terminal (for the progress bar, which draws with
+	// control characters); stderr is then a termWriter.
+	ttyErr *os.File
 }
 
 // run is the whole program: main only maps its result to an exit code. Tests call run.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	g := &globalOptions{stdout: stdout, stderr: stderr}
+	// On a terminal, text from user files is shown with its control and bidi characters
+	// escaped (termEscape); in a pipe or file the bytes stay as they are.
+	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		g.stdout = &termWriter{w: stdout}
+	}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		g.stderr, g.ttyErr = &termWriter{w: stderr}, f
+	}
+	stdout, stderr = g.stdout, g.stderr
 	root := newRootCommand(g)
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -65,10 +79,11 @@ func printError(w io.Writer, err error) {
 			hint = "用 choucha --help 或 choucha <命令> --help 查看用法"
 		}
 	}
-	fmt.Fprintf(w, "choucha: 错误: %s\n", msg)
+	// Messages quote user files (a cell, a header): escaped and cut like table cells.
+	fmt.Fprintf(w, "choucha: 错误: %s\n", cutRunes(termEscape(msg), 2000))
 	if hint != "" {
 		for _, line := range strings.Split(hint, "\n") {
-			fmt.Fprintf(w, "choucha: 提示: %s\n", line)
+			fmt.Fprintf(w, "choucha: 提示: %s\n", cutRunes(termEscape(line), 2000))
 		}
 	}
 }

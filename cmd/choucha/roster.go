@@ -17,7 +17,6 @@ import (
 	"github.com/choucha/choucha/roster"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 func newRosterCommand(g *globalOptions) *cobra.Command {
@@ -188,12 +187,11 @@ func newRowProgress(g *globalOptions) *progressbar.ProgressBar {
 	if g.quiet {
 		return nil
 	}
-	f, ok := g.stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if g.ttyErr == nil {
 		return nil
 	}
 	return progressbar.NewOptions(-1,
-		progressbar.OptionSetWriter(g.stderr),
+		progressbar.OptionSetWriter(g.ttyErr),
 		progressbar.OptionSetDescription("读取名录"),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetItsString("行"),

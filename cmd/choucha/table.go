@@ -22,11 +22,18 @@ func printTable(w io.Writer, header []string, rows [][]string) error {
 	)
 	hdr := make([]any, len(header))
 	for i, h := range header {
-		hdr[i] = h
+		hdr[i] = termCell(h)
 	}
 	t.Header(hdr...)
+	cells := []string{}
 	for _, r := range rows {
-		if err := t.Append(r); err != nil {
+		// Cells come from user files: no terminal escapes, no bidi overrides, no 10 MB cell
+		// padding every row of the table (issue 19).
+		cells = cells[:0]
+		for _, c := range r {
+			cells = append(cells, termCell(c))
+		}
+		if err := t.Append(cells); err != nil {
 			return err
 		}
 	}
