@@ -14,10 +14,17 @@ import (
 // parseXLSX reads the first sheet that holds a plan header row. Real merged ranges are
 // expanded (every cell of the range gets the range's value) before the table is parsed, so
 // they need no repair; an empty cell outside any merge is repaired as in text.
+//
+// A plan is a small table: the workbook may unpack to at most MaxXLSXUnzip bytes, every part is
+// unpacked in memory (excelize then writes no temporary file), and merged ranges are clipped to
+// the used range of the sheet (a range A1:XFD1048576 no longer expands to 17 billion cells).
 func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
 	sum := sha256.Sum256(data)
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxXLSXUnzip, UnzipXMLSizeLimit: MaxXLSXUnzip})
 	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") {
+			return nil, fmt.Errorf("读取计划 %s: 解压后超过 %d MB，不像一份抽查计划（可能是压缩炸弹），已拒绝", name, MaxXLSXUnzip>>20)
+		}
 		return nil, fmt.Errorf("读取计划 %s: 不是有效的 xlsx 文件（%v）", name, err)
 	}
 	defer f.Close()
@@ -38,6 +45,10 @@ func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
 	}
 	return nil, fmt.Errorf("读取计划 %s: 所有工作表中都找不到表头行（应含“序号”“抽查任务名称”“抽查比例及频次”等列）", name)
 }
+
+// MaxXLSXUnzip bounds the unpacked size of a plan workbook (the embedded plan's unpacks to
+// under 1 MB).
+var MaxXLSXUnzip int64 = 64 << 20
 
 func hasHeader(src *sourceRows) bool {
 	for _, r := range src.rows {
@@ -102,12 +113,18 @@ func sheetRows(f *excelize.File, sheet, name string) (*sourceRows, error) {
 	if err != nil {
 		return nil, fmt.Errorf("读取计划 %s 工作表“%s”的合并单元格: %v", name, sheet, err)
 	}
+	// The used range: the rows read and the widest of them.
+	usedRows, usedCols := len(grid), 0
+	for _, r := range grid {
+		usedCols = max(usedCols, len(r))
+	}
 	for _, mc := range mcs {
 		c1, r1, err1 := excelize.CellNameToCoordinates(mc.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(mc.GetEndAxis())
-		if err1 != nil || err2 != nil {
+		if err1 != nil || err2 != nil || r1 > usedRows || c1 > usedCols {
 			continue
 		}
+		r2, c2 = min(r2, usedRows), min(c2, usedCols)
 		v := mc.GetCellValue()
 		if r1-1 < len(grid) && c1-1 < len(grid[r1-1]) {
 			v = grid[r1-1][c1-1] // the exact value read above, if any
