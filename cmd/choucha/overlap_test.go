@@ -125,6 +125,12 @@ func TestOverlapJSON(t *testing.T) {
 	if !strings.HasPrefix(compact.String(), `[{"key":"F1","name":"企业F1","tasks":["CZ2026-283","CZ2026-278"],"window":{"from":5,"to":10}}`) {
 		t.Errorf("--district 沁县: %s", compact.String())
 	}
+	// The district may be written with its city (no built-in list: the draws' districts are
+	// the places).
+	out2, _, code := overlapRun(t, "overlap", "--db", db, "--year", "2026", "--district", "山西省长治市沁县", "--format", "json", "-q")
+	if code != 0 || out2 != out {
+		t.Errorf("--district 山西省长治市沁县 (exit %d) differs from --district 沁县:\n%s", code, out2)
+	}
 
 	// The default year is the ledger's latest; 2025 alone has no overlap: an empty list.
 	out, _, _ = overlapRun(t, "overlap", "--db", db, "--format", "json", "-q")
