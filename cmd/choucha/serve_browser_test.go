@@ -66,7 +66,7 @@ func browserCtx(t *testing.T, bin string, timeout time.Duration) context.Context
 // TestServeBrowser drives the page in headless chromium as a clerk would — plan, roster,
 // seed, draw, lock, notice, verify — once with JavaScript and once without, and checks that
 // the page's draw is the CLI's: the same manifest bytes (except created_at, the time of the
-// draw), the same ledger entry, and the CLI's replay of the page's entry says identical.
+// draw, and frame_salt/frame_commitment, random per draw), the same ledger entry, and the CLI's replay of the page's entry says identical.
 func TestServeBrowser(t *testing.T) {
 	bin := chromiumPath(t)
 	if testing.Short() {
@@ -240,7 +240,7 @@ func browserDraw(t *testing.T, bin, rosters string, js bool) {
 		webBytes = r.ReplaceAllLiteral(webBytes, r.Find(ce.Manifest))
 	}
 	if !bytes.Equal(webBytes, ce.Manifest) {
-		t.Errorf("manifest differs from the CLI's (beyond created_at):\nweb %s\ncli %s", firstDiff(webBytes, ce.Manifest), firstDiff(ce.Manifest, webBytes))
+		t.Errorf("manifest differs from the CLI's (beyond created_at, frame_salt, frame_commitment):\nweb %s\ncli %s", firstDiff(webBytes, ce.Manifest), firstDiff(ce.Manifest, webBytes))
 	}
 	var m struct {
 		Roster struct{ File string } `json:"roster"`
