@@ -28,11 +28,13 @@
 package overlap
 
 import (
+	"context"
 	"fmt"
 	"sort"
 
 	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/sampler"
 )
@@ -333,4 +335,42 @@ func MarkOverCap(earlier []*draw.Manifest, m *draw.Manifest, caps map[string]int
 		}
 	}
 	return keys
+}
+
+// YearDraws returns the draws an overlap report of year covers: for each task round its
+// standing draw (ledger.Standing: the locked one, else the newest), in ledger order; year 0
+// is the newest year in the ledger, which is returned. district, when given, keeps the draws
+// of that district (a short form such as 潞州 means 潞州区 when a draw is of 潞州区).
+func YearDraws(ctx context.Context, l *ledger.Ledger, year int, district string) ([]*draw.Manifest, int, error) {
+	if year == 0 {
+		entries, err := l.List(ctx, ledger.Filter{})
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, e := range entries {
+			year = max(year, e.Year)
+		}
+	}
+	all, err := draw.StandingDraws(ctx, l, year)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Places are the districts of the draws (there is no built-in list).
+	var places []string
+	for _, m := range all {
+		places = append(places, m.TaskInfo.District)
+	}
+	names := dept.DefaultMap().WithDistricts(places...)
+	want := ""
+	if district != "" {
+		want = names.District(district)
+	}
+	var draws []*draw.Manifest
+	for _, m := range all {
+		if want != "" && names.District(m.TaskInfo.District) != want {
+			continue
+		}
+		draws = append(draws, m)
+	}
+	return draws, year, nil
 }

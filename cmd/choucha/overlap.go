@@ -8,11 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/internal/apperr"
-	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/overlap"
 	"github.com/choucha/choucha/sampler"
 	"github.com/spf13/cobra"
@@ -156,47 +154,14 @@ func runOverlap(ctx context.Context, g *globalOptions, opts *overlapOptions) err
 	})
 }
 
-// overlapDraws reads the draws of the year from the ledger: for each task round the locked
-// draw, else the latest, oldest first (by ledger ID).
+// overlapDraws reads the draws the report covers (overlap.YearDraws).
 func overlapDraws(ctx context.Context, g *globalOptions, opts *overlapOptions) ([]*draw.Manifest, int, error) {
 	l, err := openReadOnlyLedger(g)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer l.Close()
-	year := opts.year
-	if year == 0 {
-		entries, err := l.List(ctx, ledger.Filter{})
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, e := range entries {
-			year = max(year, e.Year)
-		}
-	}
-	all, err := draw.StandingDraws(ctx, l, year)
-	if err != nil {
-		return nil, 0, err
-	}
-	// Places are the districts of the draws (there is no built-in list): --district 潞州
-	// means 潞州区 when a draw is of 潞州区.
-	var places []string
-	for _, m := range all {
-		places = append(places, m.TaskInfo.District)
-	}
-	names := dept.DefaultMap().WithDistricts(places...)
-	district := ""
-	if opts.district != "" {
-		district = names.District(opts.district)
-	}
-	var draws []*draw.Manifest
-	for _, m := range all {
-		if district != "" && names.District(m.TaskInfo.District) != district {
-			continue
-		}
-		draws = append(draws, m)
-	}
-	return draws, year, nil
+	return overlap.YearDraws(ctx, l, opts.year, opts.district)
 }
 
 func visitLabel(v overlap.Visit) string {
