@@ -92,6 +92,9 @@ func TestLedgerFileFaults(t *testing.T) {
 		{"FIFO", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "fifo.db")
 			if err := syscall.Mkfifo(p, 0o644); err != nil {
+				if os.Getenv("CI") == "true" {
+					t.Fatal("mkfifo under CI:", err)
+				}
 				t.Skip("mkfifo:", err)
 			}
 			return p
