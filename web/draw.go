@@ -120,12 +120,12 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 	}
 	var insp *draw.Inspectors
 	if in.Insp != nil {
-		list, rep, err := s.readInspectors(r.Context(), in.Insp)
+		list, rep, err := s.readInspectors(r.Context(), in.Insp, in.AssumeValid)
 		if err != nil {
 			again(http.StatusBadRequest, err)
 			return
 		}
-		insp = inspectors(in.Insp, list, rep)
+		insp = inspectors(in.Insp, list, rep, in.AssumeValid)
 	}
 
 	now := s.cfg.Now()

@@ -284,11 +284,12 @@ func (s *Server) replay(r *http.Request, rec *draw.Manifest, ru, iu *upload) (dr
 	}
 	var insp *draw.Inspectors
 	if iu != nil {
-		list, rep, err := s.readInspectors(r.Context(), iu)
+		assume := rec.Inspectors != nil && rec.Inspectors.AssumeValid // read as the draw did
+		list, rep, err := s.readInspectors(r.Context(), iu, assume)
 		if err != nil {
 			return draw.Diff{}, err
 		}
-		insp = inspectors(iu, list, rep)
+		insp = inspectors(iu, list, rep, assume)
 	}
 	return draw.Replay(r.Context(), draw.ReplayRequest{
 		Record: rec, Plan: p, Roster: draw.RosterInput{Frame: frame, Report: report},

@@ -45,6 +45,6 @@ func (s *Server) record(ctx context.Context, rq recordRequest) (*draw.Outcome, e
 
 // inspectors is the inspector side of a draw from an uploaded roster, as draw.LoadInspectors
 // makes it, named by the uploaded name.
-func inspectors(u *upload, list []roster.Inspector, rep *roster.Report) *draw.Inspectors {
-	return &draw.Inspectors{File: u.Name, SHA256: rep.SHA256, List: list, Depts: dept.DefaultMap()}
+func inspectors(u *upload, list []roster.Inspector, rep *roster.Report, assumeValid bool) *draw.Inspectors {
+	return &draw.Inspectors{File: u.Name, SHA256: rep.SHA256, List: list, Depts: dept.DefaultMap(), AssumeValid: assumeValid}
 }

@@ -56,14 +56,17 @@ func (s *Server) readFirms(ctx context.Context, u *upload, district string) (*ro
 	return frame, rep, err
 }
 
-// readInspectors reads an inspector roster once per upload.
-func (s *Server) readInspectors(ctx context.Context, u *upload) ([]roster.Inspector, *roster.Report, error) {
+// readInspectors reads an inspector roster once per upload (and --assume-valid choice).
+func (s *Server) readInspectors(ctx context.Context, u *upload, assumeValid bool) ([]roster.Inspector, *roster.Report, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if ir := u.inspect; ir != nil {
+	if ir := u.inspect[assumeValid]; ir != nil {
 		return ir.list, ir.report, ir.err
 	}
-	list, rep, err := roster.ReadInspectors(ctx, u.Path, roster.Options{})
+	if u.inspect == nil {
+		u.inspect = map[bool]*inspectorRead{}
+	}
+	list, rep, err := roster.ReadInspectors(ctx, u.Path, roster.Options{AssumeValid: assumeValid})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, err
@@ -72,7 +75,7 @@ func (s *Server) readInspectors(ctx context.Context, u *upload) ([]roster.Inspec
 	} else {
 		rep.File = u.Name
 	}
-	u.inspect = &inspectorRead{list: list, report: rep, err: err}
+	u.inspect[assumeValid] = &inspectorRead{list: list, report: rep, err: err}
 	return list, rep, err
 }
 
@@ -129,6 +132,9 @@ type inputs struct {
 	Round  int
 	Ratio  string
 	Window string
+	// AssumeValid: inspectors whose 执法证有效期 is not recorded count as valid (sample
+	// --assume-valid; recorded in the manifest).
+	AssumeValid bool
 }
 
 func (in inputs) query() string {
@@ -148,12 +154,15 @@ func (in inputs) query() string {
 	if in.Window != "" {
 		q.Set("window", in.Window)
 	}
+	if in.AssumeValid {
+		q.Set("assume_valid", "1")
+	}
 	return q.Encode()
 }
 
 // inputsOf reads the draw inputs of a request (query or form).
 func (s *Server) inputsOf(r *http.Request, p *plan.Plan, t *plan.Task) (inputs, error) {
-	in := inputs{Plan: p, Task: t, Round: 1, Ratio: strings.TrimSpace(r.FormValue("ratio")), Window: strings.TrimSpace(r.FormValue("window"))}
+	in := inputs{Plan: p, Task: t, Round: 1, Ratio: strings.TrimSpace(r.FormValue("ratio")), Window: strings.TrimSpace(r.FormValue("window")), AssumeValid: r.FormValue("assume_valid") == "1"}
 	var err error
 	if in.Roster, err = s.uploads.get("roster", r.FormValue("roster")); err != nil {
 		return in, err
@@ -201,6 +210,7 @@ type checkData struct {
 	Matches    []draw.DeptMatch
 	LeftOut    []draw.LeftOut
 	Warnings   []string
+	NoValidity int // inspector rows without 执法证有效期: eligible only when assumed valid
 	Ready      bool
 }
 
@@ -219,7 +229,7 @@ func (s *Server) handleIssues(w http.ResponseWriter, r *http.Request) {
 	var rep *roster.Report
 	name := in.Roster.Name
 	if r.URL.Query().Get("of") == "insp" && in.Insp != nil {
-		_, rep, err = s.readInspectors(r.Context(), in.Insp)
+		_, rep, err = s.readInspectors(r.Context(), in.Insp, in.AssumeValid)
 		name = in.Insp.Name
 	} else {
 		_, rep, err = s.readFirms(r.Context(), in.Roster, t.District)
@@ -314,14 +324,19 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 	if in.Insp == nil {
 		return d
 	}
-	list, irep, err := s.readInspectors(ctx, in.Insp)
+	list, irep, err := s.readInspectors(ctx, in.Insp, in.AssumeValid)
 	if err != nil {
 		d.InspErr, _ = errorText(err)
 		d.Ready = false
 		return d
 	}
 	d.InspReport, d.InspCounts = irep, countIssues(irep)
-	req.Inspectors = inspectors(in.Insp, list, irep)
+	for _, is := range irep.Issues {
+		if is.Code == roster.CodeNoValidity {
+			d.NoValidity++
+		}
+	}
+	req.Inspectors = inspectors(in.Insp, list, irep, in.AssumeValid)
 	oc, err = draw.Run(req)
 	if err != nil {
 		d.InspErr, _ = errorText(err)

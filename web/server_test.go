@@ -666,3 +666,36 @@ func TestRunning(t *testing.T) {
 		t.Error("closed address taken for choucha")
 	}
 }
+
+// TestAssumeValid: inspectors without a recorded 执法证有效期 are drawn only when the clerk
+// says to take them as valid (sample --assume-valid), and that is recorded.
+func TestAssumeValid(t *testing.T) {
+	ts := newTest(t, nil)
+	r := ts.upload("/plan/CZ2026/task/301/rosters", map[string]string{}, map[string]string{
+		"roster": filepath.Join("..", "testdata", "rosters", "forms", "pingshun-export.xlsx"), "inspectors": filepath.Join("..", "testdata", "rosters", "forms", "pingshun-inspectors-novalidity.xlsx")})
+	loc := r.hdr.Get("Location")
+	r = ts.get(loc)
+	mustContain(t, r.body, `id="assume-form"`, "12 名人员没有登记执法证有效期，不能选派")
+	if strings.Contains(r.body, `id="matches"`) {
+		t.Error("teams offered without valid inspectors")
+	}
+	r = ts.get(loc + "&assume_valid=1")
+	mustContain(t, r.body, "已视为有效（记入台账）", `id="matches"`, `name="assume_valid" value="1"`)
+	q, _ := url.ParseQuery(strings.SplitN(loc, "?", 2)[1])
+	f := ts.drawForm(q, testSeed, "0")
+	if r := ts.post("/plan/CZ2026/task/301/draw", f); r.code != 400 {
+		t.Errorf("draw without valid inspectors: %d", r.code)
+	}
+	f.Set("assume_valid", "1")
+	if r := ts.post("/plan/CZ2026/task/301/draw", f); r.code != http.StatusSeeOther {
+		t.Fatalf("draw assuming valid: %d %s", r.code, r.body)
+	}
+	l, _ := ledger.OpenExisting(ts.db)
+	defer l.Close()
+	e, _ := l.Get(context.Background(), 1)
+	var m draw.Manifest
+	_ = json.Unmarshal(e.Manifest, &m)
+	if m.Inspectors == nil || !m.Inspectors.AssumeValid || len(m.Assignments) == 0 {
+		t.Errorf("recorded inspectors %+v, %d teams", m.Inspectors, len(m.Assignments))
+	}
+}

@@ -30,7 +30,7 @@ type upload struct {
 
 	mu      sync.Mutex           // guards the cached reads below
 	firms   map[string]*firmRead // by district
-	inspect *inspectorRead       // inspector roster
+	inspect map[bool]*inspectorRead // inspector roster, by AssumeValid
 }
 
 type firmRead struct {
