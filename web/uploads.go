@@ -28,8 +28,8 @@ type upload struct {
 	Size int64
 	used time.Time
 
-	mu      sync.Mutex           // guards the cached reads below
-	firms   map[string]*firmRead // by district
+	mu      sync.Mutex              // guards the cached reads below
+	firms   map[string]*firmRead    // by district
 	inspect map[bool]*inspectorRead // inspector roster, by AssumeValid
 }
 
