@@ -25,11 +25,11 @@ func printTable(w io.Writer, header []string, rows [][]string) error {
 		hdr[i] = termCell(h)
 	}
 	t.Header(hdr...)
-	cells := []string{}
 	for _, r := range rows {
 		// Cells come from user files: no terminal escapes, no bidi overrides, no 10 MB cell
-		// padding every row of the table (issue 19).
-		cells = cells[:0]
+		// padding every row of the table (issue 19). A new slice per row: the table keeps it
+		// until Render (a reused one printed the last row N times).
+		cells := make([]string, 0, len(r))
 		for _, c := range r {
 			cells = append(cells, termCell(c))
 		}
