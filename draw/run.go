@@ -227,6 +227,10 @@ func Run(req Request) (*Outcome, error) {
 		m.Reserves = append(m.Reserves, Reserve{Key: p.Key, Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
 	}
 	out := &Outcome{Manifest: m, Frame: frame}
+	if c := t.Ratio.Count; c > 0 && len(m.Selected) != c {
+		// 10%（20户）: the plan's own count, checked against the roster's (issue 11).
+		out.Warnings = append(out.Warnings, fmt.Sprintf("计划写明抽查%d户（%s），按比例从名录 %d 户中抽取了 %d 户，请核对", c, t.Ratio.Text, len(keys), len(m.Selected)))
+	}
 	if req.Inspectors != nil {
 		if err := assign(req, res.Selected, out); err != nil {
 			return nil, err

@@ -110,7 +110,7 @@ func Lint(p *Plan) []Finding {
 		}
 		if t.Initiator == "" {
 			add(t, LintDept, "没有发起部门")
-		} else if strings.ContainsAny(t.Initiator, "、，,；;") {
+		} else if strings.ContainsAny(t.Initiator, "、，,；;") || strings.Contains(t.Initiator, "或") {
 			add(t, LintDept, "发起部门“%s”似乎含有多个部门", t.Initiator)
 		}
 		if t.Mode != "" && !IsMode(t.Mode) && !strings.Contains(t.Mode, "检查") && !strings.Contains(t.Mode, "核查") && !strings.Contains(t.Mode, "随机") {
