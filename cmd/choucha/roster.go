@@ -24,7 +24,7 @@ func newRosterCommand(g *globalOptions) *cobra.Command {
 		Use:   "roster",
 		Short: "检查检查对象名录和执法检查人员名录",
 	}
-	cmd.AddCommand(newRosterCheckCommand(g))
+	cmd.AddCommand(newRosterCheckCommand(g), newRosterTemplateCommand(g))
 	return cmd
 }
 
