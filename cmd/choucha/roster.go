@@ -143,6 +143,7 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 		rep, err = roster.CheckFirms(ctx, opts.file, ropt)
 	}
 	if bar != nil {
+		_ = bar.Finish() // stops the spinner's ticker; Clear alone let it draw again
 		_ = bar.Clear()
 	}
 	if err != nil {

@@ -220,7 +220,9 @@ func rowProgress(g *globalOptions) (progress func(int), done func()) {
 	if bar == nil {
 		return nil, func() {}
 	}
-	return func(n int) { _ = bar.Set(n) }, func() { _ = bar.Clear() }
+	// Finish stops the spinner's own ticker (Clear alone let it draw 读取名录 again, issue 16);
+	// with OptionClearOnFinish it also erases the line.
+	return func(n int) { _ = bar.Set(n) }, func() { _ = bar.Finish(); _ = bar.Clear() }
 }
 
 // loadInspectors reads the inspector roster and the department synonyms (nil when no
