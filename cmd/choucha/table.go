@@ -8,12 +8,17 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// printTable writes an aligned table with a fixed East-Asian width setting, so CJK text lines
-// up the same in every terminal and in golden files. Header cells are printed as given
-// (no automatic upper-casing).
+// printTable writes an aligned table: CJK characters two columns wide, East-Asian ambiguous
+// ones (— “ ” …) one column unless the console is a GBK console (ambiguousWide) — never
+// from tablewriter's own environment guess, so output is the same for the same console.
+// Header cells are printed as given (no automatic upper-casing).
 func printTable(w io.Writer, header []string, rows [][]string) error {
+	ea := tw.Off
+	if ambiguousWide() {
+		ea = tw.On
+	}
 	t := tablewriter.NewTable(w,
-		tablewriter.WithEastAsian(tw.On),
+		tablewriter.WithEastAsian(ea),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithTrimSpace(tw.Off),
 		// Box-drawing characters are "ambiguous width" and would be counted as two columns
