@@ -182,6 +182,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 		newServeCommand(g),
 		newSQLCommand(g),
 	)
+	registerCompletions(root)
 	usageArgs(root)
 	return root
 }
