@@ -381,3 +381,28 @@ func TestNoticeCarriesLedgerPosition(t *testing.T) {
 		t.Errorf("verify --published after truncation: %d %s", code, stderr)
 	}
 }
+
+// Issue 19 item 8: --out at a dangling symbolic link wrote the ledger entry and then failed
+// (exit 1 promises nothing recorded); --out at a FIFO likewise. Both are refused before the
+// ledger is touched.
+func TestSampleOutValidatedFirst(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(dir, "nowhere", "x"), link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{link, fifo, "/dev/null"} {
+		db := filepath.Join(dir, "c.db")
+		_, stderr, code := cli(t, db, sampleArgs(out)...)
+		if code != 1 || !strings.HasPrefix(stderr, "choucha: 错误: ") {
+			t.Errorf("--out %s: exit %d\n%s", out, code, stderr)
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Errorf("--out %s: a ledger was written", out)
+		}
+	}
+}
