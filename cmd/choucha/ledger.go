@@ -161,13 +161,13 @@ func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) 
 		return err
 	}
 	defer l.Close()
-	es, err := l.List(ctx, ledger.Filter{Task: o.task, Year: o.year})
+	listed, err := l.ListStatus(ctx, ledger.Filter{Task: o.task, Year: o.year})
 	if err != nil {
 		return err
 	}
 	if o.format == "json" {
-		items := make([]ledgerListItem, 0, len(es))
-		for _, e := range es {
+		items := make([]ledgerListItem, 0, len(listed))
+		for _, e := range listed {
 			items = append(items, ledgerListItem{
 				ID: e.ID, Task: e.Task, Round: e.Round, Seed: e.Seed, CreatedAt: e.CreatedAt,
 				Operator: e.Operator, Locked: e.Locked, RedrawReason: e.RedrawReason,
@@ -175,47 +175,17 @@ func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) 
 		}
 		return writeJSON(g.stdout, items)
 	}
-
-	// The nth draw of a round and the round's current locked draw need all draws of the
-	// round, also those the filter leaves out (another year's draws are another round).
-	all, err := l.List(ctx, ledger.Filter{Task: o.task})
-	if err != nil {
-		return err
-	}
-	type roundKey struct {
-		task        string
-		round, year int
-	}
-	nth := map[int64]int{}
-	seen := map[roundKey]int{}
-	current := map[roundKey]int64{}
-	for _, e := range all {
-		k := roundKey{e.Task, e.Round, e.Year}
-		seen[k]++
-		nth[e.ID] = seen[k]
-		if _, ok := current[k]; !ok {
-			cur, err := l.Locked(ctx, e.Task, e.Round, e.Year)
-			if err != nil {
-				return err
-			}
-			current[k] = 0
-			if cur != nil {
-				current[k] = cur.ID
-			}
-		}
-	}
-	rows := make([][]string, 0, len(es))
-	for _, e := range es {
-		k := roundKey{e.Task, e.Round, e.Year}
+	rows := make([][]string, 0, len(listed))
+	for _, e := range listed {
 		locked := ""
 		switch {
-		case current[k] == e.ID:
+		case e.CurrentLock == e.ID:
 			locked = "已锁定"
 		case e.Locked:
-			locked = fmt.Sprintf("曾锁定，已由第%d条取代", current[k])
+			locked = fmt.Sprintf("曾锁定，已由第%d条取代", e.CurrentLock)
 		}
 		redraw := ""
-		if n := nth[e.ID]; n > 1 {
+		if n := e.Nth; n > 1 {
 			redraw = fmt.Sprintf("第%d次抽取", n)
 		}
 		if e.RedrawReason != "" {

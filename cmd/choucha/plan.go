@@ -530,11 +530,8 @@ func writeCalendarCSV(w io.Writer, cal *plan.Calendar) error {
 	return export.WriteCSV(w, export.UTF8, header, rows)
 }
 
-// addLedgerDrawn adds to the calendar the firms already drawn per department and month,
-// from the draws that stand in the ledger for the plan's year (the locked draw of each task
-// round, else its latest). A draw counts for every department of its task in every month of
-// its window: those are the firms the department has to visit then. Without a ledger the
-// calendar shows the plan alone.
+// addLedgerDrawn adds to the calendar the firms already drawn per department and month
+// (draw.DrawnCounts); a missing or empty ledger adds nothing.
 func addLedgerDrawn(ctx context.Context, g *globalOptions, p *plan.Plan, cal *plan.Calendar, canon func(name, district string) string) error {
 	l, err := ledger.OpenReadOnly(g.ledgerPath())
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, ledger.ErrEmpty) {
@@ -544,30 +541,9 @@ func addLedgerDrawn(ctx context.Context, g *globalOptions, p *plan.Plan, cal *pl
 		return err
 	}
 	defer l.Close()
-	draws, err := draw.StandingDraws(ctx, l, p.Year())
+	counts, err := draw.DrawnCounts(ctx, l, p, canon)
 	if err != nil {
 		return err
-	}
-	var counts []plan.DrawnCount
-	for _, m := range draws {
-		if m.Plan.ID != p.ID {
-			continue
-		}
-		w := m.TaskInfo.Window
-		seen := map[string]bool{}
-		for _, raw := range m.TaskInfo.Departments() {
-			d := canon(raw, m.TaskInfo.District)
-			if d == "" {
-				d = raw
-			}
-			if seen[d] {
-				continue
-			}
-			seen[d] = true
-			for month := max(w.From, 1); month <= min(max(w.To, w.From), 12); month++ {
-				counts = append(counts, plan.DrawnCount{Dept: d, Month: month, Firms: len(m.Selected)})
-			}
-		}
 	}
 	cal.AddDrawn(counts)
 	return nil
