@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/choucha/choucha/internal/yamltext"
 	"io"
 	"os"
 	"path/filepath"
@@ -65,7 +66,7 @@ func Read(path string) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, apperr.Usage(fmt.Errorf("批量抽取文件 %s 格式有误: %s", path, strings.TrimPrefix(err.Error(), "yaml: ")))
+		return nil, apperr.Usage(yamltext.Error("批量抽取文件 "+path, err))
 	}
 	_ = yaml.Unmarshal(b, &node)
 	lines := taskLines(&node)

@@ -49,6 +49,7 @@ package dept
 import (
 	_ "embed"
 	"fmt"
+	"github.com/choucha/choucha/internal/yamltext"
 	"io"
 	"regexp"
 	"sort"
@@ -136,7 +137,7 @@ func parseMap(b []byte, name string, base Map) (Map, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && err != io.EOF {
-		return Map{}, fmt.Errorf("读取部门对照表 %s: %w", name, err)
+		return Map{}, yamltext.Error("部门对照表 "+name, err)
 	}
 	if f.Version != 0 && f.Version != 1 {
 		return Map{}, fmt.Errorf("部门对照表 %s: 不支持的版本 %d（本程序支持 1）", name, f.Version)

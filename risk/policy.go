@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"github.com/choucha/choucha/internal/yamltext"
 	"io"
 	"math/big"
 	"sort"
@@ -69,7 +70,7 @@ func LoadPolicy(r io.Reader, name string) (Policy, error) {
 		if errors.Is(err, io.EOF) {
 			return fail("文件为空")
 		}
-		return fail("不是有效的策略 YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return fail("不是有效的策略 YAML：%s", yamltext.Detail(err))
 	}
 	switch {
 	case f.Version == nil:

@@ -198,7 +198,7 @@ func (s *firmScan) row(row int, cells []string) error {
 		}
 		s.before++
 		if s.before >= headerScanRows {
-			return errNoHeader(s.first, "“统一社会信用代码”“企业名称”")
+			return fmt.Errorf("名录 %s: %w", s.path, errNoHeader(s.first, "“统一社会信用代码”“企业名称”"))
 		}
 		return nil
 	}

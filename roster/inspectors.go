@@ -89,7 +89,7 @@ func (s *inspectorScan) row(row int, cells []string) error {
 			return nil
 		}
 		if s.before++; s.before >= headerScanRows {
-			return errNoHeader(s.first, "“姓名”“执法证号”")
+			return fmt.Errorf("执法检查人员名录 %s: %w", s.path, errNoHeader(s.first, "“姓名”“执法证号”"))
 		}
 		return nil
 	}

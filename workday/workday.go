@@ -16,6 +16,8 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/yamltext"
 	"io"
 	"os"
 	"slices"
@@ -73,7 +75,7 @@ func Official() *Calendar {
 func Load(path string) (*Calendar, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("读取节假日安排 %s: %w", path, err)
+		return nil, fmt.Errorf("读取节假日安排: %w", apperr.FromOS(path, err))
 	}
 	return Read(bytes.NewReader(b), path)
 }
@@ -113,7 +115,7 @@ func parse(b []byte, name string) (*Calendar, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("节假日安排 %s 格式有误: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, yamltext.Error("节假日安排 "+name, err)
 	}
 	if len(f.Years) == 0 {
 		return nil, fmt.Errorf("节假日安排 %s 中没有任何年份（应有 years: 列表，格式见内置 schedule.yaml）", name)

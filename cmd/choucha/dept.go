@@ -266,7 +266,7 @@ func loadDeptMap(path string) (dept.Map, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return dept.Map{}, fmt.Errorf("读取部门对照表: %w", err)
+		return dept.Map{}, fmt.Errorf("读取部门对照表: %w", apperr.FromOS(path, err))
 	}
 	defer f.Close()
 	return dept.LoadMap(f, path)

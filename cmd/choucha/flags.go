@@ -113,6 +113,7 @@ func flagUsages(fs *pflag.FlagSet) string {
 			name = "  -" + f.Shorthand + ", --" + f.Name
 		}
 		varname, usage := pflag.UnquoteUsage(f)
+		usage = joinCJK(usage)
 		if w, ok := typeWords[varname]; ok {
 			varname = w
 		}
@@ -130,6 +131,25 @@ func flagUsages(fs *pflag.FlagSet) string {
 		fmt.Fprintf(&b, "%s%s   %s\n", l.name, strings.Repeat(" ", widest-displayWidth(l.name)), l.usage)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// joinCJK removes a space between two wide characters ("台账数据库 文件" → "台账数据库文件"):
+// the space that sets off a `placeholder` in a flag's usage is right in English text only.
+func joinCJK(s string) string {
+	r := []rune(s)
+	var b strings.Builder
+	for i, c := range r {
+		if c == ' ' && i > 0 && i+1 < len(r) && isWide(r[i-1]) && isWide(r[i+1]) {
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func isWide(r rune) bool {
+	k := width.LookupRune(r).Kind()
+	return k == width.EastAsianWide || k == width.EastAsianFullwidth
 }
 
 // displayWidth counts the terminal columns of s: wide and fullwidth characters take two.

@@ -91,7 +91,7 @@ func loadPolicyOption(file string) (risk.Policy, error) {
 			return risk.Policy{}, apperr.Hint(fmt.Errorf("找不到策略文件 %s", file),
 				"用 choucha policy show > 策略.yaml 导出内置策略，修改后再用 --policy 指定")
 		}
-		return risk.Policy{}, fmt.Errorf("打开策略文件 %s: %w", file, err)
+		return risk.Policy{}, fmt.Errorf("打开策略文件: %w", apperr.FromOS(file, err))
 	}
 	defer f.Close()
 	p, err := risk.LoadPolicy(f, file)

@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // `choucha: 错误: …` then any `choucha: 提示: …` lines.
 func printError(w io.Writer, err error) {
 	msg := strings.TrimSpace(err.Error())
+	// An interrupted run ends in context.Canceled, whose text is Go's English.
+	msg = strings.ReplaceAll(msg, context.Canceled.Error(), "已中断（收到 Ctrl-C 或终止信号），没有写出一半的文件")
+	msg = strings.ReplaceAll(msg, context.DeadlineExceeded.Error(), "超过时间限制，已停止")
 	hint := apperr.HintOf(err)
 	if apperr.IsUsage(err) {
 		msg = chineseUsage(msg)
