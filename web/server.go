@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -188,7 +189,7 @@ func (s *Server) Serve(ctx context.Context, addr string, ready func(url string))
 		}
 	}()
 	if ready != nil {
-		url := "http://" + ln.Addr().String() + "/"
+		url := "http://" + reachable(ln.Addr()) + "/"
 		if s.cfg.Token != "" {
 			url += "?token=" + s.cfg.Token
 		}
@@ -437,4 +438,23 @@ func (s *Server) planList() []*plan.Plan {
 		out[i] = s.plans[id]
 	}
 	return out
+}
+
+// reachable is the address others type to reach a listener: an unspecified address
+// (0.0.0.0, [::]) becomes this machine's first non-loopback IPv4 address, as a colleague's
+// browser in the meeting room must use it.
+func reachable(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok || !ta.IP.IsUnspecified() {
+		return a.String()
+	}
+	port := strconv.Itoa(ta.Port)
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, ad := range addrs {
+			if n, ok := ad.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+				return net.JoinHostPort(n.IP.String(), port)
+			}
+		}
+	}
+	return net.JoinHostPort("127.0.0.1", port)
 }
