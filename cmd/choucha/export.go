@@ -114,7 +114,7 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 		out = folder
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("创建输出目录 %s: %w", out, err)
+		return fmt.Errorf("创建输出目录: %w", apperr.FromOS(out, err))
 	}
 	title := opts.planTitle
 	if title == "" {

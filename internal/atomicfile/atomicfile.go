@@ -7,6 +7,7 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"github.com/choucha/choucha/internal/apperr"
 	"io"
 	"os"
 	"path/filepath"
@@ -66,11 +67,11 @@ func WriteDir(dir string, fill func(tmp string) error) (err error) {
 	if _, err := os.Lstat(dir); err == nil {
 		return fmt.Errorf("%s: %w", dir, ErrExists)
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("检查目录 %s: %w", dir, err)
+		return fmt.Errorf("检查目录: %w", apperr.FromOS(dir, err))
 	}
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("创建目录 %s: %w", parent, err)
+		return fmt.Errorf("创建目录: %w", apperr.FromOS(parent, err))
 	}
 	SweepStale(parent)
 	tmp, err := os.MkdirTemp(parent, tempPrefix()+filepath.Base(dir)+"-*")
