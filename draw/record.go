@@ -317,8 +317,15 @@ func outFolder(req RecordRequest, task *plan.Task, now time.Time) (string, error
 		}
 		dir = filepath.Join(root, fmt.Sprintf("%s-r%d-%s", task.Key, req.Round, now.In(loc).Format("20060102-150405")))
 	}
-	if _, err := os.Lstat(dir); err == nil {
-		return "", apperr.Hint(fmt.Errorf("输出目录 %s 已存在", dir), "换一个 --out 目录，或先移走旧目录；choucha 不会覆盖已有的抽取结果")
+	if fi, err := os.Lstat(dir); err == nil {
+		const hint = "换一个 --out 目录，或先移走旧目录；choucha 不会覆盖已有的抽取结果"
+		switch {
+		case fi.Mode()&os.ModeSymlink != 0:
+			return "", apperr.Hint(fmt.Errorf("输出目录 %s 是一个符号链接（choucha 只写入新建的目录，不跟随链接）", dir), hint)
+		case !fi.IsDir():
+			return "", apperr.Hint(fmt.Errorf("输出目录 %s 已是一个文件或设备，不是新目录", dir), hint)
+		}
+		return "", apperr.Hint(fmt.Errorf("输出目录 %s 已存在", dir), hint)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return "", apperr.New("检查输出目录: %w", apperr.FromOS(dir, err))
 	}

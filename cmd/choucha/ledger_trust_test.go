@@ -395,11 +395,11 @@ func TestSampleOutValidatedFirst(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, out := range []string{link, fifo, "/dev/null"} {
+	for out, says := range map[string]string{link: "是一个符号链接", fifo: "已是一个文件或设备", "/dev/null": "已是一个文件或设备"} {
 		db := filepath.Join(dir, "c.db")
 		_, stderr, code := cli(t, db, sampleArgs(out)...)
-		if code != 1 || !strings.HasPrefix(stderr, "choucha: 错误: ") {
-			t.Errorf("--out %s: exit %d\n%s", out, code, stderr)
+		if code != 1 || !strings.HasPrefix(stderr, "choucha: 错误: ") || !strings.Contains(stderr, says) {
+			t.Errorf("--out %s: exit %d, want a message saying %q\n%s", out, code, says, stderr)
 		}
 		if _, err := os.Stat(db); err == nil {
 			t.Errorf("--out %s: a ledger was written", out)
