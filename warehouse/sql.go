@@ -80,19 +80,19 @@ func Script(s Spec) (string, error) {
 	w := &strings.Builder{}
 	all := len(s.Strata) == 1 && s.Strata[0].Class == risk.StratumAll
 
-	fmt.Fprintf(w, "-- choucha sql: %s draw of task %s, round %d (dialect %s).\n", sampler.SampleSpec, s.TaskKey, s.Round, s.Dialect)
-	fmt.Fprintf(w, "-- Seed %s. The algorithm is docs/ALGORITHM.md §2; this script's form of it is §8.\n", s.Seed)
-	fmt.Fprintf(w, "-- Input: table %s with key column %s", s.Columns.Table, s.Columns.Key)
+	fmt.Fprintf(w, "-- choucha sql：任务 %[2]s 第%[3]d轮的 %[1]s 抽取（方言 %[4]s）。\n", sampler.SampleSpec, s.TaskKey, s.Round, s.Dialect)
+	fmt.Fprintf(w, "-- 种子 %s。算法见 docs/ALGORITHM.md 第2节，本脚本的写法见第8节。\n", s.Seed)
+	fmt.Fprintf(w, "-- 输入：表 %s，企业代码列 %s", s.Columns.Table, s.Columns.Key)
 	if s.Columns.Class != "" {
-		fmt.Fprintf(w, ", class column %s", s.Columns.Class)
+		fmt.Fprintf(w, "，分类列 %s", s.Columns.Class)
 	}
 	if s.Columns.District != "" {
-		fmt.Fprintf(w, ", district column %s", s.Columns.District)
+		fmt.Fprintf(w, "，区县列 %s", s.Columns.District)
 	}
 	if s.Columns.Status != "" {
-		fmt.Fprintf(w, ", status column %s", s.Columns.Status)
+		fmt.Fprintf(w, "，登记状态列 %s", s.Columns.Status)
 	}
-	w.WriteString(".\n-- The keys must be valid, canonical codes (choucha roster check); duplicates or '|' stop the script.\n\n")
+	w.WriteString("。\n-- 代码须是有效、规范的代码（先用 choucha roster check 检查）；代码重复、为空或含 | 时脚本报错停止。\n\n")
 
 	// 1. The input: cells normalised (roster's normCell without NFKC), then the class read as
 	// roster's parseClass reads it (NULL when unreadable), and the firms in scope.
@@ -176,7 +176,7 @@ FROM (
     FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key
   ) t
 ) r`, stratum, d.rawSHA256(prefix+" || f.key"), earlierExpr))
-	w.WriteString("-- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12): the script stops otherwise.\n")
+	w.WriteString("-- 抽样框中的代码不得重复、为空或含 |（docs/ALGORITHM.md 2.12），否则脚本停止。\n")
 	d.table(w, "choucha_check", fmt.Sprintf("SELECT CASE WHEN count(*) > 0 THEN %s END AS failed\nFROM (SELECT key FROM choucha_pos GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad",
 		d.raise("choucha: the frame has duplicate or empty keys, or keys containing a vertical bar")))
 
@@ -238,7 +238,7 @@ WHERE NOT p.earlier
 		d.orderedConcatHash("line", "key"), d.sha256("key")))
 
 	// 9. The result.
-	w.WriteString(`-- The result: one row per stratum, drawn firm, reserve, and one for the frame.
+	w.WriteString(`-- 结果：每层一行（stratum），每户入选一行（selected），每户备选一行（reserve），抽样框一行（frame）。
 SELECT kind, seq, stratum, key, class, ticket, rank, repeat, added, n_total, ratio, n, excluded, digest FROM (
   SELECT 'stratum' AS kind, ord AS seq, stratum, NULL AS key, NULL AS class, NULL AS ticket, NULL AS rank,
          NULL AS repeat, NULL AS added, n_total, ratio, n, excluded, NULL AS digest, 1 AS part, ord AS o1, 0 AS o2, '' AS o3

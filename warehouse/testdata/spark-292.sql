@@ -1,7 +1,7 @@
--- choucha sql: CHOUCHA-SAMPLE-v1 draw of task CZ2026-292, round 1 (dialect spark).
--- Seed 20260401123456789012. The algorithm is docs/ALGORITHM.md §2; this script's form of it is §8.
--- Input: table firms with key column 统一社会信用代码, class column 信用风险分类, district column 所属区县, status column 登记状态.
--- The keys must be valid, canonical codes (choucha roster check); duplicates or '|' stop the script.
+-- choucha sql：任务 CZ2026-292 第1轮的 CHOUCHA-SAMPLE-v1 抽取（方言 spark）。
+-- 种子 20260401123456789012。算法见 docs/ALGORITHM.md 第2节，本脚本的写法见第8节。
+-- 输入：表 firms，企业代码列 统一社会信用代码，分类列 信用风险分类，区县列 所属区县，登记状态列 登记状态。
+-- 代码须是有效、规范的代码（先用 choucha roster check 检查）；代码重复、为空或含 | 时脚本报错停止。
 
 CREATE OR REPLACE TEMPORARY VIEW choucha_cells AS
 SELECT upper(replace(replace(trim(coalesce(CAST(`统一社会信用代码` AS STRING), '')), ' ', ''), '　', '')) AS key,
@@ -46,7 +46,7 @@ FROM (
   ) t
 ) r;
 
--- The frame must be a set of plain keys (docs/ALGORITHM.md §2.12): the script stops otherwise.
+-- 抽样框中的代码不得重复、为空或含 |（docs/ALGORITHM.md 2.12），否则脚本停止。
 CACHE TABLE choucha_check AS
 SELECT CASE WHEN count(*) > 0 THEN raise_error('choucha: the frame has duplicate or empty keys, or keys containing a vertical bar') END AS failed
 FROM (SELECT key FROM choucha_pos GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad;
@@ -89,7 +89,7 @@ SELECT lower(sha2('CHOUCHA-FRAME-v2' || chr(10) || array_join(transform(array_so
   GROUP BY bucket
 ) b;
 
--- The result: one row per stratum, drawn firm, reserve, and one for the frame.
+-- 结果：每层一行（stratum），每户入选一行（selected），每户备选一行（reserve），抽样框一行（frame）。
 SELECT kind, seq, stratum, key, class, ticket, rank, repeat, added, n_total, ratio, n, excluded, digest FROM (
   SELECT 'stratum' AS kind, ord AS seq, stratum, NULL AS key, NULL AS class, NULL AS ticket, NULL AS rank,
          NULL AS repeat, NULL AS added, n_total, ratio, n, excluded, NULL AS digest, 1 AS part, ord AS o1, 0 AS o2, '' AS o3
