@@ -91,6 +91,11 @@ func Decode(name string, data []byte) ([]byte, Encoding, error) {
 	if utf8.Valid(data) {
 		return data, UTF8, nil
 	}
+	u := &utf8Reader{}
+	u.fail(data, firstInvalid(data))
+	if u.mixed != nil {
+		return nil, GB18030, u.mixed.err(name)
+	}
 	dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil {
 		return nil, GB18030, &apperr.Error{Msg: fmt.Sprintf("%s 既不是 UTF-8 也不是 GBK 编码的文本", name), Err: err}
@@ -154,9 +159,13 @@ func Stream(name string, f io.ReadSeeker, pass func(r io.Reader, enc Encoding) e
 	if _, err := f.Seek(skip, io.SeekStart); err != nil {
 		return fmt.Errorf("读取 %s: %w", name, err)
 	}
-	err = pass(&utf8Reader{r: bufio.NewReaderSize(f, 1<<20)}, enc)
+	ur := &utf8Reader{r: bufio.NewReaderSize(f, 1<<20)}
+	err = pass(ur, enc)
 	if hasBOM || !errors.Is(err, ErrNotUTF8) {
 		return err
+	}
+	if ur.mixed != nil {
+		return ur.mixed.err(name)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("读取 %s: %w", name, err)
@@ -170,6 +179,97 @@ type utf8Reader struct {
 	r     io.Reader
 	carry []byte // the incomplete character at the end of the previous chunk
 	err   error
+
+	// For telling a GBK file from a file that mixes UTF-8 and GBK lines: the line count so
+	// far, the Chinese characters seen as valid UTF-8 (counted up to mixedCJK), the first
+	// line that had one, and — at the first invalid byte — the verdict.
+	lines     int
+	cjk       int
+	firstLine int
+	firstText string
+	mixed     *Mixed
+}
+
+// mixedCJK is how many Chinese characters must have read as valid UTF-8 before the first
+// byte that is not UTF-8 for a file to count as mixed. Chinese text in GBK practically never
+// forms four valid UTF-8 characters (the header line of a UTF-8 roster has a dozen).
+const mixedCJK = 4
+
+// Mixed is a file whose first lines are UTF-8 and whose later lines are not (typically rows
+// pasted in from a GBK file): read as either encoding, some rows would be garbled.
+type Mixed struct {
+	UTF8Line  int    // first line with Chinese text in UTF-8
+	UTF8Text  string // that line, cut
+	OtherLine int    // line of the first byte that is not UTF-8
+	OtherText string // that line read as GB18030, cut
+}
+
+func (m *Mixed) err(name string) error {
+	return apperr.Hint(fmt.Errorf("%s 混用了两种文字编码：第%d行是 UTF-8（%s），第%d行不是 UTF-8（按 GBK 读为：%s）",
+		name, m.UTF8Line, m.UTF8Text, m.OtherLine, m.OtherText),
+		"按任何一种编码读，都会有一部分名称成为乱码：请在 Excel/WPS 中打开各部分的原文件，统一另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再合并")
+}
+
+// note counts the lines of valid UTF-8 text b and, until mixedCJK are seen, its Chinese
+// characters, keeping the first line that has one.
+func (u *utf8Reader) note(b []byte) {
+	if u.cjk < mixedCJK {
+		for i := 0; i < len(b) && u.cjk < mixedCJK; {
+			r, size := utf8.DecodeRune(b[i:])
+			if r >= 0x3400 && r <= 0x9fff {
+				if u.cjk == 0 {
+					u.firstLine = u.lines + bytes.Count(b[:i], []byte{'\n'}) + 1
+					u.firstText = lineAt(b, i, false)
+				}
+				u.cjk++
+			}
+			i += size
+		}
+	}
+	u.lines += bytes.Count(b, []byte{'\n'})
+}
+
+// fail is called with the chunk whose byte at bad is not UTF-8.
+func (u *utf8Reader) fail(chunk []byte, bad int) error {
+	u.note(chunk[:bad])
+	if u.cjk >= mixedCJK {
+		u.mixed = &Mixed{UTF8Line: u.firstLine, UTF8Text: u.firstText, OtherLine: u.lines + 1, OtherText: lineAt(chunk, bad, true)}
+	}
+	u.err = ErrNotUTF8
+	return u.err
+}
+
+// lineAt is the line of b around offset i (as far as b holds it), cut to 40 characters;
+// gbk decodes it as GB18030.
+func lineAt(b []byte, i int, gbk bool) string {
+	start := bytes.LastIndexByte(b[:i], '\n') + 1
+	end := len(b)
+	if j := bytes.IndexByte(b[i:], '\n'); j >= 0 {
+		end = i + j
+	}
+	line := bytes.TrimRight(b[start:end], "\r")
+	if gbk {
+		if d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(line); err == nil {
+			line = d
+		}
+	}
+	r := []rune(string(line))
+	if len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return string(r)
+}
+
+// firstInvalid is the offset of the first byte of b that does not start a valid UTF-8 character.
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 func (u *utf8Reader) Read(p []byte) (int, error) {
@@ -185,8 +285,7 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 		r, size := utf8.DecodeRune(c)
 		switch {
 		case r == utf8.RuneError && size <= 1 && utf8.FullRune(c):
-			u.err = ErrNotUTF8
-			return 0, u.err
+			return 0, u.fail(c, 0)
 		case !utf8.FullRune(c):
 			if err == io.EOF {
 				u.err = ErrNotUTF8
@@ -200,9 +299,9 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 	}
 	body := trimCutRune(chunk)
 	if !utf8.Valid(body) {
-		u.err = ErrNotUTF8
-		return 0, u.err
+		return 0, u.fail(body, firstInvalid(body))
 	}
+	u.note(body)
 	if rest := chunk[len(body):]; len(rest) > 0 {
 		if err == io.EOF {
 			u.err = ErrNotUTF8

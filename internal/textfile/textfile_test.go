@@ -120,3 +120,47 @@ func TestStream(t *testing.T) {
 		t.Errorf("UTF-16: called %v, err %v", called, err)
 	}
 }
+
+// Issue 19 item 6: a file whose first rows are UTF-8 and whose later rows were pasted in
+// from a GBK file is refused with the first line of each, by Decode and by Stream; a GBK file
+// (whose first Chinese text is already not UTF-8) and a UTF-8 file are read as before.
+func TestMixedEncodings(t *testing.T) {
+	gbk := func(s string) string {
+		b, err := simplifiedchinese.GBK.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	utf8Part := "统一社会信用代码,企业名称\n91140430MA9A3GNL0Y,长治市沁县盛世锦地产房地产开发有限公司\n"
+	gbkPart := gbk("91140430MA8C92KM4K,长治市沁县晋龙鑫地产房地产开发有限公司\n")
+	mixed := []byte(utf8Part + gbkPart)
+	for name, read := range map[string]func([]byte) error{
+		"Decode": func(b []byte) error { _, _, err := Decode("m.csv", b); return err },
+		"Stream": func(b []byte) error {
+			return Stream("m.csv", bytes.NewReader(b), func(r io.Reader, _ Encoding) error { _, err := io.ReadAll(r); return err })
+		},
+	} {
+		err := read(mixed)
+		if err == nil {
+			t.Fatalf("%s read a mixed file", name)
+		}
+		for _, want := range []string{"m.csv 混用了两种文字编码", "第1行是 UTF-8（统一社会信用代码,企业名称）", "第3行不是 UTF-8（按 GBK 读为：91140430MA8C92KM4K,长治市沁县晋龙鑫"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %v\nlacks %q", name, err, want)
+			}
+		}
+		if err := read([]byte(gbk(utf8Part) + gbkPart)); err != nil {
+			t.Errorf("%s refused a GBK file: %v", name, err)
+		}
+		if err := read([]byte(utf8Part + utf8Part)); err != nil {
+			t.Errorf("%s refused a UTF-8 file: %v", name, err)
+		}
+	}
+	// Past the reader's first chunks the line of the first GBK byte is still exact.
+	big := utf8Part + strings.Repeat("91140430MA9A3GNL0Y,长治市沁县盛世锦地产房地产开发有限公司\n", 40000) + gbkPart
+	err := Stream("big.csv", strings.NewReader(big), func(r io.Reader, _ Encoding) error { _, err := io.ReadAll(r); return err })
+	if err == nil || !strings.Contains(err.Error(), "第40003行不是 UTF-8") {
+		t.Errorf("big mixed file: %v", err)
+	}
+}
