@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/internal/textfile"
@@ -173,7 +174,11 @@ func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc),
 			}
 			recAt = func(off int64) { at(base + off) }
 		}
-		err := readCSV(ctx, r, fn, estimate, recAt)
+		bad := &badBytes{}
+		err := readCSV(ctx, r, bad.watch(fn, enc == textfile.GB18030), estimate, recAt)
+		if err == nil {
+			err = bad.err(path, enc)
+		}
 		var ae *apperr.Error
 		if errors.As(err, &ae) && ae.Err != nil && !strings.Contains(ae.Err.Error(), path) {
 			// Every message names the file.
@@ -311,4 +316,41 @@ func csvErrText(err error) string {
 		return "引号没有成对（缺少结束引号）"
 	}
 	return err.Error()
+}
+
+// badBytes finds cells that no encoding reads cleanly: a NUL byte (a damaged file or a binary
+// pasted in), and, in a file read as GB18030, the replacement character the decoder puts for
+// bytes GBK does not have. Either would be dropped or garbled without a word, so the file is
+// refused with the first place and the count.
+type badBytes struct {
+	row, col int
+	nul      bool
+	count    int
+}
+
+func (b *badBytes) watch(fn rowFunc, gbk bool) rowFunc {
+	return func(row int, cells []string) error {
+		for j, c := range cells {
+			nul := strings.IndexByte(c, 0) >= 0
+			if nul || (gbk && strings.ContainsRune(c, utf8.RuneError)) {
+				if b.count == 0 {
+					b.row, b.col, b.nul = row, j+1, nul
+				}
+				b.count++
+			}
+		}
+		return fn(row, cells)
+	}
+}
+
+func (b *badBytes) err(path string, enc textfile.Encoding) error {
+	if b.count == 0 {
+		return nil
+	}
+	what := "NUL 字节（文件可能已损坏，或混入了二进制内容）"
+	if !b.nul {
+		what = fmt.Sprintf("按 %s 读不出的字节", enc)
+	}
+	return apperr.Hint(fmt.Errorf("名录 %s 第%d行第%d列含有%s，共 %d 处", path, b.row, b.col, what, b.count),
+		"这些单元格按任何方式读都会丢字或成为乱码：请从原系统重新导出，或在 Excel/WPS 中打开检查后另存为“CSV UTF-8（逗号分隔）”或 .xlsx")
 }
