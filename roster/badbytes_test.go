@@ -52,3 +52,32 @@ func TestBadBytesRefused(t *testing.T) {
 		}
 	}
 }
+
+// Issue 19 item 6: a roster saved with carriage returns alone as line ends (old Mac programs)
+// reads as the same frame as with line feeds, rows numbered alike.
+func TestCROnlyLineEnds(t *testing.T) {
+	lf := "统一社会信用代码,企业名称,信用风险分类\n91140430MA9A3GNL0Y,甲公司,A\n91140430MA8C92KM4K,乙公司,D\n"
+	dir := t.TempDir()
+	var hashes []string
+	for name, data := range map[string]string{"lf.csv": lf, "cr.csv": strings.ReplaceAll(lf, "\n", "\r")} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fr, rep, err := ReadFirms(context.Background(), p, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		rows := map[string]int{}
+		for _, f := range fr.Firms {
+			rows[f.Name] = f.Row
+		}
+		if rep.Rows != 2 || len(fr.Firms) != 2 || rows["甲公司"] != 2 || rows["乙公司"] != 3 {
+			t.Errorf("%s: %d rows, firms %+v", name, rep.Rows, fr.Firms)
+		}
+		hashes = append(hashes, FrameHash(fr.Firms))
+	}
+	if hashes[0] != hashes[1] {
+		t.Errorf("frame hashes differ: %v", hashes)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/choucha/choucha/internal/textfile"
 	"io"
 	"os"
 	"slices"
@@ -269,7 +270,7 @@ func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey) ([]Firm, error) 
 		}
 		k := firms[w.i]
 		br.Reset(io.NewSectionReader(file, w.off, fi.Size()-w.off))
-		cr := csv.NewReader(br)
+		cr := csv.NewReader(textfile.LineEnds(br))
 		cr.FieldsPerRecord = -1
 		rec, err := cr.Read()
 		if err != nil {

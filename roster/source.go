@@ -202,7 +202,7 @@ func estimator(fileSize int64, size sizeFunc) func(records int, offset int64) {
 // readCSV parses CSV records from r and numbers them as Excel shows them: one row per record
 // (a quoted line break stays in its cell) and one row per blank line.
 func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records int, offset int64), at func(off int64)) error {
-	ll := &lineLimitReader{r: r, max: maxCSVLineBytes}
+	ll := &lineLimitReader{r: textfile.LineEnds(r), max: maxCSVLineBytes}
 	cr := csv.NewReader(ll)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true

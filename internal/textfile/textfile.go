@@ -311,3 +311,38 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// LineEnds reads r with every lone carriage return (the line end of files saved by old Mac
+// programs) turned into a line feed; CR LF stays as it is. Every byte keeps its offset, so
+// positions found in the converted text are positions in the file.
+func LineEnds(r io.Reader) io.Reader {
+	if br, ok := r.(*bufio.Reader); ok {
+		return &crReader{br: br}
+	}
+	return &crReader{br: bufio.NewReader(r)}
+}
+
+type crReader struct{ br *bufio.Reader }
+
+func (c *crReader) Read(p []byte) (int, error) {
+	n, err := c.br.Read(p)
+	for i := 0; i < n; {
+		j := bytes.IndexByte(p[i:n], '\r')
+		if j < 0 {
+			break
+		}
+		i += j
+		switch {
+		case i+1 < n:
+			if p[i+1] != '\n' {
+				p[i] = '\n'
+			}
+		default: // the last byte read: look at the next one without taking it
+			if next, perr := c.br.Peek(1); perr != nil || next[0] != '\n' {
+				p[i] = '\n'
+			}
+		}
+		i++
+	}
+	return n, err
+}

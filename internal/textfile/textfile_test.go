@@ -164,3 +164,21 @@ func TestMixedEncodings(t *testing.T) {
 		t.Errorf("big mixed file: %v", err)
 	}
 }
+
+func TestLineEnds(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\rb\rc":         "a\nb\nc",
+		"a\r\nb\r\n":      "a\r\nb\r\n",
+		"a\r":             "a\n",
+		"\r\r\n\r":        "\n\r\n\n",
+		"名称\r统一社会信用代码": "名称\n统一社会信用代码",
+	} {
+		// One byte a read puts every carriage return at the end of a read.
+		for _, r := range []io.Reader{strings.NewReader(in), iotest.OneByteReader(strings.NewReader(in))} {
+			got, err := io.ReadAll(LineEnds(r))
+			if err != nil || string(got) != want {
+				t.Errorf("LineEnds(%q) = %q, %v; want %q", in, got, err, want)
+			}
+		}
+	}
+}
