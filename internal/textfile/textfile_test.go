@@ -167,10 +167,10 @@ func TestMixedEncodings(t *testing.T) {
 
 func TestLineEnds(t *testing.T) {
 	for in, want := range map[string]string{
-		"a\rb\rc":         "a\nb\nc",
-		"a\r\nb\r\n":      "a\r\nb\r\n",
-		"a\r":             "a\n",
-		"\r\r\n\r":        "\n\r\n\n",
+		"a\rb\rc":      "a\nb\nc",
+		"a\r\nb\r\n":   "a\r\nb\r\n",
+		"a\r":          "a\n",
+		"\r\r\n\r":     "\n\r\n\n",
 		"名称\r统一社会信用代码": "名称\n统一社会信用代码",
 	} {
 		// One byte a read puts every carriage return at the end of a read.
