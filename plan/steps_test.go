@@ -176,7 +176,7 @@ func TestStepSkipRow(t *testing.T) {
 	}{
 		{"\t\t\t", true, false},
 		{"地市\t序号\t抽查任务名称\t抽查事项\t抽查对象范围\t抽查比例及频次", true, false}, // a page's repeated header
-		{"长治市2026年度部门联合双随机抽查工作计划", true, false},                    // the title again
+		{"长治市2026年度部门联合双随机抽查工作计划", true, false},                // the title again
 		{"第 3 页", true, false},
 		{"- 12 -", true, false},
 		{"填表说明：比例为最低比例", true, true}, // one cell of nothing known: skipped and reported
