@@ -16,6 +16,8 @@ import (
 // line break (no copied cell does), the text is split by lines and tabs instead, so no row is
 // lost.
 func readTSV(text string) []rawRow {
+	// Carriage returns alone end lines in files saved by old Mac programs.
+	text = crOnly.Replace(text)
 	if rows, ok := readQuotedTSV(text); ok {
 		return rows
 	}
@@ -26,6 +28,9 @@ func readTSV(text string) []rawRow {
 	}
 	return rows
 }
+
+// crOnly turns a lone CR into LF and keeps CR LF.
+var crOnly = strings.NewReplacer("\r\n", "\r\n", "\r", "\n")
 
 func readQuotedTSV(text string) ([]rawRow, bool) {
 	r := csv.NewReader(strings.NewReader(text))

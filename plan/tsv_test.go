@@ -99,3 +99,20 @@ func TestTenBadCells(t *testing.T) {
 		}
 	}
 }
+
+// Issue 19 item 6: a plan saved with carriage returns alone as line ends reads like the same
+// plan with line feeds.
+func TestCROnlyPlan(t *testing.T) {
+	lf := "某县2026年度计划\n序号\t抽查事项\t抽查对象范围\t抽查比例\t抽查频次\t抽查时间\t牵头部门\n1\t事项\t对象\t10%\t1\t全年\t甲局\n2\t事项二\t对象\t20%\t1\t全年\t甲局\n"
+	a, err := Parse(strings.NewReader(lf), "lf.tsv", "X")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Parse(strings.NewReader(strings.ReplaceAll(lf, "\n", "\r")), "cr.tsv", "X")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Tasks) != 2 || len(b.Tasks) != 2 || b.Tasks[1].Ratio.Percent != "20" || b.Tasks[1].Line != a.Tasks[1].Line {
+		t.Errorf("lf %d tasks, cr %d tasks (%+v)", len(a.Tasks), len(b.Tasks), b.Tasks)
+	}
+}
