@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/internal/apperr"
@@ -56,7 +57,11 @@ func newSQLCommand(g *globalOptions) *cobra.Command {
 	f.StringVar(&o.seed, "seed", "", "公开随机种子：20–128 位十进制`数字`（必填：抽取在数据平台执行，种子须事先公开）")
 	f.StringVar(&o.ratio, "ratio", "", "计划未写比例时使用的抽查比例（`百分数`）")
 	f.StringVar(&o.policy, "policy", "", "风险分类抽查政策 YAML `文件`（默认内置）")
-	f.StringVar(&o.dialect, "dialect", "", "SQL `方言`：duckdb 或 spark（必填）")
+	dialects := make([]string, len(warehouse.Dialects))
+	for i, d := range warehouse.Dialects {
+		dialects[i] = string(d)
+	}
+	enumVar(f, &o.dialect, "dialect", "", "", "SQL `方言`：duckdb 或 spark（必填）", dialects, nil)
 	f.StringVar(&o.cols.Table, "table", "firms", "名录`表`名")
 	f.StringVar(&o.cols.Key, "key-col", "统一社会信用代码", "企业代码`列`名")
 	f.StringVar(&o.cols.Class, "class-col", "信用风险分类", "信用风险分类`列`名（名录无此列时给空字符串）")
@@ -74,8 +79,8 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 		return apperr.Usage(errors.New("请用 --task 指定计划中的任务序号（正整数）"))
 	case o.seed == "":
 		return apperr.Usage(errors.New("请用 --seed 给出公开的随机种子：抽取在数据平台中执行，种子须在执行前公开"))
-	case o.dialect != string(warehouse.DuckDB) && o.dialect != string(warehouse.Spark):
-		return apperr.Usage(fmt.Errorf("--dialect 须为 duckdb 或 spark，收到 %q", o.dialect))
+	case o.dialect == "":
+		return apperr.Usage(errors.New("请用 --dialect 指定 SQL 方言：duckdb 或 spark"))
 	case o.round < 1:
 		return apperr.Usage(fmt.Errorf("--round 须为正整数，收到 %d", o.round))
 	case o.earlierTable != "" && o.exclude != "":
@@ -106,7 +111,7 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 		spec.District, spec.Columns.District = "", ""
 	}
 	if o.earlierTable == "" && o.round > 1 {
-		keys, err := sqlEarlierKeys(ctx, g, task.Key, o)
+		keys, err := sqlEarlierKeys(ctx, g, task.Key, draw.PlanYear(p, time.Now()), o)
 		if err != nil {
 			return err
 		}
@@ -129,12 +134,9 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 
 // sqlEarlierKeys are the earlier rounds' keys as sample takes them (draw.EarlierKeys): the
 // ledger's standing draw of each earlier round, and --exclude. A missing ledger is not created.
-func sqlEarlierKeys(ctx context.Context, g *globalOptions, taskKey string, o *sqlOptions) ([]string, error) {
-	p, err := o.plan.load()
-	if err != nil {
-		return nil, err
-	}
-	keys, undrawn, noLedger, err := draw.EarlierKeys(ctx, g.ledgerPath(), taskKey, o.round, p.Year(), o.exclude)
+// year is the draw's year as sample takes it (draw.PlanYear).
+func sqlEarlierKeys(ctx context.Context, g *globalOptions, taskKey string, year int, o *sqlOptions) ([]string, error) {
+	keys, undrawn, noLedger, err := draw.EarlierKeys(ctx, g.ledgerPath(), taskKey, o.round, year, o.exclude)
 	if err != nil {
 		return nil, ledgerOpenError(err)
 	}
