@@ -37,13 +37,8 @@ type ceremonyData struct {
 }
 
 func (s *Server) handleCeremony(w http.ResponseWriter, r *http.Request) {
-	p, t, ok := s.taskOf(w, r)
+	_, t, in, ok := s.taskInputs(w, r)
 	if !ok {
-		return
-	}
-	in, err := s.inputsOf(r, p, t)
-	if err != nil {
-		s.taskFormError(w, r, p, t, err)
 		return
 	}
 	d, err := s.ceremony(r.Context(), in)
@@ -73,13 +68,8 @@ func (s *Server) ceremony(ctx context.Context, in inputs) (*ceremonyData, error)
 // for: when another tab (or the CLI) drew the round meanwhile, the draw is refused and the
 // page shows the round as it now is, with the lock and redraw rules.
 func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
-	p, t, ok := s.taskOf(w, r)
+	p, t, in, ok := s.taskInputs(w, r)
 	if !ok {
-		return
-	}
-	in, err := s.inputsOf(r, p, t)
-	if err != nil {
-		s.taskFormError(w, r, p, t, err)
 		return
 	}
 	seedText := strings.TrimSpace(r.PostFormValue("seed"))

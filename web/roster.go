@@ -160,6 +160,20 @@ func (in inputs) query() string {
 	return q.Encode()
 }
 
+// taskInputs is the start of every page of a task's draw: the task of the request and its
+// inputs; on a bad task or bad inputs it has already answered (ok false).
+func (s *Server) taskInputs(w http.ResponseWriter, r *http.Request) (p *plan.Plan, t *plan.Task, in inputs, ok bool) {
+	if p, t, ok = s.taskOf(w, r); !ok {
+		return nil, nil, inputs{}, false
+	}
+	in, err := s.inputsOf(r, p, t)
+	if err != nil {
+		s.taskFormError(w, r, p, t, err)
+		return nil, nil, inputs{}, false
+	}
+	return p, t, in, true
+}
+
 // inputsOf reads the draw inputs of a request (query or form).
 func (s *Server) inputsOf(r *http.Request, p *plan.Plan, t *plan.Task) (inputs, error) {
 	in := inputs{Plan: p, Task: t, Round: 1, Ratio: strings.TrimSpace(r.FormValue("ratio")), Window: strings.TrimSpace(r.FormValue("window")), AssumeValid: r.FormValue("assume_valid") == "1"}
@@ -279,13 +293,8 @@ const previewSeed = "00000000000000000000"
 // handleCheck shows the roster check, the strata with N, ratio and n, and the inspectors'
 // department matching and eligibility — before anything is drawn.
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
-	p, t, ok := s.taskOf(w, r)
+	_, t, in, ok := s.taskInputs(w, r)
 	if !ok {
-		return
-	}
-	in, err := s.inputsOf(r, p, t)
-	if err != nil {
-		s.taskFormError(w, r, p, t, err)
 		return
 	}
 	d := s.check(r.Context(), in)
