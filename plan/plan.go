@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/internal/textfile"
 )
 
@@ -87,6 +88,9 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch ext {
 	case ".txt", ".tsv", ".xlsx":
+	case ".xls", ".et":
+		return nil, apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（旧版 Excel/WPS 格式；支持 .txt、.tsv 制表符分隔文本和 .xlsx）", path, ext),
+			"请在 Excel/WPS 中打开后另存为 .xlsx（Excel 工作簿）再试")
 	default:
 		return nil, fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（支持 .txt、.tsv 制表符分隔文本和 .xlsx）", path, ext)
 	}

@@ -2,34 +2,42 @@ package plan
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/xlsxstream"
 )
 
 // parseXLSX reads the first sheet that holds a plan header row. Real merged ranges are
 // expanded (every cell of the range gets the range's value) before the table is parsed, so
 // they need no repair; an empty cell outside any merge is repaired as in text.
 //
-// A plan is a small table: the workbook may unpack to at most MaxXLSXUnzip bytes, every part is
-// unpacked in memory (excelize then writes no temporary file), and merged ranges are clipped to
-// the used range of the sheet (a range A1:XFD1048576 no longer expands to 17 billion cells).
+// The workbook is read like a roster, through internal/xlsxstream (no excelize reader, no
+// temporary file): it may unpack to at most MaxXLSXUnzip bytes, a sheet holds at most
+// MaxXLSXCells cells (counting the empty ones before a value), a shared-string index out of
+// range and Excel's row, column and cell limits are refused, and merged ranges are clipped to
+// the used range of the sheet (a range A1:XFD1048576 does not expand to 17 billion cells).
+// Cells read as excelize's GetRows shows them (number formats applied), so a plan reads to
+// the same tasks as it did through excelize (xlsx_ref_test.go keeps that reader to compare).
 func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
 	sum := sha256.Sum256(data)
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxXLSXUnzip, UnzipXMLSizeLimit: MaxXLSXUnzip})
+	b, err := xlsxstream.OpenReaderLimit(bytes.NewReader(data), int64(len(data)), name, MaxXLSXUnzip)
 	if err != nil {
-		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return nil, fmt.Errorf("读取计划 %s: 解压后超过 %d MB，不像一份抽查计划（可能是压缩炸弹），已拒绝", name, MaxXLSXUnzip>>20)
-		}
-		return nil, fmt.Errorf("读取计划 %s: 不是有效的 xlsx 文件（%v）", name, err)
+		return nil, xlsxError(name, err)
 	}
-	defer f.Close()
-	for _, sheet := range f.GetSheetList() {
-		src, err := sheetRows(f, sheet, name)
+	defer b.Close()
+	for _, sheet := range b.Sheets() {
+		g, err := b.ReadGrid(context.Background(), sheet, MaxXLSXCells)
+		if err != nil {
+			return nil, xlsxError(name, err)
+		}
+		src, err := gridRows(g, name)
 		if err != nil {
 			return nil, err
 		}
@@ -50,6 +58,23 @@ func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
 // under 1 MB).
 var MaxXLSXUnzip int64 = 64 << 20
 
+// MaxXLSXCells bounds the cells of a plan sheet, counting the empty cells before a value and
+// the cells merged ranges fill: the 2026 Changzhi plan has 4,400 (400 rows × 11 columns);
+// a million keeps a hostile sheet (a value in column XFD on every row) to tens of MB.
+var MaxXLSXCells = 1 << 20
+
+func xlsxError(name string, err error) error {
+	const hint = "请在 Excel/WPS 中打开计划后另存为 .xlsx，或另存为制表符分隔的文本（.txt）"
+	if errors.Is(err, xlsxstream.ErrZipBomb) {
+		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s: 解压后超过 %d MB，不像一份抽查计划（可能是压缩炸弹），已拒绝", name, MaxXLSXUnzip>>20), Hint: hint}
+	}
+	var le *xlsxstream.GridLimitError
+	if errors.As(err, &le) {
+		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s 工作表“%s”: 单元格超过 %d 个（连同有值单元格之前的空单元格），不像一份抽查计划，已拒绝", name, le.Sheet, MaxXLSXCells), Hint: hint}
+	}
+	return &apperr.Error{Err: fmt.Errorf("读取计划: %w", err), Hint: hint}
+}
+
 func hasHeader(src *sourceRows) bool {
 	for _, r := range src.rows {
 		cells := make([]string, len(r.cells))
@@ -63,79 +88,78 @@ func hasHeader(src *sourceRows) bool {
 	return false
 }
 
-func sheetRows(f *excelize.File, sheet, name string) (*sourceRows, error) {
-	rows, err := f.GetRows(sheet)
-	if err != nil {
-		return nil, fmt.Errorf("读取计划 %s 工作表“%s”: %v", name, sheet, err)
-	}
-	grid := make([][]string, len(rows))
-	merged := make([][]bool, len(rows))
-	for i, r := range rows {
-		grid[i] = append([]string(nil), r...)
+// gridRows turns a sheet into the table rows: the cells as shown, percentages stored as
+// numbers exact, merged ranges filled within the used range.
+func gridRows(g *xlsxstream.Grid, name string) (*sourceRows, error) {
+	grid := make([][]string, len(g.Rows))
+	merged := make([][]bool, len(g.Rows))
+	cells := 0
+	for i, r := range g.Rows {
+		grid[i] = make([]string, len(r))
 		merged[i] = make([]bool, len(r))
-	}
-	set := func(row, col int, v string, isMerge bool) {
-		for len(grid) <= row {
-			grid = append(grid, nil)
-			merged = append(merged, nil)
-		}
-		for len(grid[row]) <= col {
-			grid[row] = append(grid[row], "")
-			merged[row] = append(merged[row], false)
-		}
-		grid[row][col] = v
-		merged[row][col] = merged[row][col] || isMerge
-	}
-	// Percentages stored as numbers: the formatted text may round (0.005 shown as "1%");
-	// use the exact stored value instead.
-	for i, r := range grid {
+		cells += len(r)
 		for j, c := range r {
-			if !strings.HasSuffix(c, "%") {
+			grid[i][j] = c.Text
+			// Percentages stored as numbers: the formatted text may round (0.005 shown as
+			// "1%"); use the exact stored value instead.
+			if !c.Number || !strings.HasSuffix(c.Text, "%") {
 				continue
 			}
-			axis, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			if typ, _ := f.GetCellType(sheet, axis); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
-				continue
+			if v, ok := new(big.Rat).SetString(strings.TrimSpace(c.Raw)); ok {
+				v.Mul(v, big.NewRat(100, 1))
+				grid[i][j] = ratString(v) + "%"
 			}
-			raw, err := f.GetCellValue(sheet, axis, excelize.Options{RawCellValue: true})
-			if err != nil {
-				continue
-			}
-			v, ok := new(big.Rat).SetString(strings.TrimSpace(raw))
-			if !ok {
-				continue
-			}
-			v.Mul(v, big.NewRat(100, 1))
-			set(i, j, ratString(v)+"%", false)
 		}
-	}
-	mcs, err := f.GetMergeCells(sheet)
-	if err != nil {
-		return nil, fmt.Errorf("读取计划 %s 工作表“%s”的合并单元格: %v", name, sheet, err)
 	}
 	// The used range: the rows read and the widest of them.
 	usedRows, usedCols := len(grid), 0
 	for _, r := range grid {
 		usedCols = max(usedCols, len(r))
 	}
-	for _, mc := range mcs {
-		c1, r1, err1 := excelize.CellNameToCoordinates(mc.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(mc.GetEndAxis())
-		if err1 != nil || err2 != nil || r1 > usedRows || c1 > usedCols {
+	// covered marks the cells of the merged ranges filled so far: Excel never lets two merged
+	// ranges overlap, so a file where they do is refused rather than guessed at (excelize
+	// joined such ranges into one, only when a corner of one lay in the other).
+	covered := make([][]bool, len(grid))
+	for _, mc := range g.Merges {
+		if mc.Row1 > usedRows || mc.Col1 > usedCols {
 			continue
 		}
-		r2, c2 = min(r2, usedRows), min(c2, usedCols)
-		v := mc.GetCellValue()
+		r1, c1 := mc.Row1, mc.Col1
+		r2, c2 := min(mc.Row2, usedRows), min(mc.Col2, usedCols)
+		if area := (r2 - r1 + 1) * (c2 - c1 + 1); cells+area > MaxXLSXCells {
+			return nil, &apperr.Error{
+				Msg:  fmt.Sprintf("读取计划 %s 工作表“%s”: 合并单元格 %s 在已用范围内覆盖 %d 个单元格，单元格合计超过 %d 个，不像一份抽查计划，已拒绝", name, g.Sheet, mc.Ref, area, MaxXLSXCells),
+				Hint: "请在 Excel/WPS 中取消多余的合并单元格后另存为 .xlsx",
+			}
+		} else {
+			cells += area
+		}
+		v := ""
 		if r1-1 < len(grid) && c1-1 < len(grid[r1-1]) {
-			v = grid[r1-1][c1-1] // the exact value read above, if any
+			v = grid[r1-1][c1-1]
 		}
 		for r := r1; r <= r2; r++ {
+			for len(grid[r-1]) < c2 {
+				grid[r-1] = append(grid[r-1], "")
+				merged[r-1] = append(merged[r-1], false)
+			}
+			for len(covered[r-1]) < c2 {
+				covered[r-1] = append(covered[r-1], false)
+			}
 			for c := c1; c <= c2; c++ {
-				set(r-1, c-1, v, r != r1 || c != c1)
+				if covered[r-1][c-1] {
+					return nil, &apperr.Error{
+						Msg:  fmt.Sprintf("读取计划 %s 工作表“%s”: 合并单元格 %s 与另一个合并单元格重叠（Excel 不允许），无法确定单元格的值", name, g.Sheet, mc.Ref),
+						Hint: "请在 Excel/WPS 中打开计划（会提示修复），检查合并单元格后另存为 .xlsx",
+					}
+				}
+				covered[r-1][c-1] = true
+				grid[r-1][c-1] = v
+				merged[r-1][c-1] = merged[r-1][c-1] || r != r1 || c != c1
 			}
 		}
 	}
-	src := &sourceRows{name: name, where: fmt.Sprintf("工作表“%s”", sheet)}
+	src := &sourceRows{name: name, where: fmt.Sprintf("工作表“%s”", g.Sheet)}
 	for i := range grid {
 		src.rows = append(src.rows, rawRow{line: i + 1, cells: grid[i], merged: merged[i]})
 	}
@@ -153,4 +177,8 @@ func ratString(v *big.Rat) string {
 		}
 	}
 	return canonDecimal(v.FloatString(12))
+}
+
+func xlsxOpen(data []byte, name string) (*xlsxstream.Book, error) {
+	return xlsxstream.OpenReaderLimit(bytes.NewReader(data), int64(len(data)), name, MaxXLSXUnzip)
 }

@@ -184,7 +184,8 @@ func (p *xlsxPackage) readSmallPart(name string) ([]byte, error) {
 
 func zipBombError(file string) error {
 	return &apperr.Error{
-		Err:  fmt.Errorf("%s 解压后超过 %d MiB 上限，已拒绝读取（可能是压缩炸弹或损坏的文件）", file, MaxUnzipSize>>20),
+		Msg:  fmt.Sprintf("%s 解压后超过 %d MiB 上限，已拒绝读取（可能是压缩炸弹或损坏的文件）", file, MaxUnzipSize>>20),
+		Err:  errZipBomb,
 		Hint: "名录应在 Excel 的 1,048,576 行以内；请确认文件来源，或导出为 CSV 后再试",
 	}
 }
