@@ -130,18 +130,37 @@ func matchHeader(row int, cells []string, index map[string]int, roles int) *head
 }
 
 // describeCells lists cells for an error message.
+//
+// A message quotes at most describeMaxCells cells of describeMaxRunes characters each: a first
+// row of megabytes (a hostile or broken file) must not come back as a message of megabytes.
 func describeCells(cells []string) string {
 	var seen []string
+	n := 0
 	for _, c := range cells {
-		if c = strings.TrimSpace(c); c != "" {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		n++
+		if len(seen) < describeMaxCells {
+			if r := []rune(c); len(r) > describeMaxRunes {
+				c = string(r[:describeMaxRunes]) + fmt.Sprintf("…（共%d个字符）", len(r))
+			}
 			seen = append(seen, "“"+c+"”")
 		}
 	}
 	if len(seen) == 0 {
 		return "（无）"
 	}
+	if n > len(seen) {
+		return strings.Join(seen, "、") + fmt.Sprintf("……（共%d个非空单元格）", n)
+	}
 	return strings.Join(seen, "、")
 }
+
+const (
+	describeMaxCells = 20
+	describeMaxRunes = 40
+)
 
 // errNoHeader is returned when no header row is found in the first rows.
 func errNoHeader(first []string, want string) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -14,7 +15,11 @@ func TestMain(m *testing.M) {
 	// Tests that need a real separate process (crash and concurrency tests) re-execute
 	// the test binary with CHOUCHA_TEST_MAIN=1 and choucha's arguments.
 	if os.Getenv("CHOUCHA_TEST_MAIN") == "1" {
-		os.Exit(runMain(os.Args[1:]))
+		code := runMain(os.Args[1:])
+		if p := os.Getenv("CHOUCHA_TEST_PEAK"); p != "" {
+			writePeakRSS(p)
+		}
+		os.Exit(code)
 	}
 	testscript.Main(m, map[string]func(){
 		"choucha": func() { os.Exit(runMain(os.Args[1:])) },
@@ -39,4 +44,21 @@ func TestScript(t *testing.T) {
 		},
 		RequireExplicitExec: false,
 	})
+}
+
+// writePeakRSS writes the process's own peak resident set (VmHWM of /proc/self/status, in
+// kB) to path. getrusage's ru_maxrss of a child started by a Go test is no use for this: the
+// child is forked sharing the test process's memory (vfork) and, at exec, Linux carries that
+// memory's high-water mark into the child's ru_maxrss, so every child "peaks" at least as high
+// as the test process itself. VmHWM belongs to the new program's own memory.
+func writePeakRSS(path string) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			_ = os.WriteFile(path, []byte(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))), 0o644)
+		}
+	}
 }

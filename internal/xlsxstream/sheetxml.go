@@ -1206,6 +1206,17 @@ func cellColumn(ref []byte) (int, error) {
 	}
 slow:
 	c, _, err := excelize.CellNameToCoordinates(string(ref))
+	if err != nil {
+		// A reference past column XFD (such as XFE2) is a limit, said in Chinese, not
+		// excelize's English message.
+		letters := 0
+		for letters < len(ref) && ('A' <= ref[letters] && ref[letters] <= 'Z' || 'a' <= ref[letters] && ref[letters] <= 'z') {
+			letters++
+		}
+		if letters > 3 || letters == 3 && strings.ToUpper(string(ref[:3])) > "XFD" {
+			return 0, columnLimitError()
+		}
+	}
 	return c, err
 }
 
@@ -1296,6 +1307,10 @@ rows:
 			cellCol++
 			if len(fs.cellRef) > 0 {
 				if cellCol, err = cellColumn(fs.cellRef); err != nil {
+					var le *LimitError
+					if errors.As(err, &le) {
+						return fs.seekRow, nil, false, err
+					}
 					return fs.seekRow, nil, false, fmt.Errorf("单元格 %s: %w", fs.cellRef, err)
 				}
 			}
@@ -1521,7 +1536,7 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 	}
 	part := pkg.lookup(sheetPath[name])
 	if sheetPath[name] == "" || part == nil {
-		return fmt.Errorf("读取工作表“%s”: 文件中没有这个工作表的数据", sheet)
+		return fmt.Errorf("读取 %s 工作表“%s”: 文件中没有这个工作表的数据", file, sheet)
 	}
 
 	if !b.sstRead && sstPath != "" {
@@ -1626,7 +1641,7 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 	dimRow()
 	if lastRow > n {
 		return &apperr.Error{
-			Err:  fmt.Errorf("工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", sheet, lastRow, fs.dimension, n),
+			Err:  fmt.Errorf("%s 工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", file, sheet, lastRow, fs.dimension, n),
 			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
 		}
 	}

@@ -19,11 +19,19 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Unzip limits for xlsx files. A full sheet of 1,048,576 rows × 30 columns unpacks to under
-// 2 GiB; anything larger is refused as a probable zip bomb. Parts above XMLInMemoryLimit are
+// Unzip limits for xlsx files. MaxUnzipSize bounds the bytes of all parts together — both
+// the sizes the zip's headers claim and the bytes actually decompressed — and anything larger
+// is refused as a probable zip bomb, before a byte is parsed when the headers tell the truth.
+// The value: gen_roster.py's full sheet (1,048,576 rows × 11 columns, shared strings, the way
+// Excel and WPS write) unpacks to 579 MB (440 MB sheet, 138 MB shared strings, measured);
+// the same rows with 16 columns come to about 840 MB, and Excel's per-cell style attributes
+// add about 100 MB more. 1.5 GiB leaves about 1.6× that room for a real full-height roster
+// and refuses at once the bombs of the hostile runs (a shared-strings part just under the
+// 2 GiB this limit used to be, which peaked at 3.4 GB), without unpacking them. (What the
+// shared strings may hold in memory is bounded on its own.) Parts above XMLInMemoryLimit are
 // streamed from a private temporary folder that is removed on every path.
 var (
-	MaxUnzipSize     int64 = 2 << 30
+	MaxUnzipSize     int64 = 1536 << 20
 	XMLInMemoryLimit int64 = 16 << 20
 )
 
@@ -132,7 +140,7 @@ func ScanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size Size
 	// not be read short, so the rows seen are checked against the sheet's own dimension.
 	if lastRow > n {
 		return &apperr.Error{
-			Err:  fmt.Errorf("工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", sheet, lastRow, mustDim(f, sheet), n),
+			Err:  fmt.Errorf("%s 工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", path, sheet, lastRow, mustDim(f, sheet), n),
 			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
 		}
 	}
