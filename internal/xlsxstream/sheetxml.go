@@ -964,6 +964,17 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 	var item []byte
 	var ir itemReader
 	for {
+		if s.depth() == 1 {
+			var ok bool
+			if item, ok = quickItem(s, item[:0]); ok {
+				b.Write(item)
+				if int64(b.Len()) > maxSharedStringBytes {
+					return nil, errSharedSize
+				}
+				off = append(off, uint32(b.Len()))
+				continue
+			}
+		}
 		k, err := s.next()
 		if err != nil {
 			return nil, err
@@ -1040,6 +1051,9 @@ type fastSheet struct {
 func (fs *fastSheet) event() (sheetEvent, error) {
 	s := fs.s
 	for {
+		if ev, ok := fs.quickEvent(); ok {
+			return ev, nil
+		}
 		k, err := s.next()
 		if err != nil {
 			return evEnd, err
