@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -424,8 +423,8 @@ func TestDrawLockRedraw(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m draw.Manifest
-	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+	m, err := draw.EntryManifest(e, "第 1 条")
+	if err != nil {
 		t.Fatal(err)
 	}
 	// README: the first firm of stratum A and its ticket; 7+7+3+1 firms.
@@ -530,8 +529,13 @@ func TestAfterDraw(t *testing.T) {
 	l, _ := ledger.OpenExisting(ts.db)
 	defer l.Close()
 	e, _ := l.Get(context.Background(), 1)
-	if man != string(e.Manifest) {
-		t.Error("manifest download differs from the ledger's bytes")
+	// The ledger's stored form, expanded with its drawn-firm list: the manifest's canonical bytes.
+	full, err := draw.EntryManifestBytes(e, "第 1 条")
+	if err != nil || man != string(full) {
+		t.Errorf("manifest download differs from the ledger's bytes (%v)", err)
+	}
+	if !strings.Contains(string(e.Manifest), `"selected":null`) || !strings.Contains(man, `"selected":[{"key":`) {
+		t.Error("the ledger should chain the stored form and the download be the whole manifest")
 	}
 	n := ts.get("/entry/1/notice")
 	mustContain(t, n.body, "抽查任务公告", testSeed, "长治市2026年度部门联合双随机抽查工作计划")
@@ -641,8 +645,10 @@ func TestRatioOverride(t *testing.T) {
 	l, _ := ledger.OpenExisting(ts.db)
 	defer l.Close()
 	e, _ := l.Get(context.Background(), 1)
-	var m draw.Manifest
-	_ = json.Unmarshal(e.Manifest, &m)
+	m, err := draw.EntryManifest(e, "第 1 条")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if m.RatioGiven != "10" || m.Strata[0].Ratio != "10" {
 		t.Errorf("recorded ratio %q, strata %+v", m.RatioGiven, m.Strata)
 	}
@@ -693,8 +699,10 @@ func TestAssumeValid(t *testing.T) {
 	l, _ := ledger.OpenExisting(ts.db)
 	defer l.Close()
 	e, _ := l.Get(context.Background(), 1)
-	var m draw.Manifest
-	_ = json.Unmarshal(e.Manifest, &m)
+	m, err := draw.EntryManifest(e, "第 1 条")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if m.Inspectors == nil || !m.Inspectors.AssumeValid || len(m.Assignments) == 0 {
 		t.Errorf("recorded inspectors %+v, %d teams", m.Inspectors, len(m.Assignments))
 	}
