@@ -305,7 +305,7 @@ func (b *Book) ReadGrid(ctx context.Context, sheet string, maxCells int) (*Grid,
 	return g, nil
 }
 
-// loadSharedStrings reads the shared-string table once (as Scan does).
+// loadSharedStrings reads the shared-string table once, for Scan and ReadGrid.
 func (b *Book) loadSharedStrings() error {
 	if b.sstRead || b.sstPath == "" {
 		b.sstRead = true
@@ -325,9 +325,18 @@ func (b *Book) loadSharedStrings() error {
 		case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
 			errors.Is(err, io.ErrUnexpectedEOF):
 			return damagedXLSXError(b.file, err)
+		case errors.Is(err, errSharedSize), errors.Is(err, errSharedCount):
+			what := fmt.Sprintf("文字超过 %d MiB", maxSharedStringBytes>>20)
+			if errors.Is(err, errSharedCount) {
+				what = fmt.Sprintf("超过 %d 项", maxSharedStrings)
+			}
+			return &apperr.Error{
+				Err:  fmt.Errorf("读取 %s 的共享字符串表（%s）: %s，已拒绝读取（上限按 Excel 的 1,048,576 行、每行 128 字节各不相同的文字计，是 100 万行名录所需的四倍）", b.file, b.sstPath, what),
+				Hint: "请删去不需要的列（如经营范围）后另存为 .xlsx，或另存为 CSV 后再试（CSV 逐行读取，没有这个上限）",
+			}
 		}
 		return &apperr.Error{Err: fmt.Errorf("读取 %s 的共享字符串表（%s）: %w", b.file, b.sstPath, err),
-			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx"}
+			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录"}
 	}
 	b.sstRead = true
 	return nil

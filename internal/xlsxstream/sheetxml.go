@@ -24,9 +24,8 @@ package xlsxstream
 //     excelize's bstrUnmarshal does.
 //
 // Where excelize is lenient with a damaged file this reader is not: XML that is not well
-// formed (also in attributes no one reads), a sheet that ends early, a shared-string index
-// that is not a number, and a zip part whose checksum fails are all errors, never a short
-// read. FuzzSheetXML (fuzz_test.go) holds the two readers to this on arbitrary XML.
+// formed, a sheet that ends early, a shared-string index that is not a number, and a zip part
+// whose checksum fails are all errors, never a short read.
 
 import (
 	"archive/zip"
@@ -51,15 +50,28 @@ const (
 	// maxXMLToken bounds one tag or one text run of the sheet: Excel's cells hold at most
 	// 32,767 characters, so anything near this is a damaged or hostile file.
 	maxXMLToken = 16 << 20
-	// maxSharedStrings bounds the table so its offsets fit in uint32.
-	maxSharedStringBytes = 1<<32 - 1
+)
+
+// Shared-string limits. The table is held in memory while the sheet is read, so it is bounded
+// by what a roster needs, not by the unzip limit (a table unpacking to just under the 2 GiB
+// limit of then made roster check peak at 3.4 GB, issue 19; one of 1.5 GB took 20 s and 2.8 GB,
+// now refused in under 1.5 s at 150 MiB). The generated 1,048,576-row roster (Excel's row
+// limit, 11 columns; bench/scale.sh) has 2.3 million items and 32 MB of text: 128 MiB of text
+// (128 bytes no other cell repeats on every row of a full sheet) and 8,388,608 items (8
+// distinct strings a row) are four times that, and keep the table, with its offsets, under
+// 160 MiB. Both also keep the offsets within uint32. A roster past them reads as CSV, which is
+// streamed and has no table.
+var (
+	maxSharedStringBytes int64 = 128 << 20
+	maxSharedStrings           = 1 << 23
 )
 
 var (
-	errZipBomb    = errors.New("zip bomb")
-	errXMLToken   = errors.New("XML 元素过长")
-	errXMLTrunc   = errors.New("XML 意外结束")
-	errSharedSize = errors.New("共享字符串表过大")
+	errZipBomb     = errors.New("zip bomb")
+	errXMLToken    = errors.New("XML 元素过长")
+	errXMLTrunc    = errors.New("XML 意外结束")
+	errSharedSize  = errors.New("共享字符串表的文字过多")
+	errSharedCount = errors.New("共享字符串表的项数过多")
 )
 
 // xmlSyntaxError is a well-formedness error found by the scanner.
@@ -571,13 +583,10 @@ func (s *xmlScanner) next() (tokKind, error) {
 			k++
 		}
 		s.qname, s.attrs = tag[:k], tag[k:]
-		if !validName(s.qname) {
+		if len(s.qname) == 0 || !isNameStart(s.qname[0]) || bytes.Count(s.qname, []byte(":")) > 1 {
 			return tokEOF, syntaxErr("元素名称无效 <%s>", s.qname)
 		}
 		s.local = localName(s.qname)
-		if err := s.checkAttrs(); err != nil {
-			return tokEOF, err
-		}
 		if len(s.stackLen) == 0 && s.seenRoot {
 			return tokEOF, syntaxErr("根元素之后还有元素 <%s>", s.qname)
 		}
@@ -629,36 +638,6 @@ func isNameStart(c byte) bool {
 	return c == '_' || c == ':' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c >= 0x80
 }
 
-// validName reports whether b is an XML name as encoding/xml accepts it: ASCII characters
-// are checked here, a name with others also through encoding/xml itself (rare in a sheet).
-func validName(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	other := false
-	for i, c := range b {
-		switch {
-		case c >= 0x80:
-			other = true
-		case c == '_' || c == ':' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z':
-		case i > 0 && ('0' <= c && c <= '9' || c == '.' || c == '-'):
-		default:
-			return false
-		}
-	}
-	if bytes.Count(b, []byte(":")) > 1 {
-		return false
-	}
-	if !other {
-		return true
-	}
-	if !utf8.Valid(b) {
-		return false
-	}
-	_, err := xml.NewDecoder(strings.NewReader("<" + string(b) + "/>")).Token()
-	return err == nil
-}
-
 // localName drops a namespace prefix ("x:row" → "row"), as encoding/xml does.
 func localName(q []byte) []byte {
 	if i := bytes.IndexByte(q, ':'); i > 0 && i < len(q)-1 {
@@ -667,9 +646,8 @@ func localName(q []byte) []byte {
 	return q
 }
 
-// attr is one attribute of a start tag, raw (entities not decoded): its qualified name, the
-// local part of it, and its value.
-type attr struct{ name, local, value []byte }
+// attr is one attribute of a start tag, raw (entities not decoded).
+type attr struct{ local, value []byte }
 
 // eachAttr calls fn for each attribute of a start tag in order, until fn says stop or fails.
 func eachAttr(a []byte, fn func(at attr) (stop bool, err error)) error {
@@ -702,7 +680,7 @@ func nextAttr(a []byte) (at attr, rest []byte, ok bool, err error) {
 	for j < len(a) && isXMLSpace(a[j]) {
 		j++
 	}
-	if j == len(a) || a[j] != '=' || !validName(name) {
+	if j == len(a) || a[j] != '=' || len(name) == 0 {
 		return at, nil, false, syntaxErr("属性格式错误")
 	}
 	j++
@@ -717,122 +695,17 @@ func nextAttr(a []byte) (at attr, rest []byte, ok bool, err error) {
 	if k < 0 {
 		return at, nil, false, syntaxErr("属性值缺少结束引号")
 	}
-	at = attr{name: name, local: localName(name), value: a[j+1 : j+1+k]}
-	// encoding/xml (and so excelize) reads attributes not separated by white space.
+	at = attr{local: localName(name), value: a[j+1 : j+1+k]}
 	rest = a[j+2+k:]
+	if len(rest) > 0 && !isXMLSpace(rest[0]) {
+		return at, nil, false, syntaxErr("属性之间缺少空白")
+	}
 	return at, rest, true, nil
 }
 
-// checkAttrs checks every attribute of the start tag just read, also those the reader never
-// looks at: name="value" pairs, and values that are characters with valid references, as
-// encoding/xml requires (excelize's iterator stops quietly at such a tag, choucha refuses it).
-func (s *xmlScanner) checkAttrs() error {
-	if plainAttrs(s.attrs) {
-		return nil
-	}
-	a := s.attrs
-	for {
-		at, rest, ok, err := nextAttr(a)
-		if err != nil || !ok {
-			return err
-		}
-		a = rest
-		if s.tmp, err = attrValue(s.tmp[:0], at.value); err != nil {
-			return err
-		}
-	}
-}
-
-// plainAttrs is checkAttrs' fast path, one pass over the bytes: true when the attributes are
-// well formed with ASCII names and values of printable ASCII without references (what every
-// writer puts in a sheet); false sends them to the full check.
-func plainAttrs(a []byte) bool {
-	i, n := 0, len(a)
-	for i < n {
-		if attrClass[a[i]]&acSpace == 0 {
-			return false
-		}
-		for i < n && attrClass[a[i]]&acSpace != 0 {
-			i++
-		}
-		if i == n {
-			return true
-		}
-		if attrClass[a[i]]&acNameStart == 0 {
-			return false
-		}
-		colons := 0
-		for ; i < n && attrClass[a[i]]&acName != 0; i++ {
-			if a[i] == ':' {
-				colons++
-			}
-		}
-		if colons > 1 {
-			return false
-		}
-		for i < n && attrClass[a[i]]&acSpace != 0 {
-			i++
-		}
-		if i == n || a[i] != '=' {
-			return false
-		}
-		for i++; i < n && attrClass[a[i]]&acSpace != 0; i++ {
-		}
-		if i == n || a[i] != '"' && a[i] != '\'' {
-			return false
-		}
-		q := a[i]
-		for i++; i < n && a[i] != q; i++ {
-			if attrClass[a[i]]&acValue == 0 {
-				return false
-			}
-		}
-		if i == n {
-			return false
-		}
-		i++
-	}
-	return true
-}
-
-// attrClass classifies ASCII bytes for plainAttrs.
-var attrClass = func() (t [256]uint8) {
-	for c := 0; c < 0x80; c++ {
-		b := byte(c)
-		if isXMLSpace(b) {
-			t[c] |= acSpace
-		}
-		if b == '_' || b == ':' || 'A' <= b && b <= 'Z' || 'a' <= b && b <= 'z' {
-			t[c] |= acNameStart | acName
-		}
-		if '0' <= b && b <= '9' || b == '.' || b == '-' {
-			t[c] |= acName
-		}
-		if b >= 0x20 && b != '&' && b != '<' {
-			t[c] |= acValue
-		}
-	}
-	return t
-}()
-
-const (
-	acSpace = 1 << iota
-	acNameStart
-	acName
-	acValue
-)
-
-// attrValue decodes an attribute value only when it holds a reference, a line break or a
-// byte that is not printable ASCII (which must be checked).
+// attrValue decodes an attribute value only when it holds a reference or a line break.
 func attrValue(dst, raw []byte) ([]byte, error) {
-	plain := true
-	for _, c := range raw {
-		if c < 0x20 || c >= 0x80 || c == '&' || c == '<' {
-			plain = false
-			break
-		}
-	}
-	if plain {
+	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 && bytes.IndexByte(raw, '<') < 0 {
 		return append(dst, raw...), nil
 	}
 	if bytes.IndexByte(raw, '<') >= 0 {
@@ -1099,23 +972,11 @@ func (t *sharedStrings) get(i int) string { return t.text[t.off[i]:t.off[i+1]] }
 func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 	s := newXMLScanner(r, 1<<20)
 	var b strings.Builder
-	b.Grow(int(min(sizeHint, 256<<20)))
+	b.Grow(int(min(sizeHint, maxSharedStringBytes)))
 	off := make([]uint32, 1, 1024)
 	var item []byte
 	var ir itemReader
-	rootSeen := false
 	for {
-		if s.depth() == 1 {
-			var ok bool
-			if item, ok = quickItem(s, item[:0]); ok {
-				b.Write(item)
-				if int64(b.Len()) > maxSharedStringBytes {
-					return nil, errSharedSize
-				}
-				off = append(off, uint32(b.Len()))
-				continue
-			}
-		}
 		k, err := s.next()
 		if err != nil {
 			return nil, err
@@ -1129,13 +990,6 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 			}
 			continue
 		}
-		if k == tokStart && !rootSeen {
-			rootSeen = true
-			if err := checkSSTRoot(s); err != nil {
-				return nil, err
-			}
-			continue
-		}
 		if k != tokStart || string(s.local) != "si" || s.depth() != 2 && !(s.selfClose && s.depth() == 1) {
 			continue
 		}
@@ -1145,40 +999,18 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 				return nil, err
 			}
 		}
-		b.Write(item)
-		if int64(b.Len()) > maxSharedStringBytes {
+		// Checked before writing: past its capacity the Builder would double, holding the
+		// old and the new buffer at once.
+		if int64(b.Len()+len(item)) > maxSharedStringBytes {
 			return nil, errSharedSize
 		}
+		if len(off) > maxSharedStrings {
+			return nil, errSharedCount
+		}
+		b.Write(item)
 		off = append(off, uint32(b.Len()))
 	}
 	return &sharedStrings{text: b.String(), off: off}, nil
-}
-
-// checkSSTRoot refuses a shared-strings part whose root is not <sst> in the SpreadsheetML
-// namespace (transitional, or strict, which excelize reads as transitional), as excelize
-// refuses it (and then fails every row of every sheet).
-func checkSSTRoot(s *xmlScanner) error {
-	decl := "xmlns"
-	if i := bytes.IndexByte(s.qname, ':'); i > 0 {
-		decl = "xmlns:" + string(s.qname[:i])
-	}
-	var ns []byte
-	err := eachAttr(s.attrs, func(at attr) (bool, error) {
-		if string(at.name) == decl {
-			var err error
-			ns, err = attrValue(nil, at.value)
-			return err != nil, err
-		}
-		return false, nil
-	})
-	if err != nil {
-		return err
-	}
-	if string(s.local) != "sst" || string(ns) != "http://schemas.openxmlformats.org/spreadsheetml/2006/main" &&
-		string(ns) != "http://purl.oclc.org/ooxml/spreadsheetml/main" {
-		return fmt.Errorf("共享字符串表的根元素是 <%s>（命名空间“%s”），应为 SpreadsheetML 的 <sst>", s.qname, ns)
-	}
-	return nil
 }
 
 // ---- the worksheet ----
@@ -1197,9 +1029,6 @@ type fastSheet struct {
 	sst *sharedStrings
 
 	dimension string // <dimension ref>, once seen
-	sawDim    bool   // a <dimension ref> was seen
-	sawData   bool   // a <sheetData> was seen
-	rowAttr   []byte // scratch for a row's r
 
 	// the current event
 	rowNum  int
@@ -1229,9 +1058,6 @@ type fastSheet struct {
 func (fs *fastSheet) event() (sheetEvent, error) {
 	s := fs.s
 	for {
-		if ev, ok := fs.quickEvent(); ok {
-			return ev, nil
-		}
 		k, err := s.next()
 		if err != nil {
 			return evEnd, err
@@ -1253,14 +1079,7 @@ func (fs *fastSheet) event() (sheetEvent, error) {
 				fs.rowNum, fs.rowErr = 0, nil
 				err := eachAttr(s.attrs, func(at attr) (bool, error) {
 					if string(at.local) == "r" {
-						// As excelize's attrValToInt: the last r counts, up to the first
-						// that is not a number; entities decoded.
-						v, err := attrValue(fs.rowAttr[:0], at.value)
-						if err != nil {
-							return true, err
-						}
-						fs.rowAttr = v
-						fs.rowNum, fs.rowErr = atoiBytes(v)
+						fs.rowNum, fs.rowErr = atoiBytes(at.value)
 						return fs.rowErr != nil, nil
 					}
 					return false, nil
@@ -1271,26 +1090,14 @@ func (fs *fastSheet) event() (sheetEvent, error) {
 				return evRow, nil
 			case "c":
 				return evCell, fs.cell()
-			case "sheetData":
-				fs.sawData = true
-				if s.selfClose {
-					// <sheetData/> ends the data as <sheetData></sheetData> does.
-					return evEnd, nil
-				}
 			case "dimension":
-				if fs.sawData || fs.sawDim {
-					// excelize's GetSheetDimension: the first <dimension ref> before
-					// <sheetData>, its first ref.
-					break
-				}
 				err := eachAttr(s.attrs, func(at attr) (bool, error) {
 					if string(at.local) == "ref" {
 						v, err := attrValue(nil, at.value)
 						if err != nil {
 							return true, err
 						}
-						fs.dimension, fs.sawDim = string(v), true
-						return true, nil
+						fs.dimension = string(v)
 					}
 					return false, nil
 				})
@@ -1708,7 +1515,7 @@ func (b *Book) Sheets() []string {
 // declares, once, before most rows. The whole sheet is never in memory. ctx is checked every
 // 1024 rows.
 func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc) (err error) {
-	file, pkg, sheets, sheetPath, sstPath := b.file, b.pkg, b.sheets, b.sheetPath, b.sstPath
+	file, pkg, sheets, sheetPath := b.file, b.pkg, b.sheets, b.sheetPath
 	if size == nil {
 		size = func(int) {}
 	}
@@ -1750,23 +1557,9 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 		return fmt.Errorf("读取 %s 工作表“%s”: 文件中没有这个工作表的数据", file, sheet)
 	}
 
-	if !b.sstRead && sstPath != "" {
-		f := pkg.lookup(sstPath)
-		rc, err := pkg.open(f)
-		if err != nil {
-			return damagedXLSXError(file, err)
-		}
-		b.sst, err = readSharedStrings(rc, int64(f.UncompressedSize64))
-		rc.Close()
-		if err != nil {
-			if e := partErr(err); e != err {
-				return e
-			}
-			return &apperr.Error{Err: fmt.Errorf("读取 %s 的共享字符串表（%s）: %w", file, sstPath, err),
-				Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录"}
-		}
+	if err := b.loadSharedStrings(); err != nil {
+		return err
 	}
-	b.sstRead = true
 	sst := b.sst
 
 	rc, err := pkg.open(part)
