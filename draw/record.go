@@ -238,6 +238,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		return nil, fmt.Errorf("记入抽取台账: %w", err)
 	}
 	m.LedgerID = id
+	oc.Frame = nil // the ledger holds it now; not kept while the folder is written
 	if oc.Entry, oc.Head, err = l.Position(ctx, id); err != nil {
 		return nil, err
 	}

@@ -61,7 +61,8 @@ type Inspectors struct {
 type Outcome struct {
 	Manifest *Manifest
 	// Frame is the frame's defining bytes (roster.Frame.Bytes): the ledger stores it once
-	// per frame_sha256; the manifest references it by that hash.
+	// per frame_sha256; the manifest references it by that hash. Record clears it once the
+	// ledger holds it.
 	Frame    []byte
 	Warnings []string    // Chinese, one line each
 	Matches  []DeptMatch // plan departments and the roster departments they matched
@@ -113,10 +114,8 @@ func Run(req Request) (*Outcome, error) {
 
 	counts := map[string]int{}
 	keys := req.Frame.FrameKeys()
-	units := make([]sampler.Unit, len(keys))
 	for i := range keys {
 		counts[keys[i].Class]++
-		units[i] = sampler.Unit{Key: keys[i].Key, Class: keys[i].Class}
 	}
 	frame := req.Frame.Bytes()
 	salt := req.FrameSalt
@@ -153,10 +152,10 @@ func Run(req Request) (*Outcome, error) {
 	for _, k := range req.Earlier {
 		earlier[k] = true
 	}
-	res, err := sampler.Draw(sampler.Spec{
+	res, err := sampler.DrawUnits(sampler.Spec{
 		Seed: req.Seed, TaskKey: t.Key, Round: req.Round, Strata: strata,
 		MinCount: t.Ratio.MinCount, Reserves: req.Policy.Reserves, Earlier: earlier, AllIn: allIn,
-	}, units)
+	}, frameUnits(keys))
 	if err != nil {
 		return nil, err
 	}
@@ -216,15 +215,16 @@ func Run(req Request) (*Outcome, error) {
 			}
 		}
 	}
+	// The keys kept are copied out of the frame's one string of all keys (roster.ReadFrame).
 	for i, p := range res.Selected {
 		f := &firms[i]
 		m.Selected = append(m.Selected, Selected{
-			Key: p.Key, Name: f.Name, Class: p.Class, Ticket: p.Ticket, Rank: p.Rank, Repeat: p.Repeat,
+			Key: strings.Clone(p.Key), Name: f.Name, Class: p.Class, Ticket: p.Ticket, Rank: p.Rank, Repeat: p.Repeat,
 			Authority: f.Authority, Address: f.Address, Values: keep(f.Values),
 		})
 	}
 	for _, p := range res.Reserves {
-		m.Reserves = append(m.Reserves, Reserve{Key: p.Key, Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
+		m.Reserves = append(m.Reserves, Reserve{Key: strings.Clone(p.Key), Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
 	}
 	out := &Outcome{Manifest: m, Frame: frame}
 	if c := t.Ratio.Count; c > 0 && len(m.Selected) != c {
@@ -360,6 +360,14 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	m.Assignments = teams
 	m.Loads = loads
 	return nil
+}
+
+// frameUnits is a frame's keys as the sampler reads them, without a copy.
+type frameUnits []roster.FrameKey
+
+func (f frameUnits) Len() int { return len(f) }
+func (f frameUnits) Unit(i int) sampler.Unit {
+	return sampler.Unit{Key: f[i].Key, Class: f[i].Class}
 }
 
 // columnFilter returns the function that drops the frame's personal columns from a row

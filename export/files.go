@@ -33,6 +33,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/internal/atomicfile"
@@ -58,18 +60,40 @@ func WriteDraw(dir string, m *draw.Manifest) (err error) {
 	if m == nil {
 		return errors.New("没有抽取结果可写")
 	}
+	// The workbook first: it takes as long as the other two together.
 	files := []struct {
 		name  string
 		write func(io.Writer) error
 	}{
+		{ListXLSXFile, func(w io.Writer) error { return WriteListXLSX(w, m) }},
 		{ManifestFile, func(w io.Writer) error { return writeManifest(w, m) }},
 		{ListCSVFile, func(w io.Writer) error { return WriteListCSV(w, m, UTF8) }},
-		{ListXLSXFile, func(w io.Writer) error { return WriteListXLSX(w, m) }},
 	}
 	err = atomicfile.WriteDir(dir, func(tmp string) error {
-		for _, f := range files {
-			if err := atomicfile.WriteFile(filepath.Join(tmp, f.name), f.write); err != nil {
-				return fmt.Errorf("写入 %s: %w", f.name, err)
+		// The files are independent: one worker a core takes the next file (not one each,
+		// so that three files' buffers are not in memory at once on two cores). The first
+		// failure in the order above is reported.
+		errs := make([]error, len(files))
+		next := make(chan int, len(files))
+		for i := range files {
+			next <- i
+		}
+		close(next)
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(files)) {
+			wg.Go(func() {
+				for i := range next {
+					f := files[i]
+					if err := atomicfile.WriteFile(filepath.Join(tmp, f.name), f.write); err != nil {
+						errs[i] = fmt.Errorf("写入 %s: %w", f.name, err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return err
 			}
 		}
 		return nil

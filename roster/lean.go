@@ -2,6 +2,7 @@ package roster
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/csv"
@@ -36,7 +37,8 @@ func classConst(c byte) string {
 
 // ReadFrame reads a firm roster like ReadFirms but keeps, per eligible firm, only its key,
 // class and row (Frame.Keys; Frame.Firms stays nil): memory in O(frame keys), not O(roster
-// columns). The rows a draw needs are read again by number with Frame.Lookup.
+// columns). The keys share one string: a caller keeping a few of them beyond the frame
+// should copy them (strings.Clone). The rows a draw needs are read again by number with Frame.Lookup.
 func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
 	var s *firmScan
 	offsets := true
@@ -67,9 +69,23 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	}
 	fr := &Frame{File: path, SHA256: sha, Header: s.header(), Rows: s.rep.Rows, NoClasses: s.rep.NoClassColumn,
 		Personal: s.personal(), opt: opt}
+	// The keys are cut from one string: one allocation instead of a million small ones for
+	// the collector to trace.
+	size := 0
+	for i := range s.cands {
+		size += len(s.cands[i].key())
+	}
+	var all strings.Builder
+	all.Grow(size)
+	for i := range s.cands {
+		all.Write(s.cands[i].key())
+	}
+	text, at := all.String(), 0
 	for i := range s.cands {
 		c := &s.cands[i]
-		keys[i] = FrameKey{Key: string(c.key()), Class: classConst(c.class), Row: int(c.row)}
+		n := len(c.key())
+		keys[i] = FrameKey{Key: text[at : at+n], Class: classConst(c.class), Row: int(c.row)}
+		at += n
 		if c.uncl {
 			fr.Unclassified++
 		}
@@ -214,13 +230,40 @@ func (f *Frame) Lookup(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 }
 
 // lookupAt is Lookup for a CSV frame whose records' file offsets were noted on the first
-// read: the header is read again, the file hashed (it must be the same bytes), and each
-// wanted record parsed where it starts, instead of the whole file.
+// read: the header is read again, the file hashed (it must be the same bytes; on another
+// goroutine, while the records are read) and each wanted record parsed where it starts,
+// instead of the whole file. The records are taken in file order from a window of the file
+// that moves forward, so the file is read once at most, in large reads.
 func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+	hashed := make(chan hashResult, 1)
+	go func() {
+		sum, err := hashFile(f.File)
+		hashed <- hashResult{sum, err}
+	}()
+	out, err := f.readAt(ctx, firms)
+	hr := <-hashed
+	if err == nil {
+		err = hr.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if hr.sum != f.SHA256 {
+		return nil, fmt.Errorf("名录 %s 在抽取过程中被改动（文件内容与第一次读取时不同），请重新抽取", f.File)
+	}
+	return out, nil
+}
+
+// lookupWindow is how much of the file lookupAt reads at a time (it grows for a record
+// longer than that). Tests make it small.
+var lookupWindow = 1 << 20
+
+// readAt is lookupAt's reading: the header, then each wanted record at its offset.
+func (f *Frame) readAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 	opt := f.opt
 	opt.Progress = nil
 	var s *firmScan
-	sha, err := scanFile(ctx, f.File, "", func() (rowFunc, sizeFunc) {
+	err := scanCSV(ctx, f.File, func() (rowFunc, sizeFunc) {
 		s = newFirmScan(f.File, opt, true)
 		return func(row int, cells []string) error {
 			if s.hdr == nil {
@@ -228,15 +271,15 @@ func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey) ([]Firm, error) 
 			}
 			return errStop
 		}, func(int) {}
-	})
+	}, nil)
+	if errors.Is(err, errStop) {
+		err = nil
+	}
 	if err == nil && s.hdr == nil {
 		err = errors.New("没有表头")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("再次读取名录 %s: %w", f.File, err)
-	}
-	if sha != f.SHA256 {
-		return nil, fmt.Errorf("名录 %s 在抽取过程中被改动（文件内容与第一次读取时不同），请重新抽取", f.File)
 	}
 	type want struct {
 		i   int // in firms
@@ -260,8 +303,28 @@ func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey) ([]Firm, error) 
 	if err != nil {
 		return nil, fmt.Errorf("再次读取名录 %s: %w", f.File, err)
 	}
+	size := fi.Size()
 	out := make([]Firm, len(firms))
-	br := bufio.NewReaderSize(nil, 4096)
+	// The window holds the file's bytes [winAt, winAt+len(win)).
+	var win []byte
+	winAt := int64(0)
+	load := func(at int64, n int) error {
+		n = int(min(int64(n), size-at))
+		if cap(win) < n {
+			win = make([]byte, n)
+		}
+		win = win[:n]
+		winAt = at
+		if _, err := file.ReadAt(win, at); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		return nil
+	}
+	// One reader chain for every record: a csv.Reader given a *bufio.Reader of at least
+	// 4096 bytes reads from it directly instead of making its own.
+	var src bytes.Reader
+	inner := bufio.NewReaderSize(&src, 4096)
+	outer := bufio.NewReaderSize(textfile.LineEnds(inner), 4096)
 	for n, w := range wants {
 		if n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -269,10 +332,32 @@ func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey) ([]Firm, error) 
 			}
 		}
 		k := firms[w.i]
-		br.Reset(io.NewSectionReader(file, w.off, fi.Size()-w.off))
-		cr := csv.NewReader(textfile.LineEnds(br))
-		cr.FieldsPerRecord = -1
-		rec, err := cr.Read()
+		if w.off < 0 || w.off > size {
+			return nil, fmt.Errorf("再次读取名录 %s: 第%d行已不是抽样框中的 %s，请重新抽取", f.File, k.Row, k.Key)
+		}
+		var rec []string
+		for span := lookupWindow; ; span *= 2 {
+			// The window moves on when less than half of it is left after the record's start.
+			if end := winAt + int64(len(win)); w.off < winAt || end-w.off <= int64(span/2) && end < size {
+				if err := load(w.off, span); err != nil {
+					return nil, fmt.Errorf("再次读取名录 %s 第%d行: %w", f.File, k.Row, err)
+				}
+			}
+			part := win[w.off-winAt:]
+			src.Reset(part)
+			inner.Reset(&src)
+			outer.Reset(textfile.LineEnds(inner))
+			cr := csv.NewReader(outer)
+			cr.FieldsPerRecord = -1
+			rec, err = cr.Read()
+			// A record that reaches the end of the window may go on past it: read it again
+			// from a larger window (unless the window ends where the file does).
+			if (err != nil || cr.InputOffset() >= int64(len(part))) && winAt+int64(len(win)) < size {
+				winAt, win = 0, win[:0]
+				continue
+			}
+			break
+		}
 		if err != nil {
 			return nil, fmt.Errorf("再次读取名录 %s 第%d行: %w", f.File, k.Row, err)
 		}

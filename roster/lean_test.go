@@ -49,6 +49,18 @@ func TestReadFrameMatchesReadFirms(t *testing.T) {
 			if !reflect.DeepEqual(got, full.Firms) && len(full.Firms) > 0 {
 				t.Errorf("%s (%q): Lookup records differ from ReadFirms", f, district)
 			}
+			// Re-read through windows smaller than a record: each record still whole.
+			for _, w := range []int{1, 5, 97} {
+				lookupWindow = w
+				small, err := lean.Lookup(ctx, lean.Keys)
+				lookupWindow = 1 << 20
+				if err != nil {
+					t.Fatalf("%s: Lookup with a %d-byte window: %v", f, w, err)
+				}
+				if !reflect.DeepEqual(small, got) {
+					t.Errorf("%s (%q): Lookup with a %d-byte window differs", f, district, w)
+				}
+			}
 			// Some rows, out of order, and from memory for the full frame.
 			if k := lean.Keys; len(k) > 3 {
 				some := []FrameKey{k[len(k)-1], k[0], k[len(k)/2]}

@@ -92,6 +92,12 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// hashResult is hashFile's answer from another goroutine.
+type hashResult struct {
+	sum string
+	err error
+}
+
 // scanFile reads every row of the file (first sheet or sheet) and hashes the file's bytes
 // alongside, on another goroutine.
 func scanFile(ctx context.Context, path, sheet string, start func() (rowFunc, sizeFunc)) (sha string, err error) {
@@ -108,10 +114,6 @@ func scanFileAt(ctx context.Context, path, sheet string, start func() (rowFunc, 
 	kind, err := sniffKind(path)
 	if err != nil {
 		return "", err
-	}
-	type hashResult struct {
-		sum string
-		err error
 	}
 	hc := make(chan hashResult, 1)
 	go func() {

@@ -81,7 +81,7 @@ func BenchmarkTickets1M(b *testing.B) {
 	slab := make([]entry, len(units))
 	b.ResetTimer()
 	for b.Loop() {
-		digests(spec, units, slab)
+		digests(spec, unitSlice(units), slab)
 	}
 }
 
@@ -90,13 +90,13 @@ func BenchmarkStratum1M(b *testing.B) {
 	units, _ := benchFrame(1_000_000)
 	spec := Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1}
 	slab := make([]entry, len(units))
-	digests(spec, units, slab)
+	digests(spec, unitSlice(units), slab)
 	m := make([]int32, len(units))
 	b.ResetTimer()
 	for b.Loop() {
 		for i := range m {
 			m[i] = int32(i)
 		}
-		sortStratum(units, slab, m)
+		sortStratum(unitSlice(units), slab, m)
 	}
 }

@@ -86,11 +86,11 @@ type entry struct {
 }
 
 // cmpEntry orders by ticket, then key (tickets of distinct keys practically never tie).
-func cmpEntry(units []Unit, a, b *entry) int {
+func cmpEntry(units Units, a, b *entry) int {
 	if c := bytes.Compare(a.digest[:], b.digest[:]); c != 0 {
 		return c
 	}
-	return strings.Compare(units[a.unit].Key, units[b.unit].Key)
+	return strings.Compare(units.Unit(int(a.unit)).Key, units.Unit(int(b.unit)).Key)
 }
 
 // sortItem is what a stratum is sorted by: the ticket's first 8 bytes, big-endian (so
@@ -101,7 +101,7 @@ type sortItem struct {
 }
 
 // sortStratum sorts a stratum's entries (indexes into slab) by ticket, then key.
-func sortStratum(units []Unit, slab []entry, m []int32) {
+func sortStratum(units Units, slab []entry, m []int32) {
 	items := make([]sortItem, len(m))
 	for i, e := range m {
 		items[i] = sortItem{binary.BigEndian.Uint64(slab[e].digest[:8]), e}
@@ -120,30 +120,62 @@ func sortStratum(units []Unit, slab []entry, m []int32) {
 	}
 }
 
+// sortStrata sorts every stratum (sortStratum), the large ones at the same time on all
+// cores; each stratum's order is its own, so the result does not depend on the split.
+func sortStrata(units Units, slab []entry, members [][]int32) {
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if units.Len() < parallelMin || workers < 2 || len(members) < 2 {
+		for _, m := range members {
+			sortStratum(units, slab, m)
+		}
+		return
+	}
+	// Largest first, each to the next free worker.
+	order := make([]int, len(members))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return len(members[b]) - len(members[a]) })
+	next := make(chan int, len(order))
+	for _, i := range order {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(workers, len(members)) {
+		wg.Go(func() {
+			for i := range next {
+				sortStratum(units, slab, members[i])
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // parallelMin is the frame size from which tickets are hashed on all cores.
 const parallelMin = 1 << 14
 
 // digests computes every unit's ticket into slab, in parallel for a large frame. The
 // result does not depend on how the work is split.
-func digests(spec Spec, units []Unit, slab []entry) {
+func digests(spec Spec, units Units, slab []entry) {
 	workers := min(runtime.GOMAXPROCS(0), 8)
-	if len(units) < parallelMin || workers < 2 {
+	if units.Len() < parallelMin || workers < 2 {
 		tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
-		for k := range units {
-			slab[k].digest = tk.digest(units[k].Key)
+		for k := range units.Len() {
+			slab[k].digest = tk.digest(units.Unit(k).Key)
 		}
 		return
 	}
 	var wg sync.WaitGroup
-	chunk := (len(units) + workers - 1) / workers
-	for lo := 0; lo < len(units); lo += chunk {
-		hi := min(lo+chunk, len(units))
+	chunk := (units.Len() + workers - 1) / workers
+	for lo := 0; lo < units.Len(); lo += chunk {
+		hi := min(lo+chunk, units.Len())
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
 			for k := lo; k < hi; k++ {
-				slab[k].digest = tk.digest(units[k].Key)
+				slab[k].digest = tk.digest(units.Unit(k).Key)
 			}
 		}()
 	}
@@ -152,9 +184,9 @@ func digests(spec Spec, units []Unit, slab []entry) {
 
 // strictlySorted reports whether the keys increase strictly (a frame in key order, as
 // roster gives it): then no key repeats, and no map is needed to find duplicates.
-func strictlySorted(units []Unit) bool {
-	for i := 1; i < len(units); i++ {
-		if units[i-1].Key >= units[i].Key {
+func strictlySorted(units Units) bool {
+	for i := 1; i < units.Len(); i++ {
+		if units.Unit(i-1).Key >= units.Unit(i).Key {
 			return false
 		}
 	}
@@ -168,10 +200,29 @@ func strictlySorted(units []Unit) bool {
 // without a stratum, a stratum whose N differs from its units, a stratum given twice, ALL
 // together with classes, n outside 0…N), a malformed seed, task key or round.
 func Draw(spec Spec, units []Unit) (Result, error) {
+	return DrawUnits(spec, unitSlice(units))
+}
+
+// Units is a frame as Draw reads it: Len firms, the i-th being Unit(i). A caller holding its
+// frame in another form passes it as it is (DrawUnits) instead of copying it into []Unit.
+// Unit is called from several goroutines at once.
+type Units interface {
+	Len() int
+	Unit(i int) Unit
+}
+
+type unitSlice []Unit
+
+func (u unitSlice) Len() int        { return len(u) }
+func (u unitSlice) Unit(i int) Unit { return u[i] }
+
+// DrawUnits is Draw over a frame given as Units.
+func DrawUnits(spec Spec, units Units) (Result, error) {
 	if err := checkInputs(spec.Seed, spec.TaskKey, spec.Round); err != nil {
 		return Result{}, err
 	}
-	if len(units) == 0 {
+	n := units.Len()
+	if n == 0 {
 		return Result{}, fmt.Errorf("抽样框为空：没有可抽取的检查对象")
 	}
 	if spec.MinCount < 0 || spec.Reserves < 0 {
@@ -198,12 +249,16 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 	}
 
 	members := make([][]int32, len(spec.Strata))
-	slab := make([]entry, len(units)) // one allocation for all entries
+	for i, s := range spec.Strata {
+		members[i] = make([]int32, 0, min(max(s.N, 0), n)) // N is checked below; here only a size hint
+	}
+	slab := make([]entry, n) // one allocation for all entries
 	var seen map[string]bool
 	if !strictlySorted(units) {
-		seen = make(map[string]bool, len(units))
+		seen = make(map[string]bool, n)
 	}
-	for k, u := range units {
+	for k := range n {
+		u := units.Unit(k)
 		if err := checkKey("企业标识", u.Key); err != nil {
 			return Result{}, err
 		}
@@ -233,18 +288,20 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 	res := Result{Strata: make([]StratumResult, len(spec.Strata)), Selected: []Pick{}, Reserves: []Pick{}}
 	pick := func(s risk.Stratum, e *entry, repeat bool) Pick {
 		e.taken = true
-		u := units[e.unit]
+		u := units.Unit(int(e.unit))
 		return Pick{Key: u.Key, Class: u.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: int(e.rank), Repeat: repeat, Stratum: s.Class}
 	}
 	for i, s := range spec.Strata {
-		m := members[i]
-		if s.N != len(m) {
-			return Result{}, fmt.Errorf("分层 %s 的企业数 N=%d 与抽样框中的 %d 户不符", s.Class, s.N, len(m))
+		if s.N != len(members[i]) {
+			return Result{}, fmt.Errorf("分层 %s 的企业数 N=%d 与抽样框中的 %d 户不符", s.Class, s.N, len(members[i]))
 		}
 		if s.Count < 0 || s.Count > s.N {
 			return Result{}, fmt.Errorf("分层 %s 的抽取户数 n=%d 应在 0 到 N=%d 之间", s.Class, s.Count, s.N)
 		}
-		sortStratum(units, slab, m)
+	}
+	sortStrata(units, slab, members)
+	for i, s := range spec.Strata {
+		m := members[i]
 		r := StratumResult{Stratum: s}
 		var cands, excl []*entry
 		for j, k := range m {
@@ -271,7 +328,7 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 
 	// Minimum count: while the total is below min(m, N), add the unselected firms of all
 	// strata in ascending ticket order — candidates first, then earlier rounds' firms as repeats.
-	if target := min(spec.MinCount, len(units)); len(res.Selected) < target {
+	if target := min(spec.MinCount, n); len(res.Selected) < target {
 		var rest, restExcl []*entry
 		owner := map[*entry]int{}
 		for i, m := range members {
@@ -311,7 +368,7 @@ func Draw(spec Spec, units []Unit) (Result, error) {
 			if e.taken || e.excl {
 				continue
 			}
-			u := units[e.unit]
+			u := units.Unit(int(e.unit))
 			res.Reserves = append(res.Reserves, Pick{Key: u.Key, Class: u.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: int(e.rank), Stratum: s.Class})
 			k++
 		}

@@ -35,5 +35,6 @@ func main() {
 func runMain(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	defer startProfiles(os.Stderr)()
 	return run(ctx, args, os.Stdout, os.Stderr)
 }
