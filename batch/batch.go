@@ -26,6 +26,7 @@ import (
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/atomicfile"
 	"github.com/choucha/choucha/ledger"
 )
 
@@ -301,7 +302,7 @@ func drawAll(ctx context.Context, req Request, seed string, now time.Time, dir, 
 // rehearse draws every task against a copy of the ledger, writing no folder.
 func rehearse(ctx context.Context, req Request, seed string, now time.Time, dir string,
 	inspectorsOf func(context.Context, string) (*draw.Inspectors, error)) ([]Item, error) {
-	tmp, err := os.MkdirTemp("", "choucha-batch-")
+	tmp, err := atomicfile.TempDir("batch")
 	if err != nil {
 		return nil, apperr.New("批量抽取（--atomic）: %w", err)
 	}

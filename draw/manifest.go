@@ -40,11 +40,14 @@ type Manifest struct {
 	RatioGiven string      `json:"ratio_override,omitempty"` // --ratio for an unspecified task
 	// WindowGiven is --window for a task whose window has no single reading (issue 11);
 	// TaskInfo then carries the window drawn with.
-	WindowGiven string     `json:"window_override,omitempty"`
-	Strata      []Stratum  `json:"strata"`
-	Selected    []Selected `json:"selected"`
-	Reserves    []Reserve  `json:"reserves"`
-	Earlier     []string   `json:"earlier_rounds_keys,omitempty"` // keys excluded as drawn in earlier rounds
+	WindowGiven string    `json:"window_override,omitempty"`
+	Strata      []Stratum `json:"strata"`
+	// List is set only in the stored form of the manifest (Stored, ledger version 3), where
+	// Selected is null and the drawn firms are in the list it names.
+	List     *ListRef   `json:"list,omitempty"`
+	Selected []Selected `json:"selected"`
+	Reserves []Reserve  `json:"reserves"`
+	Earlier  []string   `json:"earlier_rounds_keys,omitempty"` // keys excluded as drawn in earlier rounds
 	// Frame is the whole sampling frame as "<key>|<class>" lines sorted by key: the lines whose
 	// SHA-256 (each followed by "\n") is Roster.FrameSHA256. Only manifests of ledger version 1
 	// carry it; since version 2 the ledger stores each frame once, by that hash (ledger.Frame),

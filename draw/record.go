@@ -215,7 +215,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	}
 
 	// ---- the ledger entry, then the folder
-	canonical, err := m.Canonical()
+	stored, list, err := m.Stored()
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	id, err := l.Append(ctx, ledger.Entry{
 		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed,
 		CreatedAt: m.CreatedAt, Operator: req.Operator, RedrawReason: strings.TrimSpace(req.RedrawReason),
-		Manifest: canonical, Keys: m.DrawnKeys(), Frame: oc.Frame,
+		Manifest: stored, List: list, Frame: oc.Frame,
 	})
 	if err != nil {
 		var le *ledger.LockedError
@@ -441,7 +441,7 @@ func StandingDraws(ctx context.Context, l *ledger.Ledger, year int) ([]*Manifest
 	}
 	out := make([]*Manifest, 0, len(entries))
 	for _, d := range entries {
-		m, err := ParseManifest(d.Manifest, fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round))
+		m, err := EntryManifest(d, fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round))
 		if err != nil {
 			return nil, err
 		}

@@ -46,6 +46,9 @@ func jsonProblem(err error) string {
 func (m *Manifest) Validate() error {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if m.List != nil {
+		add("抽取清单是台账中的存储形式（list），须与其抽中企业名单一起读取")
+	}
 	if m.Spec != sampler.SampleSpec {
 		add("抽样算法“%s”不是本版本的 %s", m.Spec, sampler.SampleSpec)
 	}

@@ -20,7 +20,7 @@ const ApplicationID = 0x43484348
 
 // SchemaVersion is the newest schema this code knows (PRAGMA user_version). A ledger with
 // a higher version is refused; a lower one is migrated on Open.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrations[v] takes a ledger from schema version v to v+1. Append only: a released
 // migration is never edited.
@@ -61,6 +61,19 @@ var migrations = []string{
 	CREATE TRIGGER frames_no_update BEFORE UPDATE ON frames
 		BEGIN SELECT RAISE(ABORT, 'choucha 抽取台账只能追加，不能修改'); END;
 	CREATE TRIGGER frames_no_delete BEFORE DELETE ON frames
+		BEGIN SELECT RAISE(ABORT, 'choucha 抽取台账只能追加，不能删除'); END;`,
+	// 2 → 3: drawn-firm lists stored apart, gzip-compressed, instead of inside the chained
+	// manifest. A draw entry references its list by the manifest's list.sha256 (chained with
+	// the entry) and chains "keys":[]; Verify checks each blob against its hash. Entries
+	// written before keep their inline lists: chained bytes are never rewritten.
+	`CREATE TABLE lists (
+		sha256 TEXT    PRIMARY KEY,
+		firms  INTEGER NOT NULL,
+		gzip   BLOB    NOT NULL
+	);
+	CREATE TRIGGER lists_no_update BEFORE UPDATE ON lists
+		BEGIN SELECT RAISE(ABORT, 'choucha 抽取台账只能追加，不能修改'); END;
+	CREATE TRIGGER lists_no_delete BEFORE DELETE ON lists
 		BEGIN SELECT RAISE(ABORT, 'choucha 抽取台账只能追加，不能删除'); END;`,
 }
 

@@ -24,20 +24,36 @@ import (
 // ErrFrameMissing: the ledger has no frame with the hash.
 var ErrFrameMissing = errors.New("台账中没有该抽样框")
 
-// frameRef is the part of a manifest the ledger reads: which frame it references, and whether
-// it carries the frame inline (version-1 entries).
+// frameRef is the part of a manifest the ledger reads: which frame it references, whether it
+// carries the frame inline (version-1 entries), and which drawn-firm list it references
+// (schema version 3; nil when its drawn firms are inline).
 type frameRef struct {
 	Roster struct {
 		FrameSHA256 string `json:"frame_sha256"`
 	} `json:"roster"`
 	Frame json.RawMessage `json:"frame"`
+	List  *listRef        `json:"list"`
+}
+
+// listRef is a manifest's reference to its drawn-firm list.
+type listRef struct {
+	SHA256 string `json:"sha256"`
+	Firms  int    `json:"firms"`
+}
+
+func parseRefs(manifest []byte) (*frameRef, error) {
+	var r frameRef
+	if err := json.Unmarshal(manifest, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // referencedFrame returns the frame hash a draw manifest references from the frames table:
 // "" when the manifest carries its frame inline (or names none).
 func referencedFrame(manifest []byte) (string, error) {
-	var r frameRef
-	if err := json.Unmarshal(manifest, &r); err != nil {
+	r, err := parseRefs(manifest)
+	if err != nil {
 		return "", err
 	}
 	if inline := bytes.TrimSpace(r.Frame); len(inline) > 0 && string(inline) != "null" {

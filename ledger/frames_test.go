@@ -186,8 +186,8 @@ func TestMigrateVersion1(t *testing.T) {
 	}
 	defer l.Close()
 	rawDB(t, path).QueryRow(`PRAGMA user_version`).Scan(&version)
-	if version != 2 {
-		t.Errorf("after Open: user_version = %d, want 2", version)
+	if version != SchemaVersion {
+		t.Errorf("after Open: user_version = %d, want %d", version, SchemaVersion)
 	}
 	res := mustVerify(t, l)
 	const head = "35766d9d2f60faaef7aef74b741149b0e1befbf90c5d9a4c249526dff58021d8" // printed by v1 `ledger verify`

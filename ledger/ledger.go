@@ -48,7 +48,15 @@ type Entry struct {
 	// roster.frame_sha256 instead of carrying it, is the frame's bytes (lines
 	// "<key>|<class>\n" sorted by key). It is stored once per hash (see Ledger.Frame); entries
 	// read back leave it nil.
-	Frame    []byte
+	Frame []byte
+	// List, given to Append with a draw whose manifest names its drawn-firm list by
+	// list.sha256 (schema version 3, draw.Manifest.Stored), is that list's bytes; it is stored
+	// once per hash. Read back, an entry whose manifest names a list carries it here (checked
+	// against its hash), and Keys are the list's keys.
+	List []byte
+	// Firms is the number of drawn firms (len(Keys); for an entry read without its manifest,
+	// the count its list reference gives).
+	Firms    int
 	PrevHash string
 	Hash     string
 }
@@ -156,6 +164,26 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	var list *pendingList
+	if e.List != nil {
+		if e.Kind != KindDraw {
+			return 0, errors.New("记入台账: 只有抽取记录带抽中企业名单")
+		}
+		refs, err := parseRefs(b.Manifest)
+		if err != nil {
+			return 0, fmt.Errorf("记入台账: 抽取清单（manifest）: %w", err)
+		}
+		if list, err = prepareList(e.List, refs.List); err != nil {
+			return 0, err
+		}
+		if len(b.Keys) != 0 {
+			return 0, errors.New("记入台账: 带抽中企业名单的抽取记录不另列 keys（抽中企业就是名单中的企业）")
+		}
+	} else if b.Kind == KindDraw {
+		if refs, err := parseRefs(b.Manifest); err == nil && refs.List != nil {
+			return 0, errors.New("记入台账: 抽取清单引用了抽中企业名单（list），却没有给出名单")
+		}
+	}
 	var frame *pendingFrame
 	if e.Frame != nil {
 		if e.Kind != KindDraw {
@@ -179,6 +207,11 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (int64, error) {
 			}
 			if err := referencedFrameTx(ctx, tx, b.Manifest, frame); err != nil {
 				return err
+			}
+			if list != nil {
+				if err := storeListTx(ctx, tx, list); err != nil {
+					return err
+				}
 			}
 		}
 		var err error
@@ -456,6 +489,7 @@ func (l *Ledger) StandingYear(ctx context.Context, year int) ([]Entry, error) {
 // querier is what *sql.DB and *sql.Tx have in common.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 const selectEntries = `SELECT e.id, e.prev_hash, e.hash, e.entry,
@@ -515,7 +549,37 @@ func queryEntryList(ctx context.Context, q querier, withManifest bool, query str
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("读取台账: %w", err)
 	}
+	rows.Close()
+	if withManifest {
+		for i := range out {
+			if err := attachList(ctx, q, &out[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return out, nil
+}
+
+// attachList fills a draw entry's List (and Keys, when the entry chains none) from the stored
+// list its manifest names; an entry without a list reference is left as it is.
+func attachList(ctx context.Context, q querier, e *Entry) error {
+	if e.Kind != KindDraw || e.Manifest == nil {
+		return nil
+	}
+	refs, err := parseRefs(e.Manifest)
+	if err != nil || refs.List == nil {
+		return nil
+	}
+	list, keys, err := loadList(ctx, q, refs.List.SHA256)
+	if err != nil {
+		return fmt.Errorf("台账第 %d 条: %w", e.ID, err)
+	}
+	e.List = list
+	if len(e.Keys) == 0 {
+		e.Keys = keys
+	}
+	e.Firms = len(e.Keys)
+	return nil
 }
 
 // decodeEntry reads an entry from its chained bytes: what a reader sees is what was chained.
@@ -523,15 +587,22 @@ func queryEntryList(ctx context.Context, q querier, withManifest bool, query str
 func decodeEntry(id int64, canon []byte, withManifest bool) (Entry, error) {
 	var b body
 	var err error
+	listFirms := -1
 	if withManifest {
 		err = json.Unmarshal(canon, &b)
 	} else {
 		var h struct {
 			body
-			Manifest struct{} `json:"manifest"` // shadows body.Manifest: parsed over, not kept
+			// Shadows body.Manifest: parsed over, not kept, but for the size of its list.
+			Manifest struct {
+				List *listRef `json:"list"`
+			} `json:"manifest"`
 		}
 		err = json.Unmarshal(canon, &h)
 		b = h.body
+		if l := h.Manifest.List; l != nil && len(b.Keys) == 0 {
+			listFirms = l.Firms
+		}
 	}
 	if err != nil || b.Format != Format {
 		return Entry{}, fmt.Errorf("台账第 %d 条已损坏，请运行 choucha ledger verify", id)
@@ -543,6 +614,10 @@ func decodeEntry(id int64, canon []byte, withManifest bool) (Entry, error) {
 	}
 	if e.Keys == nil {
 		e.Keys = []string{}
+	}
+	e.Firms = len(e.Keys)
+	if listFirms >= 0 {
+		e.Firms = listFirms
 	}
 	if m := b.Manifest; len(m) > 0 && string(m) != "null" {
 		e.Manifest = []byte(m)

@@ -137,6 +137,8 @@ func verifyTx(ctx context.Context, q verifyQuerier, sc scope, o VerifyOptions) (
 	prevHash := GenesisHash
 	refs := map[string]int64{} // frame hash → first draw entry that references it
 	var refOrder []string
+	listRefs := map[string]int64{} // list hash → first draw entry that references it
+	var listOrder []string
 	for rows.Next() {
 		var c columns
 		var target sql.NullInt64
@@ -151,10 +153,16 @@ func verifyTx(ctx context.Context, q verifyQuerier, sc scope, o VerifyOptions) (
 			if id, problem := checkEntry(&c, res.LastID, prevHash, r); problem != "" {
 				bad(id, problem)
 			} else if c.full && c.kind == KindDraw && o.Draw != nil {
+				frameHash, _ := entryRefs(c.entry)
 				e, err := decodeEntry(c.id, []byte(c.entry), true)
 				if err == nil {
+					err = attachList(ctx, q, &e)
+				}
+				if errors.Is(err, ErrListMissing) {
+					err = nil // missing: verifyLists names it
+				} else if err == nil {
 					var frame []byte
-					frame, err = fc.get(ctx, q, entryFrameRef(c.entry))
+					frame, err = fc.get(ctx, q, frameHash)
 					if err == nil {
 						err = o.Draw(e, frame)
 					}
@@ -165,10 +173,17 @@ func verifyTx(ctx context.Context, q verifyQuerier, sc scope, o VerifyOptions) (
 			}
 		}
 		if c.full && c.kind == KindDraw && res.OK {
-			if ref := entryFrameRef(c.entry); ref != "" {
+			frameHash, listHash := entryRefs(c.entry)
+			if ref := frameHash; ref != "" {
 				if _, ok := refs[ref]; !ok {
 					refs[ref] = c.id
 					refOrder = append(refOrder, ref)
+				}
+			}
+			if ref := listHash; ref != "" {
+				if _, ok := listRefs[ref]; !ok {
+					listRefs[ref] = c.id
+					listOrder = append(listOrder, ref)
 				}
 			}
 		}
@@ -197,11 +212,18 @@ func verifyTx(ctx context.Context, q verifyQuerier, sc scope, o VerifyOptions) (
 	case seq.Int64 < res.LastID:
 		bad(res.LastID, fmt.Sprintf("序号计数（%d）小于最后一条的序号（%d）：台账被改动", seq.Int64, res.LastID))
 	}
+	badf := func(id int64, format string, args ...any) { bad(id, fmt.Sprintf(format, args...)) }
 	if sc.all && hasFrames(ctx, q) {
-		badf := func(id int64, format string, args ...any) { bad(id, fmt.Sprintf(format, args...)) }
 		if err := verifyFrames(ctx, q, refs, refOrder, badf); err != nil {
 			return VerifyResult{}, err
 		}
+	}
+	if sc.all && hasLists(ctx, q) {
+		if err := verifyLists(ctx, q, listRefs, listOrder, badf); err != nil {
+			return VerifyResult{}, err
+		}
+	} else if sc.all && len(listOrder) > 0 {
+		badf(listRefs[listOrder[0]], "第 %d 条引用的抽中企业名单 %s 不在台账中：被删除", listRefs[listOrder[0]], short(listOrder[0]))
 	}
 	if !res.OK {
 		res.Head = ""
@@ -252,19 +274,23 @@ func hasFrames(ctx context.Context, q rowQuerier) bool {
 	return err == nil && n > 0
 }
 
-// entryFrameRef is the frame hash a draw entry references from the frames table ("" when its
-// manifest carries the frame inline, as version-1 entries do).
-func entryFrameRef(entry string) string {
+// entryRefs are the frame hash a draw entry references from the frames table ("" when its
+// manifest carries the frame inline, as version-1 entries do) and the hash of the drawn-firm
+// list it references from the lists table ("" when its drawn firms are inline).
+func entryRefs(entry string) (frame, list string) {
 	var e struct {
 		Manifest frameRef `json:"manifest"`
 	}
 	if json.Unmarshal([]byte(entry), &e) != nil {
-		return ""
+		return "", ""
+	}
+	if l := e.Manifest.List; l != nil {
+		list = l.SHA256
 	}
 	if inline := e.Manifest.Frame; len(inline) > 0 && string(inline) != "null" {
-		return ""
+		return "", list
 	}
-	return e.Manifest.Roster.FrameSHA256
+	return e.Manifest.Roster.FrameSHA256, list
 }
 
 // verifyFrames checks every stored frame against its hash and line count, and that every

@@ -9,7 +9,8 @@ import (
 )
 
 // Benchmarks over rosters made by ../shared/tools/gen_roster.py in a temporary folder
-// (nothing large is committed). CHOUCHA_BENCH_ROWS sets the size (default 100000):
+// (nothing large is committed). CHOUCHA_BENCH_ROWS sets the size (default 100000);
+// CHOUCHA_BENCH_XLSX names an existing generated xlsx of that many rows to use instead:
 //
 //	go test -run '^$' -bench . -benchtime 3x ./roster/
 //	CHOUCHA_BENCH_ROWS=1000000 go test -run '^$' -bench . -benchtime 3x ./roster/
@@ -23,6 +24,9 @@ func benchRoster(b *testing.B, format string) (string, int) {
 			b.Fatal(err)
 		}
 		n = v
+	}
+	if p := os.Getenv("CHOUCHA_BENCH_XLSX"); p != "" && format == "xlsx" {
+		return p, n
 	}
 	p := filepath.Join(b.TempDir(), "firms."+format)
 	genRoster(b, "firms", "--n", strconv.Itoa(n), "--seed", "1", "--format", format, "--out", p)

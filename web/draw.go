@@ -216,7 +216,7 @@ func (s *Server) loadEntry(ctx context.Context, idText string) (ledger.Entry, *d
 	if err != nil || e.Kind != ledger.KindDraw {
 		return e, nil, err
 	}
-	m, err := export.ParseManifest(e.Manifest, fmt.Sprintf("台账第 %d 条", id))
+	m, err := export.ParseEntry(e, fmt.Sprintf("台账第 %d 条", id))
 	if err != nil {
 		return e, nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,6 +176,19 @@ func (s *Server) Serve(ctx context.Context, addr string, ready func(url string))
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
+	}()
+	// Request bodies too large for memory are spooled by mime/multipart to files in the
+	// process's temp folder ($TMPDIR): pointing it into the upload folder for as long as the
+	// server runs keeps them, too, where a killed server's leftovers are removed by the next
+	// start (newUploadStore).
+	oldTmp, hadTmp := os.LookupEnv("TMPDIR")
+	_ = os.Setenv("TMPDIR", filepath.Join(s.uploads.dir, multipartDir))
+	defer func() {
+		if hadTmp {
+			_ = os.Setenv("TMPDIR", oldTmp)
+		} else {
+			_ = os.Unsetenv("TMPDIR")
+		}
 	}()
 	sweep := time.NewTicker(10 * time.Minute)
 	defer sweep.Stop()

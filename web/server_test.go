@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -389,9 +388,8 @@ func TestOversize(t *testing.T) {
 	if r.code != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "超过 4 KB 的上限") {
 		t.Errorf("oversize: %d %s", r.code, r.body)
 	}
-	ents, _ := os.ReadDir(ts.s.uploads.dir)
-	if len(ents) != 0 {
-		t.Errorf("oversize upload left %d files", len(ents))
+	if ents := uploadFiles(ts.s.uploads.dir); len(ents) != 0 {
+		t.Errorf("oversize upload left %v", ents)
 	}
 }
 
@@ -424,8 +422,8 @@ func TestDrawLockRedraw(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m draw.Manifest
-	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+	m, err := draw.EntryManifest(e, "第 1 条")
+	if err != nil {
 		t.Fatal(err)
 	}
 	// README: the first firm of stratum A and its ticket; 7+7+3+1 firms.
@@ -530,8 +528,13 @@ func TestAfterDraw(t *testing.T) {
 	l, _ := ledger.OpenExisting(ts.db)
 	defer l.Close()
 	e, _ := l.Get(context.Background(), 1)
-	if man != string(e.Manifest) {
-		t.Error("manifest download differs from the ledger's bytes")
+	// The ledger's stored form, expanded with its drawn-firm list: the manifest's canonical bytes.
+	full, err := draw.EntryManifestBytes(e, "第 1 条")
+	if err != nil || man != string(full) {
+		t.Errorf("manifest download differs from the ledger's bytes (%v)", err)
+	}
+	if !strings.Contains(string(e.Manifest), `"selected":null`) || !strings.Contains(man, `"selected":[{"key":`) {
+		t.Error("the ledger should chain the stored form and the download be the whole manifest")
 	}
 	n := ts.get("/entry/1/notice")
 	mustContain(t, n.body, "抽查任务公告", testSeed, "长治市2026年度部门联合双随机抽查工作计划")
@@ -589,10 +592,27 @@ func TestUploadSweep(t *testing.T) {
 	if _, err := ts.s.uploads.get("roster", q.Get("roster")); err == nil {
 		t.Error("old upload kept")
 	}
-	ents, _ := os.ReadDir(ts.s.uploads.dir)
-	if len(ents) != 0 {
-		t.Errorf("%d files left", len(ents))
+	if ents := uploadFiles(ts.s.uploads.dir); len(ents) != 0 {
+		t.Errorf("left: %v", ents)
 	}
+}
+
+// uploadFiles lists what the upload folder holds besides its (empty) folder for request
+// bodies being read.
+func uploadFiles(dir string) []string {
+	var names []string
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if e.Name() == multipartDir {
+			in, _ := os.ReadDir(filepath.Join(dir, e.Name()))
+			for _, f := range in {
+				names = append(names, filepath.Join(e.Name(), f.Name()))
+			}
+			continue
+		}
+		names = append(names, e.Name())
+	}
+	return names
 }
 
 func TestCleanName(t *testing.T) {
@@ -641,8 +661,10 @@ func TestRatioOverride(t *testing.T) {
 	l, _ := ledger.OpenExisting(ts.db)
 	defer l.Close()
 	e, _ := l.Get(context.Background(), 1)
-	var m draw.Manifest
-	_ = json.Unmarshal(e.Manifest, &m)
+	m, err := draw.EntryManifest(e, "第 1 条")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if m.RatioGiven != "10" || m.Strata[0].Ratio != "10" {
 		t.Errorf("recorded ratio %q, strata %+v", m.RatioGiven, m.Strata)
 	}
@@ -693,8 +715,10 @@ func TestAssumeValid(t *testing.T) {
 	l, _ := ledger.OpenExisting(ts.db)
 	defer l.Close()
 	e, _ := l.Get(context.Background(), 1)
-	var m draw.Manifest
-	_ = json.Unmarshal(e.Manifest, &m)
+	m, err := draw.EntryManifest(e, "第 1 条")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if m.Inspectors == nil || !m.Inspectors.AssumeValid || len(m.Assignments) == 0 {
 		t.Errorf("recorded inspectors %+v, %d teams", m.Inspectors, len(m.Assignments))
 	}

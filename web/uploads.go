@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/choucha/choucha/internal/atomicfile"
 	"github.com/choucha/choucha/roster"
 )
 
@@ -51,13 +52,24 @@ type uploadStore struct {
 	m   map[string]*upload
 }
 
+// newUploadStore makes the server's private upload folder (atomicfile.TempDir: a server
+// killed outright leaves it behind, and the next start of any choucha removes it). Its
+// subfolder multipartDir receives the parts of a request body too large to be held in memory
+// while the request is read (see Server.Serve).
 func newUploadStore() (*uploadStore, error) {
-	dir, err := os.MkdirTemp("", "choucha-serve-")
+	dir, err := atomicfile.TempDir("serve")
 	if err != nil {
+		return nil, fmt.Errorf("建立上传文件的临时文件夹: %w", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, multipartDir), 0o700); err != nil {
+		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("建立上传文件的临时文件夹: %w", err)
 	}
 	return &uploadStore{dir: dir, m: map[string]*upload{}}, nil
 }
+
+// multipartDir is the subfolder of the upload folder for request bodies being read.
+const multipartDir = "incoming"
 
 func (st *uploadStore) close() {
 	st.mu.Lock()
@@ -149,7 +161,9 @@ func (st *uploadStore) sweep(ttl time.Duration) {
 	}
 	ents, _ := os.ReadDir(st.dir)
 	for _, e := range ents {
-		if !keep[e.Name()] {
+		// Requests being read own their parts in multipartDir; net/http removes them when
+		// the request ends.
+		if !keep[e.Name()] && e.Name() != multipartDir {
 			_ = os.RemoveAll(filepath.Join(st.dir, e.Name()))
 		}
 	}

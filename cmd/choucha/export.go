@@ -181,7 +181,7 @@ func loadDrawArg(ctx context.Context, g *globalOptions, arg string) (*draw.Manif
 	if e.Kind != ledger.KindDraw {
 		return nil, "", apperr.Hint(fmt.Errorf("台账第 %d 条是锁定记录，不是抽取", id), fmt.Sprintf("导出它锁定的抽取：choucha export %d", e.Target))
 	}
-	m, err := export.ParseManifest(e.Manifest, fmt.Sprintf("台账第 %d 条", id))
+	m, err := export.ParseEntry(e, fmt.Sprintf("台账第 %d 条", id))
 	if err != nil {
 		return nil, "", err
 	}

@@ -321,6 +321,36 @@ func hostileFiles() []hostileFile {
 		})},
 		{name: "计划压缩炸弹1.5GB.xlsx", plan: true, want: "解压后超过", make: writeZip(replaced(realPlanParts(), zpart{name: "xl/worksheets/sheet1.xml",
 			bomb: bombOf(string(partData(realPlanParts(), "xl/worksheets/sheet1.xml")[:300]), strings.Repeat(" ", 64<<10), "", 1536<<20)}))},
+		{name: "计划共享字符串下标越界.xlsx", plan: true, want: "超出范围", make: planXLSX(func(s string) string {
+			return strings.Replace(s, `t="inlineStr"><is><t>&#24207;&#21495;</t></is>`, `t="s"><v>4000000</v>`, 1)
+		})},
+		{name: "计划十亿笑.xlsx", plan: true, want: "DOCTYPE", make: planXLSX(func(s string) string {
+			dtd := `<!DOCTYPE lolz [<!ENTITY lol "lol">`
+			prev := "lol"
+			for i := 1; i <= 9; i++ {
+				name := "lol" + strconv.Itoa(i)
+				dtd += `<!ENTITY ` + name + ` "` + strings.Repeat("&"+prev+";", 10) + `">`
+				prev = name
+			}
+			return dtd + "]>" + strings.Replace(s, `&#24207;&#21495;`, `&lol9;`, 1)
+		})},
+		{name: "计划一行十万列.xlsx", plan: true, want: "16384", make: planXLSX(func(s string) string {
+			return strings.Replace(s, "</sheetData>", `<row r="1000">`+strings.Repeat(`<c t="inlineStr"><is><t>x</t></is></c>`, 100_000)+`</row></sheetData>`, 1)
+		})},
+		{name: "计划十万行.xlsx", plan: true, want: "", make: planXLSX(func(s string) string {
+			var b strings.Builder
+			for r := 1000; r < 101_000; r++ {
+				b.WriteString(`<row r="` + strconv.Itoa(r) + `"><c r="A` + strconv.Itoa(r) + `" t="inlineStr"><is><t>x</t></is></c></row>`)
+			}
+			return strings.Replace(s, "</sheetData>", b.String()+"</sheetData>", 1)
+		}), read: func(t *testing.T, r *hostileRead) {
+			if !strings.Contains(r.planShow, "序号") {
+				t.Errorf("plan show 1:\n%.500s", r.planShow)
+			}
+		}},
+		{name: "计划行号倒序.xlsx", plan: true, want: "行的顺序错乱", make: planXLSX(func(s string) string {
+			return strings.Replace(s, "</sheetData>", `<row r="3"><c r="A3" t="inlineStr"><is><t>x</t></is></c></row></sheetData>`, 1)
+		})},
 		{name: "计划一行一万列.xlsx", plan: true, make: planXLSX(func(s string) string {
 			return strings.Replace(s, "</sheetData>", `<row r="1000">`+strings.Repeat(`<c t="inlineStr"><is><t>x</t></is></c>`, 10_000)+`</row></sheetData>`, 1)
 		}), read: func(t *testing.T, r *hostileRead) {

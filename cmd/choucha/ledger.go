@@ -193,7 +193,7 @@ func runLedgerList(ctx context.Context, g *globalOptions, o *ledgerListOptions) 
 		}
 		rows = append(rows, []string{
 			strconv.FormatInt(e.ID, 10), e.Task, strconv.Itoa(e.Round), strconv.Itoa(e.Year), e.Seed,
-			localTime(loc, e.CreatedAt), e.Operator, strconv.Itoa(len(e.Keys)), locked, redraw,
+			localTime(loc, e.CreatedAt), e.Operator, strconv.Itoa(e.Firms), locked, redraw,
 		})
 	}
 	if len(rows) == 0 && !g.quiet {
@@ -275,6 +275,12 @@ func runLedgerShow(ctx context.Context, g *globalOptions, o *ledgerShowOptions, 
 	}
 	if err != nil {
 		return err
+	}
+	if e.Kind == ledger.KindDraw {
+		// A manifest stored with its drawn-firm list apart is shown expanded, as a manifest.
+		if e.Manifest, err = draw.EntryManifestBytes(e, fmt.Sprintf("台账第 %d 条", e.ID)); err != nil {
+			return err
+		}
 	}
 	if o.format == "json" {
 		return writeShowJSON(g.stdout, e)

@@ -104,6 +104,13 @@ func TestLedgerDocRecipe(t *testing.T) {
 	if out, err := run(filepath.Join(ro, "c.db")); err != nil || !strings.Contains(out, head[1]) {
 		t.Errorf("recipe on a read-only copy: %v\n%s", err, out)
 	}
+	// A drawn-firm list (schema 3) replaced by another draw's is found.
+	lists := filepath.Join(dir, "lists.db")
+	os.WriteFile(lists, b, 0o644)
+	rawExec(t, lists, `DROP TRIGGER lists_no_update`, `UPDATE lists SET gzip = (SELECT gzip FROM lists ORDER BY rowid LIMIT 1) WHERE rowid = (SELECT max(rowid) FROM lists)`)
+	if out, err := run(lists); err == nil || !strings.Contains(out, "抽中企业名单") || !strings.Contains(out, "被改动") {
+		t.Errorf("recipe on a ledger with a replaced list: %v\n%s", err, out)
+	}
 	// A tampered entry is found.
 	rawExec(t, db, `DROP TRIGGER entries_no_update`, `UPDATE entries SET entry = replace(entry, '"operator":"tester"', '"operator":"x"') WHERE id = 2`)
 	rawExec(t, db, `UPDATE entries SET entry = entry || ' ' WHERE id = 2`)

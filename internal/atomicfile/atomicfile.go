@@ -127,6 +127,22 @@ func SweepStale(dir string) {
 	}
 }
 
+// TempDir makes a private working folder for this process in the system's temp folder
+// ($TMPDIR), named like the temporaries above (".choucha-tmp-<pid>-<name>-<random>"), after
+// removing those that choucha processes killed outright left there. The caller removes it
+// when done; if the process is killed first, the next TempDir of any choucha run removes it.
+// Every scratch folder choucha makes outside its outputs (the web page's uploads, an xlsx
+// unpacked by excelize, a batch rehearsal's ledger copy) is made here.
+func TempDir(name string) (string, error) {
+	parent := os.TempDir()
+	SweepStale(parent)
+	dir, err := os.MkdirTemp(parent, tempPrefix()+name+"-*")
+	if err != nil {
+		return "", fmt.Errorf("创建临时文件夹: %w", apperr.FromOS(parent, err))
+	}
+	return dir, nil
+}
+
 // syncDir makes a rename durable; failure is not an error (some file systems refuse it).
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {

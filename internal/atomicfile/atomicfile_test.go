@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -141,5 +142,39 @@ func TestSweepStaleTemps(t *testing.T) {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("%s was removed: %v", filepath.Base(p), err)
 		}
+	}
+}
+
+// TempDir makes a folder named for this process in $TMPDIR and removes there the folders
+// of choucha processes that are gone, not those of running ones.
+func TestTempDir(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no 'true' command to obtain a dead pid")
+		}
+		t.Skip("no 'true' command to obtain a dead pid")
+	}
+	stale := filepath.Join(tmp, fmt.Sprintf(".choucha-tmp-%d-serve-1", cmd.Process.Pid))
+	live := filepath.Join(tmp, fmt.Sprintf(".choucha-tmp-%d-serve-2", os.Getppid()))
+	for _, d := range []string{stale, live} {
+		if err := os.MkdirAll(filepath.Join(d, "incoming"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := TempDir("serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(d) != tmp || !strings.HasPrefix(filepath.Base(d), fmt.Sprintf(".choucha-tmp-%d-serve-", os.Getpid())) {
+		t.Errorf("TempDir made %s", d)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the folder of a process that is gone was kept")
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("the folder of a running process was removed: %v", err)
 	}
 }

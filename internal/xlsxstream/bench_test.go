@@ -11,7 +11,8 @@ import (
 )
 
 // Benchmarks over a roster made by ../shared/tools/gen_roster.py in a temporary folder
-// (nothing large is committed). CHOUCHA_BENCH_ROWS sets the size (default 100000):
+// (nothing large is committed). CHOUCHA_BENCH_ROWS sets the size (default 100000);
+// CHOUCHA_BENCH_XLSX names an existing generated xlsx of that many rows to use instead:
 //
 //	go test -run '^$' -bench . -benchtime 3x ./internal/xlsxstream/
 
@@ -24,6 +25,9 @@ func benchRoster(b *testing.B) (string, int) {
 			b.Fatal(err)
 		}
 		n = v
+	}
+	if p := os.Getenv("CHOUCHA_BENCH_XLSX"); p != "" {
+		return p, n
 	}
 	p := filepath.Join(b.TempDir(), "firms.xlsx")
 	genRoster(b, "firms", "--n", strconv.Itoa(n), "--seed", "1", "--format", "xlsx", "--out", p)

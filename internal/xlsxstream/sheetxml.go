@@ -24,8 +24,9 @@ package xlsxstream
 //     excelize's bstrUnmarshal does.
 //
 // Where excelize is lenient with a damaged file this reader is not: XML that is not well
-// formed, a sheet that ends early, a shared-string index that is not a number, and a zip part
-// whose checksum fails are all errors, never a short read.
+// formed (also in attributes no one reads), a sheet that ends early, a shared-string index
+// that is not a number, and a zip part whose checksum fails are all errors, never a short
+// read. FuzzSheetXML (fuzz_test.go) holds the two readers to this on arbitrary XML.
 
 import (
 	"archive/zip"
@@ -583,10 +584,13 @@ func (s *xmlScanner) next() (tokKind, error) {
 			k++
 		}
 		s.qname, s.attrs = tag[:k], tag[k:]
-		if len(s.qname) == 0 || !isNameStart(s.qname[0]) || bytes.Count(s.qname, []byte(":")) > 1 {
+		if !validName(s.qname) {
 			return tokEOF, syntaxErr("元素名称无效 <%s>", s.qname)
 		}
 		s.local = localName(s.qname)
+		if err := s.checkAttrs(); err != nil {
+			return tokEOF, err
+		}
 		if len(s.stackLen) == 0 && s.seenRoot {
 			return tokEOF, syntaxErr("根元素之后还有元素 <%s>", s.qname)
 		}
@@ -638,6 +642,36 @@ func isNameStart(c byte) bool {
 	return c == '_' || c == ':' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c >= 0x80
 }
 
+// validName reports whether b is an XML name as encoding/xml accepts it: ASCII characters
+// are checked here, a name with others also through encoding/xml itself (rare in a sheet).
+func validName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	other := false
+	for i, c := range b {
+		switch {
+		case c >= 0x80:
+			other = true
+		case c == '_' || c == ':' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '.' || c == '-'):
+		default:
+			return false
+		}
+	}
+	if bytes.Count(b, []byte(":")) > 1 {
+		return false
+	}
+	if !other {
+		return true
+	}
+	if !utf8.Valid(b) {
+		return false
+	}
+	_, err := xml.NewDecoder(strings.NewReader("<" + string(b) + "/>")).Token()
+	return err == nil
+}
+
 // localName drops a namespace prefix ("x:row" → "row"), as encoding/xml does.
 func localName(q []byte) []byte {
 	if i := bytes.IndexByte(q, ':'); i > 0 && i < len(q)-1 {
@@ -646,8 +680,9 @@ func localName(q []byte) []byte {
 	return q
 }
 
-// attr is one attribute of a start tag, raw (entities not decoded).
-type attr struct{ local, value []byte }
+// attr is one attribute of a start tag, raw (entities not decoded): its qualified name, the
+// local part of it, and its value.
+type attr struct{ name, local, value []byte }
 
 // eachAttr calls fn for each attribute of a start tag in order, until fn says stop or fails.
 func eachAttr(a []byte, fn func(at attr) (stop bool, err error)) error {
@@ -680,7 +715,7 @@ func nextAttr(a []byte) (at attr, rest []byte, ok bool, err error) {
 	for j < len(a) && isXMLSpace(a[j]) {
 		j++
 	}
-	if j == len(a) || a[j] != '=' || len(name) == 0 {
+	if j == len(a) || a[j] != '=' || !validName(name) {
 		return at, nil, false, syntaxErr("属性格式错误")
 	}
 	j++
@@ -695,17 +730,122 @@ func nextAttr(a []byte) (at attr, rest []byte, ok bool, err error) {
 	if k < 0 {
 		return at, nil, false, syntaxErr("属性值缺少结束引号")
 	}
-	at = attr{local: localName(name), value: a[j+1 : j+1+k]}
+	at = attr{name: name, local: localName(name), value: a[j+1 : j+1+k]}
+	// encoding/xml (and so excelize) reads attributes not separated by white space.
 	rest = a[j+2+k:]
-	if len(rest) > 0 && !isXMLSpace(rest[0]) {
-		return at, nil, false, syntaxErr("属性之间缺少空白")
-	}
 	return at, rest, true, nil
 }
 
-// attrValue decodes an attribute value only when it holds a reference or a line break.
+// checkAttrs checks every attribute of the start tag just read, also those the reader never
+// looks at: name="value" pairs, and values that are characters with valid references, as
+// encoding/xml requires (excelize's iterator stops quietly at such a tag, choucha refuses it).
+func (s *xmlScanner) checkAttrs() error {
+	if plainAttrs(s.attrs) {
+		return nil
+	}
+	a := s.attrs
+	for {
+		at, rest, ok, err := nextAttr(a)
+		if err != nil || !ok {
+			return err
+		}
+		a = rest
+		if s.tmp, err = attrValue(s.tmp[:0], at.value); err != nil {
+			return err
+		}
+	}
+}
+
+// plainAttrs is checkAttrs' fast path, one pass over the bytes: true when the attributes are
+// well formed with ASCII names and values of printable ASCII without references (what every
+// writer puts in a sheet); false sends them to the full check.
+func plainAttrs(a []byte) bool {
+	i, n := 0, len(a)
+	for i < n {
+		if attrClass[a[i]]&acSpace == 0 {
+			return false
+		}
+		for i < n && attrClass[a[i]]&acSpace != 0 {
+			i++
+		}
+		if i == n {
+			return true
+		}
+		if attrClass[a[i]]&acNameStart == 0 {
+			return false
+		}
+		colons := 0
+		for ; i < n && attrClass[a[i]]&acName != 0; i++ {
+			if a[i] == ':' {
+				colons++
+			}
+		}
+		if colons > 1 {
+			return false
+		}
+		for i < n && attrClass[a[i]]&acSpace != 0 {
+			i++
+		}
+		if i == n || a[i] != '=' {
+			return false
+		}
+		for i++; i < n && attrClass[a[i]]&acSpace != 0; i++ {
+		}
+		if i == n || a[i] != '"' && a[i] != '\'' {
+			return false
+		}
+		q := a[i]
+		for i++; i < n && a[i] != q; i++ {
+			if attrClass[a[i]]&acValue == 0 {
+				return false
+			}
+		}
+		if i == n {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+// attrClass classifies ASCII bytes for plainAttrs.
+var attrClass = func() (t [256]uint8) {
+	for c := 0; c < 0x80; c++ {
+		b := byte(c)
+		if isXMLSpace(b) {
+			t[c] |= acSpace
+		}
+		if b == '_' || b == ':' || 'A' <= b && b <= 'Z' || 'a' <= b && b <= 'z' {
+			t[c] |= acNameStart | acName
+		}
+		if '0' <= b && b <= '9' || b == '.' || b == '-' {
+			t[c] |= acName
+		}
+		if b >= 0x20 && b != '&' && b != '<' {
+			t[c] |= acValue
+		}
+	}
+	return t
+}()
+
+const (
+	acSpace = 1 << iota
+	acNameStart
+	acName
+	acValue
+)
+
+// attrValue decodes an attribute value only when it holds a reference, a line break or a
+// byte that is not printable ASCII (which must be checked).
 func attrValue(dst, raw []byte) ([]byte, error) {
-	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 && bytes.IndexByte(raw, '<') < 0 {
+	plain := true
+	for _, c := range raw {
+		if c < 0x20 || c >= 0x80 || c == '&' || c == '<' {
+			plain = false
+			break
+		}
+	}
+	if plain {
 		return append(dst, raw...), nil
 	}
 	if bytes.IndexByte(raw, '<') >= 0 {
@@ -976,7 +1116,19 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 	off := make([]uint32, 1, 1024)
 	var item []byte
 	var ir itemReader
+	rootSeen := false
 	for {
+		if s.depth() == 1 {
+			var ok bool
+			if item, ok = quickItem(s, item[:0]); ok {
+				b.Write(item)
+				if int64(b.Len()) > maxSharedStringBytes {
+					return nil, errSharedSize
+				}
+				off = append(off, uint32(b.Len()))
+				continue
+			}
+		}
 		k, err := s.next()
 		if err != nil {
 			return nil, err
@@ -986,6 +1138,13 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 		}
 		if k == tokText {
 			if err := s.checkText(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if k == tokStart && !rootSeen {
+			rootSeen = true
+			if err := checkSSTRoot(s); err != nil {
 				return nil, err
 			}
 			continue
@@ -1013,6 +1172,33 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 	return &sharedStrings{text: b.String(), off: off}, nil
 }
 
+// checkSSTRoot refuses a shared-strings part whose root is not <sst> in the SpreadsheetML
+// namespace (transitional, or strict, which excelize reads as transitional), as excelize
+// refuses it (and then fails every row of every sheet).
+func checkSSTRoot(s *xmlScanner) error {
+	decl := "xmlns"
+	if i := bytes.IndexByte(s.qname, ':'); i > 0 {
+		decl = "xmlns:" + string(s.qname[:i])
+	}
+	var ns []byte
+	err := eachAttr(s.attrs, func(at attr) (bool, error) {
+		if string(at.name) == decl {
+			var err error
+			ns, err = attrValue(nil, at.value)
+			return err != nil, err
+		}
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	if string(s.local) != "sst" || string(ns) != "http://schemas.openxmlformats.org/spreadsheetml/2006/main" &&
+		string(ns) != "http://purl.oclc.org/ooxml/spreadsheetml/main" {
+		return fmt.Errorf("共享字符串表的根元素是 <%s>（命名空间“%s”），应为 SpreadsheetML 的 <sst>", s.qname, ns)
+	}
+	return nil
+}
+
 // ---- the worksheet ----
 
 type sheetEvent uint8
@@ -1029,6 +1215,9 @@ type fastSheet struct {
 	sst *sharedStrings
 
 	dimension string // <dimension ref>, once seen
+	sawDim    bool   // a <dimension ref> was seen
+	sawData   bool   // a <sheetData> was seen
+	rowAttr   []byte // scratch for a row's r
 
 	// the current event
 	rowNum  int
@@ -1058,6 +1247,9 @@ type fastSheet struct {
 func (fs *fastSheet) event() (sheetEvent, error) {
 	s := fs.s
 	for {
+		if ev, ok := fs.quickEvent(); ok {
+			return ev, nil
+		}
 		k, err := s.next()
 		if err != nil {
 			return evEnd, err
@@ -1079,7 +1271,14 @@ func (fs *fastSheet) event() (sheetEvent, error) {
 				fs.rowNum, fs.rowErr = 0, nil
 				err := eachAttr(s.attrs, func(at attr) (bool, error) {
 					if string(at.local) == "r" {
-						fs.rowNum, fs.rowErr = atoiBytes(at.value)
+						// As excelize's attrValToInt: the last r counts, up to the first
+						// that is not a number; entities decoded.
+						v, err := attrValue(fs.rowAttr[:0], at.value)
+						if err != nil {
+							return true, err
+						}
+						fs.rowAttr = v
+						fs.rowNum, fs.rowErr = atoiBytes(v)
 						return fs.rowErr != nil, nil
 					}
 					return false, nil
@@ -1090,14 +1289,26 @@ func (fs *fastSheet) event() (sheetEvent, error) {
 				return evRow, nil
 			case "c":
 				return evCell, fs.cell()
+			case "sheetData":
+				fs.sawData = true
+				if s.selfClose {
+					// <sheetData/> ends the data as <sheetData></sheetData> does.
+					return evEnd, nil
+				}
 			case "dimension":
+				if fs.sawData || fs.sawDim {
+					// excelize's GetSheetDimension: the first <dimension ref> before
+					// <sheetData>, its first ref.
+					break
+				}
 				err := eachAttr(s.attrs, func(at attr) (bool, error) {
 					if string(at.local) == "ref" {
 						v, err := attrValue(nil, at.value)
 						if err != nil {
 							return true, err
 						}
-						fs.dimension = string(v)
+						fs.dimension, fs.sawDim = string(v), true
+						return true, nil
 					}
 					return false, nil
 				})

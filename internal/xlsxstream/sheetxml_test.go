@@ -390,34 +390,3 @@ func TestBstrUnmarshalMatchesExcelize(t *testing.T) {
 		assertSameRows(t, xlsxParts(t, []string{"S"}, []string{`<worksheet><sheetData><row r="1"><c t="s"><v>0</v></c></row></sheetData></worksheet>`}, sst, false), "")
 	}
 }
-
-// FuzzSheetXML feeds mutated worksheet XML to the fast reader: it must never panic, and it must
-// return cells only from rows it has numbered.
-func FuzzSheetXML(f *testing.F) {
-	for _, s := range handSheets {
-		f.Add([]byte(s))
-	}
-	f.Add([]byte(`<worksheet><sheetData><row r="2"><c r="B2" t="s"><v>1</v></c></row></sheetData></worksheet>`))
-	f.Add([]byte(`<worksheet><sheetData><row><c t="inlineStr"><is><r><t>a</t></r><rPh><t>b</t></rPh></is></c></row></sheetData></worksheet>`))
-	sst, err := readSharedStrings(strings.NewReader(testSST), 0)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fs := &fastSheet{s: newXMLScanner(bytes.NewReader(data), 64), sst: sst}
-		last := 0
-		for i := 0; i < 1<<20; i++ {
-			n, cells, ok, err := fs.next()
-			if err != nil || !ok {
-				return
-			}
-			if n != last+1 {
-				t.Fatalf("row %d after %d", n, last)
-			}
-			last = n
-			_ = cells
-		}
-		// Shared strings from the same bytes must not panic either.
-		_, _ = readSharedStrings(bytes.NewReader(data), int64(len(data)))
-	})
-}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/atomicfile"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -67,9 +68,9 @@ func ScanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size Size
 	}
 	// excelize unpacks large parts into TmpDir, and leaves them behind when opening fails
 	// half-way; a private folder removed on every path guarantees no temp file survives.
-	tmp, err := os.MkdirTemp("", "choucha-xlsx-")
+	tmp, err := atomicfile.TempDir("xlsx")
 	if err != nil {
-		return fmt.Errorf("创建临时目录: %w", err)
+		return err
 	}
 	defer os.RemoveAll(tmp)
 

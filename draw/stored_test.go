@@ -1,0 +1,214 @@
+package draw
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/roster"
+)
+
+// storedDraw is a draw with everything the stored form moves into the list: inspectors'
+// teams, earlier rounds with repeats (round 2 of a task whose candidates run short), over-cap
+// marks, and roster rows whose name column is a copy of Name.
+func storedDraw(t *testing.T) *Outcome {
+	t.Helper()
+	valid := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	var insp []roster.Inspector
+	for _, id := range []string{"1", "2", "3"} {
+		insp = append(insp, roster.Inspector{ID: id, Name: "人" + id, Dept: "沁县市场监督管理局", OnDuty: true, Status: "在岗", ValidUntil: valid})
+	}
+	insp = append(insp, roster.Inspector{ID: "9", Name: "人9", Dept: "沁县住房和城乡建设管理局", OnDuty: true, Status: "在岗", ValidUntil: valid})
+	frame := testFrame(40)
+	req := testRequest(t, 292, frame)
+	req.Inspectors = &Inspectors{File: "i.xlsx", List: insp, Depts: dept.DefaultMap()}
+	first, err := Run(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Earlier rounds took every firm but three: the strata run short and take repeats.
+	var earlier []string
+	for _, k := range frame.FrameKeys()[3:] {
+		earlier = append(earlier, k.Key)
+	}
+	req.Round, req.Earlier = 1, earlier
+	oc, err := Run(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repeats := 0
+	for _, s := range oc.Manifest.Selected {
+		if s.Repeat {
+			repeats++
+		}
+	}
+	if repeats == 0 || len(oc.Manifest.Assignments) == 0 || len(first.Manifest.Selected) == 0 {
+		t.Fatalf("fixture: %d repeats, %d teams", repeats, len(oc.Manifest.Assignments))
+	}
+	oc.Manifest.OverCap = []string{oc.Manifest.Selected[0].Key}
+	return oc
+}
+
+// TestStoredRoundTrip: the stored manifest and its list expand to the manifest, byte for byte;
+// what is derivable (tickets) or written twice (names among the values) is not stored.
+func TestStoredRoundTrip(t *testing.T) {
+	oc := storedDraw(t)
+	m := oc.Manifest
+	want, err := m.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, list, err := m.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range m.Selected {
+		if bytes.Contains(stored, []byte(s.Ticket)) || bytes.Contains(list, []byte(s.Ticket)) {
+			t.Fatalf("the ticket of %s is stored", s.Key)
+		}
+	}
+	if !bytes.Contains(stored, []byte(`"selected":null`)) || bytes.Contains(stored, []byte(`"assignments"`)) ||
+		bytes.Contains(stored, []byte(`"earlier_rounds_keys"`)) || bytes.Contains(stored, []byte(`"over_cap"`)) {
+		t.Errorf("stored manifest: %s", stored)
+	}
+	var l List
+	if err := json.Unmarshal(list, &l); err != nil {
+		t.Fatal(err)
+	}
+	same := map[string]string{}
+	for _, c := range l.Columns {
+		same[c.Name] = c.SameAs
+	}
+	// testFrame's rows are [key, name]: both columns are references.
+	if l.Format != ListFormat || l.Firms != len(m.Selected) || l.Columns[0].Name != "key" || len(l.Columns[0].Values) != l.Firms ||
+		same["values.0"] != "key" || same["values.1"] != "name" || len(l.Earlier) != len(m.Earlier) {
+		t.Errorf("list: format %s, %d firms, columns %v", l.Format, l.Firms, same)
+	}
+
+	var back Manifest
+	if err := json.Unmarshal(stored, &back); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.Validate(); err == nil {
+		t.Error("a stored manifest validates as a manifest")
+	}
+	if err := ExpandStored(&back, list); err != nil {
+		t.Fatal(err)
+	}
+	got, err := back.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("expanded manifest differs:\n got %s\nwant %s", firstDiff(got, want), firstDiff(want, got))
+	}
+	if err := back.Validate(); err != nil {
+		t.Errorf("expanded manifest: %v", err)
+	}
+
+	// The list is bound to the manifest by its hash; a list that is not valid is refused.
+	var again Manifest
+	json.Unmarshal(stored, &again)
+	if err := ExpandStored(&again, bytes.Replace(list, []byte(`"rank_step"`), []byte(`"rank_stop"`), 1)); err == nil || !strings.Contains(err.Error(), "哈希") {
+		t.Errorf("edited list: %v", err)
+	}
+	for name, edit := range map[string]func(*List){
+		"a column short": func(l *List) { l.Columns[1].Values = l.Columns[1].Values[1:] },
+		"same_as ahead":  func(l *List) { l.Columns[1] = ListColumn{Name: "class", SameAs: "name"} },
+		"rank not a number": func(l *List) {
+			l.Columns[2].Values = append([]string{"x"}, l.Columns[2].Values[1:]...)
+		},
+		"no class column": func(l *List) { l.Columns = append(l.Columns[:1], l.Columns[2:]...) },
+	} {
+		var c List
+		json.Unmarshal(list, &c)
+		edit(&c)
+		b, _ := json.Marshal(&c)
+		json.Unmarshal(stored, &again)
+		again.List.SHA256 = ledger.FrameHash(b)
+		if err := ExpandStored(&again, b); err == nil {
+			t.Errorf("%s: expanded", name)
+		}
+	}
+}
+
+func firstDiff(a, b []byte) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return string(a[max(0, i-40):min(len(a), i+80)])
+}
+
+// TestStoredEntryForgedList: a stored list carries no tickets, so a forged list — one firm
+// swapped for an undrawn one, chained by Append with correct hashes — is found by drawing again
+// from the stored frame (Rederive), as `ledger verify` does.
+func TestStoredEntryForgedList(t *testing.T) {
+	ctx := context.Background()
+	oc, err := Run(testRequest(t, 292, testFrame(40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.Open(filepath.Join(t.TempDir(), "choucha.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	add := func(m *Manifest) {
+		t.Helper()
+		stored, list, err := m.Stored()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Append(ctx, ledger.Entry{Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year,
+			Seed: m.Seed, CreatedAt: m.CreatedAt, Operator: "张三", Manifest: stored, List: list, Frame: oc.Frame}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	verify := func() ledger.VerifyResult {
+		t.Helper()
+		res, err := l.VerifyWith(ctx, ledger.VerifyOptions{Draw: CheckEntry})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	m := oc.Manifest
+	add(m)
+	if res := verify(); !res.OK {
+		t.Fatalf("a real draw: %+v", res)
+	}
+	e, err := l.Get(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := EntryManifest(e, "第 1 条"); err != nil || len(got.Selected) != len(m.Selected) || strings.Join(e.Keys, ",") != strings.Join(m.DrawnKeys(), ",") {
+		t.Fatalf("entry read back: %v, keys %v", err, e.Keys)
+	}
+
+	forged := clone(t, m)
+	drawn := map[string]bool{}
+	for _, s := range m.Selected {
+		drawn[s.Key] = true
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(oc.Frame)), "\n") {
+		key := line[:strings.IndexByte(line, '|')]
+		if !drawn[key] && line[len(line)-1:] == forged.Selected[0].Class {
+			forged.Selected[0].Key = key
+			break
+		}
+	}
+	add(forged)
+	if res := verify(); res.OK || res.BadID != 2 || !strings.Contains(res.Problem, "名单与种子不符") {
+		t.Errorf("forged list: %+v", res)
+	}
+	if plain, _ := l.Verify(ctx); !plain.OK {
+		t.Errorf("the chain alone is sound, yet Verify says %+v", plain)
+	}
+}
