@@ -1121,10 +1121,10 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 		if s.depth() == 1 {
 			var ok bool
 			if item, ok = quickItem(s, item[:0]); ok {
-				b.Write(item)
-				if int64(b.Len()) > maxSharedStringBytes {
-					return nil, errSharedSize
+				if err := sharedStringFits(&b, off, item); err != nil {
+					return nil, err
 				}
+				b.Write(item)
 				off = append(off, uint32(b.Len()))
 				continue
 			}
@@ -1158,18 +1158,26 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 				return nil, err
 			}
 		}
-		// Checked before writing: past its capacity the Builder would double, holding the
-		// old and the new buffer at once.
-		if int64(b.Len()+len(item)) > maxSharedStringBytes {
-			return nil, errSharedSize
-		}
-		if len(off) > maxSharedStrings {
-			return nil, errSharedCount
+		if err := sharedStringFits(&b, off, item); err != nil {
+			return nil, err
 		}
 		b.Write(item)
 		off = append(off, uint32(b.Len()))
 	}
 	return &sharedStrings{text: b.String(), off: off}, nil
+}
+
+// sharedStringFits checks the limits before item is added to the table: checked before
+// writing, as past its capacity the Builder would double, holding the old and the new buffer
+// at once.
+func sharedStringFits(b *strings.Builder, off []uint32, item []byte) error {
+	if int64(b.Len()+len(item)) > maxSharedStringBytes {
+		return errSharedSize
+	}
+	if len(off) > maxSharedStrings {
+		return errSharedCount
+	}
+	return nil
 }
 
 // checkSSTRoot refuses a shared-strings part whose root is not <sst> in the SpreadsheetML
