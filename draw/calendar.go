@@ -2,6 +2,8 @@ package draw
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
@@ -12,12 +14,21 @@ import (
 // (canon merges a department's spellings; "" keeps the name as written) and per month of the
 // task's window: those are the firms the department has to visit then.
 func DrawnCounts(ctx context.Context, l *ledger.Ledger, p *plan.Plan, canon func(name, district string) string) ([]plan.DrawnCount, error) {
-	draws, err := StandingDraws(ctx, l, p.Year())
+	// Only the plan, the task and the number of firms are needed: the manifests as chained,
+	// without their drawn-firm lists (ledger.StandingYearStored).
+	entries, err := l.StandingYearStored(ctx, p.Year())
 	if err != nil {
 		return nil, err
 	}
 	var counts []plan.DrawnCount
-	for _, m := range draws {
+	for _, e := range entries {
+		var m struct {
+			Plan     PlanRef   `json:"plan"`
+			TaskInfo plan.Task `json:"task_info"`
+		}
+		if err := json.Unmarshal(e.Manifest, &m); err != nil {
+			return nil, fmt.Errorf("抽取记录 第 %d 条（任务 %s 第%d轮）无法读取：%s", e.ID, e.Task, e.Round, jsonProblem(err))
+		}
 		if m.Plan.ID != p.ID {
 			continue
 		}
@@ -33,7 +44,7 @@ func DrawnCounts(ctx context.Context, l *ledger.Ledger, p *plan.Plan, canon func
 			}
 			seen[d] = true
 			for month := max(w.From, 1); month <= min(max(w.To, w.From), 12); month++ {
-				counts = append(counts, plan.DrawnCount{Dept: d, Month: month, Firms: len(m.Selected)})
+				counts = append(counts, plan.DrawnCount{Dept: d, Month: month, Firms: e.Firms})
 			}
 		}
 	}

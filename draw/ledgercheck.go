@@ -22,7 +22,7 @@ import (
 // inline): each drawn firm's class is checked in it.
 func CheckEntry(e ledger.Entry, frame []byte) error {
 	name := fmt.Sprintf("台账第 %d 条", e.ID)
-	m, err := entryManifest(e, name)
+	m, err := entryManifest(e, name, true)
 	if err != nil {
 		return err
 	}

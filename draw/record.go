@@ -433,7 +433,10 @@ func emptyFrameError(frame *roster.Frame, t *plan.Task, rep *roster.Report) erro
 }
 
 // StandingDraws returns the manifests of the draws that stand for the year (ledger.Standing:
-// for each task round the locked draw, else the newest), in ledger order.
+// for each task round the locked draw, else the newest), in ledger order. Their drawn firms
+// are what the year's overlap, caps and calendar count — key, name, class, ticket, rank —
+// and, for a draw stored with its list apart, come without their roster rows (Authority,
+// Address, Values: export reads a draw with EntryManifest).
 func StandingDraws(ctx context.Context, l *ledger.Ledger, year int) ([]*Manifest, error) {
 	entries, err := l.StandingYear(ctx, year)
 	if err != nil {
@@ -441,9 +444,13 @@ func StandingDraws(ctx context.Context, l *ledger.Ledger, year int) ([]*Manifest
 	}
 	out := make([]*Manifest, 0, len(entries))
 	for _, d := range entries {
-		m, err := EntryManifest(d, fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round))
+		name := fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round)
+		m, err := entryManifestRows(d, name, false)
 		if err != nil {
 			return nil, err
+		}
+		if err := m.Validate(); err != nil {
+			return nil, fmt.Errorf("抽取记录 %s 不完整或已被改动：%w", name, err)
 		}
 		m.LedgerID = d.ID
 		out = append(out, m)

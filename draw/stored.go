@@ -137,13 +137,26 @@ func (m *Manifest) Stored() (manifest, list []byte, err error) {
 // manifest: Selected rebuilt with every ticket derived from seed, task, round and key. It
 // checks the list against the manifest's reference, not the draw (Validate does that).
 func ExpandStored(m *Manifest, list []byte) error {
+	return expandStored(m, list, true)
+}
+
+// expandStored is ExpandStored; without rows, the drawn firms' roster rows (Authority,
+// Address, Values) are left empty and their columns not decoded.
+func expandStored(m *Manifest, list []byte, rows bool) error {
 	if m.List == nil {
 		return errors.New("抽取清单没有引用抽中企业名单")
 	}
 	if h := ledger.FrameHash(list); h != m.List.SHA256 {
 		return fmt.Errorf("抽中企业名单的哈希 %s 与抽取清单的 list.sha256（%s）不符", short(h), short(m.List.SHA256))
 	}
-	var l List
+	var l struct {
+		List
+		Columns []struct {
+			Name   string          `json:"name"`
+			SameAs string          `json:"same_as"`
+			Values json.RawMessage `json:"values"`
+		} `json:"columns"`
+	}
 	if err := json.Unmarshal(list, &l); err != nil {
 		return fmt.Errorf("抽中企业名单无法读取：%s", jsonProblem(err))
 	}
@@ -154,37 +167,68 @@ func ExpandStored(m *Manifest, list []byte) error {
 	if n != m.List.Firms || n < 0 {
 		return fmt.Errorf("抽中企业名单有 %d 户，抽取清单记为 %d 户", n, m.List.Firms)
 	}
-	cols := map[string][]string{}
-	for _, c := range l.Columns {
-		if _, dup := cols[c.Name]; dup {
+	// Columns are decoded when asked for; same_as must name an earlier column.
+	index := map[string]int{}
+	for i, c := range l.Columns {
+		if _, dup := index[c.Name]; dup {
 			return fmt.Errorf("抽中企业名单的列 %s 出现两次", c.Name)
 		}
-		v := c.Values
 		if c.SameAs != "" {
-			var ok bool
-			if v, ok = cols[c.SameAs]; !ok || c.Values != nil {
+			if j, ok := index[c.SameAs]; !ok || j >= i || c.Values != nil {
 				return fmt.Errorf("抽中企业名单的列 %s 引用的列 %s 不在它之前", c.Name, c.SameAs)
+			}
+		}
+		index[c.Name] = i
+	}
+	decoded := map[int][]string{}
+	var col func(name string) ([]string, error)
+	col = func(name string) ([]string, error) {
+		i, ok := index[name]
+		if !ok {
+			return nil, fmt.Errorf("抽中企业名单缺少列 %s", name)
+		}
+		if v, ok := decoded[i]; ok {
+			return v, nil
+		}
+		c := l.Columns[i]
+		var v []string
+		if c.SameAs != "" {
+			var err error
+			if v, err = col(c.SameAs); err != nil {
+				return nil, err
+			}
+		} else if c.Values != nil {
+			if err := json.Unmarshal(c.Values, &v); err != nil {
+				return nil, fmt.Errorf("抽中企业名单的列 %s 无法读取：%s", name, jsonProblem(err))
 			}
 		}
 		if v == nil {
 			v = make([]string, n)
 		}
 		if len(v) != n {
-			return fmt.Errorf("抽中企业名单的列 %s 有 %d 个值，应为 %d 个", c.Name, len(v), n)
+			return nil, fmt.Errorf("抽中企业名单的列 %s 有 %d 个值，应为 %d 个", name, len(v), n)
 		}
-		cols[c.Name] = v
+		decoded[i] = v
+		return v, nil
 	}
-	for _, name := range []string{"key", "class", "rank_step", "repeat", "name", "authority", "address", "values.n"} {
-		if _, ok := cols[name]; !ok {
-			return fmt.Errorf("抽中企业名单缺少列 %s", name)
+	need := []string{"key", "class", "rank_step", "repeat", "name"}
+	if rows {
+		need = append(need, "authority", "address", "values.n")
+	}
+	cols := map[string][]string{}
+	for _, name := range need {
+		v, err := col(name)
+		if err != nil {
+			return err
 		}
+		cols[name] = v
 	}
+	var values [][]string
 	sel := make([]Selected, n)
 	rank := 0
 	for i := range sel {
 		s := &sel[i]
 		s.Key, s.Class, s.Name = cols["key"][i], cols["class"][i], cols["name"][i]
-		s.Authority, s.Address = cols["authority"][i], cols["address"][i]
 		step, err := strconv.Atoi(cols["rank_step"][i])
 		if err != nil {
 			return fmt.Errorf("抽中企业名单第 %d 户的位次差“%s”不是整数", i+1, cols["rank_step"][i])
@@ -198,21 +242,28 @@ func ExpandStored(m *Manifest, list []byte) error {
 		default:
 			return fmt.Errorf("抽中企业名单第 %d 户的 repeat“%s”无效", i+1, cols["repeat"][i])
 		}
+		s.Ticket = sampler.Ticket(m.Seed, m.Task, m.Round, s.Key)
+		if !rows {
+			continue
+		}
+		s.Authority, s.Address = cols["authority"][i], cols["address"][i]
 		w, err := strconv.Atoi(cols["values.n"][i])
 		if err != nil || w < 0 {
 			return fmt.Errorf("抽中企业名单第 %d 户的 values.n“%s”无效", i+1, cols["values.n"][i])
 		}
+		for len(values) < w {
+			v, err := col("values." + strconv.Itoa(len(values)))
+			if err != nil {
+				return err
+			}
+			values = append(values, v)
+		}
 		if w > 0 {
 			s.Values = make([]string, w)
 			for j := range s.Values {
-				c, ok := cols["values."+strconv.Itoa(j)]
-				if !ok {
-					return fmt.Errorf("抽中企业名单缺少列 values.%d", j)
-				}
-				s.Values[j] = c[i]
+				s.Values[j] = values[j][i]
 			}
 		}
-		s.Ticket = sampler.Ticket(m.Seed, m.Task, m.Round, s.Key)
 	}
 	m.Selected = sel
 	m.Earlier, m.Assignments, m.OverCap = l.Earlier, l.Assignments, l.OverCap
@@ -224,7 +275,13 @@ func ExpandStored(m *Manifest, list []byte) error {
 // chained manifest as it is (ledger versions 1 and 2), or the stored form expanded with the
 // entry's list (version 3). name says where it came from, in messages.
 func EntryManifest(e ledger.Entry, name string) (*Manifest, error) {
-	m, err := entryManifest(e, name)
+	return entryManifestRows(e, name, true)
+}
+
+// entryManifestRows is EntryManifest; without rows, a stored form's drawn firms come without
+// their roster rows (Authority, Address, Values).
+func entryManifestRows(e ledger.Entry, name string, rows bool) (*Manifest, error) {
+	m, err := entryManifest(e, name, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -240,14 +297,14 @@ func EntryManifestBytes(e ledger.Entry, name string) ([]byte, error) {
 	if e.List == nil {
 		return e.Manifest, nil
 	}
-	m, err := entryManifest(e, name)
+	m, err := entryManifest(e, name, true)
 	if err != nil {
 		return nil, err
 	}
 	return m.Canonical()
 }
 
-func entryManifest(e ledger.Entry, name string) (*Manifest, error) {
+func entryManifest(e ledger.Entry, name string, rows bool) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(e.Manifest, &m); err != nil {
 		return nil, fmt.Errorf("抽取记录 %s 无法读取：%s", name, jsonProblem(err))
@@ -256,7 +313,7 @@ func entryManifest(e ledger.Entry, name string) (*Manifest, error) {
 		if e.List == nil {
 			return nil, fmt.Errorf("抽取记录 %s 的抽中企业名单不在台账中", name)
 		}
-		if err := ExpandStored(&m, e.List); err != nil {
+		if err := expandStored(&m, e.List, rows); err != nil {
 			return nil, fmt.Errorf("抽取记录 %s 不完整或已被改动：%w", name, err)
 		}
 	}

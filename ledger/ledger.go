@@ -371,7 +371,11 @@ func (l *Ledger) Lock(ctx context.Context, id int64, operator string) (int64, er
 
 // Get returns one entry; the error wraps ErrNotFound when there is none.
 func (l *Ledger) Get(ctx context.Context, id int64) (Entry, error) {
-	return getTx(ctx, l.db, id)
+	e, err := getTx(ctx, l.db, id)
+	if err != nil {
+		return e, err
+	}
+	return e, attachList(ctx, l.db, &e)
 }
 
 // List returns the draw entries matching f, oldest first, without their manifests (Manifest
@@ -402,8 +406,10 @@ func (l *Ledger) Locked(ctx context.Context, task string, round, year int) (*Ent
 			return err
 		}
 		var err error
-		out, err = lockedTx(ctx, tx, task, round, year)
-		return err
+		if out, err = lockedTx(ctx, tx, task, round, year); err != nil || out == nil {
+			return err
+		}
+		return attachList(ctx, tx, out)
 	})
 	return out, err
 }
@@ -420,8 +426,10 @@ func (l *Ledger) Standing(ctx context.Context, task string, round, year int) (*E
 			return err
 		}
 		var err error
-		out, err = standingTx(ctx, tx, task, round, year)
-		return err
+		if out, err = standingTx(ctx, tx, task, round, year); err != nil || out == nil {
+			return err
+		}
+		return attachList(ctx, tx, out)
 	})
 	return out, err
 }
@@ -447,8 +455,19 @@ func (l *Ledger) RoundDraw(ctx context.Context, task string, round, year int) (*
 }
 
 // StandingYear returns the standing draw (Standing) of every task round drawn in year, with
-// its manifest, in ledger order. The ledger is verified once for the year (*BadLedgerError).
+// its manifest (and list), in ledger order. The ledger is verified once for the year
+// (*BadLedgerError).
 func (l *Ledger) StandingYear(ctx context.Context, year int) ([]Entry, error) {
+	return l.standingYear(ctx, year, true)
+}
+
+// StandingYearStored is StandingYear with each manifest as chained: a draw stored with its
+// list apart comes without the list (List nil, Keys empty; Firms counts its firms).
+func (l *Ledger) StandingYearStored(ctx context.Context, year int) ([]Entry, error) {
+	return l.standingYear(ctx, year, false)
+}
+
+func (l *Ledger) standingYear(ctx context.Context, year int, lists bool) ([]Entry, error) {
 	var out []Entry
 	err := l.readTx(ctx, func(tx *sql.Tx) error {
 		if err := l.checkBefore(ctx, tx, "", year); err != nil {
@@ -472,6 +491,11 @@ func (l *Ledger) StandingYear(ctx context.Context, year int) ([]Entry, error) {
 			d, err := standingTx(ctx, tx, r.task, r.round, year)
 			if err != nil {
 				return err
+			}
+			if d != nil && lists {
+				if err := attachList(ctx, tx, d); err != nil {
+					return err
+				}
 			}
 			if d != nil {
 				out = append(out, *d)
@@ -549,14 +573,6 @@ func queryEntryList(ctx context.Context, q querier, withManifest bool, query str
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("读取台账: %w", err)
 	}
-	rows.Close()
-	if withManifest {
-		for i := range out {
-			if err := attachList(ctx, q, &out[i]); err != nil {
-				return nil, err
-			}
-		}
-	}
 	return out, nil
 }
 
@@ -590,6 +606,11 @@ func decodeEntry(id int64, canon []byte, withManifest bool) (Entry, error) {
 	listFirms := -1
 	if withManifest {
 		err = json.Unmarshal(canon, &b)
+		if m := b.Manifest; err == nil && len(b.Keys) == 0 && len(m) > 0 && string(m) != "null" {
+			if r, rerr := parseRefs(m); rerr == nil && r.List != nil {
+				listFirms = r.List.Firms
+			}
+		}
 	} else {
 		var h struct {
 			body

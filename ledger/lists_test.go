@@ -73,6 +73,13 @@ func TestListStored(t *testing.T) {
 	if err != nil || len(listed) != 2 || listed[0].Firms != 2 || listed[0].List != nil {
 		t.Fatalf("List: %+v %v", listed, err)
 	}
+	// The year's standing draws with their lists, or as chained (the calendar needs counts).
+	if st, err := l.StandingYear(ctx, 2026); err != nil || len(st) != 2 || !bytes.Equal(st[0].List, list) || len(st[0].Keys) != 2 {
+		t.Errorf("StandingYear: %+v %v", st, err)
+	}
+	if st, err := l.StandingYearStored(ctx, 2026); err != nil || len(st) != 2 || st[0].List != nil || st[0].Firms != 2 || len(st[0].Keys) != 0 {
+		t.Errorf("StandingYearStored: %+v %v", st, err)
+	}
 	var n, firms int
 	var blob []byte
 	if err := db.QueryRow(`SELECT count(*) FROM lists`).Scan(&n); err != nil || n != 1 {
