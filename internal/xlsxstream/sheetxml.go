@@ -1478,7 +1478,7 @@ func (fs *fastSheet) next() (n int, cells []string, ok bool, err error) {
 			if ev == evRow {
 				fs.curRow++
 				if fs.curRow > xlsxMaxRows && fs.rowNum == 0 {
-					return fs.seekRow, nil, false, rowLimitError()
+					return fs.curRow, nil, false, rowLimitError()
 				}
 				if fs.rowErr == nil && fs.rowNum > xlsxMaxRows {
 					return fs.seekRow, nil, false, fmt.Errorf("行号 %d 超过 Excel 的 %d 行上限", fs.rowNum, xlsxMaxRows)
@@ -1534,7 +1534,7 @@ rows:
 				fs.curRow++
 			}
 			if fs.curRow > xlsxMaxRows {
-				return fs.seekRow, nil, false, rowLimitError()
+				return fs.curRow, nil, false, rowLimitError()
 			}
 			if fs.curRow > fs.seekRow {
 				fs.pendingRow = true
