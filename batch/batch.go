@@ -263,7 +263,7 @@ func Run(ctx context.Context, req Request) (*Result, error) {
 
 // drawAll records each task in turn; a failure is kept in its item and the next task drawn.
 func drawAll(ctx context.Context, req Request, seed string, now time.Time, dir, ledgerPath string,
-	write func(string, *draw.Manifest) error, inspectorsOf func(context.Context, string) (*draw.Inspectors, error)) []Item {
+	write func(context.Context, string, *draw.Manifest) error, inspectorsOf func(context.Context, string) (*draw.Inspectors, error)) []Item {
 	var items []Item
 	for i, t := range req.File.Tasks {
 		it := Item{Task: t, Key: taskKey(req, t), Dir: filepath.Join(dir, folderName(req, t))}
@@ -311,7 +311,7 @@ func rehearse(ctx context.Context, req Request, seed string, now time.Time, dir 
 	if err := copyLedger(req.Template.Ledger, copyPath); err != nil {
 		return nil, err
 	}
-	noWrite := func(string, *draw.Manifest) error { return nil }
+	noWrite := func(context.Context, string, *draw.Manifest) error { return nil }
 	return drawAll(ctx, req, seed, now, dir, copyPath, noWrite, inspectorsOf), nil
 }
 

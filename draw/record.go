@@ -58,7 +58,7 @@ type RecordRequest struct {
 	// WriteDraw writes a draw folder atomically (export.WriteDraw) and MarkOverCap marks
 	// the firms a draw takes over the policy's yearly caps (overlap.MarkOverCap). They are
 	// passed in because export and overlap build on this package.
-	WriteDraw   func(dir string, m *Manifest) error
+	WriteDraw   func(ctx context.Context, dir string, m *Manifest) error
 	MarkOverCap func(earlier []*Manifest, m *Manifest, caps map[string]int) []string
 	// Check, when set, may still refuse the finished draw before it is recorded (sample
 	// --from-sql-result: the data warehouse's result must be this draw).
@@ -242,7 +242,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	if oc.Entry, oc.Head, err = l.Position(ctx, id); err != nil {
 		return nil, err
 	}
-	if err := req.WriteDraw(outDir, m); err != nil {
+	if err := req.WriteDraw(ctx, outDir, m); err != nil {
 		return oc, &WriteError{LedgerID: id, Dir: outDir, Err: err}
 	}
 	return oc, nil

@@ -18,7 +18,7 @@ import (
 const qinxianCSV = "../testdata/rosters/qinxian-realestate.csv"
 
 // writeDir is a stand-in for export.WriteDraw: a folder with the manifest's task in it.
-func writeDir(dir string, m *Manifest) error {
+func writeDir(_ context.Context, dir string, m *Manifest) error {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func TestRecordLockEarlierRoundsAndWriteError(t *testing.T) {
 	// With a reason it is drawn; a folder that cannot be written is a WriteError naming the entry.
 	req3 := recordRequest(t, dir)
 	req3.Out, req3.RedrawReason, req3.Seed = filepath.Join(dir, "out3"), "名录更正", ""
-	req3.WriteDraw = func(string, *Manifest) error { return errors.New("磁盘已满") }
+	req3.WriteDraw = func(context.Context, string, *Manifest) error { return errors.New("磁盘已满") }
 	oc, err = Record(ctx, req3)
 	var we *WriteError
 	if !errors.As(err, &we) || we.LedgerID != 3 || oc == nil || !oc.SeedGenerated {

@@ -3,6 +3,7 @@ package export
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -28,10 +29,11 @@ const (
 // Formats lists the export formats in the order the help shows them.
 var Formats = []string{FormatAnnounce, FormatResults, FormatSheets, FormatCSV, FormatXLSX}
 
-// File is one output of an export: its name in the output folder and how to write it.
+// File is one output of an export: its name in the output folder and how to write it (the
+// workbooks stop when ctx is done).
 type File struct {
 	Name  string
-	Write func(w io.Writer) error
+	Write func(ctx context.Context, w io.Writer) error
 	// header is the first CSV record, to recognise our own earlier export of the file.
 	header []string
 }
@@ -52,24 +54,24 @@ func Files(m *draw.Manifest, format string, opts Options) ([]File, error) {
 	case FormatAnnounce:
 		h, _ := AnnouncementTable(m, opts)
 		return []File{
-			{Name: "抽查任务公告.html", Write: func(w io.Writer) error { return WriteAnnouncementHTML(w, m, opts) }},
-			{Name: csvName("抽查任务公告"), Write: func(w io.Writer) error { return WriteAnnouncementCSV(w, m, opts) }, header: h},
+			{Name: "抽查任务公告.html", Write: func(_ context.Context, w io.Writer) error { return WriteAnnouncementHTML(w, m, opts) }},
+			{Name: csvName("抽查任务公告"), Write: func(_ context.Context, w io.Writer) error { return WriteAnnouncementCSV(w, m, opts) }, header: h},
 		}, nil
 	case FormatResults:
 		if _, err := PublicationDeadline(m, opts.Calendar); err != nil {
 			return nil, err
 		}
-		return []File{{Name: "检查结果录入表.xlsx", Write: func(w io.Writer) error { return WriteResultsXLSX(w, m, opts.Calendar) }}}, nil
+		return []File{{Name: "检查结果录入表.xlsx", Write: func(ctx context.Context, w io.Writer) error { return WriteResultsXLSX(ctx, w, m, opts.Calendar) }}}, nil
 	case FormatSheets:
 		return []File{
-			{Name: "检查任务单.html", Write: func(w io.Writer) error { return WriteSheetsHTML(w, m) }},
-			{Name: "检查任务单.xlsx", Write: func(w io.Writer) error { return WriteSheetsXLSX(w, m) }},
+			{Name: "检查任务单.html", Write: func(_ context.Context, w io.Writer) error { return WriteSheetsHTML(w, m) }},
+			{Name: "检查任务单.xlsx", Write: func(ctx context.Context, w io.Writer) error { return WriteSheetsXLSX(ctx, w, m) }},
 		}, nil
 	case FormatCSV:
 		h, _ := ListTable(m)
-		return []File{{Name: csvName("抽查名单"), Write: func(w io.Writer) error { return WriteListCSV(w, m, opts.Encoding) }, header: h}}, nil
+		return []File{{Name: csvName("抽查名单"), Write: func(_ context.Context, w io.Writer) error { return WriteListCSV(w, m, opts.Encoding) }, header: h}}, nil
 	case FormatXLSX:
-		return []File{{Name: ListXLSXFile, Write: func(w io.Writer) error { return WriteListXLSX(w, m) }}}, nil
+		return []File{{Name: ListXLSXFile, Write: func(ctx context.Context, w io.Writer) error { return WriteListXLSX(ctx, w, m) }}}, nil
 	}
 	return nil, fmt.Errorf("不支持的导出格式 %q（可选 %s）", format, strings.Join(Formats, "、"))
 }
@@ -84,8 +86,9 @@ func (e *ExistsError) Error() string {
 // Export writes the files of format into dir (which must exist) and returns their paths.
 // Each file is written atomically. An existing file is replaced only when it is an earlier
 // export of ours (recognised by content) or force is set; otherwise nothing is written and
-// the error is an *ExistsError.
-func Export(dir string, m *draw.Manifest, format string, opts Options, force bool) ([]string, error) {
+// the error is an *ExistsError. A file stopped by ctx (Ctrl-C) leaves nothing: its temp file
+// is removed, the files before it stay.
+func Export(ctx context.Context, dir string, m *draw.Manifest, format string, opts Options, force bool) ([]string, error) {
 	files, err := Files(m, format, opts)
 	if err != nil {
 		return nil, err
@@ -108,7 +111,7 @@ func Export(dir string, m *draw.Manifest, format string, opts Options, force boo
 	var paths []string
 	for _, f := range files {
 		p := filepath.Join(dir, f.Name)
-		if err := WriteFileAtomic(p, f.Write); err != nil {
+		if err := WriteFileAtomic(p, func(w io.Writer) error { return f.Write(ctx, ctxWriter{ctx, w}) }); err != nil {
 			return paths, fmt.Errorf("写入 %s: %w", p, err)
 		}
 		paths = append(paths, p)

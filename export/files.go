@@ -27,6 +27,7 @@
 package export
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,7 +57,8 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) error {
 // WriteDraw writes a draw's folder: manifest.json, 抽查名单.csv and 抽查名单.xlsx (with a 说明
 // sheet and, when the draw has assignments, the teams and one 检查任务单 sheet per
 // inspector). The folder is built under a temp name and renamed to dir, which must not exist.
-func WriteDraw(dir string, m *draw.Manifest) (err error) {
+// When ctx is done (Ctrl-C) the files stop between rows and the temp folder is removed.
+func WriteDraw(ctx context.Context, dir string, m *draw.Manifest) (err error) {
 	if m == nil {
 		return errors.New("没有抽取结果可写")
 	}
@@ -65,7 +67,7 @@ func WriteDraw(dir string, m *draw.Manifest) (err error) {
 		name  string
 		write func(io.Writer) error
 	}{
-		{ListXLSXFile, func(w io.Writer) error { return WriteListXLSX(w, m) }},
+		{ListXLSXFile, func(w io.Writer) error { return WriteListXLSX(ctx, w, m) }},
 		{ManifestFile, func(w io.Writer) error { return writeManifest(w, m) }},
 		{ListCSVFile, func(w io.Writer) error { return WriteListCSV(w, m, UTF8) }},
 	}
@@ -84,7 +86,9 @@ func WriteDraw(dir string, m *draw.Manifest) (err error) {
 			wg.Go(func() {
 				for i := range next {
 					f := files[i]
-					if err := atomicfile.WriteFile(filepath.Join(tmp, f.name), f.write); err != nil {
+					// The text files stop at their next write once ctx is done.
+					write := func(w io.Writer) error { return f.write(ctxWriter{ctx, w}) }
+					if err := atomicfile.WriteFile(filepath.Join(tmp, f.name), write); err != nil {
 						errs[i] = fmt.Errorf("写入 %s: %w", f.name, err)
 					}
 				}

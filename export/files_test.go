@@ -28,7 +28,7 @@ func TestWriteDrawLoadDraw(t *testing.T) {
 	m := testManifest(t, true)
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "draws", "CZ2026-292-r1")
-	if err := WriteDraw(dir, m); err != nil {
+	if err := WriteDraw(t.Context(), dir, m); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(entries(t, dir), ","); got != "manifest.json,抽查名单.csv,抽查名单.xlsx" {
@@ -51,19 +51,19 @@ func TestWriteDrawLoadDraw(t *testing.T) {
 		}
 	}
 	// The folder must not exist; nothing is touched when it does.
-	err := WriteDraw(dir, m)
+	err := WriteDraw(t.Context(), dir, m)
 	if err == nil || !strings.Contains(err.Error(), "已存在") {
 		t.Errorf("second WriteDraw: %v", err)
 	}
 	if got := entries(t, filepath.Join(parent, "draws")); len(got) != 1 {
 		t.Errorf("left behind: %q", got)
 	}
-	if err := WriteDraw(filepath.Join(parent, "draws", "nil"), nil); err == nil {
+	if err := WriteDraw(t.Context(), filepath.Join(parent, "draws", "nil"), nil); err == nil {
 		t.Error("nil manifest accepted")
 	}
 	// A parent that is a file: an error, and nothing made.
 	file := filepath.Join(parent, "draws", "CZ2026-292-r1", ManifestFile)
-	if err := WriteDraw(filepath.Join(file, "sub"), m); err == nil {
+	if err := WriteDraw(t.Context(), filepath.Join(file, "sub"), m); err == nil {
 		t.Error("folder under a file accepted")
 	}
 	if got := entries(t, filepath.Join(parent, "draws")); len(got) != 1 {
@@ -94,12 +94,12 @@ func TestExportOwnership(t *testing.T) {
 	m := testManifest(t, true)
 	dir := t.TempDir()
 	for _, format := range Formats {
-		paths, err := Export(dir, m, format, Options{}, false)
+		paths, err := Export(t.Context(), dir, m, format, Options{}, false)
 		if err != nil {
 			t.Fatalf("%s: %v", format, err)
 		}
 		// Exporting again replaces our own files.
-		again, err := Export(dir, m, format, Options{}, false)
+		again, err := Export(t.Context(), dir, m, format, Options{}, false)
 		if err != nil || !reflect.DeepEqual(paths, again) {
 			t.Fatalf("%s again: %v %v", format, again, err)
 		}
@@ -109,11 +109,11 @@ func TestExportOwnership(t *testing.T) {
 		t.Errorf("files %s\nwant  %s", got, want)
 	}
 	// GBK goes to its own file.
-	paths, err := Export(dir, m, FormatCSV, Options{Encoding: GBK}, false)
+	paths, err := Export(t.Context(), dir, m, FormatCSV, Options{Encoding: GBK}, false)
 	if err != nil || filepath.Base(paths[0]) != "抽查名单-GBK.csv" {
 		t.Errorf("gbk: %v %v", paths, err)
 	}
-	if _, err := Export(dir, m, FormatCSV, Options{Encoding: GBK}, false); err != nil {
+	if _, err := Export(t.Context(), dir, m, FormatCSV, Options{Encoding: GBK}, false); err != nil {
 		t.Errorf("gbk again: %v", err)
 	}
 	// A file that is not ours is never replaced, unless forced.
@@ -124,7 +124,7 @@ func TestExportOwnership(t *testing.T) {
 		if strings.HasSuffix(name, ".xlsx") {
 			format = FormatResults
 		}
-		_, err := Export(dir, m, format, Options{}, false)
+		_, err := Export(t.Context(), dir, m, format, Options{}, false)
 		var ee *ExistsError
 		if !errors.As(err, &ee) || ee.Path != p {
 			t.Errorf("%s: err = %v", name, err)
@@ -132,14 +132,14 @@ func TestExportOwnership(t *testing.T) {
 		if b, _ := os.ReadFile(p); string(b) != "someone else's file" {
 			t.Errorf("%s overwritten", name)
 		}
-		if _, err := Export(dir, m, format, Options{}, true); err != nil {
+		if _, err := Export(t.Context(), dir, m, format, Options{}, true); err != nil {
 			t.Errorf("%s forced: %v", name, err)
 		}
 	}
-	if _, err := Export(dir, m, "pdf", Options{}, false); err == nil {
+	if _, err := Export(t.Context(), dir, m, "pdf", Options{}, false); err == nil {
 		t.Error("unknown format accepted")
 	}
-	if _, err := Export(filepath.Join(dir, "nope"), m, FormatCSV, Options{}, false); err == nil {
+	if _, err := Export(t.Context(), filepath.Join(dir, "nope"), m, FormatCSV, Options{}, false); err == nil {
 		t.Error("missing folder accepted")
 	}
 }

@@ -75,7 +75,7 @@ func TestLibreOfficeRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	var csvs, xlsxs, htmls []string
 	for _, format := range Formats {
-		paths, err := Export(dir, m, format, Options{PlanTitle: "长治市2026年度部门联合双随机抽查工作计划"}, false)
+		paths, err := Export(t.Context(), dir, m, format, Options{PlanTitle: "长治市2026年度部门联合双随机抽查工作计划"}, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -96,7 +97,7 @@ func WriteListCSV(w io.Writer, m *draw.Manifest, enc Encoding) error {
 // WriteListXLSX writes the internal list as a workbook: 抽查名单 (header bold and frozen,
 // every cell text), 说明 (what the draw was), and with assignments one 检查任务单 sheet per
 // inspector.
-func WriteListXLSX(w io.Writer, m *draw.Manifest) error {
+func WriteListXLSX(ctx context.Context, w io.Writer, m *draw.Manifest) error {
 	h, rows := ListTable(m)
 	// 抽取序号 and 层内名次 are ordinals, written as numbers so they sort; everything else is text.
 	first := len(h) - 6
@@ -109,7 +110,7 @@ func WriteListXLSX(w io.Writer, m *draw.Manifest) error {
 		aboutSheet(m),
 	}
 	sheets = append(sheets, inspectorSheets(m)...)
-	return writeWorkbook(w, sheets)
+	return writeWorkbook(ctx, w, sheets)
 }
 
 // About returns the 说明 facts of a draw as label/value pairs, in a fixed order.

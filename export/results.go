@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"io"
 	"strconv"
 	"strings"
@@ -37,7 +38,7 @@ const resultCol = 8
 // WriteResultsXLSX writes the result-entry template (检查结果录入表): one row per drawn firm,
 // 检查结果 chosen from ResultCodes by a drop-down, and the publication deadline — 20 working
 // days after the window's last day — on every row and on the 说明 sheet.
-func WriteResultsXLSX(w io.Writer, m *draw.Manifest, cal *workday.Calendar) error {
+func WriteResultsXLSX(ctx context.Context, w io.Writer, m *draw.Manifest, cal *workday.Calendar) error {
 	deadline, err := PublicationDeadline(m, cal)
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ func WriteResultsXLSX(w io.Writer, m *draw.Manifest, cal *workday.Calendar) erro
 	for _, kv := range About(m) {
 		about = append(about, []string{kv[0], kv[1]})
 	}
-	return writeWorkbook(w, []sheet{
+	return writeWorkbook(ctx, w, []sheet{
 		{
 			name: "检查结果录入", rows: rows, bold: map[int]bool{0: true}, freeze: 1,
 			numeric:  map[int]bool{0: true},

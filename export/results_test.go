@@ -83,7 +83,7 @@ func TestWindow(t *testing.T) {
 func TestResultsXLSX(t *testing.T) {
 	m := testManifest(t, true)
 	var buf bytes.Buffer
-	if err := WriteResultsXLSX(&buf, m, nil); err != nil {
+	if err := WriteResultsXLSX(t.Context(), &buf, m, nil); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, buf.Bytes())
@@ -175,7 +175,7 @@ func TestSheets(t *testing.T) {
 			t.Errorf("sheets lack %q", want)
 		}
 	}
-	if err := WriteSheetsXLSX(&xl, m); err != nil {
+	if err := WriteSheetsXLSX(t.Context(), &xl, m); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, xl.Bytes())

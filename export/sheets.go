@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"io"
 	"strconv"
@@ -44,7 +45,7 @@ func Teams(m *draw.Manifest) []Team {
 }
 
 // WriteSheetsXLSX writes the task sheets (检查任务单) as a workbook, one sheet per team.
-func WriteSheetsXLSX(w io.Writer, m *draw.Manifest) error {
+func WriteSheetsXLSX(ctx context.Context, w io.Writer, m *draw.Manifest) error {
 	var sheets []sheet
 	for i, t := range Teams(m) {
 		rows := [][]string{{"检查任务单"}, {"检查组", strconv.Itoa(i + 1)}}
@@ -66,7 +67,7 @@ func WriteSheetsXLSX(w io.Writer, m *draw.Manifest) error {
 			wrapCols: map[int]bool{1: true, 3: true},
 		})
 	}
-	return writeWorkbook(w, sheets)
+	return writeWorkbook(ctx, w, sheets)
 }
 
 type sheetsPage struct {

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -29,7 +30,12 @@ type sheet struct {
 
 // workbook writes sheets to w. Large sheets go through excelize's StreamWriter; a sheet with
 // a data validation uses the ordinary API (validations cannot be streamed).
-func writeWorkbook(w io.Writer, sheets []sheet) (err error) {
+//
+// Ctrl-C stops it promptly: ctx is checked between sheets and every rowsPerCheck rows, and the
+// workbook's bytes go through a writer that fails once ctx is done. The caller writes w to a
+// temp file (internal/atomicfile) that it removes on the error, and excelize's own temp files
+// go with f.Close.
+func writeWorkbook(ctx context.Context, w io.Writer, sheets []sheet) (err error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	names := uniqueSheetNames(sheets)
@@ -55,6 +61,9 @@ func writeWorkbook(w io.Writer, sheets []sheet) (err error) {
 		return err
 	}
 	for i := range sheets {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		s := &sheets[i]
 		name := names[i]
 		if i == 0 {
@@ -90,10 +99,10 @@ func writeWorkbook(w io.Writer, sheets []sheet) (err error) {
 			return fmt.Errorf("工作表 %s 的页面设置: %w", name, err)
 		}
 		if s.dropList == "" {
-			if err := streamSheet(f, name, s, widths, styleOf, valueOf); err != nil {
+			if err := streamSheet(ctx, f, name, s, widths, styleOf, valueOf); err != nil {
 				return fmt.Errorf("写工作表 %s: %w", name, err)
 			}
-		} else if err := plainSheet(f, name, s, widths, styleOf, valueOf); err != nil {
+		} else if err := plainSheet(ctx, f, name, s, widths, styleOf, valueOf); err != nil {
 			return fmt.Errorf("写工作表 %s: %w", name, err)
 		}
 		if s.hidden {
@@ -105,11 +114,31 @@ func writeWorkbook(w io.Writer, sheets []sheet) (err error) {
 	if err := f.SetDocProps(&excelize.DocProperties{Creator: "choucha", Description: "choucha 双随机抽查"}); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(ctxWriter{ctx, w})
 	return err
 }
 
-func streamSheet(f *excelize.File, name string, s *sheet, widths []float64, styleOf func(r, c int) int, valueOf func(r, c int, v string) any) error {
+// rowsPerCheck is how often the row loops look at ctx: a 70,000-row list takes about a
+// second to build, so Ctrl-C is seen within a few milliseconds.
+const rowsPerCheck = 256
+
+// ctxWriter fails its writes once ctx is done (excelize's WriteTo zips the whole workbook).
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(b)
+}
+
+func streamSheet(ctx context.Context, f *excelize.File, name string, s *sheet, widths []float64, styleOf func(r, c int) int, valueOf func(r, c int, v string) any) error {
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
@@ -125,6 +154,11 @@ func streamSheet(f *excelize.File, name string, s *sheet, widths []float64, styl
 		}
 	}
 	for r, row := range s.rows {
+		if r%rowsPerCheck == rowsPerCheck-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		cells := make([]any, len(row))
 		for c, v := range row {
 			cells[c] = excelize.Cell{StyleID: styleOf(r, c), Value: valueOf(r, c, v)}
@@ -137,7 +171,7 @@ func streamSheet(f *excelize.File, name string, s *sheet, widths []float64, styl
 	return sw.Flush()
 }
 
-func plainSheet(f *excelize.File, name string, s *sheet, widths []float64, styleOf func(r, c int) int, valueOf func(r, c int, v string) any) error {
+func plainSheet(ctx context.Context, f *excelize.File, name string, s *sheet, widths []float64, styleOf func(r, c int) int, valueOf func(r, c int, v string) any) error {
 	for c, wd := range widths {
 		col, _ := excelize.ColumnNumberToName(c + 1)
 		if err := f.SetColWidth(name, col, col, wd); err != nil {
@@ -145,6 +179,11 @@ func plainSheet(f *excelize.File, name string, s *sheet, widths []float64, style
 		}
 	}
 	for r, row := range s.rows {
+		if r%rowsPerCheck == rowsPerCheck-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		for c, v := range row {
 			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
 			val := valueOf(r, c, v)
@@ -324,7 +363,7 @@ type Table struct {
 
 // WriteTablesXLSX writes one worksheet per table, in this package's one xlsx style: every
 // cell text, the header bold and frozen, widths from the content, long cells wrapped.
-func WriteTablesXLSX(w io.Writer, tables ...Table) error {
+func WriteTablesXLSX(ctx context.Context, w io.Writer, tables ...Table) error {
 	sheets := make([]sheet, len(tables))
 	for i, t := range tables {
 		wrap := map[int]bool{}
@@ -334,5 +373,5 @@ func WriteTablesXLSX(w io.Writer, tables ...Table) error {
 		sheets[i] = sheet{name: t.Name, rows: append([][]string{t.Header}, t.Rows...),
 			bold: map[int]bool{0: true}, freeze: 1, wrapCols: wrap}
 	}
-	return writeWorkbook(w, sheets)
+	return writeWorkbook(ctx, w, sheets)
 }

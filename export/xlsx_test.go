@@ -37,7 +37,7 @@ func cellIsText(t *testing.T, f *excelize.File, sheet, ref string) {
 func TestListXLSX(t *testing.T) {
 	m := testManifest(t, true)
 	var buf bytes.Buffer
-	if err := WriteListXLSX(&buf, m); err != nil {
+	if err := WriteListXLSX(t.Context(), &buf, m); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, buf.Bytes())
@@ -135,7 +135,7 @@ func TestListXLSXWithoutValues(t *testing.T) {
 		m.Selected[i].Values = nil
 	}
 	var buf bytes.Buffer
-	if err := WriteListXLSX(&buf, m); err != nil {
+	if err := WriteListXLSX(t.Context(), &buf, m); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, buf.Bytes())
@@ -189,7 +189,7 @@ func TestXLSXPageSetup(t *testing.T) {
 				continue
 			}
 			var buf bytes.Buffer
-			if err := file.Write(&buf); err != nil {
+			if err := file.Write(t.Context(), &buf); err != nil {
 				t.Fatal(err)
 			}
 			f := openXLSX(t, buf.Bytes())

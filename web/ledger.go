@@ -153,7 +153,7 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, x := range files {
 			if x.Name == name {
-				if err := x.Write(&buf); err != nil {
+				if err := x.Write(r.Context(), &buf); err != nil {
 					s.fail(w, r, http.StatusInternalServerError, fmt.Errorf("生成 %s: %w", name, err))
 					return
 				}

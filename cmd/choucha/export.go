@@ -122,7 +122,7 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 	}
 	xo := export.Options{Encoding: enc, PlanTitle: title, Calendar: cal, Location: loc}
 	xo.LedgerEntry, xo.LedgerHead = publishedPosition(ctx, g, m)
-	paths, err := export.Export(out, m, opts.format, xo, opts.force)
+	paths, err := export.Export(ctx, out, m, opts.format, xo, opts.force)
 	for _, p := range paths {
 		fmt.Fprintln(g.stdout, p)
 	}

@@ -130,7 +130,7 @@ func runOverlap(ctx context.Context, g *globalOptions, opts *overlapOptions) err
 		h, rows := overlapRows(groups)
 		return write(func(w io.Writer) error { return export.WriteCSV(w, export.UTF8, h, rows) })
 	case "xlsx":
-		return write(func(w io.Writer) error { return writeOverlapXLSX(w, groups, excess) })
+		return write(func(w io.Writer) error { return writeOverlapXLSX(ctx, w, groups, excess) })
 	}
 	return write(func(w io.Writer) error {
 		rows := make([][]string, 0, len(groups))
@@ -211,9 +211,9 @@ func excessRows(excess []overlap.CapExcess) ([]string, [][]string) {
 	return h, rows
 }
 
-func writeOverlapXLSX(w io.Writer, groups []overlap.Group, excess []overlap.CapExcess) error {
+func writeOverlapXLSX(ctx context.Context, w io.Writer, groups []overlap.Group, excess []overlap.CapExcess) error {
 	h1, r1 := overlapRows(groups)
 	h2, r2 := excessRows(excess)
-	return export.WriteTablesXLSX(w, export.Table{Name: "联合检查", Header: h1, Rows: r1},
+	return export.WriteTablesXLSX(ctx, w, export.Table{Name: "联合检查", Header: h1, Rows: r1},
 		export.Table{Name: "超过年度上限", Header: h2, Rows: r2})
 }

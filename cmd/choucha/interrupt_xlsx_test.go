@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/choucha/choucha/roster"
+)
+
+// bigDrawInputs writes a roster of n firms of 沁县 and a plan whose one task draws them all,
+// so the draw folder's workbook takes a few seconds to write.
+func bigDrawInputs(t *testing.T, dir string, n int) (rosterFile, planFile string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("统一社会信用代码,企业名称,法定代表人,登记机关,所属区县,住所,对象类型,信用风险分类,登记状态,成立日期,联系电话\n")
+	for i := range n {
+		reg := fmt.Sprintf("140430%08d", i)
+		fmt.Fprintf(&b, "%s%c,沁县第%d商贸有限公司,张三,长治市沁县市场监督管理局,沁县,山西省长治市沁县紫金路%d号,房地产从业单位,B,存续（在营、开业、在册）,2004-07-11,13505504920\n",
+			reg, roster.RegNoCheckDigit(reg), i, i)
+	}
+	rosterFile = filepath.Join(dir, "big.csv")
+	planFile = filepath.Join(dir, "plan.tsv")
+	plan := "某县2026年度抽查计划\n地市\t序号\t抽查任务名称\t抽查事项\t抽查对象范围\t抽查比例及频次\t智慧监管(信用风险分类)要求\t抽查检查起止时间\t发起部门\t配合部门\t抽查检查模式\n" +
+		"沁县\t1\t全面检查\t登记事项检查\t辖区企业\t100%；1次\t无\t3月—5月\t沁县市场监督管理局\t沁县住建局\t县抽县查\n"
+	if err := os.WriteFile(rosterFile, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(planFile, []byte(plan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return rosterFile, planFile
+}
+
+// interruptWhenWriting starts cmd, sends it Ctrl-C (SIGINT) as soon as a temporary file or
+// folder appears in dir — the workbook is being written — and returns its exit code and
+// stderr.
+func interruptWhenWriting(t *testing.T, cmd *exec.Cmd, dir string) (int, string) {
+	t.Helper()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		ents, _ := os.ReadDir(dir)
+		if len(ents) > 0 && strings.HasPrefix(ents[0].Name(), ".choucha-tmp-") {
+			break
+		}
+		if len(ents) > 0 || time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("no temporary output seen in %s (found %v)\n%s", dir, ents, stderr.String())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	sent := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	t.Logf("%s stopped %v after Ctrl-C:\n%s", cmd.Args[1], time.Since(sent), stderr.String())
+	return cmd.ProcessState.ExitCode(), stderr.String()
+}
+
+// Issue 19 item 8: Ctrl-C was ignored while an xlsx was being written. Sent while sample
+// writes the draw folder of 30,000 firms (its 抽查名单.xlsx), and while export writes the same
+// list, it stops the write: exit 130, 已中断, no folder, no file, no temporary left. The draw
+// was recorded before the folder was written; the message says so and how to write it again,
+// and that works.
+func TestInterruptWhileWritingXLSX(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 30,000-firm draw")
+	}
+	dir := t.TempDir()
+	rosterFile, planFile := bigDrawInputs(t, dir, 30000)
+	db := filepath.Join(dir, "c.db")
+	draws := filepath.Join(dir, "draws")
+	if err := os.Mkdir(draws, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := child(db, "sample", "--plan", planFile, "--plan-id", "T", "--task", "1", "--roster", rosterFile,
+		"--seed", testSeed, "--out", filepath.Join(draws, "a"), "-q")
+	code, stderr := interruptWhenWriting(t, cmd, draws)
+	if code != exitInterrupted || !strings.Contains(stderr, "已中断") || !strings.Contains(stderr, "台账第 1 条") || !strings.Contains(stderr, "choucha export 1") {
+		t.Errorf("sample after Ctrl-C: exit %d\n%s", code, stderr)
+	}
+	if ents, _ := os.ReadDir(draws); len(ents) != 0 {
+		t.Errorf("sample left %v", ents)
+	}
+
+	out := filepath.Join(dir, "export")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr = interruptWhenWriting(t, child(db, "export", "1", "--format", "xlsx", "--out", out), out)
+	if code != exitInterrupted || !strings.Contains(stderr, "已中断") {
+		t.Errorf("export after Ctrl-C: exit %d\n%s", code, stderr)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("export left %v", ents)
+	}
+
+	// Not interrupted, the export writes the recorded draw's list.
+	if stdout, stderr, code := cli(t, db, "export", "1", "--format", "xlsx", "--out", out); code != 0 || !strings.Contains(stdout, "抽查名单.xlsx") {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
