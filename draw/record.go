@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/choucha/choucha/dept"
@@ -442,18 +444,36 @@ func StandingDraws(ctx context.Context, l *ledger.Ledger, year int) ([]*Manifest
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Manifest, 0, len(entries))
-	for _, d := range entries {
-		name := fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round)
-		m, err := entryManifestRows(d, name, false)
+	// Each draw is read on its own: on all cores.
+	out := make([]*Manifest, len(entries))
+	errs := make([]error, len(entries))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, d := range entries {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			name := fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round)
+			m, err := entryManifestRows(d, name, false)
+			if err == nil {
+				if err = m.Validate(); err != nil {
+					err = fmt.Errorf("抽取记录 %s 不完整或已被改动：%w", name, err)
+				}
+			}
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			m.LedgerID = d.ID
+			out[i] = m
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		if err := m.Validate(); err != nil {
-			return nil, fmt.Errorf("抽取记录 %s 不完整或已被改动：%w", name, err)
-		}
-		m.LedgerID = d.ID
-		out = append(out, m)
 	}
 	return out, nil
 }

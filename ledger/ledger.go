@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -492,14 +493,12 @@ func (l *Ledger) standingYear(ctx context.Context, year int, lists bool) ([]Entr
 			if err != nil {
 				return err
 			}
-			if d != nil && lists {
-				if err := attachList(ctx, tx, d); err != nil {
-					return err
-				}
-			}
 			if d != nil {
 				out = append(out, *d)
 			}
+		}
+		if lists {
+			return attachLists(ctx, tx, out)
 		}
 		return nil
 	})
@@ -579,22 +578,65 @@ func queryEntryList(ctx context.Context, q querier, withManifest bool, query str
 // attachList fills a draw entry's List (and Keys, when the entry chains none) from the stored
 // list its manifest names; an entry without a list reference is left as it is.
 func attachList(ctx context.Context, q querier, e *Entry) error {
-	if e.Kind != KindDraw || e.Manifest == nil {
-		return nil
+	return attachLists(ctx, q, nil, e)
+}
+
+// attachLists is attachList for many entries (es, then more): the lists are read one after
+// the other and decompressed and checked on all cores.
+func attachLists(ctx context.Context, q querier, es []Entry, more ...*Entry) error {
+	all := make([]*Entry, 0, len(es)+len(more))
+	for i := range es {
+		all = append(all, &es[i])
 	}
-	refs, err := parseRefs(e.Manifest)
-	if err != nil || refs.List == nil {
-		return nil
+	all = append(all, more...)
+	type job struct {
+		e     *Entry
+		hash  string
+		firms int64
+		blob  []byte
+		err   error
 	}
-	list, keys, err := loadList(ctx, q, refs.List.SHA256)
-	if err != nil {
-		return fmt.Errorf("台账第 %d 条: %w", e.ID, err)
+	var jobs []*job
+	for _, e := range all {
+		if e.Kind != KindDraw || e.Manifest == nil {
+			continue
+		}
+		refs, err := parseRefs(e.Manifest)
+		if err != nil || refs.List == nil {
+			continue
+		}
+		j := &job{e: e, hash: refs.List.SHA256}
+		j.firms, j.blob, j.err = fetchList(ctx, q, j.hash)
+		jobs = append(jobs, j)
 	}
-	e.List = list
-	if len(e.Keys) == 0 {
-		e.Keys = keys
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		if j.err != nil {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			list, keys, problem := checkList(j.hash, j.firms, j.blob)
+			if problem != "" {
+				j.err = fmt.Errorf("%s，请运行 choucha ledger verify", problem)
+				return
+			}
+			j.e.List = list
+			if len(j.e.Keys) == 0 {
+				j.e.Keys = keys
+			}
+			j.e.Firms = len(j.e.Keys)
+		}()
 	}
-	e.Firms = len(e.Keys)
+	wg.Wait()
+	for _, j := range jobs {
+		if j.err != nil {
+			return fmt.Errorf("台账第 %d 条: %w", j.e.ID, j.err)
+		}
+	}
 	return nil
 }
 

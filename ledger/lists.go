@@ -189,22 +189,16 @@ func storeListTx(ctx context.Context, tx *sql.Tx, p *pendingList) error {
 	return nil
 }
 
-// loadList reads and checks the stored list with the hash.
-func loadList(ctx context.Context, q rowQuerier, hash string) ([]byte, []string, error) {
-	var firms int64
-	var blob []byte
-	err := q.QueryRowContext(ctx, `SELECT firms, gzip FROM lists WHERE sha256 = ?`, hash).Scan(&firms, &blob)
+// fetchList reads the stored list with the hash, compressed and unchecked (checkList).
+func fetchList(ctx context.Context, q rowQuerier, hash string) (firms int64, blob []byte, err error) {
+	err = q.QueryRowContext(ctx, `SELECT firms, gzip FROM lists WHERE sha256 = ?`, hash).Scan(&firms, &blob)
 	if errors.Is(err, sql.ErrNoRows) || (err != nil && !hasLists(ctx, q)) {
-		return nil, nil, fmt.Errorf("抽中企业名单 %s: %w", short(hash), ErrListMissing)
+		return 0, nil, fmt.Errorf("抽中企业名单 %s: %w", short(hash), ErrListMissing)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("读取台账: %w", err)
+		return 0, nil, fmt.Errorf("读取台账: %w", err)
 	}
-	list, keys, problem := checkList(hash, firms, blob)
-	if problem != "" {
-		return nil, nil, fmt.Errorf("%s，请运行 choucha ledger verify", problem)
-	}
-	return list, keys, nil
+	return firms, blob, nil
 }
 
 // hasLists says whether the ledger has the lists table (schema 3).
@@ -217,36 +211,8 @@ func hasLists(ctx context.Context, q rowQuerier) bool {
 // verifyLists checks every stored list against its hash and firm count, and that every list
 // a draw references is stored.
 func verifyLists(ctx context.Context, q querier, refs map[string]int64, order []string, bad func(int64, string, ...any)) error {
-	rows, err := q.QueryContext(ctx, `SELECT sha256, firms, gzip FROM lists ORDER BY rowid`)
-	if err != nil {
-		return fmt.Errorf("读取台账: %w", err)
-	}
-	defer rows.Close()
-	stored := map[string]bool{}
-	for rows.Next() {
-		var hash string
-		var firms int64
-		var blob []byte
-		if err := rows.Scan(&hash, &firms, &blob); err != nil {
-			return fmt.Errorf("读取台账: %w", err)
-		}
-		stored[hash] = true
-		if _, _, problem := checkList(hash, firms, blob); problem != "" {
-			id, ok := refs[hash]
-			if !ok {
-				bad(0, "%s（没有条目引用它）", problem)
-				continue
-			}
-			bad(id, "第 %d 条引用的%s", id, problem)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("读取台账: %w", err)
-	}
-	for _, hash := range order {
-		if !stored[hash] {
-			bad(refs[hash], "第 %d 条引用的抽中企业名单 %s 不在台账中：被删除", refs[hash], short(hash))
-		}
-	}
-	return nil
+	return verifyBlobs(ctx, q, `SELECT sha256, firms, gzip FROM lists ORDER BY rowid`, "抽中企业名单", func(hash string, firms int64, blob []byte) string {
+		_, _, problem := checkList(hash, firms, blob)
+		return problem
+	}, refs, order, bad)
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"sync"
 	"time"
 )
 
@@ -296,35 +298,72 @@ func entryRefs(entry string) (frame, list string) {
 // verifyFrames checks every stored frame against its hash and line count, and that every
 // frame a draw references is stored.
 func verifyFrames(ctx context.Context, tx querier, refs map[string]int64, order []string, bad func(int64, string, ...any)) error {
-	rows, err := tx.QueryContext(ctx, `SELECT sha256, lines, gzip FROM frames ORDER BY rowid`)
+	return verifyBlobs(ctx, tx, `SELECT sha256, lines, gzip FROM frames ORDER BY rowid`, "抽样框", func(hash string, lines int64, blob []byte) string {
+		_, problem := checkFrame(hash, lines, blob)
+		return problem
+	}, refs, order, bad)
+}
+
+// verifyBlobs checks every blob the query gives (hash, count, gzip) with check, on all cores
+// while the rows are read, and reports the problems in row order; then that every blob a draw
+// references is stored (what names the kind of blob, in messages).
+func verifyBlobs(ctx context.Context, q querier, query, what string, check func(hash string, n int64, blob []byte) string,
+	refs map[string]int64, order []string, bad func(int64, string, ...any)) error {
+	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
 		return fmt.Errorf("读取台账: %w", err)
 	}
 	defer rows.Close()
+	var (
+		hashes   []string
+		problems []string
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+	)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	stored := map[string]bool{}
 	for rows.Next() {
 		var hash string
-		var lines int64
+		var n int64
 		var blob []byte
-		if err := rows.Scan(&hash, &lines, &blob); err != nil {
+		if err := rows.Scan(&hash, &n, &blob); err != nil {
+			wg.Wait()
 			return fmt.Errorf("读取台账: %w", err)
 		}
 		stored[hash] = true
-		if _, problem := checkFrame(hash, lines, blob); problem != "" {
-			id, ok := refs[hash]
-			if !ok {
-				bad(0, "%s（没有条目引用它）", problem)
-				continue
-			}
-			bad(id, "第 %d 条引用的%s", id, problem)
-		}
+		i := len(hashes)
+		hashes = append(hashes, hash)
+		mu.Lock()
+		problems = append(problems, "")
+		mu.Unlock()
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			p := check(hash, n, blob)
+			mu.Lock()
+			problems[i] = p
+			mu.Unlock()
+		}()
 	}
+	wg.Wait()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("读取台账: %w", err)
 	}
+	for i, problem := range problems {
+		if problem == "" {
+			continue
+		}
+		id, ok := refs[hashes[i]]
+		if !ok {
+			bad(0, "%s（没有条目引用它）", problem)
+			continue
+		}
+		bad(id, "第 %d 条引用的%s", id, problem)
+	}
 	for _, hash := range order {
 		if !stored[hash] {
-			bad(refs[hash], "第 %d 条引用的抽样框 %s 不在台账中：被删除", refs[hash], short(hash))
+			bad(refs[hash], "第 %d 条引用的%s %s 不在台账中：被删除", refs[hash], what, short(hash))
 		}
 	}
 	return nil

@@ -92,7 +92,12 @@ type firmVisits struct {
 // repeating a task round already seen is ignored (the caller passes one per round).
 func visitsByFirm(draws []*draw.Manifest) []*firmVisits {
 	byKey := map[string]*firmVisits{}
-	seen := map[string]bool{} // task|round|key
+	type visitID struct {
+		task  string
+		round int
+		key   string
+	}
+	seen := map[visitID]bool{}
 	for _, m := range draws {
 		if m == nil {
 			continue
@@ -102,7 +107,7 @@ func visitsByFirm(draws []*draw.Manifest) []*firmVisits {
 			teams[t.Key] = t.Team
 		}
 		for _, s := range m.Selected {
-			id := fmt.Sprintf("%s|%d|%s", m.Task, m.Round, s.Key)
+			id := visitID{m.Task, m.Round, s.Key}
 			if seen[id] {
 				continue
 			}
