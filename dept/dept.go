@@ -387,13 +387,14 @@ var genericWords = []string{"行政主管部门", "行政管理部门", "行政�
 // when the text names no department at all (各乡镇, 区抽区查).
 func (m Map) Parse(s string) (n Name, ok bool) {
 	s = normalize(s)
+	memo := placeMemo{}
 	for s != "" {
 		if p := firstPrefix(s, m.prefixes); p != "" {
 			s = s[len(p):]
 			continue
 		}
 		a := m.longestAlias(s)
-		place, rest := m.placePrefix(s)
+		place, rest := m.placePrefix(s, memo)
 		if place != "" && len(s)-len(rest) > len(a) {
 			// A place longer than the alias it starts with (公安县 before 公安).
 			n.District = place
@@ -483,7 +484,7 @@ const maxPlaceRunes = 12
 
 // placePrefix returns the place s starts with when a department name continues after it:
 // one of the map's districts, else a place name (2–12 characters ending in a place suffix).
-func (m Map) placePrefix(s string) (place, rest string) {
+func (m Map) placePrefix(s string, memo placeMemo) (place, rest string) {
 	// A district of the scope by its full name is a place whatever follows (沁县乡村振兴局);
 	// a short form or another place only before a department (潞城气象局).
 	// Of several forms (万宁市, 万宁) the longest one a department follows wins (万宁市场监管局).
@@ -493,7 +494,7 @@ func (m Map) placePrefix(s string) (place, rest string) {
 		if !ok || r == "" {
 			continue
 		}
-		if m.continues(r, 0) {
+		if m.continues(r, 0, memo) {
 			return d.name, r
 		}
 		if d.form == d.name && fullName == "" {
@@ -503,7 +504,7 @@ func (m Map) placePrefix(s string) (place, rest string) {
 	if fullName != "" {
 		return fullName, fullRest
 	}
-	return m.namedPlace(s, 0)
+	return m.namedPlace(s, 0, memo)
 }
 
 // placePrefixAny is placePrefix that also accepts a place followed by anything (分局).
@@ -546,18 +547,18 @@ func placeEnds(s string) []int {
 	return ends
 }
 
-func (m Map) namedPlace(s string, depth int) (place, rest string) {
+func (m Map) namedPlace(s string, depth int, memo placeMemo) (place, rest string) {
 	if depth > 4 {
 		return "", s
 	}
 	for _, end := range placeEnds(s) {
 		r := s[end:]
-		if r == "" || !m.continues(r, depth+1) {
+		if r == "" || !m.continues(r, depth+1, memo) {
 			continue
 		}
 		// 杭州市: take a following 市/县/区 too when the name still continues.
 		for _, suf := range []string{"市", "县", "区", "旗"} {
-			if t, ok := strings.CutPrefix(r, suf); ok && t != "" && m.continues(t, depth+1) {
+			if t, ok := strings.CutPrefix(r, suf); ok && t != "" && m.continues(t, depth+1, memo) {
 				end += len(suf)
 				r = t
 				break
@@ -568,19 +569,35 @@ func (m Map) namedPlace(s string, depth int) (place, rest string) {
 	return "", s
 }
 
+// placeMemo keeps what continues found for the suffixes of one name, by their length and the
+// depth asked (every string continues and namedPlace see within one Parse is a suffix of the
+// name): without it, a run of place suffixes (区县市区县市…) made them try every way of cutting
+// it into places, over and over — seconds for a cell of a hundred characters.
+type placeMemo map[[2]int]bool
+
 // continues reports whether s starts with a department, a place, a prefix or a generic
 // word followed by one of these — or is a place name by itself.
-func (m Map) continues(s string, depth int) bool {
+func (m Map) continues(s string, depth int, memo placeMemo) bool {
 	if s == "" || depth > 4 {
 		return false
 	}
+	key := [2]int{len(s), depth}
+	if v, ok := memo[key]; ok {
+		return v
+	}
+	v := m.continuesUncached(s, depth, memo)
+	memo[key] = v
+	return v
+}
+
+func (m Map) continuesUncached(s string, depth int, memo placeMemo) bool {
 	if m.longestAlias(s) != "" {
 		return true
 	}
-	if d, r := m.districtPrefix(s); d != "" && (r == "" || m.continues(r, depth+1)) {
+	if d, r := m.districtPrefix(s); d != "" && (r == "" || m.continues(r, depth+1, memo)) {
 		return true
 	}
-	if p := firstPrefix(s, m.prefixes); p != "" && m.continues(s[len(p):], depth+1) {
+	if p := firstPrefix(s, m.prefixes); p != "" && m.continues(s[len(p):], depth+1, memo) {
 		return true
 	}
 	if p := firstPrefix(s, m.generic); p != "" && m.longestAlias(s[len(p):]) != "" {
@@ -589,7 +606,7 @@ func (m Map) continues(s string, depth int) bool {
 	if ends := placeEnds(s); len(ends) > 0 && ends[len(ends)-1] == len(s) {
 		return true
 	}
-	if p, _ := m.namedPlace(s, depth+1); p != "" {
+	if p, _ := m.namedPlace(s, depth+1, memo); p != "" {
 		return true
 	}
 	return false
@@ -599,12 +616,13 @@ func (m Map) continues(s string, depth int) bool {
 // of the map, 长治市沁县 → 沁县), or the name normalised.
 func (m Map) District(s string) string {
 	s = normalize(s)
+	memo := map[int]bool{}
 	for s != "" {
 		if d, rest := m.districtPrefix(s); d != "" {
 			if rest == "" {
 				return d
 			}
-			if m.isPlaces(rest) {
+			if m.isPlaces(rest, memo) {
 				s = rest
 				continue
 			}
@@ -615,7 +633,7 @@ func (m Map) District(s string) string {
 		}
 		cut := false
 		for _, end := range placeEnds(s) {
-			if end < len(s) && m.isPlaces(s[end:]) {
+			if end < len(s) && m.isPlaces(s[end:], memo) {
 				s, cut = s[end:], true
 				break
 			}
@@ -627,24 +645,26 @@ func (m Map) District(s string) string {
 	return s
 }
 
-// isPlaces reports whether s is nothing but place names.
-func (m Map) isPlaces(s string) bool {
+// isPlaces reports whether s is nothing but place names. memo keeps the answer for each
+// suffix of the name District reads, by length: without it a run of place suffixes followed
+// by something else (区县市区县市…局) took time exponential in its length.
+func (m Map) isPlaces(s string, memo map[int]bool) bool {
 	for s != "" {
 		if d, rest := m.districtPrefix(s); d != "" {
 			s = rest
 			continue
 		}
-		ends := placeEnds(s)
-		if len(ends) == 0 {
-			return false
+		if v, ok := memo[len(s)]; ok {
+			return v
 		}
 		ok := false
-		for _, end := range ends {
-			if end == len(s) || m.isPlaces(s[end:]) {
+		for _, end := range placeEnds(s) {
+			if end == len(s) || m.isPlaces(s[end:], memo) {
 				ok = true
 				break
 			}
 		}
+		memo[len(s)] = ok
 		return ok
 	}
 	return true
