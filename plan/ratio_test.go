@@ -1,6 +1,10 @@
 package plan
 
 import (
+	"encoding/json"
+	"math/big"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -193,6 +197,10 @@ func TestParseRatioErrors(t *testing.T) {
 	}
 }
 
+// FuzzParseRatio: whatever the cell, a parse that succeeds is in range (times, period,
+// percentages in (0, 100] exactly, classes A–D, canonical decimals), keeps the cell as its
+// text, reads back whole from the plan's JSON, and is the same when the cell is written in
+// full-width forms (０-９, ％, ；…).
 func FuzzParseRatio(f *testing.F) {
 	for _, c := range ratioCases {
 		f.Add(c.text)
@@ -216,9 +224,59 @@ func FuzzParseRatio(f *testing.F) {
 				t.Errorf("ParseRatio(%q): percent %q not canonical", s, pct)
 			}
 		}
+		for k, pct := range r.PerClass {
+			if len(k) != 1 || k < "A" || k > "D" {
+				t.Errorf("ParseRatio(%q): class %q", s, k)
+			}
+			if !inPercentRange(pct) {
+				t.Errorf("ParseRatio(%q): class %s percent %q not in (0, 100]", s, k, pct)
+			}
+		}
+		if r.Percent != "" && !inPercentRange(r.Percent) {
+			t.Errorf("ParseRatio(%q): percent %q not in (0, 100]", s, r.Percent)
+		}
+		if r.Text != s || r.MinCount < 0 {
+			t.Errorf("ParseRatio(%q): text %q, min count %d", s, r.Text, r.MinCount)
+		}
+		// The plan's JSON carries the parse whole: reading it back gives the same ratio.
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Ratio
+		if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, r) {
+			t.Errorf("ParseRatio(%q): JSON %s reads back as %+v (%v), want %+v", s, b, back, err, r)
+		}
+		// Full-width digits and punctuation read as their ASCII forms.
+		wide, werr := ParseRatio(widen(s))
+		wide.Text = r.Text
+		if werr != nil || !reflect.DeepEqual(wide, r) {
+			t.Errorf("ParseRatio(%q) = %+v, but written in full-width forms %+v (%v)", s, r, wide, werr)
+		}
+		if got := RoundsIn(r, Window{From: 1, To: 12}); got < 1 {
+			t.Errorf("ParseRatio(%q): %d rounds in a year", s, got)
+		}
 		_ = r.Describe()
-		_ = RoundsIn(r, Window{From: 1, To: 12})
 	})
+}
+
+// inPercentRange reports whether a decimal string is a percentage in (0, 100], exactly.
+func inPercentRange(p string) bool {
+	v, ok := new(big.Rat).SetString(p)
+	return ok && v.Sign() > 0 && v.Cmp(big.NewRat(100, 1)) <= 0
+}
+
+// widen writes s in full-width forms: printable ASCII as U+FF01–U+FF5E, space as U+3000.
+func widen(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r > 0x20 && r < 0x7F:
+			return r + 0xFEE0
+		case r == ' ':
+			return 0x3000
+		}
+		return r
+	}, s)
 }
 
 func values(m map[string]string) []string {

@@ -838,12 +838,18 @@ func TestInspectors(t *testing.T) {
 	}
 }
 
+// FuzzReadCSV: readCSV reads what encoding/csv reads, numbered as Excel shows the rows
+// (checkReadCSV); the firm and inspector scans never panic on what it hands them.
 func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("统一社会信用代码,企业名称,信用风险分类,登记状态\n91110000600037341L,甲,A,存续\n"))
 	f.Add([]byte("\ufeff标题\n\nTYXYDM,ENTNAME,ZT\n9.11404300857757E+17,\"a\nb\",注销\n,,\n"))
 	f.Add([]byte("注册号,名称\n140403824667485,乙\n140403824667485,丙\n\"unterminated"))
 	f.Add([]byte{0xb2, 0xe2, ',', 0xff, 0xfe, '\n', 0x81, 0x30})
+	f.Add([]byte("\n\n代码,名称\r\n\r\n1,\"a\r\nb\"\r\r2,\"c\rd\"\n\n\n"))
+	f.Add([]byte("a,b\r\"x\ny\",z\r\r\n,\n\"\"\"\",\"\"\r"))
+	f.Add([]byte("a,\"b\"c\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkReadCSV(t, data)
 		for _, keep := range []bool{true, false} {
 			s := newFirmScan("fuzz.csv", Options{District: "潞州区"}, keep)
 			err := readCSV(context.Background(), bytes.NewReader(data), s.row, func(int, int64) {}, nil)
