@@ -94,6 +94,14 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 	default:
 		return nil, fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（支持 .txt、.tsv 制表符分隔文本和 .xlsx）", path, ext)
 	}
+	if ext == ".xlsx" {
+		// A workbook stored without compression is as large as it unpacks to: one larger
+		// than the unzip limit is refused before it is read into memory.
+		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > MaxXLSXUnzip {
+			return nil, apperr.Hint(fmt.Errorf("读取计划 %s: 文件有 %d MB，超过 %d MB，不像一份抽查计划，已拒绝", path, st.Size()>>20, MaxXLSXUnzip>>20),
+				"请确认选对了文件：抽查计划通常不到 1 MB")
+		}
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))

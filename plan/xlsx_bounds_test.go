@@ -286,3 +286,19 @@ func TestXLSXNoTempFiles(t *testing.T) {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
+
+// TestXLSXFileSizeBound: a plan file larger than the unzip limit is refused before it is read
+// (it was read whole into memory first).
+func TestXLSXFileSizeBound(t *testing.T) {
+	old := MaxXLSXUnzip
+	defer func() { MaxXLSXUnzip = old }()
+	MaxXLSXUnzip = 1 << 20
+	path := filepath.Join(t.TempDir(), "big.xlsx")
+	if err := os.WriteFile(path, make([]byte, 2<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path, "M")
+	if err == nil || !strings.Contains(err.Error(), "超过 1 MB") || !strings.Contains(err.Error(), "big.xlsx") {
+		t.Fatalf("error %v", err)
+	}
+}
