@@ -2,6 +2,7 @@ package xlsxstream
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -99,6 +100,9 @@ const quickSST = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 newline</t></si><si><t>cr` + "\r" + `lf</t></si><si><t>_x0041__x005F_x0042_</t></si><si><t xml:space='preserve'>quote</t></si><si><t>x</t><r><t>run</t></r></si><si><t>a</t> </si><si><t>` + "\uFFFD\U0001F600" + `</t></si><si ><t>sp</t></si><si><t>91140430JURQ283F54</t></si>
 <si><t>after newline</t></si><si/><si><t>end</t></si></sst>`
 
+// sstOpen is the root a shared-strings part must have.
+const sstOpen = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
+
 // quickBadItems are shared-string items that are not well formed.
 var quickBadItems = []string{"<si><t>bad\x01</t></si>", "<si><t>bad\xff</t></si>", "<si><t>\xef\xbf\xbe</t></si>", "<si><t>&nbsp;</t></si>", "<si><t>a</t></sx>"}
 
@@ -178,13 +182,16 @@ func TestQuickPathsMatchGeneral(t *testing.T) {
 			continue
 		}
 		it = it[strings.Index(it, "<si"):]
+		if _, s := sstDump([]byte(sstOpen+it+`</sst>`), 64); strings.HasPrefix(s, "error") {
+			t.Fatalf("%s: %s", it, s)
+		}
 		bothPaths(t, []byte(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`),
-			[]byte(`<sst>`+it+`</sst>`))
+			[]byte(sstOpen+it+`</sst>`))
 	}
 	for _, it := range quickBadItems {
-		bothPaths(t, []byte(`<worksheet/>`), []byte(`<sst><si><t>ok</t></si>`+it+`</sst>`))
+		bothPaths(t, []byte(`<worksheet/>`), []byte(sstOpen+`<si><t>ok</t></si>`+it+`</sst>`))
 	}
-	bothPaths(t, []byte(`<worksheet/>`), []byte(`<sst><si><t>cut`))
+	bothPaths(t, []byte(`<worksheet/>`), []byte(sstOpen+`<si><t>cut`))
 	bothPaths(t, []byte(`<worksheet/>`), []byte(`<si><t>root</t></si>`))
 }
 
@@ -209,4 +216,20 @@ func FuzzQuickPaths(f *testing.F) {
 	f.Fuzz(func(t *testing.T, sheet, sst []byte) {
 		bothPaths(t, sheet, sst)
 	})
+}
+
+// Shared strings are looked up at the end of a row, but a too-long one is still the error
+// when a later cell of its row is faulty too: it comes first in the file.
+func TestLongSharedStringBeforeLaterError(t *testing.T) {
+	long := strings.Repeat("长", MaxCellChars+1)
+	sst := sstOpen + `<si><t>ok</t></si><si><t>` + long + `</t></si></sst>`
+	for _, later := range []string{`<c r="1B1"><v>1</v></c>`, `<c r="C1" t="s"><v>x</v></c>`, `<c r="D1"><v>1</c>`, `</row><row r="0">`, `<c r="E1" t="s"><v>1</v></c>`, ``} {
+		sheet := `<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>` + later + `</row></sheetData></worksheet>`
+		_, err := readRows(ScanFast, xlsxParts(t, []string{"S"}, []string{sheet}, sst, false), "")
+		var le *LimitError
+		if !errors.As(err, &le) && (err == nil || !strings.Contains(err.Error(), "超过 Excel 每个单元格")) {
+			t.Errorf("%s: error %v, want the cell limit", later, err)
+		}
+		bothPaths(t, []byte(sheet), []byte(sst))
+	}
 }

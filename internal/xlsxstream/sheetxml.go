@@ -1246,8 +1246,7 @@ type fastSheet struct {
 
 	// the current row's values: bytes back to back, then one string per row
 	rowBytes []byte
-	ends     []int
-	isSST    []int32 // per cell: shared-string index, or -1 for bytes in rowBytes
+	entries  []cellEntry
 	cells    []string
 }
 
@@ -1495,13 +1494,21 @@ func (fs *fastSheet) next() (n int, cells []string, ok bool, err error) {
 	if fs.curRow > fs.seekRow {
 		return fs.seekRow, nil, true, nil
 	}
-	fs.rowBytes, fs.ends, fs.isSST = fs.rowBytes[:0], fs.ends[:0], fs.isSST[:0]
+	fs.rowBytes, fs.entries = fs.rowBytes[:0], fs.entries[:0]
 	cellCol := 0
 	handleRow := func() error {
 		if fs.rowErr != nil {
 			return fmt.Errorf("行号无效：%w", fs.rowErr)
 		}
 		return nil
+	}
+	// fail returns err, unless a shared string of a cell before it is too long: that came
+	// first in the file, so it is the error (shared strings are looked up at the row's end).
+	fail := func(err error) (int, []string, bool, error) {
+		if e := fs.checkEntries(); e != nil {
+			err = e
+		}
+		return fs.seekRow, nil, false, err
 	}
 	if fs.pendingRow {
 		fs.pendingRow = false
@@ -1516,17 +1523,17 @@ rows:
 	for {
 		ev, err := fs.event()
 		if err != nil {
-			return fs.seekRow, nil, false, err
+			return fail(err)
 		}
 		switch ev {
 		case evEnd:
 			break rows
 		case evRow:
 			if err := handleRow(); err != nil {
-				return fs.seekRow, nil, false, err
+				return fail(err)
 			}
 			if fs.rowNum > xlsxMaxRows {
-				return fs.seekRow, nil, false, fmt.Errorf("行号 %d 超过 Excel 的 %d 行上限", fs.rowNum, xlsxMaxRows)
+				return fail(fmt.Errorf("行号 %d 超过 Excel 的 %d 行上限", fs.rowNum, xlsxMaxRows))
 			}
 			if fs.rowNum != 0 {
 				fs.curRow = fs.rowNum
@@ -1534,6 +1541,9 @@ rows:
 				fs.curRow++
 			}
 			if fs.curRow > xlsxMaxRows {
+				if e := fs.checkEntries(); e != nil {
+					return fs.seekRow, nil, false, e
+				}
 				return fs.curRow, nil, false, rowLimitError()
 			}
 			if fs.curRow > fs.seekRow {
@@ -1546,54 +1556,86 @@ rows:
 				if cellCol, err = cellColumn(fs.cellRef); err != nil {
 					var le *LimitError
 					if errors.As(err, &le) {
-						return fs.seekRow, nil, false, err
+						return fail(err)
 					}
-					return fs.seekRow, nil, false, fmt.Errorf("单元格 %s: %w", fs.cellRef, err)
+					return fail(fmt.Errorf("单元格 %s: %w", fs.cellRef, err))
 				}
 			}
 			if cellCol > MaxColumns {
-				return fs.seekRow, nil, false, columnLimitError()
+				return fail(columnLimitError())
 			}
 			start := len(fs.rowBytes)
 			sst, err := fs.cellValue()
 			if err != nil {
-				return fs.seekRow, nil, false, fmt.Errorf("单元格 %s: %w", fs.cellRef, err)
+				return fail(fmt.Errorf("单元格 %s: %w", fs.cellRef, err))
 			}
 			if sst < 0 {
-				if b := fs.rowBytes[start:]; len(b) > MaxCellChars && utf8.RuneCount(b) > MaxCellChars {
-					return fs.seekRow, nil, false, CheckCell(string(b))
+				b := fs.rowBytes[start:]
+				if len(b) > MaxCellChars && utf8.RuneCount(b) > MaxCellChars {
+					return fail(CheckCell(string(b)))
 				}
-			} else if err := CheckCell(fs.sst.get(int(sst))); err != nil {
-				return fs.seekRow, nil, false, err
+				if len(b) == 0 && !fs.hasF {
+					continue
+				}
 			}
-			empty := sst < 0 && len(fs.rowBytes) == fs.lastEnd() || sst >= 0 && fs.sst.off[sst] == fs.sst.off[sst+1]
-			if empty && !fs.hasF {
-				fs.rowBytes = fs.rowBytes[:fs.lastEnd()]
+			fs.entries = append(fs.entries, cellEntry{col: cellCol, sst: sst, start: start, end: len(fs.rowBytes), hasF: fs.hasF})
+		}
+	}
+	// The row's cells, padded with "" up to each cell's column. The shared strings are
+	// looked up here, in one loop, rather than cell by cell: in a large table each lookup
+	// is a cache miss, and independent misses in a short loop overlap.
+	var row string
+	if len(fs.rowBytes) > 0 {
+		row = string(fs.rowBytes)
+	}
+	fs.cells = fs.cells[:0]
+	for _, e := range fs.entries {
+		var v string
+		if e.sst >= 0 {
+			v = fs.sst.get(int(e.sst))
+			if len(v) > MaxCellChars {
+				if err := CheckCell(v); err != nil {
+					return fs.seekRow, nil, false, err
+				}
+			}
+			if v == "" && !e.hasF {
 				continue
 			}
-			for len(fs.ends) < cellCol-1 {
-				fs.ends = append(fs.ends, fs.lastEnd())
-				fs.isSST = append(fs.isSST, -1)
-			}
-			fs.ends = append(fs.ends, len(fs.rowBytes))
-			fs.isSST = append(fs.isSST, sst)
+		} else {
+			v = row[e.start:e.end]
 		}
+		for len(fs.cells) < e.col-1 {
+			fs.cells = append(fs.cells, "")
+		}
+		fs.cells = append(fs.cells, v)
 	}
-	if len(fs.ends) == 0 {
+	if len(fs.cells) == 0 {
 		return fs.seekRow, nil, true, nil
 	}
-	row := string(fs.rowBytes)
-	fs.cells = fs.cells[:0]
-	from := 0
-	for i, e := range fs.ends {
-		if fs.isSST[i] >= 0 {
-			fs.cells = append(fs.cells, fs.sst.get(int(fs.isSST[i])))
-		} else {
-			fs.cells = append(fs.cells, row[from:e])
-		}
-		from = e
-	}
 	return fs.seekRow, fs.cells, true, nil
+}
+
+// cellEntry is one cell of the row being read: its column and its value, a shared string
+// or bytes of rowBytes.
+type cellEntry struct {
+	col        int
+	sst        int32 // shared-string index, or -1: the value is rowBytes[start:end]
+	start, end int
+	hasF       bool
+}
+
+// checkEntries holds the row's shared strings read so far to MaxCellChars.
+func (fs *fastSheet) checkEntries() error {
+	for _, e := range fs.entries {
+		if e.sst >= 0 {
+			if v := fs.sst.get(int(e.sst)); len(v) > MaxCellChars {
+				if err := CheckCell(v); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // LimitError is a row that exceeds one of Excel's limits (MaxColumns, xlsxMaxRows,
@@ -1623,13 +1665,6 @@ func rowLimitError() error {
 
 func columnLimitError() error {
 	return &LimitError{Msg: fmt.Sprintf("有超过 %d 列的单元格（Excel 每行最多 %d 列，即 XFD 列）", MaxColumns, MaxColumns)}
-}
-
-func (fs *fastSheet) lastEnd() int {
-	if len(fs.ends) == 0 {
-		return 0
-	}
-	return fs.ends[len(fs.ends)-1]
 }
 
 // cellValue appends the current cell's raw value to rowBytes, or returns its shared-string
@@ -1787,15 +1822,55 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 	}
 	defer rc.Close()
 	fs := &fastSheet{s: newXMLScanner(rc, 1<<20), sst: sst}
+	rowErr := func(row int, err error) error {
+		if e := partErr(err); e != err {
+			return e
+		}
+		var le *LimitError
+		if errors.As(err, &le) {
+			return &apperr.Error{
+				Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行: %s，已拒绝读取", file, sheet, row, le.Msg),
+				Hint: "这不是 Excel 能打开的工作表（可能是恶意或生成出错的文件）；请重新导出名录",
+			}
+		}
+		return &apperr.Error{
+			Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行: %w（文件已损坏或被截断）", file, sheet, row, err),
+			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
+		}
+	}
+	// rest reads to the end of the part after the last row: the rest of the XML must be
+	// well formed, and the zip's checksum is verified at its end.
+	rest := func(n int) error {
+		for {
+			k, err := fs.s.next()
+			if err != nil {
+				if e := partErr(err); e != err {
+					return e
+				}
+				return &apperr.Error{
+					Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行之后: %w（文件已损坏或被截断）", file, sheet, n, err),
+					Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
+				}
+			}
+			if k == tokEOF {
+				return nil
+			}
+			if k == tokText {
+				if err := fs.s.checkText(); err != nil {
+					return damagedXLSXError(file, err)
+				}
+			}
+		}
+	}
 	lastRow, sized := 0, false
-	dimRow := func() {
-		if fs.dimension == "" || sized {
+	dimRow := func(dim string) {
+		if dim == "" || sized {
 			return
 		}
 		sized = true
 		// A single-cell dimension ("A1") is what writers put on empty sheets: no check.
-		if i := strings.IndexByte(fs.dimension, ':'); i >= 0 {
-			if _, r, cerr := excelize.CellNameToCoordinates(fs.dimension[i+1:]); cerr == nil {
+		if i := strings.IndexByte(dim, ':'); i >= 0 {
+			if _, r, cerr := excelize.CellNameToCoordinates(dim[i+1:]); cerr == nil {
 				lastRow = r
 			}
 		}
@@ -1803,68 +1878,42 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 			size(lastRow)
 		}
 	}
+	// The rows are scanned on another goroutine and handed over in batches; fn runs on this
+	// one, in order (see pipeline.go).
+	src := startRows(fs, rowErr, rest)
+	defer src.stop()
 	n := 0
 	for {
-		row, cells, ok, err := fs.next()
-		if err != nil {
-			if e := partErr(err); e != err {
-				return e
+		bt := src.next()
+		for i, row := range bt.rows {
+			if i == bt.dimFrom {
+				dimRow(bt.dim)
 			}
-			var le *LimitError
-			if errors.As(err, &le) {
-				return &apperr.Error{
-					Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行: %s，已拒绝读取", file, sheet, row, le.Msg),
-					Hint: "这不是 Excel 能打开的工作表（可能是恶意或生成出错的文件）；请重新导出名录",
+			n = row
+			if n&1023 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
 				}
 			}
-			return &apperr.Error{
-				Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行: %w（文件已损坏或被截断）", file, sheet, row, err),
-				Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
-			}
-		}
-		if !ok {
-			break
-		}
-		dimRow()
-		n = row
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
+			if err := fn(n, bt.row(i)); err != nil {
 				return err
 			}
 		}
-		if err := fn(n, cells); err != nil {
-			return err
-		}
-	}
-	// Read to the end of the part: the rest of the XML must be well formed, and the zip's
-	// checksum is verified at its end.
-	for {
-		k, err := fs.s.next()
-		if err != nil {
-			if e := partErr(err); e != err {
-				return e
+		if bt.last {
+			if bt.err != nil {
+				return bt.err
 			}
-			return &apperr.Error{
-				Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行之后: %w（文件已损坏或被截断）", file, sheet, n, err),
-				Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
-			}
-		}
-		if k == tokEOF {
+			dimRow(bt.endDim)
 			break
 		}
-		if k == tokText {
-			if err := fs.s.checkText(); err != nil {
-				return damagedXLSXError(file, err)
-			}
-		}
+		src.done(bt)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	dimRow()
 	if lastRow > n {
 		return &apperr.Error{
-			Err:  fmt.Errorf("%s 工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", file, sheet, lastRow, fs.dimension, n),
+			Err:  fmt.Errorf("%s 工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", file, sheet, lastRow, src.dimension, n),
 			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
 		}
 	}
