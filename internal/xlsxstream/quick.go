@@ -22,10 +22,11 @@ const quickLook = 512
 var generalOnly = false
 
 // plainTag parses a start tag's attributes from b[i:] (just past the element name) when
-// every attribute is name="value" after one space, the name unprefixed ASCII, and no value
-// holds '&', '<' or CR (attrValue would decode or refuse them): it returns the offset just
-// past the tag's '>', whether the tag closes itself, and the values of the r and t
-// attributes. ok is false for any other form, and when r or t appears twice.
+// every attribute is name="value" after one space, the name an unprefixed ASCII XML name,
+// and every value printable ASCII without '&' or '<' (what the general path's checkAttrs
+// passes unchanged, and attrValue copies as it is): it returns the offset just past the
+// tag's '>', whether the tag closes itself, and the values of the r and t attributes. ok is
+// false for any other form, and when r or t appears twice.
 func plainTag(b []byte, i int) (end int, selfClose bool, r, t []byte, ok bool) {
 	hasR, hasT := false, false
 	for {
@@ -46,17 +47,20 @@ func plainTag(b []byte, i int) (end int, selfClose bool, r, t []byte, ok bool) {
 			return 0, false, nil, nil, false
 		}
 		// name
-		j := i
+		if i >= len(b) || !isPlainNameStart(b[i]) {
+			return 0, false, nil, nil, false
+		}
+		j := i + 1
 		for j < len(b) && isPlainNameByte(b[j]) {
 			j++
 		}
-		if j == i || j+1 >= len(b) || b[j] != '=' || b[j+1] != '"' {
+		if j+1 >= len(b) || b[j] != '=' || b[j+1] != '"' {
 			return 0, false, nil, nil, false
 		}
 		name := b[i:j]
 		k := j + 2
 		for k < len(b) && b[k] != '"' {
-			if c := b[k]; c == '&' || c == '<' || c == '\r' {
+			if c := b[k]; c < 0x20 || c >= 0x80 || c == '&' || c == '<' {
 				return 0, false, nil, nil, false
 			}
 			k++
@@ -83,8 +87,10 @@ func plainTag(b []byte, i int) (end int, selfClose bool, r, t []byte, ok bool) {
 	}
 }
 
-// isPlainNameByte: the ASCII name characters other than ':' (a prefix sends a tag to the
-// general path, which resolves it).
+// isPlainNameStart and isPlainNameByte: the ASCII name characters other than ':' (a prefix
+// sends a tag to the general path, which resolves it).
+func isPlainNameStart(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' }
+
 func isPlainNameByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
 }

@@ -141,6 +141,11 @@ var quickSheetCells = []string{
 	`<c r="AE%d" foo="a<b"><v>x</v></c>`,
 	`<c r="AF%d"/ >`,
 	`<c r="AG%d" ta="s"><v>1</v></c>`, `<c rr="y"><v>1</v></c>`,
+	"<c r=\"AH%d\" s=\"a\x01b\"><v>1</v></c>", "<c r=\"AI%d\" s=\"a\tb\"><v>1</v></c>", "<c r=\"AJ%d\" s=\"a\nb\"><v>1</v></c>",
+	`<c r="AK%d" s="中"><v>1</v></c>`, "<c r=\"AL%d\" s=\"\xff\"><v>1</v></c>", `<c r="AM%d" 1s="1"><v>1</v></c>`,
+	`<c r="AN%d" -s="1"><v>1</v></c>`, `<c r="AO%d" .s="1"><v>1</v></c>`, `<c r="AP%d" s1.-_="1"><v>1</v></c>`,
+	`<c r="AQ%d" s="&#1;"><v>1</v></c>`, `<c r="AR%d"t="s"><v>1</v></c>`, `<c r="AS%d" _s="1"><v>1</v></c>`,
+	`<c r="AT%d" s=><v>1</v></c>`, `<c r="AU%d" s><v>1</v></c>`, `<c r="AV%d" s="1"x="2"><v>1</v></c>`,
 }
 
 func TestQuickPathsMatchGeneral(t *testing.T) {
@@ -148,7 +153,7 @@ func TestQuickPathsMatchGeneral(t *testing.T) {
 		t.Fatalf("quickSST: %s", s)
 	}
 	// Each cell form alone in a row, in several row forms, then all of them in one sheet.
-	rowForms := []string{`<row r="%d">`, `<row r="%d" spans="1:11">`, `<row spans="1:3" r="%d">`, `<row r='%d'>`, `<row r="%dx">`, `<row>`, `<row r="%d" r="1">`, `<row r="%d" >`}
+	rowForms := []string{"<row r=\"%d\" x=\"\x01\">", `<row r="%d" 1x="1">`, `<row r="%d"spans="1:2">`, `<row r="%d">`, `<row r="%d" spans="1:11">`, `<row spans="1:3" r="%d">`, `<row r='%d'>`, `<row r="%dx">`, `<row>`, `<row r="%d" r="1">`, `<row r="%d" >`}
 	var all strings.Builder
 	all.WriteString(`<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:AF300"/><sheetData>`)
 	n := 0
