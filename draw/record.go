@@ -14,6 +14,7 @@ import (
 
 	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/atomicfile"
 	"github.com/choucha/choucha/internal/textfile"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
@@ -227,12 +228,46 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		}
 		defer l.Close()
 	}
+	// The folder is written while the entry is recorded, on the other core: under a staged
+	// name beside it (atomicfile.StagedDir), moved into place once the entry stands, removed
+	// if it does not. Its 台账编号 is the ledger's next ID; should another process record an
+	// entry first, the folder is written again with the ID the draw got. Only into a folder
+	// that exists: a refused entry must not leave a new folder behind.
+	head, err := l.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	next, staged := head.ID+1, ""
+	wrote := make(chan error, 1)
+	if fi, err := os.Stat(filepath.Dir(filepath.Clean(outDir))); err == nil && fi.IsDir() {
+		m.LedgerID, staged = next, atomicfile.StagedDir(outDir)
+		go func() { wrote <- req.WriteDraw(ctx, staged, m) }()
+	} else {
+		wrote <- errors.New("没有预先写出")
+	}
+	if beforeAppend != nil {
+		beforeAppend()
+	}
 	id, err := l.Append(ctx, ledger.Entry{
 		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed,
 		CreatedAt: m.CreatedAt, Operator: req.Operator, RedrawReason: strings.TrimSpace(req.RedrawReason),
 		Manifest: stored, List: list, Frame: oc.Frame,
 	})
+	var perr error
+	if err == nil {
+		// At once: a Ctrl-C while the folder is still being written must find the entry's
+		// position known (the message names the entry and how to write the folder again).
+		oc.Entry, oc.Head, perr = l.Position(ctx, id)
+	}
+	werr := <-wrote
+	unstage := func() {
+		if staged != "" {
+			os.RemoveAll(staged)
+		}
+	}
 	if err != nil {
+		unstage()
+		m.LedgerID = 0
 		var le *ledger.LockedError
 		if errors.As(err, &le) {
 			return nil, err
@@ -240,15 +275,26 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		return nil, fmt.Errorf("记入抽取台账: %w", err)
 	}
 	m.LedgerID = id
-	oc.Frame = nil // the ledger holds it now; not kept while the folder is written
-	if oc.Entry, oc.Head, err = l.Position(ctx, id); err != nil {
-		return nil, err
+	oc.Frame = nil // the ledger holds it now
+	if perr != nil {
+		unstage()
+		return nil, perr
 	}
+	if werr == nil && id == next && ctx.Err() == nil && atomicfile.MoveDir(staged, outDir) == nil {
+		return oc, nil
+	}
+	unstage()
+	// Written again, in place: the ID differed, or writing or moving the staged folder failed
+	// (WriteDraw then says why, as it would have without the stage).
 	if err := req.WriteDraw(ctx, outDir, m); err != nil {
 		return oc, &WriteError{LedgerID: id, Dir: outDir, Err: err}
 	}
 	return oc, nil
 }
+
+// beforeAppend, when set (tests only), runs after the folder is staged and before the entry
+// is appended: another process's entry or lock can be made to come first.
+var beforeAppend func()
 
 // Seed normalises a seed as given (sampler.NormalizeSeed; a bad one is a usage error), or
 // makes a fresh one when none is given (generated: it must be published).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +182,96 @@ func TestReadExclusions(t *testing.T) {
 	if keys, err := ReadExclusions(""); keys != nil || err != nil {
 		t.Errorf("no file: %v %v", keys, err)
 	}
+}
+
+// The folder is written while the entry is recorded, with the ledger's next ID; when another
+// entry comes first it is written again with the ID the draw got, and a refused entry leaves
+// no folder. No staged folder is left behind either way.
+func TestRecordStagesFolder(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	var calls []string // "folder:ledger ID" of each WriteDraw call
+	write := func(ctx context.Context, d string, m *Manifest) error {
+		calls = append(calls, filepath.Base(d)+":"+strconv.FormatInt(m.LedgerID, 10))
+		if err := writeDir(ctx, d, m); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(d, "id"), []byte(strconv.FormatInt(m.LedgerID, 10)), 0o644)
+	}
+	leftovers := func() {
+		t.Helper()
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), ".choucha-tmp-") {
+				t.Errorf("left behind: %s", e.Name())
+			}
+		}
+	}
+	folderID := func(out string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(out, "id"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+
+	// The next ID guessed right: one write, staged, moved into place.
+	req := recordRequest(t, dir)
+	req.WriteDraw = write
+	oc, err := Record(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if oc.Manifest.LedgerID != 1 || folderID(req.Out) != "1" || len(calls) != 1 || !strings.HasSuffix(calls[0], "-staged:1") {
+		t.Errorf("first draw: id %d, folder %s, calls %v", oc.Manifest.LedgerID, folderID(req.Out), calls)
+	}
+	leftovers()
+
+	// Another entry comes first: the folder is written again with the draw's ID.
+	calls = nil
+	other := recordRequest(t, dir)
+	other.TaskSeq, other.Out = 274, filepath.Join(dir, "other")
+	req2 := recordRequest(t, dir)
+	req2.Out, req2.RedrawReason, req2.WriteDraw = filepath.Join(dir, "out2"), "名录更正", write
+	beforeAppend = func() {
+		beforeAppend = nil
+		if _, err := Record(ctx, other); err != nil {
+			t.Error(err)
+		}
+	}
+	oc, err = Record(ctx, req2)
+	beforeAppend = nil
+	if err != nil {
+		t.Fatal(err)
+	}
+	if oc.Manifest.LedgerID != 3 || folderID(req2.Out) != "3" || len(calls) != 2 || calls[1] != "out2:3" {
+		t.Errorf("draw after another entry: id %d, folder %s, calls %v", oc.Manifest.LedgerID, folderID(req2.Out), calls)
+	}
+	leftovers()
+
+	// The round is locked meanwhile: refused, and neither folder is there.
+	req3 := recordRequest(t, dir)
+	req3.Out, req3.WriteDraw = filepath.Join(dir, "out3"), write
+	beforeAppend = func() {
+		beforeAppend = nil
+		l, err := ledger.Open(req3.Ledger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		if _, err := l.Lock(ctx, 1, "测试"); err != nil {
+			t.Error(err)
+		}
+	}
+	_, err = Record(ctx, req3)
+	beforeAppend = nil
+	var le *ledger.LockedError
+	if !errors.As(err, &le) {
+		t.Fatalf("round locked meanwhile: %v", err)
+	}
+	if _, err := os.Stat(req3.Out); err == nil {
+		t.Error("a refused draw left its folder")
+	}
+	leftovers()
 }

@@ -27,6 +27,8 @@
 package export
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,6 +37,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/choucha/choucha/draw"
@@ -108,14 +111,59 @@ func WriteDraw(ctx context.Context, dir string, m *draw.Manifest) (err error) {
 	return err
 }
 
+// writeManifest writes json.MarshalIndent(m, "", "  ") and a newline. The two long lists
+// (selected, reserves) are marshalled one firm at a time straight into w, so the text of a
+// large draw (tens of MB) is never in memory twice over: the same bytes, without the peak.
 func writeManifest(w io.Writer, m *draw.Manifest) error {
-	b, err := json.MarshalIndent(m, "", "  ")
+	head := *m
+	if m.Selected != nil {
+		head.Selected = []draw.Selected{}
+	}
+	if m.Reserves != nil {
+		head.Reserves = []draw.Reserve{}
+	}
+	b, err := json.MarshalIndent(&head, "", "  ")
 	if err != nil {
 		return fmt.Errorf("编码抽取记录: %w", err)
 	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
-	return err
+	bw := bufio.NewWriterSize(w, 1<<16)
+	// The fields at the top level are indented by two spaces and follow a newline; a newline
+	// inside a string is escaped, so these markers can only be the fields themselves.
+	rest := b
+	for _, list := range []struct {
+		marker string
+		n      int
+		at     func(i int) any
+	}{
+		{"\n  \"selected\": []", len(m.Selected), func(i int) any { return &m.Selected[i] }},
+		{"\n  \"reserves\": []", len(m.Reserves), func(i int) any { return &m.Reserves[i] }},
+	} {
+		if list.n == 0 {
+			continue // written as MarshalIndent wrote it ([] or null)
+		}
+		i := bytes.Index(rest, []byte(list.marker))
+		if i < 0 {
+			return fmt.Errorf("编码抽取记录: 没有 %s", strings.TrimSpace(list.marker))
+		}
+		cut := i + len(list.marker) - 1 // before the closing ]
+		bw.Write(rest[:cut])
+		rest = rest[cut:]
+		for k := range list.n {
+			e, err := json.MarshalIndent(list.at(k), "    ", "  ")
+			if err != nil {
+				return fmt.Errorf("编码抽取记录: %w", err)
+			}
+			if k > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n    ")
+			bw.Write(e)
+		}
+		bw.WriteString("\n  ")
+	}
+	bw.Write(rest)
+	bw.WriteByte('\n')
+	return bw.Flush()
 }
 
 // LoadDraw reads manifest.json from a draw folder (or the manifest file itself).

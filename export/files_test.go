@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/choucha/choucha/draw"
 )
 
 func entries(t *testing.T, dir string) []string {
@@ -141,5 +143,33 @@ func TestExportOwnership(t *testing.T) {
 	}
 	if _, err := Export(t.Context(), filepath.Join(dir, "nope"), m, FormatCSV, Options{}, false); err == nil {
 		t.Error("missing folder accepted")
+	}
+}
+
+// manifest.json is json.MarshalIndent of the manifest, byte for byte, also when its lists
+// are written one firm at a time: with and without teams, with reserves, with none drawn,
+// and with names that look like the markers the lists are found by.
+func TestWriteManifestIsMarshalIndent(t *testing.T) {
+	for _, teams := range []bool{false, true} {
+		m := testManifest(t, teams)
+		m.Reserves = []draw.Reserve{{Key: "K1", Class: "A", Ticket: "ab", Rank: 3}, {Key: "K2", Class: "B", Ticket: "cd", Rank: 9}}
+		m.Notes = []string{"\n  \"selected\": []", "\"reserves\": []"}
+		m.Selected[0].Name = "\n  \"reserves\": []"
+		empty, null := *m, *m
+		empty.Selected, empty.Reserves = []draw.Selected{}, []draw.Reserve{}
+		null.Selected, null.Reserves = nil, nil
+		for _, mm := range []*draw.Manifest{m, &empty, &null} {
+			var got bytes.Buffer
+			if err := writeManifest(&got, mm); err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.MarshalIndent(mm, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != string(want)+"\n" {
+				t.Errorf("teams %v, %d drawn: manifest.json differs from MarshalIndent:\n%s\nwant\n%s", teams, len(mm.Selected), got.String(), want)
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/roster"
 )
 
@@ -37,9 +39,9 @@ func bigDrawInputs(t *testing.T, dir string, n int) (rosterFile, planFile string
 }
 
 // interruptWhenWriting starts cmd, sends it Ctrl-C (SIGINT) as soon as a temporary file or
-// folder appears in dir — the workbook is being written — and returns its exit code and
-// stderr.
-func interruptWhenWriting(t *testing.T, cmd *exec.Cmd, dir string) (int, string) {
+// folder appears in dir — the workbook is being written — and ready (when not nil) says yes,
+// and returns its exit code and stderr.
+func interruptWhenWriting(t *testing.T, cmd *exec.Cmd, dir string, ready func() bool) (int, string) {
 	t.Helper()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -49,10 +51,11 @@ func interruptWhenWriting(t *testing.T, cmd *exec.Cmd, dir string) (int, string)
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		ents, _ := os.ReadDir(dir)
-		if len(ents) > 0 && strings.HasPrefix(ents[0].Name(), ".choucha-tmp-") {
+		temp := len(ents) > 0 && strings.HasPrefix(ents[0].Name(), ".choucha-tmp-")
+		if temp && (ready == nil || ready()) {
 			break
 		}
-		if len(ents) > 0 || time.Now().After(deadline) {
+		if len(ents) > 0 && !temp || time.Now().After(deadline) {
 			cmd.Process.Kill()
 			cmd.Wait()
 			t.Fatalf("no temporary output seen in %s (found %v)\n%s", dir, ents, stderr.String())
@@ -69,7 +72,7 @@ func interruptWhenWriting(t *testing.T, cmd *exec.Cmd, dir string) (int, string)
 // Issue 19 item 8: Ctrl-C was ignored while an xlsx was being written. Sent while sample
 // writes the draw folder of 30,000 firms (its 抽查名单.xlsx), and while export writes the same
 // list, it stops the write: exit 130, 已中断, no folder, no file, no temporary left. The draw
-// was recorded before the folder was written; the message says so and how to write it again,
+// was recorded before the folder was written (sample writes it while it records the entry, and is interrupted once the entry stands); the message says so and how to write it again,
 // and that works.
 func TestInterruptWhileWritingXLSX(t *testing.T) {
 	if testing.Short() {
@@ -84,7 +87,17 @@ func TestInterruptWhileWritingXLSX(t *testing.T) {
 	}
 	cmd := child(db, "sample", "--plan", planFile, "--plan-id", "T", "--task", "1", "--roster", rosterFile,
 		"--seed", testSeed, "--out", filepath.Join(draws, "a"), "-q")
-	code, stderr := interruptWhenWriting(t, cmd, draws)
+	// sample writes its folder while it records the entry: Ctrl-C once the entry stands.
+	recorded := func() bool {
+		l, err := ledger.OpenReadOnly(db)
+		if err != nil {
+			return false
+		}
+		defer l.Close()
+		h, err := l.Head(context.Background())
+		return err == nil && h.ID == 1
+	}
+	code, stderr := interruptWhenWriting(t, cmd, draws, recorded)
 	if code != exitInterrupted || !strings.Contains(stderr, "已中断") || !strings.Contains(stderr, "台账第 1 条") || !strings.Contains(stderr, "choucha export 1") {
 		t.Errorf("sample after Ctrl-C: exit %d\n%s", code, stderr)
 	}
@@ -96,7 +109,7 @@ func TestInterruptWhileWritingXLSX(t *testing.T) {
 	if err := os.Mkdir(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	code, stderr = interruptWhenWriting(t, child(db, "export", "1", "--format", "xlsx", "--out", out), out)
+	code, stderr = interruptWhenWriting(t, child(db, "export", "1", "--format", "xlsx", "--out", out), out, nil)
 	if code != exitInterrupted || !strings.Contains(stderr, "已中断") {
 		t.Errorf("export after Ctrl-C: exit %d\n%s", code, stderr)
 	}

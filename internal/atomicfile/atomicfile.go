@@ -99,6 +99,31 @@ func WriteDir(dir string, fill func(tmp string) error) (err error) {
 	return nil
 }
 
+// StagedDir is a name beside dir under which a folder can be written now (WriteDir) and
+// moved to dir later (MoveDir), e.g. once what it records is committed elsewhere. The name
+// is a temp name: a stage left by a killed process is swept like any other.
+func StagedDir(dir string) string {
+	dir = filepath.Clean(dir)
+	return filepath.Join(filepath.Dir(dir), tempPrefix()+filepath.Base(dir)+"-staged")
+}
+
+// MoveDir moves the folder staged (StagedDir) to dir, which must not exist (ErrExists), and
+// makes the move durable. On failure staged is left as it is.
+func MoveDir(staged, dir string) error {
+	dir = filepath.Clean(dir)
+	if _, err := os.Lstat(dir); err == nil {
+		return fmt.Errorf("%s: %w", dir, ErrExists)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("检查目录: %w", apperr.FromOS(dir, err))
+	}
+	// A rename onto an existing non-empty folder fails, so a folder made meanwhile is safe.
+	if err := os.Rename(staged, dir); err != nil {
+		return fmt.Errorf("目录 %s 无法就位（是否已存在？）: %w", dir, err)
+	}
+	syncDir(filepath.Dir(dir))
+	return nil
+}
+
 // Temp files and folders are named ".choucha-tmp-<pid>-<name>-<random>". A process killed
 // outright (SIGKILL, power loss) cannot remove its own; the next write into the same folder
 // removes those whose process is gone, so a half-written output never outlives the next run.
