@@ -355,3 +355,54 @@ func decodeForTest(path string, data []byte) (string, textfile.Encoding, error) 
 	b, enc, err := textfile.Decode(path, data)
 	return string(b), enc, err
 }
+
+// FuzzXLSXReaderMatchesExcelize writes arbitrary sheet XML (and shared strings) into a
+// workbook: whenever the new reader reads it, excelize's reader of before reads the same
+// table, cells, merged flags and plan. (The new reader may refuse what excelize read: XML that
+// is not well formed, a shared-string index out of range, rows numbered backwards, overlapping
+// merges, the limits.)
+func FuzzXLSXReaderMatchesExcelize(f *testing.F) {
+	head := `<sheetData>` + planHead + planTask(3, 1) + planTask(4, 2)
+	f.Add(head+`</sheetData><mergeCells count="1"><mergeCell ref="A3:A4"/></mergeCells>`, `<si><t>任务</t></si>`)
+	f.Add(head+`<row r="5"><c r="A5" t="s"><v>0</v></c><c r="B5"><v>3.0</v></c><c r="F5" s="1"><v>0.005</v></c></row></sheetData>`, `<si><t>沁县</t></si>`)
+	f.Add(head+`<row><c t="b"><v>1</v></c><c><v>1E-3</v></c><c r="C6" t="str"><v>x</v></c><c t="inlineStr"><is><r><t>富</t></r><r><t>文本</t></r></is></c></row></sheetData><mergeCells><mergeCell ref="I3:J4"/><mergeCell ref="K3"/></mergeCells>`, ``)
+	f.Fuzz(func(t *testing.T, body, sst string) {
+		path := rawPlanXLSX(t, body, sst)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gerr := parseXLSX(data, "fuzz.xlsx", Options{ID: "F"})
+		if gerr != nil {
+			return
+		}
+		want, wantSrc, werr := parseXLSXExcelize(data, "fuzz.xlsx", Options{ID: "F"})
+		if werr != nil {
+			t.Fatalf("the new reader read what excelize refused (%v)", werr)
+		}
+		b, err := xlsxOpen(data, "fuzz.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := b.ReadGrid(t.Context(), "附件1", MaxXLSXCells)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotSrc, err := gridRows(g, "fuzz.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(gotSrc.rows) != len(wantSrc.rows) {
+			t.Fatalf("%d rows, excelize %d", len(gotSrc.rows), len(wantSrc.rows))
+		}
+		for i := range wantSrc.rows {
+			w, g := wantSrc.rows[i], gotSrc.rows[i]
+			if !reflect.DeepEqual(w.cells, g.cells) || !reflect.DeepEqual(w.merged, g.merged) {
+				t.Fatalf("row %d differs\n new      %q %v\n excelize %q %v", i+1, g.cells, g.merged, w.cells, w.merged)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatal("the plans differ")
+		}
+	})
+}
