@@ -251,6 +251,13 @@ func hostileFiles() []hostileFile {
 		{name: "共享字符串近2GiB.xlsx", want: "解压后超过 1536 MiB", make: writeZip(replaced(realXLSXParts(), zpart{name: "xl/sharedStrings.xml",
 			bomb: bombOf(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`,
 				"<si><t>"+strings.Repeat("字", 20000)+"</t></si>", "</sst>", 2<<30-(64<<20))}))},
+		// Issue 19: the shared strings are held in memory, so they are bounded on their own.
+		{name: "共享字符串文字200MiB.xlsx", want: "文字超过 128 MiB", make: writeZip(replaced(realXLSXParts(), zpart{name: "xl/sharedStrings.xml",
+			bomb: bombOf(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`,
+				"<si><t>"+strings.Repeat("字", 20000)+"</t></si>", "</sst>", 200<<20)}))},
+		{name: "共享字符串九百万项.xlsx", want: "超过 8388608 项", make: writeZip(replaced(realXLSXParts(), zpart{name: "xl/sharedStrings.xml",
+			bomb: bombOf(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`,
+				strings.Repeat("<si/>", 1000), "</sst>", 9_000_000*5)}))},
 		{name: "十万个部件.xlsx", want: "", make: func(w *bufio.Writer) {
 			parts := realXLSXParts()
 			for i := range 100_000 {
