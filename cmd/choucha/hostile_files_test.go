@@ -89,14 +89,15 @@ func hostileFiles() []hostileFile {
 				w.WriteString(l + "\n")
 			}
 		}},
-		{name: "文件中间有BOM.csv", want: "", make: csvWith("\n", func(i int, l string) string {
+		{name: "文件中间有BOM.csv", make: csvWith("\n", func(i int, l string) string {
 			if i == 100 {
 				return "\ufeff" + l
 			}
 			return l
 		}), read: func(t *testing.T, r *hostileRead) {
-			if r.check.Rows != 400 {
-				t.Errorf("%d rows, want 400", r.check.Rows)
+			// The byte-order mark is no part of the code: the firm is kept, under its code.
+			if r.check.Rows != 400 || r.check.Eligible != 400 || len(r.check.Issues) != 0 {
+				t.Errorf("%d rows, %d kept, issues %v; want 400, 400, none", r.check.Rows, r.check.Eligible, r.check.codes())
 			}
 		}},
 		{name: "UTF-16LE.csv", want: "UTF-16", make: func(w *bufio.Writer) {
@@ -156,8 +157,9 @@ func hostileFiles() []hostileFile {
 			}
 			return l
 		}), read: func(t *testing.T, r *hostileRead) {
-			if r.check.Rows != 400 || strings.Contains(r.checkText, "\u202e") {
-				t.Errorf("RTL override: %d rows, printed raw: %v", r.check.Rows, strings.Contains(r.checkText, "\u202e"))
+			// An RTL override makes the code no code: excluded and reported (shown escaped).
+			if r.check.Rows != 400 || r.check.Eligible != 399 || r.check.codes()["bad_id"] != 1 || strings.Contains(r.checkText, "\u202e") || !strings.Contains(r.checkText, `\u202e`) {
+				t.Errorf("RTL override: %d rows, %d kept, %v; printed raw: %v", r.check.Rows, r.check.Eligible, r.check.codes(), strings.Contains(r.checkText, "\u202e"))
 			}
 		}},
 		{name: "代码中有零宽空格.csv", make: csvWith("\n", func(i int, l string) string {
@@ -166,8 +168,9 @@ func hostileFiles() []hostileFile {
 			}
 			return l
 		}), read: func(t *testing.T, r *hostileRead) {
-			if r.check.Rows != 400 || strings.Contains(r.checkText, "\u200b") {
-				t.Errorf("zero-width space: %d rows, printed raw: %v", r.check.Rows, strings.Contains(r.checkText, "\u200b"))
+			// A zero-width space is no part of the code (as a space would not be): kept.
+			if r.check.Rows != 400 || r.check.Eligible != 400 || strings.Contains(r.checkText, "\u200b") {
+				t.Errorf("zero-width space: %d rows, %d kept, printed raw: %v", r.check.Rows, r.check.Eligible, strings.Contains(r.checkText, "\u200b"))
 			}
 		}},
 		{name: "名称中有终端控制序列.csv", make: csvWith("\n", func(i int, l string) string {
