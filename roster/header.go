@@ -131,22 +131,28 @@ func matchHeader(row int, cells []string, index map[string]int, roles int) *head
 
 // describeCells lists cells for an error message.
 //
-// A message quotes at most describeMaxCells cells of describeMaxRunes characters each: a first
-// row of megabytes (a hostile or broken file) must not come back as a message of megabytes.
+// A message quotes cells of at most describeMaxRunes characters each, and stops once it has
+// quoted describeBudget characters: a first row of megabytes (a hostile or broken file) must
+// not come back as a message of megabytes, while a real header of 30 short names is shown whole.
 func describeCells(cells []string) string {
 	var seen []string
-	n := 0
+	n, used := 0, 0
 	for _, c := range cells {
 		if c = strings.TrimSpace(c); c == "" {
 			continue
 		}
 		n++
-		if len(seen) < describeMaxCells {
-			if r := []rune(c); len(r) > describeMaxRunes {
-				c = string(r[:describeMaxRunes]) + fmt.Sprintf("…（共%d个字符）", len(r))
-			}
-			seen = append(seen, "“"+c+"”")
+		if used >= describeBudget {
+			continue
 		}
+		r := []rune(c)
+		if len(r) > describeMaxRunes {
+			c = string(r[:describeMaxRunes]) + fmt.Sprintf("…（共%d个字符）", len(r))
+			used += describeMaxRunes
+		} else {
+			used += len(r)
+		}
+		seen = append(seen, "“"+c+"”")
 	}
 	if len(seen) == 0 {
 		return "（无）"
@@ -158,8 +164,8 @@ func describeCells(cells []string) string {
 }
 
 const (
-	describeMaxCells = 20
 	describeMaxRunes = 40
+	describeBudget   = 240
 )
 
 // errNoHeader is returned when no header row is found in the first rows.
