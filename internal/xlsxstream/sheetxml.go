@@ -638,10 +638,6 @@ func (s *xmlScanner) tagEnd() (int, error) {
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-func isNameStart(c byte) bool {
-	return c == '_' || c == ':' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c >= 0x80
-}
-
 // validName reports whether b is an XML name as encoding/xml accepts it: ASCII characters
 // are checked here, a name with others also through encoding/xml itself (rare in a sheet).
 func validName(b []byte) bool {
