@@ -150,7 +150,7 @@ func TestLimits(t *testing.T) {
 		{limit: "xlsx 行数 1048576（无行号）", at: unnumberedRows(1_048_576), past: unnumberedRows(1_048_577),
 			want: []string{"第1048577行", "1048576 行上限"}},
 		{limit: "xlsx 行号 1048576", at: numberedRow(1_048_576), past: numberedRow(1_048_577),
-			want: []string{"1048577", "1048576 行上限"}},
+			want: []string{"第1048577行", "行号 1048577 超过 Excel 的 1048576 行上限，已拒绝读取"}},
 		{limit: "xlsx 每个单元格 32767 个字符（内联）", at: longXLSXCell(32767), past: longXLSXCell(32768),
 			want: []string{"第2行", "32768 个字符", "32767 个字符"}},
 		{limit: "xlsx 每个单元格 32767 个字符（共享字符串）", at: longSharedString(32767), past: longSharedString(32768),

@@ -52,25 +52,25 @@ func hostileFiles() []hostileFile {
 			}
 		}},
 		// ---- CSV: bytes and encodings ----
-		{name: "代码中有NUL.csv", want: "NUL", make: csvWith("\r\n", func(i int, l string) string {
+		{name: "代码中有NUL.csv", want: "第9行第1列含有NUL", make: csvWith("\r\n", func(i int, l string) string {
 			if i == 7 {
 				return l[:10] + "\x00" + l[10:]
 			}
 			return l
 		})},
-		{name: "名称中有NUL.csv", want: "NUL", make: csvWith("\r\n", func(i int, l string) string {
+		{name: "名称中有NUL.csv", want: "第302行第2列含有NUL", make: csvWith("\r\n", func(i int, l string) string {
 			if i == 300 {
 				return strings.Replace(l, "有限公司", "有限\x00公司", 1)
 			}
 			return l
 		})},
-		{name: "前半UTF-8后半GBK.csv", want: "混用了两种文字编码", make: csvWith("\r\n", func(i int, l string) string {
+		{name: "前半UTF-8后半GBK.csv", want: "第202行不是 UTF-8", make: csvWith("\r\n", func(i int, l string) string {
 			if i >= 200 {
 				return gbk(l)
 			}
 			return l
 		})},
-		{name: "前半GBK后半UTF-8.csv", want: "读不出的字节", make: func(w *bufio.Writer) {
+		{name: "前半GBK后半UTF-8.csv", want: "第202行第2列含有按 GB18030/GBK 读不出的字节", make: func(w *bufio.Writer) {
 			w.WriteString(gbk(csvHeader))
 			for i, l := range realCSVRows() {
 				if i < 200 {
@@ -100,7 +100,7 @@ func hostileFiles() []hostileFile {
 				t.Errorf("%d rows, %d kept, issues %v; want 400, 400, none", r.check.Rows, r.check.Eligible, r.check.codes())
 			}
 		}},
-		{name: "UTF-16LE.csv", want: "UTF-16", make: func(w *bufio.Writer) {
+		{name: "UTF-16LE.csv", want: "UTF-16LE 编码", make: func(w *bufio.Writer) {
 			w.WriteString("\xff\xfe")
 			for _, r := range csvHeader + csvFirm + "\n" {
 				w.WriteByte(byte(r))
@@ -122,13 +122,13 @@ func hostileFiles() []hostileFile {
 				t.Errorf("CR-only roster: %d rows, %d kept, %d drawn; want 400, 400, 18", r.check.Rows, r.check.Eligible, r.drawn)
 			}
 		}},
-		{name: "引号不成对.csv", want: "引号没有成对", make: csvWith("\n", func(i int, l string) string {
+		{name: "引号不成对.csv", want: "CSV 第22行", make: csvWith("\n", func(i int, l string) string {
 			if i == 20 {
 				return strings.Replace(l, "长治市沁县", `"长治市沁县`, 1)
 			}
 			return l
 		})},
-		{name: "字段中间有引号.csv", want: "未加引号的字段中出现了引号", make: csvWith("\n", func(i int, l string) string {
+		{name: "字段中间有引号.csv", want: "第22行第71列格式错误：未加引号的字段中出现了引号", make: csvWith("\n", func(i int, l string) string {
 			if i == 20 {
 				return strings.Replace(l, "有限公司", `有限"公司`, 1)
 			}
@@ -195,7 +195,7 @@ func hostileFiles() []hostileFile {
 			}
 			w.WriteString("</sheetData></worksheet>")
 		})},
-		{name: "行号1048577.xlsx", want: "1048576 行上限", make: rosterXLSX(sheetOf(
+		{name: "行号1048577.xlsx", want: "第1048577行: 行号 1048577 超过 Excel 的 1048576 行上限", make: rosterXLSX(sheetOf(
 			`<row r="1">`+strings.TrimPrefix(inlineRow(headerCells()...), "<row>"),
 			`<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>x</t></is></c></row>`))},
 		{name: "列号XFE.xlsx", want: "16384 列", make: rosterXLSX(sheetOf(

@@ -201,6 +201,9 @@ func runHostile(t *testing.T, hf hostileFile) {
 	for _, s := range steps {
 		r := hostileChild(t, db, s.args...)
 		t.Logf("%s: %v, peak %d MiB (getrusage %d MiB), exit %d, %d bytes out, %d bytes of messages", s.label, r.took.Round(time.Millisecond), r.rss>>20, r.rusage>>20, r.code, r.outBytes, len(r.stderr))
+		if first, _, _ := strings.Cut(r.stderr, "\n"); first != "" {
+			t.Logf("%s: %.400s", s.label, first)
+		}
 		if s.label != "roster check json" {
 			figures = append(figures, fmt.Sprintf("%.2f s, %d MiB", r.took.Seconds(), r.rss>>20))
 		}

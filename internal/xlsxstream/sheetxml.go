@@ -1476,7 +1476,7 @@ func (fs *fastSheet) next() (n int, cells []string, ok bool, err error) {
 					return fs.curRow, nil, false, rowLimitError()
 				}
 				if fs.rowErr == nil && fs.rowNum > xlsxMaxRows {
-					return fs.seekRow, nil, false, fmt.Errorf("行号 %d 超过 Excel 的 %d 行上限", fs.rowNum, xlsxMaxRows)
+					return fs.rowNum, nil, false, rowNumLimitError(fs.rowNum)
 				}
 				if fs.rowErr == nil && fs.rowNum != 0 {
 					fs.curRow = fs.rowNum
@@ -1529,7 +1529,10 @@ rows:
 				return fail(err)
 			}
 			if fs.rowNum > xlsxMaxRows {
-				return fail(fmt.Errorf("行号 %d 超过 Excel 的 %d 行上限", fs.rowNum, xlsxMaxRows))
+				if e := fs.checkEntries(); e != nil {
+					return fs.seekRow, nil, false, e
+				}
+				return fs.rowNum, nil, false, rowNumLimitError(fs.rowNum)
 			}
 			if fs.rowNum != 0 {
 				fs.curRow = fs.rowNum
@@ -1657,6 +1660,11 @@ func CheckCell(v string) error {
 
 func rowLimitError() error {
 	return &LimitError{Msg: fmt.Sprintf("超过 Excel 的 %d 行上限", xlsxMaxRows)}
+}
+
+// rowNumLimitError is a row numbered (r=) past Excel's last row.
+func rowNumLimitError(n int) error {
+	return &LimitError{Msg: fmt.Sprintf("行号 %d 超过 Excel 的 %d 行上限", n, xlsxMaxRows)}
 }
 
 func columnLimitError() error {
