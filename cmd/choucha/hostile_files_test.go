@@ -122,7 +122,7 @@ func hostileFiles() []hostileFile {
 				t.Errorf("CR-only roster: %d rows, %d kept, %d drawn; want 400, 400, 18", r.check.Rows, r.check.Eligible, r.drawn)
 			}
 		}},
-		{name: "引号不成对.csv", want: "CSV 第22行", make: csvWith("\n", func(i int, l string) string {
+		{name: "引号不成对.csv", want: "CSV 第22行…引号没有成对", make: csvWith("\n", func(i int, l string) string {
 			if i == 20 {
 				return strings.Replace(l, "长治市沁县", `"长治市沁县`, 1)
 			}
