@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every fuzzer of the repository for a short fixed time, one after the other (CI runs it
+# from .ci/run). Each starts from its committed corpus, testdata/fuzz/FuzzXxx/ beside it; a
+# failure leaves the failing input there, to commit with the fix as a regression case.
+#
+#   scripts/fuzz.sh                  # every fuzzer, FUZZTIME each (default 8s)
+#   FUZZTIME=5m scripts/fuzz.sh FuzzSheetXML   # one fuzzer, longer
+#   scripts/fuzz.sh --check          # only check the list below (go test ./scripts does)
+#
+# The list below is checked against the Fuzz functions found in the *_test.go files (both
+# modules): a fuzzer that is not listed, or a listed one that no longer exists, fails the run,
+# so a new fuzzer cannot be forgotten.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime=${FUZZTIME:-8s}
+
+# package directory, fuzz function
+fuzzers=(
+  "./internal/xlsxstream FuzzSheetXML"
+  "./internal/xlsxstream FuzzQuickPaths"
+  "./plan FuzzReadPlan"
+  "./plan FuzzParseRatio"
+  "./plan FuzzXLSXReaderMatchesExcelize"
+  "./roster FuzzReadCSV"
+  "./roster FuzzResolveID"
+  "./export FuzzGuard"
+  "./dept FuzzResolve"
+)
+
+found=$(grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*\(' . |
+  sed -E 's|^(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*)\($|\1 \2|' | sort -u)
+listed=$(printf '%s\n' "${fuzzers[@]}" | sort -u)
+if [ "$found" != "$listed" ]; then
+  echo "scripts/fuzz.sh: the list of fuzzers does not match the Fuzz functions in the code:" >&2
+  diff <(echo "$listed") <(echo "$found") | sed -n 's/^</  listed, not found:/p; s/^>/  found, not listed:/p' >&2
+  exit 1
+fi
+
+if [ "${1:-}" = --check ]; then
+  exit 0
+fi
+
+selected=("$@")
+for entry in "${fuzzers[@]}"; do
+  read -r dir name <<<"$entry"
+  if [ ${#selected[@]} -gt 0 ] && [[ " ${selected[*]} " != *" $name "* ]]; then
+    continue
+  fi
+  echo "== $name ($dir, $fuzztime)"
+  if [[ $dir == ./scale/* || $dir == ./scale ]]; then
+    rel=${dir#./scale}
+    go -C scale test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime 10s "./${rel#/}"
+  else
+    go test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime 10s "$dir"
+  fi
+done
