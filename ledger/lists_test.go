@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -252,5 +253,26 @@ func TestMigrateVersion2(t *testing.T) {
 	defer l2.Close()
 	if res := mustVerify(t, l2); res.Entries != 5 {
 		t.Errorf("reopened: %+v", res)
+	}
+}
+
+// A large list is compressed in parts like a frame (cut anywhere, not at line ends: a list is
+// one line); the blob reads back as one gzip stream.
+func TestGzipListParts(t *testing.T) {
+	keys := make([]string, 300000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("91140430MA%08d", i)
+	}
+	list := testList(t, keys...)
+	if len(list) < 4<<20 {
+		t.Fatalf("list of %d bytes is too small to be cut", len(list))
+	}
+	blob, err := gzipList(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, keysBack, problem := checkList(FrameHash(list), int64(len(keys)), blob)
+	if problem != "" || !bytes.Equal(got, list) || len(keysBack) != len(keys) {
+		t.Fatalf("round trip: %s", problem)
 	}
 }
