@@ -133,6 +133,7 @@ type firmScan struct {
 	// whole city has hundreds of thousands of such rows.
 	otherMsg map[string]string
 	curOff   int64 // CSV: file offset of the record being read (-1 unknown)
+	statuses map[string]statusVerdict
 }
 
 func newFirmScan(path string, opt Options, keep bool) *firmScan {
@@ -221,8 +222,35 @@ func (s *firmScan) cell(cells []string, role int) string {
 	if i < 0 || i >= len(cells) {
 		return ""
 	}
-	return strings.TrimSpace(cells[i])
+	return trimCell(cells[i])
 }
+
+// trimCell is strings.TrimSpace, without its Unicode path for the usual cell that neither
+// starts nor ends with white space. Every rune unicode.IsSpace knows beyond ASCII starts with
+// 0xC2, 0xE1, 0xE2 or 0xE3 and ends with one of the bytes endsSpace lists; any other first and
+// last byte cannot begin or end a space.
+func trimCell(c string) string {
+	if c == "" {
+		return c
+	}
+	first, last := c[0], c[len(c)-1]
+	if first < 0x80 && first > ' ' || first >= 0x80 && first != 0xC2 && first != 0xE1 && first != 0xE2 && first != 0xE3 {
+		if last < 0x80 && last > ' ' || last >= 0x80 && !endsSpace[last&0x7f] {
+			return c
+		}
+	}
+	return strings.TrimSpace(c)
+}
+
+// endsSpace[b&0x7f] is true for the continuation bytes b that end a non-ASCII space:
+// U+0085 (85), U+00A0 (A0), U+1680 (80), U+2000–U+200A (80–8A), U+2028 (A8), U+2029 (A9),
+// U+202F (AF), U+205F (9F), U+3000 (80).
+var endsSpace = func() (t [128]bool) {
+	for _, b := range []byte{0x85, 0xA0, 0x80, 0x81, 0x82, 0x83, 0x84, 0x86, 0x87, 0x88, 0x89, 0x8A, 0xA8, 0xA9, 0xAF, 0x9F} {
+		t[b&0x7f] = true
+	}
+	return t
+}()
 
 func (s *firmScan) issue(row int, id, level, code, msg string) {
 	// The id is a slice of the row's cells, which share one backing string per record:
@@ -281,7 +309,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	// 5. Status.
 	if s.hdr.col[colStatus] >= 0 {
 		st := s.cell(cells, colStatus)
-		switch parseStatus(st) {
+		switch s.status(st) {
 		case statusClosed:
 			s.issue(row, shownID, LevelError, CodeClosed, fmt.Sprintf("登记状态为“%s”，不在抽查范围，已排除", st))
 			excluded = true
@@ -346,6 +374,22 @@ func (s *firmScan) data(row int, cells []string) error {
 	return nil
 }
 
+// status is parseStatus, remembered for the few distinct statuses a roster has (each is
+// matched against every status word otherwise).
+func (s *firmScan) status(st string) statusVerdict {
+	if v, ok := s.statuses[st]; ok {
+		return v
+	}
+	v := parseStatus(st)
+	if len(s.statuses) < 256 {
+		if s.statuses == nil {
+			s.statuses = map[string]statusVerdict{}
+		}
+		s.statuses[strings.Clone(st)] = v
+	}
+	return v
+}
+
 func orBlank(s string) string {
 	if s == "" {
 		return "空白"
@@ -396,9 +440,10 @@ func (s *firmScan) finish() error {
 	}
 	h := sha256.New()
 	buf := make([]byte, 0, 64*1024)
+	var classes [256]int
 	for i := range s.cands {
 		c := &s.cands[i]
-		s.rep.Classes[string(c.class)]++
+		classes[c.class]++
 		buf = append(buf, c.key()...)
 		buf = append(buf, '|', c.class, '\n')
 		if len(buf) > 60*1024 {
@@ -407,6 +452,11 @@ func (s *firmScan) finish() error {
 		}
 	}
 	h.Write(buf)
+	for c, n := range classes {
+		if n > 0 {
+			s.rep.Classes[string(rune(c))] += n
+		}
+	}
 	s.rep.Eligible = len(s.cands)
 	s.rep.FrameSHA256 = hex.EncodeToString(h.Sum(nil))
 	return nil
