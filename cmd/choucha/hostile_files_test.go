@@ -308,6 +308,11 @@ func hostileFiles() []hostileFile {
 		{name: "共享字符串下标为负.xlsx", want: "超出范围", make: rosterXLSX(sheetOf(
 			`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>`,
 			`<row r="2"><c r="A2" t="s"><v>11</v></c><c r="B2" t="s"><v>-1</v></c></row>`))},
+		// excelize (and the fast reader, until it refused them) put a row numbered before the
+		// row above into that row: here the firm's cells would join the header.
+		{name: "行号倒序.xlsx", want: "行号 3 不在第5行之后（行的顺序错乱）", make: rosterXLSX(sheetOf(
+			`<row r="5">`+strings.TrimPrefix(inlineRow(headerCells()...), "<row>"),
+			`<row r="3">`+strings.TrimPrefix(inlineRow(firmCells()...), "<row>")))},
 		{name: "代码中有零宽字符.xlsx", make: rosterXLSX(sheetOf(inlineRow(headerCells()...),
 			inlineRow(append([]string{"91140430\u200bMAHXBE1M21"}, firmCells()[1:]...)...),
 			inlineRow(append([]string{"\u202e91140430DE963LTKXE"}, strings.Split(realCSVRows()[1], ",")[1:]...)...))),

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -101,6 +103,9 @@ func fuzzCarveOut(sheet, sst []byte, excelizeRows []sheetRow, err error) string 
 		}
 	case strings.Contains(msg, "共享字符串索引"):
 		return "shared-string index"
+	case strings.Contains(msg, "（行的顺序错乱）") && rowsBackwards(sheet):
+		// excelize merges a row numbered at or before the one before it into that row.
+		return "rows backwards"
 	case strings.Contains(msg, "上限，已拒绝读取"):
 		for _, r := range excelizeRows {
 			if r.n > MaxRows || len(r.cells) > MaxColumns {
@@ -114,6 +119,32 @@ func fuzzCarveOut(sheet, sst []byte, excelizeRows []sheetRow, err error) string 
 		}
 	}
 	return ""
+}
+
+var (
+	rowTagRE  = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?row(?:\s[^>]*)?/?>`)
+	rowAttrRE = regexp.MustCompile(`\sr\s*=\s*["']\s*0*(\d+)\s*["']`)
+)
+
+// rowsBackwards reports whether the sheet has a row whose number (its r=, or the one after
+// the row before) is not after the row before it.
+func rowsBackwards(sheet []byte) bool {
+	prev := 0
+	for _, tag := range rowTagRE.FindAll(sheet, -1) {
+		n := prev + 1
+		if m := rowAttrRE.FindSubmatch(tag); m != nil {
+			v, err := strconv.Atoi(string(m[1]))
+			if err != nil {
+				return false
+			}
+			n = v
+		}
+		if n <= prev {
+			return true
+		}
+		prev = n
+	}
+	return false
 }
 
 // wellFormed reports whether b is a well-formed XML document: encoding/xml's strict decoder

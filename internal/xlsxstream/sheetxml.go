@@ -1534,6 +1534,12 @@ rows:
 				}
 				return fs.rowNum, nil, false, rowNumLimitError(fs.rowNum)
 			}
+			if fs.rowNum != 0 && fs.rowNum <= fs.seekRow {
+				// Excel writes rows in increasing order. excelize puts such a row's cells
+				// into the row before, cells of two rows in one, without a word; a roster
+				// read so would have a firm's cells in another's row (or in the header).
+				return fail(fmt.Errorf("行号 %d 不在第%d行之后（行的顺序错乱）", fs.rowNum, fs.seekRow))
+			}
 			if fs.rowNum != 0 {
 				fs.curRow = fs.rowNum
 			} else {

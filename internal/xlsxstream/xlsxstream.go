@@ -47,7 +47,9 @@ type SizeFunc func(rows int)
 // ReaderEnv names the environment variable that selects the xlsx reader:
 // CHOUCHA_XLSX_READER=excelize reads with excelize's row iterator (the reference, about 4×
 // slower); unset or anything else uses the fast reader in sheetxml.go (ScanFast). Both give the row
-// callback the same rows and cells (sheetxml_test.go checks this on every test roster).
+// callback the same rows and cells (sheetxml_test.go checks this on every test roster), except
+// that the fast reader refuses a row numbered at or before the row above it, which excelize
+// merges into that row.
 const ReaderEnv = "CHOUCHA_XLSX_READER"
 
 // Scan streams the rows of one worksheet of the workbook at path (the first when sheet is
