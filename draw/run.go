@@ -117,7 +117,6 @@ func Run(req Request) (*Outcome, error) {
 	for i := range keys {
 		counts[keys[i].Class]++
 	}
-	frame := req.Frame.Bytes()
 	salt := req.FrameSalt
 	if salt == "" {
 		var err error
@@ -171,8 +170,7 @@ func Run(req Request) (*Outcome, error) {
 		Year:        PlanYear(req.Plan, req.Now),
 		Seed:        req.Seed,
 		Roster: RosterRef{
-			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSHA256: ledger.FrameHash(frame),
-			FrameSalt: salt, FrameCommitment: FrameCommitment(salt, frame),
+			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSalt: salt,
 			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(keys),
 		},
 		Notes:       notes,
@@ -226,6 +224,10 @@ func Run(req Request) (*Outcome, error) {
 	for _, p := range res.Reserves {
 		m.Reserves = append(m.Reserves, Reserve{Key: strings.Clone(p.Key), Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
 	}
+	// The frame's bytes only now that the sampler's tables are garbage: at 1M firms they are
+	// 20 MB that need not be live at the same time as those.
+	frame := req.Frame.Bytes()
+	m.Roster.FrameSHA256, m.Roster.FrameCommitment = ledger.FrameHash(frame), FrameCommitment(salt, frame)
 	out := &Outcome{Manifest: m, Frame: frame}
 	if c := t.Ratio.Count; c > 0 && len(m.Selected) != c {
 		// 10%（20户）: the plan's own count, checked against the roster's (issue 11).
