@@ -21,6 +21,10 @@ import (
 // `plan show 1 --plan FILE`. Either every command refuses it — exit 1, a Chinese message that
 // names the file and contains want — or (want == "") every command reads it and read checks
 // what was read.
+// hostileEnglish are the English error texts of the libraries under the readers (archive/zip,
+// flate, encoding/xml, encoding/csv, io) that a refusal must have said in Chinese instead.
+var hostileEnglish = []string{"zip: ", "flate: ", "XML syntax error", "unexpected EOF", "bare \" in", "extraneous or missing"}
+
 type hostileFile struct {
 	name string
 	make func(w *bufio.Writer)
@@ -237,6 +241,13 @@ func runHostile(t *testing.T, hf hostileFile) {
 			}
 			if !says {
 				t.Errorf("%s: the refusal should name the file and say %q:\n%.1000s", s.label, hf.want, r.stderr)
+			}
+			// Chinese to its end: a library's English cause after the Chinese message tells
+			// a clerk nothing (a size-lying zip ended in "zip: not a valid zip file").
+			for _, english := range hostileEnglish {
+				if strings.Contains(r.stderr, english) {
+					t.Errorf("%s: the refusal carries the library's English %q:\n%.1000s", s.label, english, r.stderr)
+				}
 			}
 			continue
 		}

@@ -31,6 +31,7 @@ package xlsxstream
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -42,6 +43,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/choucha/choucha/internal/apperr"
+	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -206,10 +208,45 @@ func zipBombError(file string) error {
 
 func damagedXLSXError(file string, err error) error {
 	return &apperr.Error{
-		Err:  fmt.Errorf("%s 不是有效的 xlsx 文件（文件已损坏、被截断或不是 Excel 格式）: %v", file, err),
+		Err:  fmt.Errorf("%s 不是有效的 xlsx 文件（文件已损坏、被截断或不是 Excel 格式）: %w", file, zipCause(err)),
 		Hint: "请在 Excel/WPS 中打开后另存为 .xlsx，或重新导出名录",
 	}
 }
+
+// zipCause says in Chinese what archive/zip or the inflater found wrong, so a refusal of a
+// damaged or hostile zip is Chinese to its end (it ended in Go's "zip: not a valid zip file");
+// the error is kept underneath for errors.Is. Causes that are not the archive's own pass as
+// they are: they come from choucha's code and are Chinese already.
+func zipCause(err error) error {
+	var msg string
+	var corrupt kflate.CorruptInputError
+	var stdCorrupt flate.CorruptInputError
+	switch {
+	case errors.Is(err, zip.ErrFormat):
+		msg = "不是 zip 格式，或目录区与文件内容对不上（文件头谎报了大小或被截断）"
+	case errors.Is(err, zip.ErrChecksum):
+		msg = "解压后的校验和不符（文件已损坏）"
+	case errors.Is(err, zip.ErrAlgorithm):
+		msg = "使用了 Excel 不用的压缩方法"
+	case errors.Is(err, zip.ErrInsecurePath):
+		msg = "压缩包内有不安全的路径"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		msg = "数据意外结束（文件被截断）"
+	case errors.As(err, &corrupt), errors.As(err, &stdCorrupt):
+		msg = "压缩数据已损坏"
+	default:
+		return err
+	}
+	return &chineseCause{msg: msg, err: err}
+}
+
+type chineseCause struct {
+	msg string
+	err error
+}
+
+func (c *chineseCause) Error() string { return c.msg }
+func (c *chineseCause) Unwrap() error { return c.err }
 
 // ---- workbook: sheet list, relationships ----
 
