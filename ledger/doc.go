@@ -33,6 +33,13 @@
 // valid, shorter chain. Verify reports the head hash and the entry count; publishing them
 // (or writing them on the announcement of each draw) makes a truncation detectable.
 //
+// # Frames and lists
+//
+// A draw's sampling frame (schema version 2) and its drawn-firm list (version 3) are stored
+// beside the chain, once per SHA-256, gzip-compressed (tables frames and lists); the chained
+// manifest names them by hash, and Verify checks every stored blob against its hash. A draw
+// entry with a list chains "keys":[]: its keys are read from the list.
+//
 // # Concurrency and crashes
 //
 // The database runs in WAL mode with a busy timeout; Append takes the write lock

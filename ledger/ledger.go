@@ -29,8 +29,9 @@ const Format = "CHOUCHA-LEDGER-v1"
 // GenesisHash is the prev_hash of the first entry.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
-// Entry is one ledger entry. For a draw, Manifest holds the canonical manifest bytes
-// (draw.Manifest.Canonical) and Keys the drawn firm keys.
+// Entry is one ledger entry. For a draw, Manifest holds the manifest bytes as chained — the
+// canonical manifest (draw.Manifest.Canonical) or, since schema version 3, its stored form
+// (draw.Manifest.Stored) with List beside it — and Keys the drawn firm keys.
 type Entry struct {
 	ID           int64
 	Kind         string // KindDraw or KindLock
