@@ -70,7 +70,7 @@ func hostileFiles() []hostileFile {
 			}
 			return l
 		})},
-		{name: "前半GBK后半UTF-8.csv", want: "第202行第2列含有按 GB18030/GBK 读不出的字节", make: func(w *bufio.Writer) {
+		{name: "前半GBK后半UTF-8.csv", want: "混用了两种文字编码：第1行不是 UTF-8…第202行是 UTF-8", make: func(w *bufio.Writer) {
 			w.WriteString(gbk(csvHeader))
 			for i, l := range realCSVRows() {
 				if i < 200 {

@@ -96,6 +96,10 @@ func Decode(name string, data []byte) ([]byte, Encoding, error) {
 	if u.mixed != nil {
 		return nil, GB18030, u.mixed.err(name)
 	}
+	w := &gbkWatch{r: bytes.NewReader(data)}
+	if _, err := io.Copy(io.Discard, w); err == nil && w.mixed != nil {
+		return nil, GB18030, w.mixed.err(name)
+	}
 	dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil {
 		return nil, GB18030, &apperr.Error{Msg: fmt.Sprintf("%s 既不是 UTF-8 也不是 GBK 编码的文本", name), Err: err}
@@ -170,7 +174,12 @@ func Stream(name string, f io.ReadSeeker, pass func(r io.Reader, enc Encoding) e
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("读取 %s: %w", name, err)
 	}
-	return pass(transform.NewReader(bufio.NewReaderSize(f, 1<<20), simplifiedchinese.GB18030.NewDecoder()), GB18030)
+	w := &gbkWatch{r: bufio.NewReaderSize(f, 1<<20)}
+	err = pass(transform.NewReader(w, simplifiedchinese.GB18030.NewDecoder()), GB18030)
+	if w.mixed != nil {
+		return w.mixed.err(name)
+	}
+	return err
 }
 
 // utf8Reader passes bytes through and fails with ErrNotUTF8 at the first chunk holding a
@@ -205,9 +214,88 @@ type Mixed struct {
 }
 
 func (m *Mixed) err(name string) error {
-	return apperr.Hint(fmt.Errorf("%s 混用了两种文字编码：第%d行是 UTF-8（%s），第%d行不是 UTF-8（按 GBK 读为：%s）",
-		name, m.UTF8Line, m.UTF8Text, m.OtherLine, m.OtherText),
+	utf8Part := fmt.Sprintf("第%d行是 UTF-8（%s）", m.UTF8Line, m.UTF8Text)
+	otherPart := fmt.Sprintf("第%d行不是 UTF-8（按 GBK 读为：%s）", m.OtherLine, m.OtherText)
+	first, second := utf8Part, otherPart
+	if m.OtherLine < m.UTF8Line {
+		first, second = otherPart, utf8Part
+	}
+	return apperr.Hint(fmt.Errorf("%s 混用了两种文字编码：%s，%s", name, first, second),
 		"按任何一种编码读，都会有一部分名称成为乱码：请在 Excel/WPS 中打开各部分的原文件，统一另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再合并")
+}
+
+// gbkWatch passes the bytes of a file being read as GB18030 through and looks at each line
+// as it was in the file: a line with Chinese text that is valid UTF-8 (mixedCJK characters),
+// after a line that is not, means UTF-8 rows were pasted below GBK ones — the other order of
+// the mix the UTF-8 pass catches. Read as GBK, those rows would come out garbled.
+type gbkWatch struct {
+	r       io.Reader
+	lines   int    // complete lines seen
+	line    []byte // the current line's first bytes (at most watchedLine)
+	gbkLine int    // first line that is not UTF-8, and its text read as GBK
+	gbkText string
+	mixed   *Mixed
+}
+
+// watchedLine is how much of a line is looked at: the code and the name come first.
+const watchedLine = 4 << 10
+
+func (w *gbkWatch) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	w.feed(p[:n])
+	if err == io.EOF && len(w.line) > 0 {
+		w.check()
+	}
+	return n, err
+}
+
+func (w *gbkWatch) feed(b []byte) {
+	for len(b) > 0 && w.mixed == nil {
+		i := bytes.IndexByte(b, '\n')
+		seg := b
+		if i >= 0 {
+			seg = b[:i]
+		}
+		if room := watchedLine - len(w.line); room > 0 {
+			w.line = append(w.line, seg[:min(room, len(seg))]...)
+		}
+		if i < 0 {
+			return
+		}
+		w.check()
+		b = b[i+1:]
+	}
+}
+
+// check judges the current line and starts the next.
+func (w *gbkWatch) check() {
+	line := w.line
+	if len(line) == watchedLine {
+		line = trimCutRune(line)
+	}
+	switch {
+	case !utf8.Valid(line):
+		if w.gbkLine == 0 {
+			w.gbkLine, w.gbkText = w.lines+1, lineAt(line, 0, true)
+		}
+	case w.gbkLine > 0 && countCJK(line) >= mixedCJK:
+		w.mixed = &Mixed{UTF8Line: w.lines + 1, UTF8Text: lineAt(line, 0, false), OtherLine: w.gbkLine, OtherText: w.gbkText}
+	}
+	w.lines++
+	w.line = w.line[:0]
+}
+
+// countCJK counts the Chinese characters of valid UTF-8 text b, up to mixedCJK.
+func countCJK(b []byte) int {
+	n := 0
+	for i := 0; i < len(b) && n < mixedCJK; {
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= 0x3400 && r <= 0x9fff {
+			n++
+		}
+		i += size
+	}
+	return n
 }
 
 // note counts the lines of valid UTF-8 text b and, until mixedCJK are seen, its Chinese

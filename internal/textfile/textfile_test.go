@@ -150,6 +150,16 @@ func TestMixedEncodings(t *testing.T) {
 				t.Errorf("%s: %v\nlacks %q", name, err, want)
 			}
 		}
+		// The other order: GBK rows first, UTF-8 rows pasted below them.
+		err = read([]byte(gbk(utf8Part) + "91140430MA8C92KM4K,长治市沁县晋龙鑫地产房地产开发有限公司\n"))
+		if err == nil {
+			t.Fatalf("%s read a GBK-then-UTF-8 file", name)
+		}
+		for _, want := range []string{"m.csv 混用了两种文字编码：第1行不是 UTF-8（按 GBK 读为：统一社会信用代码,企业名称），第3行是 UTF-8（91140430MA8C92KM4K,长治市沁县晋龙鑫"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %v\nlacks %q", name, err, want)
+			}
+		}
 		if err := read([]byte(gbk(utf8Part) + gbkPart)); err != nil {
 			t.Errorf("%s refused a GBK file: %v", name, err)
 		}
@@ -162,6 +172,12 @@ func TestMixedEncodings(t *testing.T) {
 	err := Stream("big.csv", strings.NewReader(big), func(r io.Reader, _ Encoding) error { _, err := io.ReadAll(r); return err })
 	if err == nil || !strings.Contains(err.Error(), "第40003行不是 UTF-8") {
 		t.Errorf("big mixed file: %v", err)
+	}
+	// And the UTF-8 rows far below the GBK ones, across the reader's chunks.
+	bigGBK := gbk(utf8Part) + strings.Repeat(gbk("91140430MA9A3GNL0Y,长治市沁县盛世锦地产房地产开发有限公司\n"), 40000) + "91140430MA8C92KM4K,长治市沁县晋龙鑫地产房地产开发有限公司\n"
+	err = Stream("big.csv", strings.NewReader(bigGBK), func(r io.Reader, _ Encoding) error { _, err := io.ReadAll(r); return err })
+	if err == nil || !strings.Contains(err.Error(), "第1行不是 UTF-8（按 GBK 读为：统一社会信用代码,企业名称），第40003行是 UTF-8") {
+		t.Errorf("big GBK-then-UTF-8 file: %v", err)
 	}
 }
 
