@@ -102,14 +102,36 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 				"请确认选对了文件：抽查计划通常不到 1 MB")
 		}
 	}
-	data, err := os.ReadFile(path)
+	if ext == ".xlsx" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))
+		}
+		return parseXLSX(data, path, opts)
+	}
+	data, err := readText(path)
+	if err != nil {
+		return nil, err
+	}
+	return parseText(data, path, opts)
+}
+
+// readText reads a text plan of at most MaxTextBytes: a larger file is refused before it is
+// read, a pipe or device once it has given more.
+func readText(path string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))
 	}
-	if ext == ".xlsx" {
-		return parseXLSX(data, path, opts)
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxTextBytes {
+		return nil, textTooLarge(path, st.Size())
 	}
-	return parseText(data, path, opts)
+	data, err := io.ReadAll(io.LimitReader(f, MaxTextBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))
+	}
+	return data, nil
 }
 
 func describeOSError(err error) string {
@@ -137,19 +159,28 @@ func Parse(r io.Reader, name, id string) (*Plan, error) {
 	} else if !ValidID(id) {
 		return nil, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", id)
 	}
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxTextBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("读取计划 %s: %w", name, err)
 	}
 	return parseText(data, name, opts)
 }
 
+// parseText reads a text plan of at most MaxTextBytes bytes (one more: refused, its size
+// unknown) and MaxTableCells cells.
 func parseText(data []byte, name string, opts Options) (*Plan, error) {
+	if int64(len(data)) > MaxTextBytes {
+		return nil, textTooLarge(name, -1)
+	}
 	sum := sha256.Sum256(data)
 	// Text saved by Excel or WPS on Chinese Windows is GBK/GB18030; textfile decides.
 	text, _, err := textfile.Decode("计划 "+name, data)
 	if err != nil {
 		return nil, err
+	}
+	// Counted before the rows are split: 16 MB of tabs would be 16 million cells.
+	if n := textCells(text); n > MaxTableCells {
+		return nil, textTooManyCells(name, n)
 	}
 	src := &sourceRows{name: name, rows: readTSV(string(text))}
 	p, err := parseRows(src, opts)

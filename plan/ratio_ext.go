@@ -88,6 +88,10 @@ func subjectOK(s string) bool {
 	return true
 }
 
+// clauseMarks narrows the full-width parentheses and colon of a ratio cell (built once: a
+// Replacer built per cell cost a third of the parse of a 90,000-row plan).
+var clauseMarks = strings.NewReplacer("（", "(", "）", ")", "：", ":")
+
 func ratioClauses(s string) []string {
 	t := strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\r' {
@@ -98,7 +102,7 @@ func ratioClauses(s string) []string {
 		}
 		return r
 	}, narrow(s))
-	t = strings.NewReplacer("（", "(", "）", ")", "：", ":").Replace(t)
+	t = clauseMarks.Replace(t)
 	// Cut at ; , 。 outside parentheses: "1户(实际以牵头单位抽查数为准。)" is one clause.
 	depth := 0
 	return strings.FieldsFunc(t, func(r rune) bool {

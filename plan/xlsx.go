@@ -20,7 +20,7 @@ import (
 //
 // The workbook is read like a roster, through internal/xlsxstream (no excelize reader, no
 // temporary file): it may unpack to at most MaxXLSXUnzip bytes, a sheet holds at most
-// MaxXLSXCells cells (counting the empty ones before a value), a shared-string index out of
+// MaxTableCells cells (counting the empty ones before a value), a shared-string index out of
 // range and Excel's row, column and cell limits are refused, and merged ranges are clipped to
 // the used range of the sheet (a range A1:XFD1048576 does not expand to 17 billion cells).
 // Cells read as excelize's GetRows shows them (number formats applied), so a plan reads to
@@ -33,7 +33,7 @@ func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
 	}
 	defer b.Close()
 	for _, sheet := range b.Sheets() {
-		g, err := b.ReadGrid(context.Background(), sheet, MaxXLSXCells)
+		g, err := b.ReadGrid(context.Background(), sheet, MaxTableCells)
 		if err != nil {
 			return nil, xlsxError(name, err)
 		}
@@ -58,13 +58,6 @@ func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
 // under 1 MB).
 var MaxXLSXUnzip int64 = 64 << 20
 
-// MaxXLSXCells bounds the cells of a plan sheet, counting the empty cells before a value and
-// the cells merged ranges fill: the 2026 Changzhi plan has 4,400 (400 rows × 11 columns).
-// 262,144 is sixty times that, and keeps a hostile sheet (a value in column XFD on every row,
-// a merged range over a used range of the whole sheet) to tens of MB and the table parse to
-// about a second (90,000 rows of 11 numbers took 13 s and 520 MB through plan list).
-var MaxXLSXCells = 1 << 18
-
 func xlsxError(name string, err error) error {
 	const hint = "请在 Excel/WPS 中打开计划后另存为 .xlsx，或另存为制表符分隔的文本（.txt）"
 	if errors.Is(err, xlsxstream.ErrZipBomb) {
@@ -72,7 +65,7 @@ func xlsxError(name string, err error) error {
 	}
 	var le *xlsxstream.GridLimitError
 	if errors.As(err, &le) {
-		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s 工作表“%s”: 单元格超过 %d 个（连同有值单元格之前的空单元格），不像一份抽查计划，已拒绝", name, le.Sheet, MaxXLSXCells), Hint: hint}
+		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s 工作表“%s”: 单元格超过 %d 个（连同有值单元格之前的空单元格），不像一份抽查计划，已拒绝", name, le.Sheet, MaxTableCells), Hint: hint}
 	}
 	return &apperr.Error{Err: fmt.Errorf("读取计划: %w", err), Hint: hint}
 }
@@ -128,9 +121,9 @@ func gridRows(g *xlsxstream.Grid, name string) (*sourceRows, error) {
 		}
 		r1, c1 := mc.Row1, mc.Col1
 		r2, c2 := min(mc.Row2, usedRows), min(mc.Col2, usedCols)
-		if area := (r2 - r1 + 1) * (c2 - c1 + 1); cells+area > MaxXLSXCells {
+		if area := (r2 - r1 + 1) * (c2 - c1 + 1); cells+area > MaxTableCells {
 			return nil, &apperr.Error{
-				Msg:  fmt.Sprintf("读取计划 %s 工作表“%s”: 合并单元格 %s 在已用范围内覆盖 %d 个单元格，单元格合计超过 %d 个，不像一份抽查计划，已拒绝", name, g.Sheet, mc.Ref, area, MaxXLSXCells),
+				Msg:  fmt.Sprintf("读取计划 %s 工作表“%s”: 合并单元格 %s 在已用范围内覆盖 %d 个单元格，单元格合计超过 %d 个，不像一份抽查计划，已拒绝", name, g.Sheet, mc.Ref, area, MaxTableCells),
 				Hint: "请在 Excel/WPS 中取消多余的合并单元格后另存为 .xlsx",
 			}
 		} else {

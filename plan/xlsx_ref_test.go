@@ -137,7 +137,7 @@ func assertSameAsExcelize(t *testing.T, data []byte, name string) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := b.ReadGrid(t.Context(), wantSrc.where[len("工作表“"):len(wantSrc.where)-len("”")], MaxXLSXCells)
+	g, err := b.ReadGrid(t.Context(), wantSrc.where[len("工作表“"):len(wantSrc.where)-len("”")], MaxTableCells)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +384,7 @@ func FuzzXLSXReaderMatchesExcelize(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, err := b.ReadGrid(t.Context(), "附件1", MaxXLSXCells)
+		g, err := b.ReadGrid(t.Context(), "附件1", MaxTableCells)
 		if err != nil {
 			t.Fatal(err)
 		}
