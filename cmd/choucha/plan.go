@@ -44,6 +44,9 @@ func (o *planFlags) load() (*plan.Plan, error) {
 		return nil, apperr.Usage(fmt.Errorf("--plan-id “%s”无效：只能用英文字母、数字和 . _ -", o.id))
 	}
 	p, err := plan.Load(o.file, o.id)
+	if err != nil && apperr.HintOf(err) != "" {
+		return nil, err // the reader's own hint (a limit, an old format) says what to do
+	}
 	if err != nil {
 		return nil, apperr.Hint(err, "计划文件应是从 Excel/WPS 复制出的制表符分隔文本（.txt/.tsv）或 .xlsx，表头含“序号”“抽查任务名称”“抽查比例及频次”等列")
 	}

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/plan"
 	"github.com/spf13/cobra"
 )
 
@@ -45,6 +49,31 @@ func TestPlanFlags(t *testing.T) {
 			if !c.usage && apperr.HintOf(err) == "" {
 				t.Errorf("%+v: no hint on %v", c.o, err)
 			}
+		}
+	}
+}
+
+// TestPlanListRefusesOversizeTextPlan: plan list on a generated text plan past the cell limit
+// (300,000 cells) or past the byte limit (17 MB) exits 1 with a Chinese message naming the
+// file and the limit, and prints no table.
+func TestPlanListRefusesOversizeTextPlan(t *testing.T) {
+	dir := t.TempDir()
+	head := "序号\t抽查任务名称\t抽查事项\t抽查对象范围\t抽查比例及频次\n"
+	for _, c := range []struct {
+		name, row string
+		rows      int
+		want      string
+	}{
+		{"三十万格.tsv", "1\t任务\t事项\t企业\t3%\n", 60_000, fmt.Sprintf("单元格有 300000 个，超过 %d 个", plan.MaxTableCells)},
+		{"十七兆.txt", "1\t任务\t" + strings.Repeat("事", 6000) + "\t企业\t3%\n", 1000, fmt.Sprintf("文件有 17 MB，超过 %d MB", plan.MaxTextBytes>>20)},
+	} {
+		file := filepath.Join(dir, c.name)
+		if err := os.WriteFile(file, []byte(head+strings.Repeat(c.row, c.rows-1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := runCLI(t, "plan", "list", "--plan", file)
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "choucha: 错误: 读取计划 "+file+": ") || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "拆成") {
+			t.Errorf("%s: exit %d, %d bytes out, stderr:\n%s", c.name, code, len(stdout), stderr)
 		}
 	}
 }
