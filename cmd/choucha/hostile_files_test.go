@@ -373,5 +373,17 @@ func hostileFiles() []hostileFile {
 				t.Errorf("plan show 1:\n%.500s", r.planShow)
 			}
 		}},
+		// Text plans had no limit: 90,000 rows took 6.9 s and 556 MB (plan.MaxTableCells, MaxTextBytes).
+		{name: "计划三十万格.tsv", plan: true, want: "超过 262144 个", make: planText(37_500, "")},
+		{name: "计划16MB制表符.tsv", plan: true, want: "单元格有", make: func(w *bufio.Writer) {
+			planText(2, "")(w)
+			w.WriteString(strings.Repeat("\t", 16<<20-1<<10))
+		}},
+		{name: "计划17MB.tsv", plan: true, want: "超过 16 MB", make: planText(1000, strings.Repeat("事", 6000))},
+		{name: "计划刚好262144格.tsv", plan: true, make: planText(262_144/8, ""), read: func(t *testing.T, r *hostileRead) {
+			if !strings.Contains(r.planShow, "序号") {
+				t.Errorf("plan show 1:\n%.500s", r.planShow)
+			}
+		}},
 	}
 }
