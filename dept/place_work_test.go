@@ -26,10 +26,20 @@ func TestPlaceReadingWorkIsLinear(t *testing.T) {
 			for name, read := range reads {
 				s := strings.Repeat(unit, n) + "局"
 				runes := utf8.RuneCountInString(s)
-				if a := testing.AllocsPerRun(2, func() { read(s) }); a > 40*float64(runes) {
+				if a := testing.AllocsPerRun(2, func() { read(s) }); a > placeAllocBudget()*float64(runes) {
 					t.Fatalf("%s(%s×%d): %.0f allocations for %d characters — more than linear in the length", name, unit, n, a, runes)
 				}
 			}
 		}
 	}
+}
+
+// placeAllocBudget is the allocations per character a place reading may cost: 40 (about 30 is
+// what it costs), 100 under the race detector, whose instrumentation allocates about twice as
+// much (61 a character measured). The exponential reading cost 9 million for 37 characters.
+func placeAllocBudget() float64 {
+	if raceDetector {
+		return 100
+	}
+	return 40
 }

@@ -166,6 +166,17 @@ func TestHostileRosters(t *testing.T) {
 	}
 }
 
+// hostileRSSBudget is the peak a child may reach: hostileMaxRSS (issue 18's 300 MiB), or,
+// when the tests are built with -race, 1 GiB — the detector's shadow memory multiplies the
+// resident set (447 MiB measured for the 200 MiB shared-strings file that peaks at 154 MiB
+// without it); the address-space limit still stops a runaway.
+func hostileRSSBudget() int64 {
+	if raceDetector {
+		return 1 << 30
+	}
+	return hostileMaxRSS
+}
+
 func runHostile(t *testing.T, hf hostileFile) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, hf.name)
@@ -222,8 +233,8 @@ func runHostile(t *testing.T, hf hostileFile) {
 		if strings.Contains(r.stdout+r.stderr, "root:x:0:") {
 			t.Errorf("%s: the output holds /etc/passwd (an external entity was resolved)", s.label)
 		}
-		if r.rss > hostileMaxRSS {
-			t.Errorf("%s: peak memory %d MiB > %d MiB", s.label, r.rss>>20, hostileMaxRSS>>20)
+		if maxRSS := hostileRSSBudget(); r.rss > maxRSS {
+			t.Errorf("%s: peak memory %d MiB > %d MiB", s.label, r.rss>>20, maxRSS>>20)
 		}
 		if len(r.stderr) > 4000 {
 			t.Errorf("%s: %d bytes of messages:\n%.600s", s.label, len(r.stderr), r.stderr)
