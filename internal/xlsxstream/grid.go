@@ -98,14 +98,10 @@ func (e *GridLimitError) Error() string {
 func (b *Book) ReadGrid(ctx context.Context, sheet string, maxCells int) (*Grid, error) {
 	file := b.file
 	fail := func(row int, err error) error {
-		var le *LimitError
-		switch {
-		case errors.Is(err, errZipBomb):
-			return zipBombError(file)
-		case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
-			errors.Is(err, io.ErrUnexpectedEOF):
-			return damagedXLSXError(file, err)
-		case errors.As(err, &le):
+		if e, ok := archiveError(file, err); ok {
+			return e
+		}
+		if le := (*LimitError)(nil); errors.As(err, &le) {
 			return &apperr.Error{
 				Err:  fmt.Errorf("读取 %s 工作表“%s”第%d行: %s，已拒绝读取", file, sheet, row, le.Msg),
 				Hint: "这不是 Excel 能打开的工作表（可能是恶意或生成出错的文件）；请在 Excel/WPS 中打开检查后另存为 .xlsx",
@@ -319,12 +315,10 @@ func (b *Book) loadSharedStrings() error {
 	b.sst, err = readSharedStrings(rc, int64(f.UncompressedSize64))
 	rc.Close()
 	if err != nil {
+		if e, ok := archiveError(b.file, err); ok {
+			return e
+		}
 		switch {
-		case errors.Is(err, errZipBomb):
-			return zipBombError(b.file)
-		case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
-			errors.Is(err, io.ErrUnexpectedEOF):
-			return damagedXLSXError(b.file, err)
 		case errors.Is(err, errSharedSize), errors.Is(err, errSharedCount):
 			what := fmt.Sprintf("文字超过 %d MiB", maxSharedStringBytes>>20)
 			if errors.Is(err, errSharedCount) {

@@ -213,10 +213,22 @@ func damagedXLSXError(file string, err error) error {
 	}
 }
 
+// archiveError is the refusal of a fault the zip layer found in a part — a bomb, or a damaged,
+// truncated or size-lying archive — and ok false for any other error. It is the one place
+// these faults are told apart; every reader of the package's parts goes through it.
+func archiveError(file string, err error) (error, bool) {
+	if errors.Is(err, errZipBomb) {
+		return zipBombError(file), true
+	}
+	if cause := zipCause(err); cause != err {
+		return damagedXLSXError(file, err), true
+	}
+	return nil, false
+}
+
 // zipCause says in Chinese what archive/zip or the inflater found wrong, so a refusal of a
 // damaged or hostile zip is Chinese to its end (it ended in Go's "zip: not a valid zip file");
-// the error is kept underneath for errors.Is. Causes that are not the archive's own pass as
-// they are: they come from choucha's code and are Chinese already.
+// the error is kept underneath for errors.Is. Any other error is returned as it is.
 func zipCause(err error) error {
 	var msg string
 	var corrupt kflate.CorruptInputError
@@ -228,9 +240,7 @@ func zipCause(err error) error {
 		msg = "解压后的校验和不符（文件已损坏）"
 	case errors.Is(err, zip.ErrAlgorithm):
 		msg = "使用了 Excel 不用的压缩方法"
-	case errors.Is(err, zip.ErrInsecurePath):
-		msg = "压缩包内有不安全的路径"
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	case errors.Is(err, io.ErrUnexpectedEOF):
 		msg = "数据意外结束（文件被截断）"
 	case errors.As(err, &corrupt), errors.As(err, &stdCorrupt):
 		msg = "压缩数据已损坏"
@@ -1780,12 +1790,8 @@ func OpenReader(r io.ReaderAt, size int64, name string) (*Book, error) {
 
 func newBook(file string, pkg *xlsxPackage) (*Book, error) {
 	partErr := func(err error) error {
-		switch {
-		case errors.Is(err, errZipBomb):
-			return zipBombError(file)
-		case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
-			errors.Is(err, io.ErrUnexpectedEOF):
-			return damagedXLSXError(file, err)
+		if e, ok := archiveError(file, err); ok {
+			return e
 		}
 		return err
 	}
@@ -1821,12 +1827,8 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 		size = func(int) {}
 	}
 	partErr := func(err error) error {
-		switch {
-		case errors.Is(err, errZipBomb):
-			return zipBombError(file)
-		case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
-			errors.Is(err, io.ErrUnexpectedEOF):
-			return damagedXLSXError(file, err)
+		if e, ok := archiveError(file, err); ok {
+			return e
 		}
 		return err
 	}
