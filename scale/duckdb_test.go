@@ -163,14 +163,17 @@ func TestDuckDBMatchesChoucha(t *testing.T) {
 		{name: "other districts filtered", task: 291, rounds: 2, district: "沁县", n: 400, style: "mixed", other: 150},
 	}
 	var seen struct{ repeat, added, excluded, other, unread bool }
+	skipped := false // a case skipped (no ../shared beside the repository; refused under CI=true)
 	defer func() {
 		// The cases must exercise every part of the algorithm, or they prove less than they say.
-		if !t.Failed() && !(seen.repeat && seen.added && seen.excluded && seen.other && seen.unread) {
+		// A skipped case has said why already; blaming the cases' coverage would mislead.
+		if !t.Failed() && !skipped && !(seen.repeat && seen.added && seen.excluded && seen.other && seen.unread) {
 			t.Errorf("the cases did not cover every part of the draw: %+v", seen)
 		}
 	}()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			defer func() { skipped = skipped || t.Skipped() }()
 			seq := tc.task
 			if seq == 0 {
 				seq = monthlyTask(t, p)
