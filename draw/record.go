@@ -171,10 +171,22 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		}
 	}
 
+	// ---- earlier rounds: their standing draws, and the exclusions given (before the
+	// roster is read: how many there are shapes the lookahead)
+	earlier, undrawn, err := earlierKeys(ctx, l, task.Key, req.Round, year)
+	if err != nil {
+		return nil, err
+	}
+	earlier = append(earlier, excluded...)
+
 	// ---- the roster
 	frame, report := req.Roster.Frame, req.Roster.Report
 	if frame == nil {
-		frame, report, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress})
+		opt := roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress}
+		if eff, err := task.ApplyOverrides(req.Ratio, req.Window); err == nil && useLookahead {
+			opt.Prefetch = lookahead(eff, pol, req.Ratio, seed, req.Round, len(earlier))
+		}
+		frame, report, err = roster.ReadFrame(ctx, req.Roster.File, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -182,13 +194,6 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	if len(frame.FrameKeys()) == 0 {
 		return nil, emptyFrameError(frame, task, report)
 	}
-
-	// ---- earlier rounds: their standing draws, and the exclusions given
-	earlier, undrawn, err := earlierKeys(ctx, l, task.Key, req.Round, year)
-	if err != nil {
-		return nil, err
-	}
-	earlier = append(earlier, excluded...)
 
 	// ---- the draw
 	oc, err := Run(Request{
@@ -291,6 +296,9 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	}
 	return oc, nil
 }
+
+// useLookahead is false only in the test that compares draws made with and without it.
+var useLookahead = true
 
 // beforeAppend, when set (tests only), runs after the folder is staged and before the entry
 // is appended: another process's entry or lock can be made to come first.

@@ -127,6 +127,7 @@ type firmScan struct {
 	cands  []candidate
 	rawIDs map[int32]string // the identifier as written, for rows where it is not the key
 	firms  []Firm
+	kept   map[int32]Firm // rows Options.Prefetch chose, by row (ReadFrame)
 	rep    *Report
 	dist   string
 	// otherMsg interns the other_district message per district as written: a roster of a
@@ -370,6 +371,11 @@ func (s *firmScan) data(row int, cells []string) error {
 	}
 	if s.keep {
 		s.firms = append(s.firms, s.firm(row, key, name, class, cells, nameless, unclassified))
+	} else if s.opt.Prefetch != nil && s.opt.Prefetch(key, class) {
+		if s.kept == nil {
+			s.kept = map[int32]Firm{}
+		}
+		s.kept[int32(row)] = s.firm(row, key, name, class, cells, nameless, unclassified)
 	}
 	return nil
 }

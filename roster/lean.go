@@ -91,7 +91,7 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		}
 	}
 	s.cands = nil
-	fr.Keys, fr.offs = keys, offs
+	fr.Keys, fr.offs, fr.kept = keys, offs, s.kept
 	return fr, s.rep, nil
 }
 
@@ -170,6 +170,46 @@ func (f *Frame) Lookup(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 		}
 		return out, nil
 	}
+	if f.kept != nil {
+		return f.lookupKept(ctx, firms)
+	}
+	return f.lookupFile(ctx, firms)
+}
+
+// lookupKept is Lookup for a frame that kept some records on its first read
+// (Options.Prefetch): those come from memory, only the others from the file.
+func (f *Frame) lookupKept(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+	out := make([]Firm, len(firms))
+	var rest []FrameKey
+	var at []int // rest[i] is firms[at[i]]
+	for i, k := range firms {
+		fm, ok := f.kept[int32(k.Row)]
+		if !ok || fm.Key != k.Key {
+			rest = append(rest, k)
+			at = append(at, i)
+			continue
+		}
+		for len(fm.Values) < len(f.Header) {
+			fm.Values = append(fm.Values, "")
+		}
+		out[i] = fm
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	got, err := f.lookupFile(ctx, rest)
+	if err != nil {
+		return nil, err
+	}
+	for i, fm := range got {
+		out[at[i]] = fm
+	}
+	return out, nil
+}
+
+// lookupFile is Lookup for a lean frame: the firms' rows read from the file again.
+func (f *Frame) lookupFile(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+	out := make([]Firm, len(firms))
 	if f.offs != nil {
 		return f.lookupAt(ctx, firms)
 	}

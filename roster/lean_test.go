@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -109,5 +110,103 @@ func TestLookupRefusesChangedFile(t *testing.T) {
 	}
 	if _, err := fr.Lookup(ctx, wrong); err == nil {
 		t.Error("a row of another firm was accepted")
+	}
+}
+
+// Options.Prefetch keeps the rows it chooses whole on the first read: Lookup then gives the
+// same records as ReadFirms, whether every row, some or none were kept, and reads the file
+// again only for the rows that were not kept.
+func TestPrefetchKeepsChosenRows(t *testing.T) {
+	ctx := context.Background()
+	files, _ := filepath.Glob(shared + "*")
+	n := 0
+	for _, f := range files {
+		if fi, err := os.Stat(f); err != nil || fi.IsDir() || strings.Contains(f, "inspectors") ||
+			strings.HasSuffix(f, ".tsv") || strings.HasSuffix(f, ".md") {
+			continue
+		}
+		full, _, err := ReadFirms(ctx, f, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if len(full.Firms) < 4 {
+			continue
+		}
+		// Keep the firms of class A and, of the others, those whose key ends in an even digit.
+		var chosen []string
+		choose := func(key, class string) bool {
+			ok := class == ClassA || strings.ContainsAny(key[len(key)-1:], "02468")
+			if ok {
+				chosen = append(chosen, key)
+			}
+			return ok
+		}
+		for _, mode := range []string{"some", "all", "none"} {
+			opt := Options{}
+			switch mode {
+			case "some":
+				opt.Prefetch = choose
+			case "all":
+				opt.Prefetch = func(string, string) bool { return true }
+			case "none":
+				opt.Prefetch = func(string, string) bool { return false }
+			}
+			chosen = nil
+			// A copy, so that it can be removed to prove what is read from memory.
+			path := filepath.Join(t.TempDir(), filepath.Base(f))
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			lean, _, err := ReadFrame(ctx, path, opt)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			got, err := lean.Lookup(ctx, lean.Keys)
+			if err != nil {
+				t.Fatalf("%s (%s): Lookup: %v", f, mode, err)
+			}
+			for i := range got {
+				got[i].Row, full.Firms[i].Row = 0, 0 // the copy's rows are the same; compared below by key
+			}
+			for i := range got {
+				if got[i].Key != full.Firms[i].Key || !reflect.DeepEqual(got[i].Values, full.Firms[i].Values) ||
+					got[i].Name != full.Firms[i].Name || got[i].Class != full.Firms[i].Class {
+					t.Fatalf("%s (%s): record %d differs from ReadFirms: %+v, want %+v", f, mode, i, got[i], full.Firms[i])
+				}
+			}
+			if mode == "some" && (len(chosen) == 0 || len(chosen) == len(lean.Keys)) {
+				t.Fatalf("%s: the test's choice kept %d of %d rows: it should keep some", f, len(chosen), len(lean.Keys))
+			}
+			// Without the file: the kept rows are still there, the others are not.
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+			_, err = lean.Lookup(ctx, lean.Keys)
+			if mode == "all" && err != nil {
+				t.Errorf("%s: every row was kept, yet Lookup needed the file: %v", f, err)
+			}
+			if mode != "all" && err == nil {
+				t.Errorf("%s (%s): rows not kept were looked up without the file", f, mode)
+			}
+			if mode == "some" {
+				var kept []FrameKey
+				for _, k := range lean.Keys {
+					if slices.Contains(chosen, k.Key) {
+						kept = append(kept, k)
+					}
+				}
+				if _, err := lean.Lookup(ctx, kept); err != nil {
+					t.Errorf("%s: kept rows needed the file: %v", f, err)
+				}
+			}
+		}
+		n++
+	}
+	if n < 4 {
+		t.Fatalf("only %d rosters tried", n)
 	}
 }

@@ -55,6 +55,10 @@ type Frame struct {
 
 	opt  Options // how the file was read, for Lookup
 	offs []int64 // CSV: each Keys entry's record offset in the file (nil: re-read by rows)
+	// kept holds the records Options.Prefetch chose on the first read, by row: Lookup
+	// answers for them from memory. A row of a firm that later lost a duplicate is kept
+	// too; Lookup checks the key.
+	kept map[int32]Firm
 	// NoClasses: the roster has no credit-risk class column. Every firm is class B in the
 	// frame lines (CHOUCHA-SAMPLE-v1), and a draw uses one stratum ALL at the plan's ratio
 	// (risk.StrataUnclassified).

@@ -1,0 +1,55 @@
+package draw
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/choucha/choucha/risk"
+)
+
+// The lookahead changes where the drawn firms' records come from (the first read instead of
+// a second one), never the draw: the manifest is the same with and without it, on csv, GBK
+// csv and xlsx rosters, and the guess did cover some of the picked firms (so the test
+// exercises both sources: the 400-firm roster's small strata need rows it did not keep).
+func TestLookaheadChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	for _, file := range []string{qinxianCSV, "../testdata/rosters/qinxian-realestate.xlsx", "../testdata/rosters/qinxian-realestate-gbk.csv"} {
+		var got [2]*Manifest
+		for i, on := range []bool{true, false} {
+			useLookahead = on
+			dir := t.TempDir()
+			req := recordRequest(t, dir)
+			req.Roster.File = file
+			req.Out = filepath.Join(dir, "out")
+			oc, err := Record(ctx, req)
+			useLookahead = true
+			if err != nil {
+				t.Fatalf("%s (lookahead %v): %v", file, on, err)
+			}
+			m := *oc.Manifest
+			m.Roster.FrameSalt, m.Roster.FrameCommitment = "", ""
+			got[i] = &m
+		}
+		if !reflect.DeepEqual(got[0], got[1]) {
+			t.Errorf("%s: the manifests with and without the lookahead differ", file)
+		}
+		m := got[0]
+		if len(m.Selected) == 0 || m.Selected[0].Name == "" || len(m.Selected[0].Values) == 0 {
+			t.Fatalf("%s: no records in the draw", file)
+		}
+		likely := lookahead(m.TaskInfo, risk.DefaultPolicy(), "", m.Seed, m.Round, 0)
+		in, out := 0, 0
+		for _, s := range m.Selected {
+			if likely(s.Key, s.Class) {
+				in++
+			} else {
+				out++
+			}
+		}
+		if in == 0 || out == 0 {
+			t.Errorf("%s: of the %d picked firms the lookahead kept %d: the test should see both sources", file, len(m.Selected), in)
+		}
+	}
+}
