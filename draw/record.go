@@ -236,15 +236,21 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	// The folder is written while the entry is recorded, on the other core: under a staged
 	// name beside it (atomicfile.StagedDir), moved into place once the entry stands, removed
 	// if it does not. Its 台账编号 is the ledger's next ID; should another process record an
-	// entry first, the folder is written again with the ID the draw got. Only into a folder
-	// that exists: a refused entry must not leave a new folder behind.
+	// entry first, the folder is written again with the ID the draw got. The folders it goes
+	// in (draws/ on a first draw) are made for the stage and removed again if they stay empty:
+	// a refused entry must not leave a new folder behind.
 	head, err := l.Head(ctx)
 	if err != nil {
 		return nil, err
 	}
 	next, staged := head.ID+1, ""
+	parent := filepath.Dir(filepath.Clean(outDir))
+	made := makeParents(parent)
+	// Whatever happens, the folders made here do not stay empty (a refused entry, or a
+	// writer that writes nothing, as a batch's rehearsal).
+	defer removeParents(parent, made)
 	wrote := make(chan error, 1)
-	if fi, err := os.Stat(filepath.Dir(filepath.Clean(outDir))); err == nil && fi.IsDir() {
+	if fi, err := os.Stat(parent); err == nil && fi.IsDir() {
 		m.LedgerID, staged = next, atomicfile.StagedDir(outDir)
 		go func() { wrote <- req.WriteDraw(ctx, staged, m) }()
 	} else {
@@ -295,6 +301,39 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		return oc, &WriteError{LedgerID: id, Dir: outDir, Err: err}
 	}
 	return oc, nil
+}
+
+// makeParents makes the folder dir and the folders above it that are missing, and returns
+// the topmost one it made ("" when dir was there, or could not be made: the folder is then
+// written after the entry, and says why it cannot be).
+func makeParents(dir string) string {
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		return ""
+	}
+	top := dir
+	for p := filepath.Dir(dir); p != top; p = filepath.Dir(p) {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		top = p
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return ""
+	}
+	return top
+}
+
+// removeParents removes what makeParents made, from dir up to top, as long as each folder is
+// empty (os.Remove never removes anything else).
+func removeParents(dir, top string) {
+	if top == "" {
+		return
+	}
+	for p := dir; ; p = filepath.Dir(p) {
+		if os.Remove(p) != nil || p == top {
+			return
+		}
+	}
 }
 
 // useLookahead is false only in the test that compares draws made with and without it.

@@ -274,4 +274,42 @@ func TestRecordStagesFolder(t *testing.T) {
 		t.Error("a refused draw left its folder")
 	}
 	leftovers()
+
+	// Into folders that do not exist yet (draws/ on a first draw): made for the stage, so the
+	// folder is still written while the entry is recorded.
+	calls = nil
+	req4 := recordRequest(t, dir)
+	req4.TaskSeq, req4.Out, req4.WriteDraw = 279, filepath.Join(dir, "new", "sub", "out4"), write
+	oc, err = Record(ctx, req4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if folderID(req4.Out) != strconv.FormatInt(oc.Manifest.LedgerID, 10) || len(calls) != 1 || !strings.HasSuffix(calls[0], "-staged:"+strconv.FormatInt(oc.Manifest.LedgerID, 10)) {
+		t.Errorf("draw into new folders: folder %s, calls %v", folderID(req4.Out), calls)
+	}
+	// Refused, into new folders: the folders made for it are gone again, those there stay.
+	req5 := recordRequest(t, dir)
+	req5.TaskSeq, req5.Out, req5.WriteDraw = 274, filepath.Join(dir, "new", "gone", "deeper", "out5"), write // entry 2 is its draw
+	beforeAppend = func() {
+		beforeAppend = nil
+		l, err := ledger.Open(req5.Ledger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		if _, err := l.Lock(ctx, 2, "测试"); err != nil {
+			t.Error(err)
+		}
+	}
+	_, err = Record(ctx, req5)
+	beforeAppend = nil
+	if !errors.As(err, &le) {
+		t.Fatalf("round locked meanwhile (new folders): %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new", "gone")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused draw left the folders made for it: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new", "sub", "out4")); err != nil {
+		t.Errorf("the earlier draw's folder: %v", err)
+	}
 }
