@@ -37,7 +37,7 @@ func (c *cancelAfter) Err() error {
 }
 
 // bigManifest is testManifest with n drawn firms.
-func bigManifest(t *testing.T, n int) *draw.Manifest {
+func bigManifest(t testing.TB, n int) *draw.Manifest {
 	m := testManifest(t, false)
 	first := m.Selected[0]
 	m.Selected = m.Selected[:0]

@@ -22,7 +22,7 @@ type trap struct {
 
 // readTraps parses testdata/rosters/*.traps.tsv (kind, row, value). A value may span lines:
 // a line without a tab continues the value above ("长治市换行\n贸易有限公司").
-func readTraps(t *testing.T) []trap {
+func readTraps(t testing.TB) []trap {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("..", "testdata", "rosters", "*.traps.tsv"))
 	if err != nil || len(files) == 0 {
@@ -58,7 +58,7 @@ func readTraps(t *testing.T) []trap {
 
 // hostileNames are the distinct hostile_name values of the shared dirty rosters, plus an
 // HTML injection attempt.
-func hostileNames(t *testing.T) []string {
+func hostileNames(t testing.TB) []string {
 	t.Helper()
 	seen := map[string]bool{}
 	var names []string
@@ -90,7 +90,7 @@ var rosterHeader = []string{"统一社会信用代码", "企业名称", "法定�
 
 // testManifest is a draw of the hostile names and a few plain firms, with the private
 // columns filled and, when teams is set, inspectors assigned.
-func testManifest(t *testing.T, teams bool) *draw.Manifest {
+func testManifest(t testing.TB, teams bool) *draw.Manifest {
 	t.Helper()
 	names := append([]string{"长治市潞州区平安燃气有限公司", "沁县老字号商行"}, hostileNames(t)...)
 	m := &draw.Manifest{

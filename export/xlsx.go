@@ -1,12 +1,15 @@
 package export
 
 import (
+	"archive/zip"
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 
+	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
 )
@@ -38,6 +41,9 @@ type sheet struct {
 func writeWorkbook(ctx context.Context, w io.Writer, sheets []sheet) (err error) {
 	f := excelize.NewFile()
 	defer f.Close()
+	if fastZip {
+		f.SetZipWriter(newFastZip)
+	}
 	names := uniqueSheetNames(sheets)
 	text, err := f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top"}})
 	if err != nil {
@@ -86,8 +92,7 @@ func writeWorkbook(ctx context.Context, w io.Writer, sheets []sheet) (err error)
 		}
 		valueOf := func(r, c int, v string) any {
 			if s.numeric[c] && !s.bold[r] {
-				var n int
-				if _, err := fmt.Sscanf(v, "%d", &n); err == nil && fmt.Sprint(n) == v {
+				if n, err := strconv.Atoi(v); err == nil && strconv.Itoa(n) == v {
 					return n
 				}
 			}
@@ -119,6 +124,21 @@ func writeWorkbook(ctx context.Context, w io.Writer, sheets []sheet) (err error)
 	}
 	_, err = f.WriteTo(ctxWriter{ctx, w})
 	return err
+}
+
+// fastZip: the workbook's parts are deflated with github.com/klauspost/compress/flate
+// instead of the standard library's compress/flate (the zip format and every reader are the
+// same; only the compressor differs). On a 41,000-firm list it deflates in about a third of
+// the time, for a file a few percent larger; BenchmarkListXLSX keeps the standard
+// compressor as the reference (fastZip = false).
+var fastZip = true
+
+func newFastZip(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return kflate.NewWriter(out, kflate.DefaultCompression)
+	})
+	return zw
 }
 
 // rowsPerCheck is how often the row loops look at ctx: a 70,000-row list takes about a
@@ -271,7 +291,7 @@ func freezePanes(rows int) *excelize.Panes {
 // count two, others one; the widest line of a multi-line cell counts.
 func displayWidth(s string) int {
 	best := 0
-	for _, line := range strings.Split(s, "\n") {
+	for line := range strings.SplitSeq(s, "\n") {
 		n := 0
 		for _, r := range line {
 			switch width.LookupRune(r).Kind() {
@@ -286,24 +306,31 @@ func displayWidth(s string) int {
 	return best
 }
 
-// columnWidths sizes each column to its widest cell, within 6..50 (30 for wrapping columns).
+// columnWidths sizes each column to its widest cell, within 6..50 (40 for wrapping columns).
+//
+// A cell is measured only when it could widen its column: a cell is never wider than its
+// UTF-8 length (a wide character takes three or four bytes, any other at least one), and a
+// column at its limit stays there. On a 41,000-firm list that skips almost every cell; the
+// widths are the same.
 func columnWidths(rows [][]string, wrap map[int]bool) []float64 {
-	var w []int
+	var w, limits []int
 	for _, row := range rows {
 		for c, v := range row {
 			for len(w) <= c {
-				w = append(w, 0)
+				limit := 50
+				if wrap[len(w)] {
+					limit = 40
+				}
+				w, limits = append(w, 0), append(limits, limit)
 			}
-			w[c] = max(w[c], displayWidth(v))
+			if len(v) > w[c] && w[c]+2 < limits[c] {
+				w[c] = max(w[c], displayWidth(v))
+			}
 		}
 	}
 	out := make([]float64, len(w))
 	for c, n := range w {
-		limit := 50
-		if wrap[c] {
-			limit = 40
-		}
-		out[c] = float64(min(max(n+2, 6), limit))
+		out[c] = float64(min(max(n+2, 6), limits[c]))
 	}
 	return out
 }

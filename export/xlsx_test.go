@@ -2,6 +2,8 @@ package export
 
 import (
 	"bytes"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -171,6 +173,60 @@ func TestDisplayWidth(t *testing.T) {
 		if got := displayWidth(s); got != want {
 			t.Errorf("displayWidth(%q) = %d, want %d", s, got, want)
 		}
+	}
+}
+
+// columnWidths measures only the cells that could widen their column; the widths must be
+// those of measuring every cell. Columns of every kind: short and long, CJK and Latin, lines,
+// a wrapping column, rows of different lengths, cells past the limit.
+func TestColumnWidthsSkipChangesNothing(t *testing.T) {
+	naive := func(rows [][]string, wrap map[int]bool) []float64 {
+		var w []int
+		for _, row := range rows {
+			for c, v := range row {
+				for len(w) <= c {
+					w = append(w, 0)
+				}
+				w[c] = max(w[c], displayWidth(v))
+			}
+		}
+		out := make([]float64, len(w))
+		for c, n := range w {
+			limit := 50
+			if wrap[c] {
+				limit = 40
+			}
+			out[c] = float64(min(max(n+2, 6), limit))
+		}
+		return out
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	pieces := []string{"a", "长", "Ａ", "é", "\n", " ", "治", "1", "😀", "ｶ"}
+	for trial := range 200 {
+		rows := make([][]string, r.IntN(30))
+		for i := range rows {
+			rows[i] = make([]string, r.IntN(6))
+			for c := range rows[i] {
+				var b strings.Builder
+				for range r.IntN(1 + trial%60) {
+					b.WriteString(pieces[r.IntN(len(pieces))])
+				}
+				rows[i][c] = b.String()
+			}
+		}
+		wrap := map[int]bool{r.IntN(6): true}
+		if got, want := columnWidths(rows, wrap), naive(rows, wrap); !slices.Equal(got, want) {
+			t.Fatalf("trial %d: columnWidths = %v, measuring every cell gives %v (rows %q)", trial, got, want, rows)
+		}
+	}
+	// A cell exactly one byte longer than its column is wide, all ASCII: it widens it.
+	ascii := [][]string{{"abcdefgh", "长治市"}, {"abcdefghi", "长治市潞州区"}}
+	if got, want := columnWidths(ascii, nil), []float64{11, 14}; !slices.Equal(got, want) {
+		t.Fatalf("columnWidths(%q) = %v, want %v", ascii, got, want)
+	}
+	_, rows := ListTable(testManifest(t, true))
+	if got, want := columnWidths(rows, nil), naive(rows, nil); !slices.Equal(got, want) {
+		t.Fatalf("the list: columnWidths = %v, measuring every cell gives %v", got, want)
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	kgzip "github.com/klauspost/compress/gzip"
 )
 
 // Frames (schema version 2). A sampling frame — the lines "<key>|<class>\n" sorted by key,
@@ -123,10 +125,15 @@ func gzipParts(b []byte, lines bool) ([]byte, error) {
 	return bytes.Join(out, nil), nil
 }
 
+// gzipPart compresses one part with github.com/klauspost/compress/gzip at its default level:
+// on a 1M-line frame it takes about a third of the time of the standard library's
+// compress/gzip, for a blob a few percent larger (BenchmarkGzipFrame keeps the standard one as
+// the reference). The blob needs no particular bytes: the chain covers what it inflates to
+// (its SHA-256), and any gzip reader reads it.
 func gzipPart(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(b)/3 + 64)
-	zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	zw, err := kgzip.NewWriterLevel(&buf, kgzip.DefaultCompression)
 	if err != nil {
 		return nil, err
 	}
