@@ -97,6 +97,6 @@ func BenchmarkStratum1M(b *testing.B) {
 		for i := range m {
 			m[i] = int32(i)
 		}
-		sortStratum(unitSlice(units), slab, m)
+		sortStratum(newOrder(spec, unitSlice(units)), slab, m, len(m))
 	}
 }

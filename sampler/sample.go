@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sort"
@@ -36,6 +37,12 @@ func (t *ticketer) digest(firmKey string) [sha256.Size]byte {
 	d := sha256.Sum256(t.buf)
 	t.buf = t.buf[:n]
 	return d
+}
+
+// prefix is the digest's first 8 bytes, big-endian.
+func (t *ticketer) prefix(firmKey string) uint64 {
+	d := t.digest(firmKey)
+	return binary.BigEndian.Uint64(d[:8])
 }
 
 func hash(s string) string {
@@ -74,23 +81,49 @@ type Result struct {
 	Reserves []Pick
 }
 
-// entry is one firm of a stratum with its ticket. It holds the firm's index in the units,
-// not a copy of the unit, and no pointers: a million-firm frame costs 48 bytes a firm and the
-// collector never scans the slab.
+// entry is one firm of a stratum with the first 8 bytes of its ticket. It holds the firm's
+// index in the units, not a copy of the unit, and no pointers: a million-firm frame costs 24
+// bytes a firm and the collector never scans the slab.
 type entry struct {
-	digest [sha256.Size]byte // the ticket, raw; hex only for picks and reserves
-	unit   int32             // index in units
+	prefix uint64 // the ticket's first 8 bytes, big-endian: comparing them orders as the tickets do
+	unit   int32  // index in units
 	rank   int32
 	taken  bool // selected (by ratio, shortfall or minimum count)
 	excl   bool // drawn in an earlier round (and not AllIn)
 }
 
-// cmpEntry orders by ticket, then key (tickets of distinct keys practically never tie).
-func cmpEntry(units Units, a, b *entry) int {
-	if c := bytes.Compare(a.digest[:], b.digest[:]); c != 0 {
+// order compares the entries of one draw: by ticket, then key. An entry keeps only its
+// ticket's first 8 bytes; the whole ticket is hashed again only where two entries tie on
+// them (for distinct keys about once in 2^64/n² draws of n firms) and for the picks and
+// reserves, whose tickets are published. The order is exactly that of comparing whole
+// tickets.
+type order struct {
+	units Units
+	msg   string // the ticket message up to the firm key (newTicketer)
+}
+
+func newOrder(spec Spec, units Units) order {
+	return order{units: units, msg: string(newTicketer(spec.Seed, spec.TaskKey, spec.Round).buf)}
+}
+
+// ticket is the entry's whole ticket, raw.
+func (o order) ticket(e *entry) [sha256.Size]byte {
+	var buf [256]byte // on the stack for any key up to the spec's length
+	return sha256.Sum256(append(append(buf[:0], o.msg...), o.units.Unit(int(e.unit)).Key...))
+}
+
+func (o order) cmp(a, b *entry) int {
+	switch {
+	case a.prefix < b.prefix:
+		return -1
+	case a.prefix > b.prefix:
+		return 1
+	}
+	ta, tb := o.ticket(a), o.ticket(b)
+	if c := bytes.Compare(ta[:], tb[:]); c != 0 {
 		return c
 	}
-	return strings.Compare(units.Unit(int(a.unit)).Key, units.Unit(int(b.unit)).Key)
+	return strings.Compare(o.units.Unit(int(a.unit)).Key, o.units.Unit(int(b.unit)).Key)
 }
 
 // sortItem is what a stratum is sorted by: the ticket's first 8 bytes, big-endian (so
@@ -100,12 +133,57 @@ type sortItem struct {
 	idx    int32
 }
 
-// sortStratum sorts a stratum's entries (indexes into slab) by ticket, then key.
-func sortStratum(units Units, slab []entry, m []int32) {
+// sortStratum orders a stratum's entries (indexes into slab) by ticket, then key, as far as
+// the draw needs them: m[:head] are the first head entries of the stratum in that order,
+// head ≥ need, and m[head:] the rest in no order. need is what the draw reads of the
+// stratum (its count, its reserves and the earlier rounds' firms among them); need ≥ len(m)
+// sorts it whole.
+//
+// Tickets are uniform, so the need lowest of n fall below about need/n of the ticket space:
+// the entries whose prefix is below a limit a little above that (need×9/8+64 of n) are
+// sorted, the others only moved behind them. Every entry below the limit orders before
+// every entry at or above it (prefixes compare as tickets do), so the head is exactly the
+// start of the whole order. When fewer than need fall below the limit, the stratum is
+// sorted whole: either way the draw is the same.
+func sortStratum(o order, slab []entry, m []int32, need int) (head int) {
+	if want := need + need/8 + 64; partialSort && need < len(m)/4 && want < len(m) {
+		limit, _ := bits.Div64(uint64(want), 0, uint64(len(m))) // want/n of 2^64
+		items := make([]sortItem, 0, want+want/4)
+		for _, e := range m {
+			if p := slab[e].prefix; p < limit {
+				items = append(items, sortItem{p, e})
+			}
+		}
+		if len(items) >= need {
+			sortItems(o, slab, items)
+			w := len(m) - 1 // the rest moved to the end, walking back (w never passes k)
+			for k := len(m) - 1; k >= 0; k-- {
+				if e := m[k]; slab[e].prefix >= limit {
+					m[w] = e
+					w--
+				}
+			}
+			for i := range items {
+				m[i] = items[i].idx
+			}
+			return len(items)
+		}
+	}
 	items := make([]sortItem, len(m))
 	for i, e := range m {
-		items[i] = sortItem{binary.BigEndian.Uint64(slab[e].digest[:8]), e}
+		items[i] = sortItem{slab[e].prefix, e}
 	}
+	sortItems(o, slab, items)
+	for i := range items {
+		m[i] = items[i].idx
+	}
+	return len(m)
+}
+
+// partialSort is false only in tests, to draw with every stratum sorted whole.
+var partialSort = true
+
+func sortItems(o order, slab []entry, items []sortItem) {
 	slices.SortFunc(items, func(a, b sortItem) int {
 		switch {
 		case a.prefix < b.prefix:
@@ -113,22 +191,21 @@ func sortStratum(units Units, slab []entry, m []int32) {
 		case a.prefix > b.prefix:
 			return 1
 		}
-		return cmpEntry(units, &slab[a.idx], &slab[b.idx])
+		return o.cmp(&slab[a.idx], &slab[b.idx])
 	})
-	for i := range items {
-		m[i] = items[i].idx
-	}
 }
 
-// sortStrata sorts every stratum (sortStratum), the large ones at the same time on all
-// cores; each stratum's order is its own, so the result does not depend on the split.
-func sortStrata(units Units, slab []entry, members [][]int32) {
+// sortStrata orders every stratum (sortStratum, need[i] of stratum i), the large ones at the
+// same time on all cores; each stratum's order is its own, so the result does not depend on
+// the split. It returns each stratum's sorted head.
+func sortStrata(o order, slab []entry, members [][]int32, need []int) []int {
+	heads := make([]int, len(members))
 	workers := min(runtime.GOMAXPROCS(0), 8)
-	if units.Len() < parallelMin || workers < 2 || len(members) < 2 {
-		for _, m := range members {
-			sortStratum(units, slab, m)
+	if o.units.Len() < parallelMin || workers < 2 || len(members) < 2 {
+		for i, m := range members {
+			heads[i] = sortStratum(o, slab, m, need[i])
 		}
-		return
+		return heads
 	}
 	// Largest first, each to the next free worker.
 	order := make([]int, len(members))
@@ -145,24 +222,25 @@ func sortStrata(units Units, slab []entry, members [][]int32) {
 	for range min(workers, len(members)) {
 		wg.Go(func() {
 			for i := range next {
-				sortStratum(units, slab, members[i])
+				heads[i] = sortStratum(o, slab, members[i], need[i])
 			}
 		})
 	}
 	wg.Wait()
+	return heads
 }
 
 // parallelMin is the frame size from which tickets are hashed on all cores.
 const parallelMin = 1 << 14
 
-// digests computes every unit's ticket into slab, in parallel for a large frame. The
-// result does not depend on how the work is split.
+// digests computes the first 8 bytes of every unit's ticket into slab, in parallel for a
+// large frame. The result does not depend on how the work is split.
 func digests(spec Spec, units Units, slab []entry) {
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if units.Len() < parallelMin || workers < 2 {
 		tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
 		for k := range units.Len() {
-			slab[k].digest = tk.digest(units.Unit(k).Key)
+			slab[k].prefix = tk.prefix(units.Unit(k).Key)
 		}
 		return
 	}
@@ -175,7 +253,7 @@ func digests(spec Spec, units Units, slab []entry) {
 			defer wg.Done()
 			tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
 			for k := lo; k < hi; k++ {
-				slab[k].digest = tk.digest(units.Unit(k).Key)
+				slab[k].prefix = tk.prefix(units.Unit(k).Key)
 			}
 		}()
 	}
@@ -285,11 +363,16 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 	seen = nil
 	digests(spec, units, slab)
 
+	o := newOrder(spec, units)
+	hexTicket := func(e *entry) string {
+		t := o.ticket(e)
+		return hex.EncodeToString(t[:])
+	}
 	res := Result{Strata: make([]StratumResult, len(spec.Strata)), Selected: []Pick{}, Reserves: []Pick{}}
 	pick := func(s risk.Stratum, e *entry, repeat bool) Pick {
 		e.taken = true
 		u := units.Unit(int(e.unit))
-		return Pick{Key: u.Key, Class: u.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: int(e.rank), Repeat: repeat, Stratum: s.Class}
+		return Pick{Key: u.Key, Class: u.Class, Ticket: hexTicket(e), Rank: int(e.rank), Repeat: repeat, Stratum: s.Class}
 	}
 	for i, s := range spec.Strata {
 		if s.N != len(members[i]) {
@@ -299,17 +382,33 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 			return Result{}, fmt.Errorf("分层 %s 的抽取户数 n=%d 应在 0 到 N=%d 之间", s.Class, s.Count, s.N)
 		}
 	}
-	sortStrata(units, slab, members)
+	// What the draw reads of each stratum: its count, its reserves and its earlier rounds'
+	// firms (all of it when a minimum count may add firms of any rank).
+	need := make([]int, len(members))
+	excluded := make([]int, len(members))
+	for i, m := range members {
+		for _, k := range m {
+			if slab[k].excl {
+				excluded[i]++
+			}
+		}
+		need[i] = spec.Strata[i].Count + spec.Reserves + excluded[i]
+		if spec.MinCount > 0 {
+			need[i] = len(m)
+		}
+	}
+	heads := sortStrata(o, slab, members, need)
 	for i, s := range spec.Strata {
-		m := members[i]
-		r := StratumResult{Stratum: s}
+		// Only the sorted head has ranks; it holds every pick and reserve (and, when a
+		// stratum falls short, is the whole stratum).
+		m := members[i][:heads[i]]
+		r := StratumResult{Stratum: s, Excluded: excluded[i]}
 		var cands, excl []*entry
 		for j, k := range m {
 			e := &slab[k]
 			e.rank = int32(j + 1)
 			if e.excl {
 				excl = append(excl, e)
-				r.Excluded++
 			} else if len(cands) < s.Count {
 				cands = append(cands, e)
 			}
@@ -344,7 +443,7 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 				}
 			}
 		}
-		less := func(a, b *entry) int { return cmpEntry(units, a, b) }
+		less := o.cmp
 		slices.SortFunc(rest, less)
 		slices.SortFunc(restExcl, less)
 		for _, e := range append(rest, restExcl...) {
@@ -360,7 +459,7 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 	// Reserves: the next unselected candidates of each stratum in ticket order.
 	for i, s := range spec.Strata {
 		k := 0
-		for _, idx := range members[i] {
+		for _, idx := range members[i][:heads[i]] {
 			if k >= spec.Reserves {
 				break
 			}
@@ -369,7 +468,7 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 				continue
 			}
 			u := units.Unit(int(e.unit))
-			res.Reserves = append(res.Reserves, Pick{Key: u.Key, Class: u.Class, Ticket: hex.EncodeToString(e.digest[:]), Rank: int(e.rank), Stratum: s.Class})
+			res.Reserves = append(res.Reserves, Pick{Key: u.Key, Class: u.Class, Ticket: hexTicket(e), Rank: int(e.rank), Stratum: s.Class})
 			k++
 		}
 	}
