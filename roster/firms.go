@@ -375,7 +375,7 @@ func (s *firmScan) data(row int, cells []string) error {
 		if s.kept == nil {
 			s.kept = map[int32]Firm{}
 		}
-		s.kept[int32(row)] = s.firm(row, key, name, class, cells, nameless, unclassified)
+		s.kept[int32(row)] = detach(s.firm(row, key, name, class, cells, nameless, unclassified))
 	}
 	return nil
 }

@@ -126,7 +126,11 @@ func (f *Frame) FrameKeys() []FrameKey {
 
 // header is the frame's header: the roster's header cells, then 第N列 for cells beyond them.
 func (s *firmScan) header() []string {
-	hdr := append([]string(nil), s.hdr.cells...)
+	// Copies: an xlsx's cells are substrings of its whole shared-string table (see detach).
+	hdr := make([]string, len(s.hdr.cells))
+	for i, c := range s.hdr.cells {
+		hdr[i] = strings.Clone(c)
+	}
 	for i := len(hdr); i < s.width; i++ {
 		hdr = append(hdr, fmt.Sprintf("第%d列", i+1))
 	}
@@ -415,6 +419,33 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 		out[w.i] = fm
 	}
 	return out, nil
+}
+
+// detach copies a record's text into one string of its own. The cells of an xlsx row are
+// substrings of the shared-string table (one string of the whole table's text, about 110 MB
+// for a 1M-row roster): a record kept from the first read (Options.Prefetch) would keep the
+// whole table alive until the draw's folder is written.
+func detach(f Firm) Firm {
+	fields := []*string{&f.Key, &f.Name, &f.Class, &f.District, &f.Authority, &f.Address, &f.LegalRep, &f.Phone}
+	for i := range f.Values {
+		fields = append(fields, &f.Values[i])
+	}
+	n := 0
+	for _, p := range fields {
+		n += len(*p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range fields {
+		b.WriteString(*p)
+	}
+	all, at := b.String(), 0
+	for _, p := range fields {
+		l := len(*p)
+		*p = all[at : at+l]
+		at += l
+	}
+	return f
 }
 
 // firm is the kept record of an eligible row.

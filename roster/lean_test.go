@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // The lean frame (ReadFrame + Lookup) is the full frame (ReadFirms) by another route: the same
@@ -208,5 +209,38 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 	}
 	if n < 4 {
 		t.Fatalf("only %d rosters tried", n)
+	}
+}
+
+// A record kept on the first read holds its own text: its strings all lie in one
+// allocation of their total length, so none of them keeps an xlsx's shared-string table
+// alive. Without detach, an xlsx record's cells point into the table's one string.
+func TestPrefetchedRecordsOwnTheirText(t *testing.T) {
+	for _, f := range []string{"qinxian-realestate.xlsx", "luzhou-gas-dirty.xlsx", "qinxian-realestate.csv"} {
+		fr, _, err := ReadFrame(context.Background(), shared+f, Options{Prefetch: func(string, string) bool { return true }})
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if len(fr.kept) == 0 {
+			t.Fatalf("%s: nothing kept", f)
+		}
+		for row, fm := range fr.kept {
+			fields := append([]string{fm.Key, fm.Name, fm.Class, fm.District, fm.Authority, fm.Address, fm.LegalRep, fm.Phone}, fm.Values...)
+			total, lo, hi := 0, uintptr(0), uintptr(0)
+			for _, s := range fields {
+				if s == "" {
+					continue
+				}
+				total += len(s)
+				p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+				if lo == 0 || p < lo {
+					lo = p
+				}
+				hi = max(hi, p+uintptr(len(s)))
+			}
+			if int(hi-lo) > total {
+				t.Fatalf("%s row %d: the record's text spans %d bytes for %d of text: it points into a larger buffer", f, row, hi-lo, total)
+			}
+		}
 	}
 }

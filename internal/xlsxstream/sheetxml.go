@@ -1207,7 +1207,14 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 		b.Write(item)
 		off = append(off, uint32(b.Len()))
 	}
-	return &sharedStrings{text: b.String(), off: off}, nil
+	text := b.String()
+	if b.Cap()-b.Len() > b.Len()/8 {
+		// The text is shorter than its XML (the markup, the escapes): a 1M-row roster's
+		// table of about 60 MB sat in a 113 MB buffer for the whole read. Copied once to its
+		// size, while nothing else of the sheet is in memory yet.
+		text = strings.Clone(text)
+	}
+	return &sharedStrings{text: text, off: off}, nil
 }
 
 // sharedStringFits checks the limits before item is added to the table: checked before
