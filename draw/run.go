@@ -115,7 +115,7 @@ func Run(req Request) (*Outcome, error) {
 	counts := map[string]int{}
 	keys := req.Frame.FrameKeys()
 	for i := range keys {
-		counts[keys[i].Class]++
+		counts[keys[i].Class()]++
 	}
 	salt := req.FrameSalt
 	if salt == "" {
@@ -369,7 +369,7 @@ type frameUnits []roster.FrameKey
 
 func (f frameUnits) Len() int { return len(f) }
 func (f frameUnits) Unit(i int) sampler.Unit {
-	return sampler.Unit{Key: f[i].Key, Class: f[i].Class}
+	return sampler.Unit{Key: f[i].Key, Class: f[i].Class()}
 }
 
 // columnFilter returns the function that drops the frame's personal columns from a row

@@ -534,7 +534,7 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 func keysOf(firms []Firm) []FrameKey {
 	keys := make([]FrameKey, len(firms))
 	for i, f := range firms {
-		keys[i] = FrameKey{Key: f.Key, Class: f.Class, Row: f.Row}
+		keys[i] = NewFrameKey(f.Key, f.Class, f.Row)
 	}
 	return keys
 }

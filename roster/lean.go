@@ -15,11 +15,31 @@ import (
 	"strings"
 )
 
-// FrameKey is one firm of a lean frame: what a draw needs of it.
+// FrameKey is one firm of a lean frame: what a draw needs of it, in 24 bytes (a 10M-row
+// frame is 10M of them).
 type FrameKey struct {
 	Key   string // canonical 统一社会信用代码 or 15-digit 注册号
-	Class string // ClassA..ClassD
-	Row   int    // sheet row number, to fetch the firm's record later (Frame.Lookup)
+	Row   int32  // sheet row number, to fetch the firm's record later (Frame.Lookup)
+	class byte   // 'A'..'D'
+}
+
+// NewFrameKey is the frame key of a firm of class (ClassA..ClassD) on row. A class of any
+// other form is kept as "" (which a draw refuses), never turned into another class.
+func NewFrameKey(key, class string, row int) FrameKey {
+	var c byte
+	if len(class) == 1 {
+		c = class[0]
+	}
+	return FrameKey{Key: key, Row: int32(row), class: c}
+}
+
+// Class is the firm's class, ClassA..ClassD ("" when it was none of them).
+func (k FrameKey) Class() string {
+	switch k.class {
+	case 'A', 'B', 'C', 'D':
+		return classConst(k.class)
+	}
+	return ""
 }
 
 // classConst returns the package constant for a class byte, so a million keys share four strings.
@@ -84,7 +104,7 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	for i := range s.cands {
 		c := &s.cands[i]
 		n := len(c.key())
-		keys[i] = FrameKey{Key: text[at : at+n], Class: classConst(c.class), Row: int(c.row)}
+		keys[i] = FrameKey{Key: text[at : at+n], Row: c.row, class: classConst(c.class)[0]}
 		at += n
 		if c.uncl {
 			fr.Unclassified++
@@ -101,13 +121,13 @@ func (f *Frame) Bytes() []byte {
 	keys := f.FrameKeys()
 	n := 0
 	for i := range keys {
-		n += len(keys[i].Key) + len(keys[i].Class) + 2
+		n += len(keys[i].Key) + len(keys[i].Class()) + 2
 	}
 	b := make([]byte, 0, n)
 	for i := range keys {
 		b = append(b, keys[i].Key...)
 		b = append(b, '|')
-		b = append(b, keys[i].Class...)
+		b = append(b, keys[i].Class()...)
 		b = append(b, '\n')
 	}
 	return b
@@ -220,8 +240,8 @@ func (f *Frame) lookupFile(ctx context.Context, firms []FrameKey) ([]Firm, error
 	want := make(map[int]bool, len(firms))
 	last := 0
 	for _, k := range firms {
-		want[k.Row] = true
-		last = max(last, k.Row)
+		want[int(k.Row)] = true
+		last = max(last, int(k.Row))
 	}
 	if len(want) == 0 {
 		return out, nil
@@ -261,7 +281,7 @@ func (f *Frame) lookupFile(ctx context.Context, firms []FrameKey) ([]Firm, error
 		return nil, fmt.Errorf("名录 %s 在抽取过程中被改动（文件内容与第一次读取时不同），请重新抽取", f.File)
 	}
 	for i, k := range firms {
-		fm, ok := got[k.Row]
+		fm, ok := got[int(k.Row)]
 		if !ok || fm.Key != k.Key {
 			return nil, fmt.Errorf("再次读取名录 %s: 第%d行已不是抽样框中的 %s，请重新抽取", f.File, k.Row, k.Key)
 		}
@@ -406,7 +426,7 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 			return nil, fmt.Errorf("再次读取名录 %s 第%d行: %w", f.File, k.Row, err)
 		}
 		s.firms = s.firms[:0]
-		if err := s.data(k.Row, rec); err != nil {
+		if err := s.data(int(k.Row), rec); err != nil {
 			return nil, err
 		}
 		if len(s.firms) != 1 || s.firms[0].Key != k.Key {

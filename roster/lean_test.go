@@ -105,7 +105,7 @@ func TestLookupRefusesChangedFile(t *testing.T) {
 		t.Errorf("changed file: %v", err)
 	}
 	// A row that is not the frame's firm.
-	wrong := []FrameKey{{Key: "91140430MA0000000X", Class: "A", Row: fr.Keys[0].Row}}
+	wrong := []FrameKey{NewFrameKey("91140430MA0000000X", ClassA, int(fr.Keys[0].Row))}
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -242,5 +242,23 @@ func TestPrefetchedRecordsOwnTheirText(t *testing.T) {
 				t.Fatalf("%s row %d: the record's text spans %d bytes for %d of text: it points into a larger buffer", f, row, hi-lo, total)
 			}
 		}
+	}
+}
+
+// A frame key holds its class in a byte: the four classes come back as they went in, and
+// anything else comes back as "" (which a draw refuses), never as another class.
+func TestFrameKeyClass(t *testing.T) {
+	for _, c := range []string{ClassA, ClassB, ClassC, ClassD} {
+		if got := NewFrameKey("K", c, 7).Class(); got != c {
+			t.Errorf("class %q came back %q", c, got)
+		}
+	}
+	for _, c := range []string{"", "E", "AB", "甲"} {
+		if got := NewFrameKey("K", c, 7).Class(); got != "" {
+			t.Errorf("class %q came back %q, want \"\"", c, got)
+		}
+	}
+	if k := NewFrameKey("K", ClassA, 1048576); k.Row != 1048576 || unsafe.Sizeof(k) != 24 {
+		t.Errorf("row %d, %d bytes a key", k.Row, unsafe.Sizeof(k))
 	}
 }

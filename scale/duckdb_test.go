@@ -381,7 +381,7 @@ func compare(t *testing.T, round int, m *draw.Manifest, got []row, frame *roster
 	keys := frame.FrameKeys()
 	units := make([]sampler.Unit, len(keys))
 	for i, f := range keys {
-		units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
+		units[i] = sampler.Unit{Key: f.Key, Class: f.Class()}
 	}
 	if want := sampler.FrameDigest(units); digest != want || frameN != int64(len(units)) {
 		t.Errorf("round %d frame: sql %d firms %s, choucha %d firms %s", round, frameN, digest, len(units), want)

@@ -206,7 +206,7 @@ func CheckFrame(res *Result, m *draw.Manifest, frame *roster.Frame) error {
 	keys := frame.FrameKeys()
 	units := make([]sampler.Unit, len(keys))
 	for i, f := range keys {
-		units[i] = sampler.Unit{Key: f.Key, Class: f.Class}
+		units[i] = sampler.Unit{Key: f.Key, Class: f.Class()}
 	}
 	if err := CheckDraw(res, m, units); err != nil {
 		return apperr.Hint(err, "未记入台账。请核对脚本所用的种子、任务、轮次和前轮名单，以及名录表导出是否就是脚本读的那张表")
