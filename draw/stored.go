@@ -278,6 +278,13 @@ func EntryManifest(e ledger.Entry, name string) (*Manifest, error) {
 	return entryManifestRows(e, name, true)
 }
 
+// EntryDrawn is EntryManifest without the drawn firms' roster rows (Authority, Address,
+// Values stay empty): what a replay compares — keys, classes, tickets, ranks, strata, teams.
+// On a list of 41,000 firms it skips decoding the columns (about 0.2 s).
+func EntryDrawn(e ledger.Entry, name string) (*Manifest, error) {
+	return entryManifestRows(e, name, false)
+}
+
 // entryManifestRows is EntryManifest; without rows, a stored form's drawn firms come without
 // their roster rows (Authority, Address, Values).
 func entryManifestRows(e ledger.Entry, name string, rows bool) (*Manifest, error) {

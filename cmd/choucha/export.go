@@ -148,6 +148,12 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 // or manifest file, or else a ledger entry ID; a missing ledger is not created. It returns the
 // manifest and the folder the exports go to by default.
 func loadDrawArg(ctx context.Context, g *globalOptions, arg string) (*draw.Manifest, string, error) {
+	return loadDraw(ctx, g, arg, export.ParseEntry)
+}
+
+// loadDraw is loadDrawArg with the ledger entry read by parse (draw.EntryDrawn for a replay,
+// which needs no roster rows).
+func loadDraw(ctx context.Context, g *globalOptions, arg string, parse func(ledger.Entry, string) (*draw.Manifest, error)) (*draw.Manifest, string, error) {
 	if st, err := os.Stat(arg); err == nil {
 		m, err := export.LoadDraw(arg)
 		if err != nil {
@@ -181,7 +187,7 @@ func loadDrawArg(ctx context.Context, g *globalOptions, arg string) (*draw.Manif
 	if e.Kind != ledger.KindDraw {
 		return nil, "", apperr.Hint(fmt.Errorf("台账第 %d 条是锁定记录，不是抽取", id), fmt.Sprintf("导出它锁定的抽取：choucha export %d", e.Target))
 	}
-	m, err := export.ParseEntry(e, fmt.Sprintf("台账第 %d 条", id))
+	m, err := parse(e, fmt.Sprintf("台账第 %d 条", id))
 	if err != nil {
 		return nil, "", err
 	}

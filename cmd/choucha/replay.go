@@ -53,7 +53,8 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if o.roster == "" {
 		return apperr.Usage(errors.New("请用 --roster 指定检查对象名录文件"))
 	}
-	rec, _, err := loadDrawArg(ctx, g, which)
+	// Without the drawn firms' roster rows: a replay compares keys, tickets and ranks.
+	rec, _, err := loadDraw(ctx, g, which, draw.EntryDrawn)
 	if err != nil {
 		return err
 	}
