@@ -50,7 +50,11 @@ func Guard(cell string) string {
 		return "'" + cell
 	}
 	// A formula behind leading white space, a no-break space or a BOM: some spreadsheets
-	// trim those before they look for '=' (issue 19).
+	// trim those before they look for '=' (issue 19). (The first rune tells whether there
+	// is any: most cells are looked at no further.)
+	if r, _ := utf8.DecodeRuneInString(cell); !strings.ContainsRune(guardSpace, r) {
+		return cell
+	}
 	if rest := strings.TrimLeft(cell, guardSpace); rest != cell && rest != "" {
 		switch rest[0] {
 		case '=', '+', '-', '@':
@@ -67,6 +71,10 @@ func Guard(cell string) string {
 // unchanged (tab included); readers that trim white space (choucha's own) see the value.
 // Tested against LibreOffice's open-and-save (libreoffice_test.go). Other cells are kept.
 func KeepText(cell string) string {
+	// Every form spreadsheetNumber matches starts with a digit: the others need no regexp.
+	if cell == "" || cell[0] < '0' || cell[0] > '9' {
+		return cell
+	}
 	if spreadsheetNumber.MatchString(cell) {
 		return "\t" + cell
 	}

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/csv"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -245,5 +246,36 @@ func TestKeepText(t *testing.T) {
 	// A formula is guarded, never given a tab.
 	if got := csvCell("\t=1+2"); got != "'\t=1+2" {
 		t.Errorf("csvCell(tab formula) = %q", got)
+	}
+}
+
+// KeepText and Guard look at the first character before the regexp and TrimLeft: the result
+// must be what the regexp and TrimLeft alone give, on strings made of the characters that
+// matter to them.
+func TestCellFastPathsChangeNothing(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 4))
+	alphabet := []string{"0", "1", "9", "e", "E", "+", "-", "/", ".", "a", " ", "\u00a0", "\u3000", "\ufeff", "\u200b", "\n", "=", "@", "长"}
+	for range 200000 {
+		var b strings.Builder
+		for range r.IntN(14) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		s := b.String()
+		wantKeep := s
+		if spreadsheetNumber.MatchString(s) {
+			wantKeep = "\t" + s
+		}
+		if got := KeepText(s); got != wantKeep {
+			t.Fatalf("KeepText(%q) = %q, the regexp alone gives %q", s, got, wantKeep)
+		}
+		wantGuard := s
+		if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+			wantGuard = "'" + s
+		} else if rest := strings.TrimLeft(s, guardSpace); rest != s && rest != "" && strings.ContainsRune("=+-@", rune(rest[0])) {
+			wantGuard = "'" + s
+		}
+		if got := Guard(s); got != wantGuard {
+			t.Fatalf("Guard(%q) = %q, TrimLeft alone gives %q", s, got, wantGuard)
+		}
 	}
 }
