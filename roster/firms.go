@@ -401,7 +401,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	}
 	if s.keep {
 		s.firms = append(s.firms, s.firm(row, key, name, class, cells, nameless, unclassified))
-	} else if s.opt.Prefetch != nil && s.opt.Prefetch(key, class) {
+	} else if s.opt.Prefetch != nil && s.curOff < 0 && s.opt.Prefetch(key, class) {
 		if s.kept == nil {
 			s.kept = map[int32]Firm{}
 		}

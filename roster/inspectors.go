@@ -18,7 +18,9 @@ type Options struct {
 	// Prefetch (ReadFrame only): an eligible firm for which it returns true keeps its whole
 	// record in the lean frame, so that Frame.Lookup answers for it without reading the file
 	// again (sampler.Lookahead.Likely: the firms a draw will probably pick). It is called with
-	// the firm's key and class (ClassA..ClassD) and may be nil.
+	// the firm's key and class (ClassA..ClassD) and may be nil. It is not asked for the
+	// records of a CSV read in UTF-8: Lookup reads those at their file offsets, one record
+	// each, which costs less than keeping them (a 1M-row draw's peak 280 → 225 MiB).
 	Prefetch func(key, class string) bool
 	// AssumeValid (inspector rosters, --assume-valid): an inspector whose 执法证有效期 is not
 	// recorded (no such column, or a blank cell) is taken as holding a valid certificate.
