@@ -198,10 +198,10 @@ func recordError(err error) error {
 
 // sampleGCPercent trades some speed for memory while a draw reads its roster. A draw keeps
 // the whole frame, so a fixed soft limit (as roster check has) would sit below the live data
-// of a large frame and keep the collector running. Measured on 1M-row rosters: a city-wide
-// roster (80k-firm frame) 569 → 474 MiB, a one-district roster (1M-firm frame) 1.86 → 1.37 GB,
-// for 10–15% more time.
-const sampleGCPercent = 50
+// of a large frame and keep the collector running. Measured on one-district rosters (task 292,
+// 2026-12-02): 1M-row xlsx 265–271 → 241–251 MiB, 1M-row csv 219–243 → 207–213 MiB, 10M-row
+// csv 1,863 → 1,534 MiB (51.8 → 54.2 s), for about 7% more time than at 50.
+const sampleGCPercent = 30
 
 // gcPercent sets the collector's target percentage unless GOGC is set, and returns the
 // function that restores it.
