@@ -259,10 +259,15 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	if beforeAppend != nil {
 		beforeAppend()
 	}
+	// The frame's bytes go to the ledger and nowhere else: handed over, so that once the
+	// ledger has compressed them they are garbage (200 MB at 10M rows) while the entry is
+	// written and the folder is still being written.
+	frameBytes := oc.Frame
+	oc.Frame = nil
 	id, err := l.Append(ctx, ledger.Entry{
 		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed,
 		CreatedAt: m.CreatedAt, Operator: req.Operator, RedrawReason: strings.TrimSpace(req.RedrawReason),
-		Manifest: stored, List: list, Frame: oc.Frame,
+		Manifest: stored, List: list, Frame: frameBytes,
 	})
 	var perr error
 	if err == nil {
@@ -286,7 +291,6 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		return nil, fmt.Errorf("记入抽取台账: %w", err)
 	}
 	m.LedgerID = id
-	oc.Frame = nil // the ledger holds it now
 	if perr != nil {
 		unstage()
 		return nil, perr

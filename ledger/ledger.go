@@ -195,6 +195,7 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (int64, error) {
 		if frame, err = l.prepareFrame(ctx, e.Frame, b.Manifest); err != nil {
 			return 0, err
 		}
+		e.Frame = nil // compressed: the raw bytes need not stay live through the write
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
