@@ -552,12 +552,7 @@ func StandingDraws(ctx context.Context, l *ledger.Ledger, year int) ([]*Manifest
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			name := fmt.Sprintf("第 %d 条（任务 %s 第%d轮）", d.ID, d.Task, d.Round)
-			m, err := entryManifestRows(d, name, false)
-			if err == nil {
-				if err = m.Validate(); err != nil {
-					err = fmt.Errorf("抽取记录 %s 不完整或已被改动：%w", name, err)
-				}
-			}
+			m, err := entryManifestRows(d, name, false) // validated there
 			if err != nil {
 				errs[i] = err
 				return

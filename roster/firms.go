@@ -193,6 +193,10 @@ func blankRow(cells []string) bool {
 }
 
 // expect sizes the tables for about n rows (capped: an estimate, not a promise).
+// readsBackByOffset reports whether the record being read has a known file offset (CSV),
+// so a drawn row can be read back from the file later and need not be kept now.
+func (s *firmScan) readsBackByOffset() bool { return s.curOff >= 0 }
+
 func (s *firmScan) expect(n int) {
 	n = min(n, 1<<21)
 	if n > cap(s.cands) {
@@ -401,7 +405,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	}
 	if s.keep {
 		s.firms = append(s.firms, s.firm(row, key, name, class, cells, nameless, unclassified))
-	} else if s.opt.Prefetch != nil && s.curOff < 0 && s.opt.Prefetch(key, class) {
+	} else if s.opt.Prefetch != nil && !s.readsBackByOffset() && s.opt.Prefetch(key, class) {
 		if s.kept == nil {
 			s.kept = map[int32]Firm{}
 		}

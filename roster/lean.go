@@ -104,7 +104,7 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	for i := range s.cands {
 		c := &s.cands[i]
 		n := len(c.key())
-		keys[i] = FrameKey{Key: text[at : at+n], Row: c.row, class: classConst(c.class)[0]}
+		keys[i] = FrameKey{Key: text[at : at+n], Row: c.row, class: c.class}
 		at += n
 		if c.uncl {
 			fr.Unclassified++

@@ -281,7 +281,7 @@ func (b *csvBatch) each(fn rowFunc, estimate func(int, int64), at func(int64)) e
 // parseCSV is readCSV's first stage: it parses records into batches and sends them. It
 // returns early, without error, once fn has failed (stopped); on its own error it first
 // sends the records parsed before it.
-func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <-chan *csvBatch, stopped <-chan struct{}) (err error) {
+func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <-chan *csvBatch, stopped <-chan struct{}) error {
 	ll := &lineLimitReader{r: textfile.LineEnds(r), max: maxCSVLineBytes}
 	cr := csv.NewReader(ll)
 	cr.FieldsPerRecord = -1
