@@ -98,6 +98,11 @@ func WriteListCSV(w io.Writer, m *draw.Manifest, enc Encoding) error {
 // every cell text), 说明 (what the draw was), and with assignments one 检查任务单 sheet per
 // inspector.
 func WriteListXLSX(ctx context.Context, w io.Writer, m *draw.Manifest) error {
+	return writeWorkbook(ctx, w, listSheets(m))
+}
+
+// listSheets are WriteListXLSX's sheets.
+func listSheets(m *draw.Manifest) []sheet {
 	h, rows := ListTable(m)
 	// 抽取序号 and 层内名次 are ordinals, written as numbers so they sort; everything else is text.
 	first := len(h) - 6
@@ -109,8 +114,7 @@ func WriteListXLSX(ctx context.Context, w io.Writer, m *draw.Manifest) error {
 		{name: "抽查名单", rows: append([][]string{h}, rows...), bold: map[int]bool{0: true}, freeze: 1, numeric: numeric},
 		aboutSheet(m),
 	}
-	sheets = append(sheets, inspectorSheets(m)...)
-	return writeWorkbook(ctx, w, sheets)
+	return append(sheets, inspectorSheets(m)...)
 }
 
 // About returns the 说明 facts of a draw as label/value pairs, in a fixed order.

@@ -39,9 +39,18 @@ const resultCol = 8
 // 检查结果 chosen from ResultCodes by a drop-down, and the publication deadline — 20 working
 // days after the window's last day — on every row and on the 说明 sheet.
 func WriteResultsXLSX(ctx context.Context, w io.Writer, m *draw.Manifest, cal *workday.Calendar) error {
-	deadline, err := PublicationDeadline(m, cal)
+	sheets, err := resultsSheets(m, cal)
 	if err != nil {
 		return err
+	}
+	return writeWorkbook(ctx, w, sheets)
+}
+
+// resultsSheets are WriteResultsXLSX's sheets.
+func resultsSheets(m *draw.Manifest, cal *workday.Calendar) ([]sheet, error) {
+	deadline, err := PublicationDeadline(m, cal)
+	if err != nil {
+		return nil, err
 	}
 	due := ChineseDate(deadline.Date)
 	teams := teamsByKey(m)
@@ -69,7 +78,7 @@ func WriteResultsXLSX(ctx context.Context, w io.Writer, m *draw.Manifest, cal *w
 	for _, kv := range About(m) {
 		about = append(about, []string{kv[0], kv[1]})
 	}
-	return writeWorkbook(ctx, w, []sheet{
+	return []sheet{
 		{
 			name: "检查结果录入", rows: rows, bold: map[int]bool{0: true}, freeze: 1,
 			numeric:  map[int]bool{0: true},
@@ -78,5 +87,5 @@ func WriteResultsXLSX(ctx context.Context, w io.Writer, m *draw.Manifest, cal *w
 		},
 		{name: "说明", rows: about, bold: map[int]bool{0: true}, freeze: 1, wrapCols: map[int]bool{1: true}},
 		{name: "结果代码", rows: codes, hidden: true},
-	})
+	}, nil
 }

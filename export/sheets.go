@@ -46,6 +46,11 @@ func Teams(m *draw.Manifest) []Team {
 
 // WriteSheetsXLSX writes the task sheets (检查任务单) as a workbook, one sheet per team.
 func WriteSheetsXLSX(ctx context.Context, w io.Writer, m *draw.Manifest) error {
+	return writeWorkbook(ctx, w, teamSheets(m))
+}
+
+// teamSheets are WriteSheetsXLSX's sheets.
+func teamSheets(m *draw.Manifest) []sheet {
 	var sheets []sheet
 	for i, t := range Teams(m) {
 		rows := [][]string{{"检查任务单"}, {"检查组", strconv.Itoa(i + 1)}}
@@ -67,7 +72,7 @@ func WriteSheetsXLSX(ctx context.Context, w io.Writer, m *draw.Manifest) error {
 			wrapCols: map[int]bool{1: true, 3: true},
 		})
 	}
-	return writeWorkbook(ctx, w, sheets)
+	return sheets
 }
 
 type sheetsPage struct {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/choucha/choucha/internal/xlsxwrite"
 	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
@@ -31,14 +32,97 @@ type sheet struct {
 	wrapCols map[int]bool // 0-based columns whose cells wrap (long free text)
 }
 
-// workbook writes sheets to w. Large sheets go through excelize's StreamWriter; a sheet with
-// a data validation uses the ordinary API (validations cannot be streamed).
+// writeWorkbook writes sheets to w with internal/xlsxwrite: every cell text in the text
+// format ("@") unless its column is numeric, the bold rows in the header style, column widths
+// from the content (columnWidths), the top rows frozen, A4 page setup (pageSetup's rules) and
+// print titles, a hidden sheet hidden, a drop-down list where the sheet has one.
 //
-// Ctrl-C stops it promptly: ctx is checked between sheets and every rowsPerCheck rows, and the
-// workbook's bytes go through a writer that fails once ctx is done. The caller writes w to a
-// temp file (internal/atomicfile) that it removes on the error, and excelize's own temp files
-// go with f.Close.
-func writeWorkbook(ctx context.Context, w io.Writer, sheets []sheet) (err error) {
+// writeWorkbookExcelize writes the same workbook with excelize (StreamWriter for plain
+// sheets): it is the reference TestFastWorkbookMatchesExcelize compares every workbook of
+// this package against, and BenchmarkListXLSX times both (on a 41,000-firm list excelize
+// took about three times as long, most of a draw's folder time).
+//
+// Ctrl-C stops it promptly: ctx is checked between sheets and every rowsPerCheck rows, and
+// the workbook's bytes go through a writer that fails once ctx is done. The caller writes w
+// to a temp file (internal/atomicfile) that it removes on the error.
+func writeWorkbook(ctx context.Context, w io.Writer, sheets []sheet) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	names := uniqueSheetNames(sheets)
+	const (
+		styleText = iota + 1
+		styleWrap
+		styleBold
+		styleNumber
+	)
+	wb := &xlsxwrite.Workbook{
+		Styles: []xlsxwrite.Style{
+			styleText - 1:   {NumFmt: 49, Top: true},
+			styleWrap - 1:   {NumFmt: 49, Top: true, Wrap: true},
+			styleBold - 1:   {NumFmt: 49, Top: true, Bold: true, Fill: "E7E6E6"},
+			styleNumber - 1: {NumFmt: 1, Top: true},
+		},
+		Creator:     "choucha",
+		Description: "choucha 双随机抽查",
+	}
+	for i := range sheets {
+		s := &sheets[i]
+		widths := columnWidths(s.rows, s.wrapCols)
+		xs := xlsxwrite.Sheet{
+			Name: names[i], Hidden: s.hidden, Widths: widths, FreezeRows: s.freeze,
+			Rows: len(s.rows),
+			Row: func(r int, dst []xlsxwrite.Cell) []xlsxwrite.Cell {
+				for c, v := range s.rows[r] {
+					cell := xlsxwrite.Cell{Style: styleText, Text: v}
+					switch {
+					case s.bold[r]:
+						cell.Style = styleBold
+					case s.numeric[c]:
+						cell.Style = styleNumber
+						if n, err := strconv.Atoi(v); err == nil && strconv.Itoa(n) == v {
+							cell.Number = true
+						}
+					case s.wrapCols[c]:
+						cell.Style = styleWrap
+					}
+					dst = append(dst, cell)
+				}
+				return dst
+			},
+		}
+		if !s.hidden {
+			xs.PageSetup = true
+			xs.Landscape = landscape(widths)
+			xs.PrintTitleRow = s.freeze
+		}
+		if s.dropList != "" && len(s.rows) > s.dropFrom {
+			xs.Validation = &xlsxwrite.Validation{
+				Col: s.dropCol, FromRow: s.dropFrom, ToRow: len(s.rows) - 1, Source: s.dropList,
+				ErrTitle: dropErrTitle, ErrMsg: dropErrMsg, InTitle: dropInTitle, InMsg: dropInMsg,
+			}
+		}
+		wb.Sheets = append(wb.Sheets, xs)
+	}
+	var compress xlsxwrite.Compressor
+	if fastZip {
+		compress = func(out io.Writer) (io.WriteCloser, error) {
+			return kflate.NewWriter(out, kflate.DefaultCompression)
+		}
+	}
+	return xlsxwrite.Write(ctx, ctxWriter{ctx, w}, wb, compress)
+}
+
+// The drop-down's messages (检查结果).
+const (
+	dropErrTitle = "检查结果"
+	dropErrMsg   = "请从下拉列表中选择标准检查结果"
+	dropInTitle  = "检查结果"
+	dropInMsg    = "请从下拉列表中选择"
+)
+
+// writeWorkbookExcelize is writeWorkbook done with excelize: the reference (see writeWorkbook).
+func writeWorkbookExcelize(ctx context.Context, w io.Writer, sheets []sheet) (err error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	if fastZip {
@@ -233,8 +317,8 @@ func plainSheet(ctx context.Context, f *excelize.File, name string, s *sheet, wi
 		dv := excelize.NewDataValidation(true)
 		dv.SetSqref(fmt.Sprintf("%s%d:%s%d", col, s.dropFrom+1, col, len(s.rows)))
 		dv.SetSqrefDropList(s.dropList)
-		dv.SetError(excelize.DataValidationErrorStyleStop, "检查结果", "请从下拉列表中选择标准检查结果")
-		dv.SetInput("检查结果", "请从下拉列表中选择")
+		dv.SetError(excelize.DataValidationErrorStyleStop, dropErrTitle, dropErrMsg)
+		dv.SetInput(dropInTitle, dropInMsg)
 		if err := f.AddDataValidation(name, dv); err != nil {
 			return err
 		}
@@ -253,12 +337,8 @@ func pageSetup(f *excelize.File, name string, s *sheet, widths []float64) error 
 	if s.hidden {
 		return nil
 	}
-	total := 0.0
-	for _, w := range widths {
-		total += w
-	}
 	orientation := "portrait"
-	if total > portraitWidth {
+	if landscape(widths) {
 		orientation = "landscape"
 	}
 	a4, one, tall := 9, 1, 0
@@ -279,6 +359,15 @@ func pageSetup(f *excelize.File, name string, s *sheet, widths []float64) error 
 		})
 	}
 	return nil
+}
+
+// landscape: columns wider than a portrait page are printed across a landscape one.
+func landscape(widths []float64) bool {
+	total := 0.0
+	for _, w := range widths {
+		total += w
+	}
+	return total > portraitWidth
 }
 
 func freezePanes(rows int) *excelize.Panes {
@@ -391,6 +480,11 @@ type Table struct {
 // WriteTablesXLSX writes one worksheet per table, in this package's one xlsx style: every
 // cell text, the header bold and frozen, widths from the content, long cells wrapped.
 func WriteTablesXLSX(ctx context.Context, w io.Writer, tables ...Table) error {
+	return writeWorkbook(ctx, w, tableSheets(tables))
+}
+
+// tableSheets are WriteTablesXLSX's sheets.
+func tableSheets(tables []Table) []sheet {
 	sheets := make([]sheet, len(tables))
 	for i, t := range tables {
 		wrap := map[int]bool{}
@@ -400,5 +494,5 @@ func WriteTablesXLSX(ctx context.Context, w io.Writer, tables ...Table) error {
 		sheets[i] = sheet{name: t.Name, rows: append([][]string{t.Header}, t.Rows...),
 			bold: map[int]bool{0: true}, freeze: 1, wrapCols: wrap}
 	}
-	return writeWorkbook(ctx, w, sheets)
+	return sheets
 }
