@@ -58,10 +58,30 @@ for entry in "${fuzzers[@]}"; do
     continue
   fi
   echo "== $name ($dir, $fuzztime)"
-  if [[ $dir == ./scale/* || $dir == ./scale ]]; then
-    rel=${dir#./scale}
-    go -C scale test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime 10s "./${rel#/}"
-  else
-    go test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime 10s "$dir"
+  run() {
+    if [[ $dir == ./scale/* || $dir == ./scale ]]; then
+      rel=${dir#./scale}
+      go -C scale test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime 10s "./${rel#/}"
+    else
+      go test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime 10s "$dir"
+    fi
+  }
+  corpus="$dir/testdata/fuzz/$name"
+  before=$(ls "$corpus")
+  log=$(mktemp)
+  if run 2>&1 | tee "$log"; then
+    rm -f "$log"
+    continue
   fi
+  # Go's fuzzing coordinator (go1.26) can report its own -fuzztime deadline as a failure
+  # ("context deadline exceeded", golang/go#75804). That is not a finding: no failing input was
+  # written. Run such a fuzzer once more; any other failure, or a written input, fails here.
+  if grep -q 'context deadline exceeded' "$log" && [ "$(ls "$corpus")" = "$before" ]; then
+    rm -f "$log"
+    echo "scripts/fuzz.sh: $name 的失败是 Go 模糊测试调度器在时限到达时的已知问题（golang/go#75804，没有写出失败输入），重跑一次" >&2
+    run
+    continue
+  fi
+  rm -f "$log"
+  exit 1
 done
