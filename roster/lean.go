@@ -389,6 +389,11 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 	var src bytes.Reader
 	inner := bufio.NewReaderSize(&src, 4096)
 	outer := bufio.NewReaderSize(textfile.LineEnds(inner), 4096)
+	// And one csv.Reader, kept while records read cleanly (its record buffers are reused: a
+	// new one per record was 41,000 sets of growing buffers); it keeps no input of its own
+	// between records, so resetting outer under it starts it at the next record. Its
+	// InputOffset counts across records: from0 is where this record began.
+	var cr *csv.Reader
 	for n, w := range wants {
 		if n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -411,12 +416,19 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 			src.Reset(part)
 			inner.Reset(&src)
 			outer.Reset(textfile.LineEnds(inner))
-			cr := csv.NewReader(outer)
-			cr.FieldsPerRecord = -1
+			if cr == nil {
+				cr = csv.NewReader(outer)
+				cr.FieldsPerRecord = -1
+			}
+			from0 := cr.InputOffset()
 			rec, err = cr.Read()
+			read := cr.InputOffset() - from0
+			if err != nil {
+				cr = nil // a failed read may leave it mid-record
+			}
 			// A record that reaches the end of the window may go on past it: read it again
 			// from a larger window (unless the window ends where the file does).
-			if (err != nil || cr.InputOffset() >= int64(len(part))) && winAt+int64(len(win)) < size {
+			if (err != nil || read >= int64(len(part))) && winAt+int64(len(win)) < size {
 				winAt, win = 0, win[:0]
 				continue
 			}
