@@ -148,16 +148,21 @@ func writeManifest(w io.Writer, m *draw.Manifest) error {
 		cut := i + len(list.marker) - 1 // before the closing ]
 		bw.Write(rest[:cut])
 		rest = rest[cut:]
+		// One encoder into one buffer for every firm: MarshalIndent's bytes (Encode adds
+		// a newline, cut here) without a new result and indent buffer per firm.
+		var e bytes.Buffer
+		enc := json.NewEncoder(&e)
+		enc.SetIndent("    ", "  ")
 		for k := range list.n {
-			e, err := json.MarshalIndent(list.at(k), "    ", "  ")
-			if err != nil {
+			e.Reset()
+			if err := enc.Encode(list.at(k)); err != nil {
 				return fmt.Errorf("编码抽取记录: %w", err)
 			}
 			if k > 0 {
 				bw.WriteByte(',')
 			}
 			bw.WriteString("\n    ")
-			bw.Write(e)
+			bw.Write(bytes.TrimSuffix(e.Bytes(), []byte("\n")))
 		}
 		bw.WriteString("\n  ")
 	}
