@@ -306,14 +306,16 @@ func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey) ([]Firm, error) 
 	}()
 	out, err := f.readAt(ctx, firms)
 	hr := <-hashed
+	// A file that changed says so, whatever the re-read made of it (a record moved or cut
+	// by the change reads as a CSV error or as another firm: the change is the cause).
+	if hr.err == nil && hr.sum != f.SHA256 {
+		return nil, fmt.Errorf("名录 %s 在抽取过程中被改动（文件内容与第一次读取时不同），请重新抽取", f.File)
+	}
 	if err == nil {
 		err = hr.err
 	}
 	if err != nil {
 		return nil, err
-	}
-	if hr.sum != f.SHA256 {
-		return nil, fmt.Errorf("名录 %s 在抽取过程中被改动（文件内容与第一次读取时不同），请重新抽取", f.File)
 	}
 	return out, nil
 }
@@ -392,8 +394,15 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 	// And one csv.Reader, kept while records read cleanly (its record buffers are reused: a
 	// new one per record was 41,000 sets of growing buffers); it keeps no input of its own
 	// between records, so resetting outer under it starts it at the next record. Its
-	// InputOffset counts across records: from0 is where this record began.
+	// InputOffset and line numbers count across records: from0 is where this record began,
+	// and a record that fails is read again by a new reader, whose error counts its lines
+	// from the record's first.
 	var cr *csv.Reader
+	newReader := func() *csv.Reader {
+		r := csv.NewReader(outer)
+		r.FieldsPerRecord = -1
+		return r
+	}
 	for n, w := range wants {
 		if n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -417,12 +426,19 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 			inner.Reset(&src)
 			outer.Reset(textfile.LineEnds(inner))
 			if cr == nil {
-				cr = csv.NewReader(outer)
-				cr.FieldsPerRecord = -1
+				cr = newReader()
 			}
 			from0 := cr.InputOffset()
 			rec, err = cr.Read()
 			read := cr.InputOffset() - from0
+			if err != nil && from0 > 0 {
+				src.Reset(part)
+				inner.Reset(&src)
+				outer.Reset(textfile.LineEnds(inner))
+				cr = newReader()
+				rec, err = cr.Read()
+				read = cr.InputOffset()
+			}
 			if err != nil {
 				cr = nil // a failed read may leave it mid-record
 			}

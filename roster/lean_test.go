@@ -2,6 +2,8 @@ package roster
 
 import (
 	"context"
+	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -268,5 +270,55 @@ func TestFrameKeyClass(t *testing.T) {
 	}
 	if k := NewFrameKey("K", ClassA, 1048576); k.Row != 1048576 || unsafe.Sizeof(k) != 24 {
 		t.Errorf("row %d, %d bytes a key", k.Row, unsafe.Sizeof(k))
+	}
+}
+
+// A change that leaves a drawn row unreadable is still reported as a change (the re-read's
+// CSV error is what the change did, not the cause).
+func TestLookupChangedFileUnparsable(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "r.csv")
+	data := "统一社会信用代码,企业名称,信用风险分类\n91140430MA0L6NK70X,甲公司,A\n911404307512345673,乙公司,B\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fr, _, err := ReadFrame(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(data, "乙公司", `乙"公司`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fr.Lookup(ctx, fr.Keys); err == nil || !strings.Contains(err.Error(), "被改动") {
+		t.Errorf("changed, unparsable file: %v", err)
+	}
+}
+
+// The re-read keeps one csv.Reader across records; a record that fails is read again by a new
+// one, so the error counts lines from that record, not from the first one re-read.
+func TestReadAtErrorCountsFromItsRecord(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "r.csv")
+	data := "统一社会信用代码,企业名称,信用风险分类\n91140430MA0L6NK70X,甲公司,A\n911404307512345673,\"乙\"\"公司\",B\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fr, _, err := ReadFrame(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fr.Keys) != 2 || fr.offs == nil {
+		t.Fatalf("%d keys, offsets %v", len(fr.Keys), fr.offs)
+	}
+	// Point the second firm's offset inside its quoted name: `公司",B` is a bare quote.
+	j := 0
+	if fr.Keys[1].Row > fr.Keys[0].Row {
+		j = 1
+	}
+	fr.offs[j] = int64(strings.Index(data, `公司"`))
+	_, err = fr.readAt(ctx, fr.Keys)
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) || pe.Line != 1 {
+		t.Fatalf("err = %v, want a CSV error on line 1 of the record", err)
 	}
 }
