@@ -162,7 +162,7 @@ func writeManifest(w io.Writer, m *draw.Manifest) error {
 				bw.WriteByte(',')
 			}
 			bw.WriteString("\n    ")
-			bw.Write(bytes.TrimSuffix(e.Bytes(), []byte("\n")))
+			bw.Write(e.Bytes()[:e.Len()-1]) // without Encode's newline
 		}
 		bw.WriteString("\n  ")
 	}

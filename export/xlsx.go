@@ -32,6 +32,33 @@ type sheet struct {
 	wrapCols map[int]bool // 0-based columns whose cells wrap (long free text)
 }
 
+// cellStyle is one of the package's four cell formats (numbered from 1, as xlsxwrite's
+// styles are).
+type cellStyle int
+
+const (
+	styleText   cellStyle = iota + 1 // text format ("@"), top-aligned
+	styleWrap                        // text, wrapped
+	styleBold                        // a header: text, bold, grey fill
+	styleNumber                      // a whole number ("0")
+)
+
+// format is how cell (r, c) of s, holding v, is written: its style, and whether v goes in as
+// a number (only in a numeric column outside the bold rows, and only a plain decimal integer,
+// so that "007" stays text). Both workbook writers follow it.
+func (s *sheet) format(r, c int, v string) (style cellStyle, number bool) {
+	switch {
+	case s.bold[r]:
+		return styleBold, false
+	case s.numeric[c]:
+		n, err := strconv.Atoi(v)
+		return styleNumber, err == nil && strconv.Itoa(n) == v
+	case s.wrapCols[c]:
+		return styleWrap, false
+	}
+	return styleText, false
+}
+
 // writeWorkbook writes sheets to w with internal/xlsxwrite: every cell text in the text
 // format ("@") unless its column is numeric, the bold rows in the header style, column widths
 // from the content (columnWidths), the top rows frozen, A4 page setup (pageSetup's rules) and
@@ -50,12 +77,6 @@ func writeWorkbook(ctx context.Context, w io.Writer, sheets []sheet) error {
 		return err
 	}
 	names := uniqueSheetNames(sheets)
-	const (
-		styleText = iota + 1
-		styleWrap
-		styleBold
-		styleNumber
-	)
 	wb := &xlsxwrite.Workbook{
 		Styles: []xlsxwrite.Style{
 			styleText - 1:   {NumFmt: 49, Top: true},
@@ -74,19 +95,8 @@ func writeWorkbook(ctx context.Context, w io.Writer, sheets []sheet) error {
 			Rows: len(s.rows),
 			Row: func(r int, dst []xlsxwrite.Cell) []xlsxwrite.Cell {
 				for c, v := range s.rows[r] {
-					cell := xlsxwrite.Cell{Style: styleText, Text: v}
-					switch {
-					case s.bold[r]:
-						cell.Style = styleBold
-					case s.numeric[c]:
-						cell.Style = styleNumber
-						if n, err := strconv.Atoi(v); err == nil && strconv.Itoa(n) == v {
-							cell.Number = true
-						}
-					case s.wrapCols[c]:
-						cell.Style = styleWrap
-					}
-					dst = append(dst, cell)
+					style, number := s.format(r, c, v)
+					dst = append(dst, xlsxwrite.Cell{Style: int(style), Text: v, Number: number})
 				}
 				return dst
 			},
@@ -163,22 +173,15 @@ func writeWorkbookExcelize(ctx context.Context, w io.Writer, sheets []sheet) (er
 		} else if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
+		ids := map[cellStyle]int{styleText: text, styleWrap: wrap, styleBold: bold, styleNumber: number}
 		styleOf := func(r, c int) int {
-			switch {
-			case s.bold[r]:
-				return bold
-			case s.numeric[c]:
-				return number
-			case s.wrapCols[c]:
-				return wrap
-			}
-			return text
+			style, _ := s.format(r, c, "")
+			return ids[style]
 		}
 		valueOf := func(r, c int, v string) any {
-			if s.numeric[c] && !s.bold[r] {
-				if n, err := strconv.Atoi(v); err == nil && strconv.Itoa(n) == v {
-					return n
-				}
+			if _, number := s.format(r, c, v); number {
+				n, _ := strconv.Atoi(v)
+				return n
 			}
 			return v
 		}

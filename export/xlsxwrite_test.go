@@ -117,7 +117,7 @@ func sameAsExcelize(t *testing.T, sheets []sheet, fastBytes, refBytes []byte) {
 				if (ft == excelize.CellTypeNumber) != (rt == excelize.CellTypeNumber) {
 					t.Errorf("%s!%s: type %v, excelize %v", name, cell, ft, rt)
 				}
-				same(fmt.Sprintf("%s!%s style", name, cell), cellStyle(t, fast, name, cell), cellStyle(t, ref, name, cell))
+				same(fmt.Sprintf("%s!%s style", name, cell), styleShown(t, fast, name, cell), styleShown(t, ref, name, cell))
 			}
 		}
 		for c := 1; c <= cols; c++ {
@@ -145,8 +145,8 @@ func sameAsExcelize(t *testing.T, sheets []sheet, fastBytes, refBytes []byte) {
 	}
 }
 
-// cellStyle is what a cell's format shows: number format, bold, fill, alignment.
-func cellStyle(t *testing.T, f *excelize.File, sheetName, cell string) string {
+// styleShown is what a cell's format shows: number format, bold, fill, alignment.
+func styleShown(t *testing.T, f *excelize.File, sheetName, cell string) string {
 	t.Helper()
 	id, err := f.GetCellStyle(sheetName, cell)
 	if err != nil {

@@ -192,11 +192,11 @@ func blankRow(cells []string) bool {
 	return true
 }
 
-// expect sizes the tables for about n rows (capped: an estimate, not a promise).
 // readsBackByOffset reports whether the record being read has a known file offset (CSV),
 // so a drawn row can be read back from the file later and need not be kept now.
 func (s *firmScan) readsBackByOffset() bool { return s.curOff >= 0 }
 
+// expect sizes the tables for about n rows (capped: an estimate, not a promise).
 func (s *firmScan) expect(n int) {
 	n = min(n, 1<<21)
 	if n > cap(s.cands) {

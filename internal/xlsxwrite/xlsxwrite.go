@@ -347,7 +347,6 @@ func (s *Sheet) write(ctx context.Context, b *buf, active bool, styles int) erro
 	}
 	b.str(`<sheetData>`)
 	var cells []Cell
-	var ref []byte
 	for r := range s.Rows {
 		if r%rowsPerCheck == rowsPerCheck-1 {
 			if err := ctx.Err(); err != nil {
@@ -362,9 +361,9 @@ func (s *Sheet) write(ctx context.Context, b *buf, active bool, styles int) erro
 			if cell.Style < 0 || cell.Style > styles {
 				return fmt.Errorf("第%d行第%d列: 没有第 %d 种单元格格式", r+1, c+1, cell.Style)
 			}
-			ref = append(appendColumn(ref[:0], c), rowNum...)
 			b.str(`<c r="`)
-			b.b = append(b.b, ref...)
+			b.b = appendColumn(b.b, c)
+			b.str(rowNum)
 			if cell.Style > 0 {
 				b.str(`" s="`)
 				b.int(cell.Style)
