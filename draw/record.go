@@ -199,10 +199,36 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	oc, err := Run(Request{
 		Plan: req.Plan, Task: task, Frame: frame, Policy: pol, Seed: seed, Round: req.Round,
 		RatioOverride: req.Ratio, WindowOverride: req.Window, Earlier: earlier, Inspectors: req.Inspectors, Now: now, ToolVersion: req.ToolVersion,
-		KeepPersonal: req.KeepPersonal, Context: ctx,
+		KeepPersonal: req.KeepPersonal, Context: ctx, KeysOnly: true,
 	})
 	if err != nil {
 		return nil, err
+	}
+	// The drawn firms' rows are read again (Fill) while the frame is hashed and compressed for
+	// the ledger on the other core: neither needs the other. Once compressed, the frame's
+	// bytes are garbage (200 MB at 10M rows): only the ledger stores them.
+	type prepared struct {
+		frame *ledger.PreparedFrame
+		err   error
+	}
+	prep := make(chan prepared, 1)
+	go func(frame []byte) {
+		var p prepared
+		if l != nil {
+			p.frame, p.err = l.PrepareFrame(ctx, frame)
+		} else {
+			p.frame, p.err = ledger.PrepareFrame(frame)
+		}
+		prep <- p
+	}(oc.Frame)
+	oc.Frame = nil
+	ferr := Fill(ctx, frame, oc.Manifest, req.KeepPersonal)
+	pf := <-prep
+	if ferr != nil {
+		return nil, ferr
+	}
+	if pf.err != nil {
+		return nil, pf.err
 	}
 	oc.Report, oc.SeedGenerated, oc.Undrawn, oc.Dir = report, generated, undrawn, outDir
 	m := oc.Manifest
@@ -223,10 +249,6 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	}
 
 	// ---- the ledger entry, then the folder
-	stored, list, err := m.Stored()
-	if err != nil {
-		return nil, err
-	}
 	if l == nil {
 		if l, err = ledger.Open(req.Ledger); err != nil {
 			return nil, err
@@ -256,18 +278,22 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	} else {
 		wrote <- errors.New("没有预先写出")
 	}
+	// The entry's stored form, while the folder is being written (both only read m).
+	stored, list, err := m.Stored()
+	if err != nil {
+		<-wrote
+		if staged != "" {
+			os.RemoveAll(staged)
+		}
+		return nil, err
+	}
 	if beforeAppend != nil {
 		beforeAppend()
 	}
-	// The frame's bytes go to the ledger and nowhere else: handed over, so that once the
-	// ledger has compressed them they are garbage (200 MB at 10M rows) while the entry is
-	// written and the folder is still being written.
-	frameBytes := oc.Frame
-	oc.Frame = nil
 	id, err := l.Append(ctx, ledger.Entry{
 		Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year, Seed: m.Seed,
 		CreatedAt: m.CreatedAt, Operator: req.Operator, RedrawReason: strings.TrimSpace(req.RedrawReason),
-		Manifest: stored, List: list, Frame: frameBytes,
+		Manifest: stored, List: list, PreparedFrame: pf.frame,
 	})
 	var perr error
 	if err == nil {

@@ -61,8 +61,8 @@ type Inspectors struct {
 type Outcome struct {
 	Manifest *Manifest
 	// Frame is the frame's defining bytes (roster.Frame.Bytes): the ledger stores it once
-	// per frame_sha256; the manifest references it by that hash. Record clears it once the
-	// ledger holds it.
+	// per frame_sha256; the manifest references it by that hash. Record clears it once it
+	// has handed it to the ledger's compression.
 	Frame    []byte
 	Warnings []string    // Chinese, one line each
 	Matches  []DeptMatch // plan departments and the roster departments they matched
@@ -184,26 +184,6 @@ func Run(req Request) (*Outcome, error) {
 	for _, s := range res.Strata {
 		m.Strata = append(m.Strata, Stratum{Class: s.Class, N: s.N, Ratio: s.Ratio, Count: s.Count, Excluded: s.Excluded})
 	}
-	// Only the drawn firms' records are needed: a lean frame reads just those rows again.
-	picked := make([]roster.FrameKey, len(res.Selected))
-	for i, p := range res.Selected {
-		j, ok := slices.BinarySearchFunc(keys, p.Key, func(k roster.FrameKey, key string) int { return strings.Compare(k.Key, key) })
-		if !ok {
-			return nil, fmt.Errorf("抽中的 %s 不在抽样框中", p.Key)
-		}
-		picked[i] = keys[j]
-	}
-	ctx := req.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	firms := make([]roster.Firm, len(picked))
-	if !req.KeysOnly {
-		var err error
-		if firms, err = req.Frame.Lookup(ctx, picked); err != nil {
-			return nil, err
-		}
-	}
 	keep := columnFilter(req.Frame, req.KeepPersonal)
 	m.Roster.Header = keep(req.Frame.Header)
 	if !req.KeepPersonal {
@@ -214,15 +194,18 @@ func Run(req Request) (*Outcome, error) {
 		}
 	}
 	// The keys kept are copied out of the frame's one string of all keys (roster.ReadFrame).
-	for i, p := range res.Selected {
-		f := &firms[i]
+	for _, p := range res.Selected {
 		m.Selected = append(m.Selected, Selected{
-			Key: strings.Clone(p.Key), Name: f.Name, Class: p.Class, Ticket: p.Ticket, Rank: p.Rank, Repeat: p.Repeat,
-			Authority: f.Authority, Address: f.Address, Values: keep(f.Values),
+			Key: strings.Clone(p.Key), Class: p.Class, Ticket: p.Ticket, Rank: p.Rank, Repeat: p.Repeat,
 		})
 	}
 	for _, p := range res.Reserves {
 		m.Reserves = append(m.Reserves, Reserve{Key: strings.Clone(p.Key), Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
+	}
+	if !req.KeysOnly {
+		if err := Fill(req.Context, req.Frame, m, req.KeepPersonal); err != nil {
+			return nil, err
+		}
 	}
 	// The frame's bytes only now that the sampler's tables are garbage: at 1M firms they are
 	// 20 MB that need not be live at the same time as those.
@@ -239,6 +222,36 @@ func Run(req Request) (*Outcome, error) {
 		}
 	}
 	return out, nil
+}
+
+// Fill gives the drawn firms of m (a Run with KeysOnly) their records from the frame: names,
+// authorities, addresses and the roster's columns (its personal ones only when keepPersonal,
+// as m.Roster.Header says). A lean frame reads just those rows of its file again. ctx nil
+// means Background.
+func Fill(ctx context.Context, f *roster.Frame, m *Manifest, keepPersonal bool) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	keys := f.FrameKeys()
+	picked := make([]roster.FrameKey, len(m.Selected))
+	for i := range m.Selected {
+		key := m.Selected[i].Key
+		j, ok := slices.BinarySearchFunc(keys, key, func(k roster.FrameKey, key string) int { return strings.Compare(k.Key, key) })
+		if !ok {
+			return fmt.Errorf("抽中的 %s 不在抽样框中", key)
+		}
+		picked[i] = keys[j]
+	}
+	firms, err := f.Lookup(ctx, picked)
+	if err != nil {
+		return err
+	}
+	keep := columnFilter(f, keepPersonal)
+	for i := range m.Selected {
+		s, fm := &m.Selected[i], &firms[i]
+		s.Name, s.Authority, s.Address, s.Values = fm.Name, fm.Authority, fm.Address, keep(fm.Values)
+	}
+	return nil
 }
 
 // assign builds the departments of the task from the inspector roster and runs

@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	kflate "github.com/klauspost/compress/flate"
 	"io"
 	"testing"
 )
@@ -15,19 +16,20 @@ func (c *countWriter) Write(b []byte) (int, error) { c.n += int64(len(b)); retur
 // (klauspost flate) and with the standard library's.
 func BenchmarkListXLSX(b *testing.B) {
 	m := bigManifest(b, 41_000)
-	defer func(v bool) { fastZip = v }(fastZip)
+	defer func(v bool, l int) { fastZip, zipLevel = v, l }(fastZip, zipLevel)
 	writers := []struct {
 		name  string
 		write func(ctx context.Context, w io.Writer, sheets []sheet) error
 	}{{"xlsxwrite", writeWorkbook}, {"excelize", writeWorkbookExcelize}}
+	compressors := []struct {
+		name  string
+		fast  bool
+		level int
+	}{{"klauspost", true, zipLevel}, {"klauspost-default", true, kflate.DefaultCompression}, {"std", false, 0}}
 	for _, wr := range writers {
-		for _, fast := range []bool{true, false} {
-			name := wr.name + "/std"
-			if fast {
-				name = wr.name + "/klauspost"
-			}
-			b.Run(name, func(b *testing.B) {
-				fastZip = fast
+		for _, c := range compressors {
+			b.Run(wr.name+"/"+c.name, func(b *testing.B) {
+				fastZip, zipLevel = c.fast, c.level
 				var size int64
 				for b.Loop() {
 					var c countWriter

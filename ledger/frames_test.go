@@ -113,6 +113,69 @@ func TestFrameAppendChecks(t *testing.T) {
 	}
 }
 
+// A frame prepared beforehand (PrepareFrame, Ledger.PrepareFrame) is stored as Frame would
+// be, once; it is checked against the manifest as Frame is.
+func TestPreparedFrame(t *testing.T) {
+	l, path := openTemp(t)
+	e := frameDraw(t, "T1", testFrame)
+	p, err := PrepareFrame(e.Frame) // the ledger's own PrepareFrame is for a ledger that exists
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SHA256() != FrameHash(testFrame) {
+		t.Fatalf("SHA256 = %s", p.SHA256())
+	}
+	e.Frame, e.PreparedFrame = nil, p
+	mustAppend(t, l, e)
+	// The ledger holds it now: a second prepare leaves it uncompressed, and Append stores
+	// nothing new.
+	p2, err := l.PrepareFrame(ctx, testFrame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p2.gzip != nil {
+		t.Error("a frame the ledger holds was compressed again")
+	}
+	e = frameDraw(t, "T2", testFrame)
+	e.Frame, e.PreparedFrame = nil, p2
+	mustAppend(t, l, e)
+	mustVerify(t, l)
+	var n int
+	if err := rawDB(t, path).QueryRow(`SELECT count(*) FROM frames`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("frames rows = %d (%v), want 1", n, err)
+	}
+	fr, err := l.Frame(ctx, FrameHash(testFrame))
+	if err != nil || !bytes.Equal(fr, testFrame) {
+		t.Errorf("Frame = %q, %v", fr, err)
+	}
+
+	// Refused: a prepared frame of another hash than the manifest's, a frame given both ways,
+	// a lock with a prepared frame.
+	other, err := PrepareFrame(append([]byte("91140430MA0000009Z|A\n"), testFrame...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e = frameDraw(t, "T3", testFrame)
+	e.Frame, e.PreparedFrame = nil, other
+	if _, err := l.Append(ctx, e); err == nil || !strings.Contains(err.Error(), "不符") {
+		t.Errorf("prepared frame of another hash: %v", err)
+	}
+	e = frameDraw(t, "T3", testFrame)
+	e.PreparedFrame = p
+	if _, err := l.Append(ctx, e); err == nil || !strings.Contains(err.Error(), "只能给出一次") {
+		t.Errorf("frame given twice: %v", err)
+	}
+	if _, err := l.Append(ctx, Entry{Kind: KindLock, Target: 1, Operator: "李四", PreparedFrame: p}); err == nil {
+		t.Error("lock with a prepared frame accepted")
+	}
+	if _, err := PrepareFrame(bytes.TrimSuffix(testFrame, []byte("\n"))); err == nil {
+		t.Error("frame without final newline prepared")
+	}
+	if res := mustVerify(t, l); res.Entries != 2 {
+		t.Errorf("refused appends: %d entries, want 2", res.Entries)
+	}
+}
+
 func TestFrameTamper(t *testing.T) {
 	for _, tc := range []struct {
 		name, sql, want string

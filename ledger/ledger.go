@@ -51,6 +51,9 @@ type Entry struct {
 	// "<key>|<class>\n" sorted by key). It is stored once per hash (see Ledger.Frame); entries
 	// read back leave it nil.
 	Frame []byte
+	// PreparedFrame is Frame made ready beforehand (Ledger.PrepareFrame, PrepareFrame), for a
+	// caller that compresses it while it does other work; at most one of the two is given.
+	PreparedFrame *PreparedFrame
 	// List, given to Append with a draw whose manifest names its drawn-firm list by
 	// list.sha256 (schema version 3, draw.Manifest.Stored), is that list's bytes; it is stored
 	// once per hash. Read back, an entry whose manifest names a list carries it here (checked
@@ -186,16 +189,26 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (int64, error) {
 			return 0, errors.New("记入台账: 抽取清单引用了抽中企业名单（list），却没有给出名单")
 		}
 	}
-	var frame *pendingFrame
-	if e.Frame != nil {
+	frame := e.PreparedFrame
+	if e.Frame != nil || frame != nil {
 		if e.Kind != KindDraw {
 			return 0, errors.New("记入台账: 只有抽取记录带抽样框")
 		}
+		if e.Frame != nil && frame != nil {
+			return 0, errors.New("记入台账: 抽样框只能给出一次（Frame 或 PreparedFrame）")
+		}
+	}
+	if e.Frame != nil {
 		// Hashing and compressing a large frame happens before the write lock is taken.
-		if frame, err = l.prepareFrame(ctx, e.Frame, b.Manifest); err != nil {
+		if frame, err = l.PrepareFrame(ctx, e.Frame); err != nil {
 			return 0, err
 		}
 		e.Frame = nil // compressed: the raw bytes need not stay live through the write
+	}
+	if frame != nil {
+		if err := checkFrameRef(frame, b.Manifest); err != nil {
+			return 0, err
+		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -47,7 +47,7 @@ func TestOrderOnPrefixTies(t *testing.T) {
 		t.Errorf("the same key twice compares %d, want 0", c)
 	}
 	// The prefix of every entry is the first 8 bytes of its ticket.
-	digests(spec, units, slab)
+	prefixes(t, spec, units, slab)
 	for i := range slab {
 		want := Ticket(spec.Seed, spec.TaskKey, spec.Round, units[i].Key)[:16]
 		if got := fmt.Sprintf("%016x", slab[i].prefix); !strings.EqualFold(got, want) {
@@ -103,7 +103,7 @@ func TestPartialSortDrawsTheSame(t *testing.T) {
 		}
 		o := newOrder(spec, unitSlice(units))
 		slab := make([]entry, n)
-		digests(spec, unitSlice(units), slab)
+		prefixes(t, spec, unitSlice(units), slab)
 		m := make([]int32, n)
 		for i := range m {
 			m[i] = int32(i)
@@ -127,7 +127,7 @@ func TestSortStratumHead(t *testing.T) {
 	}
 	o := newOrder(spec, units)
 	slab := make([]entry, len(units))
-	digests(spec, units, slab)
+	prefixes(t, spec, units, slab)
 	whole := make([]int32, len(units))
 	for i := range whole {
 		whole[i] = int32(i)
@@ -155,5 +155,13 @@ func TestSortStratumHead(t *testing.T) {
 				t.Fatalf("need %d: m is no longer a permutation of the stratum (index %d is %d)", need, i, v)
 			}
 		}
+	}
+}
+
+// prefixes fills slab for units as one stratum (prepareUnits).
+func prefixes(t testing.TB, spec Spec, units Units, slab []entry) {
+	t.Helper()
+	if r := prepareUnits(spec, units, map[string]int{risk.StratumAll: 0}, true, slab); r != nil {
+		t.Fatal(r.err)
 	}
 }

@@ -376,3 +376,44 @@ func TestDrawErrors(t *testing.T) {
 		}
 	}
 }
+
+// A frame large enough to be checked on several cores reports, of all its faults, the one a
+// single pass in frame order meets first — whichever part of the frame it lies in.
+func TestDrawErrorsFirstInFrameOrder(t *testing.T) {
+	const n = 4 * parallelMin
+	base := func() []Unit {
+		u := make([]Unit, n)
+		for i := range u {
+			u[i] = Unit{Key: fmt.Sprintf("91140430MA%08d", i), Class: "AB"[i%2 : i%2+1]}
+		}
+		return u
+	}
+	spec := Spec{Seed: seed20, TaskKey: "CZ2026-1", Round: 1, Strata: []risk.Stratum{
+		{Class: "A", N: n / 2, Ratio: "5", Count: 10}, {Class: "B", N: n / 2, Ratio: "5", Count: 10}}}
+	if _, err := Draw(spec, base()); err != nil {
+		t.Fatalf("good frame: %v", err)
+	}
+	for _, c := range []struct {
+		name  string
+		fault func(u []Unit)
+		want  string
+	}{
+		{"empty key before a bad class", func(u []Unit) { u[5].Key = ""; u[n-7].Class = "E" }, "企业标识为空"},
+		{"bad class before an empty key", func(u []Unit) { u[n-7].Key = ""; u[5].Class = "E" }, "91140430MA00000005 的信用风险分类 \"E\""},
+		{"class without stratum, then a bad key", func(u []Unit) { u[2000].Class = "C"; u[3*n/4].Key = "a|b" }, "没有 C 层"},
+		{"a fault in the last part only", func(u []Unit) { u[n-1].Key = "x\ny" }, "竖线或换行"},
+		// Out of key order, a repeated key is found in frame order too: before a later fault,
+		{"duplicate before a bad class", func(u []Unit) { u[n/2].Key = u[10].Key; u[n-3].Class = "" }, "91140430MA00000010 重复出现"},
+		// after an earlier one,
+		{"bad class before a duplicate", func(u []Unit) { u[n/2].Key = u[10].Key; u[100].Class = "" }, "91140430MA00000100 的信用风险分类"},
+		// and before another fault of the same firm.
+		{"duplicate that also has a bad class", func(u []Unit) { u[n/2].Key, u[n/2].Class = u[10].Key, "E" }, "91140430MA00000010 重复出现"},
+	} {
+		u := base()
+		c.fault(u)
+		_, err := Draw(spec, u)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+}
