@@ -199,7 +199,10 @@ func short(ticket string) string {
 // when it names an existing ledger, supplies the recorded frame of a version-2 manifest so
 // a changed frame can be listed firm by firm.
 type ReplayRequest struct {
-	Record      *Manifest
+	Record *Manifest
+	// Expand, when given, completes Record (EntryDrawnLater): it runs while the roster is
+	// read, and its error is the replay's before any other.
+	Expand      func() error
 	Plan        *plan.Plan
 	Roster      RosterInput
 	Inspectors  *Inspectors
@@ -214,7 +217,7 @@ func CheckReplayable(rec *Manifest, haveInspectors bool) error {
 		return fmt.Errorf("该抽取使用的算法 %s %s 与本版本（%s %s）不同，无法重放；请使用记录的 choucha %s",
 			rec.Spec, rec.AssignSpec, sampler.SampleSpec, sampler.AssignSpec, rec.ToolVersion)
 	}
-	if rec.Assignments != nil && !haveInspectors {
+	if rec.AssignSpec != "" && !haveInspectors { // AssignSpec, not Assignments: a stored record's head has no teams yet
 		return apperr.Usage(errors.New("该抽取同时选派了检查人员，请用 --inspectors 给出当时的执法检查人员名录"))
 	}
 	return nil
@@ -251,15 +254,25 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 	if err != nil {
 		return Diff{}, err
 	}
+	expanded := make(chan error, 1)
+	if req.Expand != nil {
+		go func() { expanded <- req.Expand() }()
+	} else {
+		expanded <- nil
+	}
 	frame := req.Roster.Frame
 	if frame == nil {
-		if frame, _, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress}); err != nil {
-			return Diff{}, err
-		}
+		frame, _, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress})
+	}
+	if xerr := <-expanded; xerr != nil {
+		return Diff{}, xerr
+	}
+	if err != nil {
+		return Diff{}, err
 	}
 	created, _ := time.Parse(time.RFC3339, rec.CreatedAt)
 	var rerun *Manifest
-	rerunFrame := frame.Bytes()
+	var rerunFrame []byte
 	if len(frame.FrameKeys()) > 0 {
 		oc, err := Run(Request{
 			Plan: req.Plan, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round, FrameSalt: rec.Roster.FrameSalt,
@@ -269,9 +282,9 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 		if err != nil {
 			return Diff{}, fmt.Errorf("重放失败: %w", err)
 		}
-		rerun = oc.Manifest
+		rerun, rerunFrame = oc.Manifest, oc.Frame
 	} else {
-		rerun = &Manifest{Roster: RosterRef{SHA256: frame.SHA256, FrameSHA256: roster.FrameHash(nil)}, ToolVersion: req.ToolVersion}
+		rerun, rerunFrame = &Manifest{Roster: RosterRef{SHA256: frame.SHA256, FrameSHA256: roster.FrameHash(nil)}, ToolVersion: req.ToolVersion}, frame.Bytes()
 	}
 	var recFrame []byte
 	if rec.Roster.FrameSHA256 != rerun.Roster.FrameSHA256 {

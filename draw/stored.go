@@ -298,6 +298,33 @@ func entryManifestRows(e ledger.Entry, name string, rows bool) (*Manifest, error
 	return m, nil
 }
 
+// EntryDrawnLater is EntryDrawn in two steps, for a replay that expands the record while it
+// reads the roster: head is the entry's manifest as chained — its plan, task, round, seed,
+// policy and algorithms, what is needed before a roster is read (for a stored form still
+// without its drawn firms, earlier rounds' keys and teams) — and expand completes head in place
+// and validates it, as EntryDrawn would have. head must not be used otherwise until expand
+// has returned nil.
+func EntryDrawnLater(e ledger.Entry, name string) (head *Manifest, expand func() error, err error) {
+	var m Manifest
+	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+		return nil, nil, fmt.Errorf("抽取记录 %s 无法读取：%s", name, jsonProblem(err))
+	}
+	if m.List != nil && e.List == nil {
+		return nil, nil, fmt.Errorf("抽取记录 %s 的抽中企业名单不在台账中", name)
+	}
+	return &m, func() error {
+		if m.List != nil {
+			if err := expandStored(&m, e.List, false); err != nil {
+				return fmt.Errorf("抽取记录 %s 不完整或已被改动：%w", name, err)
+			}
+		}
+		if err := m.Validate(); err != nil {
+			return fmt.Errorf("抽取记录 %s 不完整或已被改动：%w", name, err)
+		}
+		return nil
+	}, nil
+}
+
 // EntryManifestBytes is the manifest JSON of a ledger draw entry as `ledger show` gives it: the
 // chained manifest, or for a stored form the expanded manifest's canonical bytes.
 func EntryManifestBytes(e ledger.Entry, name string) ([]byte, error) {

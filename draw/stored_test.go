@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -210,5 +211,75 @@ func TestStoredEntryForgedList(t *testing.T) {
 	}
 	if plain, _ := l.Verify(ctx); !plain.OK {
 		t.Errorf("the chain alone is sound, yet Verify says %+v", plain)
+	}
+}
+
+// EntryDrawnLater gives the entry's head at once and, after expand, the same record as
+// EntryDrawn; a replay given it expands while it reads the roster, and a record that does not
+// expand is the replay's error before the roster's.
+func TestEntryDrawnLater(t *testing.T) {
+	ctx := context.Background()
+	req := testRequest(t, 292, testFrame(40))
+	oc, err := Run(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.Open(filepath.Join(t.TempDir(), "choucha.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	m := oc.Manifest
+	stored, list, err := m.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Append(ctx, ledger.Entry{Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year,
+		Seed: m.Seed, CreatedAt: m.CreatedAt, Operator: "张三", Manifest: stored, List: list, Frame: oc.Frame}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := l.Get(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := EntryDrawn(e, "第 1 条")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, expand, err := EntryDrawnLater(e, "第 1 条")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(head.Selected) != 0 || head.List == nil || head.Task != m.Task || head.Seed != m.Seed || head.AssignSpec != m.AssignSpec {
+		t.Fatalf("head: %d selected, list %v, task %s", len(head.Selected), head.List, head.Task)
+	}
+	if err := expand(); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(head, want) {
+		t.Fatal("expanded head differs from EntryDrawn's record")
+	}
+	d, err := Replay(ctx, ReplayRequest{Record: head, Plan: req.Plan, Roster: RosterInput{Frame: testFrame(40)}, ToolVersion: "test"})
+	if err != nil || !d.Identical {
+		t.Fatalf("replay of the expanded record: %+v, %v", d, err)
+	}
+
+	// A list changed after it was read from the ledger: expand refuses it, and a replay says so
+	// rather than that the roster is missing.
+	bad := e
+	bad.List = bytes.Replace(e.List, []byte(m.Selected[0].Key), []byte(m.Selected[1].Key), 1)
+	head, expand, err = EntryDrawnLater(bad, "第 1 条")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Replay(ctx, ReplayRequest{Record: head, Expand: expand, Plan: req.Plan,
+		Roster: RosterInput{File: filepath.Join(t.TempDir(), "没有这个名录.csv")}, ToolVersion: "test"})
+	if err == nil || !strings.Contains(err.Error(), "第 1 条 不完整或已被改动") || !strings.Contains(err.Error(), "list.sha256") {
+		t.Errorf("replay of a changed list: %v", err)
+	}
+	// A stored head whose entry lost its list is refused at once.
+	bad.List = nil
+	if _, _, err := EntryDrawnLater(bad, "第 1 条"); err == nil || !strings.Contains(err.Error(), "不在台账中") {
+		t.Errorf("entry without its list: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/ledger"
 	"github.com/spf13/cobra"
 )
 
@@ -53,8 +54,14 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if o.roster == "" {
 		return apperr.Usage(errors.New("请用 --roster 指定检查对象名录文件"))
 	}
-	// Without the drawn firms' roster rows: a replay compares keys, tickets and ranks.
-	rec, _, err := loadDraw(ctx, g, which, draw.EntryDrawn)
+	// Without the drawn firms' roster rows: a replay compares keys, tickets and ranks. A
+	// ledger entry's drawn firms are expanded while the roster is read (draw.EntryDrawnLater).
+	var expand func() error
+	rec, _, err := loadDraw(ctx, g, which, func(e ledger.Entry, name string) (*draw.Manifest, error) {
+		m, x, err := draw.EntryDrawnLater(e, name)
+		expand = x
+		return m, err
+	})
 	if err != nil {
 		return err
 	}
@@ -76,7 +83,7 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 		return err
 	}
 	d, err := draw.Replay(ctx, draw.ReplayRequest{
-		Record: rec, Plan: p, Roster: draw.RosterInput{File: o.roster, Sheet: o.sheet},
+		Record: rec, Expand: expand, Plan: p, Roster: draw.RosterInput{File: o.roster, Sheet: o.sheet},
 		Inspectors: insp, Ledger: g.ledgerPath(), ToolVersion: version,
 	})
 	if err != nil {
