@@ -222,7 +222,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		prep <- p
 	}(oc.Frame)
 	oc.Frame = nil
-	ferr := Fill(ctx, frame, oc.Manifest, req.KeepPersonal)
+	ferr := oc.Fill(ctx, frame, req.KeepPersonal)
 	pf := <-prep
 	if ferr != nil {
 		return nil, ferr

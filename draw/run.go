@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -77,6 +76,8 @@ type Outcome struct {
 	// ("第N条:HASH" when printed): what the operator publishes so that a later truncation of
 	// the ledger can be shown (choucha ledger verify --published).
 	Entry, Head ledger.Published
+
+	drawn []int // where each of Manifest.Selected is in the frame's keys (Fill)
 }
 
 // DeptMatch is one plan department of the task and the roster department it matched.
@@ -194,24 +195,26 @@ func Run(req Request) (*Outcome, error) {
 		}
 	}
 	// The keys kept are copied out of the frame's one string of all keys (roster.ReadFrame).
-	for _, p := range res.Selected {
+	drawn := make([]int, len(res.Selected))
+	for i, p := range res.Selected {
 		m.Selected = append(m.Selected, Selected{
 			Key: strings.Clone(p.Key), Class: p.Class, Ticket: p.Ticket, Rank: p.Rank, Repeat: p.Repeat,
 		})
+		drawn[i] = p.Unit // frameUnits: a unit's index is its index in the frame's keys
 	}
 	for _, p := range res.Reserves {
 		m.Reserves = append(m.Reserves, Reserve{Key: strings.Clone(p.Key), Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
-	}
-	if !req.KeysOnly {
-		if err := Fill(req.Context, req.Frame, m, req.KeepPersonal); err != nil {
-			return nil, err
-		}
 	}
 	// The frame's bytes only now that the sampler's tables are garbage: at 1M firms they are
 	// 20 MB that need not be live at the same time as those.
 	frame := req.Frame.Bytes()
 	m.Roster.FrameSHA256, m.Roster.FrameCommitment = ledger.FrameHash(frame), FrameCommitment(salt, frame)
-	out := &Outcome{Manifest: m, Frame: frame}
+	out := &Outcome{Manifest: m, Frame: frame, drawn: drawn}
+	if !req.KeysOnly {
+		if err := out.Fill(req.Context, req.Frame, req.KeepPersonal); err != nil {
+			return nil, err
+		}
+	}
 	if c := t.Ratio.Count; c > 0 && len(m.Selected) != c {
 		// 10%（20户）: the plan's own count, checked against the roster's (issue 11).
 		out.Warnings = append(out.Warnings, fmt.Sprintf("计划写明抽查%d户（%s），按比例从名录 %d 户中抽取了 %d 户，请核对", c, t.Ratio.Text, len(keys), len(m.Selected)))
@@ -224,31 +227,28 @@ func Run(req Request) (*Outcome, error) {
 	return out, nil
 }
 
-// Fill gives the drawn firms of m (a Run with KeysOnly) their records from the frame: names,
+// Fill gives the drawn firms of a KeysOnly Run their records from its frame f: names,
 // authorities, addresses and the roster's columns (its personal ones only when keepPersonal,
-// as m.Roster.Header says). A lean frame reads just those rows of its file again. ctx nil
-// means Background.
-func Fill(ctx context.Context, f *roster.Frame, m *Manifest, keepPersonal bool) error {
+// as the manifest's Roster.Header says). A lean frame reads just those rows of its file again.
+// ctx nil means Background.
+func (oc *Outcome) Fill(ctx context.Context, f *roster.Frame, keepPersonal bool) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	keys := f.FrameKeys()
-	picked := make([]roster.FrameKey, len(m.Selected))
-	for i := range m.Selected {
-		key := m.Selected[i].Key
-		j, ok := slices.BinarySearchFunc(keys, key, func(k roster.FrameKey, key string) int { return strings.Compare(k.Key, key) })
-		if !ok {
-			return fmt.Errorf("抽中的 %s 不在抽样框中", key)
-		}
-		picked[i] = keys[j]
+	m := oc.Manifest
+	if len(oc.drawn) != len(m.Selected) {
+		return errors.New("抽取结果缺少抽中企业在抽样框中的位置，无法补全名单")
 	}
-	firms, err := f.Lookup(ctx, picked)
+	firms, err := f.LookupAt(ctx, oc.drawn)
 	if err != nil {
 		return err
 	}
 	keep := columnFilter(f, keepPersonal)
 	for i := range m.Selected {
 		s, fm := &m.Selected[i], &firms[i]
+		if fm.Key != s.Key {
+			return fmt.Errorf("抽中的 %s 不在抽样框中", s.Key)
+		}
 		s.Name, s.Authority, s.Address, s.Values = fm.Name, fm.Authority, fm.Address, keep(fm.Values)
 	}
 	return nil

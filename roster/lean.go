@@ -174,6 +174,26 @@ func (s *firmScan) personal() []int {
 // keeping only those rows (by row number), and refuses a file whose bytes changed since the
 // first read or a row that no longer gives the same firm.
 func (f *Frame) Lookup(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+	return f.lookup(ctx, firms, nil)
+}
+
+// LookupAt is Lookup of the firms FrameKeys()[i] for each i of at, in that order: the caller
+// knows where they are, so none is searched for (at 10M rows, 410,000 binary searches over the
+// keys were 2.6 s of CPU).
+func (f *Frame) LookupAt(ctx context.Context, at []int) ([]Firm, error) {
+	keys := f.FrameKeys()
+	firms := make([]FrameKey, len(at))
+	for i, j := range at {
+		if j < 0 || j >= len(keys) {
+			return nil, fmt.Errorf("抽样框只有 %d 户，没有第 %d 户", len(keys), j+1)
+		}
+		firms[i] = keys[j]
+	}
+	return f.lookup(ctx, firms, at)
+}
+
+// lookup is Lookup; at, when not nil, is where each firm is in f.Keys.
+func (f *Frame) lookup(ctx context.Context, firms []FrameKey, at []int) ([]Firm, error) {
 	out := make([]Firm, len(firms))
 	if f.Firms != nil {
 		byKey := make(map[string]*Firm, len(firms))
@@ -195,22 +215,26 @@ func (f *Frame) Lookup(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 		return out, nil
 	}
 	if f.kept != nil {
-		return f.lookupKept(ctx, firms)
+		return f.lookupKept(ctx, firms, at)
 	}
-	return f.lookupFile(ctx, firms)
+	return f.lookupFile(ctx, firms, at)
 }
 
 // lookupKept is Lookup for a frame that kept some records on its first read
 // (Options.Prefetch): those come from memory, only the others from the file.
-func (f *Frame) lookupKept(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+func (f *Frame) lookupKept(ctx context.Context, firms []FrameKey, at []int) ([]Firm, error) {
 	out := make([]Firm, len(firms))
 	var rest []FrameKey
-	var at []int // rest[i] is firms[at[i]]
+	var from []int   // rest[i] is firms[from[i]]
+	var restAt []int // and f.Keys[restAt[i]], when at is given
 	for i, k := range firms {
 		fm, ok := f.kept[int32(k.Row)]
 		if !ok || fm.Key != k.Key {
 			rest = append(rest, k)
-			at = append(at, i)
+			from = append(from, i)
+			if at != nil {
+				restAt = append(restAt, at[i])
+			}
 			continue
 		}
 		for len(fm.Values) < len(f.Header) {
@@ -221,21 +245,21 @@ func (f *Frame) lookupKept(ctx context.Context, firms []FrameKey) ([]Firm, error
 	if len(rest) == 0 {
 		return out, nil
 	}
-	got, err := f.lookupFile(ctx, rest)
+	got, err := f.lookupFile(ctx, rest, restAt)
 	if err != nil {
 		return nil, err
 	}
 	for i, fm := range got {
-		out[at[i]] = fm
+		out[from[i]] = fm
 	}
 	return out, nil
 }
 
 // lookupFile is Lookup for a lean frame: the firms' rows read from the file again.
-func (f *Frame) lookupFile(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+func (f *Frame) lookupFile(ctx context.Context, firms []FrameKey, at []int) ([]Firm, error) {
 	out := make([]Firm, len(firms))
 	if f.offs != nil {
-		return f.lookupAt(ctx, firms)
+		return f.lookupAt(ctx, firms, at)
 	}
 	want := make(map[int]bool, len(firms))
 	last := 0
@@ -298,13 +322,13 @@ func (f *Frame) lookupFile(ctx context.Context, firms []FrameKey) ([]Firm, error
 // goroutine, while the records are read) and each wanted record parsed where it starts,
 // instead of the whole file. The records are taken in file order from a window of the file
 // that moves forward, so the file is read once at most, in large reads.
-func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm, error) {
 	hashed := make(chan hashResult, 1)
 	go func() {
 		sum, err := hashFile(f.File)
 		hashed <- hashResult{sum, err}
 	}()
-	out, err := f.readAt(ctx, firms)
+	out, err := f.readAt(ctx, firms, at)
 	hr := <-hashed
 	// A file that changed says so, whatever the re-read made of it (a record moved or cut
 	// by the change reads as a CSV error or as another firm: the change is the cause).
@@ -324,8 +348,9 @@ func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey) ([]Firm, error) 
 // longer than that). Tests make it small.
 var lookupWindow = 1 << 20
 
-// readAt is lookupAt's reading: the header, then each wanted record at its offset.
-func (f *Frame) readAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
+// readAt is lookupAt's reading: the header, then each wanted record at its offset (at, when not
+// nil, is where each firm is in f.Keys; else it is searched for).
+func (f *Frame) readAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm, error) {
 	opt := f.opt
 	opt.Progress = nil
 	var s *firmScan
@@ -353,7 +378,12 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 	}
 	wants := make([]want, len(firms))
 	for i, k := range firms {
-		j, ok := slices.BinarySearchFunc(f.Keys, k.Key, func(a FrameKey, key string) int { return strings.Compare(a.Key, key) })
+		j, ok := 0, false
+		if at != nil {
+			j, ok = at[i], f.Keys[at[i]] == k
+		} else {
+			j, ok = slices.BinarySearchFunc(f.Keys, k.Key, func(a FrameKey, key string) int { return strings.Compare(a.Key, key) })
+		}
 		if !ok || f.Keys[j].Row != k.Row {
 			return nil, fmt.Errorf("名录 %s 第%d行不是抽样框中的 %s", f.File, k.Row, k.Key)
 		}

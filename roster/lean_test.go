@@ -73,6 +73,16 @@ func TestReadFrameMatchesReadFirms(t *testing.T) {
 				if err1 != nil || err2 != nil || !reflect.DeepEqual(a, b) || a[0].Key != some[0].Key {
 					t.Errorf("%s: Lookup of three rows: %v %v", f, err1, err2)
 				}
+				// By position: the same records, for the lean frame and the full one.
+				at := []int{len(k) - 1, 0, len(k) / 2}
+				c, err3 := lean.LookupAt(ctx, at)
+				d, err4 := full.LookupAt(ctx, at)
+				if err3 != nil || err4 != nil || !reflect.DeepEqual(c, a) || !reflect.DeepEqual(d, a) {
+					t.Errorf("%s: LookupAt of three rows: %v %v", f, err3, err4)
+				}
+				if _, err := lean.LookupAt(ctx, []int{len(k)}); err == nil {
+					t.Errorf("%s: LookupAt past the frame accepted", f)
+				}
 			}
 			n++
 		}
@@ -316,7 +326,7 @@ func TestReadAtErrorCountsFromItsRecord(t *testing.T) {
 		j = 1
 	}
 	fr.offs[j] = int64(strings.Index(data, `公司"`))
-	_, err = fr.readAt(ctx, fr.Keys)
+	_, err = fr.readAt(ctx, fr.Keys, nil)
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) || pe.Line != 1 {
 		t.Fatalf("err = %v, want a CSV error on line 1 of the record", err)

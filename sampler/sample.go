@@ -396,7 +396,7 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 	pick := func(s risk.Stratum, e *entry, repeat bool) Pick {
 		e.taken = true
 		u := units.Unit(int(e.unit))
-		return Pick{Key: u.Key, Class: u.Class, Rank: int(e.rank), Repeat: repeat, Stratum: s.Class} // Ticket: below
+		return Pick{Key: u.Key, Class: u.Class, Rank: int(e.rank), Repeat: repeat, Stratum: s.Class, Unit: int(e.unit)} // Ticket: below
 	}
 	for i, s := range spec.Strata {
 		if s.N != len(members[i]) {
@@ -492,7 +492,7 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 				continue
 			}
 			u := units.Unit(int(e.unit))
-			res.Reserves = append(res.Reserves, Pick{Key: u.Key, Class: u.Class, Rank: int(e.rank), Stratum: s.Class})
+			res.Reserves = append(res.Reserves, Pick{Key: u.Key, Class: u.Class, Rank: int(e.rank), Stratum: s.Class, Unit: int(e.unit)})
 			k++
 		}
 	}

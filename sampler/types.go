@@ -27,6 +27,9 @@ type Pick struct {
 	Repeat bool   `json:"repeat"` // drawn although an earlier round took it (shortfall)
 	// Stratum is the stratum the firm belongs to ("A".."D" or "ALL").
 	Stratum string `json:"-"`
+	// Unit is the firm's index in the frame drawn from (Units), so that a caller finds its
+	// record without a search.
+	Unit int `json:"-"`
 }
 
 // Candidate is an inspector who may be assigned (on duty, certificate valid through the window).
