@@ -155,6 +155,13 @@ func TestWriteManifestIsMarshalIndent(t *testing.T) {
 		m.Reserves = []draw.Reserve{{Key: "K1", Class: "A", Ticket: "ab", Rank: 3}, {Key: "K2", Class: "B", Ticket: "cd", Rank: 9}}
 		m.Notes = []string{"\n  \"selected\": []", "\"reserves\": []"}
 		m.Selected[0].Name = "\n  \"reserves\": []"
+		// What the indenter must copy as it is: quotes and backslashes, HTML escapes, U+2028,
+		// brackets, colons and commas in strings, an empty list.
+		m.Selected[0].Values = []string{`a"b\`, `\"`, "<&>", "\u2028", "{[:,]}", ""}
+		m.Selected[0].Address = `\\"`
+		if len(m.Selected) > 1 {
+			m.Selected[1].Values = []string{}
+		}
 		empty, null := *m, *m
 		empty.Selected, empty.Reserves = []draw.Selected{}, []draw.Reserve{}
 		null.Selected, null.Reserves = nil, nil

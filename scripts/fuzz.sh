@@ -26,6 +26,7 @@ fuzzers=(
   "./roster FuzzResolveID"
   "./export FuzzGuard"
   "./dept FuzzResolve"
+  "./internal/jsonindent FuzzAppend"
 )
 
 found=$(grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*\(' . |
