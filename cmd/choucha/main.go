@@ -33,6 +33,7 @@ func main() {
 // (exit 130) and removes what it had half written. Tests that start choucha as a child
 // process go through here too, so they see the real signal handling.
 func runMain(args []string) int {
+	setMemoryLimit()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	defer startProfiles(os.Stderr)()
