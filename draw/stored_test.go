@@ -156,22 +156,8 @@ func TestStoredEntryForgedList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := ledger.Open(filepath.Join(t.TempDir(), "choucha.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	add := func(m *Manifest) {
-		t.Helper()
-		stored, list, err := m.Stored()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := l.Append(ctx, ledger.Entry{Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year,
-			Seed: m.Seed, CreatedAt: m.CreatedAt, Operator: "张三", Manifest: stored, List: list, Frame: oc.Frame}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	l := tempLedger(t)
+	add := func(m *Manifest) { t.Helper(); appendStored(t, l, m, oc.Frame) }
 	verify := func() ledger.VerifyResult {
 		t.Helper()
 		res, err := l.VerifyWith(ctx, ledger.VerifyOptions{Draw: CheckEntry})
@@ -224,20 +210,9 @@ func TestEntryDrawnLater(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := ledger.Open(filepath.Join(t.TempDir(), "choucha.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := tempLedger(t)
 	m := oc.Manifest
-	stored, list, err := m.Stored()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.Append(ctx, ledger.Entry{Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year,
-		Seed: m.Seed, CreatedAt: m.CreatedAt, Operator: "张三", Manifest: stored, List: list, Frame: oc.Frame}); err != nil {
-		t.Fatal(err)
-	}
+	appendStored(t, l, m, oc.Frame)
 	e, err := l.Get(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -281,5 +256,29 @@ func TestEntryDrawnLater(t *testing.T) {
 	bad.List = nil
 	if _, _, err := EntryDrawnLater(bad, "第 1 条"); err == nil || !strings.Contains(err.Error(), "不在台账中") {
 		t.Errorf("entry without its list: %v", err)
+	}
+}
+
+// tempLedger is a new ledger in a test's temporary folder, closed when the test ends.
+func tempLedger(t *testing.T) *ledger.Ledger {
+	t.Helper()
+	l, err := ledger.Open(filepath.Join(t.TempDir(), "choucha.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// appendStored records m's stored form in l as a draw from frame.
+func appendStored(t *testing.T, l *ledger.Ledger, m *Manifest, frame []byte) {
+	t.Helper()
+	stored, list, err := m.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Append(context.Background(), ledger.Entry{Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year,
+		Seed: m.Seed, CreatedAt: m.CreatedAt, Operator: "张三", Manifest: stored, List: list, Frame: frame}); err != nil {
+		t.Fatal(err)
 	}
 }

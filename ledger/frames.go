@@ -227,9 +227,6 @@ type PreparedFrame struct {
 	gzip  []byte // nil when the ledger already held the frame at prepare time
 }
 
-// SHA256 is the frame's frame_sha256.
-func (p *PreparedFrame) SHA256() string { return p.hash }
-
 // PrepareFrame checks frame bytes and hashes and compresses them, for a ledger that may not
 // exist yet.
 func PrepareFrame(frame []byte) (*PreparedFrame, error) {
@@ -237,8 +234,8 @@ func PrepareFrame(frame []byte) (*PreparedFrame, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.gzip, err = gzipFrame(frame); err != nil {
-		return nil, fmt.Errorf("记入台账: 压缩抽样框: %w", err)
+	if err := p.compress(frame); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -258,8 +255,8 @@ func (l *Ledger) PrepareFrame(ctx context.Context, frame []byte) (*PreparedFrame
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("读取台账: %w", err)
 	}
-	if p.gzip, err = gzipFrame(frame); err != nil {
-		return nil, fmt.Errorf("记入台账: 压缩抽样框: %w", err)
+	if err := p.compress(frame); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -270,6 +267,15 @@ func hashFrame(frame []byte) (*PreparedFrame, error) {
 		return nil, fmt.Errorf("记入台账: %w", err)
 	}
 	return &PreparedFrame{hash: FrameHash(frame), lines: n}, nil
+}
+
+// compress sets p's blob from frame, the bytes p was hashed from.
+func (p *PreparedFrame) compress(frame []byte) error {
+	var err error
+	if p.gzip, err = gzipFrame(frame); err != nil {
+		return fmt.Errorf("记入台账: 压缩抽样框: %w", err)
+	}
+	return nil
 }
 
 // checkFrameRef checks a prepared frame against the frame_sha256 its draw's manifest

@@ -122,8 +122,8 @@ func TestPreparedFrame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.SHA256() != FrameHash(testFrame) {
-		t.Fatalf("SHA256 = %s", p.SHA256())
+	if p.hash != FrameHash(testFrame) || p.lines != 3 || p.gzip == nil {
+		t.Fatalf("prepared: hash %s, %d lines, blob %d bytes", p.hash, p.lines, len(p.gzip))
 	}
 	e.Frame, e.PreparedFrame = nil, p
 	mustAppend(t, l, e)

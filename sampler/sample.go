@@ -109,8 +109,13 @@ func newOrder(spec Spec, units Units) order {
 
 // ticket is the entry's whole ticket, raw.
 func (o order) ticket(e *entry) [sha256.Size]byte {
+	return rawTicket(o.msg, o.units.Unit(int(e.unit)).Key)
+}
+
+// rawTicket is the ticket of key, raw, given msg: newTicketer's message up to the key.
+func rawTicket(msg, key string) [sha256.Size]byte {
 	var buf [256]byte // on the stack for any key up to the spec's length
-	return sha256.Sum256(append(append(buf[:0], o.msg...), o.units.Unit(int(e.unit)).Key...))
+	return sha256.Sum256(append(append(buf[:0], msg...), key...))
 }
 
 func (o order) cmp(a, b *entry) int {
@@ -502,13 +507,11 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 	return res, nil
 }
 
-// fillTickets sets the Ticket of every pick: the hex SHA-256 of msg (newTicketer's message up to
-// the key) and its key, as Ticket gives it.
+// fillTickets sets the Ticket of every pick, in hex as Ticket gives it (rawTicket).
 func fillTickets(msg string, picks []Pick) {
 	fill := func(part []Pick) {
-		var buf [256]byte // on the stack for any key up to the spec's length
 		for i := range part {
-			t := sha256.Sum256(append(append(buf[:0], msg...), part[i].Key...))
+			t := rawTicket(msg, part[i].Key)
 			part[i].Ticket = hex.EncodeToString(t[:])
 		}
 	}
