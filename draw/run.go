@@ -179,8 +179,8 @@ func Run(req Request) (*Outcome, error) {
 		RatioGiven:  req.RatioOverride,
 		WindowGiven: req.WindowOverride,
 		Earlier:     sortedKeys(earlier),
-		Selected:    []Selected{},
-		Reserves:    []Reserve{},
+		Selected:    make([]Selected, 0, len(res.Selected)),
+		Reserves:    make([]Reserve, 0, len(res.Reserves)),
 	}
 	for _, s := range res.Strata {
 		m.Strata = append(m.Strata, Stratum{Class: s.Class, N: s.N, Ratio: s.Ratio, Count: s.Count, Excluded: s.Excluded})

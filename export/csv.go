@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"fmt"
@@ -147,22 +148,18 @@ func csvCell(c string) string {
 // rows, each cell through Guard (a lone CR inside a cell becomes a line break). UTF8 starts with a BOM; GBK fails on the first character
 // GBK cannot hold, naming its row (1 = header) and column instead of writing '?'.
 func WriteCSV(w io.Writer, enc Encoding, header []string, rows [][]string) error {
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	record := func(cells []string) []string {
-		out := make([]string, len(cells))
-		for i, c := range cells {
-			out[i] = csvCell(c)
-		}
-		return out
-	}
 	all := append([][]string{header}, rows...)
 	switch enc {
 	case UTF8, "":
-		if _, err := io.WriteString(w, bom); err != nil {
+		// Straight to w: the list of a large draw is tens of MB that need not be in memory.
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if _, err := bw.WriteString(bom); err != nil {
 			return err
 		}
+		if err := writeRecords(bw, all); err != nil {
+			return err
+		}
+		return bw.Flush()
 	case GBK:
 		for i, r := range all {
 			for j, c := range r {
@@ -175,19 +172,10 @@ func WriteCSV(w io.Writer, enc Encoding, header []string, rows [][]string) error
 				}
 			}
 		}
-	default:
-		return fmt.Errorf("不支持的编码 %q", enc)
-	}
-	for _, r := range all {
-		if err := cw.Write(record(r)); err != nil {
+		var buf bytes.Buffer
+		if err := writeRecords(&buf, all); err != nil {
 			return err
 		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	if enc == GBK {
 		b, err := simplifiedchinese.GBK.NewEncoder().Bytes(buf.Bytes())
 		if err != nil {
 			return fmt.Errorf("转换为 GBK: %w", err)
@@ -195,8 +183,25 @@ func WriteCSV(w io.Writer, enc Encoding, header []string, rows [][]string) error
 		_, err = w.Write(b)
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return fmt.Errorf("不支持的编码 %q", enc)
+}
+
+// writeRecords writes the records through csvCell with encoding/csv, CRLF line ends.
+func writeRecords(w io.Writer, records [][]string) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	var cells []string // one record's cells, reused: csv.Writer keeps none of them
+	for _, r := range records {
+		cells = cells[:0]
+		for _, c := range r {
+			cells = append(cells, csvCell(c))
+		}
+		if err := cw.Write(cells); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // checkGBK reports the first character of s that GBK cannot represent.

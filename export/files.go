@@ -66,14 +66,16 @@ func WriteDraw(ctx context.Context, dir string, m *draw.Manifest) (err error) {
 	if m == nil {
 		return errors.New("没有抽取结果可写")
 	}
-	// The workbook first: it takes as long as the other two together.
+	// The workbook first: it takes as long as the other two together. The list table is
+	// computed once for both lists (read only by both).
+	list := newListTable(m)
 	files := []struct {
 		name  string
 		write func(io.Writer) error
 	}{
-		{ListXLSXFile, func(w io.Writer) error { return WriteListXLSX(ctx, w, m) }},
+		{ListXLSXFile, func(w io.Writer) error { return writeWorkbook(ctx, w, listSheetsOf(m, list)) }},
 		{ManifestFile, func(w io.Writer) error { return writeManifest(w, m) }},
-		{ListCSVFile, func(w io.Writer) error { return WriteListCSV(w, m, UTF8) }},
+		{ListCSVFile, func(w io.Writer) error { return WriteCSV(w, UTF8, list.header, list.rows) }},
 	}
 	err = atomicfile.WriteDir(dir, func(tmp string) error {
 		// The files are independent: one worker a core takes the next file (not one each,

@@ -427,12 +427,17 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 		}
 	}
 	heads := sortStrata(o, slab, members, need)
+	total := 0
+	for _, s := range spec.Strata {
+		total += max(s.Count, 0)
+	}
+	res.Selected = make([]Pick, 0, min(total, n)) // each unit is picked at most once
 	for i, s := range spec.Strata {
 		// Only the sorted head has ranks; it holds every pick and reserve (and, when a
 		// stratum falls short, is the whole stratum).
 		m := members[i][:heads[i]]
 		r := StratumResult{Stratum: s, Excluded: excluded[i]}
-		var cands, excl []*entry
+		cands, excl := make([]*entry, 0, min(max(s.Count, 0), len(m))), []*entry(nil)
 		for j, k := range m {
 			e := &slab[k]
 			e.rank = int32(j + 1)
@@ -442,7 +447,7 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 				cands = append(cands, e)
 			}
 		}
-		var picks []Pick
+		picks := make([]Pick, 0, min(max(s.Count, 0), len(m)))
 		for j := 0; j < s.Count && j < len(cands); j++ {
 			picks = append(picks, pick(s, cands[j], false))
 		}
