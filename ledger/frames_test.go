@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -326,5 +327,75 @@ func TestGzipFrameParts(t *testing.T) {
 	}
 	if n := bytes.Count(a, []byte{0x1f, 0x8b, 0x08}); n < 2 {
 		t.Logf("%d gzip members (GOMAXPROCS %d)", n, runtime.GOMAXPROCS(0))
+	}
+}
+
+// TestCheckFrameStreamed: Verify's streamed check of a stored frame (checkFrameTo with no
+// writer) gives the verdict of the whole-bytes check for every kind of blob, and checkFrame
+// gives back the frame's bytes.
+func TestCheckFrameStreamed(t *testing.T) {
+	noNewline := bytes.TrimSuffix(testFrame, []byte("\n"))
+	big := bytes.Repeat([]byte("9"), 10*maxFrameLineBytes)
+	blob := func(b []byte) []byte {
+		z, err := gzipFrame(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return z
+	}
+	lines := int64(bytes.Count(testFrame, []byte("\n")))
+	for _, tc := range []struct {
+		name  string
+		hash  string
+		lines int64
+		blob  []byte
+		want  string // "" for a good frame
+	}{
+		{"good", FrameHash(testFrame), lines, blob(testFrame), ""},
+		{"two members", FrameHash(append(slices.Clone(testFrame), testFrame...)), 2 * lines, append(blob(testFrame), blob(testFrame)...), ""},
+		{"other hash", FrameHash([]byte("x\n")), lines, blob(testFrame), "内容与其哈希不符"},
+		{"lines wrong", FrameHash(testFrame), lines + 1, blob(testFrame), "行数一栏"},
+		{"no final newline", FrameHash(noNewline), lines - 1, blob(noNewline), "行数一栏"},
+		{"not gzip", FrameHash(testFrame), lines, []byte("not gzip"), "无法解压"},
+		{"truncated", FrameHash(testFrame), lines, blob(testFrame)[:20], "无法解压"},
+		{"inflates too far", FrameHash(big), 1, blob(big), "无法解压"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			streamed := checkFrameTo(nil, tc.hash, tc.lines, tc.blob)
+			frame, whole := checkFrame(tc.hash, tc.lines, tc.blob)
+			if streamed != whole {
+				t.Errorf("streamed check %q, whole-bytes check %q", streamed, whole)
+			}
+			if tc.want == "" {
+				if whole != "" || FrameHash(frame) != tc.hash {
+					t.Errorf("good frame refused (%q) or changed", whole)
+				}
+				return
+			}
+			if !strings.Contains(streamed, tc.want) || frame != nil {
+				t.Errorf("problem %q (frame %d bytes), want …%s…", streamed, len(frame), tc.want)
+			}
+		})
+	}
+}
+
+// TestChunks: what is written in pieces of any size, across chunk boundaries, comes back
+// whole, and freed chunks serve the next writer without leaking into its bytes.
+func TestChunks(t *testing.T) {
+	for _, sizes := range [][]int{{}, {1}, {chunkSize}, {chunkSize - 1, 2}, {3 * chunkSize / 2, chunkSize, 7}, {5, 2*chunkSize + 3}} {
+		var want []byte
+		var c chunks
+		for i, n := range sizes {
+			p := bytes.Repeat([]byte{byte('a' + i)}, n)
+			if k, err := c.Write(p); k != n || err != nil {
+				t.Fatalf("Write(%d bytes) = %d, %v", n, k, err)
+			}
+			want = append(want, p...)
+		}
+		got := c.bytes()
+		c.free()
+		if !bytes.Equal(got, want) {
+			t.Errorf("sizes %v: got %d bytes back, want %d (equal: false)", sizes, len(got), len(want))
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"testing"
 
@@ -71,6 +72,39 @@ func BenchmarkGzipFrame(b *testing.B) {
 	}
 }
 
+// BenchmarkGunzipFrame inflates a 1M-line frame's blob with the reader the ledger uses
+// (klauspost, into io.Discard as Verify does) and with compress/gzip, the reference.
+func BenchmarkGunzipFrame(b *testing.B) {
+	frame := benchFrame(1_000_000)
+	blob, err := gzipFrame(frame)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		fn   func() error
+	}{
+		{"klauspost", func() error { return inflate(io.Discard, blob, int64(len(frame))) }},
+		{"std", func() error {
+			zr, err := gzip.NewReader(bytes.NewReader(blob))
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(io.Discard, zr)
+			return err
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(frame)))
+			for b.Loop() {
+				if err := c.fn(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // TestGzipPartReadsBack: what the ledger compresses, the standard gzip reader inflates to the
 // same bytes (a ledger written by this version stays readable by any gzip reader).
 func TestGzipPartReadsBack(t *testing.T) {
@@ -85,6 +119,13 @@ func TestGzipPartReadsBack(t *testing.T) {
 	}
 	if !bytes.Equal(back, frame) {
 		t.Fatalf("inflated %d bytes, want the %d compressed", len(back), len(frame))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(blob))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if std, err := io.ReadAll(zr); err != nil || !bytes.Equal(std, frame) {
+		t.Fatalf("compress/gzip read %d bytes (%v), want the %d compressed", len(std), err, len(frame))
 	}
 	again, err := gzipFrame(frame)
 	if err != nil {

@@ -299,8 +299,7 @@ func entryRefs(entry string) (frame, list string) {
 // frame a draw references is stored.
 func verifyFrames(ctx context.Context, tx querier, refs map[string]int64, order []string, bad func(int64, string, ...any)) error {
 	return verifyBlobs(ctx, tx, `SELECT sha256, lines, gzip FROM frames ORDER BY rowid`, "抽样框", func(hash string, lines int64, blob []byte) string {
-		_, problem := checkFrame(hash, lines, blob)
-		return problem
+		return checkFrameTo(nil, hash, lines, blob)
 	}, refs, order, bad)
 }
 
