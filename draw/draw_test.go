@@ -146,6 +146,55 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+// CompareFrames finds the same differences in the drawn firms whether or not the lists agree
+// firm for firm (samePicks, the fast path): the same firms in another order are identical;
+// a changed ticket, rank or class, and a firm swapped for another, are reported.
+func TestCompareDrawnFirms(t *testing.T) {
+	a, err := Run(testRequest(t, 292, testFrame(40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Manifest.Selected) < 2 {
+		t.Fatalf("only %d drawn", len(a.Manifest.Selected))
+	}
+	edited := func(edit func(s []Selected)) *Manifest {
+		m := *a.Manifest
+		m.Selected = append([]Selected(nil), a.Manifest.Selected...)
+		edit(m.Selected)
+		return &m
+	}
+	first := a.Manifest.Selected[0].Key
+	for _, tc := range []struct {
+		name  string
+		edit  func(s []Selected)
+		check func(d Diff) bool
+	}{
+		{"unchanged", func([]Selected) {}, func(d Diff) bool { return d.Identical }},
+		{"reordered", func(s []Selected) { s[0], s[1] = s[1], s[0] }, func(d Diff) bool { return d.Identical }},
+		{"ticket", func(s []Selected) { s[0].Ticket = strings.Repeat("0", 64) }, func(d Diff) bool {
+			return !d.Identical && len(d.Other) == 1 && strings.HasPrefix(d.Other[0], first)
+		}},
+		{"rank", func(s []Selected) { s[0].Rank += 7 }, func(d Diff) bool { return !d.Identical && len(d.Other) == 1 }},
+		{"class", func(s []Selected) { s[0].Class = "D" + s[0].Class }, func(d Diff) bool { return !d.Identical && len(d.Other) == 1 }},
+		{"other firm", func(s []Selected) { s[0].Key = "KZZ" }, func(d Diff) bool {
+			return !d.Identical && reflect.DeepEqual(d.NowSelected, []string{first}) && reflect.DeepEqual(d.NoLonger, []string{"KZZ"})
+		}},
+		{"one fewer", func(s []Selected) {}, nil},
+	} {
+		rec := edited(tc.edit)
+		check := tc.check
+		if tc.name == "one fewer" {
+			rec.Selected = rec.Selected[1:]
+			check = func(d Diff) bool {
+				return !d.Identical && reflect.DeepEqual(d.NowSelected, []string{first}) && d.NoLonger == nil
+			}
+		}
+		if d := CompareFrames(rec, a.Manifest, nil, nil); !check(d) {
+			t.Errorf("%s: %+v", tc.name, d)
+		}
+	}
+}
+
 // A manifest made by Run validates; each kind of edit is caught.
 func TestValidate(t *testing.T) {
 	oc, err := Run(testRequest(t, 292, testFrame(40)))

@@ -66,25 +66,30 @@ func CompareFrames(recorded, rerun *Manifest, recordedFrame, rerunFrame []byte) 
 		d.InspectorsOf = [2]string{recorded.Inspectors.SHA256, rerun.Inspectors.SHA256}
 	}
 
-	was := selectedSet(recorded)
-	now := selectedSet(rerun)
-	for k := range now {
-		if _, ok := was[k]; !ok {
-			d.NowSelected = append(d.NowSelected, k)
+	// The same firms in the same order with the same tickets, ranks and classes (a replay
+	// that agrees) leave nothing for the comparison by key to find: it is skipped (at 41,000
+	// firms its two maps were 0.05–0.1 s).
+	if !samePicks(recorded.Selected, rerun.Selected) {
+		was := selectedSet(recorded)
+		now := selectedSet(rerun)
+		for k := range now {
+			if _, ok := was[k]; !ok {
+				d.NowSelected = append(d.NowSelected, k)
+			}
 		}
-	}
-	for k := range was {
-		if _, ok := now[k]; !ok {
-			d.NoLonger = append(d.NoLonger, k)
+		for k := range was {
+			if _, ok := now[k]; !ok {
+				d.NoLonger = append(d.NoLonger, k)
+			}
 		}
-	}
-	sort.Strings(d.NowSelected)
-	sort.Strings(d.NoLonger)
+		sort.Strings(d.NowSelected)
+		sort.Strings(d.NoLonger)
 
-	for k, a := range was {
-		if b, ok := now[k]; ok && (a.Ticket != b.Ticket || a.Rank != b.Rank || a.Repeat != b.Repeat || a.Class != b.Class) {
-			d.Other = append(d.Other, fmt.Sprintf("%s 的签号、位次或类别不同（记录：%s 第%d位 %s；重算：%s 第%d位 %s）",
-				k, short(a.Ticket), a.Rank, a.Class, short(b.Ticket), b.Rank, b.Class))
+		for k, a := range was {
+			if b, ok := now[k]; ok && (a.Ticket != b.Ticket || a.Rank != b.Rank || a.Repeat != b.Repeat || a.Class != b.Class) {
+				d.Other = append(d.Other, fmt.Sprintf("%s 的签号、位次或类别不同（记录：%s 第%d位 %s；重算：%s 第%d位 %s）",
+					k, short(a.Ticket), a.Rank, a.Class, short(b.Ticket), b.Rank, b.Class))
+			}
 		}
 	}
 	if !reflect.DeepEqual(strataOf(recorded), strataOf(rerun)) {
@@ -151,6 +156,21 @@ func frameDiff(a, b []byte) (added, removed []string, changed []ClassChange) {
 	sort.Strings(removed)
 	sort.Slice(changed, func(i, j int) bool { return changed[i].Key < changed[j].Key })
 	return added, removed, changed
+}
+
+// samePicks reports whether a and b are the same firms in the same order, each with the
+// same ticket, rank, repeat mark and class.
+func samePicks(a, b []Selected) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := &a[i], &b[i]
+		if x.Key != y.Key || x.Ticket != y.Ticket || x.Rank != y.Rank || x.Repeat != y.Repeat || x.Class != y.Class {
+			return false
+		}
+	}
+	return true
 }
 
 func selectedSet(m *Manifest) map[string]Selected {

@@ -113,11 +113,8 @@ func Run(req Request) (*Outcome, error) {
 		return nil, fmt.Errorf("名录 %s 中没有符合条件的检查对象（共读取 %d 行），无法抽取", req.Frame.File, req.Frame.Rows)
 	}
 
-	counts := map[string]int{}
 	keys := req.Frame.FrameKeys()
-	for i := range keys {
-		counts[keys[i].Class()]++
-	}
+	counts := classCounts(keys)
 	salt := req.FrameSalt
 	if salt == "" {
 		var err error
@@ -375,6 +372,37 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	m.Assignments = teams
 	m.Loads = loads
 	return nil
+}
+
+// classCounts counts the frame's firms by class — in an array, not a map keyed by the class:
+// a million map updates were 25 ms of a replay.
+func classCounts(keys []roster.FrameKey) map[string]int {
+	classes := [...]string{roster.ClassA, roster.ClassB, roster.ClassC, roster.ClassD}
+	var n [len(classes) + 1]int // the last: a class of none of them (Class() "")
+	for i := range keys {
+		switch keys[i].Class() {
+		case roster.ClassA:
+			n[0]++
+		case roster.ClassB:
+			n[1]++
+		case roster.ClassC:
+			n[2]++
+		case roster.ClassD:
+			n[3]++
+		default:
+			n[4]++
+		}
+	}
+	counts := map[string]int{}
+	for i, c := range classes {
+		if n[i] > 0 {
+			counts[c] = n[i]
+		}
+	}
+	if n[4] > 0 {
+		counts[""] = n[4]
+	}
+	return counts
 }
 
 // frameUnits is a frame's keys as the sampler reads them, without a copy.
