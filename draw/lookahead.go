@@ -19,7 +19,7 @@ import (
 // the guess being right: a picked firm outside it is read again from the file
 // (roster.Frame.Lookup). nil when the strata cannot be known before reading (the draw
 // itself will then say why).
-func lookahead(t plan.Task, pol risk.Policy, ratioOverride, seed string, round int, earlier int) *sampler.Lookahead {
+func lookahead(t plan.Task, pol risk.Policy, ratioOverride, seed string, round int, earlier int) func(key, class string) bool {
 	one := map[string]int{roster.ClassA: 1, roster.ClassB: 1, roster.ClassC: 1, roster.ClassD: 1}
 	rounds := int64(1)
 	if earlier > 0 {
@@ -51,23 +51,5 @@ func lookahead(t plan.Task, pol risk.Policy, ratioOverride, seed string, round i
 			}
 		}
 	}
-	return sampler.NewLookahead(seed, t.Key, round, fraction)
+	return sampler.NewLookahead(seed, t.Key, round, fraction).Likely
 }
-
-// readOptions are the roster reader's options for a draw with the lookahead la (nil: none):
-// the rows it guesses the draw will pick kept whole, and the firms tagged with the ticket
-// prefixes it computes for that guess, which the draw then need not compute again. Neither
-// changes the draw (TestLookaheadChangesNothing).
-func readOptions(opt roster.Options, la *sampler.Lookahead) roster.Options {
-	if !useLookahead || la == nil {
-		return opt
-	}
-	p := la.Prefixer()
-	opt.Tag, opt.TagFor = p.Prefix, p.For()
-	opt.Prefetch = func(_, class string, prefix uint64) bool { return la.LikelyPrefix(prefix, class) }
-	return opt
-}
-
-// useLookahead is false only in the test that compares draws made with and without the
-// work done while reading (readOptions).
-var useLookahead = true

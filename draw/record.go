@@ -182,11 +182,10 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	// ---- the roster
 	frame, report := req.Roster.Frame, req.Roster.Report
 	if frame == nil {
-		var la *sampler.Lookahead
-		if eff, err := task.ApplyOverrides(req.Ratio, req.Window); err == nil {
-			la = lookahead(eff, pol, req.Ratio, seed, req.Round, len(earlier))
+		opt := roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress}
+		if eff, err := task.ApplyOverrides(req.Ratio, req.Window); err == nil && useLookahead {
+			opt.Prefetch = lookahead(eff, pol, req.Ratio, seed, req.Round, len(earlier))
 		}
-		opt := readOptions(roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress}, la)
 		frame, report, err = roster.ReadFrame(ctx, req.Roster.File, opt)
 		if err != nil {
 			return nil, err
@@ -366,6 +365,9 @@ func removeParents(dir, top string) {
 		}
 	}
 }
+
+// useLookahead is false only in the test that compares draws made with and without it.
+var useLookahead = true
 
 // beforeAppend, when set (tests only), runs after the folder is staged and before the entry
 // is appended: another process's entry or lock can be made to come first.

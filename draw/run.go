@@ -152,7 +152,7 @@ func Run(req Request) (*Outcome, error) {
 	res, err := sampler.DrawUnits(sampler.Spec{
 		Seed: req.Seed, TaskKey: t.Key, Round: req.Round, Strata: strata,
 		MinCount: t.Ratio.MinCount, Reserves: req.Policy.Reserves, Earlier: earlier, AllIn: allIn,
-	}, unitsOf(req.Frame))
+	}, frameUnits(keys))
 	if err != nil {
 		return nil, err
 	}
@@ -411,31 +411,6 @@ type frameUnits []roster.FrameKey
 func (f frameUnits) Len() int { return len(f) }
 func (f frameUnits) Unit(i int) sampler.Unit {
 	return sampler.Unit{Key: f[i].Key, Class: f[i].Class()}
-}
-
-// taggedUnits are a frame's keys with the ticket prefixes the reader tagged them with
-// (readOptions): sampler.PrefixedUnits.
-type taggedUnits struct {
-	frameUnits
-	tagFor string
-	tags   []uint64 // by row
-}
-
-func (u taggedUnits) PrefixesFor() string { return u.tagFor }
-func (u taggedUnits) Prefix(i int) uint64 {
-	if r := int(u.frameUnits[i].Row); r >= 0 && r < len(u.tags) {
-		return u.tags[r]
-	}
-	return 0 // not tagged: the draw's check of the picks refuses it if it matters
-}
-
-// unitsOf is the frame as the sampler reads it: its keys, tagged when they were read so.
-func unitsOf(f *roster.Frame) sampler.Units {
-	keys := frameUnits(f.FrameKeys())
-	if tagFor, tags := f.Tags(); tags != nil {
-		return taggedUnits{keys, tagFor, tags}
-	}
-	return keys
 }
 
 // columnFilter returns the function that drops the frame's personal columns from a row

@@ -158,11 +158,8 @@ type firmScan struct {
 	rawIDs map[int32]string // the identifier as written, for rows where it is not the key
 	firms  []Firm
 	kept   map[int32]Firm // rows Options.Prefetch chose, by row (ReadFrame)
-	tags   []uint64       // Options.Tag of the candidates, by row (ReadFrame)
-	// untagged: a candidate got no tag (Prefetch was not asked about it)
-	untagged bool
-	rep      *Report
-	dist     string
+	rep    *Report
+	dist   string
 	// otherMsg interns the other_district message per district as written: a roster of a
 	// whole city has hundreds of thousands of such rows.
 	otherMsg map[string]string
@@ -207,9 +204,6 @@ func (s *firmScan) expect(n int) {
 	}
 	if s.keep && n > cap(s.firms) {
 		s.firms = slices.Grow(s.firms, n-len(s.firms))
-	}
-	if s.opt.Tag != nil && s.opt.Prefetch != nil && !s.keep && n+2 > cap(s.tags) {
-		s.tags = slices.Grow(s.tags, n+2-len(s.tags)) // rows count from the header's
 	}
 }
 
@@ -409,21 +403,9 @@ func (s *firmScan) data(row int, cells []string) error {
 	if shownID != key {
 		s.rawIDs[int32(row)] = strings.Clone(shownID) // not the whole record
 	}
-	asks := !s.keep && s.opt.Prefetch != nil && !s.readsBackByOffset()
-	var tag uint64
-	switch {
-	case asks && s.opt.Tag != nil:
-		tag = s.opt.Tag(key)
-		if row >= len(s.tags) {
-			s.tags = append(s.tags, make([]uint64, row+1-len(s.tags))...)
-		}
-		s.tags[row] = tag
-	case !s.keep:
-		s.untagged = true
-	}
 	if s.keep {
 		s.firms = append(s.firms, s.firm(row, key, name, class, cells, nameless, unclassified))
-	} else if asks && s.opt.Prefetch(key, class, tag) {
+	} else if s.opt.Prefetch != nil && !s.readsBackByOffset() && s.opt.Prefetch(key, class) {
 		if s.kept == nil {
 			s.kept = map[int32]Firm{}
 		}

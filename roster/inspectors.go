@@ -17,18 +17,11 @@ type Options struct {
 	Progress func(rows int) // called now and then with the data rows read so far; may be nil
 	// Prefetch (ReadFrame only): an eligible firm for which it returns true keeps its whole
 	// record in the lean frame, so that Frame.Lookup answers for it without reading the file
-	// again (sampler.Lookahead: the firms a draw will probably pick). It is called with the
-	// firm's key, class (ClassA..ClassD) and tag, and may be nil. It is not asked for the
+	// again (sampler.Lookahead.Likely: the firms a draw will probably pick). It is called with
+	// the firm's key and class (ClassA..ClassD) and may be nil. It is not asked for the
 	// records of a CSV read in UTF-8: Lookup reads those at their file offsets, one record
 	// each, which costs less than keeping them (a 1M-row draw's peak 280 → 225 MiB).
-	Prefetch func(key, class string, tag uint64) bool
-	// Tag (ReadFrame, with Prefetch): a number worked out for each firm Prefetch is asked
-	// about and handed to it (0 without Tag), kept with the frame by row (Frame.Tags) under
-	// the name TagFor when every eligible firm got one. A draw's Prefetch (sampler.Lookahead)
-	// needs each firm's ticket prefix (sampler.Prefixer) anyway: tagged with it, the frame
-	// spares the draw hashing every key again. Called from one goroutine; nil for none.
-	Tag    func(key string) uint64
-	TagFor string
+	Prefetch func(key, class string) bool
 	// AssumeValid (inspector rosters, --assume-valid): an inspector whose 执法证有效期 is not
 	// recorded (no such column, or a blank cell) is taken as holding a valid certificate.
 	// Without it such an inspector is never eligible.

@@ -112,20 +112,7 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	}
 	s.cands = nil
 	fr.Keys, fr.offs, fr.kept = keys, offs, s.kept
-	if opt.Tag != nil && !s.untagged {
-		fr.tags, fr.tagFor = s.tags, opt.TagFor
-		if fr.tags == nil {
-			fr.tags = []uint64{}
-		}
-	}
 	return fr, s.rep, nil
-}
-
-// Tags returns what Options.Tag gave the frame's firms when it was read, by row (tags[k.Row]
-// for each k of FrameKeys), and the Options.TagFor it was given; nil tags unless every
-// eligible firm got one.
-func (f *Frame) Tags() (tagFor string, tags []uint64) {
-	return f.tagFor, f.tags
 }
 
 // Bytes returns the frame's defining bytes: the line "<key>|<class>\n" of each firm, in key

@@ -147,7 +147,7 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 		}
 		// Keep the firms of class A and, of the others, those whose key ends in an even digit.
 		var chosen []string
-		choose := func(key, class string, _ uint64) bool {
+		choose := func(key, class string) bool {
 			ok := class == ClassA || strings.ContainsAny(key[len(key)-1:], "02468")
 			if ok {
 				chosen = append(chosen, key)
@@ -160,9 +160,9 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 			case "some":
 				opt.Prefetch = choose
 			case "all":
-				opt.Prefetch = func(string, string, uint64) bool { return true }
+				opt.Prefetch = func(string, string) bool { return true }
 			case "none":
-				opt.Prefetch = func(string, string, uint64) bool { return false }
+				opt.Prefetch = func(string, string) bool { return false }
 			}
 			chosen = nil
 			// A copy, so that it can be removed to prove what is read from memory.
@@ -237,7 +237,7 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 // alive. Without detach, an xlsx record's cells point into the table's one string.
 func TestPrefetchedRecordsOwnTheirText(t *testing.T) {
 	for _, f := range []string{"qinxian-realestate.xlsx", "luzhou-gas-dirty.xlsx", "qinxian-realestate-gbk.csv"} {
-		fr, _, err := ReadFrame(context.Background(), shared+f, Options{Prefetch: func(string, string, uint64) bool { return true }})
+		fr, _, err := ReadFrame(context.Background(), shared+f, Options{Prefetch: func(string, string) bool { return true }})
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -330,53 +330,5 @@ func TestReadAtErrorCountsFromItsRecord(t *testing.T) {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) || pe.Line != 1 {
 		t.Fatalf("err = %v, want a CSV error on line 1 of the record", err)
-	}
-}
-
-// Options.Tag tags each firm Prefetch is asked about: Frame.Tags gives every frame key's
-// tag at its row, under Options.TagFor, and Prefetch is handed the same tag. A UTF-8 CSV,
-// whose records Prefetch is not asked about (they are read back at their offsets), and a
-// read without Prefetch or without Tag have no tags.
-func TestReadFrameTags(t *testing.T) {
-	ctx := context.Background()
-	tag := func(key string) uint64 { return uint64(len(key))<<56 | uint64(key[len(key)-1])<<8 | uint64(key[0]) }
-	for _, f := range []string{"luzhou-gas-dirty.xlsx", "xiangyuan-tobacco-dirty-gbk.csv", "qinxian-realestate.xlsx", "qinxian-realestate-gbk.csv"} {
-		handed := map[string]uint64{}
-		fr, _, err := ReadFrame(ctx, shared+f, Options{Tag: tag, TagFor: "draw 1", Prefetch: func(key, _ string, t uint64) bool {
-			handed[key] = t
-			return false
-		}})
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		tagFor, tags := fr.Tags()
-		if tagFor != "draw 1" || len(fr.Keys) == 0 || len(handed) == 0 {
-			t.Fatalf("%s: tagged for %q, %d keys, Prefetch asked about %d", f, tagFor, len(fr.Keys), len(handed))
-		}
-		for _, k := range fr.Keys {
-			if int(k.Row) >= len(tags) || tags[k.Row] != tag(k.Key) {
-				t.Fatalf("%s: key %s on row %d not tagged %x (%d tags)", f, k.Key, k.Row, tag(k.Key), len(tags))
-			}
-			if got, asked := handed[k.Key]; !asked || got != tag(k.Key) {
-				t.Fatalf("%s: Prefetch was handed %x for %s (asked: %v), want %x", f, got, k.Key, asked, tag(k.Key))
-			}
-		}
-	}
-	yes := func(string, string, uint64) bool { return true }
-	for _, c := range []struct {
-		file string
-		opt  Options
-	}{
-		{"qinxian-realestate.csv", Options{Tag: tag, Prefetch: yes}},
-		{"qinxian-realestate.xlsx", Options{Tag: tag}},
-		{"qinxian-realestate.xlsx", Options{Prefetch: yes}},
-	} {
-		fr, _, err := ReadFrame(ctx, shared+c.file, c.opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, tags := fr.Tags(); tags != nil {
-			t.Errorf("%s (Tag %v, Prefetch %v): %d tags, want none", c.file, c.opt.Tag != nil, c.opt.Prefetch != nil, len(tags))
-		}
 	}
 }

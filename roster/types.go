@@ -59,10 +59,6 @@ type Frame struct {
 	// answers for them from memory. A row of a firm that later lost a duplicate is kept
 	// too; Lookup checks the key.
 	kept map[int32]Firm
-	// tags are Options.Tag's numbers of the eligible firms, by row (tags[k.Row] for a key
-	// k), named tagFor; nil when not asked for.
-	tags   []uint64
-	tagFor string
 	// NoClasses: the roster has no credit-risk class column. Every firm is class B in the
 	// frame lines (CHOUCHA-SAMPLE-v1), and a draw uses one stratum ALL at the plan's ratio
 	// (risk.StrataUnclassified).

@@ -88,26 +88,6 @@ func BenchmarkTickets1M(b *testing.B) {
 	}
 }
 
-// BenchmarkTickets1MGiven is BenchmarkTickets1M over units that carry their prefixes
-// (PrefixedUnits, as a roster read with a lookahead gives them): one key in prefixCheck is
-// hashed again.
-func BenchmarkTickets1MGiven(b *testing.B) {
-	units, _ := benchFrame(1_000_000)
-	spec := Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1}
-	p := NewPrefixer(spec.Seed, spec.TaskKey, spec.Round)
-	given := prefixedUnits{unitSlice: units, forDraw: p.For(), prefixes: make([]uint64, len(units))}
-	for i := range units {
-		given.prefixes[i] = p.Prefix(units[i].Key)
-	}
-	slab := make([]entry, len(units))
-	b.ResetTimer()
-	for b.Loop() {
-		if r := prepareUnits(spec, given, map[string]int{risk.StratumAll: 0}, true, slab); r != nil {
-			b.Fatal(r.err)
-		}
-	}
-}
-
 // BenchmarkStratum1M is the stratum selection alone: ordering a million tickets.
 func BenchmarkStratum1M(b *testing.B) {
 	units, _ := benchFrame(1_000_000)

@@ -1,8 +1,11 @@
 package sampler
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"math"
 	"math/big"
+	"strconv"
 )
 
 // Lookahead tells, while a roster is still being read and before the frame is complete,
@@ -12,15 +15,15 @@ import (
 // anything: a picked firm whose record was not kept is read again as before, so the draw and
 // its outputs are the same with or without it.
 type Lookahead struct {
-	p     Prefixer
-	limit map[string]uint64 // class → the first 8 bytes of a ticket below which the row is kept
+	prefix string
+	limit  map[string]uint64 // class → the first 8 bytes of a ticket below which the row is kept
 }
 
 // NewLookahead makes the lookahead of one draw: fraction gives, per class, the share of the
 // ticket space to keep (1 or more keeps every firm of the class; a class not given keeps
 // none).
 func NewLookahead(seed, taskKey string, round int, fraction map[string]*big.Rat) *Lookahead {
-	l := &Lookahead{p: NewPrefixer(seed, taskKey, round), limit: map[string]uint64{}}
+	l := &Lookahead{prefix: SampleSpec + "|" + seed + "|" + taskKey + "|" + strconv.Itoa(round) + "|", limit: map[string]uint64{}}
 	space := new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), 64))
 	for class, f := range fraction {
 		if f.Sign() <= 0 {
@@ -36,23 +39,18 @@ func NewLookahead(seed, taskKey string, round int, fraction map[string]*big.Rat)
 	return l
 }
 
-// Prefixer is the Prefixer of the lookahead's draw.
-func (l *Lookahead) Prefixer() Prefixer { return l.p }
-
 // Likely reports whether the firm's ticket falls below its class's limit. It is safe for
 // concurrent use.
 func (l *Lookahead) Likely(key, class string) bool {
-	switch lim, ok := l.limit[class]; {
+	lim, ok := l.limit[class]
+	switch {
 	case !ok:
 		return false
 	case lim == math.MaxUint64:
 		return true
 	}
-	return l.LikelyPrefix(l.p.Prefix(key), class)
-}
-
-// LikelyPrefix is Likely of the firm whose ticket prefix (Prefixer.Prefix) is given.
-func (l *Lookahead) LikelyPrefix(prefix uint64, class string) bool {
-	lim, ok := l.limit[class]
-	return ok && (lim == math.MaxUint64 || prefix < lim)
+	var buf [160]byte
+	msg := append(append(buf[:0], l.prefix...), key...)
+	d := sha256.Sum256(msg)
+	return binary.BigEndian.Uint64(d[:8]) < lim
 }

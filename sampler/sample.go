@@ -252,7 +252,6 @@ type refusal struct {
 // refused, as one pass in frame order would find it (nil when none is).
 func prepareUnits(spec Spec, units Units, index map[string]int, all bool, slab []entry) *refusal {
 	n := units.Len()
-	given := givenPrefixes(units, string(newTicketer(spec.Seed, spec.TaskKey, spec.Round).buf))
 	prepare := func(lo, hi int) *refusal {
 		tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
 		for k := lo; k < hi; k++ {
@@ -271,18 +270,7 @@ func prepareUnits(spec Spec, units Units, index map[string]int, all bool, slab [
 			if !ok {
 				return &refusal{k, fmt.Errorf("抽样框中有 %s 类企业（如 %s），但分层中没有 %s 层", u.Class, u.Key, u.Class)}
 			}
-			var p uint64
-			switch {
-			case given == nil:
-				p = tk.prefix(u.Key)
-			case k%prefixCheck == 0:
-				if p = given(k); p != tk.prefix(u.Key) {
-					return &refusal{k, errGivenPrefix(u.Key)}
-				}
-			default:
-				p = given(k)
-			}
-			slab[k] = entry{prefix: p, unit: int32(k), stratum: int8(i), excl: !spec.AllIn && spec.Earlier[u.Key]}
+			slab[k] = entry{prefix: tk.prefix(u.Key), unit: int32(k), stratum: int8(i), excl: !spec.AllIn && spec.Earlier[u.Key]}
 		}
 		return nil
 	}
@@ -521,14 +509,6 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 	// The published tickets, whole, of the picks and reserves (41,000 at 1M rows) on all cores.
 	fillTickets(o.msg, res.Selected)
 	fillTickets(o.msg, res.Reserves)
-	if givenPrefixes(units, o.msg) != nil {
-		if err := checkGivenPrefixes(slab, res.Selected); err != nil {
-			return Result{}, err
-		}
-		if err := checkGivenPrefixes(slab, res.Reserves); err != nil {
-			return Result{}, err
-		}
-	}
 	return res, nil
 }
 
