@@ -72,10 +72,31 @@ func FrameHash(frame []byte) string {
 
 // countLines checks frame bytes (lines each ending in "\n") and counts them.
 func countLines(frame []byte) (int, error) {
-	if len(frame) > 0 && frame[len(frame)-1] != '\n' {
+	var c lineCounter
+	c.add(frame)
+	return c.result()
+}
+
+// lineCounter is countLines over frame bytes given in pieces (as they are inflated).
+type lineCounter struct {
+	lines int
+	any   bool // a byte was seen
+	last  byte // the last byte seen
+}
+
+func (c *lineCounter) add(p []byte) {
+	if len(p) > 0 {
+		c.lines += bytes.Count(p, []byte{'\n'})
+		c.any, c.last = true, p[len(p)-1]
+	}
+}
+
+// result is the number of lines, or an error when the bytes do not end in "\n".
+func (c *lineCounter) result() (int, error) {
+	if c.any && c.last != '\n' {
 		return 0, errors.New("抽样框的最后一行没有换行符")
 	}
-	return bytes.Count(frame, []byte{'\n'}), nil
+	return c.lines, nil
 }
 
 // gzipFrame compresses frame bytes. The gzip header carries no name and no time, so the same
@@ -274,30 +295,23 @@ func checkFrameTo(w io.Writer, hash string, lines int64, blob []byte) string {
 	if hex.EncodeToString(sink.h.Sum(nil)) != hash {
 		return fmt.Sprintf("抽样框 %s 的内容与其哈希不符：被改动", short(hash))
 	}
-	if (sink.n > 0 && sink.last != '\n') || sink.lines != lines {
+	if n, err := sink.result(); err != nil || int64(n) != lines {
 		return fmt.Sprintf("抽样框 %s 的行数一栏（%d）与内容不符：被改动", short(hash), lines)
 	}
 	return ""
 }
 
-// frameSink hashes inflated frame bytes, counts their lines (as countLines) and passes them
-// on to w, if any.
+// frameSink hashes inflated frame bytes, counts their lines (countLines' rule) and passes
+// them on to w, if any.
 type frameSink struct {
-	h     hash.Hash
-	w     io.Writer
-	n     int64 // bytes seen
-	lines int64
-	last  byte
+	lineCounter
+	h hash.Hash
+	w io.Writer
 }
 
 func (s *frameSink) Write(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
 	s.h.Write(p)
-	s.n += int64(len(p))
-	s.lines += int64(bytes.Count(p, []byte{'\n'}))
-	s.last = p[len(p)-1]
+	s.add(p)
 	if s.w != nil {
 		return s.w.Write(p)
 	}

@@ -330,12 +330,15 @@ func TestGzipFrameParts(t *testing.T) {
 	}
 }
 
-// TestCheckFrameStreamed: Verify's streamed check of a stored frame (checkFrameTo with no
-// writer) gives the verdict of the whole-bytes check for every kind of blob, and checkFrame
-// gives back the frame's bytes.
+// TestCheckFrameStreamed: the check of a stored frame (checkFrameTo, streamed; checkFrame,
+// which also keeps the bytes) accepts good blobs — one gzip member or several, small or
+// across many chunks — giving back exactly what compress/gzip inflates, and names the fault of
+// each kind of bad blob.
 func TestCheckFrameStreamed(t *testing.T) {
 	noNewline := bytes.TrimSuffix(testFrame, []byte("\n"))
+	nul := append(slices.Clone(testFrame), 0) // ends in a NUL, not a newline
 	big := bytes.Repeat([]byte("9"), 10*maxFrameLineBytes)
+	large := benchFrame(200_000) // 4 MB: several gzip members, many 1 MiB chunks
 	blob := func(b []byte) []byte {
 		z, err := gzipFrame(b)
 		if err != nil {
@@ -343,7 +346,7 @@ func TestCheckFrameStreamed(t *testing.T) {
 		}
 		return z
 	}
-	lines := int64(bytes.Count(testFrame, []byte("\n")))
+	lines := func(b []byte) int64 { return int64(bytes.Count(b, []byte("\n"))) }
 	for _, tc := range []struct {
 		name  string
 		hash  string
@@ -351,29 +354,41 @@ func TestCheckFrameStreamed(t *testing.T) {
 		blob  []byte
 		want  string // "" for a good frame
 	}{
-		{"good", FrameHash(testFrame), lines, blob(testFrame), ""},
-		{"two members", FrameHash(append(slices.Clone(testFrame), testFrame...)), 2 * lines, append(blob(testFrame), blob(testFrame)...), ""},
-		{"other hash", FrameHash([]byte("x\n")), lines, blob(testFrame), "内容与其哈希不符"},
-		{"lines wrong", FrameHash(testFrame), lines + 1, blob(testFrame), "行数一栏"},
-		{"no final newline", FrameHash(noNewline), lines - 1, blob(noNewline), "行数一栏"},
-		{"not gzip", FrameHash(testFrame), lines, []byte("not gzip"), "无法解压"},
-		{"truncated", FrameHash(testFrame), lines, blob(testFrame)[:20], "无法解压"},
+		{"good", FrameHash(testFrame), lines(testFrame), blob(testFrame), ""},
+		{"two members", FrameHash(append(slices.Clone(testFrame), testFrame...)), 2 * lines(testFrame), append(blob(testFrame), blob(testFrame)...), ""},
+		{"large", FrameHash(large), lines(large), blob(large), ""},
+		{"other hash", FrameHash([]byte("x\n")), lines(testFrame), blob(testFrame), "内容与其哈希不符"},
+		{"lines wrong", FrameHash(testFrame), lines(testFrame) + 1, blob(testFrame), "行数一栏"},
+		{"no final newline", FrameHash(noNewline), lines(noNewline), blob(noNewline), "行数一栏"},
+		{"ends in NUL", FrameHash(nul), lines(nul), blob(nul), "行数一栏"},
+		{"not gzip", FrameHash(testFrame), lines(testFrame), []byte("not gzip"), "无法解压"},
+		{"truncated", FrameHash(testFrame), lines(testFrame), blob(testFrame)[:20], "无法解压"},
 		{"inflates too far", FrameHash(big), 1, blob(big), "无法解压"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			streamed := checkFrameTo(nil, tc.hash, tc.lines, tc.blob)
 			frame, whole := checkFrame(tc.hash, tc.lines, tc.blob)
-			if streamed != whole {
-				t.Errorf("streamed check %q, whole-bytes check %q", streamed, whole)
-			}
 			if tc.want == "" {
-				if whole != "" || FrameHash(frame) != tc.hash {
-					t.Errorf("good frame refused (%q) or changed", whole)
+				if streamed != "" || whole != "" {
+					t.Fatalf("good frame refused: %q / %q", streamed, whole)
+				}
+				zr, err := gzip.NewReader(bytes.NewReader(tc.blob))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ref, err := io.ReadAll(zr)
+				if err != nil || !bytes.Equal(frame, ref) {
+					t.Errorf("checkFrame gave %d bytes, compress/gzip %d (%v)", len(frame), len(ref), err)
 				}
 				return
 			}
-			if !strings.Contains(streamed, tc.want) || frame != nil {
-				t.Errorf("problem %q (frame %d bytes), want …%s…", streamed, len(frame), tc.want)
+			for _, problem := range []string{streamed, whole} {
+				if !strings.Contains(problem, tc.want) {
+					t.Errorf("problem %q, want …%s…", problem, tc.want)
+				}
+			}
+			if frame != nil {
+				t.Errorf("a bad frame's %d bytes were given back", len(frame))
 			}
 		})
 	}
