@@ -70,27 +70,7 @@ func CompareFrames(recorded, rerun *Manifest, recordedFrame, rerunFrame []byte) 
 	// that agrees) leave nothing for the comparison by key to find: it is skipped (at 41,000
 	// firms its two maps were 0.05–0.1 s).
 	if !samePicks(recorded.Selected, rerun.Selected) {
-		was := selectedSet(recorded)
-		now := selectedSet(rerun)
-		for k := range now {
-			if _, ok := was[k]; !ok {
-				d.NowSelected = append(d.NowSelected, k)
-			}
-		}
-		for k := range was {
-			if _, ok := now[k]; !ok {
-				d.NoLonger = append(d.NoLonger, k)
-			}
-		}
-		sort.Strings(d.NowSelected)
-		sort.Strings(d.NoLonger)
-
-		for k, a := range was {
-			if b, ok := now[k]; ok && (a.Ticket != b.Ticket || a.Rank != b.Rank || a.Repeat != b.Repeat || a.Class != b.Class) {
-				d.Other = append(d.Other, fmt.Sprintf("%s 的签号、位次或类别不同（记录：%s 第%d位 %s；重算：%s 第%d位 %s）",
-					k, short(a.Ticket), a.Rank, a.Class, short(b.Ticket), b.Rank, b.Class))
-			}
-		}
+		comparePicks(&d, recorded, rerun)
 	}
 	if !reflect.DeepEqual(strataOf(recorded), strataOf(rerun)) {
 		d.Other = append(d.Other, fmt.Sprintf("分层不同（记录：%s；重算：%s）", strataText(recorded), strataText(rerun)))
@@ -156,6 +136,31 @@ func frameDiff(a, b []byte) (added, removed []string, changed []ClassChange) {
 	sort.Strings(removed)
 	sort.Slice(changed, func(i, j int) bool { return changed[i].Key < changed[j].Key })
 	return added, removed, changed
+}
+
+// comparePicks records in d the firms drawn by only one of the two, and those both drew whose
+// ticket, rank, repeat mark or class differ.
+func comparePicks(d *Diff, recorded, rerun *Manifest) {
+	was := selectedSet(recorded)
+	now := selectedSet(rerun)
+	for k := range now {
+		if _, ok := was[k]; !ok {
+			d.NowSelected = append(d.NowSelected, k)
+		}
+	}
+	for k := range was {
+		if _, ok := now[k]; !ok {
+			d.NoLonger = append(d.NoLonger, k)
+		}
+	}
+	sort.Strings(d.NowSelected)
+	sort.Strings(d.NoLonger)
+	for k, a := range was {
+		if b, ok := now[k]; ok && (a.Ticket != b.Ticket || a.Rank != b.Rank || a.Repeat != b.Repeat || a.Class != b.Class) {
+			d.Other = append(d.Other, fmt.Sprintf("%s 的签号、位次或类别不同（记录：%s 第%d位 %s；重算：%s 第%d位 %s）",
+				k, short(a.Ticket), a.Rank, a.Class, short(b.Ticket), b.Rank, b.Class))
+		}
+	}
 }
 
 // samePicks reports whether a and b are the same firms in the same order, each with the

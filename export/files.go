@@ -68,14 +68,14 @@ func WriteDraw(ctx context.Context, dir string, m *draw.Manifest) (err error) {
 	}
 	// The workbook first: it takes as long as the other two together. The list table is
 	// computed once for both lists (read only by both).
-	list := newListTable(m)
+	h, rows := ListTable(m)
 	files := []struct {
 		name  string
 		write func(io.Writer) error
 	}{
-		{ListXLSXFile, func(w io.Writer) error { return writeWorkbook(ctx, w, listSheetsOf(m, list)) }},
+		{ListXLSXFile, func(w io.Writer) error { return writeWorkbook(ctx, w, listSheetsOf(m, h, rows)) }},
 		{ManifestFile, func(w io.Writer) error { return writeManifest(w, m) }},
-		{ListCSVFile, func(w io.Writer) error { return WriteCSV(w, UTF8, list.header, list.rows) }},
+		{ListCSVFile, func(w io.Writer) error { return WriteCSV(w, UTF8, h, rows) }},
 	}
 	err = atomicfile.WriteDir(dir, func(tmp string) error {
 		// The files are independent: one worker a core takes the next file (not one each,
