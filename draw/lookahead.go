@@ -17,9 +17,10 @@ import (
 // lowest tickets, whose highest lies near r_h (within about √n_h / N_h: at 1M rows, 0.03–0.2
 // points, against a margin of 0.5–1.2 points), plus the reserves. Each earlier round whose firms are excluded adds r_h again. Nothing depends on
 // the guess being right: a picked firm outside it is read again from the file
-// (roster.Frame.Lookup). nil when the strata cannot be known before reading (the draw
-// itself will then say why).
-func lookahead(t plan.Task, pol risk.Policy, ratioOverride, seed string, round int, earlier int) func(key, class string) bool {
+// (roster.Frame.Lookup). The tickets it hashes are handed to the draw with the rows it kept
+// (roster.Frame.Tags, sampler.Known), which then need not be hashed again. nil when the
+// strata cannot be known before reading (the draw itself will then say why).
+func lookahead(t plan.Task, pol risk.Policy, ratioOverride, seed string, round int, earlier int) *sampler.Lookahead {
 	one := map[string]int{roster.ClassA: 1, roster.ClassB: 1, roster.ClassC: 1, roster.ClassD: 1}
 	rounds := int64(1)
 	if earlier > 0 {
@@ -51,5 +52,5 @@ func lookahead(t plan.Task, pol risk.Policy, ratioOverride, seed string, round i
 			}
 		}
 	}
-	return sampler.NewLookahead(seed, t.Key, round, fraction).Likely
+	return sampler.NewLookahead(seed, t.Key, round, fraction)
 }

@@ -39,7 +39,7 @@ func TestLookaheadChangesNothing(t *testing.T) {
 		if len(m.Selected) == 0 || m.Selected[0].Name == "" || len(m.Selected[0].Values) == 0 {
 			t.Fatalf("%s: no records in the draw", file)
 		}
-		likely := lookahead(m.TaskInfo, risk.DefaultPolicy(), "", m.Seed, m.Round, 0)
+		likely := lookahead(m.TaskInfo, risk.DefaultPolicy(), "", m.Seed, m.Round, 0).Likely
 		in, out := 0, 0
 		for _, s := range m.Selected {
 			if likely(s.Key, s.Class) {

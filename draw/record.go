@@ -181,10 +181,13 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 
 	// ---- the roster
 	frame, report := req.Roster.Frame, req.Roster.Report
+	var la *sampler.Lookahead
 	if frame == nil {
 		opt := roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress}
 		if eff, err := task.ApplyOverrides(req.Ratio, req.Window); err == nil && useLookahead {
-			opt.Prefetch = lookahead(eff, pol, req.Ratio, seed, req.Round, len(earlier))
+			if la = lookahead(eff, pol, req.Ratio, seed, req.Round, len(earlier)); la != nil {
+				opt.Prefetch = la.Prefix
+			}
 		}
 		frame, report, err = roster.ReadFrame(ctx, req.Roster.File, opt)
 		if err != nil {
@@ -199,7 +202,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	oc, err := Run(Request{
 		Plan: req.Plan, Task: task, Frame: frame, Policy: pol, Seed: seed, Round: req.Round,
 		RatioOverride: req.Ratio, WindowOverride: req.Window, Earlier: earlier, Inspectors: req.Inspectors, Now: now, ToolVersion: req.ToolVersion,
-		KeepPersonal: req.KeepPersonal, Context: ctx, KeysOnly: true,
+		KeepPersonal: req.KeepPersonal, Context: ctx, KeysOnly: true, Lookahead: la,
 	})
 	if err != nil {
 		return nil, err

@@ -22,7 +22,10 @@ import (
 // `choucha sample` made on the same files before the lean frame and the version-2 ledger
 // (testdata/rederive/*.tsv, written from those draws' manifest.json by the main binary of
 // 2026-12-02). Round 2 of task 271 excludes round 1's firms. The lean frame reads the roster
-// twice (keys, then the drawn rows); the full frame (ReadFirms) must give the same draw.
+// twice (keys, then the drawn rows); the full frame (ReadFirms) must give the same draw, and so
+// must the lean frame read with the draw's lookahead (as draw.Record reads it), drawn with the
+// ticket prefixes the lookahead computed (sampler.DrawKnown) — which on the xlsx rosters settle
+// strata, so that the baseline holds that path too.
 func TestRederiveBaseline(t *testing.T) {
 	files, _ := filepath.Glob("testdata/rederive/draw*.tsv")
 	if len(files) != 4 {
@@ -60,12 +63,28 @@ func TestRederiveBaseline(t *testing.T) {
 		if b.round > 1 {
 			prev = earlier
 		}
+		la := lookahead(*task, risk.DefaultPolicy(), "", b.seed, b.round, len(prev))
+		if la == nil {
+			t.Fatalf("%s: no lookahead for task %d", f, b.task)
+		}
+		opt.Prefetch = la.Prefix
+		ahead, _, err := roster.ReadFrame(context.Background(), path, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var got []string
-		for _, fr := range []*roster.Frame{lean, full} {
-			oc, err := Run(Request{Plan: p, Task: task, Frame: fr, Policy: risk.DefaultPolicy(), Seed: b.seed,
-				Round: b.round, Earlier: prev, Now: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), ToolVersion: "test"})
+		for i, fr := range []*roster.Frame{lean, full, ahead} {
+			req := Request{Plan: p, Task: task, Frame: fr, Policy: risk.DefaultPolicy(), Seed: b.seed,
+				Round: b.round, Earlier: prev, Now: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), ToolVersion: "test"}
+			if i == 2 {
+				req.Lookahead = la
+			}
+			oc, err := Run(req)
 			if err != nil {
 				t.Fatalf("%s: %v", f, err)
+			}
+			if i == 2 && b.format == "xlsx" && oc.settled == 0 {
+				t.Errorf("%s: the lookahead's prefixes settled no stratum of the xlsx roster's draw", f)
 			}
 			m := oc.Manifest
 			if m.Roster.FrameSHA256 != b.frame || m.Roster.Eligible != b.eligible {

@@ -43,6 +43,9 @@ type Request struct {
 	// FrameSalt is the salt of the published frame commitment (FrameCommitment); empty makes
 	// a fresh random one. A replay passes the recorded salt.
 	FrameSalt string
+	// Lookahead is the one Frame was read with (roster.Options.Prefetch = its Prefix), nil if
+	// none: the ticket prefixes it computed then are not hashed again (sampler.DrawKnown).
+	Lookahead *sampler.Lookahead
 }
 
 // Inspectors is the inspector side of a draw: the roster and how to match its departments.
@@ -77,7 +80,8 @@ type Outcome struct {
 	// the ledger can be shown (choucha ledger verify --published).
 	Entry, Head ledger.Published
 
-	drawn []int // where each of Manifest.Selected is in the frame's keys (Fill)
+	drawn   []int // where each of Manifest.Selected is in the frame's keys (Fill)
+	settled int   // strata the lookahead's known prefixes settled (sampler.Result.Settled), for tests
 }
 
 // DeptMatch is one plan department of the task and the roster department it matched.
@@ -149,10 +153,19 @@ func Run(req Request) (*Outcome, error) {
 	for _, k := range req.Earlier {
 		earlier[k] = true
 	}
-	res, err := sampler.DrawUnits(sampler.Spec{
+	spec := sampler.Spec{
 		Seed: req.Seed, TaskKey: t.Key, Round: req.Round, Strata: strata,
 		MinCount: t.Ratio.MinCount, Reserves: req.Policy.Reserves, Earlier: earlier, AllIn: allIn,
-	}, frameUnits(keys))
+	}
+	var known *sampler.Known
+	if req.Lookahead != nil {
+		if at, prefixes, complete := req.Frame.Tags(); complete {
+			if known, err = req.Lookahead.Known(at, prefixes); err != nil {
+				return nil, err
+			}
+		}
+	}
+	res, err := sampler.DrawKnown(spec, frameUnits(keys), known)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +219,7 @@ func Run(req Request) (*Outcome, error) {
 	// 20 MB that need not be live at the same time as those.
 	frame := req.Frame.Bytes()
 	m.Roster.FrameSHA256, m.Roster.FrameCommitment = ledger.FrameHash(frame), FrameCommitment(salt, frame)
-	out := &Outcome{Manifest: m, Frame: frame, drawn: drawn}
+	out := &Outcome{Manifest: m, Frame: frame, drawn: drawn, settled: res.Settled}
 	if !req.KeysOnly {
 		if err := out.Fill(req.Context, req.Frame, req.KeepPersonal); err != nil {
 			return nil, err

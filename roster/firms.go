@@ -157,9 +157,14 @@ type firmScan struct {
 	cands  []candidate
 	rawIDs map[int32]string // the identifier as written, for rows where it is not the key
 	firms  []Firm
-	kept   map[int32]Firm // rows Options.Prefetch chose, by row (ReadFrame)
-	rep    *Report
-	dist   string
+	kept   map[int32]keptFirm // rows Options.Prefetch chose, by row (ReadFrame)
+	// keptRows are kept's rows, in the order read (ReadFrame finds the frame's tags through them).
+	keptRows []int32
+	// unoffered counts the eligible rows not offered to Options.Prefetch (ReadFrame): the
+	// frame's Tags are complete only when it is 0.
+	unoffered int
+	rep       *Report
+	dist      string
 	// otherMsg interns the other_district message per district as written: a roster of a
 	// whole city has hundreds of thousands of such rows.
 	otherMsg map[string]string
@@ -405,11 +410,16 @@ func (s *firmScan) data(row int, cells []string) error {
 	}
 	if s.keep {
 		s.firms = append(s.firms, s.firm(row, key, name, class, cells, nameless, unclassified))
-	} else if s.opt.Prefetch != nil && !s.readsBackByOffset() && s.opt.Prefetch(key, class) {
-		if s.kept == nil {
-			s.kept = map[int32]Firm{}
+	} else if s.opt.Prefetch != nil && !s.readsBackByOffset() {
+		if keep, tag := s.opt.Prefetch(key, class); keep {
+			if s.kept == nil {
+				s.kept = map[int32]keptFirm{}
+			}
+			s.kept[int32(row)] = keptFirm{detach(s.firm(row, key, name, class, cells, nameless, unclassified)), tag}
+			s.keptRows = append(s.keptRows, int32(row))
 		}
-		s.kept[int32(row)] = detach(s.firm(row, key, name, class, cells, nameless, unclassified))
+	} else {
+		s.unoffered++
 	}
 	return nil
 }

@@ -15,13 +15,14 @@ type Options struct {
 	Sheet    string         // xlsx sheet name; "" = first sheet
 	District string         // when set, firms of other districts are left out (info other_district)
 	Progress func(rows int) // called now and then with the data rows read so far; may be nil
-	// Prefetch (ReadFrame only): an eligible firm for which it returns true keeps its whole
+	// Prefetch (ReadFrame only): an eligible firm for which it returns keep keeps its whole
 	// record in the lean frame, so that Frame.Lookup answers for it without reading the file
-	// again (sampler.Lookahead.Likely: the firms a draw will probably pick). It is called with
-	// the firm's key and class (ClassA..ClassD) and may be nil. It is not asked for the
-	// records of a CSV read in UTF-8: Lookup reads those at their file offsets, one record
-	// each, which costs less than keeping them (a 1M-row draw's peak 280 → 225 MiB).
-	Prefetch func(key, class string) bool
+	// again (sampler.Lookahead.Prefix: the firms a draw will probably pick), and tag with it
+	// (Frame.Tags: the draw's ticket prefix, so that the draw need not hash it again). It is
+	// called with the firm's key and class (ClassA..ClassD) and may be nil. It is not asked
+	// for the records of a CSV read in UTF-8: Lookup reads those at their file offsets, one
+	// record each, which costs less than keeping them (a 1M-row draw's peak 280 → 225 MiB).
+	Prefetch func(key, class string) (keep bool, tag uint64)
 	// AssumeValid (inspector rosters, --assume-valid): an inspector whose 执法证有效期 is not
 	// recorded (no such column, or a blank cell) is taken as holding a valid certificate.
 	// Without it such an inspector is never eligible.

@@ -100,6 +100,18 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	for i := range s.cands {
 		all.Write(s.cands[i].key())
 	}
+	// The kept rows that are the frame's firms (not a firm's row that lost a duplicate), with
+	// their tags (Tags), found in the same pass through a bitmap of the kept rows.
+	var keptBits []uint64 // bit r: row r was kept (rows count from 1)
+	if n := len(s.keptRows); n > 0 {
+		keptBits = make([]uint64, max(slices.Max(s.keptRows), 0)/64+1)
+		for _, r := range s.keptRows {
+			if r > 0 {
+				keptBits[r/64] |= 1 << (r % 64)
+			}
+		}
+		fr.tagAt, fr.tags = make([]int32, 0, n), make([]uint64, 0, n)
+	}
 	text, at := all.String(), 0
 	for i := range s.cands {
 		c := &s.cands[i]
@@ -109,10 +121,27 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		if c.uncl {
 			fr.Unclassified++
 		}
+		if r := c.row; r > 0 && int(r/64) < len(keptBits) && keptBits[r/64]&(1<<(r%64)) != 0 {
+			fr.tagAt, fr.tags = append(fr.tagAt, int32(i)), append(fr.tags, s.kept[r].tag)
+		}
 	}
 	s.cands = nil
 	fr.Keys, fr.offs, fr.kept = keys, offs, s.kept
+	fr.tagsComplete = opt.Prefetch != nil && s.unoffered == 0
 	return fr, s.rep, nil
+}
+
+// Tags returns the tags Options.Prefetch gave the firms of the frame it kept: at[i] is the
+// firm's index in Keys, tags[i] its tag, at increasing. complete reports whether every firm
+// of the frame was offered to Prefetch (its record, and so its tag, kept whenever Prefetch
+// chose it): false for a frame read without Prefetch, or a CSV read in UTF-8, whose records
+// are read again at their offsets instead. A kept row of a firm that lost a duplicate is not
+// the firm's row and has no tag here.
+func (f *Frame) Tags() (at []int32, tags []uint64, complete bool) {
+	if !f.tagsComplete {
+		return nil, nil, false
+	}
+	return f.tagAt, f.tags, true
 }
 
 // Bytes returns the frame's defining bytes: the line "<key>|<class>\n" of each firm, in key
@@ -240,7 +269,7 @@ func (f *Frame) lookupKept(ctx context.Context, firms []FrameKey, at []int) ([]F
 		for len(fm.Values) < len(f.Header) {
 			fm.Values = append(fm.Values, "")
 		}
-		out[i] = fm
+		out[i] = fm.Firm
 	}
 	if len(rest) == 0 {
 		return out, nil

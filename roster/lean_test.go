@@ -145,14 +145,21 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 		if len(full.Firms) < 4 {
 			continue
 		}
-		// Keep the firms of class A and, of the others, those whose key ends in an even digit.
+		// Keep the firms of class A and, of the others, those whose key ends in an even digit;
+		// tag each with the length of its key and its class's letter.
 		var chosen []string
-		choose := func(key, class string) bool {
-			ok := class == ClassA || strings.ContainsAny(key[len(key)-1:], "02468")
-			if ok {
-				chosen = append(chosen, key)
+		var offered map[[2]string]bool
+		keeps := func(key, class string) bool {
+			return class == ClassA || strings.ContainsAny(key[len(key)-1:], "02468")
+		}
+		tagOf := func(key, class string) uint64 { return uint64(len(key))<<8 | uint64(class[0]) }
+		choose := func(key, class string) (bool, uint64) {
+			offered[[2]string{key, class}] = true
+			if !keeps(key, class) {
+				return false, 0
 			}
-			return ok
+			chosen = append(chosen, key)
+			return true, tagOf(key, class)
 		}
 		for _, mode := range []string{"some", "all", "none"} {
 			opt := Options{}
@@ -160,11 +167,11 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 			case "some":
 				opt.Prefetch = choose
 			case "all":
-				opt.Prefetch = func(string, string) bool { return true }
+				opt.Prefetch = func(string, string) (bool, uint64) { return true, 7 }
 			case "none":
-				opt.Prefetch = func(string, string) bool { return false }
+				opt.Prefetch = func(string, string) (bool, uint64) { return false, 0 }
 			}
-			chosen = nil
+			chosen, offered = nil, map[[2]string]bool{}
 			// A copy, so that it can be removed to prove what is read from memory.
 			path := filepath.Join(t.TempDir(), filepath.Base(f))
 			data, err := os.ReadFile(f)
@@ -197,7 +204,37 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 				if len(chosen) != 0 || lean.kept != nil {
 					t.Fatalf("%s (%s): a CSV read by offsets kept %d rows (Prefetch chose %d)", f, mode, len(lean.kept), len(chosen))
 				}
+				if _, _, complete := lean.Tags(); complete {
+					t.Fatalf("%s (%s): a CSV read by offsets says its tags are complete", f, mode)
+				}
 				continue
+			}
+			// Tags: what a draw takes as known ticket prefixes (sampler.Known) — so every firm of
+			// the frame was offered with its own key and class, and each firm Prefetch chose so
+			// has its tag, at its place in Keys; no other firm has one.
+			at, tags, complete := lean.Tags()
+			if !complete {
+				t.Fatalf("%s (%s): the tags of a frame read with Prefetch are not complete", f, mode)
+			}
+			next := 0
+			for i, k := range lean.Keys {
+				if mode == "some" && !offered[[2]string{k.Key, k.Class()}] {
+					t.Fatalf("%s: firm %s (class %s) of the frame was never offered to Prefetch", f, k.Key, k.Class())
+				}
+				want, tag := mode == "all", uint64(7)
+				if mode == "some" {
+					want, tag = keeps(k.Key, k.Class()), tagOf(k.Key, k.Class())
+				}
+				has := next < len(at) && int(at[next]) == i
+				if has != want || (has && tags[next] != tag) {
+					t.Fatalf("%s (%s): firm %d (%s %s): tagged %v (%v), want %v (%d)", f, mode, i, k.Key, k.Class(), has, tags, want, tag)
+				}
+				if has {
+					next++
+				}
+			}
+			if next != len(at) {
+				t.Fatalf("%s (%s): %d tags beyond the frame's firms", f, mode, len(at)-next)
 			}
 			if mode == "some" && (len(chosen) == 0 || len(chosen) == len(lean.Keys)) {
 				t.Fatalf("%s: the test's choice kept %d of %d rows: it should keep some", f, len(chosen), len(lean.Keys))
@@ -237,7 +274,7 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 // alive. Without detach, an xlsx record's cells point into the table's one string.
 func TestPrefetchedRecordsOwnTheirText(t *testing.T) {
 	for _, f := range []string{"qinxian-realestate.xlsx", "luzhou-gas-dirty.xlsx", "qinxian-realestate-gbk.csv"} {
-		fr, _, err := ReadFrame(context.Background(), shared+f, Options{Prefetch: func(string, string) bool { return true }})
+		fr, _, err := ReadFrame(context.Background(), shared+f, Options{Prefetch: func(string, string) (bool, uint64) { return true, 0 }})
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}

@@ -55,10 +55,15 @@ type Frame struct {
 
 	opt  Options // how the file was read, for Lookup
 	offs []int64 // CSV: each Keys entry's record offset in the file (nil: re-read by rows)
-	// kept holds the records Options.Prefetch chose on the first read, by row: Lookup
-	// answers for them from memory. A row of a firm that later lost a duplicate is kept
-	// too; Lookup checks the key.
-	kept map[int32]Firm
+	// kept holds the records Options.Prefetch chose on the first read, by row, with their
+	// tags: Lookup answers for them from memory. A row of a firm that later lost a duplicate
+	// is kept too; Lookup checks the key.
+	kept map[int32]keptFirm
+	// tagAt and tags are the kept firms' indexes in Keys and their tags (Tags).
+	tagAt []int32
+	tags  []uint64
+	// tagsComplete: every eligible row was offered to Options.Prefetch (Tags).
+	tagsComplete bool
 	// NoClasses: the roster has no credit-risk class column. Every firm is class B in the
 	// frame lines (CHOUCHA-SAMPLE-v1), and a draw uses one stratum ALL at the plan's ratio
 	// (risk.StrataUnclassified).
@@ -66,6 +71,12 @@ type Frame struct {
 	// Unclassified counts the firms of the frame whose class cell was blank or 未分类
 	// (treated as B).
 	Unclassified int
+}
+
+// keptFirm is a record Options.Prefetch kept, and the tag it gave.
+type keptFirm struct {
+	Firm
+	tag uint64
 }
 
 // Issue is one problem found in a row.

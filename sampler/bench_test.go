@@ -2,6 +2,7 @@ package sampler
 
 import (
 	"fmt"
+	"math/big"
 	"testing"
 
 	"github.com/choucha/choucha/risk"
@@ -48,6 +49,43 @@ func BenchmarkDraw1M(b *testing.B) {
 	}
 }
 
+// BenchmarkDraw1MKnown is BenchmarkDraw1M given the prefixes a reader's Lookahead computed
+// while it read the frame (the share of each class a draw keeps: 5% × 11/10 + 1/500), as a
+// draw from an xlsx roster has them: the same draw, with only the known prefixes and a sample
+// of the others hashed again.
+func BenchmarkDraw1MKnown(b *testing.B) {
+	units, strata := benchFrame(1_000_000)
+	spec := Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1, Strata: strata, Reserves: 5}
+	share := big.NewRat(57, 1000) // 5% × 11/10 + 0.2%
+	la := NewLookahead(spec.Seed, spec.TaskKey, spec.Round, map[string]*big.Rat{"A": share, "B": share, "C": share, "D": share})
+	var at []int32
+	var prefixes []uint64
+	for i, u := range units {
+		if keep, p := la.Prefix(u.Key, u.Class); keep {
+			at, prefixes = append(at, int32(i)), append(prefixes, p)
+		}
+	}
+	known, err := la.Known(at, prefixes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	want, err := Draw(spec, units)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		got, err := DrawKnown(spec, unitSlice(units), known)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(got.Selected) != len(want.Selected) || got.Selected[len(got.Selected)-1] != want.Selected[len(want.Selected)-1] {
+			b.Fatal("DrawKnown drew another sample")
+		}
+	}
+	b.ReportMetric(float64(len(at)), "known")
+}
+
 // BenchmarkAssign is CHOUCHA-ASSIGN-v1 for 10,000 drawn firms, teams of 2+1 from departments
 // of 40 and 20 inspectors.
 func BenchmarkAssign(b *testing.B) {
@@ -82,7 +120,7 @@ func BenchmarkTickets1M(b *testing.B) {
 	slab := make([]entry, len(units))
 	b.ResetTimer()
 	for b.Loop() {
-		if r := prepareUnits(spec, unitSlice(units), map[string]int{risk.StratumAll: 0}, true, slab); r != nil {
+		if r := prepareUnits(spec, unitSlice(units), map[string]int{risk.StratumAll: 0}, true, true, slab); r != nil {
 			b.Fatal(r.err)
 		}
 	}
@@ -93,7 +131,7 @@ func BenchmarkStratum1M(b *testing.B) {
 	units, _ := benchFrame(1_000_000)
 	spec := Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1}
 	slab := make([]entry, len(units))
-	if r := prepareUnits(spec, unitSlice(units), map[string]int{risk.StratumAll: 0}, true, slab); r != nil {
+	if r := prepareUnits(spec, unitSlice(units), map[string]int{risk.StratumAll: 0}, true, true, slab); r != nil {
 		b.Fatal(r.err)
 	}
 	m := make([]int32, len(units))

@@ -42,15 +42,24 @@ func NewLookahead(seed, taskKey string, round int, fraction map[string]*big.Rat)
 // Likely reports whether the firm's ticket falls below its class's limit. It is safe for
 // concurrent use.
 func (l *Lookahead) Likely(key, class string) bool {
+	keep, _ := l.Prefix(key, class)
+	return keep
+}
+
+// Prefix is Likely, and when the firm is kept the first 8 bytes of its ticket, big-endian
+// (what a draw orders by: Known hands them to it). It hashes the key unless the class keeps
+// no firm. It is safe for concurrent use.
+func (l *Lookahead) Prefix(key, class string) (keep bool, prefix uint64) {
 	lim, ok := l.limit[class]
-	switch {
-	case !ok:
-		return false
-	case lim == math.MaxUint64:
-		return true
+	if !ok {
+		return false, 0
 	}
 	var buf [160]byte
 	msg := append(append(buf[:0], l.prefix...), key...)
 	d := sha256.Sum256(msg)
-	return binary.BigEndian.Uint64(d[:8]) < lim
+	p := binary.BigEndian.Uint64(d[:8])
+	if lim == math.MaxUint64 || p < lim {
+		return true, p
+	}
+	return false, 0
 }

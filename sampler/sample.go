@@ -79,6 +79,9 @@ type Result struct {
 	Strata   []StratumResult
 	Selected []Pick
 	Reserves []Pick
+	// Settled counts the strata a Known settled (DrawKnown), whose units were not all hashed:
+	// how the draw was computed, never part of it.
+	Settled int
 }
 
 // entry is one firm of a stratum with the first 8 bytes of its ticket. It holds the firm's
@@ -161,18 +164,7 @@ func sortStratum(o order, slab []entry, m []int32, need int) (head int) {
 			}
 		}
 		if len(items) >= need {
-			sortItems(o, slab, items)
-			w := len(m) - 1 // the rest moved to the end, walking back (w never passes k)
-			for k := len(m) - 1; k >= 0; k-- {
-				if e := m[k]; slab[e].prefix >= limit {
-					m[w] = e
-					w--
-				}
-			}
-			for i := range items {
-				m[i] = items[i].idx
-			}
-			return len(items)
+			return sortBelow(o, slab, m, items, limit)
 		}
 	}
 	items := make([]sortItem, len(m))
@@ -184,6 +176,35 @@ func sortStratum(o order, slab []entry, m []int32, need int) (head int) {
 		m[i] = items[i].idx
 	}
 	return len(m)
+}
+
+// sortBelow puts items — the entries of m whose prefix is below limit — first in m, sorted,
+// and the others behind them in no order; it returns how many were sorted.
+func sortBelow(o order, slab []entry, m []int32, items []sortItem, limit uint64) (head int) {
+	sortItems(o, slab, items)
+	w := len(m) - 1 // the rest moved to the end, walking back (w never passes k)
+	for k := len(m) - 1; k >= 0; k-- {
+		if e := m[k]; slab[e].prefix >= limit {
+			m[w] = e
+			w--
+		}
+	}
+	for i := range items {
+		m[i] = items[i].idx
+	}
+	return len(items)
+}
+
+// sortSettled is sortStratum for a stratum settled by a Known (settle): its entries below
+// limit, at least need of them, are the start of its order.
+func sortSettled(o order, slab []entry, m []int32, limit uint64) (head int) {
+	var items []sortItem
+	for _, e := range m {
+		if p := slab[e].prefix; p < limit {
+			items = append(items, sortItem{p, e})
+		}
+	}
+	return sortBelow(o, slab, m, items, limit)
 }
 
 // partialSort is false only in tests, to draw with every stratum sorted whole.
@@ -201,15 +222,23 @@ func sortItems(o order, slab []entry, items []sortItem) {
 	})
 }
 
-// sortStrata orders every stratum (sortStratum, need[i] of stratum i), the large ones at the
-// same time on all cores; each stratum's order is its own, so the result does not depend on
-// the split. It returns each stratum's sorted head.
-func sortStrata(o order, slab []entry, members [][]int32, need []int) []int {
+// sortStrata orders every stratum (sortStratum, need[i] of stratum i; sortSettled for a
+// stratum settled below settled[i] > 0, when settled is not nil), the large ones at the same
+// time on all cores; each stratum's order is its own, so the result does not depend on the
+// split. It returns each stratum's sorted head.
+func sortStrata(o order, slab []entry, members [][]int32, need []int, settled []uint64) []int {
 	heads := make([]int, len(members))
+	sortOne := func(i int) {
+		if settled != nil && settled[i] > 0 {
+			heads[i] = sortSettled(o, slab, members[i], settled[i])
+		} else {
+			heads[i] = sortStratum(o, slab, members[i], need[i])
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	if o.units.Len() < parallelMin || workers < 2 || len(members) < 2 {
-		for i, m := range members {
-			heads[i] = sortStratum(o, slab, m, need[i])
+		for i := range members {
+			sortOne(i)
 		}
 		return heads
 	}
@@ -228,7 +257,7 @@ func sortStrata(o order, slab []entry, members [][]int32, need []int) []int {
 	for range min(workers, len(members)) {
 		wg.Go(func() {
 			for i := range next {
-				heads[i] = sortStratum(o, slab, members[i], need[i])
+				sortOne(i)
 			}
 		})
 	}
@@ -247,10 +276,11 @@ type refusal struct {
 
 // prepareUnits checks every unit as the draw needs it (a drawable key, a class A–D with a
 // stratum), and fills its entry in slab: its index, its stratum (index of spec.Strata),
-// whether it is excluded, its ticket's first 8 bytes. A large frame is split across the cores;
-// the result does not depend on the split, and the refusal returned is that of the first unit
-// refused, as one pass in frame order would find it (nil when none is).
-func prepareUnits(spec Spec, units Units, index map[string]int, all bool, slab []entry) *refusal {
+// whether it is excluded, its ticket's first 8 bytes (unknownPrefix when not hash: a Known
+// settles them). A large frame is split across the cores; the result does not depend on the
+// split, and the refusal returned is that of the first unit refused, as one pass in frame
+// order would find it (nil when none is).
+func prepareUnits(spec Spec, units Units, index map[string]int, all, hash bool, slab []entry) *refusal {
 	n := units.Len()
 	prepare := func(lo, hi int) *refusal {
 		tk := newTicketer(spec.Seed, spec.TaskKey, spec.Round)
@@ -270,7 +300,11 @@ func prepareUnits(spec Spec, units Units, index map[string]int, all bool, slab [
 			if !ok {
 				return &refusal{k, fmt.Errorf("抽样框中有 %s 类企业（如 %s），但分层中没有 %s 层", u.Class, u.Key, u.Class)}
 			}
-			slab[k] = entry{prefix: tk.prefix(u.Key), unit: int32(k), stratum: int8(i), excl: !spec.AllIn && spec.Earlier[u.Key]}
+			p := uint64(unknownPrefix)
+			if hash {
+				p = tk.prefix(u.Key)
+			}
+			slab[k] = entry{prefix: p, unit: int32(k), stratum: int8(i), excl: !spec.AllIn && len(spec.Earlier) > 0 && spec.Earlier[u.Key]}
 		}
 		return nil
 	}
@@ -348,6 +382,17 @@ func (u unitSlice) Unit(i int) Unit { return u[i] }
 
 // DrawUnits is Draw over a frame given as Units.
 func DrawUnits(spec Spec, units Units) (Result, error) {
+	return drawUnits(spec, units, nil)
+}
+
+// DrawKnown is DrawUnits with the ticket prefixes a Lookahead computed while the frame was
+// read (Known): the same draw, with fewer tickets hashed. A known of another seed, task or
+// round is not used.
+func DrawKnown(spec Spec, units Units, known *Known) (Result, error) {
+	return drawUnits(spec, units, known)
+}
+
+func drawUnits(spec Spec, units Units, known *Known) (Result, error) {
 	if err := checkInputs(spec.Seed, spec.TaskKey, spec.Round); err != nil {
 		return Result{}, err
 	}
@@ -378,8 +423,12 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 		return Result{}, fmt.Errorf("分层 ALL 不能与按信用风险分类的分层同时使用")
 	}
 
+	o := newOrder(spec, units)
+	if known != nil && (known.msg != o.msg || !partialSort || spec.MinCount > 0) {
+		known = nil // another draw's tickets; or every stratum is sorted whole
+	}
 	slab := make([]entry, n) // one allocation for all entries
-	refused := prepareUnits(spec, units, index, all, slab)
+	refused := prepareUnits(spec, units, index, all, known == nil, slab)
 	if !strictlySorted(units) {
 		// Keys in key order cannot repeat; others are checked, in frame order.
 		refused = firstDuplicate(units, refused)
@@ -396,7 +445,6 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 		members[i] = append(members[i], int32(k))
 	}
 
-	o := newOrder(spec, units)
 	res := Result{Strata: make([]StratumResult, len(spec.Strata)), Selected: []Pick{}, Reserves: []Pick{}}
 	pick := func(s risk.Stratum, e *entry, repeat bool) Pick {
 		e.taken = true
@@ -426,7 +474,19 @@ func DrawUnits(spec Spec, units Units) (Result, error) {
 			need[i] = len(m)
 		}
 	}
-	heads := sortStrata(o, slab, members, need)
+	var settled []uint64
+	if known != nil {
+		var err error
+		if settled, err = settle(o, known, spec, slab, members, need); err != nil {
+			return Result{}, err
+		}
+	}
+	for _, lim := range settled {
+		if lim > 0 {
+			res.Settled++
+		}
+	}
+	heads := sortStrata(o, slab, members, need, settled)
 	total := 0
 	for _, s := range spec.Strata {
 		total += max(s.Count, 0)
