@@ -27,9 +27,11 @@ func lookahead(t plan.Task, pol risk.Policy, ratioOverride, seed string, round i
 		rounds = int64(max(round, 1))
 	}
 	fraction := map[string]*big.Rat{}
-	// The roster's header decides later whether it has classes: take the larger share of
-	// the two ways of drawing for each class.
-	for _, strataOf := range []func(plan.Task, map[string]int, risk.Policy, string) ([]risk.Stratum, error){risk.Strata, risk.StrataUnclassified} {
+	// The roster's header decides later whether it has classes. Without a class column every
+	// firm is class B (roster.Frame.NoClasses) and drawn as one stratum (StrataUnclassified):
+	// that way's share is needed for class B only, and B takes the larger of the two. (Taking
+	// it for every class kept, for task 292, 5.7% of the A firms instead of 3.5%.)
+	for pass, strataOf := range []func(plan.Task, map[string]int, risk.Policy, string) ([]risk.Stratum, error){risk.Strata, risk.StrataUnclassified} {
 		strata, err := strataOf(t, one, pol, ratioOverride)
 		if err != nil {
 			return nil
@@ -42,7 +44,10 @@ func lookahead(t plan.Task, pol risk.Policy, ratioOverride, seed string, round i
 			f := r.Mul(r, big.NewRat(11*rounds, 1000)) // r_h% × 11/10 per round
 			f.Add(f, big.NewRat(1, 500))
 			classes := []string{s.Class}
-			if s.Class == risk.StratumAll {
+			switch {
+			case pass == 1:
+				classes = []string{roster.ClassB}
+			case s.Class == risk.StratumAll:
 				classes = []string{roster.ClassA, roster.ClassB, roster.ClassC, roster.ClassD}
 			}
 			for _, c := range classes {

@@ -2,10 +2,12 @@ package draw
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
 
+	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 )
 
@@ -50,6 +52,39 @@ func TestLookaheadChangesNothing(t *testing.T) {
 		}
 		if in == 0 || out == 0 {
 			t.Errorf("%s: of the %d picked firms the lookahead kept %d: the test should see both sources", file, len(m.Selected), in)
+		}
+	}
+}
+
+// What the lookahead keeps for task 292 (A类3%，B类5%，C类7%，D类9%): per class r × 11/10 + 0.2
+// points of the ticket space — 3.5% of the A firms, 5.7% of the B ones. A roster without a class
+// column is all B and drawn at B's ratio, so that way of drawing asks nothing more of class A
+// (it once kept 5.7% of the A firms too).
+func TestLookaheadSharePerClass(t *testing.T) {
+	p, err := plan.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := p.Task(292)
+	if err != nil {
+		t.Fatal(err)
+	}
+	la := lookahead(*task, risk.DefaultPolicy(), "", "20260401123456789012", 1, 0)
+	const n = 40000
+	kept := map[string]int{}
+	for i := range n {
+		key := fmt.Sprintf("91140430MA%08d", i)
+		for _, c := range []string{"A", "B", "C", "D"} {
+			if la.Likely(key, c) {
+				kept[c]++
+			}
+		}
+	}
+	// Binomial: n × share ± 4 standard deviations (about 0.4 and 0.5 points here).
+	for c, share := range map[string]float64{"A": 0.035, "B": 0.057, "C": 0.079, "D": 0.101} {
+		want := n * share
+		if d := float64(kept[c]) - want; d*d > 16*want {
+			t.Errorf("class %s: kept %d of %d, want about %.0f", c, kept[c], n, want)
 		}
 	}
 }

@@ -45,14 +45,27 @@ func (l *Lookahead) Known(at []int32, prefixes []uint64) (*Known, error) {
 }
 
 // stratumLimit is the limit below which every unit of stratum class is known: the class's,
-// or for ALL the lowest of the four (0, nothing known, for a class the lookahead kept none of).
-func (k *Known) stratumLimit(class string) uint64 {
+// or for ALL the lowest of those of the classes among its members m (a roster without a class
+// column has class B only); 0, nothing known, for a class the lookahead kept none of.
+func (k *Known) stratumLimit(o order, class string, m []int32) uint64 {
 	if class != risk.StratumAll {
 		return k.limit[class]
 	}
+	var present [4]bool // A–D (prepareUnits refused any other class)
+	seen := 0
+	for _, i := range m {
+		if c := o.units.Unit(int(i)).Class; len(c) == 1 && c[0] >= 'A' && c[0] <= 'D' && !present[c[0]-'A'] {
+			present[c[0]-'A'] = true
+			if seen++; seen == len(present) {
+				break
+			}
+		}
+	}
 	lim := uint64(math.MaxUint64)
-	for _, c := range risk.Classes {
-		lim = min(lim, k.limit[c])
+	for j, c := range risk.Classes {
+		if j < len(present) && present[j] {
+			lim = min(lim, k.limit[c])
+		}
 	}
 	return lim
 }
@@ -80,7 +93,7 @@ func settle(o order, known *Known, spec Spec, slab []entry, members [][]int32, n
 	limits = make([]uint64, len(members))
 	var hashAll [][]int32
 	for i, m := range members {
-		lim := known.stratumLimit(spec.Strata[i].Class)
+		lim := known.stratumLimit(o, spec.Strata[i].Class, m)
 		below := 0
 		if lim > 0 && need[i] < len(m) {
 			for _, k := range m {

@@ -187,3 +187,42 @@ func TestDrawKnownRefusesABrokenPromise(t *testing.T) {
 		t.Fatal("Known accepted a unit twice")
 	}
 }
+
+// A roster without a class column makes every firm class B, drawn as one stratum ALL: the
+// stratum's limit is that of the classes among its firms, so the share kept for B settles it
+// even when the lookahead keeps less (or nothing) of the classes the roster does not have.
+func TestDrawKnownSettlesAllOfOneClass(t *testing.T) {
+	units := make([]Unit, 50000)
+	for i := range units {
+		units[i] = Unit{Key: fmt.Sprintf("91140430MA%08dX", i), Class: "B"}
+	}
+	spec := Spec{Seed: seed20, TaskKey: "CZ2026-292", Round: 1, Reserves: 2,
+		Strata: []risk.Stratum{{Class: risk.StratumAll, N: len(units), Count: len(units) / 20}}}
+	la := NewLookahead(spec.Seed, spec.TaskKey, spec.Round, map[string]*big.Rat{"A": big.NewRat(1, 100), "B": big.NewRat(57, 1000)})
+	var at []int32
+	var prefixes []uint64
+	for i, u := range units {
+		if keep, p := la.Prefix(u.Key, u.Class); keep {
+			at, prefixes = append(at, int32(i)), append(prefixes, p)
+		}
+	}
+	known, err := la.Known(at, prefixes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Draw(spec, units)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DrawKnown(spec, unitSlice(units), known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Settled != 1 {
+		t.Fatalf("the ALL stratum of class B firms was not settled by B's share (%d settled)", got.Settled)
+	}
+	got.Settled = 0
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("the draw with known prefixes differs")
+	}
+}
