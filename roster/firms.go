@@ -160,6 +160,8 @@ type firmScan struct {
 	kept   map[int32]keptFirm // rows Options.Prefetch chose, by row (ReadFrame)
 	// keptRows are kept's rows, in the order read (ReadFrame finds the frame's tags through them).
 	keptRows []int32
+	// prefetch asks Options.Prefetch on its own goroutine (ReadFrame flushes or stops it).
+	prefetch *prefetcher
 	// unoffered counts the eligible rows not offered to Options.Prefetch (ReadFrame): the
 	// frame's Tags are complete only when it is 0.
 	unoffered int
@@ -411,13 +413,10 @@ func (s *firmScan) data(row int, cells []string) error {
 	if s.keep {
 		s.firms = append(s.firms, s.firm(row, key, name, class, cells, nameless, unclassified))
 	} else if s.opt.Prefetch != nil && !s.readsBackByOffset() {
-		if keep, tag := s.opt.Prefetch(key, class); keep {
-			if s.kept == nil {
-				s.kept = map[int32]keptFirm{}
-			}
-			s.kept[int32(row)] = keptFirm{detach(s.firm(row, key, name, class, cells, nameless, unclassified)), tag}
-			s.keptRows = append(s.keptRows, int32(row))
+		if s.prefetch == nil {
+			s.prefetch = newPrefetcher(s)
 		}
+		s.prefetch.add(row, key, name, class, cells, nameless, unclassified)
 	} else {
 		s.unoffered++
 	}

@@ -19,7 +19,8 @@ type Options struct {
 	// record in the lean frame, so that Frame.Lookup answers for it without reading the file
 	// again (sampler.Lookahead.Prefix: the firms a draw will probably pick), and tag with it
 	// (Frame.Tags: the draw's ticket prefix, so that the draw need not hash it again). It is
-	// called with the firm's key and class (ClassA..ClassD) and may be nil. It is not asked
+	// called with the firm's key and class (ClassA..ClassD), one call at a time, on a goroutine
+	// of ReadFrame's own (prefetcher), and may be nil. It is not asked
 	// for the records of a CSV read in UTF-8: Lookup reads those at their file offsets, one
 	// record each, which costs less than keeping them (a 1M-row draw's peak 280 → 225 MiB).
 	Prefetch func(key, class string) (keep bool, tag uint64)

@@ -62,7 +62,17 @@ func classConst(c byte) string {
 func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
 	var s *firmScan
 	offsets := true
+	// Prefetch's goroutine, of this scan or of one begun again, is always ended.
+	var prefetchers []*prefetcher
+	defer func() {
+		for _, p := range prefetchers {
+			p.stop()
+		}
+	}()
 	sha, err := scanFileAt(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
+		if s != nil && s.prefetch != nil {
+			prefetchers = append(prefetchers, s.prefetch)
+		}
 		s = newFirmScan(path, opt, false)
 		s.curOff = -1
 		return s.row, s.expect
@@ -72,6 +82,12 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 			offsets = false
 		}
 	})
+	if s != nil && s.prefetch != nil {
+		prefetchers = append(prefetchers, s.prefetch)
+		if err == nil {
+			s.prefetch.flush()
+		}
+	}
 	if err == nil {
 		err = s.finish()
 	}

@@ -1,0 +1,141 @@
+package roster
+
+import "sync"
+
+// prefetcher asks Options.Prefetch about the eligible rows on a goroutine of its own, a batch
+// of rows at a time, while the rows goroutine reads on: for a draw's lookahead that is a
+// SHA-256 per row (0.1 s of the 1M-row xlsx read when it ran on the rows goroutine). The rows
+// goroutine keeps each batch's rows — their cells are strings, never written again, so only
+// the slice headers are copied — and makes the records of the rows Prefetch chose when the
+// batch comes back, in the order read. The records, tags and rows kept are those of asking
+// Prefetch row by row.
+type prefetcher struct {
+	s          *firmScan
+	cur        *prefetchBatch
+	todo, done chan *prefetchBatch
+	free       []*prefetchBatch
+	inflight   int
+	stopped    bool
+	wg         sync.WaitGroup
+}
+
+// prefetchBatch is up to prefetchRows eligible rows and, once asked, Prefetch's answers.
+type prefetchBatch struct {
+	rows  []pendingRow
+	cells []string // the rows' cells back to back
+	keep  []bool
+	tags  []uint64
+}
+
+// pendingRow is an eligible row waiting for Prefetch's answer: what firmScan.firm needs.
+type pendingRow struct {
+	key, name, class   string
+	nameless, uncl     bool
+	rowNum, from, upto int // the row's number; its cells are cells[from:upto] of its batch
+}
+
+const (
+	prefetchRows = 1024 // rows per batch
+	prefetchRing = 3    // batches in flight at most
+)
+
+func newPrefetcher(s *firmScan) *prefetcher {
+	p := &prefetcher{s: s, todo: make(chan *prefetchBatch, prefetchRing), done: make(chan *prefetchBatch, prefetchRing)}
+	ask := s.opt.Prefetch
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for b := range p.todo {
+			b.keep, b.tags = b.keep[:0], b.tags[:0]
+			for i := range b.rows {
+				keep, tag := ask(b.rows[i].key, b.rows[i].class)
+				b.keep, b.tags = append(b.keep, keep), append(b.tags, tag)
+			}
+			p.done <- b
+		}
+	}()
+	return p
+}
+
+// add queues an eligible row (firmScan.data, in row order).
+func (p *prefetcher) add(row int, key, name, class string, cells []string, nameless, uncl bool) {
+	if p.cur == nil {
+		p.cur = p.batch()
+	}
+	b := p.cur
+	from := len(b.cells)
+	b.cells = append(b.cells, cells...)
+	b.rows = append(b.rows, pendingRow{key: key, name: name, class: class, nameless: nameless, uncl: uncl, rowNum: row, from: from, upto: len(b.cells)})
+	if len(b.rows) == prefetchRows {
+		p.send()
+	}
+}
+
+// batch is an empty batch: a free one, or the oldest in flight once prefetchRing are, its
+// answers used first.
+func (p *prefetcher) batch() *prefetchBatch {
+	if p.inflight >= prefetchRing {
+		p.use(<-p.done)
+	}
+	if n := len(p.free); n > 0 {
+		b := p.free[n-1]
+		p.free = p.free[:n-1]
+		return b
+	}
+	return &prefetchBatch{rows: make([]pendingRow, 0, prefetchRows)}
+}
+
+func (p *prefetcher) send() {
+	p.todo <- p.cur
+	p.cur = nil
+	p.inflight++
+}
+
+// use makes the records of the rows of an answered batch that Prefetch chose.
+func (p *prefetcher) use(b *prefetchBatch) {
+	p.inflight--
+	s := p.s
+	for i := range b.rows {
+		if !b.keep[i] {
+			continue
+		}
+		r := &b.rows[i]
+		if s.kept == nil {
+			s.kept = map[int32]keptFirm{}
+		}
+		s.kept[int32(r.rowNum)] = keptFirm{detach(s.firm(r.rowNum, r.key, r.name, r.class, b.cells[r.from:r.upto], r.nameless, r.uncl)), b.tags[i]}
+		s.keptRows = append(s.keptRows, int32(r.rowNum))
+	}
+	clear(b.cells) // the strings are not kept alive by a free batch
+	b.rows, b.cells = b.rows[:0], b.cells[:0]
+	p.free = append(p.free, b)
+}
+
+// flush waits for every row's answer and makes the records; the prefetcher is done.
+func (p *prefetcher) flush() {
+	if p.stopped {
+		return
+	}
+	if p.cur != nil && len(p.cur.rows) > 0 {
+		p.send()
+	}
+	for p.inflight > 0 {
+		p.use(<-p.done)
+	}
+	p.stop()
+}
+
+// stop ends the goroutine without using what is in flight (a read that failed).
+func (p *prefetcher) stop() {
+	if p.stopped {
+		return
+	}
+	p.stopped = true
+	close(p.todo)
+	go func() {
+		for range p.done { // the goroutine never blocks on an answer nobody takes
+		}
+	}()
+	p.wg.Wait()
+	close(p.done)
+}
