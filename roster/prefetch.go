@@ -6,9 +6,10 @@ import "sync"
 // of rows at a time, while the rows goroutine reads on: for a draw's lookahead that is a
 // SHA-256 per row (0.1 s of the 1M-row xlsx read when it ran on the rows goroutine). The rows
 // goroutine keeps each batch's rows — their cells are strings, never written again, so only
-// the slice headers are copied — and makes the records of the rows Prefetch chose when the
-// batch comes back, in the order read. The records, tags and rows kept are those of asking
-// Prefetch row by row.
+// the slice headers are copied; the same goroutine makes the records of the rows Prefetch
+// chose (firmScan.firm reads nothing but the header, which is fixed before the first data
+// row), and the rows goroutine files them when the batch comes back, in the order read. The
+// records, tags and rows kept are those of asking Prefetch row by row.
 type prefetcher struct {
 	s          *firmScan
 	cur        *prefetchBatch
@@ -25,6 +26,7 @@ type prefetchBatch struct {
 	cells []string // the rows' cells back to back
 	keep  []bool
 	tags  []uint64
+	firms []Firm // the records of the rows kept (detached), in row order
 }
 
 // pendingRow is an eligible row waiting for Prefetch's answer: what firmScan.firm needs.
@@ -46,10 +48,14 @@ func newPrefetcher(s *firmScan) *prefetcher {
 	go func() {
 		defer p.wg.Done()
 		for b := range p.todo {
-			b.keep, b.tags = b.keep[:0], b.tags[:0]
+			b.keep, b.tags, b.firms = b.keep[:0], b.tags[:0], b.firms[:0]
 			for i := range b.rows {
-				keep, tag := ask(b.rows[i].key, b.rows[i].class)
+				r := &b.rows[i]
+				keep, tag := ask(r.key, r.class)
 				b.keep, b.tags = append(b.keep, keep), append(b.tags, tag)
+				if keep {
+					b.firms = append(b.firms, detach(s.firm(r.rowNum, r.key, r.name, r.class, b.cells[r.from:r.upto], r.nameless, r.uncl)))
+				}
 			}
 			p.done <- b
 		}
@@ -91,23 +97,26 @@ func (p *prefetcher) send() {
 	p.inflight++
 }
 
-// use makes the records of the rows of an answered batch that Prefetch chose.
+// use files the records of an answered batch's rows that Prefetch chose.
 func (p *prefetcher) use(b *prefetchBatch) {
 	p.inflight--
 	s := p.s
+	k := 0
 	for i := range b.rows {
 		if !b.keep[i] {
 			continue
 		}
-		r := &b.rows[i]
 		if s.kept == nil {
 			s.kept = map[int32]keptFirm{}
 		}
-		s.kept[int32(r.rowNum)] = keptFirm{detach(s.firm(r.rowNum, r.key, r.name, r.class, b.cells[r.from:r.upto], r.nameless, r.uncl)), b.tags[i]}
-		s.keptRows = append(s.keptRows, int32(r.rowNum))
+		row := int32(b.rows[i].rowNum)
+		s.kept[row] = keptFirm{b.firms[k], b.tags[i]}
+		s.keptRows = append(s.keptRows, row)
+		k++
 	}
 	clear(b.cells) // the strings are not kept alive by a free batch
-	b.rows, b.cells = b.rows[:0], b.cells[:0]
+	clear(b.firms)
+	b.rows, b.cells, b.firms = b.rows[:0], b.cells[:0], b.firms[:0]
 	p.free = append(p.free, b)
 }
 
