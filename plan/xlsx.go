@@ -90,7 +90,9 @@ func gridRows(g *xlsxstream.Grid, name string) (*sourceRows, error) {
 	merged := make([][]bool, len(g.Rows))
 	cells := 0
 	for i, r := range g.Rows {
-		grid[i] = make([]string, len(r))
+		if len(r) > 0 { // a row of no cells stays nil, as the excelize reference reads it
+			grid[i] = make([]string, len(r))
+		}
 		merged[i] = make([]bool, len(r))
 		cells += len(r)
 		for j, c := range r {

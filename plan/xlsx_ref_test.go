@@ -398,7 +398,7 @@ func FuzzXLSXReaderMatchesExcelize(f *testing.F) {
 		for i := range wantSrc.rows {
 			w, g := wantSrc.rows[i], gotSrc.rows[i]
 			if !reflect.DeepEqual(w.cells, g.cells) || !reflect.DeepEqual(w.merged, g.merged) {
-				t.Fatalf("row %d differs\n new      %q %v\n excelize %q %v", i+1, g.cells, g.merged, w.cells, w.merged)
+				t.Fatalf("row %d differs\n new      %#v %#v\n excelize %#v %#v", i+1, g.cells, g.merged, w.cells, w.merged)
 			}
 		}
 		if !reflect.DeepEqual(got, want) {
