@@ -69,6 +69,7 @@ type candidate struct {
 	nameHash uint64
 	idx      int32 // index in firms (keep mode)
 	uncl     bool  // the class cell was blank or 未分类 (treated as B)
+	kept     bool  // Options.Prefetch kept the row's record (ReadFrame: the row has a tag)
 	off      int64 // CSV: file offset of the row's record (-1 unknown)
 }
 
@@ -158,8 +159,6 @@ type firmScan struct {
 	rawIDs map[int32]string // the identifier as written, for rows where it is not the key
 	firms  []Firm
 	kept   map[int32]keptFirm // rows Options.Prefetch chose, by row (ReadFrame)
-	// keptRows are kept's rows, in the order read (ReadFrame finds the frame's tags through them).
-	keptRows []int32
 	// prefetch asks Options.Prefetch on its own goroutine (ReadFrame flushes or stops it).
 	prefetch *prefetcher
 	// unoffered counts the eligible rows not offered to Options.Prefetch (ReadFrame): the
@@ -416,7 +415,7 @@ func (s *firmScan) data(row int, cells []string) error {
 		if s.prefetch == nil {
 			s.prefetch = newPrefetcher(s)
 		}
-		s.prefetch.add(row, key, name, class, cells, nameless, unclassified)
+		s.prefetch.add(len(s.cands)-1, row, key, name, class, cells, nameless, unclassified)
 	} else {
 		s.unoffered++
 	}

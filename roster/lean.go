@@ -62,16 +62,16 @@ func classConst(c byte) string {
 func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
 	var s *firmScan
 	offsets := true
-	// Prefetch's goroutine, of this scan or of one begun again, is always ended.
-	var prefetchers []*prefetcher
+	// Prefetch's goroutine is always ended: on a read that failed, and when a CSV's second
+	// pass (another encoding) begins a new scan.
 	defer func() {
-		for _, p := range prefetchers {
-			p.stop()
+		if s != nil && s.prefetch != nil {
+			s.prefetch.stop()
 		}
 	}()
 	sha, err := scanFileAt(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
 		if s != nil && s.prefetch != nil {
-			prefetchers = append(prefetchers, s.prefetch)
+			s.prefetch.stop()
 		}
 		s = newFirmScan(path, opt, false)
 		s.curOff = -1
@@ -82,11 +82,8 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 			offsets = false
 		}
 	})
-	if s != nil && s.prefetch != nil {
-		prefetchers = append(prefetchers, s.prefetch)
-		if err == nil {
-			s.prefetch.flush()
-		}
+	if err == nil && s.prefetch != nil {
+		s.prefetch.flush()
 	}
 	if err == nil {
 		err = s.finish()
@@ -116,18 +113,6 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	for i := range s.cands {
 		all.Write(s.cands[i].key())
 	}
-	// The kept rows that are the frame's firms (not a firm's row that lost a duplicate), with
-	// their tags (Tags), found in the same pass through a bitmap of the kept rows.
-	var keptBits []uint64 // bit r: row r was kept (rows count from 1)
-	if n := len(s.keptRows); n > 0 {
-		keptBits = make([]uint64, max(slices.Max(s.keptRows), 0)/64+1)
-		for _, r := range s.keptRows {
-			if r > 0 {
-				keptBits[r/64] |= 1 << (r % 64)
-			}
-		}
-		fr.tagAt, fr.tags = make([]int32, 0, n), make([]uint64, 0, n)
-	}
 	text, at := all.String(), 0
 	for i := range s.cands {
 		c := &s.cands[i]
@@ -137,8 +122,8 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		if c.uncl {
 			fr.Unclassified++
 		}
-		if r := c.row; r > 0 && int(r/64) < len(keptBits) && keptBits[r/64]&(1<<(r%64)) != 0 {
-			fr.tagAt, fr.tags = append(fr.tagAt, int32(i)), append(fr.tags, s.kept[r].tag)
+		if c.kept { // the frame's firm's own row was kept (not only a row that lost a duplicate)
+			fr.tagAt, fr.tags = append(fr.tagAt, int32(i)), append(fr.tags, s.kept[c.row].tag)
 		}
 	}
 	s.cands = nil

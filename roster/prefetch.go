@@ -33,6 +33,7 @@ type prefetchBatch struct {
 type pendingRow struct {
 	key, name, class   string
 	nameless, uncl     bool
+	cand               int // its index in firmScan.cands
 	rowNum, from, upto int // the row's number; its cells are cells[from:upto] of its batch
 }
 
@@ -63,15 +64,15 @@ func newPrefetcher(s *firmScan) *prefetcher {
 	return p
 }
 
-// add queues an eligible row (firmScan.data, in row order).
-func (p *prefetcher) add(row int, key, name, class string, cells []string, nameless, uncl bool) {
+// add queues an eligible row, cands[cand] (firmScan.data, in row order).
+func (p *prefetcher) add(cand, row int, key, name, class string, cells []string, nameless, uncl bool) {
 	if p.cur == nil {
 		p.cur = p.batch()
 	}
 	b := p.cur
 	from := len(b.cells)
 	b.cells = append(b.cells, cells...)
-	b.rows = append(b.rows, pendingRow{key: key, name: name, class: class, nameless: nameless, uncl: uncl, rowNum: row, from: from, upto: len(b.cells)})
+	b.rows = append(b.rows, pendingRow{key: key, name: name, class: class, nameless: nameless, uncl: uncl, cand: cand, rowNum: row, from: from, upto: len(b.cells)})
 	if len(b.rows) == prefetchRows {
 		p.send()
 	}
@@ -109,9 +110,8 @@ func (p *prefetcher) use(b *prefetchBatch) {
 		if s.kept == nil {
 			s.kept = map[int32]keptFirm{}
 		}
-		row := int32(b.rows[i].rowNum)
-		s.kept[row] = keptFirm{b.firms[k], b.tags[i]}
-		s.keptRows = append(s.keptRows, row)
+		s.kept[int32(b.rows[i].rowNum)] = keptFirm{b.firms[k], b.tags[i]}
+		s.cands[b.rows[i].cand].kept = true
 		k++
 	}
 	clear(b.cells) // the strings are not kept alive by a free batch
@@ -134,17 +134,14 @@ func (p *prefetcher) flush() {
 	p.stop()
 }
 
-// stop ends the goroutine without using what is in flight (a read that failed).
+// stop ends the goroutine without using what is in flight (a read that failed, or a scan
+// begun again). It never waits on an answer nobody takes: done holds prefetchRing batches,
+// and no more are ever in flight.
 func (p *prefetcher) stop() {
 	if p.stopped {
 		return
 	}
 	p.stopped = true
 	close(p.todo)
-	go func() {
-		for range p.done { // the goroutine never blocks on an answer nobody takes
-		}
-	}()
 	p.wg.Wait()
-	close(p.done)
 }
