@@ -58,17 +58,7 @@ func BenchmarkDraw1MKnown(b *testing.B) {
 	spec := Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1, Strata: strata, Reserves: 5}
 	share := big.NewRat(57, 1000) // 5% × 11/10 + 0.2%
 	la := NewLookahead(spec.Seed, spec.TaskKey, spec.Round, map[string]*big.Rat{"A": share, "B": share, "C": share, "D": share})
-	var at []int32
-	var prefixes []uint64
-	for i, u := range units {
-		if keep, p := la.Prefix(u.Key, u.Class); keep {
-			at, prefixes = append(at, int32(i)), append(prefixes, p)
-		}
-	}
-	known, err := la.Known(at, prefixes)
-	if err != nil {
-		b.Fatal(err)
-	}
+	known := knownOf(b, la, units)
 	want, err := Draw(spec, units)
 	if err != nil {
 		b.Fatal(err)
@@ -83,7 +73,7 @@ func BenchmarkDraw1MKnown(b *testing.B) {
 			b.Fatal("DrawKnown drew another sample")
 		}
 	}
-	b.ReportMetric(float64(len(at)), "known")
+	b.ReportMetric(float64(len(known.units)), "known")
 }
 
 // BenchmarkAssign is CHOUCHA-ASSIGN-v1 for 10,000 drawn firms, teams of 2+1 from departments

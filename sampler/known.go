@@ -1,10 +1,9 @@
 package sampler
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
 
 	"github.com/choucha/choucha/risk"
 )
@@ -51,20 +50,16 @@ func (k *Known) stratumLimit(o order, class string, m []int32) uint64 {
 	if class != risk.StratumAll {
 		return k.limit[class]
 	}
-	var present [4]bool // A–D (prepareUnits refused any other class)
-	seen := 0
+	lim := uint64(math.MaxUint64)
+	var seen [4]bool // A–D: prepareUnits refused any other class
+	n := 0
 	for _, i := range m {
-		if c := o.units.Unit(int(i)).Class; len(c) == 1 && c[0] >= 'A' && c[0] <= 'D' && !present[c[0]-'A'] {
-			present[c[0]-'A'] = true
-			if seen++; seen == len(present) {
+		if c := o.units.Unit(int(i)).Class; !seen[c[0]-'A'] {
+			seen[c[0]-'A'] = true
+			lim = min(lim, k.limit[c])
+			if n++; n == len(seen) {
 				break
 			}
-		}
-	}
-	lim := uint64(math.MaxUint64)
-	for j, c := range risk.Classes {
-		if j < len(present) && present[j] {
-			lim = min(lim, k.limit[c])
 		}
 	}
 	return lim
@@ -91,7 +86,6 @@ func settle(o order, known *Known, spec Spec, slab []entry, members [][]int32, n
 		slab[u].prefix = known.prefixes[i]
 	}
 	limits = make([]uint64, len(members))
-	var hashAll [][]int32
 	for i, m := range members {
 		lim := known.stratumLimit(o, spec.Strata[i].Class, m)
 		below := 0
@@ -104,39 +98,28 @@ func settle(o order, known *Known, spec Spec, slab []entry, members [][]int32, n
 		}
 		if below > 0 && below >= need[i] {
 			limits[i] = lim
-		} else {
-			hashAll = append(hashAll, m)
 		}
 	}
-	// The settled strata's known prefixes hashed again, a sample of their other units, and
-	// every unit of the strata not settled: on all cores.
+	// A settled stratum's known prefixes are hashed again and a sample of its other units;
+	// every unit of a stratum not settled (lim 0) is hashed. In chunks, so that one large
+	// stratum uses every core.
 	type job struct {
-		m     []int32
-		lim   uint64 // 0: hash every unit of m
-		check bool
+		m   []int32
+		lim uint64
 	}
 	var jobs []job
-	for i, m := range members {
-		if limits[i] > 0 {
-			jobs = append(jobs, job{m: m, lim: limits[i], check: true})
-		}
-	}
-	for _, m := range hashAll {
-		jobs = append(jobs, job{m: m})
-	}
-	var split []job // jobs cut into chunks, so that one large stratum uses every core
 	const chunk = 1 << 15
-	for _, j := range jobs {
-		for lo := 0; lo < len(j.m); lo += chunk {
-			split = append(split, job{m: j.m[lo:min(lo+chunk, len(j.m))], lim: j.lim, check: j.check})
+	for i, m := range members {
+		for lo := 0; lo < len(m); lo += chunk {
+			jobs = append(jobs, job{m: m[lo:min(lo+chunk, len(m))], lim: limits[i]})
 		}
 	}
-	errs := make([]error, len(split))
-	work := func(w int) {
-		j := split[w]
+	errs := make([]error, len(jobs))
+	onCores(len(jobs), true, func(w int) {
+		j := jobs[w]
 		for pos, k := range j.m {
 			e := &slab[k]
-			if !j.check {
+			if j.lim == 0 {
 				e.prefix = rawPrefix(o.msg, o.units.Unit(int(e.unit)).Key)
 				continue
 			}
@@ -153,28 +136,7 @@ func settle(o order, known *Known, spec Spec, slab []entry, members [][]int32, n
 				}
 			}
 		}
-	}
-	workers := min(runtime.GOMAXPROCS(0), 8)
-	if len(split) < 2 || workers < 2 {
-		for w := range split {
-			work(w)
-		}
-	} else {
-		next := make(chan int, len(split))
-		for w := range split {
-			next <- w
-		}
-		close(next)
-		var wg sync.WaitGroup
-		for range min(workers, len(split)) {
-			wg.Go(func() {
-				for w := range next {
-					work(w)
-				}
-			})
-		}
-		wg.Wait()
-	}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
@@ -186,6 +148,5 @@ func settle(o order, known *Known, spec Spec, slab []entry, members [][]int32, n
 // rawPrefix is the first 8 bytes of rawTicket, big-endian.
 func rawPrefix(msg, key string) uint64 {
 	t := rawTicket(msg, key)
-	return uint64(t[0])<<56 | uint64(t[1])<<48 | uint64(t[2])<<40 | uint64(t[3])<<32 |
-		uint64(t[4])<<24 | uint64(t[5])<<16 | uint64(t[6])<<8 | uint64(t[7])
+	return binary.BigEndian.Uint64(t[:8])
 }

@@ -11,6 +11,24 @@ import (
 	"github.com/choucha/choucha/risk"
 )
 
+// knownOf is the Known a reader hands over after reading units with la: the prefix of every
+// unit la.Prefix kept.
+func knownOf(t testing.TB, la *Lookahead, units []Unit) *Known {
+	t.Helper()
+	var at []int32
+	var prefixes []uint64
+	for i, u := range units {
+		if keep, p := la.Prefix(u.Key, u.Class); keep {
+			at, prefixes = append(at, int32(i)), append(prefixes, p)
+		}
+	}
+	known, err := la.Known(at, prefixes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return known
+}
+
 // knownFrame is a frame of n firms with skewed classes (many B, few D), the strata of a draw
 // of ratio percent per class (ALL when all), and the Known a reader with fractions would hand
 // over: the prefix of every unit Lookahead.Prefix kept.
@@ -48,17 +66,7 @@ func knownFrame(t *testing.T, rng *rand.Rand, n int, ratio map[string]int, all b
 		}
 	}
 	la := NewLookahead(spec.Seed, spec.TaskKey, spec.Round, fractions)
-	var at []int32
-	var prefixes []uint64
-	for i, u := range units {
-		if keep, p := la.Prefix(u.Key, u.Class); keep {
-			at, prefixes = append(at, int32(i)), append(prefixes, p)
-		}
-	}
-	known, err := la.Known(at, prefixes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	known := knownOf(t, la, units)
 	return units, spec, known
 }
 
@@ -169,17 +177,7 @@ func TestDrawKnownRefusesABrokenPromise(t *testing.T) {
 		t.Fatalf("a unit below the limit left out of the known ones: %v", err)
 	}
 	other := NewLookahead(seed20, "CZ2026-292", 2, f)
-	var at []int32
-	var prefixes []uint64
-	for i, u := range units {
-		if keep, p := other.Prefix(u.Key, u.Class); keep {
-			at, prefixes = append(at, int32(i)), append(prefixes, p)
-		}
-	}
-	round2, err := other.Known(at, prefixes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	round2 := knownOf(t, other, units)
 	if got, err := DrawKnown(spec, unitSlice(units), round2); err != nil || got.Settled != 0 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("a Known of round 2 for a draw of round 1 must be ignored: %v", err)
 	}
@@ -199,17 +197,7 @@ func TestDrawKnownSettlesAllOfOneClass(t *testing.T) {
 	spec := Spec{Seed: seed20, TaskKey: "CZ2026-292", Round: 1, Reserves: 2,
 		Strata: []risk.Stratum{{Class: risk.StratumAll, N: len(units), Count: len(units) / 20}}}
 	la := NewLookahead(spec.Seed, spec.TaskKey, spec.Round, map[string]*big.Rat{"A": big.NewRat(1, 100), "B": big.NewRat(57, 1000)})
-	var at []int32
-	var prefixes []uint64
-	for i, u := range units {
-		if keep, p := la.Prefix(u.Key, u.Class); keep {
-			at, prefixes = append(at, int32(i)), append(prefixes, p)
-		}
-	}
-	known, err := la.Known(at, prefixes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	known := knownOf(t, la, units)
 	want, err := Draw(spec, units)
 	if err != nil {
 		t.Fatal(err)

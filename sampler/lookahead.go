@@ -1,8 +1,6 @@
 package sampler
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"math"
 	"math/big"
 	"strconv"
@@ -54,10 +52,7 @@ func (l *Lookahead) Prefix(key, class string) (keep bool, prefix uint64) {
 	if !ok {
 		return false, 0
 	}
-	var buf [160]byte
-	msg := append(append(buf[:0], l.prefix...), key...)
-	d := sha256.Sum256(msg)
-	p := binary.BigEndian.Uint64(d[:8])
+	p := rawPrefix(l.prefix, key)
 	if lim == math.MaxUint64 || p < lim {
 		return true, p
 	}

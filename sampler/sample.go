@@ -235,34 +235,40 @@ func sortStrata(o order, slab []entry, members [][]int32, need []int, settled []
 			heads[i] = sortStratum(o, slab, members[i], need[i])
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), 8)
-	if o.units.Len() < parallelMin || workers < 2 || len(members) < 2 {
-		for i := range members {
-			sortOne(i)
-		}
-		return heads
-	}
 	// Largest first, each to the next free worker.
 	order := make([]int, len(members))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return len(members[b]) - len(members[a]) })
-	next := make(chan int, len(order))
-	for _, i := range order {
+	onCores(len(order), o.units.Len() >= parallelMin, func(k int) { sortOne(order[k]) })
+	return heads
+}
+
+// onCores runs work(0) … work(n-1), each once: on up to all cores (at most 8), each worker
+// taking the next index, when parallel; else one after the other on this goroutine.
+func onCores(n int, parallel bool, work func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), 8, n)
+	if !parallel || workers < 2 {
+		for i := range n {
+			work(i)
+		}
+		return
+	}
+	next := make(chan int, n)
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	var wg sync.WaitGroup
-	for range min(workers, len(members)) {
+	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				sortOne(i)
+				work(i)
 			}
 		})
 	}
 	wg.Wait()
-	return heads
 }
 
 // parallelMin is the frame size from which tickets are hashed on all cores.
