@@ -317,6 +317,30 @@ func TestFastReaderFuzzRegressions(t *testing.T) {
 		// A character reference in a row number is the number.
 		{name: "reference in row number", sheet: `<worksheet><sheetData><row r="&#50;"><c><v>1</v></c></row></sheetData></worksheet>`,
 			sst: sst, want: `2:["1"] `},
+		// Processing instructions were skipped unread (FuzzSheetXML, 2026-12-04: a shared-strings
+		// part beginning "<?xml\xff\x00…", which excelize refuses at the first row even when no
+		// cell uses the table). encoding/xml, and so excelize, refuses a target that is not a
+		// name, an XML version other than 1.0 and an encoding it has no reader for.
+		{name: "sst declaration name not a name", sheet: `<worksheet><sheetData><row r="1"><c t="str"><v>bom</v></c></row></sheetData></worksheet>`,
+			sst: "<?xml\xff\x00\x00\x00sion=\"1.0\"?>" + sst, want: "不是有效的 XML 名称", refused: true},
+		{name: "sheet declaration version 1.1", sheet: `<?xml version="1.1"?><worksheet><sheetData><row r="1"><c><v>1</v></c></row></sheetData></worksheet>`,
+			sst: sst, want: "只读 1.0 版", refused: true},
+		{name: "sst declaration version 2.0", sheet: `<worksheet><sheetData><row r="1"><c t="s"><v>0</v></c></row></sheetData></worksheet>`,
+			sst: `<?xml version="2.0"?>` + sst, want: "只读 1.0 版", refused: true},
+		{name: "unknown encoding", sheet: `<?xml version="1.0" encoding="foo"?><worksheet><sheetData><row r="1"><c><v>1</v></c></row></sheetData></worksheet>`,
+			sst: sst, want: "可识别的字符集", refused: true},
+		{name: "declaration inside a row", sheet: `<worksheet><sheetData><row r="1"><?xml version="1.1"?><c><v>1</v></c></row></sheetData></worksheet>`,
+			sst: sst, want: "只读 1.0 版", refused: true},
+		{name: "instruction without a target", sheet: `<?=x?><worksheet><sheetData><row r="1"><c><v>1</v></c></row></sheetData></worksheet>`,
+			sst: sst, want: "不是有效的 XML 名称", refused: true},
+		{name: "instruction target not UTF-8", sheet: "<worksheet><sheetData><row r=\"1\"><?p\x80i x?><c><v>1</v></c></row></sheetData></worksheet>",
+			sst: sst, want: "不是有效的 XML 名称", refused: true},
+		// What encoding/xml reads is still read: another instruction, a declaration with a
+		// known charset (GB2312's ASCII is ASCII), one with single quotes and standalone.
+		{name: "other instruction", sheet: `<worksheet><?mso-application progid="Excel.Sheet"?><sheetData><row r="1"><?pi?><c><v>1</v></c></row></sheetData></worksheet>`,
+			sst: sst, want: `1:["1"] `},
+		{name: "declaration GB2312", sheet: `<?xml version="1.0" encoding="GB2312"?><worksheet><sheetData><row r="1"><c t="s"><v>0</v></c></row></sheetData></worksheet>`,
+			sst: `<?xml version='1.0' encoding='utf-8' standalone='yes'?>` + sst, want: `1:["zero"] `},
 		// A shared-strings part that is not SpreadsheetML's <sst>: excelize fails every row.
 		{name: "sst without namespace", sheet: `<worksheet><sheetData><row r="1"><c><v>1</v></c></row></sheetData></worksheet>`,
 			sst: `<sst><si><t>a</t></si></sst>`, want: "共享字符串表的根元素", refused: true},

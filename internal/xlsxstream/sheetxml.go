@@ -45,6 +45,7 @@ import (
 	"github.com/choucha/choucha/internal/apperr"
 	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/net/html/charset"
 )
 
 const (
@@ -544,6 +545,9 @@ func (s *xmlScanner) next() (tokKind, error) {
 			if i < 0 {
 				return tokEOF, errXMLTrunc
 			}
+			if err := checkProcInst(s.buf[s.pos : s.pos+i+2]); err != nil {
+				return tokEOF, err
+			}
 			s.pos += i + 2
 			continue
 		case '!':
@@ -681,6 +685,42 @@ func (s *xmlScanner) tagEnd() (int, error) {
 			return 0, errXMLTrunc
 		}
 	}
+}
+
+// checkProcInst checks a processing instruction, the XML declaration among them, as
+// encoding/xml reads it for excelize: its target must be an XML name, a declaration's version
+// 1.0 if it gives one, and its encoding UTF-8 or one excelize's charset reader
+// (golang.org/x/net/html/charset) knows. encoding/xml refuses the others, and excelize with it
+// (or its iterator stops quietly there, reading the sheet short); skipping them read what the
+// reference does not (FuzzSheetXML). A part has one or none, so encoding/xml itself checks it.
+func checkProcInst(pi []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(pi))
+	d.CharsetReader = charset.NewReaderLabel
+	if _, err := d.Token(); err == nil {
+		return nil
+	}
+	target := pi[2:]
+	for i, c := range target {
+		if c < utf8.RuneSelf && !isNameByte(c) {
+			target = target[:i]
+			break
+		}
+	}
+	shown := pi
+	if len(shown) > 60 {
+		shown = append(append([]byte(nil), shown[:60]...), "…"...)
+	}
+	if string(target) == "xml" {
+		return syntaxErr("XML 声明 %q 无法读取：只读 1.0 版，编码须为 UTF-8 或可识别的字符集", shown)
+	}
+	return syntaxErr("处理指令 %q 的名称不是有效的 XML 名称", shown)
+}
+
+// isNameByte is encoding/xml's: the ASCII bytes a name may hold (bytes from 0x80 up are
+// checked as characters).
+func isNameByte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '_' || c == ':' || c == '.' || c == '-'
 }
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
