@@ -545,10 +545,16 @@ func (s *xmlScanner) next() (tokKind, error) {
 			if i < 0 {
 				return tokEOF, errXMLTrunc
 			}
-			if err := checkProcInst(s.buf[s.pos : s.pos+i+2]); err != nil {
+			enc, err := checkProcInst(s.buf[s.pos : s.pos+i+2])
+			if err != nil {
 				return tokEOF, err
 			}
 			s.pos += i + 2
+			if enc != "" {
+				if err := s.switchEncoding(enc); err != nil {
+					return tokEOF, err
+				}
+			}
 			continue
 		case '!':
 			if ok, err := s.have(4); err != nil {
@@ -693,11 +699,16 @@ func (s *xmlScanner) tagEnd() (int, error) {
 // (golang.org/x/net/html/charset) knows. encoding/xml refuses the others, and excelize with it
 // (or its iterator stops quietly there, reading the sheet short); skipping them read what the
 // reference does not (FuzzSheetXML). A part has one or none, so encoding/xml itself checks it.
-func checkProcInst(pi []byte) error {
+// enc is the encoding a declaration names when it is not UTF-8 (the rest of the part is read
+// through it, as encoding/xml reads it), else "".
+func checkProcInst(pi []byte) (enc string, err error) {
 	d := xml.NewDecoder(bytes.NewReader(pi))
-	d.CharsetReader = charset.NewReaderLabel
+	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+		enc = label
+		return charset.NewReaderLabel(label, r)
+	}
 	if _, err := d.Token(); err == nil {
-		return nil
+		return enc, nil
 	}
 	target := pi[2:]
 	for i, c := range target {
@@ -711,9 +722,29 @@ func checkProcInst(pi []byte) error {
 		shown = append(append([]byte(nil), shown[:60]...), "…"...)
 	}
 	if string(target) == "xml" {
-		return syntaxErr("XML 声明 %q 无法读取：只读 1.0 版，编码须为 UTF-8 或可识别的字符集", shown)
+		return "", syntaxErr("XML 声明 %q 无法读取：只读 1.0 版，编码须为 UTF-8 或可识别的字符集", shown)
 	}
-	return syntaxErr("处理指令 %q 的名称不是有效的 XML 名称", shown)
+	return "", syntaxErr("处理指令 %q 的名称不是有效的 XML 名称", shown)
+}
+
+// switchEncoding reads the rest of the part, from the scanner's position on, decoded from enc
+// into UTF-8 (encoding/xml's switchToReader after such a declaration; Excel itself writes
+// only UTF-8, some exporters GBK).
+func (s *xmlScanner) switchEncoding(enc string) error {
+	var rest io.Reader = bytes.NewReader(append([]byte(nil), s.buf[s.pos:s.end]...))
+	switch s.rerr {
+	case nil:
+		rest = io.MultiReader(rest, s.r)
+	case io.EOF:
+	default:
+		return s.rerr
+	}
+	r, err := charset.NewReaderLabel(enc, rest)
+	if err != nil {
+		return syntaxErr("XML 声明的编码 %q 无法识别", enc)
+	}
+	s.r, s.rerr, s.pos, s.end = r, nil, 0, 0
+	return nil
 }
 
 // isNameByte is encoding/xml's: the ASCII bytes a name may hold (bytes from 0x80 up are
