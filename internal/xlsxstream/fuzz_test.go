@@ -66,6 +66,8 @@ func FuzzSheetXML(f *testing.F) {
 	}
 	f.Add([]byte(`<worksheet><sheetData><row r="2"><c r="B2" t="s"><v>1</v></c></row></sheetData></worksheet>`), []byte(testSST))
 	f.Add([]byte(`<worksheet><sheetData><row><c t="inlineStr"><is><r><t>a</t></r><rPh><t>b</t></rPh></is></c></row></sheetData></worksheet>`), []byte(nil))
+	// A part declared GB18030 ("沁县"), read through its encoding, for mutations of it.
+	f.Add([]byte("<?xml version=\"1.0\" encoding=\"GB18030\"?><worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>\xc7\xdf\xcf\xd8</t></is></c></row></sheetData></worksheet>"), []byte(testSST))
 	f.Fuzz(compareReaders)
 }
 
