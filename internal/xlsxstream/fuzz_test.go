@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -348,10 +349,10 @@ func TestFastReaderFuzzRegressions(t *testing.T) {
 			sst: `<?xml version='1.0' encoding='utf-8' standalone='yes'?>` + sst, want: `1:["zero"] `},
 		// A part declared in another encoding is read through it, as encoding/xml reads it
 		// (it used to fail as "无效的 UTF-8 字节"): a GBK sheet, a GB18030 table.
-		{name: "GBK sheet", sheet: gbk(t, "GBK", `<?xml version="1.0" encoding="GBK"?><worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>沁县市场监督管理局</t></is></c><c t="str"><v>中</v></c></row></sheetData></worksheet>`),
+		{name: "GBK sheet", sheet: encode(t, simplifiedchinese.GBK, `<?xml version="1.0" encoding="GBK"?><worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>沁县市场监督管理局</t></is></c><c t="str"><v>中</v></c></row></sheetData></worksheet>`),
 			sst: sst, want: `1:["沁县市场监督管理局" "中"] `},
 		{name: "GB18030 shared strings", sheet: `<worksheet><sheetData><row r="1"><c t="s"><v>1</v></c><c t="s"><v>0</v></c></row></sheetData></worksheet>`,
-			sst: gbk(t, "GB18030", `<?xml version="1.0" encoding="GB18030" standalone="yes"?><sst `+ns+`><si><t>统一社会信用代码</t></si><si><t>企业名称</t></si></sst>`), want: `1:["企业名称" "统一社会信用代码"] `},
+			sst: encode(t, simplifiedchinese.GB18030, `<?xml version="1.0" encoding="GB18030" standalone="yes"?><sst `+ns+`><si><t>统一社会信用代码</t></si><si><t>企业名称</t></si></sst>`), want: `1:["企业名称" "统一社会信用代码"] `},
 		// A shared-strings part that is not SpreadsheetML's <sst>: excelize fails every row.
 		{name: "sst without namespace", sheet: `<worksheet><sheetData><row r="1"><c><v>1</v></c></row></sheetData></worksheet>`,
 			sst: `<sst><si><t>a</t></si></sst>`, want: "共享字符串表的根元素", refused: true},
@@ -393,14 +394,10 @@ func TestCheckAttrsMatchesEncodingXML(t *testing.T) {
 	}
 }
 
-// gbk is text in GBK (or GB18030), as an exporter writing a declared encoding writes it.
-func gbk(t *testing.T, enc, text string) string {
+// encode is text in e (GBK, GB18030), as an exporter writing a declared encoding writes it.
+func encode(t *testing.T, e encoding.Encoding, text string) string {
 	t.Helper()
-	e := simplifiedchinese.GBK.NewEncoder()
-	if enc == "GB18030" {
-		e = simplifiedchinese.GB18030.NewEncoder()
-	}
-	b, err := e.String(text)
+	b, err := e.NewEncoder().String(text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -417,7 +414,7 @@ func TestGBKSheetStreams(t *testing.T) {
 		fmt.Fprintf(&b, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>长治市第%d户</t></is></c><c r="B%d"><v>%d</v></c></row>`, i, i, i, i, i)
 	}
 	b.WriteString(`</sheetData></worksheet>`)
-	p := xlsxParts(t, []string{"S"}, []string{gbk(t, "GBK", b.String())}, "", false)
+	p := xlsxParts(t, []string{"S"}, []string{encode(t, simplifiedchinese.GBK, b.String())}, "", false)
 	got, n, err := fuzzRead(t, ScanFast, "fast", p)
 	if err != nil {
 		t.Fatal(err)

@@ -768,7 +768,7 @@ func validName(b []byte) bool {
 		case c >= 0x80:
 			other = true
 		case c == '_' || c == ':' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z':
-		case i > 0 && ('0' <= c && c <= '9' || c == '.' || c == '-'):
+		case i > 0 && isNameByte(c):
 		default:
 			return false
 		}
