@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -20,6 +21,7 @@ func TestReadRatioForms(t *testing.T) {
 		times    int
 		per      string
 		flagged  bool
+		cls      string // "A3 B5": the class ratios, by class
 	}
 	cases := []struct {
 		ratio, freq, count string
@@ -66,9 +68,18 @@ func TestReadRatioForms(t *testing.T) {
 		{"0%", "", "", want{times: 1, per: PerYear, flagged: true}},
 		{"120%", "", "", want{times: 1, per: PerYear, flagged: true}},
 		// The strict template forms read as before.
-		{"A类3%；B类5%；C类7%；D类9%；1次", "", "", want{times: 1, per: PerYear}},
+		{"A类3%；B类5%；C类7%；D类9%；1次", "", "", want{times: 1, per: PerYear, cls: "A3 B5 C7 D9"}},
 		{"不低于5户", "", "", want{minCount: 5, least: true, times: 1, per: PerYear}},
 		{"1次/月", "", "", want{times: 1, per: PerMonth, flagged: true}},
+		// Class ratios beside a 频次 or 数量 column (Chongqing 2024: 抽取对象数 18, A:3%; one
+		// class a line). They were read as one 3% with the subject “A类”, or as two levels.
+		{"A:3%;\nB:4%;\nC:5%;\nD:6%", "", "18", want{count: 18, times: 1, per: PerYear, cls: "A3 B4 C5 D6"}},
+		{"A类3%，B类5%", "", "18", want{count: 18, times: 1, per: PerYear, cls: "A3 B5"}},
+		{"A类3%", "1次", "", want{times: 1, per: PerYear, cls: "A3"}},
+		{"A类不低于2% B类5%", "2次/年", "", want{least: true, times: 2, per: PerYear, cls: "A2 B5"}},
+		{"A类3%，A类5%", "", "3", want{count: 3, times: 1, per: PerYear, flagged: true}},
+		{"A类3%B", "", "3", want{count: 3, times: 1, per: PerYear, flagged: true}},
+		{"A类0%", "", "3", want{count: 3, times: 1, per: PerYear, flagged: true}},
 	}
 	for _, c := range cases {
 		rd := readRatio(c.ratio, c.freq, c.count)
@@ -78,7 +89,7 @@ func TestReadRatioForms(t *testing.T) {
 			rng = r.Range.Min + "-" + r.Range.Max + r.Range.Unit
 		}
 		got := want{pct: r.Percent, least: r.AtLeast, cap: r.Cap, rng: rng, count: r.Count, minCount: r.MinCount, levels: len(r.Levels),
-			subject: r.Subject, base: r.Base, times: r.Times, per: r.Per, flagged: rd.flag != ""}
+			subject: r.Subject, base: r.Base, times: r.Times, per: r.Per, flagged: rd.flag != "", cls: classText(r.PerClass)}
 		if got != c.w {
 			t.Errorf("readRatio(%q, %q, %q) = %+v (flag %q), want %+v", c.ratio, c.freq, c.count, got, rd.flag, c.w)
 		}
@@ -136,4 +147,15 @@ func TestParseWindowForms(t *testing.T) {
 			t.Errorf("ParseWindow(%q) = %q (%v), want %q", c.in, got, err, c.want)
 		}
 	}
+}
+
+// classText writes class ratios as "A3 B5", by class.
+func classText(m map[string]string) string {
+	var parts []string
+	for _, c := range []string{"A", "B", "C", "D"} {
+		if p, ok := m[c]; ok {
+			parts = append(parts, c+p)
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -19,6 +19,7 @@ const (
 	LintDistrict    = "地市"     // no district
 	LintProblem     = "无法读取"   // a row or column the reader could not use
 	LintCount       = "核对"     // numbered rows against tasks
+	LintClasses     = "分类比例"   // class ratios that leave out a class: no draw can be made
 )
 
 // Finding is one lint remark about a task (Seq 0: about the plan), with the line (text) or
@@ -97,6 +98,16 @@ func Lint(p *Plan) []Finding {
 				msg = fmt.Sprintf("%s“%s”：%s，抽取时须用 --ratio 指定", fl.Cell, fl.Text, fl.Message)
 			}
 			out = append(out, Finding{Seq: t.Seq, Key: t.Key, Line: t.Line, Cell: fl.Cell, Kind: kind, Message: msg})
+		}
+		if pc := t.Ratio.PerClass; pc != nil && len(pc) < 4 {
+			var missing []string
+			for _, c := range []string{"A", "B", "C", "D"} {
+				if _, ok := pc[c]; !ok {
+					missing = append(missing, c)
+				}
+			}
+			add(t, LintClasses, "分类比例“%s”缺少%s类：这些类别的比例无法确定，不能抽取；请核对计划原文，在计划文件中补全各类比例",
+				t.Ratio.Text, strings.Join(missing, "、"))
 		}
 		for _, s := range t.Scopes {
 			if containsAny(s, scopeWords) && !looksLikeItems(t.Items) {

@@ -559,6 +559,15 @@ func TestLint(t *testing.T) {
 	if fs := Lint(q); len(fs) != 1 || fs[0].Kind != LintSelf {
 		t.Errorf("lint of self-cooperator: %+v", fs)
 	}
+	// Class ratios that leave out classes (no draw can be made), and all four (nothing said).
+	part := Task{Seq: 1, Key: "T-1", Initiator: "甲局", Items: "检查", Scopes: []string{"企业"},
+		Ratio: Ratio{Text: "A:3%;", PerClass: map[string]string{"A": "3", "C": "5"}}}
+	whole := part
+	whole.Seq, whole.Key, whole.Ratio.PerClass = 2, "T-2", map[string]string{"A": "3", "B": "4", "C": "5", "D": "6"}
+	fs = Lint(&Plan{ID: "T", Tasks: []Task{part, whole}})
+	if len(fs) != 1 || fs[0].Kind != LintClasses || fs[0].Seq != 1 || !strings.Contains(fs[0].Message, "缺少B、D类") {
+		t.Errorf("lint of class ratios: %+v", fs)
+	}
 }
 
 func TestTaskJSONRoundTrip(t *testing.T) {

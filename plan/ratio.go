@@ -17,7 +17,7 @@ import (
 //	prefix   = 不低于 | 不小于 | 不少于 | 至少 | 比例 | 抽查比例 | 每年 | 每季度 | 每季 | 每月
 //	percent  = number "%" [period]                     20%   10%/年
 //	count    = integer ("户" | "家")                    5户
-//	class    = ("A"|"B"|"C"|"D") "类" {prefix} number "%"   A类3%
+//	class    = ("A"|"B"|"C"|"D") ("类" [":"] | ":") {prefix} number "%"   A类3%  A类：3%  A：3%
 //	times    = integer "次" [period]                    1次  1次/月  1次/季  2次/年  1次1年  1次年
 //	period   = ["/" | "每"] ["1"] ("年" | "季度" | "季" | "月")
 //
@@ -65,8 +65,8 @@ func ParseRatio(s string) (Ratio, error) {
 				break prefixes
 			}
 		}
-		if c := sc.peek(); c >= 'A' && c <= 'D' && sc.peekAt(1) == '类' {
-			sc.i += 2
+		if c, n := sc.classMark(); n > 0 {
+			sc.i += n
 			for sc.lit("不低于") || sc.lit("不小于") || sc.lit("不少于") || sc.lit("至少") {
 				atLeast = true
 			}
@@ -195,6 +195,23 @@ func (sc *ratioScanner) skipSeps() {
 			return
 		}
 	}
+}
+
+// classMark reads the class letter that starts a class item — A类, A类：, A： (a colon
+// without 类 is how some plans write it: Chongqing's 2024 plan has “A:3%;” one class a line)
+// — without moving: the class and the item's length, or 0 when none starts here.
+func (sc *ratioScanner) classMark() (class rune, n int) {
+	c := sc.peek()
+	if c < 'A' || c > 'D' {
+		return 0, 0
+	}
+	switch {
+	case sc.peekAt(1) == '类' && sc.peekAt(2) == ':':
+		return c, 3
+	case sc.peekAt(1) == '类', sc.peekAt(1) == ':':
+		return c, 2
+	}
+	return 0, 0
 }
 
 // number reads digits with at most one decimal point and returns them as written.

@@ -16,6 +16,7 @@ import (
 //	count   = [subject] [cmp] N [("-"|…) N] ("户"|"家") ["(" remark ")"]
 //	times   = [抽查|检查] ["="|">="|"≥"] (N | 一 | 两 …) ["次"] [period]      =1  >=1  1  抽查1次  两次  2次/年
 //	period  = 每年 | 每季度 | 每月 | 每周 | 每天 (alone: once per period)   /年 /季度 /月 /周 /天
+//	class   = ("A"|"B"|"C"|"D") ("类"[":"] | ":") [cmp] number "%" {…}       A类3%  A:3%  A类3%B类5% (the class items of ParseRatio)
 //	batches = 分 N 批[次]                                                    N rounds a year
 //	base    = 基数:N
 //	remark  = a clause without digits (不设上限): kept in Ratio.Note
@@ -39,6 +40,9 @@ var (
 	batchesRE = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])批次?$`)
 	baseRE    = regexp.MustCompile(`^(?:抽查)?基数[:]?([0-9]+)(?:户|家|个)?$`)
 	parenRE   = regexp.MustCompile(`^\(([0-9]+)(?:户|家)\)`)
+	// classRE is one class item; a clause is class items when they make it up whole
+	// (white space is gone by then: "A类3% B类5%" is one clause).
+	classRE = regexp.MustCompile(`([A-D])(?:类:?|:)(不低于|不少于|不小于|至少|≥|>=)?([0-9]+(?:\.[0-9]+)?)%`)
 )
 
 var atLeastCmp = []string{"不低于", "不少于", "不小于", "至少", "≥", ">=", "＞=", "=", ">", "＞"}
@@ -183,6 +187,22 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 				}
 				return
 			}
+		}
+		if items := classItems(c); items != nil && !fromCount {
+			for _, m := range items {
+				pct, err := checkPercent(m[3])
+				_, dup := r.PerClass[m[1]]
+				if err != nil || dup {
+					bad = append(bad, c)
+					return
+				}
+				if r.PerClass == nil {
+					r.PerClass = map[string]string{}
+				}
+				r.PerClass[m[1]] = pct
+				r.AtLeast = r.AtLeast || m[2] != ""
+			}
+			return
 		}
 		if loc := pctRE.FindStringSubmatchIndex(c); loc != nil && !fromCount {
 			pc := pctClause{text: c, num: c[loc[2]:loc[3]]}
@@ -371,7 +391,7 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 	}
 	if rd.flag != "" {
 		// No single reading: nothing to draw by until --ratio is given.
-		r.Percent, r.AtLeast = "", false
+		r.Percent, r.AtLeast, r.PerClass = "", false, nil
 		if r.MinCount != 0 && r.Range == nil {
 			r.MinCount = 0
 		}
@@ -381,6 +401,30 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 	}
 	rd.r = r
 	return rd
+}
+
+// classItems returns the class items (classRE's submatches) that make up the clause c whole,
+// or nil.
+func classItems(c string) [][]string {
+	locs := classRE.FindAllStringSubmatchIndex(c, -1)
+	at := 0
+	for _, l := range locs {
+		if l[0] != at {
+			return nil
+		}
+		at = l[1]
+	}
+	if len(locs) == 0 || at != len(c) {
+		return nil
+	}
+	items := make([][]string, len(locs))
+	for i, l := range locs {
+		items[i] = []string{c[l[0]:l[1]], c[l[2]:l[3]], "", c[l[6]:l[7]]}
+		if l[4] >= 0 {
+			items[i][2] = c[l[4]:l[5]]
+		}
+	}
+	return items
 }
 
 func stripCmp(s string) string {

@@ -138,6 +138,10 @@ var ratioCases = []struct {
 	{"A类不低于2%、D类100%；2次/年", "", true, 0, cls{"A": "2", "D": "100"}, 2, Y, false},
 	{"比例不低于10%，1次/1年", "10", true, 0, nil, 1, Y, false},
 	{"10%，不低于5户，1次", "10", true, 5, nil, 1, Y, false},
+	// A class written with a colon, with or without 类 (Chongqing 2024: one class a line).
+	{"A:3%;\nB:4%;\nC:5%;\nD:6%", "", false, 0, cls{"A": "3", "B": "4", "C": "5", "D": "6"}, 1, Y, false},
+	{"A：3%；B：5%", "", false, 0, cls{"A": "3", "B": "5"}, 1, Y, false},
+	{"A类：3%，B类:不低于5%，1次", "", true, 0, cls{"A": "3", "B": "5"}, 1, Y, false},
 }
 
 func TestParseRatio(t *testing.T) {
@@ -190,6 +194,7 @@ func TestParseRatioErrors(t *testing.T) {
 		"", "。", "无", "约10%", "10", "10%%", "0%；1次", "101%", "100.01%", "10%；0次", "10%；1.5次",
 		"10%；1次；2次", "10%，20%", "A类3%，A类5%", "E类3%", "10%；1次/周", "10%/月；1次/年",
 		"99999999999999999999次", "1000次", "10%；1次/",
+		"A:3%，A类5%", "E:3%", "A:", "A:类3%", "A类::3%", "A3%",
 	} {
 		if r, err := ParseRatio(s); err == nil {
 			t.Errorf("ParseRatio(%q) = %+v, want an error", s, r)

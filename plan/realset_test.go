@@ -85,7 +85,7 @@ func checkTask(t *testing.T, k *Task, w map[string]any) {
 		"subject": k.Ratio.Subject, "t": strconv.Itoa(k.Ratio.Times), "per": k.Ratio.Per,
 		"win": fmt.Sprintf("%d-%d", k.Window.From, k.Window.To), "fd": strconv.Itoa(k.Window.FromDay), "td": strconv.Itoa(k.Window.ToDay),
 		"yr": strconv.Itoa(k.Window.Year), "rounds": strconv.Itoa(k.Rounds), "scopes": strconv.Itoa(len(k.Scopes)),
-		"flags": fmt.Sprint(nonNilStrings(kinds)),
+		"flags": fmt.Sprint(nonNilStrings(kinds)), "cls": classText(k.Ratio.PerClass),
 	}
 	if _, ok := w["flags"]; !ok {
 		w["flags"] = []any{}

@@ -96,7 +96,7 @@ func strata(t plan.Task, counts map[string]int, p Policy, ratioOverride string, 
 			}
 			s, ok := t.Ratio.PerClass[class]
 			if !ok {
-				return "", fmt.Errorf("分类比例（%s）缺少 %s 类", t.Ratio.Text, class)
+				return "", fmt.Errorf("分类比例（%s）缺少 %s 类：请核对计划原文，在计划文件中补全各类比例后再抽取（choucha plan lint 列出这样的任务）", t.Ratio.Text, class)
 			}
 			r, err := parseDecimal(strings.TrimSpace(s))
 			if err != nil || r.Cmp(hundred) > 0 {
