@@ -79,6 +79,9 @@ type header struct {
 	col     [numCols]int
 	ignored []string // header cells of columns the reader does not use
 	last    int      // the last physical column with a header cell
+	// jointCoops: the cooperators column is 联查部门, which lists the lead department too
+	// (jointDepts); the lead is not also a cooperator.
+	jointCoops bool
 }
 
 func (h *header) has(k int) bool { return h.col[k] >= 0 }
@@ -136,5 +139,30 @@ func headerOf(cells []string) (*header, bool) {
 	if named < 3 || h.col[colSeq] < 0 || (h.col[colName] < 0 && h.col[colItems] < 0 && h.col[colScope] < 0) {
 		return nil, false
 	}
+	h.jointDepts(cells)
 	return h, true
+}
+
+// jointDepts: 联查部门 (the departments of the joint check, one a sub-row, the first one the
+// lead) is the initiator column of a table that has no other (Anhui's 2023 template, as
+// Wuwei's plan). Where the table also has a 牵头部门 or 发起部门 column (Bozhou's 2024 plan has
+// both), it is the cooperators column instead, unless the table has one of those too.
+func (h *header) jointDepts(cells []string) {
+	const joint = "联查部门"
+	if h.col[colCooperators] >= 0 || h.col[colInitiator] < 0 || normHeader(cells[h.col[colInitiator]]) == joint {
+		return
+	}
+	for j, c := range cells {
+		if normHeader(c) != joint {
+			continue
+		}
+		h.col[colCooperators], h.jointCoops = j, true
+		for i, ig := range h.ignored {
+			if ig == c {
+				h.ignored = append(h.ignored[:i], h.ignored[i+1:]...)
+				break
+			}
+		}
+		return
+	}
 }

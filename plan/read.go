@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -457,6 +458,9 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 		t.Mode = v[colMode]
 	}
 	t.Cooperators = splitDepts(v[colCooperators], rd.district)
+	if rd.hdr.jointCoops {
+		t.Cooperators = slices.DeleteFunc(t.Cooperators, func(d string) bool { return d == t.Initiator })
+	}
 	if c := strings.TrimSpace(oneLine(v[colCooperators])); c != "" {
 		t.CooperatorCells = []string{c}
 	}

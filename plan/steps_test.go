@@ -253,3 +253,33 @@ func TestStepSubRow(t *testing.T) {
 		t.Errorf("before any task: tasks %v problems %v", rd.p.Tasks, rd.p.Problems)
 	}
 }
+
+// TestHeaderJointDepts: 联查部门 is the initiator column of a table without another, the
+// cooperators column beside 牵头部门 or 发起部门, and ignored beside a 配合部门 column too.
+func TestHeaderJointDepts(t *testing.T) {
+	cases := []struct {
+		head            string
+		ini, coop       int
+		joint           bool
+		ignoredJointCol bool
+	}{
+		{"序号\t行业\t任务名称\t联查部门\t抽查事项\t联查对象", 3, -1, false, false},
+		{"序号\t行业\t牵头部门\t任务名称\t联查部门\t抽查事项\t联查对象", 2, 4, true, false},
+		{"序号\t任务名称\t联查部门\t抽查事项\t发起部门", 4, 2, true, false},
+		{"序号\t任务名称\t牵头部门\t联查部门\t参与部门\t抽查事项", 2, 4, false, true},
+	}
+	for _, c := range cases {
+		h, ok := headerOf(strings.Split(c.head, "\t"))
+		if !ok {
+			t.Fatalf("%q: no header", c.head)
+		}
+		ignored := false
+		for _, s := range h.ignored {
+			ignored = ignored || s == "联查部门"
+		}
+		if h.col[colInitiator] != c.ini || h.col[colCooperators] != c.coop || h.jointCoops != c.joint || ignored != c.ignoredJointCol {
+			t.Errorf("%q: initiator %d cooperators %d joint %v 联查部门 ignored %v, want %d %d %v %v", c.head,
+				h.col[colInitiator], h.col[colCooperators], h.jointCoops, ignored, c.ini, c.coop, c.joint, c.ignoredJointCol)
+		}
+	}
+}
