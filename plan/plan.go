@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,7 +74,10 @@ func TitleID(title string) (string, bool) {
 	return fmt.Sprintf("P%d-%s", y, hex.EncodeToString(sum[:3])), true
 }
 
-// Load reads a plan from a .txt/.tsv (tab-separated text) or .xlsx file; id "" derives one.
+// Extensions are the plan files Load reads (what the web page accepts for a plan too).
+var Extensions = []string{".txt", ".tsv", ".xlsx", ".docx"}
+
+// Load reads a plan from a .txt/.tsv (tab-separated text), .xlsx or .docx file; id "" derives one.
 func Load(path, id string) (*Plan, error) {
 	return LoadWith(path, Options{ID: id})
 }
@@ -86,15 +90,18 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 		return nil, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", opts.ID)
 	}
 	ext := strings.ToLower(filepath.Ext(path))
-	switch ext {
-	case ".txt", ".tsv", ".xlsx":
-	case ".xls", ".et":
-		return nil, apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（旧版 Excel/WPS 格式；支持 .txt、.tsv 制表符分隔文本和 .xlsx）", path, ext),
+	switch {
+	case slices.Contains(Extensions, ext):
+	case ext == ".xls" || ext == ".et":
+		return nil, apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（旧版 Excel/WPS 格式；支持 .txt、.tsv 制表符分隔文本、.xlsx 和 .docx）", path, ext),
 			"请在 Excel/WPS 中打开后另存为 .xlsx（Excel 工作簿）再试")
+	case ext == ".doc" || ext == ".wps":
+		return nil, apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（旧版 Word/WPS 文字格式；支持 .txt、.tsv 制表符分隔文本、.xlsx 和 .docx）", path, ext),
+			"请在 Word/WPS 中打开后另存为 .docx（Word 文档）再试")
 	default:
-		return nil, fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（支持 .txt、.tsv 制表符分隔文本和 .xlsx）", path, ext)
+		return nil, fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（支持 .txt、.tsv 制表符分隔文本、.xlsx 和 .docx）", path, ext)
 	}
-	if ext == ".xlsx" {
+	if ext == ".xlsx" || ext == ".docx" {
 		// A workbook stored without compression is as large as it unpacks to: one larger
 		// than the unzip limit is refused before it is read into memory.
 		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > MaxXLSXUnzip {
@@ -102,10 +109,13 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 				"请确认选对了文件：抽查计划通常不到 1 MB")
 		}
 	}
-	if ext == ".xlsx" {
+	if ext == ".xlsx" || ext == ".docx" {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))
+		}
+		if ext == ".docx" {
+			return parseDOCX(data, path, opts)
 		}
 		return parseXLSX(data, path, opts)
 	}

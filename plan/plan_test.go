@@ -169,24 +169,32 @@ func stripped(ts []Task) []Task {
 	return out
 }
 
-func TestXLSXSameTasks(t *testing.T) {
+// sameTasksAsEmbedded loads the Changzhi plan from another form of it (kind names the form in
+// failures) and requires the embedded text's tasks and title, but for their provenance.
+func sameTasksAsEmbedded(t *testing.T, path, kind string) *Plan {
+	t.Helper()
 	a := embedded(t)
-	b, err := Load(xlsxPlan, "CZ2026")
+	b, err := Load(path, "CZ2026")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(b.Tasks) != len(a.Tasks) {
-		t.Fatalf("xlsx has %d tasks, text %d", len(b.Tasks), len(a.Tasks))
+		t.Fatalf("%s has %d tasks, text %d", kind, len(b.Tasks), len(a.Tasks))
 	}
 	as, bs := stripped(a.Tasks), stripped(b.Tasks)
 	for i := range as {
 		if !reflect.DeepEqual(as[i], bs[i]) {
-			t.Errorf("task %d differs:\n text %+v\n xlsx %+v", as[i].Seq, as[i], bs[i])
+			t.Errorf("task %d differs:\n text %+v\n %s %+v", as[i].Seq, as[i], kind, bs[i])
 		}
 	}
 	if b.Year() != 2026 || !strings.HasPrefix(b.Title, "长治市2026年度") {
-		t.Errorf("xlsx title %q", b.Title)
+		t.Errorf("%s title %q", kind, b.Title)
 	}
+	return b
+}
+
+func TestXLSXSameTasks(t *testing.T) {
+	b := sameTasksAsEmbedded(t, xlsxPlan, "xlsx")
 	data, _ := os.ReadFile(xlsxPlan)
 	sum := sha256.Sum256(data)
 	if b.SHA256 != hex.EncodeToString(sum[:]) {

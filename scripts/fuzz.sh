@@ -22,6 +22,7 @@ fuzzers=(
   "./plan FuzzReadPlan"
   "./plan FuzzParseRatio"
   "./plan FuzzXLSXReaderMatchesExcelize"
+  "./plan FuzzDOCXBody"
   "./roster FuzzReadCSV"
   "./roster FuzzResolveID"
   "./export FuzzGuard"

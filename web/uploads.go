@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/choucha/choucha/internal/atomicfile"
+	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/roster"
 )
 
@@ -82,7 +83,7 @@ func (st *uploadStore) close() {
 var uploadExts = map[string][]string{
 	"roster":     {".xlsx", ".csv"},
 	"inspectors": {".xlsx", ".csv"},
-	"plan":       {".txt", ".tsv", ".xlsx"},
+	"plan":       plan.Extensions,
 }
 
 // save stores one uploaded file under a server-chosen name.
@@ -98,6 +99,9 @@ func (st *uploadStore) save(kind string, fh *multipart.FileHeader) (*upload, err
 	if !ok {
 		if ext == ".xls" {
 			return nil, fmt.Errorf("文件 %s 是旧的 .xls 格式：请在 Excel/WPS 中另存为 .xlsx 后再上传（或 libreoffice --headless --convert-to xlsx %s）", name, name)
+		}
+		if kind == "plan" && (ext == ".doc" || ext == ".wps") {
+			return nil, fmt.Errorf("文件 %s 是旧的 Word/WPS 文字格式：请在 Word/WPS 中另存为 .docx 后再上传", name)
 		}
 		return nil, fmt.Errorf("文件 %s 的类型“%s”不支持（可上传 %s）", name, ext, strings.Join(uploadExts[kind], "、"))
 	}
