@@ -28,7 +28,7 @@ import (
 // columns a row leaves out at its start (w:gridBefore) are empty. Several tables in one
 // document are one table read on (a plan split at a page, a second table with its header
 // again). Text that Word does not show — deleted revisions, field codes, the fallback copy of a
-// drawing — is not read.
+// drawing — is not read, nor the text of text boxes (drawn over the page, not in the table).
 func parseDOCX(data []byte, name string, opts Options) (*Plan, error) {
 	sum := sha256.Sum256(data)
 	body, err := docxBody(data, name)
@@ -168,9 +168,11 @@ func docxRows(body []byte, name string) (*sourceRows, error) {
 				continue
 			}
 			switch t.Name.Local {
-			case "del", "moveFrom", "instrText", "delText", "Fallback", "pPrChange", "rPrChange", "tblPrChange", "trPrChange", "tcPrChange":
+			case "del", "moveFrom", "instrText", "delText", "Fallback", "pPrChange", "rPrChange", "tblPrChange", "trPrChange", "tcPrChange", "txbxContent":
 				// Not shown: a deleted revision, a field's code, a drawing's fallback copy,
-				// the properties before a tracked change.
+				// the properties before a tracked change. Not in the table: a text box (its
+				// paragraphs stand inside the paragraph that anchors it, and would otherwise
+				// cut that paragraph's text in two; a seal's caption, a note beside the table).
 				skip = 1
 			case "tbl":
 				depth++

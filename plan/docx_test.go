@@ -231,7 +231,7 @@ func layoutDoc() string {
 			`<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>`+tc("", p("特种设备检查"))+tc("", p("电梯"))+tc("", p("使用单位"))+
 				tc("", p("3%"))+tc("", p("6月"))+tc("", p("县市场监管局"))+tc("", p("县住建局"))+"</w:tr>",
 			tr(tc("", p("4")), tc("", p("广告检查")), tc("", p("广告"), p("")), tc("", p("广告发布者")), tc("", `<w:p><w:r><w:t>15%</w:t><w:tab/><w:t>1次</w:t></w:r></w:p>`),
-				tc("", p("8月")), tc("", p("县市场监管局")), tc("", p("县文旅局"))),
+				tc("", p("8月")), tc("", `<w:p><w:r><w:t>县市场</w:t></w:r><w:r><w:drawing><wp:inline><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>（盖章）</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r><w:r><w:t>监管局</w:t></w:r></w:p>`), tc("", p("县文旅局"))),
 		)
 }
 

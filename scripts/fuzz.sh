@@ -23,6 +23,7 @@ fuzzers=(
   "./plan FuzzParseRatio"
   "./plan FuzzXLSXReaderMatchesExcelize"
   "./plan FuzzDOCXBody"
+  "./plan FuzzHTMLPage"
   "./roster FuzzReadCSV"
   "./roster FuzzResolveID"
   "./export FuzzGuard"

@@ -207,6 +207,11 @@ func TestPlanUpload(t *testing.T) {
 	if r := ts.get("/?plan=CZX&district=" + url.QueryEscape("沁县")); !strings.Contains(r.body, "/plan/CZX/task/292") {
 		t.Error("uploaded plan's tasks not listed")
 	}
+	// A plan saved from the browser as a page is a plan file too.
+	r = ts.upload("/plans", map[string]string{"plan_id": "CZH"}, map[string]string{"plan": filepath.Join("..", "testdata", "plan", "changzhi-2026.html")})
+	if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/plans?lint=CZH" {
+		t.Fatalf("html plan: %d %q %s", r.code, r.hdr.Get("Location"), r.body)
+	}
 	// The same ID for other bytes is refused.
 	r = ts.upload("/plans", map[string]string{"plan_id": "CZX"}, map[string]string{"plan": rosterFile("luzhou-gas-dirty.traps.tsv") + ":plan.tsv"})
 	if r.code != 400 {
@@ -220,6 +225,10 @@ func TestPlanUpload(t *testing.T) {
 	r = ts.upload("/plans", map[string]string{}, map[string]string{"plan": rosterFile("qinxian-realestate.csv") + ":计划.xls"})
 	if r.code != 400 || !strings.Contains(r.body, "另存为 .xlsx") {
 		t.Errorf("xls plan: %d", r.code)
+	}
+	r = ts.upload("/plans", map[string]string{}, map[string]string{"plan": rosterFile("qinxian-realestate.csv") + ":计划.pdf"})
+	if r.code != 400 || !strings.Contains(r.body, "Word 或 Excel 原件") {
+		t.Errorf("pdf plan: %d", r.code)
 	}
 	// A broken xlsx: the plan reader's message with the uploaded name, never the temp path.
 	r = ts.upload("/plans", map[string]string{}, map[string]string{"plan": rosterFile("qinxian-realestate.csv") + ":坏计划.xlsx"})

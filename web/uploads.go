@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/internal/atomicfile"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/roster"
@@ -100,8 +101,12 @@ func (st *uploadStore) save(kind string, fh *multipart.FileHeader) (*upload, err
 		if ext == ".xls" {
 			return nil, fmt.Errorf("文件 %s 是旧的 .xls 格式：请在 Excel/WPS 中另存为 .xlsx 后再上传（或 libreoffice --headless --convert-to xlsx %s）", name, name)
 		}
-		if kind == "plan" && (ext == ".doc" || ext == ".wps") {
-			return nil, fmt.Errorf("文件 %s 是旧的 Word/WPS 文字格式：请在 Word/WPS 中另存为 .docx 后再上传", name)
+		if kind == "plan" {
+			// plan says, for the kinds of file offices have that it cannot read (.doc, PDF …),
+			// what to save them as.
+			if err := plan.CheckExtension(name); err != nil && apperr.HintOf(err) != "" {
+				return nil, err
+			}
 		}
 		return nil, fmt.Errorf("文件 %s 的类型“%s”不支持（可上传 %s）", name, ext, strings.Join(uploadExts[kind], "、"))
 	}
