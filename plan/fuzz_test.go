@@ -76,3 +76,19 @@ func FuzzReadPlan(f *testing.F) {
 		}
 	})
 }
+
+// readsInTime runs read, a fuzzed reader of the file name, and fails the input when it takes
+// more than limit or refuses without naming the file (a panic fails it by itself).
+func readsInTime(t *testing.T, name string, limit time.Duration, read func() error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- read() }()
+	select {
+	case err := <-done:
+		if err != nil && !strings.Contains(err.Error(), name) {
+			t.Fatalf("refused without naming the file: %v", err)
+		}
+	case <-time.After(limit):
+		t.Fatalf("no answer in %v", limit)
+	}
+}

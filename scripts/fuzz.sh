@@ -24,6 +24,8 @@ fuzzers=(
   "./plan FuzzXLSXReaderMatchesExcelize"
   "./plan FuzzDOCXBody"
   "./plan FuzzHTMLPage"
+  "./plan FuzzDOC"
+  "./plan FuzzDOCStreams"
   "./roster FuzzReadCSV"
   "./roster FuzzResolveID"
   "./export FuzzGuard"

@@ -102,7 +102,7 @@ func (st *uploadStore) save(kind string, fh *multipart.FileHeader) (*upload, err
 			return nil, fmt.Errorf("文件 %s 是旧的 .xls 格式：请在 Excel/WPS 中另存为 .xlsx 后再上传（或 libreoffice --headless --convert-to xlsx %s）", name, name)
 		}
 		if kind == "plan" {
-			// plan says, for the kinds of file offices have that it cannot read (.doc, PDF …),
+			// plan says, for the kinds of file offices have that it cannot read (.wps, PDF …),
 			// what to save them as.
 			if err := plan.CheckExtension(name); err != nil && apperr.HintOf(err) != "" {
 				return nil, err
