@@ -92,3 +92,47 @@ func readsInTime(t *testing.T, name string, limit time.Duration, read func() err
 		t.Fatalf("no answer in %v", limit)
 	}
 }
+
+// refusal is a file Load must refuse, with the words its message (or hint) must hold.
+type refusal struct {
+	path string
+	want []string
+}
+
+// checkRefusals loads each file and requires a refusal naming the file and holding its words.
+func checkRefusals(t *testing.T, cases []refusal) {
+	t.Helper()
+	for _, c := range cases {
+		_, err := Load(c.path, "X")
+		if err == nil {
+			t.Errorf("%s read", c.path)
+			continue
+		}
+		for _, w := range append([]string{c.path}, c.want...) {
+			if !strings.Contains(errText(err), w) {
+				t.Errorf("%s: %q lacks %q", filepath.Base(c.path), errText(err), w)
+			}
+		}
+	}
+}
+
+// realPlanWorkbooks writes each published plan of testdata/plans as a workbook (tsvToXLSX)
+// and calls fn with its name (the plan's, .xlsx) and bytes.
+func realPlanWorkbooks(t *testing.T, fn func(name string, xlsx []byte)) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(realSet, "*.tsv"))
+	if len(files) < 10 {
+		t.Fatalf("plans missing: %v", files)
+	}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, _, err := decodeForTest(path, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(strings.TrimSuffix(filepath.Base(path), ".tsv")+".xlsx", tsvToXLSX(t, text))
+	}
+}

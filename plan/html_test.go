@@ -185,28 +185,13 @@ func TestHTMLRefusals(t *testing.T) {
 		return path
 	}
 	deep := strings.Repeat("<table><tr><td>", 40) + "序号"
-	cases := []struct {
-		path string
-		want []string
-	}{
+	checkRefusals(t, []refusal{
 		{write("list.html", `<html><body><ul><li>2025年度工作计划</li></ul><table><tr><td>序号</td><td>标题</td></tr></table></body></html>`), []string{"网页中找不到表头行", "另存为"}},
 		{write("deep.htm", deep), []string{"表格嵌套超过 32 层"}},
 		{write("page.mht", "MIME-Version: 1.0"), []string{"单个文件网页", "网页，仅 HTML"}},
 		{write("plan.pdf", "%PDF-1.7"), []string{"版式文件", "Word 或 Excel 原件"}},
 		{write("plan.ofd", "PK"), []string{"版式文件"}},
-	}
-	for _, c := range cases {
-		_, err := Load(c.path, "X")
-		if err == nil {
-			t.Errorf("%s read", c.path)
-			continue
-		}
-		for _, w := range append([]string{c.path}, c.want...) {
-			if !strings.Contains(errText(err), w) {
-				t.Errorf("%s: %q lacks %q", filepath.Base(c.path), errText(err), w)
-			}
-		}
-	}
+	})
 	// A table of more cells than MaxTableCells (merged ones counted) is refused as text is.
 	old := MaxTableCells
 	defer func() { MaxTableCells = old }()

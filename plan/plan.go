@@ -75,10 +75,10 @@ func TitleID(title string) (string, bool) {
 }
 
 // Extensions are the plan files Load reads (what the web page accepts for a plan too).
-var Extensions = []string{".txt", ".tsv", ".xlsx", ".docx", ".doc", ".html", ".htm"}
+var Extensions = []string{".txt", ".tsv", ".xlsx", ".xls", ".docx", ".doc", ".html", ".htm"}
 
-// Load reads a plan from a .txt/.tsv (tab-separated text), .xlsx, .docx, .doc or saved web
-// page (.html/.htm) file; id "" derives one.
+// Load reads a plan from a .txt/.tsv (tab-separated text), .xlsx, .xls, .docx, .doc or saved
+// web page (.html/.htm) file; id "" derives one.
 func Load(path, id string) (*Plan, error) {
 	return LoadWith(path, Options{ID: id})
 }
@@ -94,7 +94,7 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	ext := strings.ToLower(filepath.Ext(path))
-	if ext == ".xlsx" || ext == ".docx" || ext == ".doc" {
+	if ext == ".xlsx" || ext == ".xls" || ext == ".docx" || ext == ".doc" {
 		// A workbook stored without compression is as large as it unpacks to: one larger
 		// than the unzip limit is refused before it is read into memory.
 		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > MaxXLSXUnzip {
@@ -102,7 +102,7 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 				"请确认选对了文件：抽查计划通常不到 1 MB")
 		}
 	}
-	if ext == ".xlsx" || ext == ".docx" || ext == ".doc" {
+	if ext == ".xlsx" || ext == ".xls" || ext == ".docx" || ext == ".doc" {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))
@@ -112,6 +112,8 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 			return parseDOCX(data, path, opts)
 		case ".doc":
 			return parseDOC(data, path, opts)
+		case ".xls":
+			return parseXLS(data, path, opts)
 		}
 		return parseXLSX(data, path, opts)
 	}
@@ -125,27 +127,36 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 	return parseText(data, path, opts)
 }
 
+// ReadHint gives a refusal of Load the plan file's description as its hint, unless the reader
+// said what to do itself (a limit, an old format): the CLI and the web page say the same.
+func ReadHint(err error) error {
+	if err == nil || apperr.HintOf(err) != "" {
+		return err
+	}
+	return apperr.Hint(err, "计划文件应是从 Excel/WPS 复制出的制表符分隔文本（.txt/.tsv）、Excel 工作簿（.xlsx/.xls），或计划表格所在的 Word 文档（.docx/.doc）、网页（.html），表头含“序号”“抽查任务名称”“抽查比例及频次”等列")
+}
+
 // CheckExtension refuses a plan file by its name's extension when Load cannot read that kind
-// of file, saying what to save it as (.xls, .wps, a PDF …); nil for the Extensions.
+// of file, saying what to save it as (.et, .wps, a PDF …); nil for the Extensions.
 func CheckExtension(path string) error {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
 	case slices.Contains(Extensions, ext):
 		return nil
-	case ext == ".xls" || ext == ".et":
-		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（旧版 Excel/WPS 格式；支持 .txt、.tsv 制表符分隔文本、.xlsx、Word 文档 .docx/.doc 和网页 .html）", path, ext),
-			"请在 Excel/WPS 中打开后另存为 .xlsx（Excel 工作簿）再试")
+	case ext == ".et":
+		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（WPS 表格格式；支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext),
+			"请在 WPS 中打开后另存为 .xlsx（Excel 工作簿）再试")
 	case ext == ".wps":
-		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（WPS 文字格式；支持 .txt、.tsv 制表符分隔文本、.xlsx、Word 文档 .docx/.doc 和网页 .html）", path, ext),
+		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（WPS 文字格式；支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext),
 			"请在 WPS 中打开后另存为 .docx（Word 文档）再试")
 	case ext == ".mht" || ext == ".mhtml":
-		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（单个文件网页；支持 .txt、.tsv 制表符分隔文本、.xlsx、Word 文档 .docx/.doc 和网页 .html）", path, ext),
+		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（单个文件网页；支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext),
 			"请在浏览器中打开后另存为“网页，仅 HTML”（.html）再试")
 	case ext == ".pdf" || ext == ".ofd":
-		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（版式文件只记录文字的位置，读不出可靠的表格；支持 .txt、.tsv 制表符分隔文本、.xlsx、Word 文档 .docx/.doc 和网页 .html）", path, ext),
+		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（版式文件只记录文字的位置，读不出可靠的表格；支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext),
 			"请向发文单位索取计划的 Word 或 Excel 原件，或用网站上的网页版另存为 .html；若只能从 PDF 转换成表格，请逐行核对后另存为 .xlsx 再读")
 	default:
-		return fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（支持 .txt、.tsv 制表符分隔文本、.xlsx、Word 文档 .docx/.doc 和网页 .html）", path, ext)
+		return fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext)
 	}
 }
 

@@ -361,7 +361,8 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{filepath.Join(dir, "missing.txt"), "文件不存在"},
 		{write("plan.pdf", "x"), "不支持的文件类型"},
-		{write("plan.xls", "\xd0\xcf\x11\xe0"), "不支持的文件类型"},
+		{write("plan.xls", "\xd0\xcf\x11\xe0"), "不是有效的 Excel 97–2003 工作簿"},
+		{write("plan.et", "\xd0\xcf\x11\xe0"), "不支持的文件类型"},
 		{write("noheader.txt", "标题\n沁县\t1\t任务\n"), "找不到表头行"},
 		{write("计划.txt", header+"沁县\t1\t任务\t事项\t范围\t10%\t无\t3月\t甲局\t乙局\t县抽县查\n"), "--plan-id"},
 		{write("bad.xlsx", "not a zip"), "不是有效的 xlsx"},

@@ -37,21 +37,64 @@ func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
 		if err != nil {
 			return nil, xlsxError(name, err)
 		}
-		src, err := gridRows(g, name)
-		if err != nil {
-			return nil, err
+		if p, err := gridPlan(g, name, opts, sum); p != nil || err != nil {
+			return p, err
 		}
-		if !hasHeader(src) {
-			continue
-		}
-		p, err := parseRows(src, opts)
-		if err != nil {
-			return nil, err
-		}
-		p.SHA256 = hex.EncodeToString(sum[:])
-		return p, nil
 	}
-	return nil, fmt.Errorf("读取计划 %s: 所有工作表中都找不到表头行（应含“序号”“抽查任务名称”“抽查比例及频次”等列）", name)
+	return nil, noHeaderInSheets(name)
+}
+
+// gridPlan reads the plan in a sheet, or nil (and no error) when the sheet has no header row.
+func gridPlan(g *xlsxstream.Grid, name string, opts Options, sum [32]byte) (*Plan, error) {
+	src, err := gridRows(g, name)
+	if err != nil {
+		return nil, err
+	}
+	if !hasHeader(src) {
+		return nil, nil
+	}
+	p, err := parseRows(src, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.SHA256 = hex.EncodeToString(sum[:])
+	return p, nil
+}
+
+func noHeaderInSheets(name string) error {
+	return fmt.Errorf("读取计划 %s: 所有工作表中都找不到表头行（应含“序号”“抽查任务名称”“抽查比例及频次”等列）", name)
+}
+
+// parseXLS reads the first sheet that holds a plan header row of an Excel 97–2003 workbook
+// (.xls), through xlsxstream.ReadXLS: the same grid as an xlsx sheet gives (cells as shown,
+// merged ranges), read by the same steps, within the same limits.
+func parseXLS(data []byte, name string, opts Options) (*Plan, error) {
+	sum := sha256.Sum256(data)
+	grids, err := xlsxstream.ReadXLS(data, MaxTableCells, MaxXLSXUnzip)
+	if err != nil {
+		return nil, xlsError(name, err)
+	}
+	for _, g := range grids {
+		if p, err := gridPlan(g, name, opts, sum); p != nil || err != nil {
+			return p, err
+		}
+	}
+	return nil, noHeaderInSheets(name)
+}
+
+func xlsError(name string, err error) error {
+	const hint = "请在 Excel/WPS 中打开计划后另存为 .xlsx 再试"
+	switch {
+	case errors.Is(err, xlsxstream.ErrXLSEncrypted):
+		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s: 工作簿设有打开密码，无法读取", name), Hint: "请在 Excel/WPS 中打开、取消密码后另存为 .xlsx 再试"}
+	case errors.Is(err, xlsxstream.ErrZipBomb):
+		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s: 工作簿超过 %d MB，不像一份抽查计划，已拒绝", name, MaxXLSXUnzip>>20), Hint: hint}
+	}
+	var le *xlsxstream.GridLimitError
+	if errors.As(err, &le) {
+		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s 工作表“%s”: 单元格超过 %d 个（连同有值单元格之前的空单元格），不像一份抽查计划，已拒绝", name, le.Sheet, MaxTableCells), Hint: hint}
+	}
+	return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s: 不是有效的 Excel 97–2003 工作簿（%v）", name, err), Hint: hint}
 }
 
 // MaxXLSXUnzip bounds the unpacked size of a plan workbook (the embedded plan's unpacks to

@@ -255,28 +255,23 @@ func isDecimal(s string) bool {
 // kept as text, written as workbooks (numbers, percent formats, shared strings, merged
 // ranges) read the same through both readers.
 func TestXLSXReaderMatchesExcelizeOnRealPlans(t *testing.T) {
-	files, _ := filepath.Glob("../testdata/plans/*.tsv")
-	if len(files) < 10 {
-		t.Fatalf("plans missing: %v", files)
-	}
-	for _, path := range files {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		text, _, err := decodeForTest(path, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := tsvToXLSX(t, text)
-		assertSameAsExcelize(t, x, strings.TrimSuffix(filepath.Base(path), ".tsv")+".xlsx")
-	}
+	realPlanWorkbooks(t, func(name string, x []byte) { assertSameAsExcelize(t, x, name) })
 }
 
 // TestXLSXReaderMatchesExcelizeOnFormats: cells excelize formats (dates, custom formats,
 // rounding percentages, long numbers under a General style, booleans, formulas, rich text,
 // inline strings) show the same through the new reader.
 func TestXLSXReaderMatchesExcelizeOnFormats(t *testing.T) {
+	p := assertSameAsExcelize(t, formatsWorkbook(t), "formats.xlsx")
+	// The exact stored percentage, not the rounded "1%" the format shows.
+	if k := task(t, p, 1); k.Ratio.Percent != "0.5" {
+		t.Errorf("task 1 ratio %+v", k.Ratio)
+	}
+}
+
+// formatsWorkbook is TestXLSXReaderMatchesExcelizeOnFormats' workbook.
+func formatsWorkbook(t *testing.T) []byte {
+	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
 	header := []any{"地市", "序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次", "智慧监管(信用风险分类)要求", "抽查检查起止时间", "发起部门", "配合部门", "抽查检查模式"}
@@ -344,11 +339,7 @@ func TestXLSXReaderMatchesExcelizeOnFormats(t *testing.T) {
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	p := assertSameAsExcelize(t, buf.Bytes(), "formats.xlsx")
-	// The exact stored percentage, not the rounded "1%" the format shows.
-	if k := task(t, p, 1); k.Ratio.Percent != "0.5" {
-		t.Errorf("task 1 ratio %+v", k.Ratio)
-	}
+	return buf.Bytes()
 }
 
 func decodeForTest(path string, data []byte) (string, textfile.Encoding, error) {

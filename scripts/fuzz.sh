@@ -26,6 +26,8 @@ fuzzers=(
   "./plan FuzzHTMLPage"
   "./plan FuzzDOC"
   "./plan FuzzDOCStreams"
+  "./plan FuzzXLS"
+  "./internal/xlsxstream FuzzBIFF"
   "./roster FuzzReadCSV"
   "./roster FuzzResolveID"
   "./export FuzzGuard"

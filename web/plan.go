@@ -82,7 +82,7 @@ func (s *Server) handlePlans(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handlePlanUpload(w http.ResponseWriter, r *http.Request) {
 	fh := formFile(r, "plan")
 	if fh == nil {
-		s.failForm(w, r, "plans", plansData{Plans: s.planList()}, errors.New("请选择计划文件（.txt/.tsv 制表符分隔文本、.xlsx、.docx/.doc 或 .html）"))
+		s.failForm(w, r, "plans", plansData{Plans: s.planList()}, errors.New("请选择计划文件（.txt/.tsv 制表符分隔文本、.xlsx/.xls、.docx/.doc 或 .html）"))
 		return
 	}
 	u, err := s.uploads.save("plan", fh)
@@ -100,8 +100,7 @@ func (s *Server) handlePlanUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := plan.Load(u.Path, id)
 	if err != nil {
-		s.failForm(w, r, "plans", plansData{Plans: s.planList()}, withHint(u.named(err),
-			"计划文件应是从 Excel/WPS 复制出的制表符分隔文本（.txt/.tsv）、.xlsx，或计划表格所在的 Word 文档（.docx/.doc）、网页（.html），表头含“序号”“抽查任务名称”“抽查比例及频次”等列"))
+		s.failForm(w, r, "plans", plansData{Plans: s.planList()}, plan.ReadHint(u.named(err)))
 		return
 	}
 	if old, ok := s.plan(p.ID); ok && old.SHA256 != p.SHA256 {

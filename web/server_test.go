@@ -224,7 +224,7 @@ func TestPlanUpload(t *testing.T) {
 	}
 	r = ts.upload("/plans", map[string]string{}, map[string]string{"plan": rosterFile("qinxian-realestate.csv") + ":计划.xls"})
 	if r.code != 400 || !strings.Contains(r.body, "另存为 .xlsx") {
-		t.Errorf("xls plan: %d", r.code)
+		t.Errorf("xls plan: %d %s", r.code, r.body)
 	}
 	r = ts.upload("/plans", map[string]string{}, map[string]string{"plan": rosterFile("qinxian-realestate.csv") + ":计划.pdf"})
 	if r.code != 400 || !strings.Contains(r.body, "Word 或 Excel 原件") {

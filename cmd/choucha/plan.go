@@ -28,7 +28,7 @@ type planFlags struct {
 
 // addPlanFlags adds --plan and --plan-id to cmd.
 func addPlanFlags(cmd *cobra.Command, o *planFlags) {
-	cmd.Flags().StringVar(&o.file, "plan", "", "读取该计划 `文件`（.txt/.tsv 制表符分隔文本、.xlsx、Word 文档 .docx/.doc 或另存的网页 .html；默认内置的长治市2026年度计划）")
+	cmd.Flags().StringVar(&o.file, "plan", "", "读取该计划 `文件`（.txt/.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 或另存的网页 .html；默认内置的长治市2026年度计划）")
 	cmd.Flags().StringVar(&o.id, "plan-id", "", "计划编号 `ID`（英文字母、数字和 . _ -；默认由文件名生成，内置计划为 CZ2026）")
 }
 
@@ -44,11 +44,8 @@ func (o *planFlags) load() (*plan.Plan, error) {
 		return nil, apperr.Usage(fmt.Errorf("--plan-id “%s”无效：只能用英文字母、数字和 . _ -", o.id))
 	}
 	p, err := plan.Load(o.file, o.id)
-	if err != nil && apperr.HintOf(err) != "" {
-		return nil, err // the reader's own hint (a limit, an old format) says what to do
-	}
 	if err != nil {
-		return nil, apperr.Hint(err, "计划文件应是从 Excel/WPS 复制出的制表符分隔文本（.txt/.tsv）、.xlsx，或计划表格所在的 Word 文档（.docx/.doc）、网页（.html），表头含“序号”“抽查任务名称”“抽查比例及频次”等列")
+		return nil, plan.ReadHint(err)
 	}
 	return p, nil
 }

@@ -26,6 +26,7 @@ type cellFormatter struct {
 
 	scratch *excelize.File
 	styles  map[int]int // cell style → scratch style (0: show as stored)
+	byFmt   map[int]int // number format id → scratch style
 	cache   map[fmtKey]string
 }
 
@@ -66,6 +67,16 @@ func (cf *cellFormatter) scratchStyle(style int) int {
 	// which excelize would never format.
 	st := &excelize.Style{Alignment: &excelize.Alignment{Indent: 1}}
 	numFmt := cf.xf[style]
+	// Styles of one number format share a scratch style: a workbook of tens of thousands of
+	// styles (an .xls gives one to each cell's XF) makes as many scratch styles as formats.
+	if id, ok := cf.byFmt[numFmt]; ok {
+		cf.styles[style] = id
+		return id
+	}
+	if cf.byFmt == nil {
+		cf.byFmt = map[int]int{}
+	}
+	defer func() { cf.byFmt[numFmt] = cf.styles[style] }()
 	if code, ok := cf.custom[numFmt]; ok {
 		st.CustomNumFmt = &code
 	} else if builtInNumFmt(numFmt) {
