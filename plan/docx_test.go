@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,40 +11,14 @@ import (
 	"time"
 
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/lotest"
 )
 
-// sofficeFor finds LibreOffice with Writer (Debian: libreoffice-writer-nogui, beside
-// libreoffice-calc-nogui). Under CI a missing one fails the test; .ci/run installs both.
-func sofficeFor(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"soffice", "libreoffice"} {
-		if p, err := exec.LookPath(name); err == nil {
-			if _, err := os.Stat("/usr/lib/libreoffice/program/libswlo.so"); err == nil || os.Getenv("CI") == "true" {
-				return p
-			}
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("LibreOffice Writer not installed (apt-get install libreoffice-writer-nogui)")
-	}
-	t.Skip("LibreOffice Writer not installed (apt-get install libreoffice-writer-nogui)")
-	return ""
-}
+// sofficeFor and soffice are lotest's Find and Convert.
+func sofficeFor(t *testing.T) string { return lotest.Find(t) }
 
 func soffice(t *testing.T, lo, profile, infilter, format, outdir, in string) string {
-	t.Helper()
-	args := []string{"-env:UserInstallation=file://" + profile, "--headless", "--norestore"}
-	if infilter != "" {
-		args = append(args, "--infilter="+infilter)
-	}
-	cmd := exec.Command(lo, append(args, "--convert-to", format, "--outdir", outdir, in)...)
-	cmd.Env = append(os.Environ(), "HOME="+profile)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("libreoffice: %v\n%s", err, b)
-	}
-	base := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
-	ext, _, _ := strings.Cut(format, ":")
-	return filepath.Join(outdir, base+"."+ext)
+	return lotest.Convert(t, lo, profile, infilter, format, outdir, in)
 }
 
 // TestDOCXSameTasks: the shared Changzhi workbook (merged cells and all) turned into a Word

@@ -35,6 +35,7 @@ type fileKind int
 const (
 	kindCSV fileKind = iota
 	kindXLSX
+	kindXLS // Excel 97–2003 (read whole: at most 65,536 rows)
 )
 
 var (
@@ -55,8 +56,12 @@ func sniffKind(path string) (fileKind, error) {
 	switch {
 	case n == 0:
 		return 0, fmt.Errorf("名录文件 %s 是空文件", path)
-	case bytes.HasPrefix(head, oleMagic) || ext == ".xls" || ext == ".et":
-		return 0, withConvertHint(fmt.Errorf("%s 是旧版 Excel 97-2003（.xls）文件或加密的工作簿，无法直接读取", path))
+	case ext == ".et":
+		return 0, withConvertHint(fmt.Errorf("%s 是 WPS 表格文件，无法直接读取", path))
+	case bytes.HasPrefix(head, oleMagic) || ext == ".xls":
+		// An Excel 97–2003 workbook, or an xlsx with an open password (also a compound
+		// file): ScanXLS says which.
+		return kindXLS, nil
 	case ext == ".xlsx" || ext == ".xlsm" || bytes.HasPrefix(head, zipMagic):
 		return kindXLSX, nil
 	case ext == ".ods":
@@ -124,6 +129,9 @@ func scanFileAt(ctx context.Context, path, sheet string, start func() (rowFunc, 
 	if kind == kindXLSX {
 		fn, size := start()
 		err = scanXLSX(ctx, path, sheet, fn, size)
+	} else if kind == kindXLS {
+		fn, size := start()
+		err = xlsxstream.ScanXLS(ctx, path, sheet, fn, size)
 	} else {
 		if sheet != "" {
 			err = fmt.Errorf("%s 是 CSV 文件，没有工作表，不能使用 --sheet", path)

@@ -82,8 +82,8 @@ func (st *uploadStore) close() {
 
 // allowed extensions by kind: what the CLI reads for that input.
 var uploadExts = map[string][]string{
-	"roster":     {".xlsx", ".csv"},
-	"inspectors": {".xlsx", ".csv"},
+	"roster":     {".xlsx", ".xls", ".csv"},
+	"inspectors": {".xlsx", ".xls", ".csv"},
 	"plan":       plan.Extensions,
 }
 
@@ -98,9 +98,6 @@ func (st *uploadStore) save(kind string, fh *multipart.FileHeader) (*upload, err
 		}
 	}
 	if !ok {
-		if ext == ".xls" {
-			return nil, fmt.Errorf("文件 %s 是旧的 .xls 格式：请在 Excel/WPS 中另存为 .xlsx 后再上传（或 libreoffice --headless --convert-to xlsx %s）", name, name)
-		}
 		if kind == "plan" {
 			// plan says, for the kinds of file offices have that it cannot read (.wps, PDF …),
 			// what to save them as.

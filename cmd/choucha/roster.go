@@ -51,8 +51,8 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
   $ choucha roster check 名录.csv --format json > 检查结果.json
   $ choucha roster check 执法人员.xlsx --inspectors --on 2026-06-01
 
-支持 .xlsx（默认第一个工作表，或 --sheet 指定）和 .csv（UTF-8 带或不带 BOM、GBK/GB18030）。
-.xls 请先另存为 .xlsx：libreoffice --headless --convert-to xlsx 文件名.xls
+支持 .xlsx、Excel 97–2003 的 .xls（默认第一个工作表，或 --sheet 指定）和 .csv（UTF-8 带或不带 BOM、GBK/GB18030）。
+WPS 的 .et 请先另存为 .xlsx。
 
 问题代码（JSON 的 code 字段；规则见 docs/ROSTER.md）：
   排除（error）   numeric_id 代码以数字保存、位数已丢失（科学计数法等）   missing_id 没有代码

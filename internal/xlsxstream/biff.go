@@ -2,16 +2,21 @@ package xlsxstream
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 
 	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/choucha/choucha/internal/apperr"
 )
 
 // ErrXLSEncrypted: the .xls workbook has an open password (a FILEPASS record).
@@ -529,4 +534,91 @@ func biffError(code byte) string {
 		return "#N/A"
 	}
 	return "#N/A"
+}
+
+// XLSMaxBytes bounds the .xls file ScanXLS reads: BIFF8 holds at most 65,536 rows of 256
+// columns a sheet; a roster of that size is tens of MB.
+var XLSMaxBytes int64 = 256 << 20
+
+// ScanXLS gives the rows of one worksheet of the Excel 97–2003 workbook at path (the first
+// when sheet is "", else the one of that name, case aside) to fn, as Scan gives an xlsx
+// sheet's: each row present, numbered as Excel numbers it, its cells as shown. The sheet is
+// read whole first (ReadXLS): a BIFF8 sheet is at most 65,536 rows.
+func ScanXLS(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err == nil && st.Size() > XLSMaxBytes {
+		f.Close()
+		return &apperr.Error{Err: fmt.Errorf("%s 有 %d MB，超过 Excel 97–2003 工作簿可能的大小（%d MB）", path, st.Size()>>20, XLSMaxBytes>>20),
+			Hint: "请确认选对了文件，或在 Excel/WPS 中另存为 .xlsx 再读"}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, XLSMaxBytes+1))
+	f.Close()
+	if err != nil {
+		return err
+	}
+	grids, err := ReadXLS(data, xlsMaxRows*xlsMaxCols, XLSMaxBytes)
+	if err != nil {
+		return xlsScanError(path, err)
+	}
+	if len(grids) == 0 {
+		return fmt.Errorf("%s 中没有工作表", path)
+	}
+	g := grids[0]
+	if sheet != "" {
+		g = nil
+		list := make([]string, len(grids))
+		for i, x := range grids {
+			list[i] = x.Sheet
+			if g == nil && strings.EqualFold(x.Sheet, sheet) {
+				g = x
+			}
+		}
+		if g == nil {
+			return &apperr.Error{Err: fmt.Errorf("%s 中没有名为“%s”的工作表", path, sheet), Hint: "现有工作表：" + strings.Join(list, "、")}
+		}
+	}
+	if size != nil {
+		size(len(g.Rows))
+	}
+	var cells []string
+	for i, r := range g.Rows {
+		if r == nil {
+			continue // no cell on this row, as an xlsx writes no <row> for it
+		}
+		if i&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		cells = cells[:0]
+		for _, c := range r {
+			cells = append(cells, c.Text)
+		}
+		if err := fn(i+1, cells); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BIFF8's sheet size.
+const xlsMaxRows, xlsMaxCols = 65536, 256
+
+func xlsScanError(path string, err error) error {
+	hint := "请在 Excel/WPS 中打开后另存为 .xlsx 再读，或运行：libreoffice --headless --convert-to xlsx 文件名.xls"
+	switch {
+	case errors.Is(err, ErrXLSEncrypted):
+		return &apperr.Error{Err: fmt.Errorf("%s: 工作簿设有打开密码，无法读取", path), Hint: "请在 Excel/WPS 中打开、取消密码后另存为 .xlsx 再读"}
+	case errors.Is(err, ErrXLSOld):
+		return &apperr.Error{Err: fmt.Errorf("%s: 这是 Excel 95 或更早版本的工作簿，无法读取", path), Hint: hint}
+	}
+	var le *GridLimitError
+	if errors.As(err, &le) {
+		return &apperr.Error{Err: fmt.Errorf("%s 工作表“%s”: 单元格超过 %d 个", path, le.Sheet, le.Max), Hint: hint}
+	}
+	return &apperr.Error{Err: fmt.Errorf("%s 不是有效的旧版 Excel 97–2003（.xls）工作簿（%v）", path, err), Hint: hint}
 }

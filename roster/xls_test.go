@@ -1,0 +1,68 @@
+package roster
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/choucha/choucha/internal/lotest"
+)
+
+// TestXLSRosterSameAsXLSX: the shared rosters (the dirty one with its traps among them) saved
+// by LibreOffice Calc as Excel 97–2003 read as the .xlsx reads: the same frame (keys, classes,
+// rows: the same frame_sha256), the same counts and the same issues, and the same inspectors.
+// One difference is what the formats are, not the readers: a code stored as a number shows in
+// the .xls as Excel's General format shows it (9.114040388E+17) where the xlsx, whose cell has
+// no style, shows the number as stored; both are the same issue (numeric_id) on the same row.
+func TestXLSRosterSameAsXLSX(t *testing.T) {
+	lo := lotest.Find(t)
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "profile")
+	ctx := context.Background()
+	for _, name := range []string{"qinxian-realestate", "luzhou-gas-dirty", "changzhi-annual-reports-all-districts", "pingshun-firms"} {
+		x := shared + name + ".xlsx"
+		xls := lotest.Convert(t, lo, profile, "", "xls:MS Excel 97", dir, x)
+		fa, ra, err := ReadFirms(ctx, x, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fb, rb, err := ReadFirms(ctx, xls, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(xls), err)
+		}
+		if !reflect.DeepEqual(fa.FrameKeys(), fb.FrameKeys()) || ra.FrameSHA256 != rb.FrameSHA256 {
+			t.Errorf("%s: the frames differ", name)
+		}
+		if ra.Rows != rb.Rows || ra.Eligible != rb.Eligible || !reflect.DeepEqual(ra.Classes, rb.Classes) || ra.Unclassified != rb.Unclassified {
+			t.Errorf("%s: report %+v, xls %+v", name, ra, rb)
+		}
+		if len(ra.Issues) != len(rb.Issues) {
+			t.Fatalf("%s: %d issues, xls %d", name, len(ra.Issues), len(rb.Issues))
+		}
+		for i := range ra.Issues {
+			a, b := ra.Issues[i], rb.Issues[i]
+			if a.Code == "numeric_id" && b.Code == a.Code && a.Row == b.Row {
+				continue // the number shown by another format (see above)
+			}
+			if a != b {
+				t.Errorf("%s issue %d:\n xlsx %+v\n xls  %+v", name, i, a, b)
+			}
+		}
+	}
+	for _, name := range []string{"qinxian-inspectors", "luzhou-inspectors"} {
+		x := shared + name + ".xlsx"
+		xls := lotest.Convert(t, lo, profile, "", "xls:MS Excel 97", dir, x)
+		ia, _, err := ReadInspectors(ctx, x, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ib, _, err := ReadInspectors(ctx, xls, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(xls), err)
+		}
+		if !reflect.DeepEqual(ia, ib) {
+			t.Errorf("%s: inspectors differ:\n xlsx %+v\n xls  %+v", name, ia, ib)
+		}
+	}
+}
