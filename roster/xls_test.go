@@ -2,11 +2,15 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/internal/lotest"
+	"github.com/choucha/choucha/internal/xlsxstream"
 )
 
 // TestXLSRosterSameAsXLSX: the shared rosters (the dirty one with its traps among them) saved
@@ -64,5 +68,19 @@ func TestXLSRosterSameAsXLSX(t *testing.T) {
 		if !reflect.DeepEqual(ia, ib) {
 			t.Errorf("%s: inspectors differ:\n xlsx %+v\n xls  %+v", name, ia, ib)
 		}
+	}
+}
+
+// TestXLSRosterCellLimit: an .xls is read whole, so its cells are bounded; past the bound the
+// roster is refused, with the file named and the formats read row by row offered.
+func TestXLSRosterCellLimit(t *testing.T) {
+	old := xlsxstream.XLSMaxCells
+	defer func() { xlsxstream.XLSMaxCells = old }()
+	xlsxstream.XLSMaxCells = 100
+	path := "../testdata/rosters/qinxian-realestate.xls"
+	_, _, err := ReadFirms(context.Background(), path, Options{})
+	var ae *apperr.Error
+	if err == nil || !errors.As(err, &ae) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "单元格超过 100 个") || !strings.Contains(ae.Hint, ".xlsx 或 CSV") {
+		t.Fatalf("a roster past the cell bound: %v", err)
 	}
 }

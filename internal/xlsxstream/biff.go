@@ -536,9 +536,13 @@ func biffError(code byte) string {
 	return "#N/A"
 }
 
-// XLSMaxBytes bounds the .xls file ScanXLS reads: BIFF8 holds at most 65,536 rows of 256
-// columns a sheet; a roster of that size is tens of MB.
-var XLSMaxBytes int64 = 256 << 20
+// XLSMaxBytes bounds the .xls file ScanXLS reads: a full sheet of 65,536 rows of a roster's
+// columns is 10–20 MB.
+var XLSMaxBytes int64 = 64 << 20
+
+// XLSMaxCells bounds the cells ScanXLS holds (the sheet is read whole): 65,536 rows of 48
+// columns, about 150 MB of cells at most.
+var XLSMaxCells = xlsMaxRows * 48
 
 // ScanXLS gives the rows of one worksheet of the Excel 97–2003 workbook at path (the first
 // when sheet is "", else the one of that name, case aside) to fn, as Scan gives an xlsx
@@ -560,7 +564,7 @@ func ScanXLS(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc)
 	if err != nil {
 		return err
 	}
-	grids, err := ReadXLS(data, xlsMaxRows*xlsMaxCols, XLSMaxBytes)
+	grids, err := ReadXLS(data, XLSMaxCells, XLSMaxBytes)
 	if err != nil {
 		return xlsScanError(path, err)
 	}
@@ -605,8 +609,8 @@ func ScanXLS(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc)
 	return nil
 }
 
-// BIFF8's sheet size.
-const xlsMaxRows, xlsMaxCols = 65536, 256
+// BIFF8's rows a sheet.
+const xlsMaxRows = 65536
 
 func xlsScanError(path string, err error) error {
 	hint := "请在 Excel/WPS 中打开后另存为 .xlsx 再读，或运行：libreoffice --headless --convert-to xlsx 文件名.xls"
@@ -618,7 +622,8 @@ func xlsScanError(path string, err error) error {
 	}
 	var le *GridLimitError
 	if errors.As(err, &le) {
-		return &apperr.Error{Err: fmt.Errorf("%s 工作表“%s”: 单元格超过 %d 个", path, le.Sheet, le.Max), Hint: hint}
+		return &apperr.Error{Err: fmt.Errorf("%s 工作表“%s”: 单元格超过 %d 个（连同有值单元格之前的空单元格），.xls 名录要整表读入，最多读这么多", path, le.Sheet, le.Max),
+			Hint: "请在 Excel/WPS 中把名录另存为 .xlsx 或 CSV（逐行读取，不受此限）再读"}
 	}
 	return &apperr.Error{Err: fmt.Errorf("%s 不是有效的旧版 Excel 97–2003（.xls）工作簿（%v）", path, err), Hint: hint}
 }
