@@ -106,7 +106,7 @@ func (s *Server) handleRosterUpload(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if q.Get("roster") == "" {
-		s.taskFormError(w, r, p, t, errors.New("请选择检查对象名录文件（.xlsx 或 .csv）"))
+		s.taskFormError(w, r, p, t, errors.New("请选择检查对象名录文件（.xlsx、.xls 或 .csv）"))
 		return
 	}
 	http.Redirect(w, r, taskURL(p, t)+"/check?"+q.Encode(), http.StatusSeeOther)

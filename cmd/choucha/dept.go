@@ -131,7 +131,7 @@ func newDeptMatchCommand(g *globalOptions) *cobra.Command {
 	}
 	f := cmd.Flags()
 	addTaskFlag(f, &opts.task, &opts.taskSuffix, "计划中任务的 `序号`（分组中的任务写作 3.2）")
-	f.StringVar(&opts.inspectors, "inspectors", "", "执法检查人员名录 `文件`（xlsx/csv）")
+	f.StringVar(&opts.inspectors, "inspectors", "", "执法检查人员名录 `文件`（xlsx/xls/csv）")
 	addPlanFlags(cmd, &opts.plan)
 	f.StringVar(&opts.deptMap, "dept-map", "", "部门对照表 `文件`（YAML，加在内置对照表之上）")
 	enumVar(f, &opts.format, "format", "", "table", "输出 `格式`：table 或 json", []string{"table", "json"}, nil)

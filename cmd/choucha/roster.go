@@ -43,7 +43,7 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
 	opts := &rosterCheckOptions{}
 	cmd := &cobra.Command{
 		Use:   "check FILE",
-		Short: "读取名录（xlsx/csv），报告每一行的问题",
+		Short: "读取名录（xlsx/xls/csv），报告每一行的问题",
 		Long: `读取检查对象名录（或用 --inspectors 读取执法检查人员名录），校验每个统一社会信用代码，
 报告被排除的行和需要核对的行；行号与 Excel 中看到的行号一致。
 

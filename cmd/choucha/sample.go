@@ -96,7 +96,7 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 	f := cmd.Flags()
 	addPlanFlags(cmd, &o.plan)
 	addTaskFlag(f, &o.task, &o.taskSuffix, "计划中的任务`序号`（必填；分组中的任务写作 3.2）")
-	f.StringVar(&o.roster, "roster", "", "检查对象名录`文件`（.xlsx 或 .csv，必填）")
+	f.StringVar(&o.roster, "roster", "", "检查对象名录`文件`（.xlsx、.xls 或 .csv，必填）")
 	f.StringVar(&o.sheet, "sheet", "", "名录所在工作表`名称`（默认第一个）")
 	f.StringVar(&o.seed, "seed", "", "公开随机种子：20–128 位十进制`数字`（不给则自动生成并显示）")
 	f.IntVar(&o.round, "round", 1, "本年度第几`轮`抽取（1次/月、1次/季等任务有多轮）")
