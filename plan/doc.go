@@ -1,24 +1,20 @@
 package plan
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
+	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"unicode/utf16"
 
-	"github.com/richardlehane/mscfb"
-
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/cfb"
 )
 
 // parseDOC reads a plan in a Word 97–2003 document (.doc, the binary format many offices
 // still attach to a 红头文件), as MS-DOC describes it: the compound file's WordDocument and
-// table streams (github.com/richardlehane/mscfb), the File Information Block, the piece table
+// table streams (internal/cfb), the File Information Block, the piece table
 // (the main text, 8-bit or UTF-16 pieces), and each paragraph's properties from the
 // PlcBtePapx pages. Those say which paragraph marks end a table cell and which a table row; a
 // row's own properties (sprmTDefTable) give its cells' edges, from which a cell over several
@@ -28,20 +24,15 @@ import (
 // where its merge starts, marked merged. A field's code is not read, its result is; a table
 // nested in a cell is lines of that cell. An encrypted document, and Word 95 and older, are
 // refused with what to do.
-func parseDOC(data []byte, name string, opts Options) (p *Plan, err error) {
-	sum := sha256.Sum256(data)
+func parseDOC(data []byte, name string, opts Options) (*Plan, error) {
 	src, err := docRowsGuarded(data, name)
 	if err != nil {
 		return nil, err
 	}
 	if !hasHeader(src) {
-		return nil, apperr.Hint(fmt.Errorf("读取计划 %s: 文档中找不到表头行（应是一个表格，表头含“序号”“抽查任务名称”“抽查比例及频次”等列）", name), docHint)
+		return nil, noTableHeader(name, "文档", docHint)
 	}
-	if p, err = parseRows(src, opts); err != nil {
-		return nil, err
-	}
-	p.SHA256 = hex.EncodeToString(sum[:])
-	return p, nil
+	return rowsPlan(src, data, opts)
 }
 
 const docHint = "请在 Word/WPS 中打开计划后另存为 .docx（Word 文档）再试"
@@ -64,49 +55,19 @@ func docBroken(name, why string) error {
 // docStreams reads the WordDocument stream, both table streams and the Data stream (where
 // large paragraph properties are kept), each at most MaxXLSXUnzip bytes.
 func docStreams(data []byte, name string) (word, table0, table1, dataStream []byte, err error) {
-	r, err := mscfb.New(bytes.NewReader(data))
-	if err != nil {
-		return nil, nil, nil, nil, docBroken(name, "无法按复合文档打开")
-	}
-	for {
-		f, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, nil, nil, nil, docBroken(name, "复合文档目录损坏")
-		}
-		if len(f.Path) > 0 {
-			continue // streams of embedded objects
-		}
-		var dst *[]byte
-		switch f.Name {
-		case "WordDocument":
-			dst = &word
-		case "0Table":
-			dst = &table0
-		case "1Table":
-			dst = &table1
-		case "Data":
-			dst = &dataStream
-		case "EncryptedPackage":
-			return nil, nil, nil, nil, apperr.Hint(fmt.Errorf("读取计划 %s: 文档设有打开密码，无法读取", name), "请在 Word/WPS 中打开、取消密码后另存为 .docx 再试")
-		default:
-			continue
-		}
-		if f.Size > MaxXLSXUnzip {
-			return nil, nil, nil, nil, apperr.Hint(fmt.Errorf("读取计划 %s: %s 超过 %d MB，不像一份抽查计划，已拒绝", name, f.Name, MaxXLSXUnzip>>20), docHint)
-		}
-		b, err := io.ReadAll(io.LimitReader(f, MaxXLSXUnzip+1))
-		if err != nil {
-			return nil, nil, nil, nil, docBroken(name, f.Name+" 无法读取")
-		}
-		*dst = b
-	}
-	if word == nil {
+	st, names, err := cfb.Streams(data, []string{"WordDocument", "0Table", "1Table", "Data"}, MaxXLSXUnzip)
+	var big *cfb.TooLargeError
+	switch {
+	case errors.As(err, &big):
+		return nil, nil, nil, nil, apperr.Hint(fmt.Errorf("读取计划 %s: %s 超过 %d MB，不像一份抽查计划，已拒绝", name, big.Stream, MaxXLSXUnzip>>20), docHint)
+	case err != nil:
+		return nil, nil, nil, nil, docBroken(name, err.Error())
+	case slices.Contains(names, "EncryptedPackage"):
+		return nil, nil, nil, nil, apperr.Hint(fmt.Errorf("读取计划 %s: 文档设有打开密码，无法读取", name), "请在 Word/WPS 中打开、取消密码后另存为 .docx 再试")
+	case st["WordDocument"] == nil:
 		return nil, nil, nil, nil, apperr.Hint(fmt.Errorf("读取计划 %s: 文件中没有 Word 正文（WordDocument），不是 Word 文档", name), docHint)
 	}
-	return word, table0, table1, dataStream, nil
+	return st["WordDocument"], st["0Table"], st["1Table"], st["Data"], nil
 }
 
 // docFIB is what the reader takes from the File Information Block.
@@ -585,7 +546,8 @@ func docParse(word, t0, t1, dataStream []byte, name string) (*sourceRows, error)
 		cells   []string        // the cells of the row being read
 		rows    []docRow        // the rows of the table being read
 		fields  []bool          // open fields: true once past the separator (their result shows)
-		ncells  int
+		ncells  int             // cells of the rows emitted
+		pending int             // cells of the table's rows not laid out yet
 		tooMany = fmt.Errorf("读取计划 %s: 表格单元格超过 %d 个，不像一份抽查计划，已拒绝", name, MaxTableCells)
 	)
 	emit := func(cs []string, merged []bool) error {
@@ -606,7 +568,7 @@ func docParse(word, t0, t1, dataStream []byte, name string) (*sourceRows, error)
 				return err
 			}
 		}
-		rows = rows[:0]
+		rows, pending = rows[:0], 0
 		return nil
 	}
 	for _, c := range text {
@@ -636,8 +598,7 @@ func docParse(word, t0, t1, dataStream []byte, name string) (*sourceRows, error)
 				line.Reset()
 			case pap.inTable && c.r == 0x07 && pap.ttp:
 				// The row's end (its own mark holds the row's properties).
-				ncells += len(cells)
-				if ncells > MaxTableCells {
+				if pending += len(cells); ncells+pending > MaxTableCells {
 					return nil, apperr.Hint(tooMany, docHint)
 				}
 				rows = append(rows, docRow{cells: cells, pap: pap})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -18,13 +19,10 @@ const docPlan = "../testdata/plan/changzhi-2026.doc"
 // The binary layout is LibreOffice's, not ours.
 func TestDOCSameTasks(t *testing.T) {
 	sameTasksAsEmbedded(t, docPlan, "doc")
-	lo := sofficeFor(t)
-	dir := t.TempDir()
-	doc := soffice(t, lo, filepath.Join(dir, "profile"), "", "doc:MS Word 97", filepath.Join(dir, "doc"), "../testdata/plan/changzhi-2026.docx")
+	doc := sameTasksConverted(t, "doc:MS Word 97", "../testdata/plan/changzhi-2026.docx", "doc")
 	if b := mustRead(t, doc); !bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
 		t.Fatalf("%s is not a compound file", doc)
 	}
-	sameTasksAsEmbedded(t, doc, "doc")
 }
 
 // layoutDocFile is layoutDoc (TestDOCXLayout's hand-written Word document) as LibreOffice
@@ -49,6 +47,30 @@ func TestDOCLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkLayoutPlan(t, pl)
+}
+
+// TestDOCCellBound: MaxTableCells counts each cell of the rows read once: a document of
+// exactly that many cells reads, one cell fewer allowed is refused.
+func TestDOCCellBound(t *testing.T) {
+	data := mustRead(t, layoutDocFile)
+	src, err := docRows(data, "layout.doc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range src.rows {
+		n += len(r.cells)
+	}
+	old := MaxTableCells
+	defer func() { MaxTableCells = old }()
+	MaxTableCells = n
+	if _, err := docRows(data, "layout.doc"); err != nil {
+		t.Errorf("a document of exactly MaxTableCells (%d) cells: %v", n, err)
+	}
+	MaxTableCells = n - 1
+	if _, err := docRows(data, "layout.doc"); err == nil || !strings.Contains(err.Error(), "单元格超过") {
+		t.Errorf("a document of MaxTableCells+1 cells: %v", err)
+	}
 }
 
 // TestDOCRefusals: what is not a Word 97–2003 plan is refused with the file named and what to do.

@@ -3,8 +3,6 @@ package plan
 import (
 	"archive/zip"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -30,7 +28,6 @@ import (
 // again). Text that Word does not show — deleted revisions, field codes, the fallback copy of a
 // drawing — is not read, nor the text of text boxes (drawn over the page, not in the table).
 func parseDOCX(data []byte, name string, opts Options) (*Plan, error) {
-	sum := sha256.Sum256(data)
 	body, err := docxBody(data, name)
 	if err != nil {
 		return nil, err
@@ -40,14 +37,9 @@ func parseDOCX(data []byte, name string, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	if !hasHeader(src) {
-		return nil, fmt.Errorf("读取计划 %s: 文档中找不到表头行（应是一个表格，表头含“序号”“抽查任务名称”“抽查比例及频次”等列）", name)
+		return nil, noTableHeader(name, "文档", docxHint)
 	}
-	p, err := parseRows(src, opts)
-	if err != nil {
-		return nil, err
-	}
-	p.SHA256 = hex.EncodeToString(sum[:])
-	return p, nil
+	return rowsPlan(src, data, opts)
 }
 
 const docxHint = "请在 Word/WPS 中打开计划后另存为 .docx（Word 文档），或把表格复制到 Excel/WPS 表格中另存为 .xlsx"
@@ -144,7 +136,7 @@ func docxRows(body []byte, name string) (*sourceRows, error) {
 	emit := func(cs []string, merged []bool) error {
 		cells += len(cs)
 		if cells > MaxTableCells {
-			return &apperr.Error{Msg: fmt.Sprintf("读取计划 %s: 表格单元格超过 %d 个，不像一份抽查计划，已拒绝", name, MaxTableCells), Hint: docxHint}
+			return tooManyDOCXCells(name)
 		}
 		src.rows = append(src.rows, rawRow{line: len(src.rows) + 1, cells: cs, merged: merged})
 		return nil
@@ -246,6 +238,14 @@ func docxRows(body []byte, name string) (*sourceRows, error) {
 				}
 			case "tr":
 				if depth == 1 && inRow {
+					// Counted before the row is laid out: spans multiply its cells.
+					n := before
+					for _, c := range row {
+						n += c.span
+					}
+					if cells+n > MaxTableCells {
+						return nil, tooManyDOCXCells(name)
+					}
 					cs, merged := docxGrid(row, before, prev)
 					prev = cs
 					inRow = false
@@ -263,6 +263,10 @@ func docxRows(body []byte, name string) (*sourceRows, error) {
 		}
 	}
 	return src, nil
+}
+
+func tooManyDOCXCells(name string) error {
+	return &apperr.Error{Msg: fmt.Sprintf("读取计划 %s: 表格单元格超过 %d 个，不像一份抽查计划，已拒绝", name, MaxTableCells), Hint: docxHint}
 }
 
 // docxGrid lays a row's cells out on the table grid: before empty columns, each cell over

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +136,14 @@ func realPlanWorkbooks(t *testing.T, fn func(name string, xlsx []byte)) {
 		}
 		fn(strings.TrimSuffix(filepath.Base(path), ".tsv")+".xlsx", tsvToXLSX(t, text))
 	}
+}
+
+// allocated is the bytes fn allocates (the collector run first, so that little else counts).
+func allocated(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }

@@ -2,8 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"strconv"
@@ -35,8 +33,10 @@ func parseHTML(data []byte, name string, opts Options) (*Plan, error) {
 	if int64(len(data)) > MaxTextBytes {
 		return nil, textTooLarge(name, -1)
 	}
-	sum := sha256.Sum256(data)
-	text, err := htmlText(data, name)
+	// Decoded as a text plan is (a byte-order mark; else UTF-8 if the whole page is; else
+	// GB18030, which covers the gb2312 and gbk that Chinese sites declare): the <meta>
+	// charset is not read, what Chinese pages declare is what this finds.
+	text, _, err := textfile.Decode("计划 "+name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -45,18 +45,10 @@ func parseHTML(data []byte, name string, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	src := &sourceRows{name: name}
-	if err := doc.emit(doc.body, src); err != nil {
-		return nil, err
-	}
-	h := -1
-	for i, r := range src.rows {
-		if hasHeader(&sourceRows{rows: []rawRow{r}}) {
-			h = i
-			break
-		}
-	}
+	doc.emit(doc.body, src)
+	h := headerIndex(src.rows)
 	if h < 0 {
-		return nil, apperr.Hint(fmt.Errorf("读取计划 %s: 网页中找不到表头行（应有一个表格，表头含“序号”“抽查任务名称”“抽查比例及频次”等列）", name), htmlHint)
+		return nil, noTableHeader(name, "网页", htmlHint)
 	}
 	// Rows are numbered from the header row (第1行), as a reader counts them on the page.
 	rows := src.rows[h:]
@@ -67,23 +59,10 @@ func parseHTML(data []byte, name string, opts Options) (*Plan, error) {
 		rows = append([]rawRow{{line: 0, cells: []string{t}}}, rows...)
 	}
 	src.rows = rows
-	p, err := parseRows(src, opts)
-	if err != nil {
-		return nil, err
-	}
-	p.SHA256 = hex.EncodeToString(sum[:])
-	return p, nil
+	return rowsPlan(src, data, opts)
 }
 
 const htmlHint = "请在浏览器中打开计划所在的网页，另存为“网页，仅 HTML”（.html）再试；或选中表格复制到 Excel/WPS 表格中另存为 .xlsx"
-
-// htmlText decodes the page to UTF-8 as a text plan is decided (a byte-order mark; else UTF-8
-// if the whole page is; else GB18030, which covers the gb2312 and gbk that Chinese sites
-// declare). The <meta> charset is not read: what Chinese pages declare is what this finds.
-func htmlText(data []byte, name string) ([]byte, error) {
-	text, _, err := textfile.Decode("计划 "+name, data)
-	return text, err
-}
 
 // An htmlItem is a line of text or a table, in the order of the page.
 type htmlItem struct {
@@ -93,7 +72,9 @@ type htmlItem struct {
 
 type htmlTable struct {
 	rows []htmlRow
-	// header is set once the table is closed: its own rows hold a plan header.
+	// Set once the table is closed: its rows laid out by column (grid), and whether they hold
+	// a plan header.
+	laid   []rawRow
 	header bool
 }
 
@@ -173,11 +154,25 @@ func readHTMLDoc(text []byte, name string) (*htmlDoc, error) {
 		closeCell(o)
 		o.row = false
 	}
-	closeTable := func() {
+	// laidOut counts the cells of the tables laid out so far (those spans fill included):
+	// the page is refused once they pass MaxTableCells, before more are made.
+	laidOut := 0
+	spansError := func() error {
+		return apperr.Hint(fmt.Errorf("读取计划 %s: 网页表格的单元格超过 %d 个（含合并单元格所占的格），不像一份抽查计划，已拒绝", name, MaxTableCells), tooLargeHint)
+	}
+	closeTable := func() error {
 		o := tables[len(tables)-1]
 		closeRow(o)
 		tables = tables[:len(tables)-1]
-		o.t.header = hasHeader(&sourceRows{rows: o.t.grid(nil)})
+		laid, ok := o.t.grid(MaxTableCells - laidOut)
+		if !ok {
+			return spansError()
+		}
+		for _, r := range laid {
+			laidOut += len(r.cells)
+		}
+		o.t.laid, o.t.header = laid, headerIndex(laid) >= 0
+		return nil
 	}
 	for {
 		tt := z.Next()
@@ -276,7 +271,9 @@ func readHTMLDoc(text []byte, name string) (*htmlDoc, error) {
 				inTitl = false
 			case "table":
 				if len(tables) > 0 {
-					closeTable()
+					if err := closeTable(); err != nil {
+						return nil, err
+					}
 				}
 			case "tr", "thead", "tbody", "tfoot":
 				if n := len(tables); n > 0 {
@@ -297,7 +294,9 @@ func readHTMLDoc(text []byte, name string) (*htmlDoc, error) {
 	}
 	flush()
 	for len(tables) > 0 {
-		closeTable()
+		if err := closeTable(); err != nil {
+			return nil, err
+		}
 	}
 	doc.title = collapseSpace(title.String())
 	return doc, nil
@@ -372,14 +371,14 @@ func (c *htmlCell) text() string {
 
 // grid lays the table's rows out by column, as a browser does: a cell takes the first column
 // no cell from above still covers, colspan fills columns to its right and rowspan the rows
-// below within its section. count (if not nil) counts the cells laid out, for MaxTableCells.
-func (t *htmlTable) grid(count *int) []rawRow {
+// below within its section. ok is false (and the layout left off) once it would hold more
+// than budget cells.
+func (t *htmlTable) grid(budget int) (out []rawRow, ok bool) {
 	type cover struct {
 		left  int
 		value string
 	}
 	var (
-		out  []rawRow
 		down []cover // by column: what a rowspan from above puts there
 		sect = -1
 	)
@@ -402,6 +401,9 @@ func (t *htmlTable) grid(count *int) []rawRow {
 			for fill() {
 			}
 			v := c.text()
+			if budget -= c.colspan; budget < 0 {
+				return nil, false
+			}
 			for k := range c.colspan {
 				col := len(cells)
 				cells, merged = append(cells, v), append(merged, k > 0)
@@ -411,6 +413,9 @@ func (t *htmlTable) grid(count *int) []rawRow {
 				down[col] = cover{left: c.rowspan - 1, value: v}
 			}
 		}
+		if budget -= max(0, len(down)-len(cells)); budget < 0 {
+			return nil, false // the columns rowspans from above fill
+		}
 		for col := len(cells); col < len(down); col = len(cells) {
 			if !fill() {
 				cells, merged = append(cells, ""), append(merged, false)
@@ -419,46 +424,32 @@ func (t *htmlTable) grid(count *int) []rawRow {
 		for len(cells) > 0 && cells[len(cells)-1] == "" && !merged[len(cells)-1] {
 			cells, merged = cells[:len(cells)-1], merged[:len(merged)-1]
 		}
-		if count != nil {
-			*count += len(cells)
-		}
 		out = append(out, rawRow{cells: cells, merged: merged})
 	}
-	return out
+	return out, true
 }
 
 // emit appends the rows of items to src: a line is a row of one cell, a plan table its rows,
-// a layout table (one that holds a plan table in a cell) the rows of its cells' items.
-func (d *htmlDoc) emit(items []htmlItem, src *sourceRows) error {
-	var cells int
-	var walk func(items []htmlItem) error
-	walk = func(items []htmlItem) error {
-		for _, it := range items {
-			if it.table == nil {
-				src.rows = append(src.rows, rawRow{line: len(src.rows) + 1, cells: []string{it.line}})
-				continue
-			}
-			if !it.table.header && it.table.holdsHeader() {
-				for _, r := range it.table.rows {
-					for _, c := range r.cells {
-						if err := walk(c.items); err != nil {
-							return err
-						}
-					}
+// a layout table (one that holds a plan table in a cell) the rows of its cells' items. (The
+// cells were counted against MaxTableCells when the tables were laid out.)
+func (d *htmlDoc) emit(items []htmlItem, src *sourceRows) {
+	for _, it := range items {
+		switch {
+		case it.table == nil:
+			src.rows = append(src.rows, rawRow{line: len(src.rows) + 1, cells: []string{it.line}})
+		case !it.table.header && it.table.holdsHeader():
+			for _, r := range it.table.rows {
+				for _, c := range r.cells {
+					d.emit(c.items, src)
 				}
-				continue
 			}
-			for _, r := range it.table.grid(&cells) {
-				if cells > MaxTableCells {
-					return apperr.Hint(fmt.Errorf("读取计划 %s: 网页表格的单元格超过 %d 个（含合并单元格所占的格），不像一份抽查计划，已拒绝", src.name, MaxTableCells), tooLargeHint)
-				}
+		default:
+			for _, r := range it.table.laid {
 				r.line = len(src.rows) + 1
 				src.rows = append(src.rows, r)
 			}
 		}
-		return nil
 	}
-	return walk(items)
 }
 
 // holdsHeader: a table inside one of the table's cells (at any depth) has a plan header.

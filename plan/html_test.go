@@ -202,6 +202,25 @@ func TestHTMLRefusals(t *testing.T) {
 	}
 }
 
+// TestHTMLSpansBoundedWork: cells that span many columns are counted against MaxTableCells
+// while a table is laid out, not after: a page of a few hundred cells each over 1,000 columns
+// is refused having laid out about MaxTableCells cells, not all of them.
+func TestHTMLSpansBoundedWork(t *testing.T) {
+	old := MaxTableCells
+	defer func() { MaxTableCells = old }()
+	MaxTableCells = 1000
+	page := "<table><tr><td>序号<td>抽查任务名称<td>抽查比例及频次<td>抽查检查起止时间<td>发起部门" + strings.Repeat("<tr><td colspan=1000>x", 400) + "</table>"
+	var err error
+	n := allocated(func() { _, err = parseHTML([]byte(page), "spans.html", Options{ID: "X"}) })
+	if err == nil || !strings.Contains(errText(err), "超过 1000 个") {
+		t.Fatalf("400 cells over 1,000 columns each: %v", err)
+	}
+	// 400,000 cells laid out would allocate over 6 MB; 1,000 a few tens of KB.
+	if n > 1<<20 {
+		t.Errorf("refusing the page allocated %d bytes: the spans were laid out before they were counted", n)
+	}
+}
+
 // FuzzHTMLPage: any bytes as a saved page read without a panic or a hang.
 func FuzzHTMLPage(f *testing.F) {
 	f.Add([]byte(govPage))

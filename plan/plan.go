@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -74,8 +73,26 @@ func TitleID(title string) (string, bool) {
 	return fmt.Sprintf("P%d-%s", y, hex.EncodeToString(sum[:3])), true
 }
 
-// Extensions are the plan files Load reads (what the web page accepts for a plan too).
+// Extensions are the plan files Load reads (what the web page accepts for a plan too), in the
+// order messages list them; readers reads each.
 var Extensions = []string{".txt", ".tsv", ".xlsx", ".xls", ".docx", ".doc", ".html", ".htm"}
+
+// planReader reads a plan from a file's bytes; binary ones are read whole (MaxXLSXUnzip),
+// text ones within MaxTextBytes.
+type planReader struct {
+	parse  func(data []byte, name string, opts Options) (*Plan, error)
+	binary bool
+}
+
+var readers = map[string]planReader{
+	".txt": {parseText, false}, ".tsv": {parseText, false},
+	".html": {parseHTML, false}, ".htm": {parseHTML, false},
+	".xlsx": {parseXLSX, true}, ".xls": {parseXLS, true},
+	".docx": {parseDOCX, true}, ".doc": {parseDOC, true},
+}
+
+// supported is what messages say Load reads.
+const supported = "支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html"
 
 // Load reads a plan from a .txt/.tsv (tab-separated text), .xlsx, .xls, .docx, .doc or saved
 // web page (.html/.htm) file; id "" derives one.
@@ -93,38 +110,25 @@ func LoadWith(path string, opts Options) (*Plan, error) {
 	if err := CheckExtension(path); err != nil {
 		return nil, err
 	}
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext == ".xlsx" || ext == ".xls" || ext == ".docx" || ext == ".doc" {
-		// A workbook stored without compression is as large as it unpacks to: one larger
-		// than the unzip limit is refused before it is read into memory.
-		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > MaxXLSXUnzip {
-			return nil, apperr.Hint(fmt.Errorf("读取计划 %s: 文件有 %d MB，超过 %d MB，不像一份抽查计划，已拒绝", path, st.Size()>>20, MaxXLSXUnzip>>20),
-				"请确认选对了文件：抽查计划通常不到 1 MB")
-		}
-	}
-	if ext == ".xlsx" || ext == ".xls" || ext == ".docx" || ext == ".doc" {
-		data, err := os.ReadFile(path)
+	rd := readers[strings.ToLower(filepath.Ext(path))]
+	if !rd.binary {
+		data, err := readText(path)
 		if err != nil {
-			return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))
+			return nil, err
 		}
-		switch ext {
-		case ".docx":
-			return parseDOCX(data, path, opts)
-		case ".doc":
-			return parseDOC(data, path, opts)
-		case ".xls":
-			return parseXLS(data, path, opts)
-		}
-		return parseXLSX(data, path, opts)
+		return rd.parse(data, path, opts)
 	}
-	data, err := readText(path)
+	// A workbook stored without compression is as large as it unpacks to: one larger than the
+	// unzip limit is refused before it is read into memory.
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > MaxXLSXUnzip {
+		return nil, apperr.Hint(fmt.Errorf("读取计划 %s: 文件有 %d MB，超过 %d MB，不像一份抽查计划，已拒绝", path, st.Size()>>20, MaxXLSXUnzip>>20),
+			"请确认选对了文件：抽查计划通常不到 1 MB")
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("读取计划 %s: %s", path, describeOSError(err))
 	}
-	if ext == ".html" || ext == ".htm" {
-		return parseHTML(data, path, opts)
-	}
-	return parseText(data, path, opts)
+	return rd.parse(data, path, opts)
 }
 
 // ReadHint gives a refusal of Load the plan file's description as its hint, unless the reader
@@ -141,22 +145,22 @@ func ReadHint(err error) error {
 func CheckExtension(path string) error {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
-	case slices.Contains(Extensions, ext):
+	case readers[ext].parse != nil:
 		return nil
 	case ext == ".et":
-		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（WPS 表格格式；支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext),
+		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（WPS 表格格式；%s）", path, ext, supported),
 			"请在 WPS 中打开后另存为 .xlsx（Excel 工作簿）再试")
 	case ext == ".wps":
-		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（WPS 文字格式；支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext),
+		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（WPS 文字格式；%s）", path, ext, supported),
 			"请在 WPS 中打开后另存为 .docx（Word 文档）再试")
 	case ext == ".mht" || ext == ".mhtml":
-		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（单个文件网页；支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext),
+		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（单个文件网页；%s）", path, ext, supported),
 			"请在浏览器中打开后另存为“网页，仅 HTML”（.html）再试")
 	case ext == ".pdf" || ext == ".ofd":
-		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（版式文件只记录文字的位置，读不出可靠的表格；支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext),
+		return apperr.Hint(fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（版式文件只记录文字的位置，读不出可靠的表格；%s）", path, ext, supported),
 			"请向发文单位索取计划的 Word 或 Excel 原件，或用网站上的网页版另存为 .html；若只能从 PDF 转换成表格，请逐行核对后另存为 .xlsx 再读")
 	default:
-		return fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（支持 .txt、.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 和网页 .html）", path, ext)
+		return fmt.Errorf("读取计划 %s: 不支持的文件类型“%s”（%s）", path, ext, supported)
 	}
 }
 

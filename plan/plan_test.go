@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -191,6 +192,17 @@ func sameTasksAsEmbedded(t *testing.T, path, kind string) *Plan {
 		t.Errorf("%s title %q", kind, b.Title)
 	}
 	return b
+}
+
+// sameTasksConverted converts source with LibreOffice (format as --convert-to takes it) and
+// requires sameTasksAsEmbedded of what it wrote, which it returns.
+func sameTasksConverted(t *testing.T, format, source, kind string) string {
+	t.Helper()
+	lo := sofficeFor(t)
+	dir := t.TempDir()
+	out := soffice(t, lo, filepath.Join(dir, "profile"), "", format, filepath.Join(dir, "out"), source)
+	sameTasksAsEmbedded(t, out, kind)
+	return out
 }
 
 func TestXLSXSameTasks(t *testing.T) {
@@ -594,5 +606,19 @@ func TestTaskJSONRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(back, k) {
 			t.Errorf("task %d does not survive a JSON round trip:\n%+v\n%+v", k.Seq, k, back)
 		}
+	}
+}
+
+// TestExtensionsAreTheReaders: the extensions the web page accepts and messages list are
+// exactly those Load has a reader for.
+func TestExtensionsAreTheReaders(t *testing.T) {
+	var keys []string
+	for ext := range readers {
+		keys = append(keys, ext)
+	}
+	slices.Sort(keys)
+	exts := slices.Sorted(slices.Values(Extensions))
+	if !slices.Equal(keys, exts) {
+		t.Errorf("readers %v, Extensions %v", keys, exts)
 	}
 }

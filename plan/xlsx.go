@@ -26,7 +26,6 @@ import (
 // Cells read as excelize's GetRows shows them (number formats applied), so a plan reads to
 // the same tasks as it did through excelize (xlsx_ref_test.go keeps that reader to compare).
 func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
-	sum := sha256.Sum256(data)
 	b, err := xlsxstream.OpenReaderLimit(bytes.NewReader(data), int64(len(data)), name, MaxXLSXUnzip)
 	if err != nil {
 		return nil, xlsxError(name, err)
@@ -37,28 +36,21 @@ func parseXLSX(data []byte, name string, opts Options) (*Plan, error) {
 		if err != nil {
 			return nil, xlsxError(name, err)
 		}
-		if p, err := gridPlan(g, name, opts, sum); p != nil || err != nil {
+		if p, err := gridPlan(g, data, name, opts); p != nil || err != nil {
 			return p, err
 		}
 	}
 	return nil, noHeaderInSheets(name)
 }
 
-// gridPlan reads the plan in a sheet, or nil (and no error) when the sheet has no header row.
-func gridPlan(g *xlsxstream.Grid, name string, opts Options, sum [32]byte) (*Plan, error) {
+// gridPlan reads the plan in a sheet of the workbook data, or nil (and no error) when the
+// sheet has no header row.
+func gridPlan(g *xlsxstream.Grid, data []byte, name string, opts Options) (*Plan, error) {
 	src, err := gridRows(g, name)
-	if err != nil {
+	if err != nil || !hasHeader(src) {
 		return nil, err
 	}
-	if !hasHeader(src) {
-		return nil, nil
-	}
-	p, err := parseRows(src, opts)
-	if err != nil {
-		return nil, err
-	}
-	p.SHA256 = hex.EncodeToString(sum[:])
-	return p, nil
+	return rowsPlan(src, data, opts)
 }
 
 func noHeaderInSheets(name string) error {
@@ -69,13 +61,12 @@ func noHeaderInSheets(name string) error {
 // (.xls), through xlsxstream.ReadXLS: the same grid as an xlsx sheet gives (cells as shown,
 // merged ranges), read by the same steps, within the same limits.
 func parseXLS(data []byte, name string, opts Options) (*Plan, error) {
-	sum := sha256.Sum256(data)
 	grids, err := xlsxstream.ReadXLS(data, MaxTableCells, MaxXLSXUnzip)
 	if err != nil {
 		return nil, xlsError(name, err)
 	}
 	for _, g := range grids {
-		if p, err := gridPlan(g, name, opts, sum); p != nil || err != nil {
+		if p, err := gridPlan(g, data, name, opts); p != nil || err != nil {
 			return p, err
 		}
 	}
@@ -90,9 +81,8 @@ func xlsError(name string, err error) error {
 	case errors.Is(err, xlsxstream.ErrZipBomb):
 		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s: 工作簿超过 %d MB，不像一份抽查计划，已拒绝", name, MaxXLSXUnzip>>20), Hint: hint}
 	}
-	var le *xlsxstream.GridLimitError
-	if errors.As(err, &le) {
-		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s 工作表“%s”: 单元格超过 %d 个（连同有值单元格之前的空单元格），不像一份抽查计划，已拒绝", name, le.Sheet, MaxTableCells), Hint: hint}
+	if e := gridLimitError(name, err, hint); e != nil {
+		return e
 	}
 	return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s: 不是有效的 Excel 97–2003 工作簿（%v）", name, err), Hint: hint}
 }
@@ -106,24 +96,53 @@ func xlsxError(name string, err error) error {
 	if errors.Is(err, xlsxstream.ErrZipBomb) {
 		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s: 解压后超过 %d MB，不像一份抽查计划（可能是压缩炸弹），已拒绝", name, MaxXLSXUnzip>>20), Hint: hint}
 	}
-	var le *xlsxstream.GridLimitError
-	if errors.As(err, &le) {
-		return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s 工作表“%s”: 单元格超过 %d 个（连同有值单元格之前的空单元格），不像一份抽查计划，已拒绝", name, le.Sheet, MaxTableCells), Hint: hint}
+	if e := gridLimitError(name, err, hint); e != nil {
+		return e
 	}
 	return &apperr.Error{Err: fmt.Errorf("读取计划: %w", err), Hint: hint}
 }
 
-func hasHeader(src *sourceRows) bool {
-	for _, r := range src.rows {
+// gridLimitError is the refusal of a sheet past MaxTableCells (an xlsx or an .xls), or nil
+// when err is not that.
+func gridLimitError(name string, err error, hint string) error {
+	var le *xlsxstream.GridLimitError
+	if !errors.As(err, &le) {
+		return nil
+	}
+	return &apperr.Error{Err: err, Msg: fmt.Sprintf("读取计划 %s 工作表“%s”: 单元格超过 %d 个（连同有值单元格之前的空单元格），不像一份抽查计划，已拒绝", name, le.Sheet, MaxTableCells), Hint: hint}
+}
+
+func hasHeader(src *sourceRows) bool { return headerIndex(src.rows) >= 0 }
+
+// headerIndex is the index of the first row that is a plan header row, or -1.
+func headerIndex(rows []rawRow) int {
+	for i, r := range rows {
 		cells := make([]string, len(r.cells))
 		for j, c := range r.cells {
 			cells[j] = cleanCell(c)
 		}
 		if _, ok := headerOf(cells); ok {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// rowsPlan parses the rows a reader made of the file data and stamps the plan with the file's
+// SHA-256: the last step of every reader.
+func rowsPlan(src *sourceRows, data []byte, opts Options) (*Plan, error) {
+	p, err := parseRows(src, opts)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	p.SHA256 = hex.EncodeToString(sum[:])
+	return p, nil
+}
+
+// noTableHeader refuses a document (Word, a web page) none of whose tables has a header row.
+func noTableHeader(name, where, hint string) error {
+	return apperr.Hint(fmt.Errorf("读取计划 %s: %s中找不到表头行（应有一个表格，表头含“序号”“抽查任务名称”“抽查比例及频次”等列）", name, where), hint)
 }
 
 // gridRows turns a sheet into the table rows: the cells as shown, percentages stored as

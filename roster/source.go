@@ -29,6 +29,10 @@ type sizeFunc = xlsxstream.SizeFunc
 // errStop ends a scan early without error.
 var errStop = errors.New("stop")
 
+// Extensions are the roster files the readers take (what the web page accepts for a roster
+// and an inspector roster); sniffKind decides by extension, then by the first bytes.
+var Extensions = []string{".xlsx", ".xls", ".csv"}
+
 // fileKind says how to read a file: by extension, then by its first bytes.
 type fileKind int
 

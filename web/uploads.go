@@ -82,8 +82,8 @@ func (st *uploadStore) close() {
 
 // allowed extensions by kind: what the CLI reads for that input.
 var uploadExts = map[string][]string{
-	"roster":     {".xlsx", ".xls", ".csv"},
-	"inspectors": {".xlsx", ".xls", ".csv"},
+	"roster":     roster.Extensions,
+	"inspectors": roster.Extensions,
 	"plan":       plan.Extensions,
 }
 

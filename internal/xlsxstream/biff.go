@@ -1,7 +1,6 @@
 package xlsxstream
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -9,14 +8,15 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 
-	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/cfb"
 )
 
 // ErrXLSEncrypted: the .xls workbook has an open password (a FILEPASS record).
@@ -139,36 +139,21 @@ func readBIFF(stream []byte, maxCells int) ([]*Grid, error) {
 }
 
 func xlsWorkbookStream(data []byte, maxBytes int64) ([]byte, error) {
-	r, err := mscfb.New(bytes.NewReader(data))
-	if err != nil {
+	st, names, err := cfb.Streams(data, []string{"Workbook"}, maxBytes)
+	var big *cfb.TooLargeError
+	switch {
+	case errors.As(err, &big):
+		return nil, ErrZipBomb
+	case errors.Is(err, cfb.ErrNotCompound):
 		return nil, errors.New("无法按复合文档打开，不是 Excel 97–2003 工作簿")
-	}
-	for {
-		f, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, errors.New("复合文档目录损坏")
-		}
-		if len(f.Path) > 0 {
-			continue
-		}
-		switch f.Name {
-		case "Workbook":
-			if f.Size > maxBytes {
-				return nil, ErrZipBomb
-			}
-			b, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
-			if err != nil {
-				return nil, errors.New("工作簿流无法读取")
-			}
-			return b, nil
-		case "Book":
-			return nil, ErrXLSOld
-		case "EncryptedPackage":
-			return nil, ErrXLSEncrypted
-		}
+	case err != nil:
+		return nil, err
+	case slices.Contains(names, "EncryptedPackage"):
+		return nil, ErrXLSEncrypted
+	case st["Workbook"] != nil:
+		return st["Workbook"], nil
+	case slices.Contains(names, "Book"):
+		return nil, ErrXLSOld
 	}
 	return nil, errors.New("文件中没有工作簿流（Workbook），不是 Excel 工作簿")
 }
