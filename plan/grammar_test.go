@@ -29,6 +29,20 @@ func TestReadRatioForms(t *testing.T) {
 	}{
 		{"市级医疗保障部门每年对市级及以下经办机构抽查比例之和≥20%", "", "", want{pct: "20", least: true, subject: "市级医疗保障部门每年对市级及以下经办机构抽查比例之和", times: 1, per: PerYear}},
 		{"抽查比例不低于10%", "", "", want{pct: "10", least: true, times: 1, per: PerYear}},
+		// Classes by name (roster.ClassWords), by 级, with 企业, apart by 、 (Henan's four
+		// classes 低/中/中高/高 as published by its provincial bureau in 2021).
+		{"低风险企业3%，一般风险企业5%，较高风险企业7%，高风险企业9%", "", "", want{cls: "A3 B5 C7 D9", times: 1, per: PerYear}},
+		{"低风险3%、一般风险5%、较高风险7%、高风险9%", "", "", want{cls: "A3 B5 C7 D9", times: 1, per: PerYear}},
+		{"高风险企业抽查比例为30%,中高风险企业为10%,中风险企业为2%,低风险企业为1%", "", "", want{cls: "A1 B2 C10 D30", times: 1, per: PerYear}},
+		{"A类企业3%、B类企业5%、C类企业7%、D类企业9%", "", "", want{cls: "A3 B5 C7 D9", times: 1, per: PerYear}},
+		{"A级3%;B级5%;C级7%;D级不低于9%", "", "", want{cls: "A3 B5 C7 D9", least: true, times: 1, per: PerYear}},
+		{"低风险3%、低风险5%", "", "", want{times: 1, per: PerYear, flagged: true}},
+		{"A3%", "", "", want{times: 1, per: PerYear, flagged: true}},
+		// A leading note with a year in it (jianghan-2025-env): the year is not a ratio.
+		{"以2020年以来辖区内各级生态环境部门审批的建设项目为重点,全年抽查比例不低于40%,不重复抽查。", "", "", want{pct: "40", least: true, subject: "全年抽查比例", times: 1, per: PerYear}},
+		{"2020年抽查10户,全年抽查比例不低于40%", "", "", want{subject: "全年抽查比例", times: 1, per: PerYear, flagged: true}},
+		{"10%", "每季度各抽查1次", "", want{pct: "10", times: 1, per: PerQuarter}},
+		{"10%", "每月各1次", "", want{pct: "10", times: 1, per: PerMonth}},
 		{"≥5%", "", "", want{pct: "5", least: true, times: 1, per: PerYear}},
 		{">=5%", "", "", want{pct: "5", least: true, times: 1, per: PerYear}},
 		{"＞5%", "", "", want{rng: "5-100%", times: 1, per: PerYear, flagged: true}},
@@ -124,6 +138,11 @@ func TestParseWindowForms(t *testing.T) {
 		{"分两批次;第一批2023年7月20日前完成,第二批2023年10月15日前完成。", "1/0-10/15 2023 [2023-07-20 2023-10-15]"},
 		{"分两批次;第一批7月20日前完成,第二批10月15日前完成", "1/0-10/15 0 [07-20 10-15]"},
 		{"4—10", "4/0-10/0 0 []"},
+		{"2019年9月至11", "9/0-11/0 2019 []"}, // the last 月 lost (forestry-2019)
+		{"2019年9月至8", ""},
+		{"2019年9月至13", ""},
+		{"2019年9月1日至11", ""},
+		{"10月-次年3月", ""},
 		{"2016.2.1", ""},
 		{"2016.2.1-2016.11.30", "2/1-11/30 2016 []"},
 		{"分两批次;第一批2023720日前完成,第二批20231015日前完成。", ""},
@@ -146,6 +165,36 @@ func TestParseWindowForms(t *testing.T) {
 		if got != c.want {
 			t.Errorf("ParseWindow(%q) = %q (%v), want %q", c.in, got, err, c.want)
 		}
+	}
+}
+
+// TestFrequencyInTimeColumn: a time cell that is only a frequency gives the task its
+// frequency (the window stays flagged); one beside a ratio cell with its own does not.
+func TestFrequencyInTimeColumn(t *testing.T) {
+	for _, c := range []struct {
+		cell string
+		want bool
+	}{
+		{"每季度各抽查1次", true}, {"2次/年", true}, {"每月", true},
+		{"4-11月", false}, {"全年", false}, {"每季度第一个月", false}, {"", false}, {"根据监管需要确定", false},
+	} {
+		if got := isFrequency(c.cell); got != c.want {
+			t.Errorf("isFrequency(%q) = %v, want %v", c.cell, got, c.want)
+		}
+	}
+	text := "序号\t抽查事项\t抽查比例\t实施时间\n1\t甲\t10%\t每季度各抽查1次\n2\t乙\t10%;1次/年\t每季度各抽查1次\n"
+	p, err := Parse(strings.NewReader(text), "freq.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Tasks) != 2 {
+		t.Fatalf("%d tasks", len(p.Tasks))
+	}
+	if r := p.Tasks[0].Ratio; r.Per != PerQuarter || r.Times != 1 || p.Tasks[0].Rounds != 4 || len(p.Tasks[0].Flags) != 1 || p.Tasks[0].Flags[0].Kind != FlagWindow {
+		t.Errorf("task 1: %+v rounds %d flags %+v, want 1 a quarter (4 rounds), the window flagged", r, p.Tasks[0].Rounds, p.Tasks[0].Flags)
+	}
+	if r := p.Tasks[1].Ratio; r.Per != PerYear || r.Times != 1 || r.Percent != "10" {
+		t.Errorf("task 2: %+v, want the ratio cell's own 1 a year", r)
 	}
 }
 

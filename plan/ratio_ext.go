@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/choucha/choucha/roster"
 )
 
 // The wider ratio grammar, tried when a cell is not of the strict template form (ParseRatio).
@@ -40,10 +43,35 @@ var (
 	batchesRE = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])批次?$`)
 	baseRE    = regexp.MustCompile(`^(?:抽查)?基数[:]?([0-9]+)(?:户|家|个)?$`)
 	parenRE   = regexp.MustCompile(`^\(([0-9]+)(?:户|家)\)`)
-	// classRE is one class item; a clause is class items when they make it up whole
-	// (white space is gone by then: "A类3% B类5%" is one clause).
-	classRE = regexp.MustCompile(`([A-D])(?:类:?|:)(不低于|不少于|不小于|至少|≥|>=)?([0-9]+(?:\.[0-9]+)?)%`)
+	// classRE is one class item; a clause is class items when they make it up whole, one
+	// after another or apart by 、 (white space is gone by then: "A类3% B类5%" is one clause).
+	// A class is a letter with 类, 级 or a colon ("A类3%", "B级5%", "C:7%", "A类企业3%"), or
+	// the class's name (classNames: "低风险企业3%", "高风险企业抽查比例为30%").
+	classRE = regexp.MustCompile(`(?:([A-D])(?:(?:类|级)(?:企业)?:?|:)|(` + classNames() + `)(?:类)?(?:企业)?)(?:抽查比例|比例)?(?:为)?:?(不低于|不少于|不小于|至少|≥|>=)?([0-9]+(?:\.[0-9]+)?)%`)
 )
+
+// classNames is the alternation of the credit classes' names that say 风险 (roster.ClassWords,
+// the one vocabulary: 低风险, 一般风险, 较高风险, 高风险, 中风险 …), longest first so that
+// 较高风险 is not read as 高风险.
+func classNames() string {
+	var names []string
+	for w := range roster.ClassWords {
+		if strings.Contains(w, "风险") {
+			names = append(names, regexp.QuoteMeta(w))
+		}
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	return strings.Join(names, "|")
+}
+
+// onceWords follow a period word (每季度…) to say once in it; "各" before them (每季度各抽查1次)
+// is taken off first.
+var onceWords = map[string]bool{"": true, "一次": true, "1次": true, "抽查1次": true, "抽查一次": true, "检查1次": true, "检查一次": true}
 
 var atLeastCmp = []string{"不低于", "不少于", "不小于", "至少", "≥", ">=", "＞=", "=", ">", "＞"}
 var capCmp = []string{"不高于", "不超过", "不大于", "≤", "<="}
@@ -181,7 +209,7 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 			return
 		}
 		for _, p := range periodWordsIn {
-			if strings.HasPrefix(p.word, "每") && (c == p.word || c == p.word+"一次" || c == p.word+"1次" || c == p.word+"抽查1次" || c == p.word+"抽查一次") {
+			if rest, ok := strings.CutPrefix(c, p.word); ok && strings.HasPrefix(p.word, "每") && onceWords[strings.TrimPrefix(rest, "各")] {
 				if !addTimes(1, p.per) {
 					bad = append(bad, c)
 				}
@@ -308,7 +336,9 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 			}
 			return
 		}
-		if !hasDigit(c) {
+		if !hasDigit(c) || (!hasDigit(yearRE.ReplaceAllString(c, "")) && !strings.ContainsAny(c, "%户家次")) {
+			// Words only, or words and a year (yearRE: "以2020年以来…审批的建设项目为重点"):
+			// a note; a year's digits are not a ratio, count or frequency.
 			notes = append(notes, c)
 			return
 		}
@@ -403,12 +433,25 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 	return rd
 }
 
+// isFrequency reports whether a cell is a frequency and nothing else ("每季度各抽查1次",
+// "2次/年"), as the frequency grammar of readRatio reads it.
+func isFrequency(cell string) bool {
+	if strings.TrimSpace(cell) == "" {
+		return false
+	}
+	rr := readRatio("1%", cell, "")
+	return rr.flag == "" && rr.r.Note == "" && rr.r.Percent == "1"
+}
+
 // classItems returns the class items (classRE's submatches) that make up the clause c whole,
 // or nil.
 func classItems(c string) [][]string {
 	locs := classRE.FindAllStringSubmatchIndex(c, -1)
 	at := 0
-	for _, l := range locs {
+	for i, l := range locs {
+		if i > 0 && strings.HasPrefix(c[at:], "、") {
+			at += len("、")
+		}
 		if l[0] != at {
 			return nil
 		}
@@ -419,9 +462,15 @@ func classItems(c string) [][]string {
 	}
 	items := make([][]string, len(locs))
 	for i, l := range locs {
-		items[i] = []string{c[l[0]:l[1]], c[l[2]:l[3]], "", c[l[6]:l[7]]}
-		if l[4] >= 0 {
-			items[i][2] = c[l[4]:l[5]]
+		class := ""
+		if l[2] >= 0 {
+			class = c[l[2]:l[3]]
+		} else {
+			class = roster.ClassWords[c[l[4]:l[5]]]
+		}
+		items[i] = []string{c[l[0]:l[1]], class, "", c[l[8]:l[9]]}
+		if l[6] >= 0 {
+			items[i][2] = c[l[6]:l[7]]
 		}
 	}
 	return items

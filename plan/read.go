@@ -426,6 +426,14 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 		t.Scopes = append(t.Scopes, v[colScope])
 	}
 	rr := readRatio(v[colRatio], v[colFreq], v[colCount])
+	if v[colFreq] == "" && isFrequency(v[colWindow]) {
+		// "每季度各抽查1次" in the time column: the task's frequency, when reading it as one
+		// finds no other problem (the ratio cell may have a frequency of its own).
+		if alt := readRatio(v[colRatio], v[colWindow], v[colCount]); alt.flag == rr.flag {
+			rr = alt
+			rr.repairs = append(rr.repairs, fmt.Sprintf("抽查时间栏写的是频次“%s”，按抽查频次读", v[colWindow]))
+		}
+	}
 	t.Ratio = rr.r
 	repairs = append(repairs, rr.repairs...)
 	if rr.flag != "" {

@@ -64,6 +64,10 @@ func parseWindow(s string) (Window, string, error) {
 		w.From, w.To = 7, 12
 		return w, "", nil
 	}
+	if strings.Contains(t, "次年") || strings.Contains(t, "翌年") {
+		// "10月-次年3月": a window of one plan year cannot run into the next.
+		return bad("跨到了次年，本年度的抽查时间须另行确定")
+	}
 	if w2, ok := parseMonthWindow(t, s); ok {
 		return w2, "", nil
 	}
@@ -142,6 +146,11 @@ func parseWindow(s string) (Window, string, error) {
 	}
 	d2, tail, ok := parseDate(rest)
 	if !ok {
+		// "2019年9月至11": the last month lost its 月 (as bareMonthsRE's ranges lost both).
+		if n, err := strconv.Atoi(rest); err == nil && len(rest) <= 2 && d1.d == 0 && !d1.dotted && n >= d1.m && n <= 12 && d1.m >= 1 {
+			w.From, w.To, w.Year = d1.m, n, d1.y
+			return w, fmt.Sprintf("抽查检查起止时间“%s”的结束月份没有写“月”，按%d月至%d月读", s, d1.m, n), d1.check(s)
+		}
 		// "3—12月": the first month without 月.
 		return bad("")
 	}

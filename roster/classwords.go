@@ -14,7 +14,7 @@ var UnclassifiedWords = []string{"", "未分类", "未分级", "未评级", "暂
 var ClassWords = map[string]string{
 	"低风险": ClassA, "风险低": ClassA, "低": ClassA,
 	"一般风险": ClassB, "风险一般": ClassB, "一般": ClassB, "中风险": ClassB,
-	"较高风险": ClassC, "风险较高": ClassC, "较高": ClassC,
+	"较高风险": ClassC, "风险较高": ClassC, "较高": ClassC, "中高风险": ClassC, // 中高: Henan's four classes 低/中/中高/高
 	"高风险": ClassD, "风险高": ClassD, "高": ClassD,
 }
 

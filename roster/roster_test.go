@@ -460,7 +460,7 @@ func TestParseClass(t *testing.T) {
 	}{
 		{"A", "A", classOK}, {"a", "A", classOK}, {"A类", "A", classOK}, {"Ｂ", "B", classOK},
 		{"B类（一般风险）", "B", classOK}, {"低风险", "A", classOK}, {"一般风险", "B", classOK},
-		{"较高风险", "C", classOK}, {"高风险", "D", classOK}, {"c", "C", classOK}, {" d ", "D", classOK},
+		{"较高风险", "C", classOK}, {"中高风险", "C", classOK}, {"高风险", "D", classOK}, {"c", "C", classOK}, {" d ", "D", classOK},
 		{"", "B", classUnclassified}, {"未分类", "B", classUnclassified},
 		{"E", "", classBad}, {"AB", "", classBad}, {"极高风险", "", classBad},
 	}
