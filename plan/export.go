@@ -253,7 +253,7 @@ var CSVHeader = []string{
 	"序号原文", "起始日", "结束日", "批次期限", "比例上限", "比例范围", "计划户数", "待核标记",
 }
 
-var perWords = map[string]string{PerYear: "年", PerQuarter: "季", PerMonth: "月"}
+var perWords = map[string]string{PerYear: "年", PerHalf: "半年", PerQuarter: "季", PerMonth: "月", PerWeek: "周", PerDay: "天"}
 
 func yesNo(b bool) string {
 	if b {

@@ -57,6 +57,8 @@ func ParseRatio(s string) (Ratio, error) {
 			case sc.lit("抽查比例"), sc.lit("比例"):
 			case sc.lit("每年"):
 				prePer = PerYear
+			case sc.lit("每半年"):
+				prePer = PerHalf
 			case sc.lit("每季度"), sc.lit("每季"):
 				prePer = PerQuarter
 			case sc.lit("每月"):
@@ -238,6 +240,8 @@ func (sc *ratioScanner) period() (string, bool, error) {
 	slash := sc.lit("/") || sc.lit("每")
 	sc.lit("1")
 	switch {
+	case sc.lit("半年"):
+		return PerHalf, true, nil
 	case sc.lit("年"):
 		return PerYear, true, nil
 	case sc.lit("季度"), sc.lit("季"):
@@ -246,7 +250,7 @@ func (sc *ratioScanner) period() (string, bool, error) {
 		return PerMonth, true, nil
 	}
 	if slash {
-		return "", false, fmt.Errorf("“/”后面应是“年”“季”或“月”")
+		return "", false, fmt.Errorf("“/”后面应是“年”“半年”“季”或“月”")
 	}
 	sc.i = save
 	return "", false, nil
@@ -320,7 +324,7 @@ func narrow(s string) string {
 }
 
 // periodWords names a period in Chinese.
-var periodWords = map[string]string{PerYear: "每年", PerQuarter: "每季度", PerMonth: "每月", PerWeek: "每周", PerDay: "每天"}
+var periodWords = map[string]string{PerYear: "每年", PerHalf: "每半年", PerQuarter: "每季度", PerMonth: "每月", PerWeek: "每周", PerDay: "每天"}
 
 // Describe says the ratio in Chinese words.
 func (r Ratio) Describe() string {
@@ -379,14 +383,16 @@ func (r Ratio) Describe() string {
 }
 
 // RoundsIn is the number of draws in the year for a ratio over a window: the times for a
-// yearly period, times × the quarters the window touches for a quarterly one, times × the
-// months of the window for a monthly one.
+// yearly period, times × the half-years (1–6, 7–12) or quarters the window touches for a
+// half-yearly or quarterly one, times × the months of the window for a monthly one.
 func RoundsIn(r Ratio, w Window) int {
 	times := r.Times
 	if times < 1 {
 		times = 1
 	}
 	switch r.Per {
+	case PerHalf:
+		return times * ((w.To-1)/6 - (w.From-1)/6 + 1)
 	case PerQuarter:
 		return times * ((w.To-1)/3 - (w.From-1)/3 + 1)
 	case PerMonth:

@@ -42,7 +42,7 @@ var (
 	timesRE   = regexp.MustCompile(`^(?:抽查|检查|频次|抽查频次)?[:]?(=|>=|≥|不少于|至少)?([0-9]+|[一二两三四五六七八九十])(次)?(.*)$`)
 	batchesRE = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])批次?$`)
 	baseRE    = regexp.MustCompile(`^(?:抽查)?基数[:]?([0-9]+)(?:户|家|个)?$`)
-	parenRE   = regexp.MustCompile(`^\(([0-9]+)(?:户|家)\)`)
+	parenRE   = regexp.MustCompile(`^\((不少于|不低于|至少|最少)?([0-9]+)(?:户|家)\)`)
 	// classRE is one class item; a clause is class items when they make it up whole, one
 	// after another or apart by 、 (white space is gone by then: "A类3% B类5%" is one clause).
 	// A class is a letter with 类, 级 or a colon ("A类3%", "B级5%", "C:7%", "A类企业3%"), or
@@ -77,7 +77,7 @@ var atLeastCmp = []string{"不低于", "不少于", "不小于", "至少", "≥"
 var capCmp = []string{"不高于", "不超过", "不大于", "≤", "<="}
 
 var periodWordsIn = []struct{ word, per string }{
-	{"/年", PerYear}, {"每年", PerYear}, {"/季度", PerQuarter}, {"/季", PerQuarter}, {"每季度", PerQuarter}, {"每季", PerQuarter},
+	{"/年", PerYear}, {"每年", PerYear}, {"/半年", PerHalf}, {"每半年", PerHalf}, {"/季度", PerQuarter}, {"/季", PerQuarter}, {"每季度", PerQuarter}, {"每季", PerQuarter},
 	{"/月", PerMonth}, {"每月", PerMonth}, {"/周", PerWeek}, {"每周", PerWeek}, {"/天", PerDay}, {"/日", PerDay}, {"每天", PerDay}, {"每日", PerDay},
 }
 
@@ -136,6 +136,8 @@ func ratioClauses(s string) []string {
 	}, narrow(s))
 	t = clauseMarks.Replace(t)
 	// Cut at ; , 。 outside parentheses: "1户(实际以牵头单位抽查数为准。)" is one clause.
+	// 且 joins two clauses as a comma does ("不低于3%且不少于5户").
+	t = strings.ReplaceAll(t, "并且", "且")
 	depth := 0
 	return strings.FieldsFunc(t, func(r rune) bool {
 		switch r {
@@ -146,13 +148,38 @@ func ratioClauses(s string) []string {
 				depth--
 			}
 		}
-		return depth == 0 && (r == ';' || r == ',' || r == '。')
+		return depth == 0 && (r == ';' || r == ',' || r == '。' || r == '且')
 	})
+}
+
+// wholeWords are clauses that mean every firm: 100%.
+var wholeWords = map[string]bool{"全覆盖": true, "全覆盖检查": true, "全面覆盖": true, "全部抽查": true, "全部检查": true}
+
+// pctTails may follow a percentage without changing it ("按5%比例抽取", "100%全覆盖").
+var pctTails = []string{"的比例抽取", "的比例抽查", "比例抽取", "比例抽查", "的比例", "比例", "进行抽查", "抽取", "抽查", "全覆盖"}
+
+// subjectPeriod takes a period word off the front of a percentage's subject ("每季度抽查5%":
+// 5% each quarter): the period, and the subject without it (without a bare 抽查 / 抽取 / 按
+// left over). per is "" when the subject starts with none.
+func subjectPeriod(subject string) (per, rest string) {
+	for _, p := range periodWordsIn {
+		if strings.HasPrefix(p.word, "每") && strings.HasPrefix(subject, p.word) && len(p.word) > len(per) {
+			per, rest = p.per, strings.TrimPrefix(subject, p.word)
+		}
+	}
+	if per == "" {
+		rest = subject
+	}
+	switch rest {
+	case "抽查", "抽取", "按", "按照":
+		rest = ""
+	}
+	return per, rest
 }
 
 type pctClause struct {
 	text, subject, cmp, base, num, num2 string
-	count                               int
+	count, minCount                     int
 }
 
 // readRatio reads the ratio cell with the row's separate 频次 and 数量 cells ("" when the
@@ -232,6 +259,11 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 			}
 			return
 		}
+		if wholeWords[c] {
+			c = "100%"
+		} else if s, ok := strings.CutSuffix(c, "全覆盖"); ok && !hasDigit(c) {
+			c = s + "100%" // "重点企业全覆盖": 100% of them, a level of its own
+		}
 		if loc := pctRE.FindStringSubmatchIndex(c); loc != nil && !fromCount {
 			pc := pctClause{text: c, num: c[loc[2]:loc[3]]}
 			if loc[4] >= 0 {
@@ -256,9 +288,29 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 				}
 			}
 			pc.subject = strings.TrimSuffix(strings.TrimSuffix(before, pc.cmp), ":")
+			lead, subject := subjectPeriod(pc.subject)
+			pc.subject = subject
 			if m := parenRE.FindStringSubmatch(after); m != nil {
-				pc.count, _ = strconv.Atoi(m[1])
+				n, _ := strconv.Atoi(m[2])
+				if m[1] != "" {
+					pc.minCount = n
+				} else {
+					pc.count = n
+				}
 				after = after[len(m[0]):]
+			}
+			for _, tail := range pctTails {
+				if strings.HasSuffix(after, tail) {
+					after = strings.TrimSuffix(after, tail)
+					break
+				}
+			}
+			if lead != "" && lead != PerYear {
+				// 每年 is what a ratio means anyway; another period is the frequency.
+				if after != "" || !addTimes(1, lead) {
+					bad = append(bad, c)
+					return
+				}
 			}
 			per, ok := periodWord(after)
 			if !ok || !subjectOK(pc.subject) || hasDigit(pc.subject) {
@@ -359,7 +411,7 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 	case 0:
 	case 1:
 		pc := pcts[0]
-		r.Subject, r.Base, r.Count = pc.subject, pc.base, max(r.Count, pc.count)
+		r.Subject, r.Base, r.Count, r.MinCount = pc.subject, pc.base, max(r.Count, pc.count), max(r.MinCount, pc.minCount)
 		lo, err := checkPercent(pc.num)
 		if err != nil {
 			flags = append(flags, "比例"+err.Error())

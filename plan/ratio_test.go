@@ -307,6 +307,10 @@ func TestRoundsIn(t *testing.T) {
 		{"100%；1次/季", 1, 12, 4}, // task 295
 		{"10%；2次/季", 3, 4, 4},   // March is Q1, April Q2
 		{"10%；1次/季", 7, 7, 1},
+		{"10%；1次/半年", 1, 12, 2},
+		{"10%；1次/半年", 4, 9, 2}, // April is the first half, September the second
+		{"10%；2次/半年", 7, 12, 2},
+		{"10%；1次/半年", 3, 6, 1},
 	}
 	for _, c := range cases {
 		r, err := ParseRatio(c.ratio)

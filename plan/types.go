@@ -63,6 +63,7 @@ const (
 // Periods of a ratio's frequency.
 const (
 	PerYear    = "year"
+	PerHalf    = "half" // 每半年
 	PerQuarter = "quarter"
 	PerMonth   = "month"
 	PerWeek    = "week"
@@ -105,7 +106,7 @@ type Ratio struct {
 	MinCount    int               // 不低于5户 → 5; 0 when absent
 	PerClass    map[string]string // "A".."D" → percent; nil when absent
 	Times       int               // 1次 → 1; at least 1
-	Per         string            // PerYear, PerQuarter, PerMonth, PerWeek or PerDay
+	Per         string            // PerYear, PerHalf, PerQuarter, PerMonth, PerWeek or PerDay
 	Unspecified bool              // no single percentage, per-class ratios or count to draw by
 
 	Subject string   // text before the ratio ("市级医疗保障部门每年对市级及以下经办机构抽查比例之和")

@@ -249,11 +249,18 @@ func runPlanShow(_ context.Context, g *globalOptions, opts *planShowOptions) err
 
 func planRoundsWhy(t *plan.Task) string {
 	switch t.Ratio.Per {
+	case plan.PerHalf:
+		h := (t.Window.To-1)/6 - (t.Window.From-1)/6 + 1
+		return fmt.Sprintf("每半年%d次 × 起止时间涉及的%d个半年", t.Ratio.Times, h)
 	case plan.PerQuarter:
 		q := (t.Window.To-1)/3 - (t.Window.From-1)/3 + 1
 		return fmt.Sprintf("每季度%d次 × 起止时间涉及的%d个季度", t.Ratio.Times, q)
 	case plan.PerMonth:
 		return fmt.Sprintf("每月%d次 × 起止时间的%d个月", t.Ratio.Times, t.Window.To-t.Window.From+1)
+	case plan.PerWeek:
+		return fmt.Sprintf("每周%d次 × 起止时间的%d周", t.Ratio.Times, t.Rounds/max(t.Ratio.Times, 1))
+	case plan.PerDay:
+		return fmt.Sprintf("每天%d次 × 起止时间的%d天", t.Ratio.Times, t.Rounds/max(t.Ratio.Times, 1))
 	default:
 		return fmt.Sprintf("每年%d次", t.Ratio.Times)
 	}
