@@ -44,6 +44,10 @@ func TestReadRatioForms(t *testing.T) {
 		{"10%", "每季度各抽查1次", "", want{pct: "10", times: 1, per: PerQuarter}},
 		{"10%", "每月各1次", "", want{pct: "10", times: 1, per: PerMonth}},
 		{"5%，每半年1次", "", "", want{pct: "5", times: 1, per: PerHalf}},
+		// The base is a note, never a count or a minimum (池州市 2024: 抽查基数和比例 beside
+		// 抽查目标数; it used to read 基数约100户 as at least 100 firms).
+		{"全市抽查基数约40065户(动态更新),抽查比例不低于3%。", "", "1200户", want{pct: "3", least: true, count: 1200, subject: "抽查比例", times: 1, per: PerYear}},
+		{"基数约100户,5%", "", "", want{pct: "5", times: 1, per: PerYear}},
 		// Words around a percentage that do not change it; a period in front of it.
 		{"按5%比例抽取", "", "", want{pct: "5", times: 1, per: PerYear}},
 		{"5%（不少于3户）", "", "", want{pct: "5", minCount: 3, times: 1, per: PerYear}},
@@ -157,6 +161,10 @@ func TestParseWindowForms(t *testing.T) {
 		{"2019年9月至13", ""},
 		{"2019年9月1日至11", ""},
 		{"10月-次年3月", ""},
+		{"2024年3月至10月(各地根据实际情况分阶段开展,与日常登记事项监管相结合)", "3/0-10/0 2024 []"}, // 池州市 2024
+		{"3月—10月（具体时间另行通知）", "3/0-10/0 0 []"},
+		{"4月-11月底", "4/0-11/0 0 []"},
+		{"春季(具体时间另定)", ""},
 		{"2016.2.1", ""},
 		{"2016.2.1-2016.11.30", "2/1-11/30 2016 []"},
 		{"分两批次;第一批2023720日前完成,第二批20231015日前完成。", ""},

@@ -225,7 +225,9 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 			notes = append(notes, c)
 			return
 		}
-		if m := baseRE.FindStringSubmatch(c); m != nil {
+		if m := baseRE.FindStringSubmatch(c); m != nil || strings.Contains(c, "基数") {
+			// The base (抽查基数, "全市抽查基数约40065户(动态更新)") is what the roster is: its
+			// figure is neither a count nor a minimum.
 			notes = append(notes, c)
 			return
 		}

@@ -64,6 +64,18 @@ func parseWindow(s string) (Window, string, error) {
 		w.From, w.To = 7, 12
 		return w, "", nil
 	}
+	if open := strings.LastIndexAny(t, "(（"); open > 0 && (strings.HasSuffix(t, ")") || strings.HasSuffix(t, "）")) {
+		// "2024年3月至10月(各地根据实际情况分阶段开展,…)": a note in parentheses after the
+		// window.
+		if w2, note, err := parseWindow(t[:open]); err == nil {
+			w2.Text = s
+			extra := fmt.Sprintf("抽查检查起止时间后括号中的说明“%s”已保留，未用于计算", t[open:])
+			if note != "" {
+				extra = note + "；" + extra
+			}
+			return w2, extra, nil
+		}
+	}
 	if strings.Contains(t, "次年") || strings.Contains(t, "翌年") {
 		// "10月-次年3月": a window of one plan year cannot run into the next.
 		return bad("跨到了次年，本年度的抽查时间须另行确定")
@@ -263,7 +275,7 @@ func parseMonthWindow(t, cell string) (Window, bool) {
 			}
 		}
 		to, tail, ok := leadingMonth(rest)
-		if !sep || !ok || (tail != "月" && tail != "月份") {
+		if !sep || !ok || (tail != "月" && tail != "月份" && tail != "月底") {
 			return w, false
 		}
 		w.From, w.To = from, to
