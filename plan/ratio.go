@@ -109,6 +109,8 @@ func ParseRatio(s string) (Ratio, error) {
 				return r, fmt.Errorf("“%s”: %w", s, err)
 			} else if ok {
 				pctPer = p
+			} else if prePer != PerYear {
+				pctPer = prePer // "每季度不低于5%": 5% each quarter
 			}
 		case sc.lit("户"), sc.lit("家"):
 			n, err := smallInt(num, 1_000_000_000)

@@ -55,6 +55,9 @@ var ratioCases = []struct {
 	{"20%，1次", "20", false, 0, nil, 1, Y, false},
 	{"20%；1次", "20", false, 0, nil, 1, Y, false},
 	{"20%；1次/月", "20", false, 0, nil, 1, M, false},
+	{"10%；1次/半年", "10", false, 0, nil, 1, PerHalf, false},
+	{"每半年不低于5%", "5", true, 0, nil, 1, PerHalf, false},
+	{"每季度不低于5%", "5", true, 0, nil, 1, PerQuarter, false},
 	{"25%/年；1次", "25", false, 0, nil, 1, Y, false},
 	{"25%，1次", "25", false, 0, nil, 1, Y, false},
 	{"25%；1次", "25", false, 0, nil, 1, Y, false},
@@ -218,7 +221,7 @@ func FuzzParseRatio(f *testing.F) {
 		if r.Times < 1 || r.Times > maxTimes {
 			t.Errorf("ParseRatio(%q): times %d out of range", s, r.Times)
 		}
-		if r.Per != PerYear && r.Per != PerQuarter && r.Per != PerMonth {
+		if r.Per != PerYear && r.Per != PerHalf && r.Per != PerQuarter && r.Per != PerMonth {
 			t.Errorf("ParseRatio(%q): per %q", s, r.Per)
 		}
 		if r.Unspecified != (r.Percent == "" && r.PerClass == nil && r.MinCount == 0) {
