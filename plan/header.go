@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -170,4 +171,85 @@ func (h *header) jointDepts(cells []string) {
 		}
 		return
 	}
+}
+
+// subHeader merges into h (the header read from the row top) the row below it when that row
+// is the header's second row: sub-columns under a group cell ("抽查要求" over "抽查比例 |
+// 抽查频次"; a cell merged across them copies out as text in its first column only), or, in a
+// grid of real merges, the header again with its cells merged over both rows repeated. The
+// second row has no 序号 of its own and no cell that looks like data (digits or %); at least
+// one of its cells names a column the first row does not have at that place. A top cell it
+// covers (the group cell) is no longer reported as ignored. It reports whether it merged.
+func (h *header) subHeader(top, cells []string) bool {
+	if j := h.col[colSeq]; j < len(cells) && cells[j] != "" && (j >= len(top) || cells[j] != top[j]) {
+		return false
+	}
+	named := map[int]int{} // position → column
+	var unknown []string
+	for j, c := range cells {
+		if c == "" || (j < len(top) && c == top[j]) {
+			continue
+		}
+		k, _, ok := matchHeader(c)
+		if !ok {
+			if hasDigit(c) || strings.ContainsAny(c, "%％") {
+				return false
+			}
+			unknown = append(unknown, c)
+			continue
+		}
+		if h.col[k] >= 0 && h.col[k] != j {
+			unknown = append(unknown, c) // the first row named it elsewhere: that stands
+			continue
+		}
+		named[j] = k
+	}
+	changed := false
+	for j, k := range named {
+		if h.col[k] != j {
+			changed = true
+		}
+	}
+	if !changed {
+		return false
+	}
+	covered := map[string]int{}
+	for j, t := range top {
+		if t == "" {
+			continue
+		}
+		if k, _, ok := matchHeader(t); ok {
+			// A name the first row has twice (its cell merged over both columns): the
+			// instance that lost is covered when the second row names that place.
+			if _, under := named[j]; under && h.col[k] != j {
+				covered[t]++
+			}
+			continue
+		}
+		for j2 := j; j2 < len(cells) && (j2 == j || j2 >= len(top) || top[j2] == "" || top[j2] == t); j2++ {
+			if _, ok := named[j2]; ok {
+				covered[t]++
+				break
+			}
+		}
+	}
+	var ignored []string
+	for _, c := range h.ignored {
+		if covered[c] > 0 {
+			covered[c]--
+			continue
+		}
+		ignored = append(ignored, c)
+	}
+	h.ignored = append(ignored, unknown...)
+	positions := make([]int, 0, len(named))
+	for j := range named {
+		positions = append(positions, j)
+	}
+	sort.Ints(positions)
+	for _, j := range positions {
+		h.col[named[j]] = j
+		h.last = max(h.last, j)
+	}
+	return true
 }

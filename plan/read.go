@@ -61,19 +61,22 @@ func oneLine(s string) string {
 // reader is the state of one pass over a table. Each method is one named repair step; see
 // parseRows for their order.
 type reader struct {
-	src      *sourceRows
-	opts     Options
-	p        *Plan
-	hdr      *header
-	title    string
-	fallback string // the district of a table without a 地市 column
-	district string
-	above    [numCols]string // last value of each column within the district
-	lastN    int
-	bySeq    map[int]int // n → index of its first task
-	dups     map[int]int // n → tasks with this n so far
-	group    int         // index of the task that started the current 序号's group, -1 before any
-	planYear int
+	src  *sourceRows
+	opts Options
+	p    *Plan
+	hdr  *header
+	// subHeaderCells is the header's second row (header.subHeader), nil for a one-row header:
+	// repeated on a later page it is skipped as the first row is.
+	subHeaderCells []string
+	title          string
+	fallback       string // the district of a table without a 地市 column
+	district       string
+	above          [numCols]string // last value of each column within the district
+	lastN          int
+	bySeq          map[int]int // n → index of its first task
+	dups           map[int]int // n → tasks with this n so far
+	group          int         // index of the task that started the current 序号's group, -1 before any
+	planYear       int
 }
 
 // parseRows turns the rows of a plan table into tasks. It refuses a file only when no header
@@ -170,6 +173,17 @@ func (rd *reader) findHeader() (int, error) {
 		if h, ok := headerOf(cells); ok {
 			rd.hdr = h
 			rd.title = pickTitle(pre)
+			at := i
+			if i+1 < len(rd.src.rows) {
+				next := rd.src.rows[i+1]
+				below := make([]string, len(next.cells))
+				for j, c := range next.cells {
+					below[j] = cleanCell(c)
+				}
+				if h.subHeader(cells, below) {
+					at, rd.subHeaderCells = i+1, below
+				}
+			}
 			for _, c := range h.ignored {
 				rd.problem(row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
 			}
@@ -179,7 +193,7 @@ func (rd *reader) findHeader() (int, error) {
 			if !h.has(colWindow) {
 				rd.problem(row.line, "抽查检查起止时间", "表中没有抽查时间列：每个任务都需在抽取时用 --window 指定时间")
 			}
-			return i, nil
+			return at, nil
 		}
 		if nonEmpty := nonEmptyCells(cells); len(nonEmpty) > 0 {
 			// A title merged across the columns repeats its text in every cell.
@@ -240,6 +254,9 @@ func (rd *reader) skipRow(row rawRow, cells []string) bool {
 	}
 	if _, ok := headerOf(cells); ok {
 		return true
+	}
+	if rd.subHeaderCells != nil && slices.Equal(cells, rd.subHeaderCells) {
+		return true // the header's second row, repeated on a later page
 	}
 	if len(nonEmpty) == 1 && rd.cell(cells, colSeq) == "" && rd.cell(cells, colScope) == "" {
 		only := oneLine(nonEmpty[0])

@@ -1,0 +1,154 @@
+package plan
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// A header of two rows: a group cell (抽查要求) over sub-columns (抽查比例 | 抽查频次), the
+// other header cells merged over both rows. Written by hand as an office lays it out in Excel;
+// each task's ratio and frequency by hand from the table.
+var twoRowHeader = [][]string{
+	{"某县2026年度部门联合双随机抽查工作计划"},
+	{"序号", "抽查任务名称", "抽查对象", "抽查要求", "", "起止时间", "实施部门", ""},
+	{"", "", "", "抽查比例", "抽查频次", "", "发起部门", "配合部门"},
+	{"1", "食品检查", "食品企业", "5%", "1次", "3月—6月", "县市场监管局", "县卫健局"},
+	{"2", "药品检查", "药店", "10%", "2次", "4月—9月", "县市场监管局", "县医保局"},
+	// The header again at a page break: both rows are skipped.
+	{"序号", "抽查任务名称", "抽查对象", "抽查要求", "", "起止时间", "实施部门", ""},
+	{"", "", "", "抽查比例", "抽查频次", "", "发起部门", "配合部门"},
+	{"3", "特种设备检查", "使用单位", "不低于3%", "每季度", "1月—12月", "县市场监管局", "县应急局"},
+}
+
+type subWant struct {
+	pct     string
+	times   int
+	per     string
+	rounds  int
+	ini, co string
+}
+
+var twoRowWants = []subWant{
+	{"5", 1, PerYear, 1, "县市场监管局", "县卫健局"},
+	{"10", 2, PerYear, 2, "县市场监管局", "县医保局"},
+	{"3", 1, PerQuarter, 4, "县市场监管局", "县应急局"},
+}
+
+func checkTwoRow(t *testing.T, p *Plan) {
+	t.Helper()
+	if len(p.Tasks) != len(twoRowWants) {
+		t.Fatalf("%d tasks, want %d: %+v", len(p.Tasks), len(twoRowWants), p.Problems)
+	}
+	for i, w := range twoRowWants {
+		k := p.Tasks[i]
+		co := strings.Join(k.Cooperators, "、")
+		if k.Ratio.Percent != w.pct || k.Ratio.Times != w.times || k.Ratio.Per != w.per || k.Rounds != w.rounds || k.Initiator != w.ini || co != w.co || len(k.Flags) != 0 {
+			t.Errorf("task %d: %q %d/%s rounds %d ini %q co %q flags %+v, want %+v", i+1, k.Ratio.Percent, k.Ratio.Times, k.Ratio.Per, k.Rounds, k.Initiator, co, k.Flags, w)
+		}
+	}
+	for _, pr := range p.Problems {
+		if strings.Contains(pr.Message, "抽查要求") || strings.Contains(pr.Message, "实施部门") || strings.Contains(pr.Message, "没有抽查比例列") || strings.Contains(pr.Message, "没有序号") {
+			t.Errorf("problem %q: the group cells are covered by the second row", pr.Message)
+		}
+	}
+}
+
+func TestTwoRowHeaderText(t *testing.T) {
+	var b strings.Builder
+	for _, r := range twoRowHeader {
+		b.WriteString(strings.Join(r, "\t") + "\n")
+	}
+	p, err := Parse(strings.NewReader(b.String()), "two-row.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTwoRow(t, p)
+}
+
+// In a workbook the cells are really merged: the reader fills each merged range, so the second
+// row repeats 序号, 抽查任务名称 … and the first repeats 抽查要求 over both its columns.
+func TestTwoRowHeaderXLSX(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, r := range twoRowHeader {
+		for j, c := range r {
+			if c == "" {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := f.SetCellStr("Sheet1", cell, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, hr := range []int{2, 6} {
+		for _, m := range [][2]string{{"A", "A"}, {"B", "B"}, {"C", "C"}, {"F", "F"}} {
+			if err := f.MergeCell("Sheet1", m[0]+strconv.Itoa(hr), m[1]+strconv.Itoa(hr+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, m := range [][2]string{{"D", "E"}, {"G", "H"}} {
+			if err := f.MergeCell("Sheet1", m[0]+strconv.Itoa(hr), m[1]+strconv.Itoa(hr)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "two-row.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTwoRow(t, p)
+}
+
+// A saved web page: rowspan and colspan, as a county site publishes the same table.
+func TestTwoRowHeaderHTML(t *testing.T) {
+	head := `<tr><td rowspan="2">序号</td><td rowspan="2">抽查任务名称</td><td rowspan="2">抽查对象</td><td colspan="2">抽查要求</td><td rowspan="2">起止时间</td><td colspan="2">实施部门</td></tr>
+<tr><td>抽查比例</td><td>抽查频次</td><td>发起部门</td><td>配合部门</td></tr>`
+	var rows strings.Builder
+	for _, r := range twoRowHeader[3:5] {
+		rows.WriteString("<tr><td>" + strings.Join(r, "</td><td>") + "</td></tr>\n")
+	}
+	last := twoRowHeader[7]
+	page := `<html><head><meta charset="utf-8"><title>计划</title></head><body><p>某县2026年度部门联合双随机抽查工作计划</p><table>` +
+		head + rows.String() + head + "<tr><td>" + strings.Join(last, "</td><td>") + "</td></tr></table></body></html>"
+	path := filepath.Join(t.TempDir(), "two-row.html")
+	if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTwoRow(t, p)
+}
+
+// A row below the header that is data without a 序号, or that names nothing new, is not a
+// second header row.
+func TestSubHeaderRefused(t *testing.T) {
+	top := []string{"序号", "抽查任务名称", "抽查比例", "起止时间"}
+	for _, below := range [][]string{
+		{"", "食品检查", "5%", "3月"},     // data
+		{"", "", "抽查比例", ""},         // the same column at the same place
+		{"", "", "", ""},             // empty
+		{"1", "", "抽查频次", ""},        // a 序号
+		{"", "说明", "", ""},           // names nothing
+		{"", "抽查频次", "抽查事项2024", ""}, // a cell with digits
+	} {
+		h, ok := headerOf(top)
+		if !ok {
+			t.Fatal("top is a header")
+		}
+		if h.subHeader(top, below) {
+			t.Errorf("subHeader(%q) merged", below)
+		}
+	}
+}
