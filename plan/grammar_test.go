@@ -161,6 +161,13 @@ func TestParseWindowForms(t *testing.T) {
 		{"2019年9月至13", ""},
 		{"2019年9月1日至11", ""},
 		{"10月-次年3月", ""},
+		{"第二、三季度", "4/0-9/0 0 []"},
+		{"3-4季度", "7/0-12/0 0 []"},
+		{"第三季度至第四季度", "7/0-12/0 0 []"},
+		{"一至二季度", "1/0-6/0 0 []"},
+		{"第三、二季度", ""},
+		{"第二、二季度", ""},
+		{"年底前", "1/0-12/0 0 []"},
 		{"2024年3月至10月(各地根据实际情况分阶段开展,与日常登记事项监管相结合)", "3/0-10/0 2024 []"}, // 池州市 2024
 		{"3月—10月（具体时间另行通知）", "3/0-10/0 0 []"},
 		{"4月-11月底", "4/0-11/0 0 []"},
@@ -229,4 +236,59 @@ func classText(m map[string]string) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// TestChineseSeq: tasks numbered 一、二 … 十二 are tasks; a heading row (一、食品安全领域, or
+// merged across the row so that every cell holds it) is not.
+func TestChineseSeq(t *testing.T) {
+	text := "某县2026年度部门联合双随机抽查工作计划\n序号\t抽查任务名称\t抽查对象\t抽查比例\t起止时间\t发起部门\n" +
+		"一、食品安全领域\t\t\t\t\t\n" +
+		"一、\t食品检查\t食品企业\t5%\t3月\t县市场监管局\n" +
+		"二\t药品检查\t药店\t10%\t第二、三季度\t县市场监管局\n" +
+		"二、药品领域\t二、药品领域\t二、药品领域\t二、药品领域\t二、药品领域\t二、药品领域\n" +
+		"十二\t特设检查\t使用单位\t3%\t年底前\t县市场监管局\n"
+	p, err := Parse(strings.NewReader(text), "cn.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		seq      int
+		pct      string
+		from, to int
+	}{{1, "5", 3, 3}, {2, "10", 4, 9}, {12, "3", 1, 12}}
+	if len(p.Tasks) != len(want) {
+		t.Fatalf("%d tasks, want %d", len(p.Tasks), len(want))
+	}
+	for i, w := range want {
+		k := p.Tasks[i]
+		if k.Seq != w.seq || k.Ratio.Percent != w.pct || k.Window.From != w.from || k.Window.To != w.to || hasFlag(k, FlagWindow) {
+			t.Errorf("task %d: seq %d %q %d–%d flags %+v, want %+v", i+1, k.Seq, k.Ratio.Percent, k.Window.From, k.Window.To, k.Flags, w)
+		}
+	}
+	headings := 0
+	for _, pr := range p.Problems {
+		if strings.Contains(pr.Message, "是分组标题") {
+			headings++
+		}
+	}
+	if headings != 2 {
+		t.Errorf("%d heading rows reported, want 2: %+v", headings, p.Problems)
+	}
+	for _, s := range []struct {
+		in   string
+		want int
+	}{{"一", 1}, {"十", 10}, {"十一、", 11}, {"二十", 20}, {"九十九", 99}, {"一百", 0}, {"十十", 0}, {"甲", 0}, {"", 0}} {
+		if got := cnNumber(s.in); got != s.want {
+			t.Errorf("cnNumber(%q) = %d, want %d", s.in, got, s.want)
+		}
+	}
+}
+
+func hasFlag(k Task, kind string) bool {
+	for _, f := range k.Flags {
+		if f.Kind == kind {
+			return true
+		}
+	}
+	return false
 }

@@ -128,8 +128,21 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 			continue
 		}
 		n, coded, ok := rd.readSeq(v[colSeq])
+		if cn := cnNumber(v[colSeq]); !ok && cn > 0 && len(slices.Compact(nonEmptyCells(cells))) > 1 &&
+			(v[colRatio] != "" || v[colWindow] != "" || v[colInitiator] != "" || v[colScope] != "" || v[colCount] != "") {
+			// Tasks numbered 一、二、三 …: a row that has the cells of a task is one (a heading
+			// merged across the row repeats one text in every cell).
+			n, ok = cn, true
+			repairs = append(repairs, fmt.Sprintf("序号“%s”按%d编号", v[colSeq], cn))
+		}
 		if !ok {
-			rd.problem(row.line, "序号", fmt.Sprintf("序号“%s”不是编号，本行不是任务，已跳过（内容：%s）", v[colSeq], shorten(strings.Join(nonEmptyCells(cells), " | "), 60)))
+			content := shorten(strings.Join(nonEmptyCells(cells), " | "), 60)
+			if sectionRE.MatchString(v[colSeq]) {
+				// "一、食品安全领域", "二 | 药品领域": a heading over the tasks that follow.
+				rd.problem(row.line, "序号", fmt.Sprintf("“%s”是分组标题，不是任务，已跳过", content))
+				continue
+			}
+			rd.problem(row.line, "序号", fmt.Sprintf("序号“%s”不是编号，本行不是任务，已跳过（内容：%s）", v[colSeq], content))
 			continue
 		}
 		rd.p.NumberedRows++
@@ -242,6 +255,30 @@ func (rd *reader) setFallbackDistrict() {
 	}
 	rd.district = rd.fallback
 }
+
+// cnNumber is a 序号 in Chinese numerals, 一 to 九十九 with an optional 、 or . after it
+// ("三、", "十二"), or 0.
+func cnNumber(s string) int {
+	t := []rune(strings.TrimRight(strings.TrimSpace(narrow(s)), "、.．"))
+	digit := func(r rune) int { return strings.IndexRune("一二三四五六七八九", r)/3 + 1 }
+	isDigit := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九", r) }
+	switch {
+	case len(t) == 1 && isDigit(t[0]):
+		return digit(t[0])
+	case len(t) == 1 && t[0] == '十':
+		return 10
+	case len(t) == 2 && t[0] == '十' && isDigit(t[1]):
+		return 10 + digit(t[1])
+	case len(t) == 2 && isDigit(t[0]) && t[1] == '十':
+		return 10 * digit(t[0])
+	case len(t) == 3 && isDigit(t[0]) && t[1] == '十' && isDigit(t[2]):
+		return 10*digit(t[0]) + digit(t[2])
+	}
+	return 0
+}
+
+// sectionRE is a 序号 cell that numbers a group heading in Chinese numerals ("一、", "二").
+var sectionRE = regexp.MustCompile(`^[一二三四五六七八九十]+(?:[、.．]|$)`)
 
 var pageRE = regexp.MustCompile(`^(第\s*[0-9]+\s*页|[0-9]+\s*/\s*[0-9]+|-\s*[0-9]+\s*-)`)
 

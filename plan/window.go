@@ -54,7 +54,7 @@ func parseWindow(s string) (Window, string, error) {
 		return w, "", fmt.Errorf("抽查检查起止时间“%s”%s", s, why)
 	}
 	switch t {
-	case "全年", "全年度", "年内", "1—12月", "1-12月":
+	case "全年", "全年度", "年内", "1—12月", "1-12月", "年底前", "年底前完成", "年内完成", "全年完成", "年度内":
 		w.From, w.To = 1, 12
 		return w, "", nil
 	case "上半年":
@@ -87,6 +87,13 @@ func parseWindow(s string) (Window, string, error) {
 		q := cnDigit(m[1])
 		w.From, w.To = 3*q-2, 3*q
 		return w, "", nil
+	}
+	if m := quarterRangeRE.FindStringSubmatch(t); m != nil {
+		if a, b := cnDigit(m[1]), cnDigit(m[2]); a < b {
+			w.From, w.To = 3*a-2, 3*b
+			return w, "", nil
+		}
+		return bad("的季度先后颠倒")
 	}
 	if m := batchRE.FindStringSubmatch(t); m != nil {
 		n := cnDigit(m[1])
@@ -189,13 +196,15 @@ func parseWindow(s string) (Window, string, error) {
 }
 
 var (
-	quarterRE    = regexp.MustCompile(`^第?([一二三四1-4])季度$`)
-	batchRE      = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])(?:个)?批次?[;,，、:：]?`)
-	batchPartRE  = regexp.MustCompile(`第([一二两三四五六七八九十1-9])批(?:次)?[:：]?([^;,，；]*)`)
-	bareMonthsRE = regexp.MustCompile(`^([0-9]{1,2})(?:——|—|--|-|–|~|～|至|到)([0-9]{1,2})$`)
-	digitRunRE   = regexp.MustCompile(`(^|[^0-9])[0-9]{5,8}(日|$|前)`)
-	dateRE       = regexp.MustCompile(`^(?:([0-9]{4})年)?([0-9]{1,2})(?:月份|月)(?:([0-9]{1,2})日)?`)
-	dottedRE     = regexp.MustCompile(`^([0-9]{4})([./-])([0-9]{1,2})(?:([./-])([0-9]{1,2}))?`)
+	quarterRE = regexp.MustCompile(`^第?([一二三四1-4])季度$`)
+	// "第二、三季度", "3-4季度", "第三季度至第四季度": the quarters from one to another.
+	quarterRangeRE = regexp.MustCompile(`^第?([一二三四1-4])(?:季度)?(?:、|和|至|到|——|—|--|-|–|~|～)第?([一二三四1-4])季度$`)
+	batchRE        = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])(?:个)?批次?[;,，、:：]?`)
+	batchPartRE    = regexp.MustCompile(`第([一二两三四五六七八九十1-9])批(?:次)?[:：]?([^;,，；]*)`)
+	bareMonthsRE   = regexp.MustCompile(`^([0-9]{1,2})(?:——|—|--|-|–|~|～|至|到)([0-9]{1,2})$`)
+	digitRunRE     = regexp.MustCompile(`(^|[^0-9])[0-9]{5,8}(日|$|前)`)
+	dateRE         = regexp.MustCompile(`^(?:([0-9]{4})年)?([0-9]{1,2})(?:月份|月)(?:([0-9]{1,2})日)?`)
+	dottedRE       = regexp.MustCompile(`^([0-9]{4})([./-])([0-9]{1,2})(?:([./-])([0-9]{1,2}))?`)
 )
 
 // cnDigit reads one Chinese or ASCII digit 1–10 (一 二 两 … 十); 0 when it is none.
