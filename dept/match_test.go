@@ -30,6 +30,13 @@ func TestSplit(t *testing.T) {
 		{"沁源县公安局交通管理大队", []string{"沁源县公安局交通管理大队"}},
 		{"沁县发改局-人防部门", []string{"沁县发改局-人防部门"}},
 		{"潞州区发改局（潞州区国动办）", []string{"潞州区发改局"}},
+		// One department at several levels (forestry-2019, wuwei-2023): not a list.
+		{"市、县级林业主管部门", []string{"县级林业主管部门"}},
+		{"省、市、县三级市场监管部门", []string{"县级市场监管部门"}},
+		{"市县两级林业部门", []string{"县级林业部门"}},
+		{"市、县(市、区)粮食行政管理部门", []string{"县粮食行政管理部门"}},
+		{"县市场监管局", []string{"县市场监管局"}},
+		{"区市场监管局、区税务局", []string{"区市场监管局", "区税务局"}},
 		// Sub-units after a separator stay with their department.
 		{"沁源县卫体局监督二、三股", []string{"沁源县卫体局监督二、三股"}},
 		{"沁源县民政局 养老股", []string{"沁源县民政局 养老股"}},

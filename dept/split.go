@@ -134,6 +134,15 @@ func Texts(pieces []Piece) []string {
 	return out
 }
 
+// levelList is an enumeration of administrative levels before one department (市、县级…,
+// 省、市、县三级…): only the last level is kept, so that the enumeration is not split into
+// departments of its own. Each level listed is followed by 、 和 及 or 与 (县市场监管局 is no
+// list); levelCount is "两级" / "三级" after levels written together (市县两级林业部门).
+var (
+	levelList  = regexp.MustCompile(`(^|[、,，;；\s])(?:(?:省|市|县|区|乡镇|乡|镇)级?[、和及与])+((?:省|市|县|区|乡镇|乡|镇)级?)`)
+	levelCount = regexp.MustCompile(`(^|[、,，;；\s])(?:省|市|县|区|乡镇|乡|镇)*?(省|市|县|区|乡镇|乡|镇)[两二三]级`)
+)
+
 var separators = regexp.MustCompile(`[、,，;；/／|｜\s]+|以及|及|与`)
 
 // etc is 等 ending a list: 县教育局、县民政局等, 市场监管等部门, 教育等相关部门.
@@ -201,6 +210,9 @@ func (m Map) split(cell, district string) []Piece {
 	}
 	incomplete := etc.MatchString(raw)
 	raw = etc.ReplaceAllString(raw, "$1")
+	// 市、县级林业主管部门, 省、市、县三级市场监管部门: one department at several levels.
+	raw = levelList.ReplaceAllString(raw, "$1$2")
+	raw = levelCount.ReplaceAllString(raw, "$1${2}级")
 	raw = strings.ReplaceAll(raw, "局和", "局、")
 	raw = strings.ReplaceAll(raw, "局及", "局、")
 	raw = strings.ReplaceAll(raw, "部门和", "部门、")
