@@ -51,6 +51,8 @@ func TestReadRatioForms(t *testing.T) {
 		// Words around a percentage that do not change it; a period in front of it.
 		{"按5%比例抽取", "", "", want{pct: "5", times: 1, per: PerYear}},
 		{"5%（不少于3户）", "", "", want{pct: "5", minCount: 3, times: 1, per: PerYear}},
+		{"不低于5%（抽查数量不少于3户）", "", "", want{pct: "5", least: true, minCount: 3, times: 1, per: PerYear}},
+		{"5%，不足1户的按1户抽取", "", "", want{pct: "5", times: 1, per: PerYear}},
 		{"不低于3%且不少于5户", "", "", want{pct: "3", least: true, minCount: 5, times: 1, per: PerYear}},
 		{"每季度抽查5%", "", "", want{pct: "5", times: 1, per: PerQuarter}},
 		{"每月抽查10%", "", "", want{pct: "10", times: 1, per: PerMonth}},

@@ -42,7 +42,7 @@ var (
 	timesRE   = regexp.MustCompile(`^(?:抽查|检查|频次|抽查频次)?[:]?(=|>=|≥|不少于|至少)?([0-9]+|[一二两三四五六七八九十])(次)?(.*)$`)
 	batchesRE = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])批次?$`)
 	baseRE    = regexp.MustCompile(`^(?:抽查)?基数[:]?([0-9]+)(?:户|家|个)?$`)
-	parenRE   = regexp.MustCompile(`^\((不少于|不低于|至少|最少)?([0-9]+)(?:户|家)\)`)
+	parenRE   = regexp.MustCompile(`^\((?:抽查数量|抽查户数|抽取数量|数量)?(?:原则上)?(不少于|不低于|至少|最少)?([0-9]+)(?:户|家)\)`)
 	// classRE is one class item; a clause is class items when they make it up whole, one
 	// after another or apart by 、 (white space is gone by then: "A类3% B类5%" is one clause).
 	// A class is a letter with 类, 级 or a colon ("A类3%", "B级5%", "C:7%", "A类企业3%"), or
@@ -222,6 +222,12 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 			return
 		case strings.Contains(c, "待定") || strings.Contains(c, "另定") || strings.Contains(c, "自行确定"):
 			undecided = true
+			notes = append(notes, c)
+			return
+		}
+		if strings.HasPrefix(c, "不足") {
+			// "不足1户的按1户抽取", "不足5家的全部抽查": what a small frame gets, which the
+			// draw's rounding up and minimum already do.
 			notes = append(notes, c)
 			return
 		}
