@@ -57,6 +57,7 @@ const (
 	icolValid
 	icolPhone
 	icolRecuse
+	icolLicense
 	numInspCols
 )
 
@@ -69,9 +70,12 @@ var inspectorSynonyms = [numInspCols][]string{
 	icolCategory: {"执法门类", "执法类别", "门类", "执法领域", "执法类型"},
 	icolStatus:   {"在岗状态", "状态", "人员状态", "在岗情况", "是否在岗", "ZGZT"},
 	icolValid: {"证件有效期至", "有效期至", "执法证有效期至", "证件有效期", "有效期", "执法证有效期",
-		"执法证件有效期", "有效期限", "证件有效期止", "有效期截止日期", "有效截止日期", "YXQ"},
+		"执法证件有效期", "有效期限", "证件有效期止", "有效期截止日期", "有效截止日期", "YXQ",
+		"执法证有效期限", "执法证件有效期限", "证件有效期限", "执法证件有效期至", "执法证到期日期", "证件到期日期", "到期日期"},
 	icolPhone:  {"联系电话", "电话", "手机", "手机号码", "LXDH"},
 	icolRecuse: {"回避企业统一社会信用代码", "回避企业", "回避对象", "回避企业代码"},
+	// The certificate's own state in the 执法证 system (有效, 注销, 暂扣 …), not the person's.
+	icolLicense: {"持证状态", "证件状态", "执法证状态", "执法证件状态", "执法资格状态"},
 }
 
 // synonymIndex maps normalised header text to a column role.

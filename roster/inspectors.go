@@ -134,7 +134,9 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		Status:   status,
 		OnDuty:   s.hdr.col[icolStatus] < 0 || onDuty(status),
 		Phone:    s.cell(cells, icolPhone),
+		License:  s.cell(cells, icolLicense),
 	}
+	in.LicenseVoid = licenseVoid(in.License)
 	v := s.cell(cells, icolValid)
 	switch t, ok := parseValidity(v); {
 	case v == "":
@@ -165,6 +167,20 @@ func (s *inspectorScan) row(row int, cells []string) error {
 	}
 	s.list = append(s.list, in)
 	return nil
+}
+
+// voidLicenseWords in a 持证状态 cell mean the certificate is not in force (domain notes: only
+// holders of a valid 执法证 inspect). A cell with none of them (有效, 正常, 在用, or empty) leaves
+// the 有效期 to decide.
+var voidLicenseWords = []string{"注销", "吊销", "撤销", "暂扣", "收回", "作废", "失效", "无效", "过期", "停用", "冻结"}
+
+func licenseVoid(c string) bool {
+	for _, w := range voidLicenseWords {
+		if strings.Contains(c, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // offDutyWords mark staff who may not inspect (domain notes: off-duty, seconded, retired),
@@ -232,6 +248,7 @@ const (
 	ReasonExpired         = "执法证已到期"
 	ReasonValidityUnknown = "执法证有效期不明"
 	ReasonBadDate         = "执法证有效期无法识别"
+	ReasonLicenseVoid     = "执法证已失效"
 )
 
 // Ineligibility counts the inspectors of list who may not inspect on day, by kind (an
@@ -258,7 +275,7 @@ func NoneEligibleError(file string, list []Inspector, day time.Time) error {
 		return nil
 	}
 	var parts []string
-	for _, k := range []string{ReasonOffDuty, ReasonExpired, ReasonValidityUnknown, ReasonBadDate} {
+	for _, k := range []string{ReasonOffDuty, ReasonLicenseVoid, ReasonExpired, ReasonValidityUnknown, ReasonBadDate} {
 		if byKind[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d 人", k, byKind[k]))
 		}
@@ -313,6 +330,8 @@ func (in Inspector) EligibleOn(day time.Time) (bool, string) {
 		switch k {
 		case ReasonOffDuty:
 			why = append(why, fmt.Sprintf("不在岗（在岗状态：%s）", orBlank(in.Status)))
+		case ReasonLicenseVoid:
+			why = append(why, fmt.Sprintf("执法证已失效（持证状态：%s）", in.License))
 		case ReasonExpired:
 			why = append(why, fmt.Sprintf("执法证已于 %s 到期", in.ValidUntil.Format("2006-01-02")))
 		case ReasonValidityUnknown:
@@ -330,6 +349,9 @@ func (in Inspector) reasons(day time.Time) []string {
 	var kinds []string
 	if !in.OnDuty {
 		kinds = append(kinds, ReasonOffDuty)
+	}
+	if in.LicenseVoid {
+		kinds = append(kinds, ReasonLicenseVoid)
 	}
 	switch {
 	case in.BadDate:

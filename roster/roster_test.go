@@ -913,3 +913,47 @@ func TestFrameLinesOrderByKey(t *testing.T) {
 		t.Error("FrameHash is not the SHA-256 of the key-ordered lines")
 	}
 }
+
+// TestInspectorLicenseState: a roster exported from a 执法证 system with its own column names
+// (执法证件号码, 单位名称, 持证状态, 执法证有效期限): a certificate 注销 or 暂扣 is out whatever its
+// 有效期, 有效 leaves the 有效期 to decide. Written by hand.
+func TestInspectorLicenseState(t *testing.T) {
+	p := writeFile(t, "i.csv", "序号,姓名,性别,执法证件号码,单位名称,所属科室,执法类别,持证状态,执法证有效期限\n"+
+		"1,张三,男,14000001,无为市市场监督管理局,食品科,市场监管,有效,2028-12-31\n"+
+		"2,李四,女,14000002,无为市市场监督管理局,特设科,市场监管,暂扣,2028-12-31\n"+
+		"3,王五,男,14000003,无为市粮食和物资储备局,执法大队,粮食,已注销,2029-01-01\n"+
+		"4,赵六,男,14000004,无为市粮食和物资储备局,执法大队,粮食,,2029-01-01\n")
+	list, rep, err := ReadInspectors(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 4 {
+		t.Fatalf("%d inspectors", len(list))
+	}
+	for _, is := range rep.Issues {
+		if is.Code == CodeNoValidity {
+			t.Errorf("执法证有效期限 is the validity column: %+v", is)
+		}
+	}
+	day := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	want := []struct {
+		name, dept string
+		ok         bool
+		why        string
+	}{
+		{"张三", "无为市市场监督管理局", true, ""},
+		{"李四", "无为市市场监督管理局", false, "执法证已失效（持证状态：暂扣）"},
+		{"王五", "无为市粮食和物资储备局", false, "执法证已失效（持证状态：已注销）"},
+		{"赵六", "无为市粮食和物资储备局", true, ""},
+	}
+	for i, w := range want {
+		in := list[i]
+		ok, why := in.EligibleOn(day)
+		if in.Name != w.name || in.Dept != w.dept || ok != w.ok || why != w.why {
+			t.Errorf("%d: %s %s %v %q, want %+v", i, in.Name, in.Dept, ok, why, w)
+		}
+	}
+	if n, by := Ineligibility(list, day); n != 2 || by[ReasonLicenseVoid] != 2 {
+		t.Errorf("eligible %d, by kind %v", n, by)
+	}
+}
