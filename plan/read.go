@@ -102,10 +102,21 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 	rd.p.Title = rd.title
 	rd.planYear = rd.p.Year()
 	rd.setFallbackDistrict()
-	for _, row := range src.rows[start+1:] {
+	rows := src.rows[start+1:]
+	for i := 0; i < len(rows); i++ {
+		row := rows[i]
 		cells := make([]string, len(row.cells))
 		for j, c := range row.cells {
 			cells[j] = cleanCell(c)
+		}
+		if h, ok := headerOf(cells); ok && h.col != rd.hdr.col {
+			if i+1 < len(rows) && h.subHeader(cells, cleanCells(rows[i+1].cells)) {
+				i++
+			}
+			if h.col != rd.hdr.col {
+				rd.newTable(row, h)
+				continue
+			}
 		}
 		if rd.skipRow(row, cells) {
 			continue
@@ -137,6 +148,11 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		}
 		if !ok {
 			content := shorten(strings.Join(nonEmptyCells(cells), " | "), 60)
+			if ne := nonEmptyCells(cells); len(ne) == 1 && strings.Contains(ne[0], "计划") {
+				// The title of a further table ("阳江市2025年度部门联合…计划" under the bureau's own).
+				rd.problem(row.line, "", fmt.Sprintf("标题行“%s”，已跳过（下面若是另一张表，按它的表头读取）", content))
+				continue
+			}
 			if sectionRE.MatchString(v[colSeq]) {
 				// "一、食品安全领域", "二 | 药品领域": a heading over the tasks that follow.
 				rd.problem(row.line, "序号", fmt.Sprintf("“%s”是分组标题，不是任务，已跳过", content))
@@ -168,6 +184,25 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		}
 	}
 	return rd.p, nil
+}
+
+// newTable switches to the header h of a further table in the same file (a page with the
+// bureau's own plan and the joint plan one after the other): its columns are read by h, and
+// nothing is inherited from the table before it.
+func (rd *reader) newTable(row rawRow, h *header) {
+	rd.hdr, rd.subHeaderCells, rd.above = h, nil, [numCols]string{}
+	rd.problem(row.line, "", fmt.Sprintf("第%d行起是另一张表（表头与前面的不同），按这一行的表头读取", row.line))
+	for _, c := range h.ignored {
+		rd.problem(row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
+	}
+}
+
+func cleanCells(raw []string) []string {
+	out := make([]string, len(raw))
+	for j, c := range raw {
+		out[j] = cleanCell(c)
+	}
+	return out
 }
 
 func (rd *reader) problem(line int, cell, msg string) {

@@ -152,3 +152,53 @@ func TestSubHeaderRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondTable: a page with the bureau's own plan and then the joint plan, each with its
+// title and a header of its own, in another column order: the second table's cells are read
+// by its own header (they were read by the first one's, into the wrong fields), nothing is
+// inherited across, and the second table's title line is reported, not read as a task.
+func TestSecondTable(t *testing.T) {
+	text := "某市2025年度本部门抽查工作计划\n" +
+		"序号\t抽查任务名称\t抽查对象\t抽查比例\t实施时间\t实施单位\n" +
+		"1\t甲\t甲企业\t5%\t3月\t市政府办公室\n" +
+		"2\t乙\t乙企业\t\t4月\t市商务局\n" +
+		"某市2025年度部门联合抽查工作计划\n" +
+		"序号\t抽查任务名称\t发起部门\t配合部门\t抽查对象\t抽查比例\t实施时间\n" +
+		"1\t丙\t市市场监管局\t市卫健局\t丙企业\t10%\t\n" +
+		"2\t丁\t市教育局\t市市场监管局\t丁企业\t\t6月\n"
+	p, err := Parse(strings.NewReader(text), "two.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		key, name, scope, pct, ini, co string
+		from                           int
+	}{
+		{"two-1", "甲", "甲企业", "5", "市政府办公室", "", 3},
+		{"two-2", "乙", "乙企业", "5", "市商务局", "", 4},          // the ratio merged from 甲's row
+		{"two-1~2", "丙", "丙企业", "10", "市市场监管局", "市卫健局", 1}, // no time: 乙's 4月 is another table's
+		{"two-2~2", "丁", "丁企业", "10", "市教育局", "市市场监管局", 6},
+	}
+	if len(p.Tasks) != len(want) {
+		t.Fatalf("%d tasks, want %d", len(p.Tasks), len(want))
+	}
+	for i, w := range want {
+		k := p.Tasks[i]
+		scope := strings.Join(k.Scopes, "")
+		if k.Key != w.key || k.Name != w.name || scope != w.scope || k.Ratio.Percent != w.pct || k.Initiator != w.ini || strings.Join(k.Cooperators, "、") != w.co || k.Window.From != w.from {
+			t.Errorf("task %d: %s %s %s %q %s %v %d, want %+v", i+1, k.Key, k.Name, scope, k.Ratio.Percent, k.Initiator, k.Cooperators, k.Window.From, w)
+		}
+	}
+	if !hasFlag(p.Tasks[2], FlagWindow) {
+		t.Errorf("丙 has no time and nothing to inherit it from: flags %+v", p.Tasks[2].Flags)
+	}
+	var saw []string
+	for _, pr := range p.Problems {
+		if strings.Contains(pr.Message, "另一张表") || strings.Contains(pr.Message, "标题行") {
+			saw = append(saw, pr.Message)
+		}
+	}
+	if len(saw) != 2 {
+		t.Errorf("reported %q, want the title line and the new header", saw)
+	}
+}
