@@ -253,3 +253,15 @@ func (h *header) subHeader(top, cells []string) bool {
 	}
 	return true
 }
+
+// covers reports whether the header o is h again, or part of it (a header repeated at a page
+// break that lost a cell): every column o has is at the same place in h. Otherwise o starts
+// another table.
+func (h *header) covers(o *header) bool {
+	for k, j := range o.col {
+		if j >= 0 && h.col[k] != j {
+			return false
+		}
+	}
+	return true
+}

@@ -109,11 +109,11 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		for j, c := range row.cells {
 			cells[j] = cleanCell(c)
 		}
-		if h, ok := headerOf(cells); ok && h.col != rd.hdr.col {
+		if h, ok := headerOf(cells); ok && !rd.hdr.covers(h) {
 			if i+1 < len(rows) && h.subHeader(cells, cleanCells(rows[i+1].cells)) {
 				i++
 			}
-			if h.col != rd.hdr.col {
+			if !rd.hdr.covers(h) {
 				rd.newTable(row, h)
 				continue
 			}

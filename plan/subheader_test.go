@@ -202,3 +202,24 @@ func TestSecondTable(t *testing.T) {
 		t.Errorf("reported %q, want the title line and the new header", saw)
 	}
 }
+
+// TestRepeatedHeaderLostCell: a header repeated at a page break that lost a cell (配合部门) is
+// the same table's: the rows below it keep their 配合部门.
+func TestRepeatedHeaderLostCell(t *testing.T) {
+	text := "序号\t抽查任务名称\t抽查对象\t抽查比例\t起止时间\t发起部门\t配合部门\n" +
+		"1\t甲\t甲企业\t5%\t3月\t县市场监管局\t县卫健局\n" +
+		"序号\t抽查任务名称\t抽查对象\t抽查比例\t起止时间\t发起部门\t\n" +
+		"2\t乙\t乙企业\t5%\t4月\t县市场监管局\t县商务局\n"
+	p, err := Parse(strings.NewReader(text), "page.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Tasks) != 2 || strings.Join(p.Tasks[1].Cooperators, "") != "县商务局" {
+		t.Fatalf("tasks %+v", p.Tasks)
+	}
+	for _, pr := range p.Problems {
+		if strings.Contains(pr.Message, "另一张表") {
+			t.Errorf("a repeated header taken for another table: %q", pr.Message)
+		}
+	}
+}
