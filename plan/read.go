@@ -61,22 +61,19 @@ func oneLine(s string) string {
 // reader is the state of one pass over a table. Each method is one named repair step; see
 // parseRows for their order.
 type reader struct {
-	src  *sourceRows
-	opts Options
-	p    *Plan
-	hdr  *header
-	// subHeaderCells is the header's second row (header.subHeader), nil for a one-row header:
-	// repeated on a later page it is skipped as the first row is.
-	subHeaderCells []string
-	title          string
-	fallback       string // the district of a table without a 地市 column
-	district       string
-	above          [numCols]string // last value of each column within the district
-	lastN          int
-	bySeq          map[int]int // n → index of its first task
-	dups           map[int]int // n → tasks with this n so far
-	group          int         // index of the task that started the current 序号's group, -1 before any
-	planYear       int
+	src      *sourceRows
+	opts     Options
+	p        *Plan
+	hdr      *header
+	title    string
+	fallback string // the district of a table without a 地市 column
+	district string
+	above    [numCols]string // last value of each column within the district
+	lastN    int
+	bySeq    map[int]int // n → index of its first task
+	dups     map[int]int // n → tasks with this n so far
+	group    int         // index of the task that started the current 序号's group, -1 before any
+	planYear int
 }
 
 // parseRows turns the rows of a plan table into tasks. It refuses a file only when no header
@@ -85,7 +82,9 @@ type reader struct {
 //
 // The steps, each a method with its own table test:
 //  1. findHeader — the first header row; the lines above it are the title;
-//  2. per row: skipRow (empty rows, repeated headers and titles, footers),
+//  2. per row: headerRow (a header repeated at a page break, with its second row; or a further
+//     table's header, whose columns the rows below are read by),
+//     skipRow (empty rows, repeated titles, footers),
 //     restoreLostDistrict (a row whose cells moved one column left),
 //     readDistrict (the district cell, or the fallback of a table without one),
 //     readSeq (the 序号 as printed and its integer n);
@@ -105,18 +104,10 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 	rows := src.rows[start+1:]
 	for i := 0; i < len(rows); i++ {
 		row := rows[i]
-		cells := make([]string, len(row.cells))
-		for j, c := range row.cells {
-			cells[j] = cleanCell(c)
-		}
-		if h, ok := headerOf(cells); ok && !rd.hdr.covers(h) {
-			if i+1 < len(rows) && h.subHeader(cells, cleanCells(rows[i+1].cells)) {
-				i++
-			}
-			if !rd.hdr.covers(h) {
-				rd.newTable(row, h)
-				continue
-			}
+		cells := cleanCells(row.cells)
+		if n := rd.headerRow(rows, i, cells); n > 0 {
+			i += n - 1
+			continue
 		}
 		if rd.skipRow(row, cells) {
 			continue
@@ -139,27 +130,11 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 			continue
 		}
 		n, coded, ok := rd.readSeq(v[colSeq])
-		if cn := cnNumber(v[colSeq]); !ok && cn > 0 && len(slices.Compact(nonEmptyCells(cells))) > 1 &&
-			(v[colRatio] != "" || v[colWindow] != "" || v[colInitiator] != "" || v[colScope] != "" || v[colCount] != "") {
-			// Tasks numbered 一、二、三 …: a row that has the cells of a task is one (a heading
-			// merged across the row repeats one text in every cell).
-			n, ok = cn, true
-			repairs = append(repairs, fmt.Sprintf("序号“%s”按%d编号", v[colSeq], cn))
-		}
 		if !ok {
-			content := shorten(strings.Join(nonEmptyCells(cells), " | "), 60)
-			if ne := nonEmptyCells(cells); len(ne) == 1 && strings.Contains(ne[0], "计划") {
-				// The title of a further table ("阳江市2025年度部门联合…计划" under the bureau's own).
-				rd.problem(row.line, "", fmt.Sprintf("标题行“%s”，已跳过（下面若是另一张表，按它的表头读取）", content))
+			if n, ok = rd.wordSeq(row, v, cells); !ok {
 				continue
 			}
-			if sectionRE.MatchString(v[colSeq]) {
-				// "一、食品安全领域", "二 | 药品领域": a heading over the tasks that follow.
-				rd.problem(row.line, "序号", fmt.Sprintf("“%s”是分组标题，不是任务，已跳过", content))
-				continue
-			}
-			rd.problem(row.line, "序号", fmt.Sprintf("序号“%s”不是编号，本行不是任务，已跳过（内容：%s）", v[colSeq], content))
-			continue
+			repairs = append(repairs, fmt.Sprintf("序号“%s”按%d编号", v[colSeq], n))
 		}
 		rd.p.NumberedRows++
 		if coded != "" {
@@ -186,17 +161,37 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 	return rd.p, nil
 }
 
+// headerRow reads rows[i] (its cells cleaned) when it is a header row after the first: the
+// same table's header repeated at a page break, or a further table's (newTable), each with its
+// second row if it has one (header.subHeader). It returns how many rows it took, 0 when
+// rows[i] is no header row.
+func (rd *reader) headerRow(rows []rawRow, i int, cells []string) int {
+	h, ok := headerOf(cells)
+	if !ok {
+		return 0
+	}
+	n := 1
+	if i+1 < len(rows) && h.subHeader(cells, cleanCells(rows[i+1].cells)) {
+		n = 2
+	}
+	if !rd.hdr.covers(h) {
+		rd.newTable(rows[i], h)
+	}
+	return n
+}
+
 // newTable switches to the header h of a further table in the same file (a page with the
 // bureau's own plan and the joint plan one after the other): its columns are read by h, and
 // nothing is inherited from the table before it.
 func (rd *reader) newTable(row rawRow, h *header) {
-	rd.hdr, rd.subHeaderCells, rd.above = h, nil, [numCols]string{}
+	rd.hdr, rd.above = h, [numCols]string{}
 	rd.problem(row.line, "", fmt.Sprintf("第%d行起是另一张表（表头与前面的不同），按这一行的表头读取", row.line))
 	for _, c := range h.ignored {
 		rd.problem(row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
 	}
 }
 
+// cleanCells is cleanCell of each cell of a row.
 func cleanCells(raw []string) []string {
 	out := make([]string, len(raw))
 	for j, c := range raw {
@@ -214,23 +209,13 @@ func (rd *reader) problem(line int, cell, msg string) {
 func (rd *reader) findHeader() (int, error) {
 	var pre, looked []string
 	for i, row := range rd.src.rows {
-		cells := make([]string, len(row.cells))
-		for j, c := range row.cells {
-			cells[j] = cleanCell(c)
-		}
+		cells := cleanCells(row.cells)
 		if h, ok := headerOf(cells); ok {
 			rd.hdr = h
 			rd.title = pickTitle(pre)
 			at := i
-			if i+1 < len(rd.src.rows) {
-				next := rd.src.rows[i+1]
-				below := make([]string, len(next.cells))
-				for j, c := range next.cells {
-					below[j] = cleanCell(c)
-				}
-				if h.subHeader(cells, below) {
-					at, rd.subHeaderCells = i+1, below
-				}
+			if i+1 < len(rd.src.rows) && h.subHeader(cells, cleanCells(rd.src.rows[i+1].cells)) {
+				at = i + 1
 			}
 			for _, c := range h.ignored {
 				rd.problem(row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
@@ -291,25 +276,56 @@ func (rd *reader) setFallbackDistrict() {
 	rd.district = rd.fallback
 }
 
+// wordSeq reads a row whose 序号 has no digits (readSeq refused it). A 序号 in Chinese numerals
+// (一、 十二) on a row with a task's cells numbers that task; otherwise the row is no task and
+// is reported: the title of a further table, a group heading (一、食品安全领域, or one text
+// merged across the row), or words in the 序号 column.
+func (rd *reader) wordSeq(row rawRow, v [numCols]string, cells []string) (int, bool) {
+	ne := nonEmptyCells(cells)
+	if cn := cnNumber(v[colSeq]); cn > 0 && len(slices.Compact(slices.Clone(ne))) > 1 &&
+		(v[colRatio] != "" || v[colWindow] != "" || v[colInitiator] != "" || v[colScope] != "" || v[colCount] != "") {
+		return cn, true
+	}
+	content := shorten(strings.Join(ne, " | "), 60)
+	switch {
+	case len(ne) == 1 && strings.Contains(ne[0], "计划"):
+		// The title of a further table ("阳江市2025年度部门联合…计划" under the bureau's own).
+		rd.problem(row.line, "", fmt.Sprintf("标题行“%s”，已跳过（下面若是另一张表，按它的表头读取）", content))
+	case sectionRE.MatchString(v[colSeq]):
+		rd.problem(row.line, "序号", fmt.Sprintf("“%s”是分组标题，不是任务，已跳过", content))
+	default:
+		rd.problem(row.line, "序号", fmt.Sprintf("序号“%s”不是编号，本行不是任务，已跳过（内容：%s）", v[colSeq], content))
+	}
+	return 0, false
+}
+
 // cnNumber is a 序号 in Chinese numerals, 一 to 九十九 with an optional 、 or . after it
-// ("三、", "十二"), or 0.
+// ("三、", "十二"), or 0. The numerals are cnDigit's.
 func cnNumber(s string) int {
 	t := []rune(strings.TrimRight(strings.TrimSpace(narrow(s)), "、.．"))
-	digit := func(r rune) int { return strings.IndexRune("一二三四五六七八九", r)/3 + 1 }
-	isDigit := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九", r) }
+	unit := func(r rune) int { // 一 … 九
+		if n := cnDigit(string(r)); r != '十' && unicode.Is(unicode.Han, r) && n >= 1 && n <= 9 {
+			return n
+		}
+		return 0
+	}
+	tens, ones := 0, 0
 	switch {
-	case len(t) == 1 && isDigit(t[0]):
-		return digit(t[0])
 	case len(t) == 1 && t[0] == '十':
 		return 10
-	case len(t) == 2 && t[0] == '十' && isDigit(t[1]):
-		return 10 + digit(t[1])
-	case len(t) == 2 && isDigit(t[0]) && t[1] == '十':
-		return 10 * digit(t[0])
-	case len(t) == 3 && isDigit(t[0]) && t[1] == '十' && isDigit(t[2]):
-		return 10*digit(t[0]) + digit(t[2])
+	case len(t) == 1:
+		return unit(t[0])
+	case len(t) == 2 && t[0] == '十':
+		tens, ones = 1, unit(t[1])
+	case len(t) == 2 && t[1] == '十':
+		return 10 * unit(t[0])
+	case len(t) == 3 && t[1] == '十':
+		tens, ones = unit(t[0]), unit(t[2])
 	}
-	return 0
+	if tens == 0 || ones == 0 {
+		return 0
+	}
+	return 10*tens + ones
 }
 
 // sectionRE is a 序号 cell that numbers a group heading in Chinese numerals ("一、", "二").
@@ -317,18 +333,12 @@ var sectionRE = regexp.MustCompile(`^[一二三四五六七八九十]+(?:[、.�
 
 var pageRE = regexp.MustCompile(`^(第\s*[0-9]+\s*页|[0-9]+\s*/\s*[0-9]+|-\s*[0-9]+\s*-)`)
 
-// skipRow drops rows that carry no task: empty rows, a repeated header row (page headers),
-// a repeated title line or page number. A one-cell row that is none of these is reported.
+// skipRow drops rows that carry no task: empty rows, a repeated title line or page number
+// (header rows are headerRow's). A one-cell row that is none of these is reported.
 func (rd *reader) skipRow(row rawRow, cells []string) bool {
 	nonEmpty := nonEmptyCells(cells)
 	if len(nonEmpty) == 0 {
 		return true
-	}
-	if _, ok := headerOf(cells); ok {
-		return true
-	}
-	if rd.subHeaderCells != nil && slices.Equal(cells, rd.subHeaderCells) {
-		return true // the header's second row, repeated on a later page
 	}
 	if len(nonEmpty) == 1 && rd.cell(cells, colSeq) == "" && rd.cell(cells, colScope) == "" {
 		only := oneLine(nonEmpty[0])
@@ -514,10 +524,11 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 	if v[colScope] != "" {
 		t.Scopes = append(t.Scopes, v[colScope])
 	}
+	w, note, err := parseWindow(v[colWindow])
 	rr := readRatio(v[colRatio], v[colFreq], v[colCount])
-	if v[colFreq] == "" && isFrequency(v[colWindow]) {
-		// "每季度各抽查1次" in the time column: the task's frequency, when reading it as one
-		// finds no other problem (the ratio cell may have a frequency of its own).
+	if err != nil && v[colFreq] == "" && isFrequency(v[colWindow]) {
+		// "每季度各抽查1次" in the time column (no window): the task's frequency, when reading
+		// it as one finds no other problem (the ratio cell may have a frequency of its own).
 		if alt := readRatio(v[colRatio], v[colWindow], v[colCount]); alt.flag == rr.flag {
 			rr = alt
 			rr.repairs = append(rr.repairs, fmt.Sprintf("抽查时间栏写的是频次“%s”，按抽查频次读", v[colWindow]))
@@ -528,7 +539,6 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 	if rr.flag != "" {
 		flags = append(flags, Flag{Kind: FlagRatio, Cell: columnWords[colRatio], Text: ratioCells(v), Message: rr.flag})
 	}
-	w, note, err := parseWindow(v[colWindow])
 	if note != "" {
 		repairs = append(repairs, note)
 	}

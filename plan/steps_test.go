@@ -175,8 +175,7 @@ func TestStepSkipRow(t *testing.T) {
 		reported bool
 	}{
 		{"\t\t\t", true, false},
-		{"地市\t序号\t抽查任务名称\t抽查事项\t抽查对象范围\t抽查比例及频次", true, false}, // a page's repeated header
-		{"长治市2026年度部门联合双随机抽查工作计划", true, false},                // the title again
+		{"长治市2026年度部门联合双随机抽查工作计划", true, false}, // the title again
 		{"第 3 页", true, false},
 		{"- 12 -", true, false},
 		{"填表说明：比例为最低比例", true, true}, // one cell of nothing known: skipped and reported
@@ -188,6 +187,23 @@ func TestStepSkipRow(t *testing.T) {
 		skip := rd.skipRow(rawRow{line: 9}, row(c.in))
 		if skip != c.skip || (len(rd.p.Problems) > before) != c.reported {
 			t.Errorf("skipRow(%q) = %v, problems %v", c.in, skip, rd.p.Problems[before:])
+		}
+	}
+}
+
+// TestStepHeaderRow: a page's repeated header is taken (with nothing reported), a data row
+// or a title line is not a header row.
+func TestStepHeaderRow(t *testing.T) {
+	rd := templateReader(t)
+	rows := []rawRow{
+		{line: 9, cells: strings.Split("地市\t序号\t抽查任务名称\t抽查事项\t抽查对象范围\t抽查比例及频次", "\t")},
+		{line: 10, cells: strings.Split("沁县\t5\t任务\t事项\t范围\t10%", "\t")},
+		{line: 11, cells: []string{"长治市2026年度部门联合双随机抽查工作计划"}},
+	}
+	for i, want := range []int{1, 0, 0} {
+		before := len(rd.p.Problems)
+		if got := rd.headerRow(rows, i, cleanCells(rows[i].cells)); got != want || len(rd.p.Problems) != before {
+			t.Errorf("headerRow(%q) = %d, want %d; problems %v", rows[i].cells, got, want, rd.p.Problems[before:])
 		}
 	}
 }

@@ -117,11 +117,7 @@ func hasHeader(src *sourceRows) bool { return headerIndex(src.rows) >= 0 }
 // headerIndex is the index of the first row that is a plan header row, or -1.
 func headerIndex(rows []rawRow) int {
 	for i, r := range rows {
-		cells := make([]string, len(r.cells))
-		for j, c := range r.cells {
-			cells[j] = cleanCell(c)
-		}
-		if _, ok := headerOf(cells); ok {
+		if _, ok := headerOf(cleanCells(r.cells)); ok {
 			return i
 		}
 	}

@@ -136,7 +136,6 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		Phone:    s.cell(cells, icolPhone),
 		License:  s.cell(cells, icolLicense),
 	}
-	in.LicenseVoid = licenseVoid(in.License)
 	v := s.cell(cells, icolValid)
 	switch t, ok := parseValidity(v); {
 	case v == "":
@@ -350,7 +349,7 @@ func (in Inspector) reasons(day time.Time) []string {
 	if !in.OnDuty {
 		kinds = append(kinds, ReasonOffDuty)
 	}
-	if in.LicenseVoid {
+	if licenseVoid(in.License) {
 		kinds = append(kinds, ReasonLicenseVoid)
 	}
 	switch {

@@ -124,10 +124,9 @@ type Inspector struct {
 	ValidityUnknown bool
 	AssumedValid    bool
 	BadDate         bool // the 执法证有效期 cell could not be read: never eligible
-	// License is the 持证状态 cell as written; LicenseVoid: it says the certificate is not in
-	// force (注销, 吊销, 暂扣 …: voidLicenseWords), whatever its 有效期.
-	License     string
-	LicenseVoid bool
-	Phone       string
-	Recuse      []string // canonical firm keys of 回避企业
+	// License is the 持证状态 cell as written: one that says the certificate is not in force
+	// (注销, 吊销, 暂扣 …: voidLicenseWords) makes the inspector ineligible, whatever its 有效期.
+	License string
+	Phone   string
+	Recuse  []string // canonical firm keys of 回避企业
 }
