@@ -120,8 +120,15 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	if req.Round < 1 {
 		return nil, apperr.Usagef("轮次须为正整数，收到 %d", req.Round)
 	}
-	if rounds := max(task.Rounds, 1); req.Round > rounds {
-		return nil, apperr.Usagef("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, req.Round)
+	// --ratio and --window before anything is read: a bad one, or a round the task does not
+	// have with them (a --ratio may write a frequency: 每季度12.5% gives four rounds), is
+	// refused before a large roster is read.
+	eff, ratioPct, err := task.ApplyOverrides(req.Ratio, req.Window)
+	if err != nil {
+		return nil, err
+	}
+	if rounds := max(eff.Rounds, 1); req.Round > rounds {
+		return nil, apperr.Usagef("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, roundsText(task, req.Ratio), req.Round)
 	}
 	seed, generated, err := Seed(req.Seed)
 	if err != nil {
@@ -184,8 +191,8 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	var la *sampler.Lookahead
 	if frame == nil {
 		opt := roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress}
-		if eff, err := task.ApplyOverrides(req.Ratio, req.Window); err == nil && useLookahead {
-			if la = lookahead(eff, pol, req.Ratio, seed, req.Round, len(earlier)); la != nil {
+		if useLookahead {
+			if la = lookahead(eff, pol, ratioPct, seed, req.Round, len(earlier)); la != nil {
 				opt.Prefetch = la.Prefix
 			}
 		}
@@ -367,6 +374,15 @@ func removeParents(dir, top string) {
 			return
 		}
 	}
+}
+
+// roundsText says where a task's rounds come from: the plan's 抽查比例及频次, or the --ratio
+// given with it.
+func roundsText(t *plan.Task, ratio string) string {
+	if g, err := plan.ParseRatioGiven(ratio); err == nil && g.Times > 0 {
+		return "--ratio " + strings.TrimSpace(ratio)
+	}
+	return t.Ratio.Text
 }
 
 // useLookahead is false only in the test that compares draws made with and without it.

@@ -105,7 +105,7 @@ func Run(req Request) (*Outcome, error) {
 	if req.Task == nil || req.Frame == nil || req.Plan == nil {
 		return nil, errors.New("抽取缺少计划、任务或名录")
 	}
-	eff, err := req.Task.ApplyOverrides(req.RatioOverride, req.WindowOverride)
+	eff, ratioPct, err := req.Task.ApplyOverrides(req.RatioOverride, req.WindowOverride)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func Run(req Request) (*Outcome, error) {
 		strataOf = risk.StrataUnclassified
 		notes = append(notes, risk.NoClassNote)
 	}
-	strata, err := strataOf(*t, counts, req.Policy, req.RatioOverride)
+	strata, err := strataOf(*t, counts, req.Policy, ratioPct)
 	if err != nil {
 		if why := t.NeedsOverride().Why; len(why) > 0 && req.RatioOverride == "" {
 			return nil, fmt.Errorf("%w（%s）", err, strings.Join(why, "；"))

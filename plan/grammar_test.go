@@ -55,6 +55,11 @@ func TestReadRatioForms(t *testing.T) {
 		{"5%，不足1户的按1户抽取", "", "", want{pct: "5", times: 1, per: PerYear}},
 		{"不低于3%且不少于5户", "", "", want{pct: "3", least: true, minCount: 5, times: 1, per: PerYear}},
 		{"每季度抽查5%", "", "", want{pct: "5", times: 1, per: PerQuarter}},
+		{"每个月抽查5%", "", "", want{pct: "5", times: 1, per: PerMonth}},
+		// A period with a bare 抽查 / 检查 / 抽取 is a round in each period; no ratio is given.
+		{"每季度抽查", "", "", want{times: 1, per: PerQuarter, flagged: true}},
+		{"每个季度抽查一次", "", "", want{times: 1, per: PerQuarter, flagged: true}},
+		{"5%", "每月检查", "", want{pct: "5", times: 1, per: PerMonth}},
 		{"每月抽查10%", "", "", want{pct: "10", times: 1, per: PerMonth}},
 		{"每季度抽查5%，2次/年", "", "", want{times: 1, per: PerQuarter, flagged: true}},
 		{"每年抽查比例不低于10%，抽查2次", "", "", want{pct: "10", least: true, subject: "抽查比例", times: 2, per: PerYear}},

@@ -33,39 +33,140 @@ func (t *Task) NeedsOverride() Override {
 	return o
 }
 
-// ApplyOverrides checks --ratio and --window against the task and returns the task to draw:
-// a --window replaces the window (and the rounds it implies). A --window is accepted only for
-// a task whose window needs one; a --ratio must respect the plan's cap (不高于) or range.
-// A missing --ratio is left to package risk, which refuses an unspecified ratio with its hint.
-func (t *Task) ApplyOverrides(ratio, window string) (Task, error) {
-	eff := *t
-	need := t.NeedsOverride()
-	if ratio = strings.TrimSpace(ratio); ratio != "" {
-		p, err := checkPercent(canonDecimal(ratio))
-		if err == nil {
-			switch r := t.Ratio; {
-			case r.Cap != "" && ratCmp(p, r.Cap) > 0:
-				return eff, fmt.Errorf("任务 %s 的抽查比例不得高于%s%%（计划：%s），--ratio %s 超过了上限", t.Key, r.Cap, r.Text, ratio)
-			case r.Range != nil && r.Range.Unit == "%" && (ratCmp(p, r.Range.Min) < 0 || ratCmp(p, r.Range.Max) > 0):
-				return eff, fmt.Errorf("任务 %s 的抽查比例应在%s%%至%s%%之间（计划：%s），--ratio %s 不在其中", t.Key, r.Range.Min, r.Range.Max, r.Text, ratio)
-			}
+// RatioGiven is a --ratio as read (ParseRatioGiven): the percentage, and the frequency when
+// the text writes one.
+type RatioGiven struct {
+	Percent string // canonical decimal, 0 < Percent ≤ 100
+	// Times and Per are the frequency written with it ("每季度12.5%" → 1, PerQuarter; "5%，2次"
+	// → 2, PerYear); Times is 0 when none is written: the task's frequency stands.
+	Times int
+	Per   string
+}
+
+// ParseRatioGiven reads a --ratio: a bare percentage (5, 4.5, 12.5%), or a percentage with its
+// frequency written as a plan's 抽查比例及频次 cell writes it ("每季度12.5%", "12.5%/季度",
+// "5%，1次/月", "不低于5%，每半年1次"). It is for a task whose plan gives no single percentage —
+// a level of a 分级 cell (重点监管对象:每季度最低抽查12.5%), a range, a cap — and the
+// operator's reading of the plan goes on record with the draw. Anything but one percentage
+// (class ratios, counts, ranges, caps, a frequency word left in the text) is refused: the
+// operator then says exactly which reading is drawn.
+func ParseRatioGiven(s string) (RatioGiven, error) {
+	s = strings.TrimSpace(s)
+	bare := strings.TrimSuffix(strings.TrimSuffix(narrow(s), "%"), "％")
+	if p, err := checkPercent(canonDecimal(bare)); err == nil && plainDecimal(bare) {
+		return RatioGiven{Percent: p}, nil
+	}
+	bad := func(why string) (RatioGiven, error) {
+		return RatioGiven{}, fmt.Errorf("--ratio %q 无效：%s。应为大于 0、不超过 100 的百分数（如 5 或 4.5），"+
+			"任务按季度、按月等多轮抽取时可写上频次（如 每季度12.5%% 或 12.5%%，1次/月）", s, why)
+	}
+	rd := readRatio(s, "", "")
+	r := rd.r
+	switch {
+	case rd.flag != "":
+		return bad(strings.TrimPrefix(rd.flag, "抽查比例及频次"))
+	case r.PerClass != nil:
+		return bad("分类比例只能写在计划中")
+	case r.MinCount > 0 || r.Count > 0:
+		return bad("户数只能写在计划中")
+	case r.Percent == "" || r.Base != "" || r.Note != "":
+		return bad("看不懂其中的比例")
+	case hasPeriodWord(r.Subject):
+		// "重点监管对象:每季度最低抽查12.5%": the period sits inside the text before the
+		// percentage, where it is not read; guessing it would be guessing the rounds.
+		return bad("比例前的“" + r.Subject + "”中有频次，请把频次直接写在比例前后，如 每季度12.5%")
+	}
+	g := RatioGiven{Percent: r.Percent}
+	if r.Times != 1 || r.Per != PerYear || strings.ContainsAny(s, "年次") {
+		g.Times, g.Per = r.Times, r.Per
+	}
+	return g, nil
+}
+
+// plainDecimal reports whether s is digits with at most one decimal point inside them.
+func plainDecimal(s string) bool {
+	dot := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.' && !dot && i > 0 && i < len(s)-1:
+			dot = true
+		case c < '0' || c > '9':
+			return false
 		}
 	}
+	return s != ""
+}
+
+// hasPeriodWord reports whether s holds a word of a period (每季度, 每个月, /年 …).
+func hasPeriodWord(s string) bool {
+	for _, p := range periodWordsIn {
+		if strings.Contains(s, p.word) {
+			return true
+		}
+	}
+	return false
+}
+
+// ApplyRatio checks --ratio against the task (ParseRatioGiven; the plan's cap 不高于 or range)
+// and returns the task to draw — with the frequency the --ratio writes, and the rounds it
+// gives in the task's window — and the percentage package risk draws by ("" without --ratio).
+// Whether the task may take a --ratio at all is package risk's rule (Strata).
+func (t *Task) ApplyRatio(ratio string) (Task, string, error) {
+	eff := *t
+	if ratio = strings.TrimSpace(ratio); ratio == "" {
+		return eff, "", nil
+	}
+	g, err := ParseRatioGiven(ratio)
+	if err != nil {
+		return eff, "", err
+	}
+	switch r := t.Ratio; {
+	case r.Cap != "" && ratCmp(g.Percent, r.Cap) > 0:
+		return eff, "", fmt.Errorf("任务 %s 的抽查比例不得高于%s%%（计划：%s），--ratio %s 超过了上限", t.Key, r.Cap, r.Text, ratio)
+	case r.Range != nil && r.Range.Unit == "%" && (ratCmp(g.Percent, r.Range.Min) < 0 || ratCmp(g.Percent, r.Range.Max) > 0):
+		return eff, "", fmt.Errorf("任务 %s 的抽查比例应在%s%%至%s%%之间（计划：%s），--ratio %s 不在其中", t.Key, r.Range.Min, r.Range.Max, r.Text, ratio)
+	}
+	if g.Times > 0 {
+		eff.Ratio.Times, eff.Ratio.Per = g.Times, g.Per
+		eff.Rounds = RoundsIn(eff.Ratio, eff.Window)
+	}
+	return eff, g.Percent, nil
+}
+
+// ApplyOverrides checks --ratio (ApplyRatio) and --window against the task and returns the
+// task to draw and the percentage of --ratio ("" without one): a --window replaces the window
+// (and the rounds it implies). A --window is accepted only for a task whose window needs one.
+// A missing --ratio is left to package risk, which refuses an unspecified ratio with its hint.
+func (t *Task) ApplyOverrides(ratio, window string) (Task, string, error) {
+	eff, pct, err := t.ApplyRatio(ratio)
+	if err != nil {
+		return eff, "", err
+	}
+	need := t.NeedsOverride()
 	window = strings.TrimSpace(window)
 	switch {
 	case window == "" && need.Window:
-		return eff, fmt.Errorf("任务 %s 的抽查时间没有唯一的读法（%s），请用 --window 指定，如 --window 3月—11月", t.Key, strings.Join(windowWhy(t), "；"))
+		return eff, "", fmt.Errorf("任务 %s 的抽查时间没有唯一的读法（%s），请用 --window 指定，如 --window 3月—11月", t.Key, strings.Join(windowWhy(t), "；"))
 	case window != "" && !need.Window:
-		return eff, fmt.Errorf("计划已规定任务 %s 的抽查时间（%s），不能用 --window 改变", t.Key, t.Window.Text)
+		return eff, "", fmt.Errorf("计划已规定任务 %s 的抽查时间（%s），不能用 --window 改变", t.Key, t.Window.Text)
 	case window != "":
 		w, _, err := parseWindow(window)
 		if err != nil {
-			return eff, fmt.Errorf("--window: %w", err)
+			return eff, "", fmt.Errorf("--window: %w", err)
 		}
 		eff.Window = w
 		eff.Rounds = RoundsIn(eff.Ratio, w)
 	}
-	return eff, nil
+	return eff, pct, nil
+}
+
+// RoundsWith is the number of rounds the task has with these --ratio and --window (its
+// own when they do not apply: ApplyOverrides says why when the draw is made).
+func (t *Task) RoundsWith(ratio, window string) int {
+	if eff, _, err := t.ApplyOverrides(ratio, window); err == nil {
+		return max(eff.Rounds, 1)
+	}
+	return max(t.Rounds, 1)
 }
 
 func windowWhy(t *Task) []string {

@@ -5,15 +5,19 @@ import (
 	"testing"
 )
 
-func TestApplyOverrides(t *testing.T) {
-	mk := func(ratio, window string) Task {
-		in := "某市2026年度计划\n序号\t抽查任务名称\t抽查对象\t抽查比例\t抽查时间\n1\t甲\t企业\t" + ratio + "\t" + window + "\n"
-		p, err := Parse(strings.NewReader(in), "x.tsv", "X")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p.Tasks[0]
+// oneTask is the task of a one-row plan with this ratio and window.
+func oneTask(t *testing.T, ratio, window string) Task {
+	t.Helper()
+	in := "某市2026年度计划\n序号\t抽查任务名称\t抽查对象\t抽查比例\t抽查时间\n1\t甲\t企业\t" + ratio + "\t" + window + "\n"
+	p, err := Parse(strings.NewReader(in), "x.tsv", "X")
+	if err != nil {
+		t.Fatal(err)
 	}
+	return p.Tasks[0]
+}
+
+func TestApplyOverrides(t *testing.T) {
+	mk := func(ratio, window string) Task { return oneTask(t, ratio, window) }
 	cases := []struct {
 		ratio, window string // the plan's cells
 		oRatio, oWin  string // --ratio, --window
@@ -39,7 +43,7 @@ func TestApplyOverrides(t *testing.T) {
 		if need.Ratio != c.need.Ratio || need.Window != c.need.Window {
 			t.Errorf("%q %q: needs %+v, want %+v", c.ratio, c.window, need, c.need)
 		}
-		eff, err := k.ApplyOverrides(c.oRatio, c.oWin)
+		eff, _, err := k.ApplyOverrides(c.oRatio, c.oWin)
 		switch {
 		case c.err == "" && err != nil:
 			t.Errorf("%q %q --ratio %q --window %q: %v", c.ratio, c.window, c.oRatio, c.oWin, err)
@@ -47,6 +51,99 @@ func TestApplyOverrides(t *testing.T) {
 			t.Errorf("%q %q --ratio %q --window %q: error %v, want %q", c.ratio, c.window, c.oRatio, c.oWin, err, c.err)
 		case err == nil && (eff.Window.From != c.from || eff.Window.To != c.to):
 			t.Errorf("%q %q --window %q: window %+v", c.ratio, c.window, c.oWin, eff.Window)
+		}
+	}
+}
+
+// TestParseRatioGiven: what a --ratio may say, read by hand from the forms of the plans'
+// 抽查比例及频次 cells.
+func TestParseRatioGiven(t *testing.T) {
+	cases := []struct {
+		in    string
+		pct   string
+		times int
+		per   string
+		err   string // "" when accepted
+	}{
+		{"5", "5", 0, "", ""},
+		{"4.50", "4.5", 0, "", ""},
+		{" 12.5% ", "12.5", 0, "", ""},
+		{"１２.５％", "12.5", 0, "", ""},
+		{"100", "100", 0, "", ""},
+		{"每季度12.5%", "12.5", 1, PerQuarter, ""},
+		{"12.5%/季度", "12.5", 1, PerQuarter, ""},
+		{"每季度最低抽查12.5%", "12.5", 1, PerQuarter, ""},
+		{"5%，1次/月", "5", 1, PerMonth, ""},
+		{"20%；1次/月", "20", 1, PerMonth, ""},
+		{"不低于5%，每半年1次", "5", 1, PerHalf, ""},
+		{"5%，2次", "5", 2, PerYear, ""},
+		{"每年5%", "5", 1, PerYear, ""}, // written: the task's frequency gives way to it
+		{"不低于5%", "5", 0, "", ""},     // none written: the task's stands
+		{"0", "", 0, "", "无效"},
+		{"120", "", 0, "", "无效"},
+		{"120%", "", 0, "", "超过了100%"},
+		{"abc", "", 0, "", "无效"},
+		{"5.", "", 0, "", "无效"},
+		{"A类3%，B类5%", "", 0, "", "分类比例"},
+		{"5户", "", 0, "", "户数"},
+		{"不低于5%（不少于3户）", "", 0, "", "户数"},
+		{"10-20%", "", 0, "", "范围"},
+		{"不高于10%", "", 0, "", "上限"},
+		{"每季度", "", 0, "", "没有规定比例"},
+		{"重点监管对象:每季度最低抽查12.5%", "", 0, "", "中有频次"},
+		{"特殊监管对象:每个季度最低抽查比例为25%", "", 0, "", "中有频次"},
+	}
+	for _, c := range cases {
+		g, err := ParseRatioGiven(c.in)
+		switch {
+		case c.err != "":
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: %+v, %v; want an error with %q", c.in, g, err, c.err)
+			}
+		case err != nil:
+			t.Errorf("%q: %v", c.in, err)
+		case g.Percent != c.pct || g.Times != c.times || g.Per != c.per:
+			t.Errorf("%q: %+v, want %s%% %d×%s", c.in, g, c.pct, c.times, c.per)
+		}
+	}
+}
+
+// TestApplyRatioRounds: a --ratio that writes a frequency gives the task its rounds in its
+// window; one that writes none leaves the plan's.
+func TestApplyRatioRounds(t *testing.T) {
+	mk := func(ratio, window string) Task { return oneTask(t, ratio, window) }
+	levels := "重点监管对象:每季度最低抽查12.5%; 特殊监管对象:每个季度最低抽查比例为25%"
+	cases := []struct {
+		ratio, window, given string
+		rounds               int
+		pct, err             string
+	}{
+		{levels, "1月—12月", "", 1, "", ""},
+		{levels, "1月—12月", "12.5", 1, "12.5", ""},
+		{levels, "1月—12月", "每季度12.5%", 4, "12.5", ""},
+		{levels, "1月—12月", "25%/季度", 4, "25", ""},
+		{levels, "4月—9月", "每季度12.5%", 2, "12.5", ""},
+		{levels, "3月—5月", "5%，1次/月", 3, "5", ""},
+		{levels, "1月—12月", "每半年12.5%", 2, "12.5", ""},
+		{"每季度抽查", "1月—12月", "5", 4, "5", ""}, // the plan's frequency stands
+		{"每季度抽查", "1月—12月", "5%，1次/月", 12, "5", ""},
+		{"不高于10%", "1月—12月", "每季度11%", 0, "", "不得高于10%"},
+		{levels, "1月—12月", "重点监管对象:每季度最低抽查12.5%", 0, "", "中有频次"},
+	}
+	for _, c := range cases {
+		k := mk(c.ratio, c.window)
+		eff, pct, err := k.ApplyRatio(c.given)
+		switch {
+		case c.err != "":
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q --ratio %q: %v, want an error with %q", c.ratio, c.given, err, c.err)
+			}
+		case err != nil:
+			t.Errorf("%q --ratio %q: %v", c.ratio, c.given, err)
+		case eff.Rounds != c.rounds || pct != c.pct:
+			t.Errorf("%q %q --ratio %q: %d rounds at %q, want %d at %q", c.ratio, c.window, c.given, eff.Rounds, pct, c.rounds, c.pct)
+		case k.RoundsWith(c.given, "") != c.rounds:
+			t.Errorf("%q --ratio %q: RoundsWith %d, want %d", c.ratio, c.given, k.RoundsWith(c.given, ""), c.rounds)
 		}
 	}
 }

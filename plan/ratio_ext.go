@@ -71,14 +71,16 @@ func classNames() string {
 
 // onceWords follow a period word (每季度…) to say once in it; "各" before them (每季度各抽查1次)
 // is taken off first.
-var onceWords = map[string]bool{"": true, "一次": true, "1次": true, "抽查1次": true, "抽查一次": true, "检查1次": true, "检查一次": true}
+// A bare 抽查 / 检查 / 抽取 is once too: "每季度抽查" is a round each quarter.
+var onceWords = map[string]bool{"": true, "一次": true, "1次": true, "抽查": true, "抽查1次": true, "抽查一次": true,
+	"检查": true, "检查1次": true, "检查一次": true, "抽取": true, "抽取1次": true, "抽取一次": true}
 
 var atLeastCmp = []string{"不低于", "不少于", "不小于", "至少", "≥", ">=", "＞=", "=", ">", "＞"}
 var capCmp = []string{"不高于", "不超过", "不大于", "≤", "<="}
 
 var periodWordsIn = []struct{ word, per string }{
-	{"/年", PerYear}, {"每年", PerYear}, {"/半年", PerHalf}, {"每半年", PerHalf}, {"/季度", PerQuarter}, {"/季", PerQuarter}, {"每季度", PerQuarter}, {"每季", PerQuarter},
-	{"/月", PerMonth}, {"每月", PerMonth}, {"/周", PerWeek}, {"每周", PerWeek}, {"/天", PerDay}, {"/日", PerDay}, {"每天", PerDay}, {"每日", PerDay},
+	{"/年", PerYear}, {"每年", PerYear}, {"/半年", PerHalf}, {"每半年", PerHalf}, {"/季度", PerQuarter}, {"/季", PerQuarter}, {"每个季度", PerQuarter}, {"每季度", PerQuarter}, {"每季", PerQuarter},
+	{"/月", PerMonth}, {"每个月", PerMonth}, {"每月", PerMonth}, {"/周", PerWeek}, {"每周", PerWeek}, {"/天", PerDay}, {"/日", PerDay}, {"每天", PerDay}, {"每日", PerDay},
 }
 
 func periodWord(s string) (string, bool) {

@@ -51,7 +51,7 @@ func (s *Server) handleCeremony(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) ceremony(ctx context.Context, in inputs) (*ceremonyData, error) {
 	d := &ceremonyData{In: in, Query: in.query(), Check: s.check(ctx, in)}
-	rs, err := s.roundStates(ctx, in.Task, draw.PlanYear(in.Plan, s.cfg.Now()))
+	rs, err := s.roundStates(ctx, in.Task, draw.PlanYear(in.Plan, s.cfg.Now()), in.Task.RoundsWith(in.Ratio, in.Window))
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 	mu := s.roundLock(t.Key, in.Round, year)
 	mu.Lock()
 	defer mu.Unlock()
-	rs, err := s.roundStates(r.Context(), t, year)
+	rs, err := s.roundStates(r.Context(), t, year, t.RoundsWith(in.Ratio, in.Window))
 	if err != nil {
 		again(http.StatusInternalServerError, err)
 		return

@@ -157,7 +157,7 @@ func (s *Server) handleTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := taskData{Plan: p, Task: t, RiskName: riskNames[t.Risk.Kind], Ratio: t.Ratio.Describe(), Year: draw.PlanYear(p, s.cfg.Now())}
-	rs, err := s.roundStates(r.Context(), t, d.Year)
+	rs, err := s.roundStates(r.Context(), t, d.Year, t.Rounds)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -166,9 +166,11 @@ func (s *Server) handleTask(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "task", view{Title: t.Key + " " + t.Name, Nav: "plan", Data: d})
 }
 
-// roundStates lists, for each round of the task this year, its draws and its locked draw.
-func (s *Server) roundStates(ctx context.Context, t *plan.Task, year int) ([]roundState, error) {
-	out := make([]roundState, max(t.Rounds, 1))
+// roundStates lists, for each round of the task this year, its draws and its locked draw:
+// rounds rounds at least (the task's with the draw's --ratio and --window, Task.RoundsWith),
+// and every round the ledger has a draw of.
+func (s *Server) roundStates(ctx context.Context, t *plan.Task, year, rounds int) ([]roundState, error) {
+	out := make([]roundState, max(rounds, 1))
 	for i := range out {
 		out[i].Round = i + 1
 	}
@@ -181,7 +183,12 @@ func (s *Server) roundStates(ctx context.Context, t *plan.Task, year int) ([]rou
 		return nil, err
 	}
 	for _, e := range es {
-		if e.Round >= 1 && e.Round <= len(out) {
+		// A --ratio that writes a frequency (每季度12.5%) gives a task more rounds than its
+		// plan: those rounds' draws are listed too.
+		for e.Round > len(out) {
+			out = append(out, roundState{Round: len(out) + 1})
+		}
+		if e.Round >= 1 {
 			out[e.Round-1].Draws = append(out[e.Round-1].Draws, e)
 		}
 	}

@@ -118,7 +118,7 @@ func taskURL(p *plan.Plan, t *plan.Task) string {
 
 func (s *Server) taskFormError(w http.ResponseWriter, r *http.Request, p *plan.Plan, t *plan.Task, err error) {
 	d := taskData{Plan: p, Task: t, RiskName: riskNames[t.Risk.Kind], Ratio: t.Ratio.Describe(), Year: draw.PlanYear(p, s.cfg.Now())}
-	d.Rounds, _ = s.roundStates(r.Context(), t, d.Year)
+	d.Rounds, _ = s.roundStates(r.Context(), t, d.Year, t.Rounds)
 	msg, hint := errorText(err)
 	s.render(w, r, http.StatusBadRequest, "task", view{Title: t.Key + " " + t.Name, Nav: "plan", Error: msg, Hint: hint, Data: d})
 }
@@ -194,7 +194,7 @@ func (s *Server) inputsOf(r *http.Request, p *plan.Plan, t *plan.Task) (inputs, 
 		}
 		in.Round = n
 	}
-	if rounds := max(t.Rounds, 1); in.Round > rounds {
+	if rounds := t.RoundsWith(in.Ratio, in.Window); in.Round > rounds {
 		return in, errors.New("任务 " + t.Key + " 全年共 " + strconv.Itoa(rounds) + " 轮抽取（" + t.Ratio.Text + "），没有第 " + strconv.Itoa(in.Round) + " 轮")
 	}
 	return in, nil
@@ -304,7 +304,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 func (s *Server) check(ctx context.Context, in inputs) *checkData {
 	need := in.Task.NeedsOverride()
 	d := &checkData{In: in, Query: in.query(), NeedRatio: need.Ratio, NeedWindow: need.Window, NeedWhy: need.Why}
-	for i := 1; i <= max(in.Task.Rounds, 1); i++ {
+	for i := 1; i <= in.Task.RoundsWith(in.Ratio, in.Window); i++ {
 		d.Rounds = append(d.Rounds, i)
 	}
 	frame, rep, err := s.readFirms(ctx, in.Roster, in.Task.District)

@@ -156,6 +156,25 @@ func (ts *tserver) drawForm(q url.Values, seed, prev string) url.Values {
 	return f
 }
 
+// entryManifest is the manifest of ledger entry id.
+func (ts *tserver) entryManifest(id int64) *draw.Manifest {
+	ts.t.Helper()
+	l, err := ledger.OpenExisting(ts.db)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer l.Close()
+	e, err := l.Get(context.Background(), id)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	m, err := draw.EntryManifest(e, fmt.Sprintf("第 %d 条", id))
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return m
+}
+
 func mustContain(t *testing.T, body string, want ...string) {
 	t.Helper()
 	for _, w := range want {
@@ -667,13 +686,7 @@ func TestRatioOverride(t *testing.T) {
 	if r := ts.post("/plan/CZ2026/task/56/draw", f); r.code != http.StatusSeeOther {
 		t.Fatalf("draw at 10%%: %d %s", r.code, r.body)
 	}
-	l, _ := ledger.OpenExisting(ts.db)
-	defer l.Close()
-	e, _ := l.Get(context.Background(), 1)
-	m, err := draw.EntryManifest(e, "第 1 条")
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := ts.entryManifest(1)
 	if m.RatioGiven != "10" || m.Strata[0].Ratio != "10" {
 		t.Errorf("recorded ratio %q, strata %+v", m.RatioGiven, m.Strata)
 	}
@@ -731,4 +744,38 @@ func TestAssumeValid(t *testing.T) {
 	if m.Inspectors == nil || !m.Inspectors.AssumeValid || len(m.Assignments) == 0 {
 		t.Errorf("recorded inspectors %+v, %d teams", m.Inspectors, len(m.Assignments))
 	}
+}
+
+// TestRatioFrequency: a --ratio written with its frequency (每季度10%) gives task 56 (“1次”, a
+// round a year in the plan; 5月—10月, which touches the second, third and fourth quarters)
+// three rounds on the check page; round 3 is drawn and recorded, and the task page lists it
+// although the plan has one round.
+func TestRatioFrequency(t *testing.T) {
+	ts := newTest(t, nil)
+	r := ts.upload("/plan/CZ2026/task/56/rosters", map[string]string{}, map[string]string{"roster": rosterFile("shangdang-firms.csv")})
+	loc := r.hdr.Get("Location")
+	if r = ts.get(loc); strings.Contains(r.body, `<option value="2"`) {
+		t.Errorf("a second round without a frequency:\n%s", r.body)
+	}
+	r = ts.get(loc + "&ratio=" + url.QueryEscape("每季度10%"))
+	mustContain(t, r.body, `<option value="3"`, "<td>10%</td>")
+	if strings.Contains(r.body, `<option value="4"`) || strings.Contains(r.body, `id="strata-error"`) {
+		t.Errorf("check page at 每季度10%%:\n%s", r.body)
+	}
+	q, _ := url.ParseQuery(strings.SplitN(loc, "?", 2)[1])
+	f := ts.drawForm(q, testSeed, "0")
+	f.Set("round", "3")
+	if r := ts.post("/plan/CZ2026/task/56/draw", f); r.code != 400 {
+		t.Errorf("round 3 without the frequency: %d", r.code)
+	}
+	f.Set("ratio", "每季度10%")
+	if r := ts.post("/plan/CZ2026/task/56/draw", f); r.code != http.StatusSeeOther {
+		t.Fatalf("round 3 at 每季度10%%: %d %s", r.code, r.body)
+	}
+	m := ts.entryManifest(1)
+	if m.Round != 3 || m.RatioGiven != "每季度10%" || m.TaskInfo.Rounds != 3 || m.Strata[0].Ratio != "10" {
+		t.Errorf("recorded round %d, ratio %q, rounds %d, strata %+v", m.Round, m.RatioGiven, m.TaskInfo.Rounds, m.Strata)
+	}
+	r = ts.get("/plan/CZ2026/task/56")
+	mustContain(t, r.body, `<td>第3轮</td><td><a href="/entry/1">第 1 条</a>`)
 }

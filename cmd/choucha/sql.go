@@ -55,7 +55,7 @@ func newSQLCommand(g *globalOptions) *cobra.Command {
 	addTaskFlag(f, &o.task, &o.taskSuffix, "计划中的任务`序号`（必填；分组中的任务写作 3.2）")
 	f.IntVar(&o.round, "round", 1, "本年度第几`轮`抽取")
 	f.StringVar(&o.seed, "seed", "", "公开随机种子：20–128 位十进制`数字`（必填：抽取在数据平台执行，种子须事先公开）")
-	f.StringVar(&o.ratio, "ratio", "", "计划未写比例时使用的抽查比例（`百分数`）")
+	f.StringVar(&o.ratio, "ratio", "", "计划未写比例时使用的抽查比例（`百分数`，可带频次，如 每季度12.5%，与 sample --ratio 相同）")
 	f.StringVar(&o.policy, "policy", "", "风险分类抽查政策 YAML `文件`（默认内置）")
 	dialects := make([]string, len(warehouse.Dialects))
 	for i, d := range warehouse.Dialects {
@@ -94,7 +94,13 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 	if err != nil {
 		return err
 	}
-	if rounds := max(task.Rounds, 1); o.round > rounds {
+	// --ratio as sample takes it: the plan's cap or range, and a frequency written with it
+	// (每季度12.5%) giving the rounds.
+	eff, ratioPct, err := task.ApplyRatio(o.ratio)
+	if err != nil {
+		return err
+	}
+	if rounds := max(eff.Rounds, 1); o.round > rounds {
 		return apperr.Usage(fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, o.round))
 	}
 	seed, _, err := draw.Seed(o.seed)
@@ -117,7 +123,7 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 		}
 		spec.Earlier = keys
 	}
-	spec, err = warehouse.ForTask(spec, task, pol, o.ratio)
+	spec, err = warehouse.ForTask(spec, &eff, pol, ratioPct)
 	if err != nil {
 		return err
 	}
