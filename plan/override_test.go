@@ -147,3 +147,26 @@ func TestApplyRatioRounds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseRatioGiven: a --ratio is refused or read as one canonical percentage in (0, 100]
+// with a frequency of 1…maxTimes in a known period (or none); never a panic.
+func FuzzParseRatioGiven(f *testing.F) {
+	for _, s := range []string{"5", "12.5%", "每季度12.5%", "5%，1次/月", "不低于5%，每半年1次", "5%，2次", "A类3%", "10-20%", "重点:每季度12.5%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := ParseRatioGiven(s)
+		if err != nil {
+			return
+		}
+		if !inPercentRange(g.Percent) || canonDecimal(g.Percent) != g.Percent {
+			t.Errorf("ParseRatioGiven(%q): percent %q", s, g.Percent)
+		}
+		switch {
+		case g.Times == 0 && g.Per != "":
+			t.Errorf("ParseRatioGiven(%q): period %q without times", s, g.Per)
+		case g.Times != 0 && (g.Times < 1 || g.Times > maxTimes || periodWords[g.Per] == ""):
+			t.Errorf("ParseRatioGiven(%q): %d times per %q", s, g.Times, g.Per)
+		}
+	})
+}
