@@ -30,7 +30,35 @@ func (t *Task) NeedsOverride() Override {
 			o.Why = append(o.Why, f.Cell+"“"+f.Text+"”："+f.Message)
 		}
 	}
+	if o.Ratio {
+		if eg := levelRatioExample(t.Ratio.Levels); eg != "" {
+			o.Why = append(o.Why, "分级比例中写有频次，计划按每年1次读取：抽取时请写明所抽一级的比例和频次，如 --ratio "+eg)
+		}
+	}
 	return o
+}
+
+// levelRatioExample is the --ratio that draws the first level with a period in its text
+// ("重点监管对象:每季度最低抽查12.5%" → "每季度12.5%"), or "" when no level has one.
+func levelRatioExample(levels []string) string {
+	for _, l := range levels {
+		n := narrow(l)
+		m := pctRE.FindStringSubmatch(n)
+		if m == nil || m[2] != "" {
+			continue
+		}
+		head := n[:strings.Index(n, m[0])]
+		best := ""
+		for _, p := range periodWordsIn {
+			if strings.HasPrefix(p.word, "每") && strings.Contains(head, p.word) && len(p.word) > len(best) {
+				best = p.word
+			}
+		}
+		if best != "" {
+			return best + m[1] + "%"
+		}
+	}
+	return ""
 }
 
 // RatioGiven is a --ratio as read (ParseRatioGiven): the percentage, and the frequency when

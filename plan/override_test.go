@@ -170,3 +170,40 @@ func FuzzParseRatioGiven(f *testing.F) {
 		}
 	})
 }
+
+// TestLevelRatioExample: a task given by level with a period inside a level's words gets the
+// --ratio that draws the first such level, and that --ratio reads back as its percentage and
+// period.
+func TestLevelRatioExample(t *testing.T) {
+	cases := []struct {
+		levels []string
+		want   string
+		per    string
+	}{
+		{[]string{"重点监管对象:每季度最低抽查12.5%", "特殊监管对象:每个季度最低抽查比例为25%"}, "每季度12.5%", PerQuarter},
+		{[]string{"重点企业每年抽查10%", "特殊监管对象:每个季度最低抽查比例为25%"}, "每年10%", PerYear},
+		{[]string{"特殊监管对象：每个季度最低抽查比例为25％"}, "每个季度25%", PerQuarter},
+		{[]string{"一般企业每月抽查5%"}, "每月5%", PerMonth},
+		{[]string{"市级抽查市级储备粮比例不低于备查库点的30%", "县(区)级抽查县级储备粮比例不低于备查库点的50%"}, "", ""},
+		{[]string{"重点企业全覆盖", "其他企业5%"}, "", ""},
+		{[]string{"每季度10-20%"}, "", ""},
+	}
+	for _, c := range cases {
+		got := levelRatioExample(c.levels)
+		if got != c.want {
+			t.Errorf("%q: %q, want %q", c.levels, got, c.want)
+			continue
+		}
+		if got == "" {
+			continue
+		}
+		g, err := ParseRatioGiven(got)
+		if err != nil || g.Times != 1 || g.Per != c.per {
+			t.Errorf("%q: --ratio %q reads %+v, %v", c.levels, got, g, err)
+		}
+	}
+	task := oneTask(t, "重点监管对象:每季度最低抽查12.5%; 特殊监管对象:每个季度最低抽查比例为25%", "1月—12月")
+	if why := strings.Join(task.NeedsOverride().Why, "；"); !strings.Contains(why, "如 --ratio 每季度12.5%") {
+		t.Errorf("needs: %s", why)
+	}
+}
