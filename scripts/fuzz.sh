@@ -21,6 +21,7 @@ fuzzers=(
   "./internal/xlsxstream FuzzQuickPaths"
   "./plan FuzzReadPlan"
   "./plan FuzzParseRatio"
+  "./plan FuzzParseRatioGiven"
   "./plan FuzzXLSXReaderMatchesExcelize"
   "./plan FuzzDOCXBody"
   "./plan FuzzHTMLPage"
