@@ -37,7 +37,7 @@ type Manifest struct {
 	// roster without a credit-risk class column; output, manifest and notice show them.
 	Notes      []string    `json:"notes,omitempty"`
 	Policy     risk.Policy `json:"policy"`
-	RatioGiven string      `json:"ratio_override,omitempty"` // --ratio for an unspecified task
+	RatioGiven string      `json:"ratio_override,omitempty"` // --ratio for an unspecified task, as given (plan.ParseRatioGiven)
 	// WindowGiven is --window for a task whose window has no single reading (issue 11);
 	// TaskInfo then carries the window drawn with.
 	WindowGiven string    `json:"window_override,omitempty"`

@@ -50,7 +50,7 @@ func levelRatioExample(levels []string) string {
 		head := n[:strings.Index(n, m[0])]
 		best := ""
 		for _, p := range periodWordsIn {
-			if strings.HasPrefix(p.word, "每") && strings.Contains(head, p.word) && len(p.word) > len(best) {
+			if leadingPeriod(p.word) && strings.Contains(head, p.word) && len(p.word) > len(best) {
 				best = p.word
 			}
 		}

@@ -72,6 +72,7 @@ func TestParseRatioGiven(t *testing.T) {
 		{"100", "100", 0, "", ""},
 		{"每季度12.5%", "12.5", 1, PerQuarter, ""},
 		{"12.5%/季度", "12.5", 1, PerQuarter, ""},
+		{"按季度12.5%", "12.5", 1, PerQuarter, ""},
 		{"每季度最低抽查12.5%", "12.5", 1, PerQuarter, ""},
 		{"5%，1次/月", "5", 1, PerMonth, ""},
 		{"20%；1次/月", "20", 1, PerMonth, ""},

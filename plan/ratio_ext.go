@@ -80,7 +80,8 @@ var capCmp = []string{"不高于", "不超过", "不大于", "≤", "<="}
 
 var periodWordsIn = []struct{ word, per string }{
 	{"/年", PerYear}, {"每年", PerYear}, {"/半年", PerHalf}, {"每半年", PerHalf}, {"/季度", PerQuarter}, {"/季", PerQuarter}, {"每个季度", PerQuarter}, {"每季度", PerQuarter}, {"每季", PerQuarter},
-	{"/月", PerMonth}, {"每个月", PerMonth}, {"每月", PerMonth}, {"/周", PerWeek}, {"每周", PerWeek}, {"/天", PerDay}, {"/日", PerDay}, {"每天", PerDay}, {"每日", PerDay},
+	{"按季度", PerQuarter}, {"按季", PerQuarter},
+	{"/月", PerMonth}, {"每个月", PerMonth}, {"每月", PerMonth}, {"按月", PerMonth}, {"/周", PerWeek}, {"每周", PerWeek}, {"/天", PerDay}, {"/日", PerDay}, {"每天", PerDay}, {"每日", PerDay},
 }
 
 func periodWord(s string) (string, bool) {
@@ -160,12 +161,18 @@ var wholeWords = map[string]bool{"全覆盖": true, "全覆盖检查": true, "�
 // pctTails may follow a percentage without changing it ("按5%比例抽取", "100%全覆盖").
 var pctTails = []string{"的比例抽取", "的比例抽查", "比例抽取", "比例抽查", "的比例", "比例", "进行抽查", "抽取", "抽查", "全覆盖"}
 
+// leadingPeriod: a period word that stands before what it times (每季度…, 按月…), not after it
+// (…/季度).
+func leadingPeriod(word string) bool {
+	return strings.HasPrefix(word, "每") || strings.HasPrefix(word, "按")
+}
+
 // subjectPeriod takes a period word off the front of a percentage's subject ("每季度抽查5%":
 // 5% each quarter): the period, and the subject without it (without a bare 抽查 / 抽取 / 按
 // left over). per is "" when the subject starts with none.
 func subjectPeriod(subject string) (per, rest string) {
 	for _, p := range periodWordsIn {
-		if strings.HasPrefix(p.word, "每") && strings.HasPrefix(subject, p.word) && len(p.word) > len(per) {
+		if leadingPeriod(p.word) && strings.HasPrefix(subject, p.word) && len(p.word) > len(per) {
 			per, rest = p.per, strings.TrimPrefix(subject, p.word)
 		}
 	}
@@ -246,7 +253,7 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 			return
 		}
 		for _, p := range periodWordsIn {
-			if rest, ok := strings.CutPrefix(c, p.word); ok && strings.HasPrefix(p.word, "每") && onceWords[strings.TrimPrefix(rest, "各")] {
+			if rest, ok := strings.CutPrefix(c, p.word); ok && leadingPeriod(p.word) && onceWords[strings.TrimPrefix(rest, "各")] {
 				if !addTimes(1, p.per) {
 					bad = append(bad, c)
 				}
