@@ -128,7 +128,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		return nil, err
 	}
 	if rounds := max(eff.Rounds, 1); req.Round > rounds {
-		return nil, apperr.Usagef("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, roundsText(task, req.Ratio), req.Round)
+		return nil, apperr.Usagef("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.RoundsFrom(req.Ratio), req.Round)
 	}
 	seed, generated, err := Seed(req.Seed)
 	if err != nil {
@@ -374,15 +374,6 @@ func removeParents(dir, top string) {
 			return
 		}
 	}
-}
-
-// roundsText says where a task's rounds come from: the plan's 抽查比例及频次, or the --ratio
-// given with it.
-func roundsText(t *plan.Task, ratio string) string {
-	if g, err := plan.ParseRatioGiven(ratio); err == nil && g.Times > 0 {
-		return "--ratio " + strings.TrimSpace(ratio)
-	}
-	return t.Ratio.Text
 }
 
 // useLookahead is false only in the test that compares draws made with and without it.

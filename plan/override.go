@@ -188,6 +188,15 @@ func (t *Task) ApplyOverrides(ratio, window string) (Task, string, error) {
 	return eff, pct, nil
 }
 
+// RoundsFrom says where the task's rounds come from with this --ratio: the --ratio when it
+// writes a frequency, else the plan's 抽查比例及频次 — for the message refusing a round.
+func (t *Task) RoundsFrom(ratio string) string {
+	if g, err := ParseRatioGiven(ratio); err == nil && g.Times > 0 {
+		return "--ratio " + strings.TrimSpace(ratio)
+	}
+	return t.Ratio.Text
+}
+
 // RoundsWith is the number of rounds the task has with these --ratio and --window (its
 // own when they do not apply: ApplyOverrides says why when the draw is made).
 func (t *Task) RoundsWith(ratio, window string) int {

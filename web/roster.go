@@ -195,7 +195,7 @@ func (s *Server) inputsOf(r *http.Request, p *plan.Plan, t *plan.Task) (inputs, 
 		in.Round = n
 	}
 	if rounds := t.RoundsWith(in.Ratio, in.Window); in.Round > rounds {
-		return in, errors.New("任务 " + t.Key + " 全年共 " + strconv.Itoa(rounds) + " 轮抽取（" + t.Ratio.Text + "），没有第 " + strconv.Itoa(in.Round) + " 轮")
+		return in, errors.New("任务 " + t.Key + " 全年共 " + strconv.Itoa(rounds) + " 轮抽取（" + t.RoundsFrom(in.Ratio) + "），没有第 " + strconv.Itoa(in.Round) + " 轮")
 	}
 	return in, nil
 }

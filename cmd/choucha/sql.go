@@ -101,7 +101,7 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 		return err
 	}
 	if rounds := max(eff.Rounds, 1); o.round > rounds {
-		return apperr.Usage(fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.Ratio.Text, o.round))
+		return apperr.Usage(fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.RoundsFrom(o.ratio), o.round))
 	}
 	seed, _, err := draw.Seed(o.seed)
 	if err != nil {
