@@ -22,6 +22,7 @@ type sqlOptions struct {
 	round        int
 	seed         string
 	ratio        string
+	window       string
 	policy       string
 	dialect      string
 	district     string
@@ -56,6 +57,7 @@ func newSQLCommand(g *globalOptions) *cobra.Command {
 	f.IntVar(&o.round, "round", 1, "本年度第几`轮`抽取")
 	f.StringVar(&o.seed, "seed", "", "公开随机种子：20–128 位十进制`数字`（必填：抽取在数据平台执行，种子须事先公开）")
 	f.StringVar(&o.ratio, "ratio", "", "计划未写比例时使用的抽查比例（`百分数`，可带频次，如 每季度12.5%，与 sample --ratio 相同）")
+	f.StringVar(&o.window, "window", "", "计划的抽查时间没有唯一读法时使用的检查起止`时间`（如 3月—11月，与 sample --window 相同；决定全年轮数）")
 	f.StringVar(&o.policy, "policy", "", "风险分类抽查政策 YAML `文件`（默认内置）")
 	dialects := make([]string, len(warehouse.Dialects))
 	for i, d := range warehouse.Dialects {
@@ -94,9 +96,10 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 	if err != nil {
 		return err
 	}
-	// --ratio as sample takes it: the plan's cap or range, and a frequency written with it
-	// (每季度12.5%) giving the rounds.
-	eff, ratioPct, err := task.ApplyRatio(o.ratio)
+	// --ratio and --window as sample takes them: the plan's cap or range, a frequency written
+	// with the ratio (每季度12.5%) and the window giving the rounds; a window without a single
+	// reading needs --window here too, or the round checked would not be sample's.
+	eff, ratioPct, err := task.ApplyOverrides(o.ratio, o.window)
 	if err != nil {
 		return err
 	}
