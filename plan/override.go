@@ -30,12 +30,20 @@ func (t *Task) NeedsOverride() Override {
 			o.Why = append(o.Why, f.Cell+"“"+f.Text+"”："+f.Message)
 		}
 	}
-	if o.Ratio {
-		if eg := levelRatioExample(t.Ratio.Levels); eg != "" {
-			o.Why = append(o.Why, "分级比例中写有频次，计划按每年1次读取：抽取时请写明所抽一级的比例和频次，如 --ratio "+eg)
-		}
+	if h := t.LevelHint(); h != "" && o.Ratio {
+		o.Why = append(o.Why, h)
 	}
 	return o
+}
+
+// LevelHint is what a task given by level (重点监管对象:每季度最低抽查12.5%; …) tells the
+// operator when a level's words carry a period the reader does not take: which --ratio draws
+// it. "" for any other task.
+func (t *Task) LevelHint() string {
+	if eg := levelRatioExample(t.Ratio.Levels); eg != "" {
+		return "分级比例中写有频次，计划按每年1次读取：抽取时请写明所抽一级的比例和频次，如 --ratio " + eg
+	}
+	return ""
 }
 
 // levelRatioExample is the --ratio that draws the first level with a period in its text

@@ -779,3 +779,18 @@ func TestRatioFrequency(t *testing.T) {
 	r = ts.get("/plan/CZ2026/task/56")
 	mustContain(t, r.body, `<td>第3轮</td><td><a href="/entry/1">第 1 条</a>`)
 }
+
+// TestLevelHint: the task page of a task given by level (广州 生态环境, a published plan) says
+// which --ratio draws a level, as plan show does; a task without levels says nothing of it.
+func TestLevelHint(t *testing.T) {
+	ts := newTest(t, nil)
+	r := ts.upload("/plans", map[string]string{"plan_id": "GZ"}, map[string]string{"plan": filepath.Join("..", "testdata", "plans", "guangzhou-env.tsv")})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	r = ts.get("/plan/GZ/task/1")
+	mustContain(t, r.body, `id="level-hint"`, "如 --ratio 每季度12.5%")
+	if r = ts.get("/plan/CZ2026/task/56"); strings.Contains(r.body, `id="level-hint"`) {
+		t.Errorf("task 56 has a level hint:\n%s", r.body)
+	}
+}

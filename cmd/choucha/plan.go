@@ -238,6 +238,16 @@ func runPlanShow(_ context.Context, g *globalOptions, opts *planShowOptions) err
 		[]string{"配合部门", strings.Join(t.Cooperators, "、")},
 		[]string{"抽查检查模式", t.Mode},
 	)
+	// What the draw will ask for, as the web page's task page shows it.
+	if t.Ratio.Unspecified {
+		rows = append(rows, []string{"提示", "计划未写抽查比例：抽取时须用 --ratio 指定比例，并记入台账"})
+	}
+	for i, f := range t.Flags {
+		rows = append(rows, []string{fmt.Sprintf("需核对（%d）", i+1), f.Cell + "“" + f.Text + "”：" + f.Message})
+	}
+	if h := t.LevelHint(); h != "" {
+		rows = append(rows, []string{"提示", h})
+	}
 	if len(t.Repairs) == 0 {
 		rows = append(rows, []string{"读取时的修正", "无"})
 	}
