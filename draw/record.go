@@ -127,8 +127,8 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rounds := max(eff.Rounds, 1); req.Round > rounds {
-		return nil, apperr.Usagef("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.RoundsFrom(req.Ratio), req.Round)
+	if err := task.CheckRound(req.Round, req.Ratio, req.Window); err != nil {
+		return nil, apperr.Usage(err)
 	}
 	seed, generated, err := Seed(req.Seed)
 	if err != nil {

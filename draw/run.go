@@ -110,8 +110,11 @@ func Run(req Request) (*Outcome, error) {
 		return nil, err
 	}
 	t := &eff
-	if req.Round < 1 || req.Round > max(t.Rounds, 1) {
-		return nil, fmt.Errorf("任务 %s 全年共 %d 轮抽取，没有第 %d 轮", t.Key, max(t.Rounds, 1), req.Round)
+	if req.Round < 1 {
+		return nil, fmt.Errorf("任务 %s 的轮次须为正整数，收到 %d", t.Key, req.Round)
+	}
+	if err := req.Task.CheckRound(req.Round, req.RatioOverride, req.WindowOverride); err != nil {
+		return nil, err
 	}
 	if len(req.Frame.FrameKeys()) == 0 {
 		return nil, fmt.Errorf("名录 %s 中没有符合条件的检查对象（共读取 %d 行），无法抽取", req.Frame.File, req.Frame.Rows)

@@ -46,8 +46,9 @@ func (t *Task) LevelHint() string {
 	return ""
 }
 
-// levelRatioExample is the --ratio that draws the first level with a period in its text
-// ("重点监管对象:每季度最低抽查12.5%" → "每季度12.5%"), or "" when no level has one.
+// levelRatioExample is the --ratio that draws the first level with a period other than the
+// year in its text ("重点监管对象:每季度最低抽查12.5%" → "每季度12.5%"), or "" when no level has
+// one (a yearly level is what the plan's reading already gives).
 func levelRatioExample(levels []string) string {
 	for _, l := range levels {
 		n := narrow(l)
@@ -58,7 +59,7 @@ func levelRatioExample(levels []string) string {
 		head := n[:strings.Index(n, m[0])]
 		best := ""
 		for _, p := range periodWordsIn {
-			if leadingPeriod(p.word) && strings.Contains(head, p.word) && len(p.word) > len(best) {
+			if p.per != PerYear && leadingPeriod(p.word) && strings.Contains(head, p.word) && len(p.word) > len(best) {
 				best = p.word
 			}
 		}
@@ -88,7 +89,7 @@ type RatioGiven struct {
 // operator then says exactly which reading is drawn.
 func ParseRatioGiven(s string) (RatioGiven, error) {
 	s = strings.TrimSpace(s)
-	bare := strings.TrimSuffix(strings.TrimSuffix(narrow(s), "%"), "％")
+	bare := strings.TrimSuffix(narrow(s), "%")
 	if p, err := checkPercent(canonDecimal(bare)); err == nil && plainDecimal(bare) {
 		return RatioGiven{Percent: p}, nil
 	}
@@ -113,7 +114,7 @@ func ParseRatioGiven(s string) (RatioGiven, error) {
 		return bad("比例前的“" + r.Subject + "”中有频次，请把频次直接写在比例前后，如 每季度12.5%")
 	}
 	g := RatioGiven{Percent: r.Percent}
-	if r.Times != 1 || r.Per != PerYear || strings.ContainsAny(s, "年次") {
+	if rd.freq {
 		g.Times, g.Per = r.Times, r.Per
 	}
 	return g, nil
@@ -196,13 +197,19 @@ func (t *Task) ApplyOverrides(ratio, window string) (Task, string, error) {
 	return eff, pct, nil
 }
 
-// RoundsFrom says where the task's rounds come from with this --ratio: the --ratio when it
-// writes a frequency, else the plan's 抽查比例及频次 — for the message refusing a round.
-func (t *Task) RoundsFrom(ratio string) string {
-	if g, err := ParseRatioGiven(ratio); err == nil && g.Times > 0 {
-		return "--ratio " + strings.TrimSpace(ratio)
+// CheckRound refuses a round the task does not have with this --ratio and --window
+// (RoundsWith), saying where its rounds come from: the --ratio when it writes a frequency,
+// else the plan's 抽查比例及频次.
+func (t *Task) CheckRound(round int, ratio, window string) error {
+	rounds := t.RoundsWith(ratio, window)
+	if round <= rounds {
+		return nil
 	}
-	return t.Ratio.Text
+	from := t.Ratio.Text
+	if g, err := ParseRatioGiven(ratio); err == nil && g.Times > 0 {
+		from = "--ratio " + strings.TrimSpace(ratio)
+	}
+	return fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", t.Key, rounds, from, round)
 }
 
 // RoundsWith is the number of rounds the task has with these --ratio and --window (its

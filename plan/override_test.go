@@ -78,8 +78,9 @@ func TestParseRatioGiven(t *testing.T) {
 		{"20%；1次/月", "20", 1, PerMonth, ""},
 		{"不低于5%，每半年1次", "5", 1, PerHalf, ""},
 		{"5%，2次", "5", 2, PerYear, ""},
-		{"每年5%", "5", 1, PerYear, ""}, // written: the task's frequency gives way to it
-		{"不低于5%", "5", 0, "", ""},     // none written: the task's stands
+		{"5%，每年1次", "5", 1, PerYear, ""}, // written: the task's frequency gives way to it
+		{"每年5%", "5", 0, "", ""},         // 每年 before a percentage is what a ratio means anyway (the plan reader's rule): none written
+		{"不低于5%", "5", 0, "", ""},        // none written: the task's stands
 		{"0", "", 0, "", "无效"},
 		{"120", "", 0, "", "无效"},
 		{"120%", "", 0, "", "超过了100%"},
@@ -182,7 +183,8 @@ func TestLevelRatioExample(t *testing.T) {
 		per    string
 	}{
 		{[]string{"重点监管对象:每季度最低抽查12.5%", "特殊监管对象:每个季度最低抽查比例为25%"}, "每季度12.5%", PerQuarter},
-		{[]string{"重点企业每年抽查10%", "特殊监管对象:每个季度最低抽查比例为25%"}, "每年10%", PerYear},
+		{[]string{"重点企业每年抽查10%", "特殊监管对象:每个季度最低抽查比例为25%"}, "每个季度25%", PerQuarter}, // a yearly level is the plan's reading
+		{[]string{"重点企业每年抽查10%", "一般企业每年抽查5%"}, "", ""},
 		{[]string{"特殊监管对象：每个季度最低抽查比例为25％"}, "每个季度25%", PerQuarter},
 		{[]string{"一般企业每月抽查5%"}, "每月5%", PerMonth},
 		{[]string{"市级抽查市级储备粮比例不低于备查库点的30%", "县(区)级抽查县级储备粮比例不低于备查库点的50%"}, "", ""},

@@ -29,11 +29,18 @@ const maxTimes = 366
 
 // ParseRatio parses a 抽查比例及频次 cell.
 func ParseRatio(s string) (Ratio, error) {
+	r, _, err := parseRatio(s)
+	return r, err
+}
+
+// parseRatio is ParseRatio, and whether the cell writes a frequency (times, or a period other
+// than the year a ratio means anyway): without one, Times and Per are the default 1 a year.
+func parseRatio(s string) (Ratio, bool, error) {
 	r := Ratio{Text: s, Per: PerYear}
 	t := strings.TrimSpace(narrow(s))
 	t = strings.TrimRight(t, "。. ")
 	if t == "" {
-		return r, errors.New("抽查比例及频次为空")
+		return r, false, errors.New("抽查比例及频次为空")
 	}
 	sc := &ratioScanner{rs: []rune(t)}
 	var (
@@ -74,17 +81,17 @@ func ParseRatio(s string) (Ratio, error) {
 			}
 			num, ok := sc.number()
 			if !ok || !sc.lit("%") {
-				return r, fmt.Errorf("“%s”中的%c类比例无法识别", s, c)
+				return r, false, fmt.Errorf("“%s”中的%c类比例无法识别", s, c)
 			}
 			pct, err := checkPercent(num)
 			if err != nil {
-				return r, fmt.Errorf("“%s”中的%c类比例%s", s, c, err)
+				return r, false, fmt.Errorf("“%s”中的%c类比例%s", s, c, err)
 			}
 			if r.PerClass == nil {
 				r.PerClass = map[string]string{}
 			}
 			if _, dup := r.PerClass[string(c)]; dup {
-				return r, fmt.Errorf("“%s”中%c类比例出现了两次", s, c)
+				return r, false, fmt.Errorf("“%s”中%c类比例出现了两次", s, c)
 			}
 			r.PerClass[string(c)] = pct
 			r.AtLeast = r.AtLeast || atLeast
@@ -92,21 +99,21 @@ func ParseRatio(s string) (Ratio, error) {
 		}
 		num, ok := sc.number()
 		if !ok {
-			return r, fmt.Errorf("“%s”无法识别：看不懂“%s”", s, string(sc.rs[start:]))
+			return r, false, fmt.Errorf("“%s”无法识别：看不懂“%s”", s, string(sc.rs[start:]))
 		}
 		switch {
 		case sc.lit("%"):
 			if r.Percent != "" {
-				return r, fmt.Errorf("“%s”中出现了两个抽查比例", s)
+				return r, false, fmt.Errorf("“%s”中出现了两个抽查比例", s)
 			}
 			pct, err := checkPercent(num)
 			if err != nil {
-				return r, fmt.Errorf("“%s”中的比例%s", s, err)
+				return r, false, fmt.Errorf("“%s”中的比例%s", s, err)
 			}
 			r.Percent = pct
 			r.AtLeast = r.AtLeast || atLeast
 			if p, ok, err := sc.period(); err != nil {
-				return r, fmt.Errorf("“%s”: %w", s, err)
+				return r, false, fmt.Errorf("“%s”: %w", s, err)
 			} else if ok {
 				pctPer = p
 			} else if prePer != PerYear {
@@ -115,34 +122,34 @@ func ParseRatio(s string) (Ratio, error) {
 		case sc.lit("户"), sc.lit("家"):
 			n, err := smallInt(num, 1_000_000_000)
 			if err != nil {
-				return r, fmt.Errorf("“%s”中的户数%s", s, err)
+				return r, false, fmt.Errorf("“%s”中的户数%s", s, err)
 			}
 			if r.MinCount != 0 {
-				return r, fmt.Errorf("“%s”中出现了两个户数", s)
+				return r, false, fmt.Errorf("“%s”中出现了两个户数", s)
 			}
 			r.MinCount = n
 			r.AtLeast = r.AtLeast || atLeast
 		case sc.lit("次"):
 			if timesSeen {
-				return r, fmt.Errorf("“%s”中出现了两个次数", s)
+				return r, false, fmt.Errorf("“%s”中出现了两个次数", s)
 			}
 			n, err := smallInt(num, maxTimes)
 			if err != nil {
-				return r, fmt.Errorf("“%s”中的次数%s", s, err)
+				return r, false, fmt.Errorf("“%s”中的次数%s", s, err)
 			}
 			timesSeen = true
 			r.Times = n
 			timesPer = prePer
 			if p, ok, err := sc.period(); err != nil {
-				return r, fmt.Errorf("“%s”: %w", s, err)
+				return r, false, fmt.Errorf("“%s”: %w", s, err)
 			} else if ok {
 				if timesPer != "" && timesPer != p {
-					return r, fmt.Errorf("“%s”中的频次周期前后矛盾", s)
+					return r, false, fmt.Errorf("“%s”中的频次周期前后矛盾", s)
 				}
 				timesPer = p
 			}
 		default:
-			return r, fmt.Errorf("“%s”无法识别：数字“%s”后面应是“%%”“户”或“次”", s, num)
+			return r, false, fmt.Errorf("“%s”无法识别：数字“%s”后面应是“%%”“户”或“次”", s, num)
 		}
 	}
 	if !timesSeen {
@@ -150,14 +157,14 @@ func ParseRatio(s string) (Ratio, error) {
 	}
 	switch {
 	case pctPer != "" && timesPer != "" && pctPer != timesPer:
-		return r, fmt.Errorf("“%s”中的比例周期与频次周期不一致", s)
+		return r, false, fmt.Errorf("“%s”中的比例周期与频次周期不一致", s)
 	case timesPer != "":
 		r.Per = timesPer
 	case pctPer != "":
 		r.Per = pctPer
 	}
 	r.Unspecified = r.Percent == "" && r.PerClass == nil && r.MinCount == 0
-	return r, nil
+	return r, timesSeen || pctPer != "" || timesPer != "", nil
 }
 
 type ratioScanner struct {

@@ -34,6 +34,7 @@ type ratioReading struct {
 	r       Ratio
 	repairs []string
 	flag    string // non-empty: why the ratio has no single reading
+	freq    bool   // the cell writes a frequency: r.Times and r.Per are not the default
 }
 
 var (
@@ -197,11 +198,11 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 	var rd ratioReading
 	r := Ratio{Text: ratioCell, Per: PerYear, Times: 1}
 	if strings.TrimSpace(freqCell) == "" && strings.TrimSpace(countCell) == "" {
-		if strict, err := ParseRatio(ratioCell); err == nil {
+		if strict, freq, err := parseRatio(ratioCell); err == nil {
 			if strict.Unspecified {
 				rd.flag = fmt.Sprintf("抽查比例及频次“%s”没有规定比例或户数", ratioCell)
 			}
-			rd.r = strict
+			rd.r, rd.freq = strict, freq
 			return rd
 		}
 	}
@@ -498,7 +499,7 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 	} else {
 		r.Unspecified = r.Percent == "" && r.PerClass == nil && r.MinCount == 0
 	}
-	rd.r = r
+	rd.r, rd.freq = r, timesSeen
 	return rd
 }
 

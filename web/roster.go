@@ -194,10 +194,7 @@ func (s *Server) inputsOf(r *http.Request, p *plan.Plan, t *plan.Task) (inputs, 
 		}
 		in.Round = n
 	}
-	if rounds := t.RoundsWith(in.Ratio, in.Window); in.Round > rounds {
-		return in, errors.New("任务 " + t.Key + " 全年共 " + strconv.Itoa(rounds) + " 轮抽取（" + t.RoundsFrom(in.Ratio) + "），没有第 " + strconv.Itoa(in.Round) + " 轮")
-	}
-	return in, nil
+	return in, t.CheckRound(in.Round, in.Ratio, in.Window)
 }
 
 type issueCount struct{ Errors, Warnings, Infos int }

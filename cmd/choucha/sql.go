@@ -103,8 +103,8 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 	if err != nil {
 		return err
 	}
-	if rounds := max(eff.Rounds, 1); o.round > rounds {
-		return apperr.Usage(fmt.Errorf("任务 %s 全年共 %d 轮抽取（%s），没有第 %d 轮", task.Key, rounds, task.RoundsFrom(o.ratio), o.round))
+	if err := task.CheckRound(o.round, o.ratio, o.window); err != nil {
+		return apperr.Usage(err)
 	}
 	seed, _, err := draw.Seed(o.seed)
 	if err != nil {
