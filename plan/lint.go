@@ -95,7 +95,7 @@ func Lint(p *Plan) []Finding {
 				if t.Ratio.Cap != "" || t.Ratio.Range != nil || len(t.Ratio.Levels) > 0 {
 					kind = LintRatio
 				}
-				msg = fmt.Sprintf("%s“%s”：%s，抽取时须用 --ratio 指定", fl.Cell, fl.Text, fl.Message)
+				msg = fl.String() + "，抽取时须用 --ratio 指定"
 			}
 			out = append(out, Finding{Seq: t.Seq, Key: t.Key, Line: t.Line, Cell: fl.Cell, Kind: kind, Message: msg})
 		}

@@ -24,10 +24,10 @@ func (t *Task) NeedsOverride() Override {
 		switch f.Kind {
 		case FlagRatio:
 			o.Ratio = true
-			o.Why = append(o.Why, f.Cell+"“"+f.Text+"”："+f.Message)
+			o.Why = append(o.Why, f.String())
 		case FlagWindow, FlagOtherYear:
 			o.Window = true
-			o.Why = append(o.Why, f.Cell+"“"+f.Text+"”："+f.Message)
+			o.Why = append(o.Why, f.String())
 		}
 	}
 	if h := t.LevelHint(); h != "" && o.Ratio {

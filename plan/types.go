@@ -53,6 +53,9 @@ type Flag struct {
 	Message string `json:"message"`
 }
 
+// String is the flag as every listing says it: 抽查比例及频次“不高于10%”：只规定了比例上限…
+func (f Flag) String() string { return f.Cell + "“" + f.Text + "”：" + f.Message }
+
 // Risk kinds of a task's credit-risk requirement (智慧监管（信用风险分类）要求).
 const (
 	RiskProgressive = "progressive" // 递加 by credit class

@@ -243,7 +243,7 @@ func runPlanShow(_ context.Context, g *globalOptions, opts *planShowOptions) err
 		rows = append(rows, []string{"提示", "计划未写抽查比例：抽取时须用 --ratio 指定比例，并记入台账"})
 	}
 	for i, f := range t.Flags {
-		rows = append(rows, []string{fmt.Sprintf("需核对（%d）", i+1), f.Cell + "“" + f.Text + "”：" + f.Message})
+		rows = append(rows, []string{fmt.Sprintf("需核对（%d）", i+1), f.String()})
 	}
 	if h := t.LevelHint(); h != "" {
 		rows = append(rows, []string{"提示", h})
