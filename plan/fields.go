@@ -90,7 +90,22 @@ func IsMode(s string) bool {
 }
 
 // looksLikeDept reports whether a cell names a department (局, 部门, 委 …).
+// deptDutyWords say what a department does; a department's name has none of them.
+var deptDutyWords = []string{"发起", "负责", "按职责", "分工"}
+
+var parenRunRE = regexp.MustCompile(`\([^()]*\)|（[^（）]*）`)
+
+// saysDuty reports whether a department cell says what departments do rather than which
+// ("市、县级交通运输管理部门发起,同级公安、市场监管部门按职责分工负责"), outside any
+// parentheses: "宣传部门(检查电影院时宣传部门发起)" names a department with a remark.
+func saysDuty(s string) bool {
+	return containsAny(parenRunRE.ReplaceAllString(s, ""), deptDutyWords)
+}
+
 func looksLikeDept(s string) bool {
+	if saysDuty(s) {
+		return false // "市局统一发起,分派到各县(市)交通运输局检查": how, not who
+	}
 	for _, w := range []string{"局", "部门", "委", "中心", "大队", "支队", "机构", "办公室", "管理处", "所", "站", "院"} {
 		if strings.Contains(s, w) {
 			return true

@@ -36,6 +36,15 @@ func TestReadRatioForms(t *testing.T) {
 		{"高风险企业抽查比例为30%,中高风险企业为10%,中风险企业为2%,低风险企业为1%", "", "", want{cls: "A1 B2 C10 D30", times: 1, per: PerYear}},
 		{"A类企业3%、B类企业5%、C类企业7%、D类企业9%", "", "", want{cls: "A3 B5 C7 D9", times: 1, per: PerYear}},
 		{"A级3%;B级5%;C级7%;D级不低于9%", "", "", want{cls: "A3 B5 C7 D9", least: true, times: 1, per: PerYear}},
+		// Two lists joined by 分别, matched in order; the tiers of another regulator's credit
+		// grading (a 市交通运输局 plan of 2025, testdata/plans/transport-2025.tsv) are A–D.
+		{"对守信、警示、失信、严重失信企业分别按1%、10%、50%和80%比例抽取", "", "", want{cls: "A1 B10 C50 D80", times: 1, per: PerYear}},
+		{"A、B、C、D类企业分别按3%、5%、7%、9%的比例抽查；1次", "", "", want{cls: "A3 B5 C7 D9", times: 1, per: PerYear}},
+		{"对低风险、一般风险、较高风险和高风险企业分别抽查不低于2%、5%、10%、20%", "", "", want{cls: "A2 B5 C10 D20", least: true, times: 1, per: PerYear}},
+		{"A类、B类分别为3%、5%", "", "", want{cls: "A3 B5", times: 1, per: PerYear}},
+		{"对低风险、一般风险企业分别按3%、5%、7%比例抽取", "", "", want{times: 1, per: PerYear, flagged: true}}, // three ratios for two classes
+		{"对守信、守信企业分别按1%、10%比例抽取", "", "", want{times: 1, per: PerYear, flagged: true}},
+		{"对重点、一般企业分别按10%、5%比例抽取", "", "", want{times: 1, per: PerYear, flagged: true}}, // not classes
 		{"低风险3%、低风险5%", "", "", want{times: 1, per: PerYear, flagged: true}},
 		{"A3%", "", "", want{times: 1, per: PerYear, flagged: true}},
 		// A leading note with a year in it (jianghan-2025-env): the year is not a ratio.

@@ -64,7 +64,7 @@ var columnSynonyms = [numCols][]string{
 }
 
 func normHeader(s string) string {
-	return strings.Map(func(r rune) rune {
+	h := strings.Map(func(r rune) rune {
 		switch {
 		case unicode.IsSpace(r):
 			return -1
@@ -77,7 +77,28 @@ func normHeader(s string) string {
 		}
 		return r
 	}, s)
+	return h
 }
+
+// remarkHeader is a remarks column that says what it holds, "备注(联查部门)": the word inside.
+func remarkHeader(h string) (string, bool) {
+	if in, ok := strings.CutPrefix(h, "备注（"); ok && strings.HasSuffix(in, "）") && strings.Count(in, "）") == 1 {
+		return strings.TrimSuffix(in, "）"), true
+	}
+	return "", false
+}
+
+// headerWord is the column word of a header cell: normHeader, a remarks column's word inside.
+func headerWord(cell string) string {
+	h := normHeader(cell)
+	if in, ok := remarkHeader(h); ok {
+		return in
+	}
+	return h
+}
+
+// remarkRank puts a remarks column's synonym after every plain one.
+const remarkRank = 1000
 
 // header is a recognised header row: the physical column of each canonical column (-1 when
 // the table has none) and the header cells that name no column or lost to a better one.
@@ -97,6 +118,12 @@ func matchHeader(cell string) (k, rank int, ok bool) {
 	h := normHeader(cell)
 	if h == "" {
 		return 0, 0, false
+	}
+	if in, ok := remarkHeader(h); ok {
+		// A remarks column names its column after any column of the table's own
+		// (备注(联查部门) beside 抽查主体(层级), a 交通运输 plan of 2025).
+		k, rank, ok := matchHeader(in)
+		return k, rank + remarkRank, ok
 	}
 	for k, syns := range columnSynonyms {
 		for rank, s := range syns {
@@ -155,11 +182,11 @@ func headerOf(cells []string) (*header, bool) {
 // both), it is the cooperators column instead, unless the table has one of those too.
 func (h *header) jointDepts(cells []string) {
 	const joint = "联查部门"
-	if h.col[colCooperators] >= 0 || h.col[colInitiator] < 0 || normHeader(cells[h.col[colInitiator]]) == joint {
+	if h.col[colCooperators] >= 0 || h.col[colInitiator] < 0 || headerWord(cells[h.col[colInitiator]]) == joint {
 		return
 	}
 	for j, c := range cells {
-		if normHeader(c) != joint {
+		if headerWord(c) != joint {
 			continue
 		}
 		h.col[colCooperators], h.jointCoops = j, true

@@ -343,16 +343,7 @@ func (r Ratio) Describe() string {
 		floor = "不低于"
 	}
 	if len(r.PerClass) > 0 {
-		classes := make([]string, 0, len(r.PerClass))
-		for c := range r.PerClass {
-			classes = append(classes, c)
-		}
-		sort.Strings(classes)
-		var cs []string
-		for _, c := range classes {
-			cs = append(cs, c+"类"+r.PerClass[c]+"%")
-		}
-		parts = append(parts, "按信用风险分类抽查"+floor+"："+strings.Join(cs, "、"))
+		parts = append(parts, "按信用风险分类抽查"+floor+"："+classList(r.PerClass))
 	}
 	if r.Percent != "" {
 		parts = append(parts, "抽查比例"+floor+r.Percent+"%（户数向上取整）")
@@ -364,7 +355,10 @@ func (r Ratio) Describe() string {
 			parts = append(parts, fmt.Sprintf("抽查%d户", r.MinCount))
 		}
 	}
-	if r.Cap != "" {
+	switch {
+	case r.Cap != "" && len(r.PerClass) > 0:
+		parts = append(parts, "总体比例不高于"+r.Cap+"%")
+	case r.Cap != "":
 		parts = append(parts, "比例不高于"+r.Cap+"%")
 	}
 	if r.Range != nil {
@@ -389,6 +383,20 @@ func (r Ratio) Describe() string {
 	}
 	parts = append(parts, fmt.Sprintf("%s抽查%d次", per, times))
 	return strings.Join(parts, "，")
+}
+
+// classList says class ratios in class order: "A类3%、B类5%、C类7%、D类9%".
+func classList(pc map[string]string) string {
+	classes := make([]string, 0, len(pc))
+	for c := range pc {
+		classes = append(classes, c)
+	}
+	sort.Strings(classes)
+	cs := make([]string, len(classes))
+	for i, c := range classes {
+		cs[i] = c + "类" + pc[c] + "%"
+	}
+	return strings.Join(cs, "、")
 }
 
 // RoundsIn is the number of draws in the year for a ratio over a window: the times for a

@@ -35,6 +35,52 @@ type ratioReading struct {
 	repairs []string
 	flag    string // non-empty: why the ratio has no single reading
 	freq    bool   // the cell writes a frequency: r.Times and r.Per are not the default
+	// open: the cells give no ratio or count to draw by and nothing unreadable or undecided —
+	// at most a cap and notes — so class ratios written elsewhere in the row can be the
+	// task's (takeRiskClasses).
+	open bool
+}
+
+// takeRiskClasses makes the class ratios of the credit-risk requirement cell the task's when
+// the ratio cells give none of their own (rd.open): a 交通运输 plan writes 抽查比例 "总体比例
+// 不超过5%" and 信用风险分类监管要求 "对守信、警示、失信、严重失信企业分别按1%、10%、50%和80%
+// 比例抽取". A cap the ratio cells give stays (Ratio.Cap): the draw refuses a total above it
+// (risk.Strata). It reports whether it took them.
+func (rd *ratioReading) takeRiskClasses(riskCell string) bool {
+	if !rd.open {
+		return false
+	}
+	var items [][]string
+	for _, c := range ratioClauses(riskCell) {
+		if it := classRatios(c); it != nil {
+			if items != nil {
+				return false // two clauses of class ratios: which one?
+			}
+			items = it
+		}
+	}
+	if items == nil {
+		return false
+	}
+	per := map[string]string{}
+	least := false
+	for _, m := range items {
+		pct, err := checkPercent(m[3])
+		if err != nil {
+			return false
+		}
+		per[m[1]] = pct
+		least = least || m[2] != ""
+	}
+	r := &rd.r
+	r.PerClass, r.AtLeast, r.Unspecified = per, least, false
+	rd.flag = ""
+	msg := "抽查比例取自信用风险分类要求“" + strings.TrimSpace(oneLine(riskCell)) + "”：" + classList(per)
+	if r.Cap != "" {
+		msg += fmt.Sprintf("；抽查比例及频次规定总体不高于%s%%，抽取时核对抽中总数", r.Cap)
+	}
+	rd.repairs = append(rd.repairs, msg)
+	return true
 }
 
 var (
@@ -51,13 +97,14 @@ var (
 	classRE = regexp.MustCompile(`(?:([A-D])(?:(?:类|级)(?:企业)?:?|:)|(` + classNames() + `)(?:类)?(?:企业)?)(?:抽查比例|比例)?(?:为)?:?(不低于|不少于|不小于|至少|≥|>=)?([0-9]+(?:\.[0-9]+)?)%`)
 )
 
-// classNames is the alternation of the credit classes' names that say 风险 (roster.ClassWords,
-// the one vocabulary: 低风险, 一般风险, 较高风险, 高风险, 中风险 …), longest first so that
-// 较高风险 is not read as 高风险.
+// classNames is the alternation of the credit classes' names that stand alone in running
+// text (roster.ClassWords, the one vocabulary, and roster.StandaloneClassWord: 低风险, 一般风险,
+// 较高风险, 高风险, 中风险 …, 守信, 失信 …), longest first so that 较高风险 is not read as 高风险
+// nor 严重失信 as 失信.
 func classNames() string {
 	var names []string
 	for w := range roster.ClassWords {
-		if strings.Contains(w, "风险") {
+		if roster.StandaloneClassWord(w) {
 			names = append(names, regexp.QuoteMeta(w))
 		}
 	}
@@ -201,6 +248,7 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 		if strict, freq, err := parseRatio(ratioCell); err == nil {
 			if strict.Unspecified {
 				rd.flag = fmt.Sprintf("抽查比例及频次“%s”没有规定比例或户数", ratioCell)
+				rd.open = true
 			}
 			rd.r, rd.freq = strict, freq
 			return rd
@@ -261,7 +309,7 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 				return
 			}
 		}
-		if items := classItems(c); items != nil && !fromCount {
+		if items := classRatios(c); items != nil && !fromCount {
 			for _, m := range items {
 				pct, err := checkPercent(m[3])
 				_, dup := r.PerClass[m[1]]
@@ -483,6 +531,8 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 	if r.Note != "" {
 		rd.repairs = append(rd.repairs, fmt.Sprintf("抽查比例中的说明“%s”已保留，未用于计算", r.Note))
 	}
+	rd.open = r.Percent == "" && r.PerClass == nil && r.MinCount == 0 && r.Count == 0 && r.Range == nil &&
+		len(pcts) <= 1 && len(bad) == 0 && !undecided && r.Base == ""
 	if len(flags) > 0 {
 		if rd.flag != "" {
 			flags = append([]string{rd.flag}, flags...)
@@ -511,6 +561,89 @@ func isFrequency(cell string) bool {
 	}
 	rr := readRatio("1%", cell, "")
 	return rr.flag == "" && rr.r.Note == "" && rr.r.Percent == "1"
+}
+
+// classRatios returns the class items of a clause that is class ratios: classItems ("A类3%、
+// B类5%"), or respectiveItems ("对A、B、C、D类企业分别按3%、5%、7%、9%比例抽取").
+func classRatios(c string) [][]string {
+	if items := classItems(c); items != nil {
+		return items
+	}
+	return respectiveItems(c)
+}
+
+var (
+	// respectiveClassRE is one class of a respective list: a letter, with 类 or 级 or bare
+	// ("A、B、C、D类": the last 类 is the list's), or a class name (classNames).
+	respectiveClassRE = regexp.MustCompile(`^(?:([A-D])(?:类|级)?|(` + classNames() + `)(?:类)?)$`)
+	respectivePctRE   = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)%$`)
+	// respectiveSep parts the items of either list: 、 and the words that join the last one.
+	respectiveSep = regexp.MustCompile(`、|和|及|与`)
+)
+
+// respectiveItems reads class ratios written as two lists joined by 分别 ("respectively"): the
+// classes, then as many percentages, matched in order — "对守信、警示、失信、严重失信企业分别按1%、
+// 10%、50%和80%比例抽取", "A、B、C、D类分别为3%、5%、7%、9%", "对低风险、一般风险企业分别抽查
+// 不低于3%、5%". nil unless the clause is that whole: at least two classes, each once, and
+// exactly one percentage for each. The items are classItems' ([text, class, cmp, percent]).
+func respectiveItems(c string) [][]string {
+	left, right, ok := strings.Cut(c, "分别")
+	if !ok {
+		return nil
+	}
+	left = strings.TrimPrefix(left, "对")
+	for _, w := range []string{"的企业", "企业", "的经营主体", "经营主体", "的市场主体", "市场主体", "的对象", "对象"} {
+		if s, ok := strings.CutSuffix(left, w); ok {
+			left = s
+			break
+		}
+	}
+	names := respectiveSep.Split(left, -1)
+	for _, w := range []string{"按照", "按", "为", "抽查", "抽取", "以"} {
+		if s, ok := strings.CutPrefix(right, w); ok {
+			right = s
+			break
+		}
+	}
+	cmp := ""
+	for _, w := range atLeastCmp {
+		if s, ok := strings.CutPrefix(right, w); ok && w != "=" && w != ">" && w != "＞" {
+			right, cmp = s, w
+			break
+		}
+	}
+	end := strings.LastIndex(right, "%")
+	if end < 0 {
+		return nil
+	}
+	switch strings.TrimPrefix(right[end+1:], "的") {
+	case "", "比例", "比例抽取", "比例抽查", "比例进行抽查", "抽取", "抽查", "进行抽查", "的比例":
+	default:
+		return nil
+	}
+	pcts := respectiveSep.Split(right[:end+1], -1)
+	if len(names) < 2 || len(names) != len(pcts) {
+		return nil
+	}
+	items := make([][]string, len(names))
+	seen := map[string]bool{}
+	for i, n := range names {
+		m := respectiveClassRE.FindStringSubmatch(n)
+		p := respectivePctRE.FindStringSubmatch(pcts[i])
+		if m == nil || p == nil {
+			return nil
+		}
+		class := m[1]
+		if class == "" {
+			class = roster.ClassWords[m[2]]
+		}
+		if seen[class] {
+			return nil
+		}
+		seen[class] = true
+		items[i] = []string{n + pcts[i], class, cmp, p[1]}
+	}
+	return items
 }
 
 // classItems returns the class items (classRE's submatches) that make up the clause c whole,

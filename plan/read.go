@@ -534,6 +534,7 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 			rr.repairs = append(rr.repairs, fmt.Sprintf("抽查时间栏写的是频次“%s”，按抽查频次读", v[colWindow]))
 		}
 	}
+	rr.takeRiskClasses(v[colRisk])
 	t.Ratio = rr.r
 	repairs = append(repairs, rr.repairs...)
 	if rr.flag != "" {
@@ -572,8 +573,14 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 		t.CooperatorCells = []string{c}
 	}
 	for _, d := range append([]string{t.Initiator}, t.Cooperators...) {
-		if d != "" && (!hasHan(d) || pctRE.MatchString(d) || digitsRE.MatchString(d)) {
+		switch {
+		case d == "":
+		case !hasHan(d) || pctRE.MatchString(d) || digitsRE.MatchString(d):
 			flags = append(flags, Flag{Kind: FlagDept, Cell: "部门", Text: d, Message: fmt.Sprintf("部门“%s”不像部门名称，可能是错位的单元格", d)})
+		case saysDuty(d):
+			// "市、县级交通运输管理部门发起,同级公安、市场监管部门按职责分工负责" in a 备注(联查部门)
+			// column: a sentence about the departments, not a list of them.
+			flags = append(flags, Flag{Kind: FlagDept, Cell: "部门", Text: d, Message: fmt.Sprintf("部门“%s”像是一句说明而不是部门名称：请核对参与的部门，必要时在计划文件中改写", d)})
 		}
 	}
 	t.Repairs = repairs

@@ -284,3 +284,42 @@ func TestStrataErrors(t *testing.T) {
 		}
 	}
 }
+
+// An overall cap beside class ratios (a 交通运输 plan: 总体比例不超过5%, the class ratios in
+// its credit-risk column): the total may reach cap × N exactly, not one firm more.
+func TestStrataCap(t *testing.T) {
+	tk := task(plan.RiskOther, "", map[string]string{"A": "1", "B": "10", "C": "50", "D": "80"}, 0)
+	tk.Ratio.Cap = "5"
+	p := DefaultPolicy()
+	// 1,000 firms: 900 A → 9, 80 B → 8, 16 C → 8, 4 D → 4: 29 ≤ 50.
+	got, err := Strata(tk, map[string]int{"A": 900, "B": 80, "C": 16, "D": 4}, p, "")
+	if err != nil || len(got) != 4 || got[0].Count+got[1].Count+got[2].Count+got[3].Count != 29 {
+		t.Fatalf("within the cap: %v, %v", got, err)
+	}
+	// 100 firms: 60 A → 1, 30 B → 3, 8 C → 4, 2 D → 2: 10 > 5.
+	if _, err := Strata(tk, map[string]int{"A": 60, "B": 30, "C": 8, "D": 2}, p, ""); err == nil ||
+		!strings.Contains(err.Error(), "按各类比例共抽10户，超过计划规定的总体比例上限5%（100户的5%，至多5户）") {
+		t.Errorf("over the cap: %v", err)
+	}
+	// Exactly at the cap: 20 firms, 19 A → 1, 1 D → 1: 2 > 1 (5% of 20 is 1) refused; 40 firms,
+	// 38 A → 1, 2 D → 2: 3 > 2 refused; 60 firms, 58 A → 1, 2 D → 2: 3 = 3 allowed.
+	for _, c := range []struct {
+		a, d int
+		ok   bool
+	}{{19, 1, false}, {38, 2, false}, {58, 2, true}} {
+		_, err := Strata(tk, map[string]int{"A": c.a, "D": c.d}, p, "")
+		if (err == nil) != c.ok {
+			t.Errorf("A %d, D %d: err %v, want ok=%v", c.a, c.d, err, c.ok)
+		}
+	}
+	// Half-points: a cap of 2.5% over 120 firms allows 3.
+	tk.Ratio.Cap = "2.5"
+	tk.Ratio.PerClass = map[string]string{"A": "1", "B": "1", "C": "1", "D": "50"}
+	if _, err := Strata(tk, map[string]int{"A": 116, "D": 4}, p, ""); err != nil { // 2 + 2 = 4 > 3
+		if !strings.Contains(err.Error(), "至多3户") {
+			t.Errorf("2.5%% of 120: %v", err)
+		}
+	} else {
+		t.Error("2.5% of 120: 4 firms allowed")
+	}
+}

@@ -156,7 +156,44 @@ func strata(t plan.Task, counts map[string]int, p Policy, ratioOverride string, 
 		}
 		out = append(out, Stratum{Class: c, N: n, Ratio: ratio, Count: cnt})
 	}
+	if c := Cap(t, ratioOverride); c != "" {
+		if err := checkCap(c, out); err != nil {
+			return fail("%v", err)
+		}
+	}
 	return out, nil
+}
+
+// Cap is the overall cap (a percentage) the draw's total must not exceed, "" when none: a
+// plan's cap beside class ratios ("总体比例不超过5%", the class ratios from the credit-risk
+// cell). A cap beside a --ratio is the override's bound instead (plan.Task.ApplyRatio).
+func Cap(t plan.Task, ratioOverride string) string {
+	if t.Ratio.Cap == "" || t.Ratio.PerClass == nil || ratioOverride != "" {
+		return ""
+	}
+	return t.Ratio.Cap
+}
+
+// checkCap refuses class ratios whose counts add up to more than the plan's overall cap
+// (plan: ratio cell "总体比例不超过5%", class ratios from the credit-risk cell): the total
+// drawn T of the N firms must satisfy 100·T ≤ cap·N, exactly. Both are the plan's; when a
+// roster cannot meet both, which one gives way is for the initiating department to say.
+func checkCap(capPct string, strata []Stratum) error {
+	c, err := parseDecimal(capPct)
+	if err != nil {
+		return fmt.Errorf("比例上限 %q 无效", capPct)
+	}
+	n, total := 0, 0
+	for _, s := range strata {
+		n, total = n+s.N, total+s.Count
+	}
+	limit := new(big.Rat).Mul(c, big.NewRat(int64(n), 100))
+	if new(big.Rat).SetInt64(int64(total)).Cmp(limit) <= 0 {
+		return nil
+	}
+	most := new(big.Int).Quo(limit.Num(), limit.Denom()) // ⌊cap·N/100⌋
+	return fmt.Errorf("按各类比例共抽%d户，超过计划规定的总体比例上限%s%%（%d户的%s%%，至多%s户）：这份名录不能同时满足计划的两项要求，请与发起部门核对后在计划文件中改写该任务的抽查比例",
+		total, capPct, n, capPct, most.String())
 }
 
 func ratioText(r plan.Ratio) string {

@@ -1,5 +1,7 @@
 package roster
 
+import "strings"
+
 // The words offices write for credit-risk classes and registration statuses. They are data,
 // not code, so that every reader of these cells — parseClass and parseStatus here, and the
 // SQL that `choucha sql` generates for a data warehouse (package warehouse) — uses the same
@@ -11,11 +13,27 @@ var UnclassifiedWords = []string{"", "未分类", "未分级", "未评级", "暂
 
 // ClassWords maps the worded classes to A–D, after normalising the cell (NFKC, no white space,
 // upper case) and removing a trailing 类 and a leading 信用.
+//
+// Besides the market-supervision classes (国市监信发〔2022〕6号), the four credit tiers some
+// other regulators grade by — a 交通运输 plan: "对守信、警示、失信、严重失信企业分别按1%、10%、
+// 50%和80%比例抽取" — are the same four steps from low to high risk, and are read as A–D.
 var ClassWords = map[string]string{
 	"低风险": ClassA, "风险低": ClassA, "低": ClassA,
 	"一般风险": ClassB, "风险一般": ClassB, "一般": ClassB, "中风险": ClassB,
 	"较高风险": ClassC, "风险较高": ClassC, "较高": ClassC, "中高风险": ClassC, // 中高: Henan's four classes 低/中/中高/高
 	"高风险": ClassD, "风险高": ClassD, "高": ClassD,
+	"守信": ClassA, "警示": ClassB, "失信": ClassC, "严重失信": ClassD,
+}
+
+// tierWords are the credit tiers among ClassWords (see there).
+var tierWords = map[string]bool{"守信": true, "警示": true, "失信": true, "严重失信": true}
+
+// StandaloneClassWord reports whether a ClassWords word names a class by itself in running
+// text, as a plan's ratio cell has it ("低风险企业3%", "对守信、警示…企业分别按…"): a word
+// that says 风险, or a credit tier. The bare degrees (低, 一般, 较高, 高) name a class only as
+// a class cell of their own.
+func StandaloneClassWord(w string) bool {
+	return strings.Contains(w, "风险") || tierWords[w]
 }
 
 // ClassLetterSuffixes may follow a class letter: "A类", "B级", "C(较高风险)".

@@ -376,7 +376,7 @@ func (s *firmScan) data(row int, cells []string) error {
 				fmt.Sprintf("信用风险分类为“%s”，按B类（一般风险）处理", orBlank(raw)))
 		case classBad:
 			s.issue(row, shownID, LevelError, CodeBadClass,
-				fmt.Sprintf("信用风险分类“%s”无法识别（应为 A/B/C/D 或 低风险/一般风险/较高风险/高风险），已排除", raw))
+				fmt.Sprintf("信用风险分类“%s”无法识别（应为 A/B/C/D、低风险/一般风险/较高风险/高风险 或 守信/警示/失信/严重失信），已排除", raw))
 			excluded = true
 		}
 	}

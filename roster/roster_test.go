@@ -461,8 +461,10 @@ func TestParseClass(t *testing.T) {
 		{"A", "A", classOK}, {"a", "A", classOK}, {"A类", "A", classOK}, {"Ｂ", "B", classOK},
 		{"B类（一般风险）", "B", classOK}, {"低风险", "A", classOK}, {"一般风险", "B", classOK},
 		{"较高风险", "C", classOK}, {"中高风险", "C", classOK}, {"高风险", "D", classOK}, {"c", "C", classOK}, {" d ", "D", classOK},
+		// The credit tiers of a 交通运输 roster, low to high risk.
+		{"守信", "A", classOK}, {"警示", "B", classOK}, {"失信", "C", classOK}, {"严重失信", "D", classOK}, {"失信类", "C", classOK},
 		{"", "B", classUnclassified}, {"未分类", "B", classUnclassified},
-		{"E", "", classBad}, {"AB", "", classBad}, {"极高风险", "", classBad},
+		{"E", "", classBad}, {"AB", "", classBad}, {"极高风险", "", classBad}, {"一般失信", "", classBad},
 	}
 	for _, tt := range tests {
 		c, v := parseClass(tt.in)

@@ -106,7 +106,7 @@ func dropColumn(t *testing.T, file, name string) {
 
 // dirtyClassForms are class cells as offices write them, each read by choucha as the
 // comment says; "风险未知" is unreadable (excluded from the frame by both).
-var dirtyClassForms = []string{"", "未分类", "b", "C级", "D（高风险）", "信用风险较高", "a类", "一般", "风险未知", " B ", "-"}
+var dirtyClassForms = []string{"", "未分类", "b", "C级", "D（高风险）", "信用风险较高", "a类", "一般", "风险未知", " B ", "-", "守信", "严重失信"}
 
 // dirtyClasses rewrites the class cell of every third data row of a generated CSV.
 func dirtyClasses(t *testing.T, file string) {
@@ -423,17 +423,103 @@ func TestDuckDBStopsOnDuplicateKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var failed error
+	if failed := scriptError(db, script); failed == nil || !strings.Contains(failed.Error(), "duplicate") {
+		t.Fatalf("the script ran over a duplicated key: %v", failed)
+	}
+}
+
+// tierClasses rewrites the class cells of a generated CSV with the credit tiers of a 交通运输
+// roster: the first n[0] rows 守信, the next n[1] 警示, n[2] 失信, n[3] 严重失信.
+func tierClasses(t *testing.T, file string, n [4]int) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	col := slices.Index(strings.Split(strings.TrimPrefix(lines[0], "\ufeff"), ","), "信用风险分类")
+	if col < 0 || len(lines)-1 != n[0]+n[1]+n[2]+n[3] {
+		t.Fatalf("class column %d, %d rows for %v", col, len(lines)-1, n)
+	}
+	words := []string{"守信", "警示", "失信", "严重失信"}
+	row := 1
+	for k, m := range n {
+		for range m {
+			cells := strings.Split(lines[row], ",")
+			if strings.ContainsRune(lines[row], '"') {
+				t.Fatalf("quoted cell in row %d of the generated roster", row)
+			}
+			cells[col] = words[k]
+			lines[row] = strings.Join(cells, ",")
+			row++
+		}
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDuckDBCap: a plan's overall cap beside class ratios (testdata/plans/transport-2025.tsv,
+// task 1: 总体比例不超过5%, 守信 1%, 警示 10%, 失信 50%, 严重失信 80%) holds in the SQL as in
+// choucha: within it the draws are equal; above it both refuse.
+func TestDuckDBCap(t *testing.T) {
+	p, err := plan.Load(filepath.Join("..", "testdata", "plans", "transport-2025.tsv"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := p.Task(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		tiers [4]int
+		ok    bool
+	}{
+		{[4]int{285, 12, 2, 1}, true}, // 3 + 2 + 1 + 1 = 7 ≤ 15
+		{[4]int{30, 6, 3, 1}, false},  // 1 + 1 + 2 + 1 = 5 > 2
+	} {
+		dir := t.TempDir()
+		total := c.tiers[0] + c.tiers[1] + c.tiers[2] + c.tiers[3]
+		file := genRoster(t, dir, "firms.csv", "--n", fmt.Sprint(total), "--seed", "17")
+		tierClasses(t, file, c.tiers)
+		frame, _, err := roster.ReadFirms(context.Background(), file, roster.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec, err := warehouse.ForTask(warehouse.Spec{Dialect: warehouse.DuckDB, Seed: seed, Round: 1,
+			Columns: warehouse.Columns{Table: "firms", Key: "统一社会信用代码", Class: "信用风险分类", Status: "登记状态"}}, task, risk.DefaultPolicy(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		script, err := warehouse.Script(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := openDuckDB(t, file)
+		if c.ok {
+			compare(t, 1, chouchaDraw(t, p, task, frame, 1, "", nil), runScript(t, db, script), frame)
+			continue
+		}
+		if _, err := draw.Run(draw.Request{Plan: p, Task: task, Frame: frame, Policy: risk.DefaultPolicy(), Seed: seed, Round: 1,
+			Now: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), ToolVersion: "test"}); err == nil || !strings.Contains(err.Error(), "超过计划规定的总体比例上限5%") {
+			t.Errorf("choucha drew %v over the cap: %v", c.tiers, err)
+		}
+		if failed := scriptError(db, script); failed == nil || !strings.Contains(failed.Error(), "overall cap of 5%") {
+			t.Errorf("the script drew %v over the cap: %v", c.tiers, failed)
+		}
+	}
+}
+
+// scriptError runs a script's statements in order and returns the first one's error (nil when
+// every statement ran).
+func scriptError(db *sql.DB, script string) error {
 	for _, s := range strings.Split(script, ";\n") {
 		if strings.TrimSpace(s) == "" {
 			continue
 		}
 		if _, err := db.Exec(s); err != nil {
-			failed = err
-			break
+			return err
 		}
 	}
-	if failed == nil || !strings.Contains(failed.Error(), "duplicate") {
-		t.Fatalf("the script ran over a duplicated key: %v", failed)
-	}
+	return nil
 }

@@ -54,6 +54,7 @@ type Spec struct {
 	Round    int
 	Strata   []risk.Stratum // classes and exact ratios, in order (N and n are computed by the engine)
 	MinCount int            // 不低于m户; 0 when none
+	Cap      string         // the plan's overall cap beside class ratios (risk.Cap); "" when none
 	Reserves int            // per stratum
 	AllIn    bool           // every r_h is 100: earlier rounds are not excluded
 	District string         // keep only firms of this district ("" = all); needs Columns.District
@@ -196,6 +197,17 @@ FROM (
 FROM %s
 LEFT JOIN choucha_pos p ON p.stratum = s.stratum
 GROUP BY s.stratum, s.ord, s.ratio, s.a, s.b100`, d.div("CAST(count(p.key) AS BIGINT) * s.a + s.b100 - 1", "s.b100"), d.values(vals, "s(stratum, ord, ratio, a, b100)")))
+
+	// The plan's overall cap beside class ratios (§2.5): 100 × Σn_h ≤ cap × Σ N_h, exactly.
+	if s.Cap != "" {
+		c, ok := new(big.Rat).SetString(s.Cap)
+		if !ok || c.Sign() <= 0 {
+			return "", fmt.Errorf("比例上限 %q 无效", s.Cap)
+		}
+		w.WriteString("-- 抽中总数不得超过计划的总体比例上限（docs/ALGORITHM.md 2.5），否则脚本停止。\n")
+		d.table(w, "choucha_cap", fmt.Sprintf("SELECT CASE WHEN CAST(sum(n) AS BIGINT) * %s > CAST(sum(n_total) AS BIGINT) * %s THEN %s END AS failed\nFROM choucha_strata",
+			new(big.Int).Mul(c.Denom(), big.NewInt(100)), c.Num(), d.raise("choucha: the class ratios draw more firms than the overall cap of "+s.Cap+"% of the plan")))
+	}
 
 	// 5. Selection by ratio with shortfall repeats (§2.8).
 	d.table(w, "choucha_by_ratio", `SELECT p.*, s.ord

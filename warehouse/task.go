@@ -22,6 +22,7 @@ func ForTask(s Spec, t *plan.Task, p risk.Policy, ratioOverride string) (Spec, e
 	s.TaskKey = t.Key
 	s.Strata = strata
 	s.MinCount = t.Ratio.MinCount
+	s.Cap = risk.Cap(*t, ratioOverride)
 	s.Reserves = p.Reserves
 	s.AllIn = len(strata) > 0
 	for _, st := range strata {

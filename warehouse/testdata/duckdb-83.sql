@@ -14,10 +14,10 @@ CREATE OR REPLACE TEMP VIEW choucha_input AS
 SELECT key, CASE
     WHEN c IN ('', '未分类', '未分级', '未评级', '暂未分类', '无', '-', '/') THEN 'B'
     WHEN substr(c, 1, 1) IN ('A', 'B', 'C', 'D') AND (length(c) = 1 OR substr(c, 2, 1) = '类' OR substr(c, 2, 1) = '级' OR substr(c, 2, 1) = '(' OR substr(c, 2, 1) = '（') THEN substr(c, 1, 1)
-    WHEN w IN ('低', '低风险', '风险低') THEN 'A'
-    WHEN w IN ('一般', '一般风险', '中风险', '风险一般') THEN 'B'
-    WHEN w IN ('中高风险', '较高', '较高风险', '风险较高') THEN 'C'
-    WHEN w IN ('风险高', '高', '高风险') THEN 'D'
+    WHEN w IN ('低', '低风险', '守信', '风险低') THEN 'A'
+    WHEN w IN ('一般', '一般风险', '中风险', '警示', '风险一般') THEN 'B'
+    WHEN w IN ('中高风险', '失信', '较高', '较高风险', '风险较高') THEN 'C'
+    WHEN w IN ('严重失信', '风险高', '高', '高风险') THEN 'D'
     ELSE NULL
   END AS class
 FROM (
