@@ -85,11 +85,12 @@ func IsMode(s string) bool {
 		return true
 	case strings.HasSuffix(t, "级") && len([]rune(t)) <= 12:
 		return true
+	case strings.HasSuffix(t, "实施") && len([]rune(t)) <= 12:
+		return true // 市县分别实施, 市县统一实施 (a 交通运输 plan of 2024)
 	}
 	return false
 }
 
-// looksLikeDept reports whether a cell names a department (局, 部门, 委 …).
 // deptDutyWords say what a department does; a department's name has none of them.
 var deptDutyWords = []string{"发起", "负责", "按职责", "分工"}
 
@@ -102,6 +103,7 @@ func saysDuty(s string) bool {
 	return containsAny(parenRunRE.ReplaceAllString(s, ""), deptDutyWords)
 }
 
+// looksLikeDept reports whether a cell names a department (局, 部门, 委 …).
 func looksLikeDept(s string) bool {
 	if saysDuty(s) {
 		return false // "市局统一发起,分派到各县(市)交通运输局检查": how, not who

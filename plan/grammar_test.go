@@ -64,6 +64,14 @@ func TestReadRatioForms(t *testing.T) {
 		{"5%，不足1户的按1户抽取", "", "", want{pct: "5", times: 1, per: PerYear}},
 		{"不低于3%且不少于5户", "", "", want{pct: "3", least: true, minCount: 5, times: 1, per: PerYear}},
 		{"每季度抽查5%", "", "", want{pct: "5", times: 1, per: PerQuarter}},
+		// A frequency after its period, the year also as 全年 / 年度 (a 交通运输 plan of 2024:
+		// "全年抽查重点公路水运工程项目比例不低于10%,年度抽查1次"; its 2023 plan "每年抽查至少1次").
+		{"全年抽查重点公路水运工程项目比例不低于10%,年度抽查1次", "", "", want{pct: "10", least: true, subject: "全年抽查重点公路水运工程项目比例", times: 1, per: PerYear}},
+		{"全年抽查比例不低于5%,每年抽查至少1次,抽查频次根据监管需要确定", "", "", want{pct: "5", least: true, subject: "全年抽查比例", times: 1, per: PerYear}},
+		{"10%", "每季度各抽查2次", "", want{pct: "10", times: 2, per: PerQuarter}},
+		{"10%,全年抽查2次", "", "", want{pct: "10", times: 2, per: PerYear}},
+		{"10%,年度抽查1次,每季度1次", "", "", want{times: 1, per: PerYear, flagged: true}},
+		{"10%,每年抽查0次", "", "", want{times: 1, per: PerYear, flagged: true}},
 		{"每个月抽查5%", "", "", want{pct: "5", times: 1, per: PerMonth}},
 		// A period with a bare 抽查 / 检查 / 抽取 is a round in each period; no ratio is given.
 		{"每季度抽查", "", "", want{times: 1, per: PerQuarter, flagged: true}},

@@ -209,6 +209,35 @@ var wholeWords = map[string]bool{"全覆盖": true, "全覆盖检查": true, "�
 // pctTails may follow a percentage without changing it ("按5%比例抽取", "100%全覆盖").
 var pctTails = []string{"的比例抽取", "的比例抽查", "比例抽取", "比例抽查", "的比例", "比例", "进行抽查", "抽取", "抽查", "全覆盖"}
 
+// periodTimes reads a frequency written after its period: "每年抽查至少1次", "每季度各抽查2次",
+// and with the year as 全年 or 年度 ("年度抽查1次", "全年抽查2次": a 交通运输 plan of 2024).
+// least is true for 至少 / 不少于 (read as that many). ok is false for anything else.
+func periodTimes(c string) (n int, per string, least, ok bool) {
+	best := ""
+	for _, p := range periodWordsIn {
+		if leadingPeriod(p.word) && strings.HasPrefix(c, p.word) && len(p.word) > len(best) {
+			best, per = p.word, p.per
+		}
+	}
+	for _, y := range []string{"全年", "年度"} {
+		if strings.HasPrefix(c, y) {
+			best, per = y, PerYear
+		}
+	}
+	if best == "" {
+		return 0, "", false, false
+	}
+	m := timesRE.FindStringSubmatch(strings.TrimPrefix(strings.TrimPrefix(c, best), "各"))
+	if m == nil || m[3] != "次" || m[4] != "" {
+		return 0, "", false, false
+	}
+	n = cnDigit(m[2])
+	if n < 1 || n > maxTimes {
+		return 0, "", false, false
+	}
+	return n, per, m[1] == ">=" || m[1] == "≥" || m[1] == "不少于" || m[1] == "至少", true
+}
+
 // leadingPeriod: a period word that stands before what it times (每季度…, 按月…), not after it
 // (…/季度).
 func leadingPeriod(word string) bool {
@@ -308,6 +337,14 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 				}
 				return
 			}
+		}
+		if n, per, least, ok := periodTimes(c); ok {
+			if !addTimes(n, per) {
+				bad = append(bad, c)
+			} else if least {
+				rd.repairs = append(rd.repairs, fmt.Sprintf("抽查频次“%s”是至少%d次，按%d次读", c, n, n))
+			}
+			return
 		}
 		if items := classRatios(c); items != nil && !fromCount {
 			for _, m := range items {
