@@ -40,7 +40,7 @@ var columnSynonyms = [numCols][]string{
 	colDistrict: {"地市", "地区", "区县", "县区", "县（市、区）", "县（市区）", "所属地区", "辖区"},
 	colSeq:      {"序号", "抽查计划编号", "计划编号", "任务编号", "编号"},
 	colName: {"抽查任务名称", "联合抽查任务名称", "任务名称", "年度计划名称", "抽查任务", "计划名称",
-		"抽查领域", "抽查项目", "《联合事项清单》事项名称", "事项名称", "权责清单事项"},
+		"抽查领域", "抽查项目", "《联合事项清单》事项名称", "事项名称", "权责清单事项", "抽查类别"},
 	colItems: {"抽查事项", "检查事项", "抽查内容", "检查内容", "检查事项（内容）", "抽查事项（内容）",
 		"参与部门的检查内容（检查事项）"},
 	colScope: {"抽查对象范围", "检查对象范围", "抽查对象", "检查对象", "检查对范围", "联查对象", "抽查范围", "检查范围"},
@@ -51,9 +51,11 @@ var columnSynonyms = [numCols][]string{
 		"信用风险分类管理", "信用风险分类管理要求", "信用风险分类监管要求"},
 	colWindow: {"抽查检查起止时间", "起止时间", "抽查时间", "检查时间", "时间安排", "抽查检查时间", "计划开展时间",
 		"实施时间", "拟实施时间", "完成时限", "抽查完成时限", "实施日期", "抽取日期",
-		"实施抽查时间段", "实施抽查时间", "抽查时间段", "检查时间段", "抽取时间"},
+		"实施抽查时间段", "实施抽查时间", "抽查时间段", "检查时间段", "抽取时间", "初步检查时间"},
 	colInitiator: {"发起部门", "牵头部门", "联查部门", "实施部门", "实施单位", "抽查主体", "检查主体",
-		"抽查主体（层级）", "检查主体（层级）"},
+		"抽查主体（层级）", "检查主体（层级）",
+		// A bureau's own plan names the section that carries it out, after any department column.
+		"执行股室", "责任科室", "发起科室", "检查股室", "实施股室"},
 	colCooperators: {"配合部门", "参与部门", "协助部门", "联合部门"},
 	colMode: {"抽查检查模式", "检查模式", "抽查模式", "抽查方式", "检查方式", "实施层级及说明", "实施层级",
 		"抽查层级", "组织层级", "随机抽查方式",
@@ -109,6 +111,9 @@ type header struct {
 	// jointCoops: the cooperators column is 联查部门, which lists the lead department too
 	// (jointDepts); the lead is not also a cooperator.
 	jointCoops bool
+	// words are the header cells' column words (headerWord) of the columns found: 完成时限
+	// says the time column holds deadlines (reader.build).
+	words [numCols]string
 }
 
 func (h *header) has(k int) bool { return h.col[k] >= 0 }
@@ -161,10 +166,10 @@ func headerOf(cells []string) (*header, bool) {
 		named++
 		switch {
 		case h.col[k] < 0:
-			h.col[k], rank[k] = j, r
+			h.col[k], rank[k], h.words[k] = j, r, headerWord(c)
 		case r < rank[k]:
 			h.ignored = append(h.ignored, cells[h.col[k]])
-			h.col[k], rank[k] = j, r
+			h.col[k], rank[k], h.words[k] = j, r, headerWord(c)
 		default:
 			h.ignored = append(h.ignored, c)
 		}
@@ -189,7 +194,7 @@ func (h *header) jointDepts(cells []string) {
 		if headerWord(c) != joint {
 			continue
 		}
-		h.col[colCooperators], h.jointCoops = j, true
+		h.col[colCooperators], h.jointCoops, h.words[colCooperators] = j, true, joint
 		for i, ig := range h.ignored {
 			if ig == c {
 				h.ignored = append(h.ignored[:i], h.ignored[i+1:]...)
@@ -275,7 +280,7 @@ func (h *header) subHeader(top, cells []string) bool {
 	}
 	sort.Ints(positions)
 	for _, j := range positions {
-		h.col[named[j]] = j
+		h.col[named[j]], h.words[named[j]] = j, headerWord(cells[j])
 		h.last = max(h.last, j)
 	}
 	return true

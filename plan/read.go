@@ -525,6 +525,13 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 		t.Scopes = append(t.Scopes, v[colScope])
 	}
 	w, note, err := parseWindow(v[colWindow])
+	if err != nil && deadlineWords[rd.hdr.words[colWindow]] {
+		// 完成时限 "10月底": the month the inspections must be done by (9月底前).
+		if dw, _, derr := parseWindow(strings.TrimSpace(v[colWindow]) + "前"); derr == nil {
+			w, note, err = dw, fmt.Sprintf("%s“%s”是完成的期限，按“%s前”读（%d月至%d月）", rd.hdr.words[colWindow], v[colWindow], strings.TrimSpace(v[colWindow]), dw.From, dw.To), nil
+			w.Text = v[colWindow]
+		}
+	}
 	rr := readRatio(v[colRatio], v[colFreq], v[colCount])
 	if err != nil && v[colFreq] == "" && isFrequency(v[colWindow]) {
 		// "每季度各抽查1次" in the time column (no window): the task's frequency, when reading
@@ -588,6 +595,9 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 	return t
 }
 
+// deadlineWords name a time column of deadlines.
+var deadlineWords = map[string]bool{"完成时限": true, "抽查完成时限": true}
+
 func ratioCells(v [numCols]string) string {
 	parts := []string{v[colRatio]}
 	if v[colFreq] != "" {
@@ -650,8 +660,8 @@ func taskKey(id string, t Task) string {
 	return k
 }
 
-// subRow handles a row without 序号. With a ratio of its own (different from the task
-// above) it is a task of its own, numbered n.k within the group; else its scope is a further
+// subRow handles a row without 序号. With a ratio or a time of its own (different from the
+// task above) it is a task of its own, numbered n.k within the group; else its scope is a further
 // scope of the task above, its departments join the cooperators, its items the items.
 func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs []string, flags []Flag) {
 	if rd.group < 0 {
@@ -659,20 +669,28 @@ func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs 
 		return
 	}
 	t := &rd.p.Tasks[len(rd.p.Tasks)-1]
-	own := v[colRatio] != "" && !rd.isMerged(row, colRatio) && normSpace(v[colRatio]) != normSpace(t.Ratio.Text) ||
+	ownRatio := v[colRatio] != "" && !rd.isMerged(row, colRatio) && normSpace(v[colRatio]) != normSpace(t.Ratio.Text) ||
 		v[colRatio] == "" && v[colCount] != "" && !rd.isMerged(row, colCount) && normSpace(v[colCount]) != normSpace(rd.above[colCount])
-	if own {
+	// A row with a time of its own is drawn in its own window (旺苍县农业农村局 2021: under 序号 1
+	// 农药 in 2021年6月, 肥料 in 7月, 农产品质量安全 in 9月, all at 10%): merged as a further
+	// scope it would be drawn in the window above.
+	ownWindow := !ownRatio && v[colWindow] != "" && !rd.isMerged(row, colWindow) && normSpace(v[colWindow]) != normSpace(t.Window.Text)
+	if ownRatio || ownWindow {
 		g := &rd.p.Tasks[rd.group]
 		if g.Part == 0 {
 			g.Part = 1
 			g.Key = taskKey(rd.p.ID, *g)
-			g.Repairs = append(g.Repairs, fmt.Sprintf("序号%s下的几行各有自己的抽查比例，各算一个任务：本行是 %s", g.SeqText, g.Key))
+			g.Repairs = append(g.Repairs, fmt.Sprintf("序号%s下的几行各有自己的抽查比例或时间，各算一个任务：本行是 %s", g.SeqText, g.Key))
 		}
 		v[colSeq] = g.SeqText
 		repairs = rd.inherit(row, &v, repairs)
 		nt := rd.build(row, v, g.Seq, repairs, flags)
 		nt.Part = t.Part + 1
-		nt.Repairs = append(nt.Repairs, fmt.Sprintf("第%d行没有序号，但有自己的抽查比例“%s”（上一行是“%s”），作为序号%s下的第%d个任务", row.line, oneLine(v[colRatio]+v[colCount]), oneLine(t.Ratio.Text), g.SeqText, nt.Part))
+		if ownRatio {
+			nt.Repairs = append(nt.Repairs, fmt.Sprintf("第%d行没有序号，但有自己的抽查比例“%s”（上一行是“%s”），作为序号%s下的第%d个任务", row.line, oneLine(v[colRatio]+v[colCount]), oneLine(t.Ratio.Text), g.SeqText, nt.Part))
+		} else {
+			nt.Repairs = append(nt.Repairs, fmt.Sprintf("第%d行没有序号，但有自己的抽查时间“%s”（上一行是“%s”），作为序号%s下的第%d个任务", row.line, oneLine(v[colWindow]), oneLine(t.Window.Text), g.SeqText, nt.Part))
+		}
 		rd.add(nt, false)
 		return
 	}
