@@ -59,6 +59,10 @@ func TestReadRatioForms(t *testing.T) {
 		{"基数约100户,5%", "", "", want{pct: "5", times: 1, per: PerYear}},
 		// Words around a percentage that do not change it; a period in front of it.
 		{"按5%比例抽取", "", "", want{pct: "5", times: 1, per: PerYear}},
+		// 以上 after the percentage includes it (大姚县 农业农村局: 抽查比例 5%以上, 频次 12次).
+		{"5%以上", "12次", "", want{pct: "5", least: true, times: 12, per: PerYear}},
+		{"30%及以上", "", "", want{pct: "30", least: true, times: 1, per: PerYear}},
+		{"不低于5%以上", "", "", want{times: 1, per: PerYear, flagged: true}},
 		{"5%（不少于3户）", "", "", want{pct: "5", minCount: 3, times: 1, per: PerYear}},
 		{"不低于5%（抽查数量不少于3户）", "", "", want{pct: "5", least: true, minCount: 3, times: 1, per: PerYear}},
 		{"5%，不足1户的按1户抽取", "", "", want{pct: "5", times: 1, per: PerYear}},

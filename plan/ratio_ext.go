@@ -402,6 +402,13 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 				}
 				after = after[len(m[0]):]
 			}
+			for _, w := range []string{"及以上", "或以上", "以上"} {
+				// "5%以上": at least 5% (以上 includes the number itself).
+				if rest, ok := strings.CutPrefix(after, w); ok && pc.cmp == "" {
+					pc.cmp, after = "不低于", rest
+					break
+				}
+			}
 			for _, tail := range pctTails {
 				if strings.HasSuffix(after, tail) {
 					after = strings.TrimSuffix(after, tail)
