@@ -127,3 +127,21 @@ func TitlePlace(title string) string {
 	}
 	return m[1]
 }
+
+var titleCountyRE = regexp.MustCompile(`^\p{Han}{1,6}?(?:区|县|旗)`)
+
+// titleDistrict is the district a title names for a table without a 地市 column: its place,
+// and the county or district right after a city ("济南市钢城区农业农村局…" → "钢城区"; "长治市
+// 2024年度…" → "长治市"). TitleID keeps TitlePlace: ids made by earlier versions stay as they were.
+func titleDistrict(title string) string {
+	place := TitlePlace(title)
+	if !strings.HasSuffix(place, "市") {
+		return place
+	}
+	t := strings.TrimSpace(title)
+	rest := t[strings.Index(t, place)+len(place):] // after "附件1" and the city
+	if c := titleCountyRE.FindString(rest); len([]rune(c)) >= 2 && !strings.Contains(c, "市") {
+		return NormalizeDistrict(place + c)
+	}
+	return place
+}

@@ -471,6 +471,25 @@ func TestDeriveID(t *testing.T) {
 	}
 }
 
+// A title's district for a table without a 地市 column: the county or district right after a
+// city (济南市钢城区农业农村局 2021), else the place the title starts with.
+func TestTitleDistrict(t *testing.T) {
+	for title, want := range map[string]string{
+		"济南市钢城区农业农村局2021年度“双随机 一公开”抽查计划": "钢城区",
+		"附件1 重庆市璧山区市场监督管理局2024年度抽查计划":    "璧山区",
+		"长治市2024年度部门联合双随机抽查工作计划":         "长治市",
+		"广州市生态环境局2025年度双随机抽查计划":          "广州市",
+		"长治市市场监督管理局2026年度部门联合双随机抽查工作计划":  "长治市",
+		"长治市城区2026年度抽查计划":                "城区",
+		"上高县市场监督管理局2023年“双随机、一公开”抽查计划":   "上高县",
+		"2023年“双随机、一公开”抽查工作计划":           "",
+	} {
+		if got := titleDistrict(title); got != want {
+			t.Errorf("titleDistrict(%q) = %q, want %q", title, got, want)
+		}
+	}
+}
+
 func TestParseWindow(t *testing.T) {
 	for in, want := range map[string][2]int{"4月—7月": {4, 7}, "3—12月": {3, 12}, "10—12月": {10, 12}, "7月": {7, 7}, "1月-6月": {1, 6}, "全年": {1, 12}, "３月～５月": {3, 5}} {
 		w, err := ParseWindow(in)

@@ -265,7 +265,7 @@ func (rd *reader) setFallbackDistrict() {
 	case rd.opts.District != "":
 		rd.fallback = NormalizeDistrict(rd.opts.District)
 	case !rd.hdr.has(colDistrict):
-		rd.fallback = TitlePlace(rd.p.Title)
+		rd.fallback = titleDistrict(rd.p.Title)
 		if rd.fallback != "" {
 			rd.problem(0, "地市", fmt.Sprintf("表中没有地市列，地市取自标题：%s（可用 --district 另行指定）", rd.fallback))
 		}
