@@ -116,13 +116,15 @@ func looksLikeDept(s string) bool {
 	return false
 }
 
-var titlePlaceRE = regexp.MustCompile(`^(?:附件[0-9]*[:：]?)?\s*(\p{Han}{1,8}?(?:自治州|自治县|市|县|区|旗))`)
+var titlePlaceRE = regexp.MustCompile(`^(?:附件[0-9]*[:：]?)?\s*(?:(?:19|20)[0-9]{2}\s*年度?\s*)?(\p{Han}{1,8}?(?:自治州|自治县|市|县|区|旗))`)
 
-// TitlePlace is the place a plan's title starts with ("长治市2024年度…-市直" → "长治市",
-// "上高县市场监督管理局2023年…" → "上高县"); "" when the title names none (or masks it: "**县").
+// TitlePlace is the place a plan's title starts with, after its year if the year comes first
+// ("长治市2024年度…-市直" → "长治市", "上高县市场监督管理局2023年…" → "上高县", "2023年度临沂市建筑
+// 市场…" → "临沂市"); "" when the title names none (or masks it: "**县"; "全市", "本县" name
+// no place).
 func TitlePlace(title string) string {
 	m := titlePlaceRE.FindStringSubmatch(strings.TrimSpace(title))
-	if m == nil || len([]rune(m[1])) < 2 {
+	if m == nil || len([]rune(m[1])) < 2 || strings.HasPrefix(m[1], "全") || strings.HasPrefix(m[1], "本") {
 		return ""
 	}
 	return m[1]

@@ -376,6 +376,8 @@ func TestLoadErrors(t *testing.T) {
 		{write("plan.xls", "\xd0\xcf\x11\xe0"), "不是有效的 Excel 97–2003 工作簿"},
 		{write("plan.et", "\xd0\xcf\x11\xe0"), "不支持的文件类型"},
 		{write("noheader.txt", "标题\n沁县\t1\t任务\n"), "找不到表头行"},
+		// An empty first header cell is read as 序号 only above rows that begin 1, 2, 3.
+		{write("unnamed.txt", "标题\n\t抽查事项\t检查对象\t抽查比例及频次\t检查时间\n甲\t事项\t对象\t5%\t9月\n"), "找不到表头行"},
 		{write("计划.txt", header+"沁县\t1\t任务\t事项\t范围\t10%\t无\t3月\t甲局\t乙局\t县抽县查\n"), "--plan-id"},
 		{write("bad.xlsx", "not a zip"), "不是有效的 xlsx"},
 		{dir, "不支持的文件类型"},
@@ -483,6 +485,11 @@ func TestTitleDistrict(t *testing.T) {
 		"长治市城区2026年度抽查计划":                "城区",
 		"上高县市场监督管理局2023年“双随机、一公开”抽查计划":   "上高县",
 		"2023年“双随机、一公开”抽查工作计划":           "",
+		"2023年度临沂市建筑市场“双随机、一公开”检查计划":     "临沂市",
+		"2022年罗庄区住建局注册建造师“双随机、一公开”检查计划":  "罗庄区",
+		"2023年度全市建筑市场“双随机、一公开”检查计划":      "",
+		"2024年本县“双随机、一公开”抽查工作计划":         "",
+		"2025年市场监管领域部门联合抽查计划":            "",
 	} {
 		if got := titleDistrict(title); got != want {
 			t.Errorf("titleDistrict(%q) = %q, want %q", title, got, want)

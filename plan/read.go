@@ -32,7 +32,7 @@ type Options struct {
 	// ID is the plan id; "" derives one from an ASCII file name, else from the title's place
 	// and year (see DeriveID and TitleID).
 	ID string
-	// District is the jurisdiction of a table without a 地市 column (--district); "" takes it
+	// District is the jurisdiction of a table without a 地市 column (--plan-district); "" takes it
 	// from the title lines above the header, else leaves it empty (and plan lint says so).
 	District string
 }
@@ -161,6 +161,37 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 	return rd.p, nil
 }
 
+// headerAt reads rows[i] as the first header row of a table: its cells cleaned (the 序号 cell
+// named when unnamedSeqHeader names it) and its header, nil when it is none.
+func headerAt(rows []rawRow, i int) (cells []string, h *header, unnamedSeq bool) {
+	cells = cleanCells(rows[i].cells)
+	if i+1 < len(rows) {
+		cells, unnamedSeq = unnamedSeqHeader(cells, cleanCells(rows[i+1].cells))
+	}
+	if h, ok := headerOf(cells); ok {
+		return cells, h, unnamedSeq
+	}
+	return cells, nil, false
+}
+
+// unnamedSeqHeader gives a header row whose first cell is empty — the 序号 cell left without
+// its name, as 临沂's 2023 建筑市场 plan has it on the web page — that name, when the row below
+// begins with 1 there and the row is a header with it (headerOf still decides). It reports
+// whether it named the cell.
+func unnamedSeqHeader(cells, next []string) ([]string, bool) {
+	if len(cells) < 2 || cells[0] != "" || len(next) == 0 || next[0] != "1" {
+		return cells, false
+	}
+	if _, ok := headerOf(cells); ok {
+		return cells, false
+	}
+	named := append([]string{"序号"}, cells[1:]...)
+	if _, ok := headerOf(named); !ok {
+		return cells, false
+	}
+	return named, true
+}
+
 // headerRow reads rows[i] (its cells cleaned) when it is a header row after the first: the
 // same table's header repeated at a page break, or a further table's (newTable), each with its
 // second row if it has one (header.subHeader). It returns how many rows it took, 0 when
@@ -209,9 +240,12 @@ func (rd *reader) problem(line int, cell, msg string) {
 func (rd *reader) findHeader() (int, error) {
 	var pre, looked []string
 	for i, row := range rd.src.rows {
-		cells := cleanCells(row.cells)
-		if h, ok := headerOf(cells); ok {
+		cells, h, unnamedSeq := headerAt(rd.src.rows, i)
+		if h != nil {
 			rd.hdr = h
+			if unnamedSeq {
+				rd.problem(row.line, "序号", fmt.Sprintf("表头第1列没有列名，其下第%d行起是 1、2、3……，按“序号”列读取", rd.src.rows[i+1].line))
+			}
 			rd.title = pickTitle(pre)
 			at := i
 			if i+1 < len(rd.src.rows) && h.subHeader(cells, cleanCells(rd.src.rows[i+1].cells)) {
@@ -258,7 +292,7 @@ func (rd *reader) findHeader() (int, error) {
 	return 0, fmt.Errorf("%s", msg)
 }
 
-// setFallbackDistrict decides the district of a table without a 地市 column: --district, else
+// setFallbackDistrict decides the district of a table without a 地市 column: --plan-district, else
 // the place the title names, else empty (reported).
 func (rd *reader) setFallbackDistrict() {
 	switch {
@@ -267,11 +301,11 @@ func (rd *reader) setFallbackDistrict() {
 	case !rd.hdr.has(colDistrict):
 		rd.fallback = titleDistrict(rd.p.Title)
 		if rd.fallback != "" {
-			rd.problem(0, "地市", fmt.Sprintf("表中没有地市列，地市取自标题：%s（可用 --district 另行指定）", rd.fallback))
+			rd.problem(0, "地市", fmt.Sprintf("表中没有地市列，地市取自标题：%s（可用 --plan-district 另行指定）", rd.fallback))
 		}
 	}
 	if !rd.hdr.has(colDistrict) && rd.fallback == "" {
-		rd.problem(0, "地市", "表中没有地市列，标题也没有写地方：各任务的地市为空，抽取时用 --district 指定，否则按名录原样抽取")
+		rd.problem(0, "地市", "表中没有地市列，标题也没有写地方：各任务的地市为空，可用 --plan-district 指定，否则按名录原样抽取")
 	}
 	rd.district = rd.fallback
 }
@@ -404,7 +438,7 @@ func (rd *reader) readDistrict(row rawRow, v *[numCols]string, repairs []string,
 			rd.above = [numCols]string{}
 		}
 	case rd.district == "" && v[colSeq] != "":
-		flags = append(flags, Flag{Kind: FlagDistrict, Cell: "地市", Message: "缺少地市：抽取时用 --district 指定，否则按名录原样抽取"})
+		flags = append(flags, Flag{Kind: FlagDistrict, Cell: "地市", Message: "缺少地市：可用 --plan-district 指定，否则按名录原样抽取"})
 	case len(repairs) > 0 && v[colSeq] != "":
 		repairs = append(repairs, fmt.Sprintf("地市沿用上方的“%s”", rd.district))
 	}

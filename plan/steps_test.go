@@ -79,7 +79,7 @@ func TestStepReadDistrict(t *testing.T) {
 	rd2 := templateReader(t)
 	v[colDistrict], v[colSeq] = "", "1"
 	_, flags = rd2.readDistrict(rawRow{}, &v, nil, nil)
-	if len(flags) != 1 || !strings.Contains(flags[0].Message, "--district") {
+	if len(flags) != 1 || !strings.Contains(flags[0].Message, "--plan-district") {
 		t.Errorf("no district: flags %v", flags)
 	}
 }

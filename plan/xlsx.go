@@ -116,8 +116,8 @@ func hasHeader(src *sourceRows) bool { return headerIndex(src.rows) >= 0 }
 
 // headerIndex is the index of the first row that is a plan header row, or -1.
 func headerIndex(rows []rawRow) int {
-	for i, r := range rows {
-		if _, ok := headerOf(cleanCells(r.cells)); ok {
+	for i := range rows {
+		if _, h, _ := headerAt(rows, i); h != nil {
 			return i
 		}
 	}

@@ -20,21 +20,27 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// planFlags are --plan and --plan-id, shared by every command that reads the annual plan.
+// planFlags are --plan, --plan-id and --plan-district, shared by every command that reads the
+// annual plan.
 type planFlags struct {
-	file string
-	id   string
+	file     string
+	id       string
+	district string
 }
 
-// addPlanFlags adds --plan and --plan-id to cmd.
+// addPlanFlags adds --plan, --plan-id and --plan-district to cmd.
 func addPlanFlags(cmd *cobra.Command, o *planFlags) {
 	cmd.Flags().StringVar(&o.file, "plan", "", "读取该计划 `文件`（.txt/.tsv 制表符分隔文本、Excel 工作簿 .xlsx/.xls、Word 文档 .docx/.doc 或另存的网页 .html；默认内置的长治市2026年度计划）")
 	cmd.Flags().StringVar(&o.id, "plan-id", "", "计划编号 `ID`（英文字母、数字和 . _ -；默认由文件名生成，内置计划为 CZ2026）")
+	cmd.Flags().StringVar(&o.district, "plan-district", "", "计划表没有“地市”列时各任务所属的 `区县`（默认取自计划标题，如“济南市钢城区……”为钢城区）；只能与 --plan 一起使用")
 }
 
 // load reads the plan named by the flags: the embedded plan unless --plan is given.
 func (o *planFlags) load() (*plan.Plan, error) {
 	if o.file == "" {
+		if o.district != "" {
+			return nil, apperr.Usage(errors.New("--plan-district 只能与 --plan 一起使用（内置计划的每项任务都写有地市）"))
+		}
 		if o.id != "" && o.id != plan.EmbeddedID {
 			return nil, apperr.Usage(fmt.Errorf("--plan-id 只能与 --plan 一起使用（内置计划的编号是 %s）", plan.EmbeddedID))
 		}
@@ -43,7 +49,7 @@ func (o *planFlags) load() (*plan.Plan, error) {
 	if o.id != "" && !plan.ValidID(o.id) {
 		return nil, apperr.Usage(fmt.Errorf("--plan-id “%s”无效：只能用英文字母、数字和 . _ -", o.id))
 	}
-	p, err := plan.Load(o.file, o.id)
+	p, err := plan.LoadWith(o.file, plan.Options{ID: o.id, District: strings.TrimSpace(o.district)})
 	if err != nil {
 		return nil, plan.ReadHint(err)
 	}
