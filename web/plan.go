@@ -77,8 +77,8 @@ func (s *Server) handlePlans(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "plans", view{Title: "计划文件", Nav: "plans", Data: d})
 }
 
-// handlePlanUpload reads another plan file (as `--plan FILE --plan-id ID` would) and shows
-// its lint report.
+// handlePlanUpload reads another plan file (as `--plan FILE --plan-id ID --plan-district D`
+// would) and shows its lint report.
 func (s *Server) handlePlanUpload(w http.ResponseWriter, r *http.Request) {
 	fh := formFile(r, "plan")
 	if fh == nil {
@@ -98,7 +98,7 @@ func (s *Server) handlePlanUpload(w http.ResponseWriter, r *http.Request) {
 		s.failForm(w, r, "plans", plansData{Plans: s.planList()}, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", id))
 		return
 	}
-	p, err := plan.Load(u.Path, id)
+	p, err := plan.LoadWith(u.Path, plan.Options{ID: id, District: strings.TrimSpace(r.PostFormValue("plan_district"))})
 	if err != nil {
 		s.failForm(w, r, "plans", plansData{Plans: s.planList()}, plan.ReadHint(u.named(err)))
 		return

@@ -794,3 +794,25 @@ func TestLevelHint(t *testing.T) {
 		t.Errorf("task 56 has a level hint:\n%s", r.body)
 	}
 }
+
+// TestPlanDistrict: a plan whose table has no 地市 column, uploaded with the district its
+// tasks belong to (as --plan-district), and without it (the title's place).
+func TestPlanDistrict(t *testing.T) {
+	ts := newTest(t, nil)
+	file := filepath.Join("..", "testdata", "plans", "linyi-2023-build.tsv")
+	r := ts.upload("/plans", map[string]string{"plan_id": "LY", "plan_district": "屯留区"}, map[string]string{"plan": file})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	p, ok := ts.s.plan("LY")
+	if !ok || p.Tasks[3].District != "屯留区" {
+		t.Fatalf("plan LY %v: task 4 district %q, want 屯留区", ok, p.Tasks[3].District)
+	}
+	r = ts.upload("/plans", map[string]string{"plan_id": "LY2"}, map[string]string{"plan": file})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	if p, _ := ts.s.plan("LY2"); p == nil || p.Tasks[3].District != "临沂市" {
+		t.Fatalf("plan LY2: task 4 district, want 临沂市 (the title's)")
+	}
+}
