@@ -143,6 +143,11 @@ func TestReadRatioForms(t *testing.T) {
 		{"A类3%，A类5%", "", "3", want{count: 3, times: 1, per: PerYear, flagged: true}},
 		{"A类3%B", "", "3", want{count: 3, times: 1, per: PerYear, flagged: true}},
 		{"A类0%", "", "3", want{count: 3, times: 1, per: PerYear, flagged: true}},
+		// A frequency span (临沂 2023, testdata/plans/linyi-2023-build.tsv): the office picks the
+		// rounds; the draw needs one (flagged, with the --ratio that gives it).
+		{"项目抽查比例为5%,1-2次", "", "", want{subject: "项目抽查比例", times: 1, per: PerYear, flagged: true}},
+		{"5%", "每年1～2次", "", want{times: 1, per: PerYear, flagged: true}},
+		{"5%", "2-1次", "", want{times: 1, per: PerYear, flagged: true}},
 	}
 	for _, c := range cases {
 		rd := readRatio(c.ratio, c.freq, c.count)
@@ -158,6 +163,15 @@ func TestReadRatioForms(t *testing.T) {
 		}
 		if rd.flag != "" && !r.Unspecified {
 			t.Errorf("readRatio(%q): flagged but not unspecified", c.ratio)
+		}
+	}
+	for in, want := range map[[2]string]string{
+		{"项目抽查比例为5%,1-2次", ""}: "频次“1-2次”是每年1至2次，须选定其中一个：抽取时用 --ratio 给出比例和次数，如 --ratio 5%，每年2次",
+		{"5%", "每年1～2次"}:       "如 --ratio 5%，每年2次",
+		{"5%", "2-1次"}:         "看不懂“2-1次”",
+	} {
+		if rd := readRatio(in[0], in[1], ""); !strings.Contains(rd.flag, want) {
+			t.Errorf("readRatio(%q, %q) flag %q, want it to say %q", in[0], in[1], rd.flag, want)
 		}
 	}
 }

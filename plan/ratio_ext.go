@@ -84,12 +84,14 @@ func (rd *ratioReading) takeRiskClasses(riskCell string) bool {
 }
 
 var (
-	pctRE     = regexp.MustCompile(`([0-9]+(?:\.[0-9]+)?)(?:%?(?:-|—|–|~|至|到)([0-9]+(?:\.[0-9]+)?))?%`)
-	countRE   = regexp.MustCompile(`^(.*?)([0-9]+)(?:(?:-|—|–|~|至|到)([0-9]+))?(?:户|家|个)(?:\((.*)\))?$`)
-	timesRE   = regexp.MustCompile(`^(?:抽查|检查|频次|抽查频次)?[:]?(=|>=|≥|不少于|至少)?([0-9]+|[一二两三四五六七八九十])(次)?(.*)$`)
-	batchesRE = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])批次?$`)
-	baseRE    = regexp.MustCompile(`^(?:抽查)?基数[:]?([0-9]+)(?:户|家|个)?$`)
-	parenRE   = regexp.MustCompile(`^\((?:抽查数量|抽查户数|抽取数量|数量)?(?:原则上)?(不少于|不低于|至少|最少)?([0-9]+)(?:户|家)\)`)
+	pctRE   = regexp.MustCompile(`([0-9]+(?:\.[0-9]+)?)(?:%?(?:-|—|–|~|至|到)([0-9]+(?:\.[0-9]+)?))?%`)
+	countRE = regexp.MustCompile(`^(.*?)([0-9]+)(?:(?:-|—|–|~|至|到)([0-9]+))?(?:户|家|个)(?:\((.*)\))?$`)
+	// timesSpanRE is a frequency given as a span of times a year: "1-2次", "每年1～2次", "2至3次/年".
+	timesSpanRE = regexp.MustCompile(`^(?:抽查|检查|频次|抽查频次)?[:]?(?:每年|全年|年度)?([0-9]+|[一二两三四五六七八九十])\s*(?:-|－|—|~|～|至|到)\s*([0-9]+|[一二两三四五六七八九十])\s*次(?:/年|每年)?$`)
+	timesRE     = regexp.MustCompile(`^(?:抽查|检查|频次|抽查频次)?[:]?(=|>=|≥|不少于|至少)?([0-9]+|[一二两三四五六七八九十])(次)?(.*)$`)
+	batchesRE   = regexp.MustCompile(`^分([一二两三四五六七八九十1-9])批次?$`)
+	baseRE      = regexp.MustCompile(`^(?:抽查)?基数[:]?([0-9]+)(?:户|家|个)?$`)
+	parenRE     = regexp.MustCompile(`^\((?:抽查数量|抽查户数|抽取数量|数量)?(?:原则上)?(不少于|不低于|至少|最少)?([0-9]+)(?:户|家)\)`)
 	// classRE is one class item; a clause is class items when they make it up whole, one
 	// after another or apart by 、 (white space is gone by then: "A类3% B类5%" is one clause).
 	// A class is a letter with 类, 级 or a colon ("A类3%", "B级5%", "C:7%", "A类企业3%"), or
@@ -291,6 +293,7 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 		pcts      []pctClause
 		notes     []string
 		bad       []string
+		spans     [][3]string // frequencies given as a span ("1-2次"): the clause, its two ends
 		timesSeen bool
 		countSeen bool
 		undecided bool
@@ -391,6 +394,9 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 				}
 			}
 			pc.subject = strings.TrimSuffix(strings.TrimSuffix(before, pc.cmp), ":")
+			if pc.cmp == "" {
+				pc.subject = strings.TrimSuffix(pc.subject, "为") // "项目抽查比例为5%": 为 joins, as ":"
+			}
 			lead, subject := subjectPeriod(pc.subject)
 			pc.subject = subject
 			if m := parenRE.FindStringSubmatch(after); m != nil {
@@ -472,6 +478,14 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 				}
 				countSeen = true
 				r.Count = n
+				return
+			}
+		}
+		if m := timesSpanRE.FindStringSubmatch(c); m != nil {
+			// "1-2次": the plan leaves the number of rounds to the office within the span; a
+			// draw needs one of them (--ratio with its frequency).
+			if lo, hi := cnDigit(m[1]), cnDigit(m[2]); lo > 0 && hi > lo && hi <= maxTimes {
+				spans = append(spans, [3]string{c, strconv.Itoa(lo), strconv.Itoa(hi)})
 				return
 			}
 		}
@@ -559,6 +573,13 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 			unit = "户"
 		}
 		flags = append(flags, fmt.Sprintf("规定的是范围%s%s至%s%s，须指定其中的一个值", r.Range.Min, unit, r.Range.Max, unit))
+	}
+	for _, sp := range spans {
+		pct := r.Percent + r.Cap
+		if pct == "" {
+			pct = "P"
+		}
+		flags = append(flags, fmt.Sprintf("频次“%s”是每年%s至%s次，须选定其中一个：抽取时用 --ratio 给出比例和次数，如 --ratio %s%%，每年%s次", sp[0], sp[1], sp[2], pct, sp[2]))
 	}
 	if len(bad) > 0 {
 		flags = append(flags, fmt.Sprintf("看不懂“%s”", strings.Join(bad, "”“")))
