@@ -120,14 +120,20 @@ var titlePlaceRE = regexp.MustCompile(`^(?:附件[0-9]*[:：]?)?\s*(?:(?:19|20)[
 
 // TitlePlace is the place a plan's title starts with, after its year if the year comes first
 // ("长治市2024年度…-市直" → "长治市", "上高县市场监督管理局2023年…" → "上高县", "2023年度临沂市建筑
-// 市场…" → "临沂市"); "" when the title names none (or masks it: "**县"; "全市", "本县" name
-// no place).
+// 市场…" → "临沂市"); "" when the title names none (or masks it: "**县"; genericPlace).
 func TitlePlace(title string) string {
 	m := titlePlaceRE.FindStringSubmatch(strings.TrimSpace(title))
-	if m == nil || len([]rune(m[1])) < 2 || strings.HasPrefix(m[1], "全") || strings.HasPrefix(m[1], "本") {
+	if m == nil || len([]rune(m[1])) < 2 || genericPlace(m[1]) {
 		return ""
 	}
 	return m[1]
+}
+
+// genericPlace reports whether a place is a word for "the whole city" or "this county" (全市,
+// 本县, 全区 …), which names none; 全椒县 and 本溪市 are places.
+func genericPlace(p string) bool {
+	r := []rune(p)
+	return len(r) == 2 && (r[0] == '全' || r[0] == '本')
 }
 
 var titleCountyRE = regexp.MustCompile(`^\p{Han}{1,6}?(?:区|县|旗)`)

@@ -148,6 +148,7 @@ func TestReadRatioForms(t *testing.T) {
 		{"项目抽查比例为5%,1-2次", "", "", want{subject: "项目抽查比例", times: 1, per: PerYear, flagged: true}},
 		{"5%", "每年1～2次", "", want{times: 1, per: PerYear, flagged: true}},
 		{"5%", "2-1次", "", want{times: 1, per: PerYear, flagged: true}},
+		{"抽查比例为不低于5%", "", "", want{pct: "5", least: true, subject: "抽查比例", times: 1, per: PerYear}},
 	}
 	for _, c := range cases {
 		rd := readRatio(c.ratio, c.freq, c.count)

@@ -490,6 +490,8 @@ func TestTitleDistrict(t *testing.T) {
 		"2023年度全市建筑市场“双随机、一公开”检查计划":      "",
 		"2024年本县“双随机、一公开”抽查工作计划":         "",
 		"2025年市场监管领域部门联合抽查计划":            "",
+		"2024年度全椒县部门联合双随机抽查工作计划":         "全椒县",
+		"本溪市2023年度部门联合抽查计划":              "本溪市",
 	} {
 		if got := titleDistrict(title); got != want {
 			t.Errorf("titleDistrict(%q) = %q, want %q", title, got, want)

@@ -394,8 +394,10 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 				}
 			}
 			pc.subject = strings.TrimSuffix(strings.TrimSuffix(before, pc.cmp), ":")
-			if pc.cmp == "" {
-				pc.subject = strings.TrimSuffix(pc.subject, "为") // "项目抽查比例为5%": 为 joins, as ":"
+			if strings.HasSuffix(pc.subject, "比例为") {
+				// "项目抽查比例为5%", "抽查比例为不低于5%": 为 joins, as ":" does (a subject
+				// ending in 行为 keeps it).
+				pc.subject = strings.TrimSuffix(pc.subject, "为")
 			}
 			lead, subject := subjectPeriod(pc.subject)
 			pc.subject = subject

@@ -161,35 +161,26 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 	return rd.p, nil
 }
 
-// headerAt reads rows[i] as the first header row of a table: its cells cleaned (the 序号 cell
-// named when unnamedSeqHeader names it) and its header, nil when it is none.
+// headerAt reads rows[i] as the first header row of a table: its cells cleaned and its
+// header, nil when it is none. A row whose first cell is empty — the 序号 cell left without its
+// name, as 临沂's 2023 建筑市场 plan has it on the web page — is the header with that name when
+// the row below begins with 1 there (unnamedSeq).
 func headerAt(rows []rawRow, i int) (cells []string, h *header, unnamedSeq bool) {
 	cells = cleanCells(rows[i].cells)
-	if i+1 < len(rows) {
-		cells, unnamedSeq = unnamedSeqHeader(cells, cleanCells(rows[i+1].cells))
-	}
 	if h, ok := headerOf(cells); ok {
-		return cells, h, unnamedSeq
+		return cells, h, false
 	}
-	return cells, nil, false
-}
-
-// unnamedSeqHeader gives a header row whose first cell is empty — the 序号 cell left without
-// its name, as 临沂's 2023 建筑市场 plan has it on the web page — that name, when the row below
-// begins with 1 there and the row is a header with it (headerOf still decides). It reports
-// whether it named the cell.
-func unnamedSeqHeader(cells, next []string) ([]string, bool) {
-	if len(cells) < 2 || cells[0] != "" || len(next) == 0 || next[0] != "1" {
-		return cells, false
+	if len(cells) < 2 || cells[0] != "" || i+1 >= len(rows) {
+		return cells, nil, false
 	}
-	if _, ok := headerOf(cells); ok {
-		return cells, false
+	if next := rows[i+1].cells; len(next) == 0 || cleanCell(next[0]) != "1" {
+		return cells, nil, false
 	}
 	named := append([]string{"序号"}, cells[1:]...)
-	if _, ok := headerOf(named); !ok {
-		return cells, false
+	if h, ok := headerOf(named); ok {
+		return named, h, true
 	}
-	return named, true
+	return cells, nil, false
 }
 
 // headerRow reads rows[i] (its cells cleaned) when it is a header row after the first: the
