@@ -6,6 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+
+	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/roster"
 )
 
 // FrameCommitmentSpec names the published frame commitment (docs/ALGORITHM.md).
@@ -26,6 +29,20 @@ func FrameCommitment(salt string, frame []byte) string {
 	mac.Write([]byte(FrameCommitmentSpec + "\n"))
 	mac.Write(frame)
 	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// FrameDigest is what a draw records of its frame: the frame's defining bytes
+// (roster.Frame.Bytes), their SHA-256 (frame_sha256, ledger.FrameHash) and the salted
+// commitment to them (FrameCommitment).
+type FrameDigest struct {
+	Bytes              []byte
+	SHA256, Commitment string
+}
+
+// DigestFrame is the FrameDigest of f with salt.
+func DigestFrame(f *roster.Frame, salt string) FrameDigest {
+	b := f.Bytes()
+	return FrameDigest{Bytes: b, SHA256: ledger.FrameHash(b), Commitment: FrameCommitment(salt, b)}
 }
 
 // NewFrameSalt returns 32 random bytes as 64 lower-case hex digits.

@@ -43,6 +43,10 @@ type Request struct {
 	// FrameSalt is the salt of the published frame commitment (FrameCommitment); empty makes
 	// a fresh random one. A replay passes the recorded salt.
 	FrameSalt string
+	// Digest, when set, gives the frame's digest (DigestFrame of Frame with FrameSalt, which
+	// must then be set) instead of Run computing it after the draw: Record computes it on the
+	// other core while the draw runs.
+	Digest func() FrameDigest
 	// Lookahead is the one Frame was read with (roster.Options.Prefetch = its Prefix), nil if
 	// none: the ticket prefixes it computed then are not hashed again (sampler.DrawKnown).
 	Lookahead *sampler.Lookahead
@@ -123,6 +127,9 @@ func Run(req Request) (*Outcome, error) {
 	keys := req.Frame.FrameKeys()
 	counts := classCounts(keys)
 	salt := req.FrameSalt
+	if req.Digest != nil && salt == "" {
+		return nil, errors.New("抽取给出了抽样框的摘要，却没有给出其承诺的盐（FrameSalt）")
+	}
 	if salt == "" {
 		var err error
 		if salt, err = NewFrameSalt(); err != nil {
@@ -218,11 +225,14 @@ func Run(req Request) (*Outcome, error) {
 	for _, p := range res.Reserves {
 		m.Reserves = append(m.Reserves, Reserve{Key: strings.Clone(p.Key), Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
 	}
-	// The frame's bytes only now that the sampler's tables are garbage: at 1M firms they are
-	// 20 MB that need not be live at the same time as those.
-	frame := req.Frame.Bytes()
-	m.Roster.FrameSHA256, m.Roster.FrameCommitment = ledger.FrameHash(frame), FrameCommitment(salt, frame)
-	out := &Outcome{Manifest: m, Frame: frame, drawn: drawn, settled: res.Settled}
+	var d FrameDigest
+	if req.Digest != nil {
+		d = req.Digest()
+	} else {
+		d = DigestFrame(req.Frame, salt)
+	}
+	m.Roster.FrameSHA256, m.Roster.FrameCommitment = d.SHA256, d.Commitment
+	out := &Outcome{Manifest: m, Frame: d.Bytes, drawn: drawn, settled: res.Settled}
 	if !req.KeysOnly {
 		if err := out.Fill(req.Context, req.Frame, req.KeepPersonal); err != nil {
 			return nil, err

@@ -335,9 +335,11 @@ type PreparedFrame struct {
 }
 
 // PrepareFrame checks frame bytes and hashes and compresses them, for a ledger that may not
-// exist yet.
-func PrepareFrame(frame []byte) (*PreparedFrame, error) {
-	p, err := hashFrame(frame)
+// exist yet. hash, when not empty, is FrameHash(frame) as the caller already computed it (a
+// draw hashes its frame for its manifest): it is taken, not computed again. A wrong one would
+// store the blob under a hash it does not inflate to, which ledger verify reports.
+func PrepareFrame(frame []byte, hash string) (*PreparedFrame, error) {
+	p, err := hashFrame(frame, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -349,8 +351,8 @@ func PrepareFrame(frame []byte) (*PreparedFrame, error) {
 
 // PrepareFrame is the package's PrepareFrame, but leaves a frame the ledger already holds
 // uncompressed (a second draw from the same roster stores nothing new). It writes nothing.
-func (l *Ledger) PrepareFrame(ctx context.Context, frame []byte) (*PreparedFrame, error) {
-	p, err := hashFrame(frame)
+func (l *Ledger) PrepareFrame(ctx context.Context, frame []byte, hash string) (*PreparedFrame, error) {
+	p, err := hashFrame(frame, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -368,12 +370,15 @@ func (l *Ledger) PrepareFrame(ctx context.Context, frame []byte) (*PreparedFrame
 	return p, nil
 }
 
-func hashFrame(frame []byte) (*PreparedFrame, error) {
+func hashFrame(frame []byte, hash string) (*PreparedFrame, error) {
 	n, err := countLines(frame)
 	if err != nil {
 		return nil, fmt.Errorf("记入台账: %w", err)
 	}
-	return &PreparedFrame{hash: FrameHash(frame), lines: n}, nil
+	if hash == "" {
+		hash = FrameHash(frame)
+	}
+	return &PreparedFrame{hash: hash, lines: n}, nil
 }
 
 // compress sets p's blob from frame, the bytes p was hashed from.

@@ -119,7 +119,7 @@ func TestFrameAppendChecks(t *testing.T) {
 func TestPreparedFrame(t *testing.T) {
 	l, path := openTemp(t)
 	e := frameDraw(t, "T1", testFrame)
-	p, err := PrepareFrame(e.Frame) // the ledger's own PrepareFrame is for a ledger that exists
+	p, err := PrepareFrame(e.Frame, "") // the ledger's own PrepareFrame is for a ledger that exists
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestPreparedFrame(t *testing.T) {
 	mustAppend(t, l, e)
 	// The ledger holds it now: a second prepare leaves it uncompressed, and Append stores
 	// nothing new.
-	p2, err := l.PrepareFrame(ctx, testFrame)
+	p2, err := l.PrepareFrame(ctx, testFrame, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestPreparedFrame(t *testing.T) {
 
 	// Refused: a prepared frame of another hash than the manifest's, a frame given both ways,
 	// a lock with a prepared frame.
-	other, err := PrepareFrame(append([]byte("91140430MA0000009Z|A\n"), testFrame...))
+	other, err := PrepareFrame(append([]byte("91140430MA0000009Z|A\n"), testFrame...), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestPreparedFrame(t *testing.T) {
 	if _, err := l.Append(ctx, Entry{Kind: KindLock, Target: 1, Operator: "李四", PreparedFrame: p}); err == nil {
 		t.Error("lock with a prepared frame accepted")
 	}
-	if _, err := PrepareFrame(bytes.TrimSuffix(testFrame, []byte("\n"))); err == nil {
+	if _, err := PrepareFrame(bytes.TrimSuffix(testFrame, []byte("\n")), ""); err == nil {
 		t.Error("frame without final newline prepared")
 	}
 	if res := mustVerify(t, l); res.Entries != 2 {

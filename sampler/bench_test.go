@@ -110,7 +110,7 @@ func BenchmarkTickets1M(b *testing.B) {
 	slab := make([]entry, len(units))
 	b.ResetTimer()
 	for b.Loop() {
-		if r := prepareUnits(spec, unitSlice(units), map[string]int{risk.StratumAll: 0}, true, true, slab); r != nil {
+		if r, _ := prepareUnits(spec, unitSlice(units), map[string]int{risk.StratumAll: 0}, true, true, slab); r != nil {
 			b.Fatal(r.err)
 		}
 	}
@@ -121,7 +121,7 @@ func BenchmarkStratum1M(b *testing.B) {
 	units, _ := benchFrame(1_000_000)
 	spec := Spec{Seed: "12345678901234567890", TaskKey: "CZ2026-292", Round: 1}
 	slab := make([]entry, len(units))
-	if r := prepareUnits(spec, unitSlice(units), map[string]int{risk.StratumAll: 0}, true, true, slab); r != nil {
+	if r, _ := prepareUnits(spec, unitSlice(units), map[string]int{risk.StratumAll: 0}, true, true, slab); r != nil {
 		b.Fatal(r.err)
 	}
 	m := make([]int32, len(units))

@@ -161,7 +161,7 @@ func TestSortStratumHead(t *testing.T) {
 // prefixes fills slab for units as one stratum (prepareUnits).
 func prefixes(t testing.TB, spec Spec, units Units, slab []entry) {
 	t.Helper()
-	if r := prepareUnits(spec, units, map[string]int{risk.StratumAll: 0}, true, true, slab); r != nil {
+	if r, _ := prepareUnits(spec, units, map[string]int{risk.StratumAll: 0}, true, true, slab); r != nil {
 		t.Fatal(r.err)
 	}
 }

@@ -419,6 +419,10 @@ func TestDrawErrorsFirstInFrameOrder(t *testing.T) {
 		{"bad class before a duplicate", func(u []Unit) { u[n/2].Key = u[10].Key; u[100].Class = "" }, "91140430MA00000100 的信用风险分类"},
 		// and before another fault of the same firm.
 		{"duplicate that also has a bad class", func(u []Unit) { u[n/2].Key, u[n/2].Class = u[10].Key, "E" }, "91140430MA00000010 重复出现"},
+		// In key order but for one repeat, where the frame is cut for the cores (n/2 is a cut
+		// for any even number of them): the order is checked across the cut, too.
+		{"a repeat across the cut", func(u []Unit) { u[n/2].Key = u[n/2-1].Key }, fmt.Sprintf("91140430MA%08d 重复出现", n/2-1)},
+		{"a repeat at the frame's end", func(u []Unit) { u[n-1].Key = u[n-2].Key }, fmt.Sprintf("91140430MA%08d 重复出现", n-2)},
 	} {
 		u := base()
 		c.fault(u)
