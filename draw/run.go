@@ -167,6 +167,14 @@ func Run(req Request) (*Outcome, error) {
 		Seed: req.Seed, TaskKey: t.Key, Round: req.Round, Strata: strata,
 		MinCount: t.Ratio.MinCount, Reserves: req.Policy.Reserves, Earlier: earlier, AllIn: allIn,
 	}
+	// The frame's digest does not depend on the draw: it is computed on another core meanwhile
+	// (a replay's draw hashes every ticket on both, and still gained; a first draw's frees one).
+	digest := req.Digest
+	if digest == nil {
+		digested := make(chan FrameDigest, 1)
+		go func() { digested <- DigestFrame(req.Frame, salt) }()
+		digest = func() FrameDigest { return <-digested }
+	}
 	var known *sampler.Known
 	if req.Lookahead != nil {
 		if at, prefixes, complete := req.Frame.Tags(); complete {
@@ -225,12 +233,7 @@ func Run(req Request) (*Outcome, error) {
 	for _, p := range res.Reserves {
 		m.Reserves = append(m.Reserves, Reserve{Key: strings.Clone(p.Key), Class: p.Class, Ticket: p.Ticket, Rank: p.Rank})
 	}
-	var d FrameDigest
-	if req.Digest != nil {
-		d = req.Digest()
-	} else {
-		d = DigestFrame(req.Frame, salt)
-	}
+	d := digest()
 	m.Roster.FrameSHA256, m.Roster.FrameCommitment = d.SHA256, d.Commitment
 	out := &Outcome{Manifest: m, Frame: d.Bytes, drawn: drawn, settled: res.Settled}
 	if !req.KeysOnly {
