@@ -18,9 +18,13 @@ const (
 	LintWindow      = "时间待定"   // a window without a single reading or in another year: --window needed
 	LintDistrict    = "地市"     // no district
 	LintProblem     = "无法读取"   // a row or column the reader could not use
+	LintReading     = "读法"     // how the reader took a part it did read (another table, a title row)
 	LintCount       = "核对"     // numbered rows against tasks
 	LintClasses     = "分类比例"   // class ratios that leave out a class: no draw can be made
 )
+
+// LintKinds are the kinds of lint findings, in the order a summary lists them.
+var LintKinds = []string{LintProblem, LintUnspecified, LintRatio, LintClasses, LintWindow, LintDistrict, LintSeq, LintCount, LintReading, LintRepair, LintSwapped, LintSelf, LintDept, LintMode}
 
 // Finding is one lint remark about a task (Seq 0: about the plan), with the line (text) or
 // sheet row (xlsx) and the cell it is about when known.
@@ -69,7 +73,11 @@ func Lint(p *Plan) []Finding {
 		out = append(out, f)
 	}
 	for _, pr := range p.Problems {
-		out = append(out, Finding{Line: pr.Line, Cell: pr.Cell, Kind: LintProblem, Message: pr.Message})
+		kind := pr.Kind
+		if kind == "" {
+			kind = LintProblem
+		}
+		out = append(out, Finding{Line: pr.Line, Cell: pr.Cell, Kind: kind, Message: pr.Message})
 	}
 	prev := 0
 	numbered, parts := 0, 0

@@ -146,7 +146,7 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		rd.add(t, true)
 	}
 	if len(rd.p.Tasks) == 0 {
-		rd.problem(0, "", "表头之后没有任何任务")
+		rd.problem(LintProblem, 0, "", "表头之后没有任何任务")
 	}
 	if rd.p.ID == "" {
 		id, ok := TitleID(rd.p.Title)
@@ -207,9 +207,9 @@ func (rd *reader) headerRow(rows []rawRow, i int, cells []string) int {
 // nothing is inherited from the table before it.
 func (rd *reader) newTable(row rawRow, h *header) {
 	rd.hdr, rd.above = h, [numCols]string{}
-	rd.problem(row.line, "", fmt.Sprintf("第%d行起是另一张表（表头与前面的不同），按这一行的表头读取", row.line))
+	rd.problem(LintReading, row.line, "", fmt.Sprintf("第%d行起是另一张表（表头与前面的不同），按这一行的表头读取", row.line))
 	for _, c := range h.ignored {
-		rd.problem(row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
+		rd.problem(LintProblem, row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
 	}
 }
 
@@ -222,8 +222,11 @@ func cleanCells(raw []string) []string {
 	return out
 }
 
-func (rd *reader) problem(line int, cell, msg string) {
-	rd.p.Problems = append(rd.p.Problems, Problem{Line: line, Cell: cell, Message: msg})
+// problem records a plan-level note of kind (a Lint kind): LintProblem for a row or column
+// left unread, LintReading for how the reader took something it did read, or the kind of
+// the task cells it concerns (a missing ratio column is LintRatio for every task).
+func (rd *reader) problem(kind string, line int, cell, msg string) {
+	rd.p.Problems = append(rd.p.Problems, Problem{Kind: kind, Line: line, Cell: cell, Message: msg})
 }
 
 // findHeader finds the first header row; the non-empty lines above it make the title. No
@@ -235,7 +238,7 @@ func (rd *reader) findHeader() (int, error) {
 		if h != nil {
 			rd.hdr = h
 			if unnamedSeq {
-				rd.problem(row.line, "序号", fmt.Sprintf("表头第1列没有列名，其下第%d行起是 1、2、3……，按“序号”列读取", rd.src.rows[i+1].line))
+				rd.problem(LintReading, row.line, "序号", fmt.Sprintf("表头第1列没有列名，其下第%d行起是 1、2、3……，按“序号”列读取", rd.src.rows[i+1].line))
 			}
 			rd.title = pickTitle(pre)
 			at := i
@@ -243,13 +246,13 @@ func (rd *reader) findHeader() (int, error) {
 				at = i + 1
 			}
 			for _, c := range h.ignored {
-				rd.problem(row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
+				rd.problem(LintProblem, row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
 			}
 			if !h.has(colRatio) && !h.has(colCount) {
-				rd.problem(row.line, "抽查比例及频次", "表中没有抽查比例列：每个任务都需在抽取时用 --ratio 指定比例")
+				rd.problem(LintRatio, row.line, "抽查比例及频次", "表中没有抽查比例列：每个任务都需在抽取时用 --ratio 指定比例")
 			}
 			if !h.has(colWindow) {
-				rd.problem(row.line, "抽查检查起止时间", "表中没有抽查时间列：每个任务都需在抽取时用 --window 指定时间")
+				rd.problem(LintWindow, row.line, "抽查检查起止时间", "表中没有抽查时间列：每个任务都需在抽取时用 --window 指定时间")
 			}
 			return at, nil
 		}
@@ -292,11 +295,11 @@ func (rd *reader) setFallbackDistrict() {
 	case !rd.hdr.has(colDistrict):
 		rd.fallback = titleDistrict(rd.p.Title)
 		if rd.fallback != "" {
-			rd.problem(0, "地市", fmt.Sprintf("表中没有地市列，地市取自标题：%s（可用 --plan-district 另行指定）", rd.fallback))
+			rd.problem(LintDistrict, 0, "地市", fmt.Sprintf("表中没有地市列，地市取自标题：%s（可用 --plan-district 另行指定）", rd.fallback))
 		}
 	}
 	if !rd.hdr.has(colDistrict) && rd.fallback == "" {
-		rd.problem(0, "地市", "表中没有地市列，标题也没有写地方：各任务的地市为空，可用 --plan-district 指定，否则按名录原样抽取")
+		rd.problem(LintDistrict, 0, "地市", "表中没有地市列，标题也没有写地方：各任务的地市为空，可用 --plan-district 指定，否则按名录原样抽取")
 	}
 	rd.district = rd.fallback
 }
@@ -315,11 +318,11 @@ func (rd *reader) wordSeq(row rawRow, v [numCols]string, cells []string) (int, b
 	switch {
 	case len(ne) == 1 && strings.Contains(ne[0], "计划"):
 		// The title of a further table ("阳江市2025年度部门联合…计划" under the bureau's own).
-		rd.problem(row.line, "", fmt.Sprintf("标题行“%s”，已跳过（下面若是另一张表，按它的表头读取）", content))
+		rd.problem(LintReading, row.line, "", fmt.Sprintf("标题行“%s”，已跳过（下面若是另一张表，按它的表头读取）", content))
 	case sectionRE.MatchString(v[colSeq]):
-		rd.problem(row.line, "序号", fmt.Sprintf("“%s”是分组标题，不是任务，已跳过", content))
+		rd.problem(LintReading, row.line, "序号", fmt.Sprintf("“%s”是分组标题，不是任务，已跳过", content))
 	default:
-		rd.problem(row.line, "序号", fmt.Sprintf("序号“%s”不是编号，本行不是任务，已跳过（内容：%s）", v[colSeq], content))
+		rd.problem(LintProblem, row.line, "序号", fmt.Sprintf("序号“%s”不是编号，本行不是任务，已跳过（内容：%s）", v[colSeq], content))
 	}
 	return 0, false
 }
@@ -375,7 +378,7 @@ func (rd *reader) skipRow(row rawRow, cells []string) bool {
 				return false // an items-only or a department-only sub-row
 			}
 		}
-		rd.problem(row.line, "", fmt.Sprintf("无法识别的行“%s”，已跳过", shorten(only, 60)))
+		rd.problem(LintProblem, row.line, "", fmt.Sprintf("无法识别的行“%s”，已跳过", shorten(only, 60)))
 		return true
 	}
 	return false
@@ -690,7 +693,7 @@ func taskKey(id string, t Task) string {
 // scope of the task above, its departments join the cooperators, its items the items.
 func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs []string, flags []Flag) {
 	if rd.group < 0 {
-		rd.problem(row.line, "序号", fmt.Sprintf("第一个任务之前有一行没有序号，已跳过（内容：%s）", shorten(strings.Join(nonEmptyCells(cells), " | "), 60)))
+		rd.problem(LintProblem, row.line, "序号", fmt.Sprintf("第一个任务之前有一行没有序号，已跳过（内容：%s）", shorten(strings.Join(nonEmptyCells(cells), " | "), 60)))
 		return
 	}
 	t := &rd.p.Tasks[len(rd.p.Tasks)-1]

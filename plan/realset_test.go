@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +24,9 @@ type expectPlan struct {
 	Year     int              `yaml:"year"`
 	Numbered int              `yaml:"numbered"`
 	Tasks    []map[string]any `yaml:"tasks"`
+	// Notes are the kinds of the plan-level lint findings (the reader's notes about the
+	// table, not about a task), sorted; not checked when absent.
+	Notes *[]string `yaml:"notes"`
 }
 
 // TestRealPlans: every task of every real plan is read as written by hand (each field the
@@ -59,6 +63,18 @@ func TestRealPlans(t *testing.T) {
 			}
 			for i, w := range want.Tasks {
 				checkTask(t, &p.Tasks[i], w)
+			}
+			if want.Notes != nil {
+				var kinds []string
+				for _, f := range Lint(p) {
+					if f.Seq == 0 && f.Kind != LintCount {
+						kinds = append(kinds, f.Kind)
+					}
+				}
+				sort.Strings(kinds)
+				if !slices.Equal(kinds, *want.Notes) {
+					t.Errorf("plan-level notes %q, want %q", kinds, *want.Notes)
+				}
 			}
 		})
 	}

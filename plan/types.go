@@ -28,6 +28,7 @@ type Plan struct {
 // Problem is one thing the reader could not turn into (part of) a task, with the line (text)
 // or sheet row (xlsx) and the cell it is about.
 type Problem struct {
+	Kind    string `json:"kind"` // a Lint kind: LintProblem, LintReading, LintDistrict…
 	Line    int    `json:"line"`
 	Cell    string `json:"cell"`    // the column word, "" for a whole row or the file
 	Message string `json:"message"` // in Chinese

@@ -414,7 +414,7 @@ func runPlanLint(_ context.Context, g *globalOptions, opts *planLintOptions) err
 			counts[f.Kind]++
 		}
 		var parts []string
-		for _, k := range []string{plan.LintProblem, plan.LintUnspecified, plan.LintRatio, plan.LintClasses, plan.LintWindow, plan.LintDistrict, plan.LintSeq, plan.LintRepair, plan.LintSwapped, plan.LintSelf, plan.LintDept, plan.LintMode} {
+		for _, k := range plan.LintKinds {
 			if counts[k] > 0 {
 				parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
 			}
