@@ -45,6 +45,31 @@ func DigestFrame(f *roster.Frame, salt string) FrameDigest {
 	return FrameDigest{Bytes: b, SHA256: ledger.FrameHash(b), Commitment: FrameCommitment(salt, b)}
 }
 
+// frameSource is a frame's keys as the lines of its defining bytes (ledger.FrameSource).
+type frameSource []roster.FrameKey
+
+func (k frameSource) Lines() int { return len(k) }
+func (k frameSource) AppendLines(dst []byte, from, to int) []byte {
+	return roster.AppendLines(dst, k[from:to])
+}
+
+// streamDigest is DigestFrame without the bytes: they are hashed a run of lines at a time,
+// never held whole (200 MB at 10M firms). Bytes is nil.
+func streamDigest(f *roster.Frame, salt string) FrameDigest {
+	keys := frameSource(f.FrameKeys())
+	sum := sha256.New()
+	mac := hmac.New(sha256.New, []byte(salt))
+	mac.Write([]byte(FrameCommitmentSpec + "\n"))
+	var lines []byte
+	const run = 1 << 15
+	for lo := 0; lo < len(keys); lo += run {
+		lines = keys.AppendLines(lines[:0], lo, min(lo+run, len(keys)))
+		sum.Write(lines)
+		mac.Write(lines)
+	}
+	return FrameDigest{SHA256: hex.EncodeToString(sum.Sum(nil)), Commitment: hex.EncodeToString(mac.Sum(nil))}
+}
+
 // NewFrameSalt returns 32 random bytes as 64 lower-case hex digits.
 func NewFrameSalt() (string, error) {
 	b := make([]byte, 32)

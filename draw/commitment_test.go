@@ -1,9 +1,11 @@
 package draw
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/roster"
 )
 
@@ -63,5 +65,22 @@ func TestFrameCommitmentResistsBruteForce(t *testing.T) {
 	m2.Roster.FrameSalt = strings.Repeat("0", 64)
 	if err := m2.Validate(); err == nil || !strings.Contains(err.Error(), "frame_commitment") {
 		t.Errorf("wrong salt accepted: %v", err)
+	}
+}
+
+// streamDigest hashes a frame a run of lines at a time: the same frame_sha256 and commitment
+// as DigestFrame over the whole bytes, across many runs (100,000 firms: four runs and a part).
+func TestStreamDigest(t *testing.T) {
+	f := &roster.Frame{}
+	for i := range 100_000 {
+		f.Firms = append(f.Firms, roster.Firm{Key: fmt.Sprintf("91140430MA%08d", 99_999-i), Class: []string{roster.ClassA, roster.ClassB, roster.ClassC, roster.ClassD}[i%4]})
+	}
+	salt := strings.Repeat("ab", 32)
+	whole, stream := DigestFrame(f, salt), streamDigest(f, salt)
+	if whole.SHA256 != ledger.FrameHash(whole.Bytes) || whole.Commitment != FrameCommitment(salt, whole.Bytes) {
+		t.Fatal("DigestFrame's hashes are not those of its bytes")
+	}
+	if stream.SHA256 != whole.SHA256 || stream.Commitment != whole.Commitment || stream.Bytes != nil {
+		t.Errorf("streamed %s / %s (%d bytes), whole %s / %s", stream.SHA256, stream.Commitment, len(stream.Bytes), whole.SHA256, whole.Commitment)
 	}
 }

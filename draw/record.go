@@ -210,8 +210,9 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	// them already, compressed for it on the other core while the firms are drawn and their
 	// rows fetched (Fill): none of that needs the others. At 1M firms the draw leaves that
 	// core mostly idle; done after it, the frame's part took 0.04 s of wall time in the draw
-	// and another 0.03–0.04 s after Fill. Once compressed, the bytes are garbage (200 MB at
-	// 10M rows): only the ledger stores them.
+	// and another 0.03–0.04 s after Fill. The bytes are made a run of lines at a time for the
+	// hashes and again for the compressors, never whole: at 10M rows they were 200 MB, and
+	// live beside the draw's tables they raised the peak by 96 MiB.
 	salt, err := NewFrameSalt()
 	if err != nil {
 		return nil, err
@@ -223,30 +224,23 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	}
 	prep := make(chan prepared, 1)
 	go func() {
-		d := DigestFrame(frame, salt)
+		d := streamDigest(frame, salt)
 		digested <- d
 		var p prepared
-		if l != nil {
-			p.frame, p.err = l.PrepareFrame(ctx, d.Bytes, d.SHA256)
-		} else {
-			p.frame, p.err = ledger.PrepareFrame(d.Bytes, d.SHA256)
-		}
+		p.frame, p.err = ledger.PrepareFrameSource(ctx, l, frameSource(frame.FrameKeys()), d.SHA256)
 		prep <- p
 	}()
-	var digest FrameDigest
 	oc, err := Run(Request{
 		Plan: req.Plan, Task: task, Frame: frame, Policy: pol, Seed: seed, Round: req.Round,
 		RatioOverride: req.Ratio, WindowOverride: req.Window, Earlier: earlier, Inspectors: req.Inspectors, Now: now, ToolVersion: req.ToolVersion,
 		KeepPersonal: req.KeepPersonal, Context: ctx, KeysOnly: true, Lookahead: la,
-		FrameSalt: salt, Digest: func() FrameDigest { digest = <-digested; return digest },
+		FrameSalt: salt, Digest: func() FrameDigest { return <-digested },
 	})
 	var ferr error
 	if err == nil {
-		oc.Frame = nil // the ledger's copy is being compressed from it
 		ferr = oc.Fill(ctx, frame, req.KeepPersonal)
 	}
 	pf := <-prep // always sent: the goroutine does not outlive Record
-	digest.Bytes = nil
 	if err != nil {
 		return nil, err
 	}

@@ -43,9 +43,9 @@ type Request struct {
 	// FrameSalt is the salt of the published frame commitment (FrameCommitment); empty makes
 	// a fresh random one. A replay passes the recorded salt.
 	FrameSalt string
-	// Digest, when set, gives the frame's digest (DigestFrame of Frame with FrameSalt, which
-	// must then be set) instead of Run computing it after the draw: Record computes it on the
-	// other core while the draw runs.
+	// Digest, when set, gives the frame's digest (that of Frame with FrameSalt, which must then
+	// be set; its Bytes may be nil) instead of Run computing it: Record computes it on the
+	// other core while the draw runs, without the bytes.
 	Digest func() FrameDigest
 	// Lookahead is the one Frame was read with (roster.Options.Prefetch = its Prefix), nil if
 	// none: the ticket prefixes it computed then are not hashed again (sampler.DrawKnown).
@@ -66,9 +66,9 @@ type Inspectors struct {
 // Outcome is a finished draw and what the operator should be told about it.
 type Outcome struct {
 	Manifest *Manifest
-	// Frame is the frame's defining bytes (roster.Frame.Bytes): the ledger stores it once
-	// per frame_sha256; the manifest references it by that hash. Record clears it once it
-	// has handed it to the ledger's compression.
+	// Frame is the frame's defining bytes (roster.Frame.Bytes), for a replay to compare: the
+	// ledger stores them once per frame_sha256; the manifest references them by that hash.
+	// nil from Record, which hands the ledger the frame's lines, never its whole bytes.
 	Frame    []byte
 	Warnings []string    // Chinese, one line each
 	Matches  []DeptMatch // plan departments and the roster departments they matched

@@ -335,11 +335,9 @@ type PreparedFrame struct {
 }
 
 // PrepareFrame checks frame bytes and hashes and compresses them, for a ledger that may not
-// exist yet. hash, when not empty, is FrameHash(frame) as the caller already computed it (a
-// draw hashes its frame for its manifest): it is taken, not computed again. A wrong one would
-// store the blob under a hash it does not inflate to, which ledger verify reports.
-func PrepareFrame(frame []byte, hash string) (*PreparedFrame, error) {
-	p, err := hashFrame(frame, hash)
+// exist yet.
+func PrepareFrame(frame []byte) (*PreparedFrame, error) {
+	p, err := hashFrame(frame)
 	if err != nil {
 		return nil, err
 	}
@@ -351,8 +349,8 @@ func PrepareFrame(frame []byte, hash string) (*PreparedFrame, error) {
 
 // PrepareFrame is the package's PrepareFrame, but leaves a frame the ledger already holds
 // uncompressed (a second draw from the same roster stores nothing new). It writes nothing.
-func (l *Ledger) PrepareFrame(ctx context.Context, frame []byte, hash string) (*PreparedFrame, error) {
-	p, err := hashFrame(frame, hash)
+func (l *Ledger) PrepareFrame(ctx context.Context, frame []byte) (*PreparedFrame, error) {
+	p, err := hashFrame(frame)
 	if err != nil {
 		return nil, err
 	}
@@ -370,15 +368,94 @@ func (l *Ledger) PrepareFrame(ctx context.Context, frame []byte, hash string) (*
 	return p, nil
 }
 
-func hashFrame(frame []byte, hash string) (*PreparedFrame, error) {
+func hashFrame(frame []byte) (*PreparedFrame, error) {
 	n, err := countLines(frame)
 	if err != nil {
 		return nil, fmt.Errorf("记入台账: %w", err)
 	}
-	if hash == "" {
-		hash = FrameHash(frame)
+	return &PreparedFrame{hash: FrameHash(frame), lines: n}, nil
+}
+
+// FrameSource is a frame given by its lines instead of its bytes: Lines lines, AppendLines
+// appending lines [from, to) ("<key>|<class>\n" each, in key order) to dst. A draw's frame
+// of 10M firms is 200 MB of bytes that need never be held whole.
+type FrameSource interface {
+	Lines() int
+	AppendLines(dst []byte, from, to int) []byte
+}
+
+// PrepareFrameSource is PrepareFrame for a frame given as a FrameSource whose FrameHash is
+// hash (which the caller computed as it hashed the lines; a draw does for its manifest):
+// compressed piece by piece on all cores unless l already holds it. l nil is a ledger that
+// does not exist yet.
+func PrepareFrameSource(ctx context.Context, l *Ledger, src FrameSource, hash string) (*PreparedFrame, error) {
+	if len(hash) != sha256.Size*2 {
+		return nil, fmt.Errorf("记入台账: 抽样框的哈希“%s”无效", hash)
 	}
-	return &PreparedFrame{hash: hash, lines: n}, nil
+	n := src.Lines()
+	if n == 0 {
+		return nil, errors.New("记入台账: 抽样框为空")
+	}
+	p := &PreparedFrame{hash: hash, lines: n}
+	if l != nil {
+		var one int
+		err := l.db.QueryRowContext(ctx, `SELECT 1 FROM frames WHERE sha256 = ?`, hash).Scan(&one)
+		switch {
+		case err == nil:
+			return p, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, fmt.Errorf("读取台账: %w", err)
+		}
+	}
+	var err error
+	if p.gzip, err = gzipSource(src); err != nil {
+		return nil, fmt.Errorf("记入台账: 压缩抽样框: %w", err)
+	}
+	return p, nil
+}
+
+// gzipSource is gzipFrame of src's bytes: the lines cut into parts compressed on all cores
+// (up to 4), each part fed to its compressor a run of lines at a time.
+func gzipSource(src FrameSource) ([]byte, error) {
+	n := src.Lines()
+	parts := 1
+	if workers := min(runtime.GOMAXPROCS(0), 4); workers > 1 && n >= 1<<17 {
+		parts = workers
+	}
+	out := make([][]byte, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		from, to := n*i/parts, n*(i+1)/parts
+		wg.Go(func() {
+			var buf bytes.Buffer
+			buf.Grow((to-from)*7 + 64) // about a third of 20-byte lines
+			zw, err := kgzip.NewWriterLevel(&buf, blobLevel)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			var lines []byte
+			const run = 1 << 15
+			for lo := from; lo < to; lo += run {
+				lines = src.AppendLines(lines[:0], lo, min(lo+run, to))
+				if _, err := zw.Write(lines); err != nil {
+					errs[i] = err
+					return
+				}
+			}
+			if err := zw.Close(); err != nil {
+				errs[i] = err
+				return
+			}
+			out[i] = buf.Bytes()
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return bytes.Join(out, nil), nil
 }
 
 // compress sets p's blob from frame, the bytes p was hashed from.

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -119,7 +120,7 @@ func TestFrameAppendChecks(t *testing.T) {
 func TestPreparedFrame(t *testing.T) {
 	l, path := openTemp(t)
 	e := frameDraw(t, "T1", testFrame)
-	p, err := PrepareFrame(e.Frame, "") // the ledger's own PrepareFrame is for a ledger that exists
+	p, err := PrepareFrame(e.Frame) // the ledger's own PrepareFrame is for a ledger that exists
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func TestPreparedFrame(t *testing.T) {
 	mustAppend(t, l, e)
 	// The ledger holds it now: a second prepare leaves it uncompressed, and Append stores
 	// nothing new.
-	p2, err := l.PrepareFrame(ctx, testFrame, "")
+	p2, err := l.PrepareFrame(ctx, testFrame)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestPreparedFrame(t *testing.T) {
 
 	// Refused: a prepared frame of another hash than the manifest's, a frame given both ways,
 	// a lock with a prepared frame.
-	other, err := PrepareFrame(append([]byte("91140430MA0000009Z|A\n"), testFrame...), "")
+	other, err := PrepareFrame(append([]byte("91140430MA0000009Z|A\n"), testFrame...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestPreparedFrame(t *testing.T) {
 	if _, err := l.Append(ctx, Entry{Kind: KindLock, Target: 1, Operator: "李四", PreparedFrame: p}); err == nil {
 		t.Error("lock with a prepared frame accepted")
 	}
-	if _, err := PrepareFrame(bytes.TrimSuffix(testFrame, []byte("\n")), ""); err == nil {
+	if _, err := PrepareFrame(bytes.TrimSuffix(testFrame, []byte("\n"))); err == nil {
 		t.Error("frame without final newline prepared")
 	}
 	if res := mustVerify(t, l); res.Entries != 2 {
@@ -412,5 +413,67 @@ func TestChunks(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("sizes %v: got %d bytes back, want %d (equal: false)", sizes, len(got), len(want))
 		}
+	}
+}
+
+// linesSource is a FrameSource over frame bytes, for PrepareFrameSource.
+type linesSource [][]byte
+
+func (s linesSource) Lines() int { return len(s) }
+func (s linesSource) AppendLines(dst []byte, from, to int) []byte {
+	for _, l := range s[from:to] {
+		dst = append(dst, l...)
+	}
+	return dst
+}
+
+func sourceOf(frame []byte) linesSource {
+	lines := bytes.SplitAfter(frame, []byte("\n"))
+	return linesSource(lines[:len(lines)-1]) // after the last "\n", nothing
+}
+
+// A frame given by its lines (PrepareFrameSource) is compressed piece by piece, in parts on all
+// cores when large, to a blob that inflates to the frame's bytes; a ledger holding it
+// compresses nothing; a draw stores it as it would the bytes.
+func TestPrepareFrameSource(t *testing.T) {
+	// 300,000 lines: above the size cut into parts on the cores (the parts join exactly).
+	var big []byte
+	for i := range 300_000 {
+		big = fmt.Appendf(big, "91140430MA%08d|%c\n", i, "ABCD"[i%4])
+	}
+	for _, frame := range [][]byte{testFrame, big} {
+		src := sourceOf(frame)
+		if src.Lines() != bytes.Count(frame, []byte("\n")) {
+			t.Fatalf("source of %d lines", src.Lines())
+		}
+		p, err := PrepareFrameSource(ctx, nil, src, FrameHash(frame))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.hash != FrameHash(frame) || p.lines != src.Lines() || p.gzip == nil {
+			t.Fatalf("prepared: hash %s, %d lines, blob %d bytes", p.hash, p.lines, len(p.gzip))
+		}
+		got, err := gunzipFrame(p.gzip, int64(len(frame))+1)
+		if err != nil || !bytes.Equal(got, frame) {
+			t.Fatalf("the blob inflates to %d bytes (%v), want the frame's %d", len(got), err, len(frame))
+		}
+	}
+	l, _ := openTemp(t)
+	p, err := PrepareFrameSource(ctx, l, sourceOf(testFrame), FrameHash(testFrame))
+	if err != nil || p.gzip == nil {
+		t.Fatalf("prepared for an empty ledger: %v, blob %d bytes", err, len(p.gzip))
+	}
+	e := frameDraw(t, "T1", testFrame)
+	e.Frame, e.PreparedFrame = nil, p
+	mustAppend(t, l, e)
+	if p2, err := PrepareFrameSource(ctx, l, sourceOf(testFrame), FrameHash(testFrame)); err != nil || p2.gzip != nil {
+		t.Errorf("a frame the ledger holds: %v, compressed again: %v", err, p2 != nil && p2.gzip != nil)
+	}
+	mustVerify(t, l)
+	if _, err := PrepareFrameSource(ctx, nil, sourceOf(testFrame), "abc"); err == nil {
+		t.Error("a frame with a malformed hash prepared")
+	}
+	if _, err := PrepareFrameSource(ctx, nil, linesSource(nil), FrameHash(nil)); err == nil {
+		t.Error("an empty frame prepared")
 	}
 }

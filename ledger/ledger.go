@@ -200,7 +200,7 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (int64, error) {
 	}
 	if e.Frame != nil {
 		// Hashing and compressing a large frame happens before the write lock is taken.
-		if frame, err = l.PrepareFrame(ctx, e.Frame, ""); err != nil {
+		if frame, err = l.PrepareFrame(ctx, e.Frame); err != nil {
 			return 0, err
 		}
 		e.Frame = nil // compressed: the raw bytes need not stay live through the write
