@@ -306,15 +306,27 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 	var rerun *Manifest
 	var rerunFrame []byte
 	if len(frame.FrameKeys()) > 0 {
-		oc, err := Run(Request{
+		rr := Request{
 			Plan: req.Plan, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round, FrameSalt: rec.Roster.FrameSalt,
 			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: req.Inspectors, Now: created, ToolVersion: req.ToolVersion,
 			KeysOnly: true, Context: ctx,
-		})
+		}
+		if salt := rec.Roster.FrameSalt; salt != "" {
+			// The frame's bytes are needed only to list what changed, when its hash differs
+			// from the record's: hashed a run of lines at a time meanwhile, they are made whole
+			// only then (20 MB at 1M rows).
+			digested := make(chan FrameDigest, 1)
+			go func() { digested <- streamDigest(frame, salt) }()
+			rr.Digest = func() FrameDigest { return <-digested }
+		}
+		oc, err := Run(rr)
 		if err != nil {
 			return Diff{}, fmt.Errorf("重放失败: %w", err)
 		}
 		rerun, rerunFrame = oc.Manifest, oc.Frame
+		if rerunFrame == nil && rec.Roster.FrameSHA256 != rerun.Roster.FrameSHA256 {
+			rerunFrame = frame.Bytes()
+		}
 	} else {
 		rerun, rerunFrame = &Manifest{Roster: RosterRef{SHA256: frame.SHA256, FrameSHA256: roster.FrameHash(nil)}, ToolVersion: req.ToolVersion}, frame.Bytes()
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -280,5 +281,51 @@ func appendStored(t *testing.T, l *ledger.Ledger, m *Manifest, frame []byte) {
 	if _, err := l.Append(context.Background(), ledger.Entry{Kind: ledger.KindDraw, Task: m.Task, Round: m.Round, Year: m.Year,
 		Seed: m.Seed, CreatedAt: m.CreatedAt, Operator: "张三", Manifest: stored, List: list, Frame: frame}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A replay against a roster whose frame changed lists what changed — the firms added, removed
+// and reclassified — from the ledger's stored frame and the rerun's, whose bytes it makes only
+// then; against the same frame it is identical.
+func TestReplayChangedFrame(t *testing.T) {
+	ctx := context.Background()
+	req := testRequest(t, 292, testFrame(40))
+	oc, err := Run(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "choucha.db")
+	l, err := ledger.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendStored(t, l, oc.Manifest, oc.Frame)
+	e, err := l.Get(ctx, 1)
+	l.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := EntryDrawn(e, "第 1 条")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Replay(ctx, ReplayRequest{Record: rec, Plan: req.Plan, Roster: RosterInput{Frame: testFrame(40)}, Ledger: path, ToolVersion: "test"})
+	if err != nil || !d.Identical || d.FrameChanged {
+		t.Fatalf("replay on the same frame: %+v, %v", d, err)
+	}
+	changed := testFrame(40)
+	removed := changed.Firms[3].Key
+	changed.Firms = slices.Delete(changed.Firms, 3, 4) // KAD
+	changed.Firms[10].Class = "D"                      // KAL, was C
+	reclassified := changed.Firms[10].Key
+	changed.Firms = append(changed.Firms, roster.Firm{Row: 99, Key: "ZZZ", Name: "企业ZZZ", Class: "B", Values: []string{"ZZZ", "企业ZZZ"}})
+	d, err = Replay(ctx, ReplayRequest{Record: rec, Plan: req.Plan, Roster: RosterInput{Frame: changed}, Ledger: path, ToolVersion: "test"})
+	if err != nil || !d.FrameChanged {
+		t.Fatalf("replay on a changed frame: %+v, %v", d, err)
+	}
+	if !slices.Equal(d.Added, []string{"ZZZ"}) || !slices.Equal(d.Removed, []string{removed}) ||
+		len(d.Reclassified) != 1 || d.Reclassified[0].Key != reclassified || d.Reclassified[0].From != "C" || d.Reclassified[0].To != "D" {
+		t.Errorf("added %v, removed %v, reclassified %+v; want [ZZZ], [%s], %s C→D", d.Added, d.Removed, d.Reclassified, removed, reclassified)
 	}
 }
