@@ -650,3 +650,46 @@ func TestExtensionsAreTheReaders(t *testing.T) {
 		t.Errorf("readers %v, Extensions %v", keys, exts)
 	}
 }
+
+// A table with a 地市 column whose first rows leave it empty: with --plan-district those rows
+// take it, and their tasks' repairs say so (lint lists them); a row under a district cell takes
+// that cell's, silently, even when it names the same place; without --plan-district the empty
+// rows are flagged.
+func TestPlanDistrictAboveFirstCell(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.tsv")
+	table := "某县2026年部门联合双随机抽查工作计划\n" +
+		"地市\t序号\t抽查任务名称\t抽查事项\t抽查对象范围\t抽查比例及频次\t抽查检查起止时间\t发起部门\n" +
+		"\t1\t甲任务\t甲事项\t甲对象\t5%\t4月—6月\t县市场监管局\n" +
+		"沁县\t2\t乙任务\t乙事项\t乙对象\t5%\t4月—6月\t县市场监管局\n" +
+		"\t3\t丙任务\t丙事项\t丙对象\t5%\t4月—6月\t县市场监管局\n"
+	if err := os.WriteFile(path, []byte(table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadWith(path, Options{District: "沁县"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Tasks) != 3 {
+		t.Fatalf("%d tasks, want 3", len(p.Tasks))
+	}
+	said := func(k Task) bool {
+		for _, r := range k.Repairs {
+			if strings.Contains(r, "按 --plan-district 取“沁县”") {
+				return true
+			}
+		}
+		return false
+	}
+	for i, want := range []bool{true, false, false} {
+		if k := p.Tasks[i]; k.District != "沁县" || said(k) != want {
+			t.Errorf("task %d: district %q, repairs %q (the --plan-district note: %v, want %v)", k.Seq, k.District, k.Repairs, said(k), want)
+		}
+	}
+	p, err = LoadWith(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := p.Tasks[0]; k.District != "" || len(k.Flags) == 0 || k.Flags[0].Kind != FlagDistrict {
+		t.Errorf("without --plan-district, task 1: district %q, flags %+v", k.District, k.Flags)
+	}
+}

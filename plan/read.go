@@ -66,14 +66,17 @@ type reader struct {
 	p        *Plan
 	hdr      *header
 	title    string
-	fallback string // the district of a table without a 地市 column
+	fallback string // the district of a table without a 地市 column (or of the rows above its first cell)
 	district string
-	above    [numCols]string // last value of each column within the district
-	lastN    int
-	bySeq    map[int]int // n → index of its first task
-	dups     map[int]int // n → tasks with this n so far
-	group    int         // index of the task that started the current 序号's group, -1 before any
-	planYear int
+	// districtCell: a 地市 cell has been read; rows above the first take the fallback
+	// (--plan-district), which their task's repairs then say.
+	districtCell bool
+	above        [numCols]string // last value of each column within the district
+	lastN        int
+	bySeq        map[int]int // n → index of its first task
+	dups         map[int]int // n → tasks with this n so far
+	group        int         // index of the task that started the current 序号's group, -1 before any
+	planYear     int
 }
 
 // parseRows turns the rows of a plan table into tasks. It refuses a file only when no header
@@ -421,8 +424,10 @@ func (rd *reader) readDistrict(row rawRow, v *[numCols]string, repairs []string,
 	switch {
 	case !rd.hdr.has(colDistrict):
 	case d != "" && digitsRE.MatchString(d):
+		rd.districtCell = true
 		flags = append(flags, Flag{Kind: FlagDistrict, Cell: "地市", Text: d, Message: fmt.Sprintf("地市单元格是数字“%s”，不是地名；地市沿用上方的“%s”", d, rd.district)})
 	case d != "":
+		rd.districtCell = true
 		nd := NormalizeDistrict(d)
 		if nd != d && !merged() {
 			repairs = append(repairs, fmt.Sprintf("地市“%s”规范为“%s”", d, nd))
@@ -433,6 +438,10 @@ func (rd *reader) readDistrict(row rawRow, v *[numCols]string, repairs []string,
 		}
 	case rd.district == "" && v[colSeq] != "":
 		flags = append(flags, Flag{Kind: FlagDistrict, Cell: "地市", Message: "缺少地市：可用 --plan-district 指定，否则按名录原样抽取"})
+	case !rd.districtCell && rd.fallback != "" && v[colSeq] != "":
+		// A table with a 地市 column whose first rows leave it empty: they take --plan-district,
+		// which the plan itself does not say (a later district cell starts its own group).
+		repairs = append(repairs, fmt.Sprintf("地市单元格为空，按 --plan-district 取“%s”", rd.district))
 	case len(repairs) > 0 && v[colSeq] != "":
 		repairs = append(repairs, fmt.Sprintf("地市沿用上方的“%s”", rd.district))
 	}
