@@ -354,18 +354,28 @@ func (l *Ledger) PrepareFrame(ctx context.Context, frame []byte) (*PreparedFrame
 	if err != nil {
 		return nil, err
 	}
-	var one int
-	err = l.db.QueryRowContext(ctx, `SELECT 1 FROM frames WHERE sha256 = ?`, p.hash).Scan(&one)
-	switch {
-	case err == nil:
+	if held, err := l.holdsFrame(ctx, p.hash); err != nil {
+		return nil, err
+	} else if held {
 		return p, nil
-	case !errors.Is(err, sql.ErrNoRows):
-		return nil, fmt.Errorf("读取台账: %w", err)
 	}
 	if err := p.compress(frame); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// holdsFrame reports whether the ledger already stores the frame with the hash.
+func (l *Ledger) holdsFrame(ctx context.Context, hash string) (bool, error) {
+	var one int
+	err := l.db.QueryRowContext(ctx, `SELECT 1 FROM frames WHERE sha256 = ?`, hash).Scan(&one)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	}
+	return false, fmt.Errorf("读取台账: %w", err)
 }
 
 func hashFrame(frame []byte) (*PreparedFrame, error) {
@@ -398,13 +408,10 @@ func PrepareFrameSource(ctx context.Context, l *Ledger, src FrameSource, hash st
 	}
 	p := &PreparedFrame{hash: hash, lines: n}
 	if l != nil {
-		var one int
-		err := l.db.QueryRowContext(ctx, `SELECT 1 FROM frames WHERE sha256 = ?`, hash).Scan(&one)
-		switch {
-		case err == nil:
+		if held, err := l.holdsFrame(ctx, hash); err != nil {
+			return nil, err
+		} else if held {
 			return p, nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return nil, fmt.Errorf("读取台账: %w", err)
 		}
 	}
 	var err error
