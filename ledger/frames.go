@@ -157,13 +157,21 @@ const blobLevel = kgzip.BestSpeed
 func gzipPart(b []byte) ([]byte, error) { return gzipPartLevel(b, blobLevel) }
 
 func gzipPartLevel(b []byte, level int) ([]byte, error) {
+	return gzipWith(len(b)/3+64, level, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// gzipWith is one gzip member at level of what write writes, in a buffer of about size bytes.
+func gzipWith(size, level int, write func(io.Writer) error) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(len(b)/3 + 64)
+	buf.Grow(size)
 	zw, err := kgzip.NewWriterLevel(&buf, level)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := zw.Write(b); err != nil {
+	if err := write(zw); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
@@ -435,27 +443,18 @@ func gzipSource(src FrameSource) ([]byte, error) {
 	for i := range parts {
 		from, to := n*i/parts, n*(i+1)/parts
 		wg.Go(func() {
-			var buf bytes.Buffer
-			buf.Grow((to-from)*7 + 64) // about a third of 20-byte lines
-			zw, err := kgzip.NewWriterLevel(&buf, blobLevel)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			var lines []byte
-			const run = 1 << 15
-			for lo := from; lo < to; lo += run {
-				lines = src.AppendLines(lines[:0], lo, min(lo+run, to))
-				if _, err := zw.Write(lines); err != nil {
-					errs[i] = err
-					return
+			// About a third of 20-byte lines.
+			out[i], errs[i] = gzipWith((to-from)*7+64, blobLevel, func(w io.Writer) error {
+				var lines []byte
+				const run = 1 << 15
+				for lo := from; lo < to; lo += run {
+					lines = src.AppendLines(lines[:0], lo, min(lo+run, to))
+					if _, err := w.Write(lines); err != nil {
+						return err
+					}
 				}
-			}
-			if err := zw.Close(); err != nil {
-				errs[i] = err
-				return
-			}
-			out[i] = buf.Bytes()
+				return nil
+			})
 		})
 	}
 	wg.Wait()
