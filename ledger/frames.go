@@ -405,7 +405,8 @@ type FrameSource interface {
 // PrepareFrameSource is PrepareFrame for a frame given as a FrameSource whose FrameHash is
 // hash (which the caller computed as it hashed the lines; a draw does for its manifest):
 // compressed piece by piece on all cores unless l already holds it. l nil is a ledger that
-// does not exist yet.
+// does not exist yet. Once ctx is done the compression stops at its next run of lines (a
+// draw that was refused does not wait for it).
 func PrepareFrameSource(ctx context.Context, l *Ledger, src FrameSource, hash string) (*PreparedFrame, error) {
 	if len(hash) != sha256.Size*2 {
 		return nil, fmt.Errorf("记入台账: 抽样框的哈希“%s”无效", hash)
@@ -423,15 +424,15 @@ func PrepareFrameSource(ctx context.Context, l *Ledger, src FrameSource, hash st
 		}
 	}
 	var err error
-	if p.gzip, err = gzipSource(src); err != nil {
+	if p.gzip, err = gzipSource(ctx, src); err != nil {
 		return nil, fmt.Errorf("记入台账: 压缩抽样框: %w", err)
 	}
 	return p, nil
 }
 
 // gzipSource is gzipFrame of src's bytes: the lines cut into parts compressed on all cores
-// (up to 4), each part fed to its compressor a run of lines at a time.
-func gzipSource(src FrameSource) ([]byte, error) {
+// (up to 4), each part fed to its compressor a run of lines at a time, until ctx is done.
+func gzipSource(ctx context.Context, src FrameSource) ([]byte, error) {
 	n := src.Lines()
 	parts := 1
 	if workers := min(runtime.GOMAXPROCS(0), 4); workers > 1 && n >= 1<<17 {
@@ -448,6 +449,9 @@ func gzipSource(src FrameSource) ([]byte, error) {
 				var lines []byte
 				const run = 1 << 15
 				for lo := from; lo < to; lo += run {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
 					lines = src.AppendLines(lines[:0], lo, min(lo+run, to))
 					if _, err := w.Write(lines); err != nil {
 						return err

@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -475,5 +476,11 @@ func TestPrepareFrameSource(t *testing.T) {
 	}
 	if _, err := PrepareFrameSource(ctx, nil, linesSource(nil), FrameHash(nil)); err == nil {
 		t.Error("an empty frame prepared")
+	}
+	// A context that is done stops the compression (a refused draw does not wait for it).
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := PrepareFrameSource(done, nil, sourceOf(big), FrameHash(big)); !errors.Is(err, context.Canceled) {
+		t.Errorf("prepared with a cancelled context: %v, want context.Canceled", err)
 	}
 }
