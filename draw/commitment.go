@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/roster"
@@ -25,10 +26,17 @@ const FrameCommitmentSpec = "CHOUCHA-FRAME-COMMIT-v1"
 // choucha; an auditor given the frame and the salt recomputes the commitment, anyone else
 // cannot test a guess.
 func FrameCommitment(salt string, frame []byte) string {
-	mac := hmac.New(sha256.New, []byte(salt))
-	mac.Write([]byte(FrameCommitmentSpec + "\n"))
+	mac := newFrameMAC(salt)
 	mac.Write(frame)
 	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// newFrameMAC is the commitment's HMAC with salt as key, its spec line written: the frame's
+// bytes follow, whole (FrameCommitment) or a run of lines at a time (streamDigest).
+func newFrameMAC(salt string) hash.Hash {
+	mac := hmac.New(sha256.New, []byte(salt))
+	mac.Write([]byte(FrameCommitmentSpec + "\n"))
+	return mac
 }
 
 // FrameDigest is what a draw records of its frame: the frame's defining bytes
@@ -58,8 +66,7 @@ func (k frameSource) AppendLines(dst []byte, from, to int) []byte {
 func streamDigest(f *roster.Frame, salt string) FrameDigest {
 	keys := frameSource(f.FrameKeys())
 	sum := sha256.New()
-	mac := hmac.New(sha256.New, []byte(salt))
-	mac.Write([]byte(FrameCommitmentSpec + "\n"))
+	mac := newFrameMAC(salt)
 	var lines []byte
 	const run = 1 << 15
 	for lo := 0; lo < len(keys); lo += run {

@@ -84,3 +84,18 @@ func TestStreamDigest(t *testing.T) {
 		t.Errorf("streamed %s / %s (%d bytes), whole %s / %s", stream.SHA256, stream.Commitment, len(stream.Bytes), whole.SHA256, whole.Commitment)
 	}
 }
+
+// The commitment of docs/ALGORITHM.md §6b, computed there with openssl (`{ printf
+// 'CHOUCHA-FRAME-COMMIT-v1\n'; printf '%s\n' LINES; } | openssl dgst -sha256 -hmac SALT`), for
+// the whole bytes and streamed a run of lines at a time.
+func TestFrameCommitmentVector(t *testing.T) {
+	salt := strings.Repeat("ab", 32)
+	const want = "fa767d728c0ede7de98c7befb0e11bd210cf1c73d3cb57dca742104e5fe8377c"
+	f := &roster.Frame{Firms: []roster.Firm{{Key: "91140430MA00000002", Class: roster.ClassC}, {Key: "91140430MA00000001", Class: roster.ClassA}}}
+	if got := FrameCommitment(salt, []byte("91140430MA00000001|A\n91140430MA00000002|C\n")); got != want {
+		t.Errorf("FrameCommitment = %s, openssl gives %s", got, want)
+	}
+	if got := streamDigest(f, salt).Commitment; got != want {
+		t.Errorf("streamDigest's commitment = %s, openssl gives %s", got, want)
+	}
+}

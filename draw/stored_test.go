@@ -263,12 +263,20 @@ func TestEntryDrawnLater(t *testing.T) {
 // tempLedger is a new ledger in a test's temporary folder, closed when the test ends.
 func tempLedger(t *testing.T) *ledger.Ledger {
 	t.Helper()
-	l, err := ledger.Open(filepath.Join(t.TempDir(), "choucha.db"))
+	l, _ := tempLedgerAt(t)
+	return l
+}
+
+// tempLedgerAt is tempLedger and the ledger's path (for a replay, which opens it itself).
+func tempLedgerAt(t *testing.T) (*ledger.Ledger, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "choucha.db")
+	l, err := ledger.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	return l
+	return l, path
 }
 
 // appendStored records m's stored form in l as a draw from frame.
@@ -294,15 +302,9 @@ func TestReplayChangedFrame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "choucha.db")
-	l, err := ledger.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, path := tempLedgerAt(t)
 	appendStored(t, l, oc.Manifest, oc.Frame)
 	e, err := l.Get(ctx, 1)
-	l.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
