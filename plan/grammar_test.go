@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -337,4 +338,38 @@ func hasFlag(k Task, kind string) bool {
 		}
 	}
 	return false
+}
+
+// TestDeadlineColumn: under 完成时限 a cell names the date to finish by. 10月底 (no window of
+// its own) and a bare month or day (10月, 10月份, 2023年10月, 10月15日) read from January to
+// that date; a range keeps its reading; under 实施时间 a bare month is that month.
+func TestDeadlineColumn(t *testing.T) {
+	text := "某县2023年度部门联合双随机抽查工作计划\n序号\t抽查事项\t抽查比例\t完成时限\n" +
+		"1\t甲\t10%\t10月\n2\t乙\t10%\t10月份\n3\t丙\t10%\t2023年10月\n4\t丁\t10%\t10月15日\n" +
+		"5\t戊\t10%\t9月—10月\n6\t己\t10%\t10月底\n7\t庚\t10%\t全年\n"
+	p, err := Parse(strings.NewReader(text), "deadline.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ from, to, toDay int }{{1, 10, 0}, {1, 10, 0}, {1, 10, 0}, {1, 10, 15}, {9, 10, 0}, {1, 10, 0}, {1, 12, 0}}
+	if len(p.Tasks) != len(want) {
+		t.Fatalf("%d tasks, want %d", len(p.Tasks), len(want))
+	}
+	for i, w := range want {
+		tk := p.Tasks[i]
+		if tk.Window.From != w.from || tk.Window.To != w.to || tk.Window.ToDay != w.toDay || len(tk.Flags) != 0 {
+			t.Errorf("task %d (%s): window %+v flags %+v, want %d月至%d月 (to day %d), no flag", i+1, tk.Window.Text, tk.Window, tk.Flags, w.from, w.to, w.toDay)
+		}
+		if i < 4 && !slices.ContainsFunc(tk.Repairs, func(r string) bool { return strings.Contains(r, "是完成的期限") }) {
+			t.Errorf("task %d: repairs %q, want the deadline reading said", i+1, tk.Repairs)
+		}
+	}
+	same := strings.Replace(text, "完成时限", "实施时间", 1)
+	q, err := Parse(strings.NewReader(same), "window.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := q.Tasks[0].Window; w.From != 10 || w.To != 10 {
+		t.Errorf("实施时间 10月: %+v, want October alone", w)
+	}
 }

@@ -562,11 +562,27 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 		t.Scopes = append(t.Scopes, v[colScope])
 	}
 	w, note, err := parseWindow(v[colWindow])
-	if err != nil && deadlineWords[rd.hdr.words[colWindow]] {
-		// 完成时限 "10月底": the month the inspections must be done by (9月底前).
-		if dw, _, derr := parseWindow(strings.TrimSpace(v[colWindow]) + "前"); derr == nil {
-			w, note, err = dw, fmt.Sprintf("%s“%s”是完成的期限，按“%s前”读（%d月至%d月）", rd.hdr.words[colWindow], v[colWindow], strings.TrimSpace(v[colWindow]), dw.From, dw.To), nil
-			w.Text = v[colWindow]
+	if deadlineWords[rd.hdr.words[colWindow]] {
+		// 完成时限 "10月底" (no window of its own) or a bare "10月" / "10月15日" (a window of
+		// one month or day): the date the inspections must be done by, read as 10月底前 /
+		// 10月15日前 — from January to that date, not that month alone.
+		cell := strings.TrimSpace(v[colWindow])
+		by := ""
+		switch {
+		case err != nil:
+			by = cell + "前"
+		case bareDate.MatchString(strings.Join(strings.Fields(narrow(cell)), "")):
+			by = strings.TrimSuffix(cell, "份")
+			if !strings.HasSuffix(by, "日") {
+				by += "底"
+			}
+			by += "前"
+		}
+		if by != "" {
+			if dw, _, derr := parseWindow(by); derr == nil {
+				w, note, err = dw, fmt.Sprintf("%s“%s”是完成的期限，按“%s”读（%d月至%d月）", rd.hdr.words[colWindow], v[colWindow], by, dw.From, dw.To), nil
+				w.Text = v[colWindow]
+			}
 		}
 	}
 	rr := readRatio(v[colRatio], v[colFreq], v[colCount])
@@ -634,6 +650,10 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 
 // deadlineWords name a time column of deadlines.
 var deadlineWords = map[string]bool{"完成时限": true, "抽查完成时限": true}
+
+// bareDate is a cell (narrowed, without spaces) that names one month or one day and no range:
+// 10月, 10月份, 2023年10月, 10月15日. In a column of deadlines it is the date to finish by.
+var bareDate = regexp.MustCompile(`^(\d{4}年)?\d{1,2}月(份|\d{1,2}日)?$`)
 
 func ratioCells(v [numCols]string) string {
 	parts := []string{v[colRatio]}
