@@ -324,3 +324,25 @@ func TestPrintedTableRoundTrip(t *testing.T) {
 		t.Errorf("districts key not read: %+v", n)
 	}
 }
+
+// TestSharedSuffixBack: a list's unit word is shared back from the next piece that has one, to
+// names the table knows and to names it does not (投资促进); a piece that ends in a unit of its
+// own (消防救援机构, 县政府) takes none and passes none back. Lists from the 青山区 2024 plan.
+func TestSharedSuffixBack(t *testing.T) {
+	m := DefaultMap()
+	for _, c := range []struct {
+		cell string
+		want []string
+	}{
+		{"人力资源和社会保障、投资促进、税务部门", []string{"人力资源和社会保障部门", "投资促进部门", "税务部门"}},
+		{"公安、卫生健康、市场监管部门、消防救援机构", []string{"公安部门", "卫生健康部门", "市场监管部门", "消防救援机构"}},
+		{"城乡建设、卫生健康、市场监管部门 消防救援机构", []string{"城乡建设部门", "卫生健康部门", "市场监管部门", "消防救援机构"}},
+		{"县政府、教育部门", []string{"县政府", "教育部门"}},
+		{"市场监管部门、税务", []string{"市场监管部门", "税务"}},
+		{"潞州区市场监管、税务、交通运输局", []string{"潞州区市场监管局", "潞州区税务局", "潞州区交通运输局"}},
+	} {
+		if got := Texts(m.Split(c.cell, Scope{})); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Split(%q) = %q, want %q", c.cell, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package dept
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -317,31 +318,33 @@ func (m Map) isSubUnit(t string) bool {
 	return false
 }
 
-// share gives the unflagged pieces the shared suffix of the last one and the district of the
-// first one.
+// share gives the unflagged pieces the shared suffix of the next piece that has one and the
+// district of the first one. A suffix is shared back to the piece before the last one that
+// ended in a unit of any kind: in 公安、卫生健康、市场监管部门、消防救援机构 公安 and 卫生健康
+// take 部门 from 市场监管部门, 消防救援机构 stands alone. A name the table does not know takes
+// the suffix too (投资促进、税务部门: 投资促进部门) unless it ends in a unit word of its own
+// (县政府、教育部门).
 func (m Map) share(list []rawPiece) {
 	n := len(list)
 	if n == 0 {
 		return
 	}
 	suffix := ""
-	if last := list[n-1]; last.flag == "" {
-		for _, s := range unitSuffixes {
-			if strings.HasSuffix(last.text, s) {
-				suffix = s
-				break
-			}
+	for i := n - 1; i >= 0; i-- {
+		p := &list[i]
+		if p.flag != "" {
+			suffix = ""
+			continue
 		}
-	}
-	if suffix != "" {
-		for i := range list[:n-1] {
-			p := &list[i]
-			if p.flag != "" {
-				continue
-			}
-			if nm, ok := m.Parse(p.text); ok && nm.Known && nm.SubUnit == "" && !endsWithUnit(p.text) {
-				p.text += suffix
-			}
+		if own := unitSuffix(p.text); own != "" || endsWithUnit(p.text) || ownUnit(p.text) {
+			suffix = own
+			continue
+		}
+		if suffix == "" {
+			continue
+		}
+		if nm, ok := m.Parse(p.text); ok && nm.Known && nm.SubUnit == "" || !ok && plainName(p.text) {
+			p.text += suffix
 		}
 	}
 	if list[0].flag != "" {
@@ -383,6 +386,38 @@ func (m Map) splitJoined(p string) []string {
 	}
 	head := p[:len(p)-len(rest)]
 	return append([]string{head}, m.splitJoined(rest)...)
+}
+
+// unitSuffix is the shared suffix (unitSuffixes) s ends in, or "".
+func unitSuffix(s string) string {
+	for _, u := range unitSuffixes {
+		if strings.HasSuffix(s, u) {
+			return u
+		}
+	}
+	return ""
+}
+
+// ownUnit reports whether s ends in a word of a body that is not a department (政府, 街道,
+// 乡镇, 公司, 医院 …): it takes no shared suffix, and none is shared back past it.
+func ownUnit(s string) bool {
+	for _, u := range []string{"政府", "街道", "办事处", "乡镇", "社区", "公司", "院", "处", "会", "馆", "社", "厂", "行"} {
+		if strings.HasSuffix(s, u) {
+			return true
+		}
+	}
+	return false
+}
+
+// plainName reports whether s is Han characters only (投资促进), a department's name without
+// its unit word.
+func plainName(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func endsWithUnit(s string) bool {

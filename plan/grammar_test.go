@@ -373,3 +373,72 @@ func TestDeadlineColumn(t *testing.T) {
 		t.Errorf("实施时间 10月: %+v, want October alone", w)
 	}
 }
+
+// TestHeaderNoteAndWanCount: a header with a bracketed note no synonym has names its column
+// (发起方式(牵头指导, as an Anhui plan's page cuts it); a count in 万 is a whole count
+// (0.39万户 = 3900户), so it does not cancel the clause's percentage.
+func TestHeaderNoteAndWanCount(t *testing.T) {
+	text := "序号\t抽查任务名称\t\"发起方式\n(牵头指导\"\t抽查对象\t\"抽查基数\n和比例\"\t\"抽查\n目标数\"\t抽查时间段\n" +
+		"1\t不定向抽查\t县区局自行组织发起\t企业\t抽查基数约13万户,抽查比例不低于3%。\t0.39万户\t全年\n" +
+		"2\t定向抽查\t市局发起\t食品企业\t不低于5%\t1.2万家\t全年\n"
+	p, err := Parse(strings.NewReader(text), "anhui.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Tasks) != 2 {
+		t.Fatalf("%d tasks", len(p.Tasks))
+	}
+	for i, want := range []struct {
+		mode, pct string
+		count     int
+	}{{"县区局自行组织发起", "3", 3900}, {"市局发起", "5", 12000}} {
+		tk := p.Tasks[i]
+		if tk.Mode != want.mode || tk.Ratio.Percent != want.pct || !tk.Ratio.AtLeast || tk.Ratio.Count != want.count || len(tk.Flags) != 0 {
+			t.Errorf("task %d: mode %q ratio %+v flags %+v, want mode %q, at least %s%%, count %d, no flag", i+1, tk.Mode, tk.Ratio, tk.Flags, want.mode, want.pct, want.count)
+		}
+	}
+	for _, c := range []struct{ in, want string }{
+		{"0.39万户", "3900户"}, {"约1.2万家", "约12000家"}, {"2万个", "20000个"}, {"0.00001万户", "0.00001万户"}, {"13万", "13万"},
+	} {
+		if got, _ := wanCount(c.in); got != c.want {
+			t.Errorf("wanCount(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestFrequencyOutsideRatio: a frequency written in the mode column (实施层级及说明
+// "市级检查(每半年开展一次)") and none in the ratio cells flags the ratio: each year once would
+// be a guess. Two levels parted by a space (市级2% 区级10%) are two levels, as with a comma.
+func TestFrequencyOutsideRatio(t *testing.T) {
+	text := "序号\t抽查事项\t抽查比例\t实施时间\t实施层级及说明\n" +
+		"1\t甲\t5%\t全年\t市级检查(每半年开展一次)\n" +
+		"2\t乙\t5%;2次/年\t全年\t市级检查(每半年开展一次)\n" +
+		"3\t丙\t市级2% 区级10%\t全年\t区级发起,区级检查\n" +
+		"4\t丁\t5%\t全年\t市级发起,区级检查\n"
+	p, err := Parse(strings.NewReader(text), "mode.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := func(tk Task) []string {
+		var out []string
+		for _, f := range tk.Flags {
+			out = append(out, f.Kind+":"+f.Cell)
+		}
+		return out
+	}
+	if k := kinds(p.Tasks[0]); !slices.Equal(k, []string{FlagRatio + ":抽查检查模式"}) || !strings.Contains(p.Tasks[0].Flags[0].Message, "每半年开展一次") {
+		t.Errorf("task 1 flags %q (%+v), want the mode column's frequency flagged", k, p.Tasks[0].Flags)
+	}
+	if k := kinds(p.Tasks[1]); len(k) != 0 {
+		t.Errorf("task 2 (a frequency in the ratio cell): flags %q, want none", k)
+	}
+	if tk := p.Tasks[2]; len(tk.Ratio.Levels) != 2 {
+		t.Errorf("task 3: levels %+v, want 2 (市级2%% / 区级10%%)", tk.Ratio.Levels)
+	}
+	if k := kinds(p.Tasks[3]); len(k) != 0 {
+		t.Errorf("task 4: flags %q, want none", k)
+	}
+	if _, err := ParseRatioGiven(ratioWithFrequencyExample(p.Tasks[0].Ratio)); err != nil {
+		t.Errorf("the flag's example --ratio is refused: %v", err)
+	}
+}

@@ -140,8 +140,19 @@ func matchHeader(cell string) (k, rank int, ok bool) {
 	if strings.HasPrefix(h, "智慧监管") {
 		return colRisk, 0, true
 	}
+	if head, _, ok := strings.Cut(h, "（"); ok && head != "" {
+		// A header with a note in brackets that no synonym has: 发起方式(牵头指导处室) of
+		// Anhui's template, published cut off as 发起方式(牵头指导. It names the column before
+		// the bracket, after every header that names its column whole.
+		if k, rank, ok := matchHeader(head); ok {
+			return k, rank + noteRank, true
+		}
+	}
 	return 0, 0, false
 }
+
+// noteRank puts a header read without its bracketed note after every whole one.
+const noteRank = 500
 
 // headerOf reads a row as a header row: it is one when at least three of its cells name
 // columns, one of them the 序号 and one the task name, items or scope. Two of the table's own

@@ -83,6 +83,34 @@ func (rd *ratioReading) takeRiskClasses(riskCell string) bool {
 	return true
 }
 
+// wanRE is a count written in 万 (ten thousand): 0.39万户, 约1.2万家.
+var wanRE = regexp.MustCompile(`(^|[^0-9.])([0-9]+)(?:\.([0-9]{1,4}))?万(户|家|个)`)
+
+// wanCount rewrites the counts in 万 of a clause as whole counts ("0.39万户" → "3900户"),
+// exactly (no floats); ok is false when the clause has none. A count in 万 with more than
+// four decimals is not a whole count and is left as written (unread).
+func wanCount(c string) (string, bool) {
+	if !strings.Contains(c, "万") {
+		return c, false
+	}
+	found := false
+	out := wanRE.ReplaceAllStringFunc(c, func(m string) string {
+		sm := wanRE.FindStringSubmatch(m)
+		whole, err := strconv.Atoi(sm[2])
+		if err != nil || len(sm[2]) > 5 {
+			return m
+		}
+		frac := 0
+		if sm[3] != "" {
+			f, _ := strconv.Atoi(sm[3] + strings.Repeat("0", 4-len(sm[3])))
+			frac = f
+		}
+		found = true
+		return sm[1] + strconv.Itoa(whole*10_000+frac) + sm[4]
+	})
+	return out, found
+}
+
 var (
 	pctRE   = regexp.MustCompile(`([0-9]+(?:\.[0-9]+)?)(?:%?(?:-|—|–|~|至|到)([0-9]+(?:\.[0-9]+)?))?%`)
 	countRE = regexp.MustCompile(`^(.*?)([0-9]+)(?:(?:-|—|–|~|至|到)([0-9]+))?(?:户|家|个)(?:\((.*)\))?$`)
@@ -177,6 +205,10 @@ func subjectOK(s string) bool {
 // Replacer built per cell cost a third of the parse of a 90,000-row plan).
 var clauseMarks = strings.NewReplacer("（", "(", "）", ")", "：", ":")
 
+// levelSpace is white space after a percentage and before the words of another level
+// ("市级2% 区级10%"): it parts two clauses as a comma does.
+var levelSpace = regexp.MustCompile(`%\s+(\p{Han})`)
+
 func ratioClauses(s string) []string {
 	t := strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\r' {
@@ -186,7 +218,7 @@ func ratioClauses(s string) []string {
 			return -1
 		}
 		return r
-	}, narrow(s))
+	}, levelSpace.ReplaceAllString(narrow(s), "%;$1"))
 	t = clauseMarks.Replace(t)
 	// Cut at ; , 。 outside parentheses: "1户(实际以牵头单位抽查数为准。)" is one clause.
 	// 且 joins two clauses as a comma does ("不低于3%且不少于5户").
@@ -326,6 +358,11 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 			// figure is neither a count nor a minimum.
 			notes = append(notes, c)
 			return
+		}
+		if w, ok := wanCount(c); ok {
+			// "0.39万户" (抽查目标数 of an Anhui plan): a count in 万, read as 3900户.
+			rd.repairs = append(rd.repairs, fmt.Sprintf("“%s”按“%s”读", c, w))
+			c = w
 		}
 		if m := batchesRE.FindStringSubmatch(c); m != nil {
 			if !addTimes(cnDigit(m[1]), PerYear) {

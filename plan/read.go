@@ -144,7 +144,17 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 			flags = append(flags, Flag{Kind: FlagSeq, Cell: "序号", Text: v[colSeq], Message: coded})
 		}
 		repairs = rd.unslide(&v, repairs)
+		nameOnly := rd.nameOnly(v)
 		repairs = rd.inherit(row, &v, repairs)
+		if nameOnly {
+			msg := "本行只有序号和任务名称，其余各栏沿用了上方任务的（按合并单元格读）；表格若在此被截断，这些都不是本任务的：请对照原计划核对比例、时间和部门"
+			for _, k := range []struct {
+				kind string
+				col  int
+			}{{FlagRatio, colRatio}, {FlagWindow, colWindow}, {FlagDept, colInitiator}} {
+				flags = append(flags, Flag{Kind: k.kind, Cell: columnWords[k.col], Text: v[k.col], Message: msg})
+			}
+		}
 		t := rd.build(row, v, n, repairs, flags)
 		rd.add(t, true)
 	}
@@ -518,6 +528,22 @@ func (rd *reader) unslide(v *[numCols]string, repairs []string) []string {
 	return repairs
 }
 
+// nameOnly reports whether a numbered row has nothing of its own but its 序号, name and
+// district while the task above has items or a scope: everything else would be inherited
+// from a task with another 序号 — a merged cell, or a table cut off after the name (a page
+// that stops mid-row, 青山区 2024's `6	车用油品质`).
+func (rd *reader) nameOnly(v [numCols]string) bool {
+	if v[colName] == "" || rd.above[colItems] == "" && rd.above[colScope] == "" {
+		return false
+	}
+	for k := colItems; k < numCols; k++ {
+		if rd.hdr.has(k) && v[k] != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // inherit: an empty cell takes the value above within the district (a merged cell copied out
 // as text keeps its value only in its first row).
 func (rd *reader) inherit(row rawRow, v *[numCols]string, repairs []string) []string {
@@ -600,6 +626,12 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 	if rr.flag != "" {
 		flags = append(flags, Flag{Kind: FlagRatio, Cell: columnWords[colRatio], Text: ratioCells(v), Message: rr.flag})
 	}
+	if f := modeFrequency.FindString(narrow(v[colMode])); f != "" && !rr.freq {
+		// 实施层级及说明 "市级检查(每半年开展一次)": a frequency the ratio cells do not write,
+		// in a column that is not read for one; each year once would be a guess.
+		flags = append(flags, Flag{Kind: FlagRatio, Cell: columnWords[colMode], Text: v[colMode],
+			Message: fmt.Sprintf("抽查检查模式中写有频次“%s”，抽查比例及频次中没有，不知全年抽几轮（--ratio 可连频次一起写，如 %s）", f, ratioWithFrequencyExample(t.Ratio))})
+	}
 	if note != "" {
 		repairs = append(repairs, note)
 	}
@@ -650,6 +682,19 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 
 // deadlineWords name a time column of deadlines.
 var deadlineWords = map[string]bool{"完成时限": true, "抽查完成时限": true}
+
+// modeFrequency is a frequency written in the mode column: 每半年开展一次, 每季度抽查1次, 2次/年.
+var modeFrequency = regexp.MustCompile(`每(?:个)?(?:年度?|半年|季度?|月|周|天|日)(?:各)?(?:开展|组织|实施|进行)?(?:抽查|检查)?(?:[0-9]+|[一二两三四五六七八九十])次|(?:[0-9]+|[一二两三四五六七八九十])次/(?:年|半年|季度?|月)`)
+
+// ratioWithFrequencyExample is a --ratio for a task whose frequency is written outside its
+// ratio cells: its percentage (5 when it has none) with a frequency.
+func ratioWithFrequencyExample(r Ratio) string {
+	p := r.Percent
+	if p == "" {
+		p = "5"
+	}
+	return p + "%，每半年1次"
+}
 
 // bareDate is a cell (narrowed, without spaces) that names one month or one day and no range:
 // 10月, 10月份, 2023年10月, 10月15日. In a column of deadlines it is the date to finish by.
