@@ -25,6 +25,10 @@ type Calendar struct {
 	Totals map[string]Total `json:"totals"`      // per department over the year (distinct tasks)
 	// HasDrawn is true once AddDrawn was called: Load.Drawn is then meaningful.
 	HasDrawn bool `json:"has_drawn"`
+	// Undated are the tasks (keys, in plan order) that pass the filter but whose window
+	// needs --window (Task.WindowOpen): they are in no month. Their departments still count
+	// in Totals.
+	Undated []string `json:"undated"`
 }
 
 // CalendarMonth is one month of the calendar.
@@ -70,16 +74,42 @@ func (f CalendarFilter) name(raw, district string) string {
 	return raw
 }
 
-func (f CalendarFilter) deptShown(d string) bool {
-	return f.Dept == "" || strings.Contains(d, f.Dept)
+// taskShown: the task has a department the filter shows, as written or by its name.
+func (f CalendarFilter) taskShown(t *Task) bool {
+	if f.Dept == "" {
+		return true
+	}
+	for _, d := range t.Departments() {
+		if f.deptShown(d, t.District) {
+			return true
+		}
+	}
+	return false
+}
+
+// deptShown: the department (a plan cell's text) passes the filter — its text or its name
+// contains the filter's, or the filter names the same department (市场局 and 市场监管局 are
+// both 沁县市场监督管理局 in 沁县).
+func (f CalendarFilter) deptShown(raw, district string) bool {
+	if f.Dept == "" || strings.Contains(raw, f.Dept) {
+		return true
+	}
+	name := f.name(raw, district)
+	if strings.Contains(name, f.Dept) {
+		return true
+	}
+	return f.Canon != nil && f.name(f.Dept, district) == name && name != f.Dept
 }
 
 // BuildCalendar is the calendar of the tasks that pass the filter. A department that both
 // initiates a task and is listed as its cooperator counts once, as initiator. It is a pure
 // function of its arguments.
 func BuildCalendar(tasks []Task, f CalendarFilter) Calendar {
-	c := Calendar{Filter: f, Months: make([]CalendarMonth, 12), Depts: []string{}, Totals: map[string]Total{}}
-	filter := Filter{District: f.District, Dept: f.Dept}
+	c := Calendar{Filter: f, Months: make([]CalendarMonth, 12), Depts: []string{}, Totals: map[string]Total{}, Undated: []string{}}
+	// The department filter matches a department as the plan writes it or as Canon names it
+	// (the name the calendar shows): --dept 沁县市场监督管理局 finds the tasks whose cells say
+	// 县市场监管局, and every task of a department is in, whichever way a cell wrote it.
+	filter := Filter{District: f.District}
 	type counts struct {
 		init, join int
 		tasks      []string
@@ -91,7 +121,7 @@ func BuildCalendar(tasks []Task, f CalendarFilter) Calendar {
 	}
 	for i := range tasks {
 		t := &tasks[i]
-		if !filter.Match(t) {
+		if !filter.Match(t) || !f.taskShown(t) {
 			continue
 		}
 		roles := map[string]bool{} // dept → initiates
@@ -103,7 +133,7 @@ func BuildCalendar(tasks []Task, f CalendarFilter) Calendar {
 				roles[d] = initiates
 				order = append(order, d)
 			}
-			shown[d] = shown[d] || f.deptShown(raw) || f.deptShown(d)
+			shown[d] = shown[d] || f.deptShown(raw, t.District)
 		}
 		if t.Initiator != "" {
 			add(t.Initiator, true)
@@ -122,6 +152,10 @@ func BuildCalendar(tasks []Task, f CalendarFilter) Calendar {
 				tot.Joins++
 			}
 			c.Totals[d] = tot
+		}
+		if t.WindowOpen() {
+			c.Undated = append(c.Undated, t.Key)
+			continue
 		}
 		for m := t.Window.From; m <= t.Window.To && m <= 12; m++ {
 			if m < 1 {

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -115,5 +116,63 @@ func TestCalendarSelfCooperatorAndDrawn(t *testing.T) {
 	}
 	if _, ok := c.Totals["丁局"]; ok {
 		t.Error("a department outside the calendar was added")
+	}
+}
+
+// TestCalendarUndated: a task whose window needs --window (春秋季开学、中高考等节点) is in no
+// month — not in a month filter, not in all twelve months of the calendar — but apart, in
+// Undated, and its departments count in the year's totals.
+func TestCalendarUndated(t *testing.T) {
+	text := "序号\t抽查事项\t抽查比例\t发起部门\t实施时间\n" +
+		"1\t甲\t5%\t教育部门\t5-10月\n" +
+		"2\t乙\t20%\t市场监管部门\t春秋季开学、中高考等节点\n"
+	p, err := Parse(strings.NewReader(text), "undated.tsv", "U")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Tasks[1].WindowOpen() || p.Tasks[0].WindowOpen() {
+		t.Fatalf("WindowOpen = %v, %v; want false, true", p.Tasks[0].WindowOpen(), p.Tasks[1].WindowOpen())
+	}
+	if got := p.Select(Filter{Month: 6}); len(got) != 1 || got[0].Key != "U-1" {
+		t.Errorf("month 6 selects %d tasks, want U-1 only", len(got))
+	}
+	c := BuildCalendar(p.Tasks, CalendarFilter{})
+	if !slices.Equal(c.Undated, []string{"U-2"}) {
+		t.Errorf("Undated = %q, want [U-2]", c.Undated)
+	}
+	for _, m := range c.Months {
+		if slices.Contains(m.Tasks, "U-2") {
+			t.Errorf("month %d lists the undated task", m.Month)
+		}
+	}
+	if tot := c.Totals["市场监管部门"]; tot.Initiates != 1 {
+		t.Errorf("totals of 市场监管部门 %+v, want it initiating 1 task", tot)
+	}
+}
+
+// TestCalendarDeptByName: --dept matches a department as the plan writes it, by the name the
+// calendar shows (Canon), or by another name of the same department: 县市场局 and 县市场监管局
+// are one department, found by each of its names.
+func TestCalendarDeptByName(t *testing.T) {
+	text := "序号\t地市\t抽查事项\t抽查比例\t发起部门\t配合部门\t实施时间\n" +
+		"1\t沁县\t甲\t5%\t县市场局\t县税务局\t3月\n" +
+		"2\t沁县\t乙\t5%\t县市场监管局\t\t4月\n" +
+		"3\t沁县\t丙\t5%\t县教育局\t\t5月\n"
+	p, err := Parse(strings.NewReader(text), "dept.tsv", "D")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{"县市场局": "沁县市场监督管理局", "县市场监管局": "沁县市场监督管理局", "市场局": "沁县市场监督管理局",
+		"沁县市场监督管理局": "沁县市场监督管理局", "县税务局": "沁县税务局", "县教育局": "沁县教育局"}
+	canon := func(name, district string) string { return names[name] }
+	for _, dept := range []string{"沁县市场监督管理局", "市场局", "县市场监管局", "市场"} {
+		c := BuildCalendar(p.Tasks, CalendarFilter{District: "沁县", Dept: dept, Canon: canon})
+		var tasks []string
+		for _, m := range c.Months {
+			tasks = append(tasks, m.Tasks...)
+		}
+		if !slices.Equal(tasks, []string{"D-1", "D-2"}) || !slices.Equal(c.Depts, []string{"沁县市场监督管理局"}) {
+			t.Errorf("--dept %s: tasks %q departments %q, want [D-1 D-2] and the one department", dept, tasks, c.Depts)
+		}
 	}
 }

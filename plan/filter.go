@@ -6,7 +6,7 @@ import "strings"
 type Filter struct {
 	District string // normalised district name, exact ("沁县" does not match "沁源县")
 	Dept     string // part of the initiator's or a cooperator's name ("住建")
-	Month    int    // 1–12: the window includes this month
+	Month    int    // 1–12: the window includes this month (a task whose window needs --window has no month)
 	Keyword  string // part of the task name, items or a scope
 	Risk     string // RiskProgressive, RiskNone or RiskOther
 }
@@ -19,7 +19,7 @@ func (f Filter) Match(t *Task) bool {
 	if f.Dept != "" && !t.HasDepartment(f.Dept) {
 		return false
 	}
-	if f.Month != 0 && !t.Window.Contains(f.Month) {
+	if f.Month != 0 && (t.WindowOpen() || !t.Window.Contains(f.Month)) {
 		return false
 	}
 	if f.Risk != "" && t.Risk.Kind != f.Risk {

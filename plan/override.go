@@ -36,6 +36,12 @@ func (t *Task) NeedsOverride() Override {
 	return o
 }
 
+// WindowOpen reports whether the task's window has no single reading (no time column, an
+// unreadable cell, another year): the draw asks for --window, and until then the task is in
+// no month — a month filter does not list it and the calendar puts it apart (Calendar.Undated)
+// instead of in all twelve months of its placeholder window.
+func (t *Task) WindowOpen() bool { return t.NeedsOverride().Window }
+
 // LevelHint is what a task given by level (重点监管对象:每季度最低抽查12.5%; …) tells the
 // operator when a level's words carry a period the reader does not take: which --ratio draws
 // it. "" for any other task.

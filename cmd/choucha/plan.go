@@ -167,8 +167,29 @@ func runPlanList(_ context.Context, g *globalOptions, opts *planListOptions) err
 	}
 	if !g.quiet {
 		fmt.Fprintf(g.stderr, "计划 %s：%d 项任务中 %d 项符合条件\n", p.ID, len(p.Tasks), len(tasks))
+		if f.Month != 0 {
+			nf := f
+			nf.Month = 0
+			var open []string
+			for _, t := range p.Select(nf) {
+				if t.WindowOpen() {
+					open = append(open, strings.TrimPrefix(t.Key, p.ID+"-"))
+				}
+			}
+			if len(open) > 0 {
+				fmt.Fprintf(g.stderr, "另有 %d 项任务的抽查时间未定（抽取时须用 --window 指定），不按月份列出：%s\n", len(open), planWrapList(open, 20))
+			}
+		}
 	}
 	return nil
+}
+
+// planWindowText is a task's window with the months it is read as, or why it has none.
+func planWindowText(t *plan.Task) string {
+	if t.WindowOpen() {
+		return t.Window.Text + "（抽查时间未定：抽取时须用 --window 指定）"
+	}
+	return fmt.Sprintf("%s（%d月至%d月）", t.Window.Text, t.Window.From, t.Window.To)
 }
 
 // clip shortens long cells of a list table; `plan show` prints them in full.
@@ -239,7 +260,7 @@ func runPlanShow(_ context.Context, g *globalOptions, opts *planShowOptions) err
 		[]string{"全年抽取轮次", fmt.Sprintf("%d（%s）", t.Rounds, planRoundsWhy(t))},
 		[]string{"信用风险分类要求", t.Risk.Text},
 		[]string{"风险要求类别", fmt.Sprintf("%s（%s）", t.Risk.Kind, risk)},
-		[]string{"抽查检查起止时间", fmt.Sprintf("%s（%d月至%d月）", t.Window.Text, t.Window.From, t.Window.To)},
+		[]string{"抽查检查起止时间", planWindowText(t)},
 		[]string{"发起部门", t.Initiator},
 		[]string{"配合部门", strings.Join(t.Cooperators, "、")},
 		[]string{"抽查检查模式", t.Mode},
@@ -476,20 +497,26 @@ func runPlanCalendar(ctx context.Context, g *globalOptions, opts *planCalendarOp
 	case "csv":
 		return writeCalendarCSV(g.stdout, &cal)
 	}
-	seqOf := map[string]int{}
-	for _, t := range p.Tasks {
-		seqOf[t.Key] = t.Seq
-	}
-	rows := make([][]string, 0, 12)
-	for _, m := range cal.Months {
-		seqs := make([]string, 0, len(m.Tasks))
-		for _, k := range m.Tasks {
-			seqs = append(seqs, strconv.Itoa(seqOf[k]))
+	// The 序号 as --task takes it: 292, or 1.2 for a part of a grouped 序号.
+	ref := func(keys []string) []string {
+		out := make([]string, 0, len(keys))
+		for _, k := range keys {
+			out = append(out, strings.TrimPrefix(k, p.ID+"-"))
 		}
-		rows = append(rows, []string{fmt.Sprintf("%d月", m.Month), strconv.Itoa(len(m.Tasks)), planWrapList(seqs, 20)})
+		return out
+	}
+	rows := make([][]string, 0, 13)
+	for _, m := range cal.Months {
+		rows = append(rows, []string{fmt.Sprintf("%d月", m.Month), strconv.Itoa(len(m.Tasks)), planWrapList(ref(m.Tasks), 20)})
+	}
+	if len(cal.Undated) > 0 {
+		rows = append(rows, []string{"时间未定", strconv.Itoa(len(cal.Undated)), planWrapList(ref(cal.Undated), 20)})
 	}
 	if err := printTable(g.stdout, []string{"月份", "任务数", "任务序号"}, rows); err != nil {
 		return err
+	}
+	if len(cal.Undated) > 0 {
+		fmt.Fprintf(g.stdout, "“时间未定”的任务计划中没有可读的抽查时间，抽取时须用 --window 指定；部门×月份表不含它们，“全年”一栏含。\n")
 	}
 	fmt.Fprintln(g.stdout)
 	header := []string{"部门（发起/配合）"}
