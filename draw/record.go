@@ -256,7 +256,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	if pf.err != nil {
 		return nil, pf.err
 	}
-	oc.Report, oc.SeedGenerated, oc.Undrawn, oc.Dir = report, generated, undrawn, outDir
+	oc.Report, oc.SeedGenerated, oc.Undrawn, oc.Dir, oc.Excluded = report, generated, undrawn, outDir, excluded
 	m := oc.Manifest
 	if req.Check != nil {
 		if err := req.Check(m, frame); err != nil {
@@ -533,12 +533,19 @@ func ReadExclusions(file string) ([]string, error) {
 		return nil, err
 	}
 	var keys []string
-	for _, line := range strings.Split(string(text), "\n") {
+	for i, line := range strings.Split(string(text), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		keys = append(keys, roster.CanonicalKey(line))
+		key, ok := roster.UsableKey(line)
+		if !ok {
+			// A line that is no firm's code would be recorded as excluded and exclude nothing:
+			// a header line, a name, a code that lost digits.
+			return nil, apperr.Hint(fmt.Errorf("排除名单 %s 第%d行“%s”不是统一社会信用代码或注册号", file, i+1, line),
+				"排除名单每行一个企业代码；表头、说明等请删去或在行首加 # 作为注释")
+		}
+		keys = append(keys, key)
 	}
 	return keys, nil
 }

@@ -182,6 +182,14 @@ func TestReadExclusions(t *testing.T) {
 	if keys, err := ReadExclusions(""); keys != nil || err != nil {
 		t.Errorf("no file: %v %v", keys, err)
 	}
+	// A line that is no firm's code (a header, a name) is refused with its line, not stored
+	// as an exclusion that excludes nothing.
+	if err := os.WriteFile(p, []byte("91140430MA9A3GNL0Y\n统一社会信用代码\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadExclusions(p); err == nil || !strings.Contains(err.Error(), "第2行“统一社会信用代码”") {
+		t.Errorf("a header line: %v, want it refused with its line", err)
+	}
 }
 
 // The folder is written while the entry is recorded, with the ledger's next ID; when another

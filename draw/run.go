@@ -78,6 +78,7 @@ type Outcome struct {
 	Report        *roster.Report // what reading the roster found (nil for a frame given read)
 	SeedGenerated bool           // the seed was made for this draw: it must be published
 	Undrawn       []int          // earlier rounds the ledger has no draw of (their firms could not be excluded)
+	Excluded      []string       // the keys the request excluded besides the ledger's (ExcludeFile, Exclude)
 	Dir           string         // the draw's folder
 	// Entry and Head are the draw's ledger entry and the ledger's head right after it
 	// ("第N条:HASH" when printed): what the operator publishes so that a later truncation of

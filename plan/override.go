@@ -96,12 +96,17 @@ type RatioGiven struct {
 func ParseRatioGiven(s string) (RatioGiven, error) {
 	s = strings.TrimSpace(s)
 	bare := strings.TrimSuffix(narrow(s), "%")
-	if p, err := checkPercent(canonDecimal(bare)); err == nil && plainDecimal(bare) {
-		return RatioGiven{Percent: p}, nil
-	}
 	bad := func(why string) (RatioGiven, error) {
 		return RatioGiven{}, fmt.Errorf("--ratio %q 无效：%s。应为大于 0、不超过 100 的百分数（如 5 或 4.5），"+
 			"任务按季度、按月等多轮抽取时可写上频次（如 每季度12.5%% 或 12.5%%，1次/月）", s, why)
+	}
+	if plainDecimal(bare) {
+		// A number is read; one out of range says so ("0%"必须大于0), not 看不懂.
+		p, err := checkPercent(canonDecimal(bare))
+		if err != nil {
+			return bad(err.Error())
+		}
+		return RatioGiven{Percent: p}, nil
 	}
 	rd := readRatio(s, "", "")
 	r := rd.r

@@ -210,3 +210,17 @@ func TestLevelRatioExample(t *testing.T) {
 		t.Errorf("needs: %s", why)
 	}
 }
+
+// TestRatioGivenOutOfRange: a --ratio that is a number out of range says why (必须大于0,
+// 超过了100%), not that it cannot be read.
+func TestRatioGivenOutOfRange(t *testing.T) {
+	for _, c := range []struct{ in, want string }{{"0", "必须大于0"}, {"00", "必须大于0"}, {"100.5", "超过了100%"}, {"100.5%", "超过了100%"}} {
+		_, err := ParseRatioGiven(c.in)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "看不懂") {
+			t.Errorf("ParseRatioGiven(%q) = %v, want an error saying %s", c.in, err, c.want)
+		}
+	}
+	if g, err := ParseRatioGiven("4.50"); err != nil || g.Percent != "4.5" {
+		t.Errorf("ParseRatioGiven(4.50) = %+v, %v; want 4.5", g, err)
+	}
+}

@@ -108,7 +108,7 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 	f.StringVar(&o.deptMap, "dept-map", "", "部门同义词 YAML `文件`（默认内置）")
 	f.BoolVar(&o.strict, "strict", false, "配合部门没有可选派人员时报错（默认只警告）")
 	f.BoolVar(&o.assumeValid, "assume-valid", false, "人员名录没有执法证有效期（无此列或为空）时视为有效（记入台账；默认这些人员不选派）")
-	f.StringVar(&o.exclude, "exclude", "", "前几轮已抽中的企业代码`文件`（每行一个），本轮排除")
+	f.StringVar(&o.exclude, "exclude", "", "前几轮已抽中的企业代码`文件`（每行一个统一社会信用代码或注册号，# 开头为注释），本轮排除")
 	f.StringVar(&o.operator, "operator", "", "操作人`姓名`，记入台账（默认当前系统用户）")
 	f.StringVar(&o.fromSQL, "from-sql-result", "", "choucha sql 脚本在数据平台算出的结果 `CSV`：逐项核对一致才记入台账（--roster 给出同一名录表的导出）")
 	f.StringVar(&o.redrawReason, "redraw-reason", "", "该任务轮次名单已锁定时，重新抽取的`理由`（记入台账）")
@@ -273,8 +273,12 @@ func printSampleTalk(g *globalOptions, oc *draw.Outcome) {
 		for i, r := range oc.Undrawn {
 			rounds[i] = strconv.Itoa(r)
 		}
-		fmt.Fprintf(w, "choucha: 警告: 台账中没有任务 %s 第%s轮的抽取，这些轮次抽中的企业无法排除（如在别处抽取，请用 --exclude 给出名单）\n",
-			m.Task, strings.Join(rounds, "、"))
+		if len(oc.Excluded) > 0 {
+			fmt.Fprintf(w, "台账中没有任务 %s 第%s轮的抽取：按 --exclude 给出的 %d 户排除\n", m.Task, strings.Join(rounds, "、"), len(oc.Excluded))
+		} else {
+			fmt.Fprintf(w, "choucha: 警告: 台账中没有任务 %s 第%s轮的抽取，这些轮次抽中的企业无法排除（如在别处抽取，请用 --exclude 给出名单）\n",
+				m.Task, strings.Join(rounds, "、"))
+		}
 	}
 	if oc.SeedGenerated {
 		fmt.Fprintf(w, "\n  随机种子（已自动生成，请公布）：%s\n\n", m.Seed)

@@ -664,8 +664,13 @@ func TestSampleExcludeFile(t *testing.T) {
 		t.Errorf("round 2 without round 1: exit %d\n%s", code, stderr)
 	}
 	out := filepath.Join(dir, "r2")
-	if _, stderr, code := cli(t, filepath.Join(dir, "fresh.db"), "sample", "--task", "274", "--round", "2", "--exclude", excl, "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed, "--out", out); code != 0 {
+	_, stderr, code = cli(t, filepath.Join(dir, "fresh.db"), "sample", "--task", "274", "--round", "2", "--exclude", excl, "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed, "--out", out)
+	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	// With --exclude the missing round is not a warning that asks for --exclude.
+	if want := fmt.Sprintf("按 --exclude 给出的 %d 户排除", len(m1.Selected)); !strings.Contains(stderr, want) || strings.Contains(stderr, "请用 --exclude") {
+		t.Errorf("round 2 with --exclude: stderr %s\nwant %q and no advice to use --exclude", stderr, want)
 	}
 	m2 := readManifest(t, out)
 	if len(m2.Earlier) != len(m1.Selected) {
