@@ -242,6 +242,10 @@ func Run(req Request) (*Outcome, error) {
 			return nil, err
 		}
 	}
+	if t.District == "" {
+		// A plan without a 地市 column or a place in its title: nothing narrows the roster.
+		out.Warnings = append(out.Warnings, fmt.Sprintf("任务 %s 在计划中没有地市：名录中各区县的企业都在抽样框内（名录 %d 户）；只抽一个区县时，用 --plan-district 指定", t.Key, len(keys)))
+	}
 	if c := t.Ratio.Count; c > 0 && len(m.Selected) != c {
 		// 10%（20户）: the plan's own count, checked against the roster's (issue 11).
 		out.Warnings = append(out.Warnings, fmt.Sprintf("计划写明抽查%d户（%s），按比例从名录 %d 户中抽取了 %d 户，请核对", c, t.Ratio.Text, len(keys), len(m.Selected)))

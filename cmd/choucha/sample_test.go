@@ -686,3 +686,19 @@ func TestSampleExcludeFile(t *testing.T) {
 		}
 	}
 }
+
+// A task the plan gives no 地市 draws from the whole roster: sample says so, and how to narrow
+// it (--plan-district); with --plan-district it does not.
+func TestSampleTaskWithoutDistrict(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join("..", "..", "testdata", "plans", "whkfq-2022.tsv")
+	args := []string{"sample", "--plan", plan, "--task", "3", "--window", "3月—11月", "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed}
+	_, stderr, code := cli(t, filepath.Join(dir, "a.db"), append(args, "--out", filepath.Join(dir, "a"))...)
+	if code != 0 || !strings.Contains(stderr, "在计划中没有地市：名录中各区县的企业都在抽样框内（名录 400 户）") {
+		t.Errorf("exit %d, stderr:\n%s\nwant the whole roster said", code, stderr)
+	}
+	_, stderr, code = cli(t, filepath.Join(dir, "b.db"), append(args, "--plan-district", "沁县", "--out", filepath.Join(dir, "b"))...)
+	if code != 0 || strings.Contains(stderr, "没有地市") {
+		t.Errorf("with --plan-district: exit %d, stderr:\n%s", code, stderr)
+	}
+}
