@@ -10,7 +10,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
@@ -55,8 +54,9 @@ func readBIFF(stream []byte, maxCells int) ([]*Grid, error) {
 	}
 	g := &biffGlobals{format: &cellFormatter{custom: map[int]string{}, cache: map[fmtKey]string{}, hasXfs: true}}
 	type sheetRef struct {
-		name string
-		pos  uint32
+		name  string
+		pos   uint32
+		state string
 	}
 	var sheets []sheetRef
 	var sst biffSST
@@ -112,7 +112,14 @@ func readBIFF(stream []byte, maxCells int) ([]*Grid, error) {
 			if err != nil {
 				return nil, fmt.Errorf("工作表名: %w", err)
 			}
-			sheets = append(sheets, sheetRef{name, binary.LittleEndian.Uint32(d)})
+			state := "" // hsState, the low two bits of the byte after the position
+			switch d[4] & 3 {
+			case 1:
+				state = "hidden"
+			case 2:
+				state = "veryHidden"
+			}
+			sheets = append(sheets, sheetRef{name, binary.LittleEndian.Uint32(d), state})
 		}
 	}
 	g.sst = sst
@@ -133,6 +140,7 @@ func readBIFF(stream []byte, maxCells int) ([]*Grid, error) {
 		if err != nil {
 			return nil, err
 		}
+		grid.State = s.state
 		grids = append(grids, grid)
 	}
 	return grids, nil
@@ -534,42 +542,45 @@ var XLSMaxCells = xlsMaxRows * 48
 // sheet's: each row present, numbered as Excel numbers it, its cells as shown. The sheet is
 // read whole first (ReadXLS): a BIFF8 sheet is at most 65,536 rows.
 func ScanXLS(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc) error {
+	_, err := ScanXLSSheet(ctx, path, sheet, fn, size)
+	return err
+}
+
+// ScanXLSSheet is ScanXLS that also returns what ScanSheet returns for an xlsx workbook:
+// the sheet read (the first visible one when sheet is ""), the workbook's sheets and the
+// sheet's merged ranges (MERGEDCELLS).
+func ScanXLSSheet(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc) (res ScanResult, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return res, err
 	}
 	st, err := f.Stat()
 	if err == nil && st.Size() > XLSMaxBytes {
 		f.Close()
-		return &apperr.Error{Err: fmt.Errorf("%s 有 %d MB，超过 Excel 97–2003 工作簿可能的大小（%d MB）", path, st.Size()>>20, XLSMaxBytes>>20),
+		return res, &apperr.Error{Err: fmt.Errorf("%s 有 %d MB，超过 Excel 97–2003 工作簿可能的大小（%d MB）", path, st.Size()>>20, XLSMaxBytes>>20),
 			Hint: "请确认选对了文件，或在 Excel/WPS 中另存为 .xlsx 再读"}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, XLSMaxBytes+1))
 	f.Close()
 	if err != nil {
-		return err
+		return res, err
 	}
 	grids, err := ReadXLS(data, XLSMaxCells, XLSMaxBytes)
 	if err != nil {
-		return xlsScanError(path, err)
+		return res, xlsScanError(path, err)
 	}
 	if len(grids) == 0 {
-		return fmt.Errorf("%s 中没有工作表", path)
+		return res, fmt.Errorf("%s 中没有工作表", path)
 	}
-	g := grids[0]
-	if sheet != "" {
-		g = nil
-		list := make([]string, len(grids))
-		for i, x := range grids {
-			list[i] = x.Sheet
-			if g == nil && strings.EqualFold(x.Sheet, sheet) {
-				g = x
-			}
-		}
-		if g == nil {
-			return &apperr.Error{Err: fmt.Errorf("%s 中没有名为“%s”的工作表", path, sheet), Hint: "现有工作表：" + strings.Join(list, "、")}
-		}
+	for _, x := range grids {
+		res.Sheets = append(res.Sheets, SheetInfo{Name: x.Sheet, State: x.State})
 	}
+	i, ok := chooseSheet(res.Sheets, sheet)
+	if !ok {
+		return res, noSheetError(path, sheet, res.Sheets)
+	}
+	g := grids[i]
+	res.Sheet = g.Sheet
 	if size != nil {
 		size(len(g.Rows))
 	}
@@ -580,7 +591,7 @@ func ScanXLS(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc)
 		}
 		if i&1023 == 0 {
 			if err := ctx.Err(); err != nil {
-				return err
+				return res, err
 			}
 		}
 		cells = cells[:0]
@@ -588,10 +599,17 @@ func ScanXLS(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc)
 			cells = append(cells, c.Text)
 		}
 		if err := fn(i+1, cells); err != nil {
-			return err
+			return res, err
 		}
 	}
-	return nil
+	for _, m := range g.Merges {
+		if len(res.Merges) == MaxMerges {
+			res.MergesCut = true
+			break
+		}
+		res.Merges = append(res.Merges, m.Ref)
+	}
+	return res, nil
 }
 
 // BIFF8's rows a sheet.

@@ -42,6 +42,7 @@ var ErrZipBomb = errZipBomb
 // Grid is one worksheet read whole.
 type Grid struct {
 	Sheet  string
+	State  string // .xls: the sheet's state ("", "hidden", "veryHidden"); "" from ReadGrid
 	Rows   [][]GridCell
 	Merges []Range
 }

@@ -273,6 +273,7 @@ type xlsxRels struct {
 
 type workbookSheet struct {
 	name, relID string
+	state       string // the sheet's state attribute: "" (visible), "hidden", "veryHidden"
 }
 
 // partPath resolves a relationship target against the folder of the part that owns it, as
@@ -336,6 +337,8 @@ func (p *xlsxPackage) workbookParts() (sheets []workbookSheet, sheetPath map[str
 				s.name = a.Value
 			case a.Name.Local == "id" && a.Name.Space != "":
 				s.relID = a.Value
+			case a.Name.Local == "state" && a.Name.Space == "":
+				s.state = a.Value
 			}
 		}
 		sheets = append(sheets, s)
@@ -1369,6 +1372,42 @@ type fastSheet struct {
 	rowBytes []byte
 	entries  []cellEntry
 	cells    []string
+
+	// the merged ranges (<mergeCells>): references as written, at most MaxMerges
+	inMerges  bool
+	merges    []string
+	mergesCut bool
+}
+
+// mergeToken collects the merged ranges from the token the scanner just read: the ref of
+// each <mergeCell> inside the worksheet's <mergeCells>. A reference that cannot be decoded
+// is kept as written: the caller refuses what it cannot place (the reader does not refuse
+// the sheet for what excelize's row reader does not read).
+func (fs *fastSheet) mergeToken(k tokKind) {
+	s := fs.s
+	switch {
+	case k == tokEnd && string(s.local) == "mergeCells":
+		fs.inMerges = false
+	case k != tokStart:
+	case string(s.local) == "mergeCells" && s.depth() == 2:
+		fs.inMerges = !s.selfClose
+	case fs.inMerges && string(s.local) == "mergeCell":
+		_ = eachAttr(s.attrs, func(at attr) (bool, error) {
+			if string(at.local) != "ref" {
+				return false, nil
+			}
+			v, err := attrValue(nil, at.value)
+			if err != nil {
+				v = at.value
+			}
+			if len(fs.merges) < MaxMerges {
+				fs.merges = append(fs.merges, string(v))
+			} else {
+				fs.mergesCut = true
+			}
+			return true, nil
+		})
+	}
 }
 
 // event returns the next row start or cell of the sheet, or evEnd.
@@ -1389,6 +1428,7 @@ func (fs *fastSheet) event() (sheetEvent, error) {
 			if string(s.local) == "sheetData" {
 				return evEnd, nil
 			}
+			fs.mergeToken(k)
 		case tokText:
 			if err := s.checkText(); err != nil {
 				return evEnd, err
@@ -1417,6 +1457,8 @@ func (fs *fastSheet) event() (sheetEvent, error) {
 				return evRow, nil
 			case "c":
 				return evCell, fs.cell()
+			case "mergeCells", "mergeCell":
+				fs.mergeToken(k)
 			case "sheetData":
 				fs.sawData = true
 				if s.selfClose {
@@ -1895,12 +1937,29 @@ func (b *Book) Sheets() []string {
 	return list
 }
 
-// Scan streams the rows of one worksheet (the first when sheet is "", else the one named so,
-// ignoring case) to fn, numbered as Excel shows them; size receives the row count the sheet
-// declares, once, before most rows. The whole sheet is never in memory. ctx is checked every
-// 1024 rows.
-func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc) (err error) {
+// SheetInfos lists the sheets in workbook order, with their states.
+func (b *Book) SheetInfos() []SheetInfo {
+	list := make([]SheetInfo, len(b.sheets))
+	for i, s := range b.sheets {
+		list[i] = SheetInfo{Name: s.name, State: s.state}
+	}
+	return list
+}
+
+// Scan streams the rows of one worksheet (the first visible one when sheet is "", else the
+// one named so, ignoring case) to fn, numbered as Excel shows them; size receives the row
+// count the sheet declares, once, before most rows. The whole sheet is never in memory. ctx
+// is checked every 1024 rows.
+func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc) error {
+	_, err := b.ScanSheet(ctx, sheet, fn, size)
+	return err
+}
+
+// ScanSheet is Scan that also says which sheet it read, what sheets the workbook has and,
+// when it read the sheet to its end, the sheet's merged ranges.
+func (b *Book) ScanSheet(ctx context.Context, sheet string, fn RowFunc, size SizeFunc) (res ScanResult, err error) {
 	file, pkg, sheets, sheetPath := b.file, b.pkg, b.sheets, b.sheetPath
+	res.Sheets = b.SheetInfos()
 	if size == nil {
 		size = func(int) {}
 	}
@@ -1911,41 +1970,27 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 		return err
 	}
 	if len(sheets) == 0 {
-		return fmt.Errorf("%s 中没有工作表", file)
+		return res, fmt.Errorf("%s 中没有工作表", file)
 	}
-	name := sheets[0].name
-	if sheet != "" {
-		found := false
-		for _, s := range sheets {
-			if strings.EqualFold(s.name, sheet) {
-				name, found = s.name, true
-				break
-			}
-		}
-		if !found {
-			list := make([]string, len(sheets))
-			for i, s := range sheets {
-				list[i] = s.name
-			}
-			return &apperr.Error{Err: fmt.Errorf("%s 中没有名为“%s”的工作表", file, sheet),
-				Hint: "现有工作表：" + strings.Join(list, "、")}
-		}
-	} else {
-		sheet = name
+	i, ok := chooseSheet(res.Sheets, sheet)
+	if !ok {
+		return res, noSheetError(file, sheet, res.Sheets)
 	}
+	name := sheets[i].name
+	sheet, res.Sheet = name, name
 	part := pkg.lookup(sheetPath[name])
 	if sheetPath[name] == "" || part == nil {
-		return fmt.Errorf("读取 %s 工作表“%s”: 文件中没有这个工作表的数据", file, sheet)
+		return res, fmt.Errorf("读取 %s 工作表“%s”: 文件中没有这个工作表的数据", file, sheet)
 	}
 
 	if err := b.loadSharedStrings(); err != nil {
-		return err
+		return res, err
 	}
 	sst := b.sst
 
 	rc, err := pkg.open(part)
 	if err != nil {
-		return damagedXLSXError(file, err)
+		return res, damagedXLSXError(file, err)
 	}
 	defer rc.Close()
 	fs := &fastSheet{s: newXMLScanner(rc, 1<<20), sst: sst}
@@ -1966,7 +2011,10 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 		}
 	}
 	// rest reads to the end of the part after the last row: the rest of the XML must be
-	// well formed, and the zip's checksum is verified at its end.
+	// well formed, and the zip's checksum is verified at its end. On the way (and in
+	// fs.event, which reads past </sheetData> to find no more rows) the merged ranges are
+	// collected, on the scanning goroutine: they are read here only after the last batch
+	// came over.
 	rest := func(n int) error {
 		for {
 			k, err := fs.s.next()
@@ -1987,6 +2035,7 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 					return damagedXLSXError(file, err)
 				}
 			}
+			fs.mergeToken(k)
 		}
 	}
 	lastRow, sized := 0, false
@@ -2019,16 +2068,16 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 			n = row
 			if n&1023 == 0 {
 				if err := ctx.Err(); err != nil {
-					return err
+					return res, err
 				}
 			}
 			if err := fn(n, bt.row(i)); err != nil {
-				return err
+				return res, err
 			}
 		}
 		if bt.last {
 			if bt.err != nil {
-				return bt.err
+				return res, bt.err
 			}
 			dimRow(bt.endDim)
 			break
@@ -2036,15 +2085,16 @@ func (b *Book) Scan(ctx context.Context, sheet string, fn RowFunc, size SizeFunc
 		src.done(bt)
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return res, err
 	}
+	res.Merges, res.MergesCut = fs.merges, fs.mergesCut
 	if lastRow > n {
-		return &apperr.Error{
+		return res, &apperr.Error{
 			Err:  fmt.Errorf("%s 工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", file, sheet, lastRow, src.dimension, n),
 			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
 		}
 	}
-	return nil
+	return res, nil
 }
 
 // ScanFast is Scan with the fast reader whatever CHOUCHA_XLSX_READER says.
@@ -2055,4 +2105,14 @@ func ScanFast(ctx context.Context, file, sheet string, fn RowFunc, size SizeFunc
 	}
 	defer b.Close()
 	return b.Scan(ctx, sheet, fn, size)
+}
+
+// ScanFastSheet is ScanFast that also returns what Book.ScanSheet learns.
+func ScanFastSheet(ctx context.Context, file, sheet string, fn RowFunc, size SizeFunc) (ScanResult, error) {
+	b, err := Open(file)
+	if err != nil {
+		return ScanResult{}, err
+	}
+	defer b.Close()
+	return b.ScanSheet(ctx, sheet, fn, size)
 }

@@ -52,19 +52,38 @@ type SizeFunc func(rows int)
 // merges into that row.
 const ReaderEnv = "CHOUCHA_XLSX_READER"
 
-// Scan streams the rows of one worksheet of the workbook at path (the first when sheet is
-// "") to fn, with the fast reader, or with excelize's when CHOUCHA_XLSX_READER=excelize.
-// See Book.Scan.
+// Scan streams the rows of one worksheet of the workbook at path (the first visible one
+// when sheet is "") to fn, with the fast reader, or with excelize's when
+// CHOUCHA_XLSX_READER=excelize. See Book.Scan.
 func Scan(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc) error {
+	_, err := ScanSheet(ctx, path, sheet, fn, size)
+	return err
+}
+
+// ScanSheet is Scan that also returns which sheet was read, the workbook's sheets and the
+// sheet's merged ranges (ScanResult).
+func ScanSheet(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc) (ScanResult, error) {
 	if os.Getenv(ReaderEnv) == "excelize" {
-		return ScanExcelize(ctx, path, sheet, fn, size)
+		return scanExcelize(ctx, path, sheet, fn, size, true)
 	}
-	return ScanFast(ctx, path, sheet, fn, size)
+	return ScanFastSheet(ctx, path, sheet, fn, size)
 }
 
 // ScanExcelize streams a worksheet with excelize's row iterator. It is the reference the
 // fast reader is tested and benchmarked against.
-func ScanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc) (err error) {
+func ScanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc) error {
+	_, err := scanExcelize(ctx, path, sheet, fn, size, false)
+	return err
+}
+
+// ScanExcelizeSheet is ScanExcelize that also returns what ScanSheet returns; the merged
+// ranges are excelize's GetMergeCells (which reads the whole sheet into memory: the
+// reference, not for million-row sheets).
+func ScanExcelizeSheet(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc) (ScanResult, error) {
+	return scanExcelize(ctx, path, sheet, fn, size, true)
+}
+
+func scanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size SizeFunc, merges bool) (res ScanResult, err error) {
 	if size == nil {
 		size = func(int) {}
 	}
@@ -72,7 +91,7 @@ func ScanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size Size
 	// half-way; a private folder removed on every path guarantees no temp file survives.
 	tmp, err := atomicfile.TempDir("xlsx")
 	if err != nil {
-		return err
+		return res, err
 	}
 	defer os.RemoveAll(tmp)
 
@@ -83,7 +102,7 @@ func ScanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size Size
 		RawCellValue:      true,
 	})
 	if err != nil {
-		return xlsxOpenError(path, err)
+		return res, xlsxOpenError(path, err)
 	}
 	defer func() {
 		if cerr := f.Close(); cerr != nil && err == nil {
@@ -92,14 +111,29 @@ func ScanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size Size
 	}()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return fmt.Errorf("%s 中没有工作表", path)
+		return res, fmt.Errorf("%s 中没有工作表", path)
 	}
-	if sheet == "" {
-		sheet = sheets[0]
-	} else if idx, _ := f.GetSheetIndex(sheet); idx < 0 {
-		return &apperr.Error{Err: fmt.Errorf("%s 中没有名为“%s”的工作表", path, sheet),
-			Hint: "现有工作表：" + strings.Join(sheets, "、")}
+	for _, name := range sheets {
+		info := SheetInfo{Name: name}
+		if f.WorkBook != nil {
+			for _, ws := range f.WorkBook.Sheets.Sheet {
+				if ws.Name == name {
+					info.State = ws.State
+					break
+				}
+			}
+		}
+		res.Sheets = append(res.Sheets, info)
 	}
+	i, ok := chooseSheet(res.Sheets, sheet)
+	if !ok {
+		return res, noSheetError(path, sheet, res.Sheets)
+	}
+	if idx, _ := f.GetSheetIndex(sheets[i]); idx < 0 {
+		return res, noSheetError(path, sheet, res.Sheets)
+	}
+	sheet = sheets[i]
+	res.Sheet = sheet
 	lastRow := 0
 	if dim, derr := f.GetSheetDimension(sheet); derr == nil && dim != "" {
 		// A single-cell dimension ("A1") is what writers put on empty sheets: no check.
@@ -114,7 +148,7 @@ func ScanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size Size
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return fmt.Errorf("读取工作表“%s”: %w", sheet, err)
+		return res, fmt.Errorf("读取工作表“%s”: %w", sheet, err)
 	}
 	defer rows.Close()
 	n := 0
@@ -122,32 +156,47 @@ func ScanExcelize(ctx context.Context, path, sheet string, fn RowFunc, size Size
 		n++
 		if n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
-				return err
+				return res, err
 			}
 		}
 		cells, err := rows.Columns()
 		if err != nil {
-			return fmt.Errorf("读取工作表“%s”第%d行: %w", sheet, n, err)
+			return res, fmt.Errorf("读取工作表“%s”第%d行: %w", sheet, n, err)
 		}
 		if err := fn(n, cells); err != nil {
-			return err
+			return res, err
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return fmt.Errorf("读取工作表“%s”第%d行之后: %w", sheet, n, err)
+		return res, fmt.Errorf("读取工作表“%s”第%d行之后: %w", sheet, n, err)
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return res, err
 	}
 	// excelize's row iterator stops quietly at an XML error; a damaged or truncated sheet must
 	// not be read short, so the rows seen are checked against the sheet's own dimension.
 	if lastRow > n {
-		return &apperr.Error{
+		return res, &apperr.Error{
 			Err:  fmt.Errorf("%s 工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", path, sheet, lastRow, mustDim(f, sheet), n),
 			Hint: "请在 Excel/WPS 中打开并检查后另存为 .xlsx，或重新导出名录",
 		}
 	}
-	return nil
+	if merges {
+		mc, err := f.GetMergeCells(sheet, true)
+		if err != nil {
+			return res, fmt.Errorf("读取工作表“%s”的合并单元格: %w", sheet, err)
+		}
+		for _, m := range mc {
+			if len(res.Merges) == MaxMerges {
+				res.MergesCut = true
+				break
+			}
+			if len(m) > 0 {
+				res.Merges = append(res.Merges, m[0])
+			}
+		}
+	}
+	return res, nil
 }
 
 func mustDim(f *excelize.File, sheet string) string {
