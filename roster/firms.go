@@ -543,12 +543,12 @@ func FrameHash(firms []Firm) string { return HashFrameLines(FrameLines(firms)) }
 // every row's problems. An error means the file as a whole could not be read.
 func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
 	var s *firmScan
-	sha, err := scanFile(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
+	sha, sr, err := scanFile(ctx, path, specOf(opt, func() int { return s.hdr.rowOf() }), func() (rowFunc, sizeFunc) {
 		s = newFirmScan(path, opt, true)
 		return s.row, s.expect
 	})
 	if err == nil {
-		err = s.finish()
+		err = sr.explain(s.finish())
 	}
 	if err != nil {
 		return nil, nil, err
@@ -556,6 +556,7 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	s.rep.SHA256 = sha
 	hdr := s.header()
 	fr := &Frame{File: path, SHA256: sha, Header: hdr, Rows: s.rep.Rows, NoClasses: s.rep.NoClassColumn, Personal: s.personal(), opt: opt}
+	sr.frame(fr, s.rep)
 	// The candidates are in key order and without duplicates: that is the frame.
 	firms := make([]Firm, len(s.cands))
 	for i, c := range s.cands {
@@ -586,17 +587,18 @@ func keysOf(firms []Firm) []FrameKey {
 // million-row roster; `choucha roster check` uses it.
 func CheckFirms(ctx context.Context, path string, opt Options) (*Report, error) {
 	var s *firmScan
-	sha, err := scanFile(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
+	sha, sr, err := scanFile(ctx, path, specOf(opt, func() int { return s.hdr.rowOf() }), func() (rowFunc, sizeFunc) {
 		s = newFirmScan(path, opt, false)
 		return s.row, s.expect
 	})
 	if err == nil {
-		err = s.finish()
+		err = sr.explain(s.finish())
 	}
 	if err != nil {
 		return nil, err
 	}
 	s.rep.SHA256 = sha
+	sr.describe(s.rep)
 	return s.rep, nil
 }
 

@@ -180,3 +180,11 @@ const (
 func errNoHeader(first []string, want string) error {
 	return fmt.Errorf("在前%d行找不到表头（需要%s等列）；第一行是：%s", headerScanRows, want, describeCells(first))
 }
+
+// rowOf is the header's row, 0 for no header.
+func (h *header) rowOf() int {
+	if h == nil {
+		return 0
+	}
+	return h.row
+}

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/choucha/choucha/internal/apperr"
+	"github.com/choucha/choucha/internal/xlsxstream"
 )
 
 // Options control reading a roster.
 type Options struct {
-	Sheet    string         // xlsx sheet name; "" = first sheet
+	Sheet    string         // xlsx/xls sheet name; "" = the first visible sheet
 	District string         // when set, firms of other districts are left out (info other_district)
 	Progress func(rows int) // called now and then with the data rows read so far; may be nil
 	// Prefetch (ReadFrame only): an eligible firm for which it returns keep keeps its whole
@@ -28,6 +29,10 @@ type Options struct {
 	// recorded (no such column, or a blank cell) is taken as holding a valid certificate.
 	// Without it such an inspector is never eligible.
 	AssumeValid bool
+
+	// fill: the merged ranges a read of the file found below its header (Frame.Lookup
+	// reads the file again with them filled from the first row).
+	fill []xlsxstream.Range
 }
 
 // Issue codes of the inspector roster (missing_id is shared with the firm roster).
@@ -293,7 +298,7 @@ func NoneEligibleError(file string, list []Inspector, day time.Time) error {
 // The list is sorted by 执法证号.
 func ReadInspectors(ctx context.Context, path string, opt Options) ([]Inspector, *Report, error) {
 	var s *inspectorScan
-	sha, err := scanFile(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
+	sha, sr, err := scanFile(ctx, path, specOf(opt, func() int { return s.hdr.rowOf() }), func() (rowFunc, sizeFunc) {
 		s = &inspectorScan{path: path, opt: opt, seen: map[string]int{},
 			rep: &Report{File: path, Classes: map[string]int{}, Issues: []Issue{}}}
 		return s.row, func(int) {}
@@ -303,12 +308,13 @@ func ReadInspectors(ctx context.Context, path string, opt Options) ([]Inspector,
 	}
 	switch {
 	case s.hdr == nil && s.first == nil:
-		return nil, nil, fmt.Errorf("执法检查人员名录 %s 没有任何内容（空表）", path)
+		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s 没有任何内容（空表）", path))
 	case s.hdr == nil:
-		return nil, nil, fmt.Errorf("执法检查人员名录 %s: %w", path, errNoHeader(s.first, "“姓名”“执法证号”"))
+		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s: %w", path, errNoHeader(s.first, "“姓名”“执法证号”")))
 	case s.rows == 0:
-		return nil, nil, fmt.Errorf("执法检查人员名录 %s 只有表头（第%d行），没有数据行", path, s.hdr.row)
+		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s 只有表头（第%d行），没有数据行", path, s.hdr.row))
 	}
+	sr.describe(s.rep)
 	slices.SortFunc(s.list, func(a, b Inspector) int { return strings.Compare(a.ID, b.ID) })
 	s.rep.SHA256 = sha
 	s.rep.AssumedValid = opt.AssumeValid

@@ -69,7 +69,7 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 			s.prefetch.stop()
 		}
 	}()
-	sha, err := scanFileAt(ctx, path, opt.Sheet, func() (rowFunc, sizeFunc) {
+	sha, sr, err := scanFileAt(ctx, path, specOf(opt, func() int { return s.hdr.rowOf() }), func() (rowFunc, sizeFunc) {
 		if s != nil && s.prefetch != nil {
 			s.prefetch.stop()
 		}
@@ -86,7 +86,7 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		s.prefetch.flush()
 	}
 	if err == nil {
-		err = s.finish()
+		err = sr.explain(s.finish())
 	}
 	if err != nil {
 		return nil, nil, err
@@ -102,6 +102,7 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	}
 	fr := &Frame{File: path, SHA256: sha, Header: s.header(), Rows: s.rep.Rows, NoClasses: s.rep.NoClassColumn,
 		Personal: s.personal(), opt: opt}
+	sr.frame(fr, s.rep)
 	// The keys are cut from one string: one allocation instead of a million small ones for
 	// the collector to trace.
 	size := 0
@@ -310,7 +311,7 @@ func (f *Frame) lookupFile(ctx context.Context, firms []FrameKey, at []int) ([]F
 	opt := f.opt
 	opt.Progress = nil
 	var s *firmScan
-	sha, err := scanFile(ctx, f.File, opt.Sheet, func() (rowFunc, sizeFunc) {
+	sha, _, err := scanFile(ctx, f.File, specOf(opt, nil), func() (rowFunc, sizeFunc) {
 		s = newFirmScan(f.File, opt, true)
 		return func(row int, cells []string) error {
 			if s.hdr == nil {

@@ -108,10 +108,26 @@ type hashResult struct {
 	err error
 }
 
-// scanFile reads every row of the file (first sheet or sheet) and hashes the file's bytes
-// alongside, on another goroutine.
-func scanFile(ctx context.Context, path, sheet string, start func() (rowFunc, sizeFunc)) (sha string, err error) {
-	return scanFileAt(ctx, path, sheet, start, nil)
+// scanSpec says which sheet of a workbook to read and how.
+type scanSpec struct {
+	sheet string // Options.Sheet: "" reads the first visible sheet
+	// fill are merged ranges of the data area to fill (xlsxstream.FillMerges), known from an
+	// earlier read of the same file (Frame.Lookup). With none, the first read learns them.
+	fill []xlsxstream.Range
+	// header, when not nil, gives the header row the last pass found (0: none): the merged
+	// ranges are placed against it (sheetRead.dataMerges), and a sheet with merged ranges in
+	// its data area is read again with them filled.
+	header func() int
+}
+
+func specOf(opt Options, header func() int) scanSpec {
+	return scanSpec{sheet: opt.Sheet, fill: opt.fill, header: header}
+}
+
+// scanFile reads every row of the file (first visible sheet or sheet) and hashes the
+// file's bytes alongside, on another goroutine.
+func scanFile(ctx context.Context, path string, sp scanSpec, start func() (rowFunc, sizeFunc)) (sha string, sr *sheetRead, err error) {
+	return scanFileAt(ctx, path, sp, start, nil)
 }
 
 // offsetFunc receives, before each CSV record is handed on, the file offset where the record
@@ -120,24 +136,59 @@ func scanFile(ctx context.Context, path, sheet string, start func() (rowFunc, si
 type offsetFunc func(off int64)
 
 // scanFileAt is scanFile that also reports each CSV record's file offset to at (nil: none).
-func scanFileAt(ctx context.Context, path, sheet string, start func() (rowFunc, sizeFunc), at offsetFunc) (sha string, err error) {
+// sr is nil for a CSV file; for a workbook it says which sheet was read (also with err,
+// when the workbook could be opened: sr.explain adds the other sheets to a message).
+func scanFileAt(ctx context.Context, path string, sp scanSpec, start func() (rowFunc, sizeFunc), at offsetFunc) (sha string, sr *sheetRead, err error) {
 	kind, err := sniffKind(path)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	hc := make(chan hashResult, 1)
 	go func() {
 		s, err := hashFile(path)
 		hc <- hashResult{s, err}
 	}()
-	if kind == kindXLSX {
+	if kind == kindXLSX || kind == kindXLS {
+		scan := xlsxstream.ScanSheet
+		if kind == kindXLS {
+			scan = xlsxstream.ScanXLSSheet
+		}
+		sr = &sheetRead{path: path, named: sp.sheet != "", filled: sp.fill}
+		// mark notes a failure of the roster's own checks (not of the reader): the message
+		// then names the workbook's other sheets, where the roster may be.
+		mark := func(fn rowFunc) rowFunc {
+			return func(row int, cells []string) error {
+				err := fn(row, cells)
+				if err != nil && err != errStop {
+					sr.content = true
+				}
+				return err
+			}
+		}
 		fn, size := start()
-		err = scanXLSX(ctx, path, sheet, fn, size)
-	} else if kind == kindXLS {
-		fn, size := start()
-		err = xlsxstream.ScanXLS(ctx, path, sheet, fn, size)
+		sr.res, err = scan(ctx, path, sp.sheet, xlsxstream.FillMerges(mark(fn), sp.fill), size)
+		if err == nil && sp.fill == nil && sp.header != nil {
+			var fill []xlsxstream.Range
+			if fill, err = sr.dataMerges(sp.header()); err == nil && len(fill) > 0 {
+				// The sheet has merged ranges below its header, learnt at its end: it is
+				// read again, with them filled, from a fresh start.
+				sr.filled = fill
+				fn, size = start()
+				sr.res, err = scan(ctx, path, sr.res.Sheet, xlsxstream.FillMerges(mark(fn), fill), size)
+			}
+		}
+		if err != nil && sr.content && sp.header != nil && sp.header() == 0 && sr.res.Sheet != "" {
+			// No header was found, and the read stopped before the merged ranges: a header
+			// under a row of merged group cells is worth naming (sheetRead.explain).
+			if res, merr := scan(ctx, path, sr.res.Sheet, func(int, []string) error { return nil }, nil); merr == nil {
+				sr.res.Merges, sr.res.MergesCut = res.Merges, res.MergesCut
+			}
+		}
+		if sr.res.Sheet == "" && len(sr.res.Sheets) == 0 {
+			sr = nil // the workbook could not be opened: nothing to say about its sheets
+		}
 	} else {
-		if sheet != "" {
+		if sp.sheet != "" {
 			err = fmt.Errorf("%s 是 CSV 文件，没有工作表，不能使用 --sheet", path)
 		} else {
 			err = scanCSV(ctx, path, start, at)
@@ -148,14 +199,12 @@ func scanFileAt(ctx context.Context, path, sheet string, start func() (rowFunc, 
 		err = nil
 	}
 	if err != nil {
-		return "", err
+		if sr != nil && sr.content {
+			err = sr.explain(err)
+		}
+		return "", sr, err
 	}
-	return hr.sum, hr.err
-}
-
-// scanXLSX streams a worksheet; the whole sheet is never in memory.
-func scanXLSX(ctx context.Context, path, sheet string, fn rowFunc, size sizeFunc) error {
-	return xlsxstream.Scan(ctx, path, sheet, fn, size)
+	return hr.sum, sr, hr.err
 }
 
 // scanCSV reads a CSV file in the encoding textfile decides for it: UTF-8 (with or without

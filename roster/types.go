@@ -41,8 +41,12 @@ type Firm struct {
 
 // Frame is the sampling frame: the eligible firms of a roster, sorted by Key (bytewise).
 type Frame struct {
-	File   string   // path as given
-	SHA256 string   // lowercase hex SHA-256 of the file's bytes
+	File   string // path as given
+	SHA256 string // lowercase hex SHA-256 of the file's bytes
+	// Sheet is the worksheet read, when the workbook has more than one sheet or one was
+	// named (Options.Sheet); "" for a CSV file and a workbook of one sheet read by default.
+	// A draw records it (roster.sheet) and a replay reads it again.
+	Sheet  string
 	Header []string // the roster's header cells, in file order
 	Rows   int      // data rows read (blank rows not counted)
 	// Firms are the eligible firms with their whole rows (ReadFirms); nil for a lean frame
@@ -105,7 +109,14 @@ type Report struct {
 	// (treated as B).
 	Unclassified int `json:"unclassified"`
 	// AssumedValid (inspector rosters): read with Options.AssumeValid.
-	AssumedValid bool    `json:"assumed_valid,omitempty"`
+	AssumedValid bool `json:"assumed_valid,omitempty"`
+	// Sheet is the worksheet read (xlsx, xls); Sheets the workbook's sheets, when it has
+	// more than one or one was named; MergedRanges the merged ranges below the header that
+	// were filled with their top-left value (docs/ROSTER.md). Notes says them in words.
+	Sheet        string     `json:"sheet,omitempty"`
+	Sheets       []SheetRef `json:"sheets,omitempty"`
+	MergedRanges []string   `json:"merged_ranges,omitempty"`
+	sheetNamed   bool
 	Issues       []Issue `json:"issues"`
 }
 

@@ -51,7 +51,7 @@ func newRosterCheckCommand(g *globalOptions) *cobra.Command {
   $ choucha roster check 名录.csv --format json > 检查结果.json
   $ choucha roster check 执法人员.xlsx --inspectors --on 2026-06-01
 
-支持 .xlsx、Excel 97–2003 的 .xls（默认第一个工作表，或 --sheet 指定）和 .csv（UTF-8 带或不带 BOM、GBK/GB18030）。
+支持 .xlsx、Excel 97–2003 的 .xls（默认第一个未隐藏的工作表，或 --sheet 指定）和 .csv（UTF-8 带或不带 BOM、GBK/GB18030）。
 WPS 的 .et 请先另存为 .xlsx。
 
 问题代码（JSON 的 code 字段；规则见 docs/ROSTER.md）：
@@ -81,7 +81,7 @@ WPS 的 .et 请先另存为 .xlsx。
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.district, "district", "", "只保留该 `区县` 的市场主体，其余记为 other_district")
-	f.StringVar(&opts.sheet, "sheet", "", "读取 xlsx 中名为 `名称` 的工作表（默认第一个）")
+	f.StringVar(&opts.sheet, "sheet", "", "读取 xlsx/xls 中名为 `名称` 的工作表（默认第一个未隐藏的工作表）")
 	f.BoolVar(&opts.inspectors, "inspectors", false, "文件是执法检查人员名录")
 	enumVar(f, &opts.format, "format", "", "text", "输出 `格式`：text 或 json", []string{"text", "json"}, nil)
 	f.StringVar(&opts.on, "on", "", "与 --inspectors 一起：按该 `日期`（YYYY-MM-DD，默认今天）判断是否可选派")
@@ -148,6 +148,12 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 	}
 	if err != nil {
 		return err
+	}
+	if !g.quiet {
+		what := map[bool]string{false: "名录", true: "执法检查人员名录"}[opts.inspectors]
+		for _, n := range rep.Notes(what) {
+			fmt.Fprintln(g.stderr, n)
+		}
 	}
 	if opts.format == "json" {
 		err = writeJSON(g.stdout, rep)

@@ -97,7 +97,7 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 	addPlanFlags(cmd, &o.plan)
 	addTaskFlag(f, &o.task, &o.taskSuffix, "计划中的任务`序号`（必填；分组中的任务写作 3.2）")
 	f.StringVar(&o.roster, "roster", "", "检查对象名录`文件`（.xlsx、.xls 或 .csv，必填）")
-	f.StringVar(&o.sheet, "sheet", "", "名录所在工作表`名称`（默认第一个）")
+	f.StringVar(&o.sheet, "sheet", "", "名录所在工作表`名称`（默认第一个未隐藏的工作表）")
 	f.StringVar(&o.seed, "seed", "", "公开随机种子：20–128 位十进制`数字`（不给则自动生成并显示）")
 	f.IntVar(&o.round, "round", 1, "本年度第几`轮`抽取（1次/月、1次/季等任务有多轮）")
 	f.StringVar(&o.policy, "policy", "", "风险分类抽查政策 YAML `文件`（默认内置，见 choucha policy show）")
@@ -248,6 +248,9 @@ func loadInspectors(ctx context.Context, g *globalOptions, file, deptMap string,
 // printInspectorWarnings tells what the shape of an inspector roster means for the draw:
 // the roster-wide warnings once, the rows without a 执法证有效期 counted.
 func printInspectorWarnings(w io.Writer, file string, rep *roster.Report) {
+	for _, n := range rep.Notes("执法检查人员名录") {
+		fmt.Fprintln(w, n)
+	}
 	noValidity := 0
 	for _, is := range rep.Issues {
 		switch is.Code {
@@ -291,6 +294,9 @@ func printSampleTalk(g *globalOptions, oc *draw.Outcome) {
 	}
 	fmt.Fprintf(w, "名录 %s：%d 行，可抽取 %d 户；排除 %d 行，警告 %d 条，其他区县 %d 行（choucha roster check 查看明细）\n",
 		rep.File, rep.Rows, rep.Eligible, levels[roster.LevelError], levels[roster.LevelWarning], levels[roster.LevelInfo])
+	for _, n := range rep.Notes("名录") {
+		fmt.Fprintln(w, n)
+	}
 	for _, is := range rep.Issues {
 		if is.Code == roster.CodeNoDistrictColumn {
 			fmt.Fprintf(w, "choucha: 警告: %s\n", is.Message)
