@@ -68,7 +68,11 @@ type PlanRef struct {
 
 // RosterRef identifies the roster a draw used; frame_sha256 is what replay compares.
 type RosterRef struct {
-	File        string `json:"file"`
+	File string `json:"file"`
+	// Sheet is the worksheet the roster was read from, when the workbook has more than one
+	// sheet or one was named (--sheet); omitted otherwise (a CSV file, a workbook of one
+	// sheet), so that such draws' manifests stay as they were. Replay reads the same sheet.
+	Sheet       string `json:"sheet,omitempty"`
 	SHA256      string `json:"sha256"`
 	FrameSHA256 string `json:"frame_sha256"`
 	// FrameSalt and FrameCommitment: the published commitment to the frame

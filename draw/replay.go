@@ -272,6 +272,29 @@ func ReplayTask(rec *Manifest, p *plan.Plan) (*plan.Task, error) {
 	return t, nil
 }
 
+// ReplaySheet is the sheet of the roster file a replay of rec reads, given the sheet asked
+// for ("" when none): the sheet the draw recorded (roster.sheet); a different one asked for
+// is refused. A draw that recorded none was made from a CSV file, from a workbook of one
+// sheet, or by a version that did not record sheets and read the first sheet, hidden or
+// not: when the file is a workbook of several sheets, its first sheet is read, as then.
+func ReplaySheet(rec *Manifest, file, asked string) (string, error) {
+	recorded := rec.Roster.Sheet
+	switch {
+	case recorded != "" && asked == "":
+		return recorded, nil
+	case recorded != "" && !strings.EqualFold(recorded, asked):
+		return "", apperr.Usage(apperr.Hint(fmt.Errorf("抽取时读取的是名录的工作表“%s”，--sheet 给的是“%s”：重放要读同一个工作表", recorded, asked),
+			fmt.Sprintf("去掉 --sheet，按台账的记录读取工作表“%s”", recorded)))
+	case asked != "":
+		return asked, nil
+	}
+	sheets, err := roster.WorkbookSheets(file)
+	if err != nil || len(sheets) < 2 {
+		return "", nil // the read says what is wrong with the file
+	}
+	return sheets[0].Name, nil
+}
+
 // Replay runs a recorded draw again with its seed, plan task, round, policy, ratio and
 // earlier-round keys, and compares the result with the record. It writes nothing.
 func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
@@ -294,7 +317,10 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 	}
 	frame := req.Roster.Frame
 	if frame == nil {
-		frame, _, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress})
+		var sheet string
+		if sheet, err = ReplaySheet(rec, req.Roster.File, req.Roster.Sheet); err == nil {
+			frame, _, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: sheet, District: task.District, Progress: req.Roster.Progress})
+		}
 	}
 	if xerr := <-expanded; xerr != nil {
 		return Diff{}, xerr

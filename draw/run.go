@@ -200,7 +200,7 @@ func Run(req Request) (*Outcome, error) {
 		Year:        PlanYear(req.Plan, req.Now),
 		Seed:        req.Seed,
 		Roster: RosterRef{
-			File: req.Frame.File, SHA256: req.Frame.SHA256, FrameSalt: salt,
+			File: req.Frame.File, Sheet: req.Frame.Sheet, SHA256: req.Frame.SHA256, FrameSalt: salt,
 			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(keys),
 		},
 		Notes:       notes,

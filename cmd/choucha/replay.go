@@ -41,7 +41,7 @@ func newReplayCommand(g *globalOptions) *cobra.Command {
 	f := cmd.Flags()
 	addPlanFlags(cmd, &o.plan)
 	f.StringVar(&o.roster, "roster", "", "检查对象名录`文件`（必填）")
-	f.StringVar(&o.sheet, "sheet", "", "名录所在工作表`名称`")
+	f.StringVar(&o.sheet, "sheet", "", "名录所在工作表`名称`（默认按台账记录的工作表）")
 	f.StringVar(&o.inspectors, "inspectors", "", "执法检查人员名录`文件`（原抽取选派了人员时必填）")
 	f.StringVar(&o.deptMap, "dept-map", "", "部门同义词 YAML `文件`（原抽取用过时须相同）")
 	return cmd
@@ -81,6 +81,11 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	insp, err := loadInspectors(ctx, g, o.inspectors, o.deptMap, false, rec.Inspectors != nil && rec.Inspectors.AssumeValid)
 	if err != nil {
 		return err
+	}
+	if sheet, err := draw.ReplaySheet(rec, o.roster, o.sheet); err != nil {
+		return err
+	} else if rec.Roster.Sheet != "" && o.sheet == "" && !g.quiet {
+		fmt.Fprintf(g.stderr, "名录 %s：按台账的记录读取工作表“%s”\n", o.roster, sheet)
 	}
 	d, err := draw.Replay(ctx, draw.ReplayRequest{
 		Record: rec, Expand: expand, Plan: p, Roster: draw.RosterInput{File: o.roster, Sheet: o.sheet},
