@@ -1,6 +1,8 @@
 package export
 
 import (
+	"context"
+
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/ledger"
 )
@@ -9,4 +11,24 @@ import (
 // with its drawn-firm list apart, ledger version 3, is expanded first).
 func ParseEntry(e ledger.Entry, name string) (*draw.Manifest, error) {
 	return draw.EntryManifest(e, name)
+}
+
+// PublishedPosition is the draw's ledger entry and the ledger's head now, each "第N条:HASH",
+// for Options.LedgerEntry and Options.LedgerHead: what every notice carries (docs/LEDGER.md,
+// “Published positions”). Both `choucha export` and the web page's downloads call it. It is
+// "" when l is nil, when the manifest has no ledger ID, or when entry m.LedgerID of l is not
+// this draw (a manifest.json from elsewhere is never labelled with another ledger's entry).
+func PublishedPosition(ctx context.Context, l *ledger.Ledger, m *draw.Manifest) (entry, head string) {
+	if l == nil || m == nil || m.LedgerID <= 0 {
+		return "", ""
+	}
+	e, err := l.Get(ctx, m.LedgerID)
+	if err != nil || e.Kind != ledger.KindDraw || e.Task != m.Task || e.Round != m.Round || e.Seed != m.Seed {
+		return "", ""
+	}
+	h, err := l.Head(ctx)
+	if err != nil {
+		return "", ""
+	}
+	return ledger.Published{ID: e.ID, Hash: e.Hash}.String(), h.String()
 }

@@ -260,7 +260,7 @@ func (s *Server) handleEntry(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Groups, d.Teams, d.Loads = groups(m)
-	d.Files = s.fileLinks(m)
+	d.Files = s.fileLinks(r.Context(), m)
 	s.render(w, r, http.StatusOK, "entry", view{Title: fmt.Sprintf("台账第 %d 条 %s 第%d轮", e.ID, m.Task, m.Round), Nav: "ledger", Data: d})
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -91,11 +92,15 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 }
 
 // exportOptions are the export options of a draw: the plan's title when this server knows
-// the plan the draw used.
-func (s *Server) exportOptions(m *draw.Manifest) export.Options {
-	o := export.Options{Encoding: export.UTF8}
+// the plan the draw used, the server's time zone, and the draw's ledger position, which every
+// notice carries (export.PublishedPosition, the call `choucha export` makes).
+func (s *Server) exportOptions(ctx context.Context, m *draw.Manifest) export.Options {
+	o := export.Options{Encoding: export.UTF8, Location: s.cfg.Location}
 	if p, ok := s.plan(m.Plan.ID); ok && p.SHA256 == m.Plan.SHA256 {
 		o.PlanTitle = p.Title
+	}
+	if l, err := s.ledger(); err == nil && l != nil {
+		o.LedgerEntry, o.LedgerHead = export.PublishedPosition(ctx, l, m)
 	}
 	return o
 }
@@ -104,9 +109,9 @@ func (s *Server) exportOptions(m *draw.Manifest) export.Options {
 const manifestFile = "manifest.json"
 
 // fileLinks lists every export of a draw (export.Files decides which files a format has).
-func (s *Server) fileLinks(m *draw.Manifest) []fileLink {
+func (s *Server) fileLinks(ctx context.Context, m *draw.Manifest) []fileLink {
 	var out []fileLink
-	opts := s.exportOptions(m)
+	opts := s.exportOptions(ctx, m)
 	for _, f := range export.Formats {
 		files, err := export.Files(m, f, opts)
 		if err != nil {
@@ -142,7 +147,7 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {
 		buf.Write(b)
 		found = true
 	}
-	opts := s.exportOptions(m)
+	opts := s.exportOptions(r.Context(), m)
 	for _, f := range export.Formats {
 		if found {
 			break
@@ -194,7 +199,7 @@ func (s *Server) handleNotice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := export.WriteAnnouncementHTML(&buf, m, s.exportOptions(m)); err != nil {
+	if err := export.WriteAnnouncementHTML(&buf, m, s.exportOptions(r.Context(), m)); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}

@@ -566,6 +566,9 @@ func TestAfterDraw(t *testing.T) {
 	}
 	n := ts.get("/entry/1/notice")
 	mustContain(t, n.body, "抽查任务公告", testSeed, "长治市2026年度部门联合双随机抽查工作计划")
+	// Every notice carries the draw's ledger position, as choucha export's does (tester's item 1).
+	mustContain(t, n.body, "台账条目", "台账头（公布时）", "第1条:")
+	mustContain(t, ts.get("/entry/1/file/"+url.PathEscape("抽查任务公告.csv")).body, "台账条目", "第1条:")
 	if strings.Contains(n.body, "杜红") || strings.Contains(n.body, "赖涵") {
 		t.Error("notice shows inspectors")
 	}

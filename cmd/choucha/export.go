@@ -196,9 +196,8 @@ func loadDraw(ctx context.Context, g *globalOptions, arg string, parse func(ledg
 	return m, folder, nil
 }
 
-// publishedPosition is the draw's ledger entry and the ledger's head now, as "第N条:HASH", for
-// the notice; "" when the draw has no entry in the ledger at hand (a manifest.json from
-// elsewhere is never labelled with another ledger's entry).
+// publishedPosition is export.PublishedPosition on the ledger at hand (opened read-only);
+// "" when there is none.
 func publishedPosition(ctx context.Context, g *globalOptions, m *draw.Manifest) (entry, head string) {
 	if m.LedgerID <= 0 {
 		return "", ""
@@ -208,15 +207,7 @@ func publishedPosition(ctx context.Context, g *globalOptions, m *draw.Manifest) 
 		return "", ""
 	}
 	defer l.Close()
-	e, err := l.Get(ctx, m.LedgerID)
-	if err != nil || e.Kind != ledger.KindDraw || e.Task != m.Task || e.Round != m.Round || e.Seed != m.Seed {
-		return "", ""
-	}
-	h, err := l.Head(ctx)
-	if err != nil {
-		return "", ""
-	}
-	return ledger.Published{ID: e.ID, Hash: e.Hash}.String(), h.String()
+	return export.PublishedPosition(ctx, l, m)
 }
 
 // builtinPlanTitle is the title of the compiled-in plan when the draw used it, else "".
