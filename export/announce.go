@@ -11,6 +11,7 @@ import (
 
 	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/workday"
 )
@@ -139,6 +140,7 @@ type announceData struct {
 	Example                 string
 	ExamplePS               string
 	ExampleKey              string
+	OtherPlan               bool // not the embedded plan: choucha ticket needs --plan to check the task
 	Date                    string
 	Authority               string
 	Generator               string
@@ -174,6 +176,7 @@ func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
 		Date:      drawDate(m, opts.Location),
 		Authority: issuer(m, opts.Departments),
 		Generator: "choucha " + m.ToolVersion,
+		OtherPlan: m.Plan.ID != plan.EmbeddedID,
 	}
 	for i, s := range publicOrder(m) {
 		d.Firms = append(d.Firms, announceFirm{N: i + 1, Name: s.Name, Key: s.Key, Authority: s.Authority, Ticket: s.Ticket})
@@ -272,7 +275,7 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 {{if .Example}}<pre>{{.Example}}</pre>
 <p class="note">Windows 10/11 电脑在“开始”菜单打开 Windows PowerShell，粘贴运行：</p>
 <pre>{{.ExamplePS}}</pre>
-<p class="note">也可用 choucha 计算：<span class="mono">choucha ticket --seed {{.Seed}} --task {{.Task}} --round {{.Round}} --key {{.ExampleKey}}</span></p>{{end}}
+<p class="note">也可用 choucha 计算：<span class="mono">choucha ticket --seed {{.Seed}} --task {{.Task}} --round {{.Round}} --key {{.ExampleKey}}{{if .OtherPlan}} --plan 计划文件{{end}}</span></p>{{end}}
 <table class="tickets">
 <thead><tr><th>序号</th><th>统一社会信用代码/注册号</th><th>签号（SHA-256）</th></tr></thead>
 <tbody>
