@@ -91,7 +91,7 @@ func TestImportSQLResult(t *testing.T) {
 			t.Fatalf("round %d: sample --from-sql-result: %v\n%s", round, err, out)
 		}
 		out, err = choucha(t, bin, dir, "replay", fmt.Sprint(round), "--roster", firms)
-		if err != nil || !strings.Contains(out, "identical") {
+		if err != nil || !strings.HasPrefix(out, "一致：") {
 			t.Fatalf("replay %d: %v\n%s", round, err, out)
 		}
 	}

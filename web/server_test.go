@@ -579,14 +579,14 @@ func TestAfterDraw(t *testing.T) {
 
 	// Replay with another file of the same roster (GBK CSV): identical.
 	rr := ts.upload("/entry/1/replay", map[string]string{}, map[string]string{"roster": rosterFile("qinxian-realestate-gbk.csv"), "inspectors": rosterFile("qinxian-inspectors.xlsx")})
-	mustContain(t, rr.body, "identical：重放结果与记录一致（18 户）", "名录文件与记录不同，但可抽取范围（frame_sha256）相同")
+	mustContain(t, rr.body, "一致：重放结果与记录相同（18 户）", "名录文件与记录不同，但可抽取范围（frame_sha256）相同")
 	rr = ts.upload("/entry/1/replay", map[string]string{}, map[string]string{"roster": rosterFile("qinxian-realestate.csv")})
 	if rr.code != 400 || !strings.Contains(rr.body, "同时选派了检查人员") {
 		t.Errorf("replay without inspectors: %d", rr.code)
 	}
 	// A roster of another district: different.
 	rr = ts.upload("/entry/1/replay", map[string]string{}, map[string]string{"roster": rosterFile("tunliu-firms.csv"), "inspectors": rosterFile("qinxian-inspectors.xlsx")})
-	mustContain(t, rr.body, "different：重放结果与记录不一致")
+	mustContain(t, rr.body, "不一致：重放结果与记录不同")
 
 	for _, p := range []string{"/entry/0", "/entry/x", "/entry/99"} {
 		if r := ts.get(p); r.code != 400 && r.code != 404 {

@@ -31,7 +31,7 @@ func TestLedgerVersion2File(t *testing.T) {
 	}
 	m3 := filepath.Join(dir, "entry3.json")
 	os.WriteFile(m3, []byte(show), 0o644)
-	if out, errb, code := cli(t, db, "replay", m3, "--roster", rosterPath("qinxian-realestate.csv"), "--inspectors", rosterPath("qinxian-inspectors.xlsx")); code != 0 || !strings.HasPrefix(out, "identical") {
+	if out, errb, code := cli(t, db, "replay", m3, "--roster", rosterPath("qinxian-realestate.csv"), "--inspectors", rosterPath("qinxian-inspectors.xlsx")); code != 0 || !strings.HasPrefix(out, "一致：") {
 		t.Errorf("replay of entry 3 as shown: %d %s %s", code, out, errb)
 	}
 	if out, errb, code := cli(t, db, "export", "4", "--format", "csv", "--out", filepath.Join(dir, "e4")); code != 0 {

@@ -107,9 +107,9 @@ func printReplay(w io.Writer, rec *draw.Manifest, d draw.Diff) {
 		ref = fmt.Sprintf("台账第 %d 条（%s）", rec.LedgerID, ref)
 	}
 	if d.Identical {
-		fmt.Fprintf(w, "identical：%s 重放结果与记录一致（%d 户）\n", ref, len(rec.Selected))
+		fmt.Fprintf(w, "一致：%s 重放结果与记录相同（%d 户）\n", ref, len(rec.Selected))
 	} else {
-		fmt.Fprintf(w, "different：%s 重放结果与记录不一致\n", ref)
+		fmt.Fprintf(w, "不一致：%s 重放结果与记录不同\n", ref)
 	}
 	switch {
 	case d.RosterFileChanged && !d.FrameChanged:

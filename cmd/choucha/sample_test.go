@@ -440,11 +440,11 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	stdout, stderr, code := cli(t, db, "replay", "1", "--roster", rosterPath("qinxian-realestate.csv"))
-	if code != 0 || !strings.Contains(stdout, "identical") {
+	if code != 0 || !strings.HasPrefix(stdout, "一致：") {
 		t.Fatalf("replay: exit %d\n%s%s", code, stdout, stderr)
 	}
 	stdout, _, code = cli(t, db, "replay", filepath.Join(out, "manifest.json"), "--roster", rosterPath("qinxian-realestate.xlsx"))
-	if code != 0 || !strings.Contains(stdout, "identical") || !strings.Contains(stdout, "frame_sha256") {
+	if code != 0 || !strings.HasPrefix(stdout, "一致：") || !strings.Contains(stdout, "frame_sha256") {
 		t.Fatalf("replay from xlsx: exit %d\n%s", code, stdout)
 	}
 

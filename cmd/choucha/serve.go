@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/web"
@@ -111,7 +115,7 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions) error {
 		return err
 	}
 	defer s.Close()
-	return s.Serve(ctx, o.listen, func(url string) {
+	return listenError(o.listen, s.Serve(ctx, o.listen, func(url string) {
 		fmt.Fprintln(g.stdout, url)
 		if !g.quiet {
 			fmt.Fprintf(g.stderr, "choucha: 网页已启动：%s（台账 %s，名单写入 %s）；按 Ctrl-C 停止\n", url, db, out)
@@ -121,5 +125,27 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions) error {
 				fmt.Fprintf(g.stderr, "choucha: 警告: 无法打开浏览器（%v），请手动打开上面的地址\n", err)
 			}
 		}
-	})
+	}))
+}
+
+// listenError words a failure to listen on --listen: a port in use (another program, or
+// another choucha serve with a token) said so in Chinese with another port to try, instead of
+// Go's "bind: address already in use".
+func listenError(listen string, err error) error {
+	var op *net.OpError
+	if err == nil || !errors.As(err, &op) || op.Op != "listen" {
+		return err
+	}
+	alt := "127.0.0.1:8081"
+	if host, port, e := net.SplitHostPort(listen); e == nil {
+		if n, e := strconv.Atoi(port); e == nil && n > 0 && n < 65535 {
+			alt = net.JoinHostPort(host, strconv.Itoa(n+1))
+		}
+	}
+	// WSAEADDRINUSE (10048) is what Windows returns; syscall.EADDRINUSE does not match it there.
+	if errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.Errno(10048)) {
+		return apperr.Hint(fmt.Errorf("无法在 %s 上启动网页：该端口已被其他程序占用", listen),
+			fmt.Sprintf("用 --listen 换一个端口，如 --listen %s", alt))
+	}
+	return apperr.Hint(err, fmt.Sprintf("检查 --listen 的地址和端口，或换一个端口，如 --listen %s", alt))
 }

@@ -251,7 +251,7 @@ func browserDraw(t *testing.T, bin, rosters string, js bool) {
 	}
 	// The CLI replays the page's draw: identical.
 	out, errb, code = cli(t, webDB, "replay", "1", "--roster", "qinxian-realestate-gbk.csv", "--inspectors", "qinxian-inspectors.xlsx")
-	if code != 0 || !strings.HasPrefix(out, "identical：台账第 1 条（CZ2026-292 第1轮）") {
+	if code != 0 || !strings.HasPrefix(out, "一致：台账第 1 条（CZ2026-292 第1轮）") {
 		t.Errorf("CLI replay of the page's draw: %d %s %s", code, out, errb)
 	}
 }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +84,22 @@ func TestWebNoticePassesVerifyPublished(t *testing.T) {
 		if !bytes.Equal(b, want) {
 			t.Errorf("%s: the web download differs from choucha export's file", name)
 		}
+	}
+}
+
+// Tester's report, item 3: serve on a port in use printed Go's "bind: address already in use".
+func TestServePortInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	n, _ := strconv.Atoi(port)
+	out, stderr, code := cli(t, filepath.Join(t.TempDir(), "c.db"), "serve", "--listen", addr)
+	if code != 1 || out != "" || !strings.Contains(stderr, "该端口已被其他程序占用") ||
+		!strings.Contains(stderr, "提示: 用 --listen 换一个端口，如 --listen 127.0.0.1:"+strconv.Itoa(n+1)) || strings.Contains(stderr, "address already in use") {
+		t.Errorf("exit %d\n%s%s", code, out, stderr)
 	}
 }
