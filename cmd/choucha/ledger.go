@@ -467,7 +467,16 @@ func runLedgerVerify(ctx context.Context, g *globalOptions, o *ledgerVerifyOptio
 	}
 	fmt.Fprintf(g.stdout, "台账头哈希：%s\n", res.Head)
 	for _, p := range pins {
-		fmt.Fprintf(g.stdout, "公布时的台账头（第 %d 条 %s）仍在链中\n", p.ID, p.Hash)
+		id := p.ID
+		if id == 0 { // a bare hash (--against HASH): name the entry that has it
+			for k, h := range res.Hashes {
+				if h == p.Hash {
+					id = k
+					break
+				}
+			}
+		}
+		fmt.Fprintf(g.stdout, "公布时的台账头（第 %d 条 %s）仍在链中\n", id, p.Hash)
 	}
 	return nil
 }
