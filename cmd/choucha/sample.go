@@ -71,7 +71,7 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
   inspectors: 沁县执法人员.xlsx       # 各项任务共用（可省略）
   tasks:
     - {task: 292, roster: 沁县房地产.xlsx}
-    - {task: 291, round: 2, roster: 沁县房地产.xlsx, exclude: 第1轮名单.txt}
+    - {task: 274, round: 2, roster: 沁县中小学校.xlsx, exclude: 第1轮名单.txt}
     - {task: 56, roster: 沁县食品.csv, ratio: "10", no_inspectors: true}
 
   $ choucha sample --batch 6月.yaml --out draws/沁县-6月
