@@ -125,3 +125,38 @@ func keys(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Tester's report, item 6: replaying a draw made with --plan FILE without --plan said
+// “--plan-id 只能与 --plan 一起使用” although no --plan-id was given; without the --dept-map
+// the draw used, it said only that the teams differ. Both now say what the draw used.
+func TestReplayNamesPlanFileAndDeptMap(t *testing.T) {
+	dir := t.TempDir()
+	planFile := qinxianPlan(t, dir, "沁县住建局振兴局")
+	mapFile := filepath.Join(dir, "map.yaml")
+	if err := os.WriteFile(mapFile, []byte("departments:\n  - name: 民政局\n    aliases: [振兴局]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	insp := rosterPath("qinxian-inspectors.xlsx")
+	db := filepath.Join(dir, "c.db")
+	out := filepath.Join(dir, "d")
+	if _, stderr, code := cli(t, db, "sample", "--plan", planFile, "--task", "292", "--roster", rosterPath("qinxian-realestate.xlsx"),
+		"--inspectors", insp, "--dept-map", mapFile, "--seed", testSeed, "--out", out); code != 0 {
+		t.Fatalf("sample: exit %d\n%s", code, stderr)
+	}
+	m := readManifest(t, out)
+	replay := []string{"replay", "1", "--roster", rosterPath("qinxian-realestate.xlsx"), "--inspectors", insp}
+
+	_, stderr, code := cli(t, db, replay...)
+	if code != 2 || strings.Contains(stderr, "--plan-id") || !strings.Contains(stderr, "计划编号 "+m.Plan.ID+"，sha256 "+m.Plan.SHA256) ||
+		!strings.Contains(stderr, "请用 --plan 给出抽取时使用的计划文件") {
+		t.Errorf("replay without --plan: exit %d\n%s", code, stderr)
+	}
+	stdout, stderr, code := cli(t, db, append(replay, "--plan", planFile)...)
+	if code != 1 || !strings.HasPrefix(stdout, "不一致：") || !strings.Contains(stderr, "原抽取从 沁县民政局 选派了检查人员") ||
+		!strings.Contains(stderr, "请用 --dept-map 给出当时的文件") {
+		t.Errorf("replay without --dept-map: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if stdout, stderr, code := cli(t, db, append(replay, "--plan", planFile, "--dept-map", mapFile)...); code != 0 || !strings.HasPrefix(stdout, "一致：") {
+		t.Errorf("replay with both: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/plan"
 	"github.com/spf13/cobra"
 )
 
@@ -68,7 +70,14 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if err := draw.CheckReplayable(rec, o.inspectors != ""); err != nil {
 		return err
 	}
-	if o.plan.id == "" {
+	if o.plan.file == "" {
+		// Without --plan the embedded plan is read; a draw from a plan file needs that file
+		// (before, the recorded plan ID was passed on as if --plan-id had been given).
+		if emb, err := plan.Embedded(); err == nil && (rec.Plan.ID != emb.ID || rec.Plan.SHA256 != emb.SHA256) {
+			return apperr.Hint(apperr.Usage(fmt.Errorf("该抽取使用的是计划文件（计划编号 %s，sha256 %s），不是本程序内置的计划 %s",
+				rec.Plan.ID, rec.Plan.SHA256, emb.ID)), "请用 --plan 给出抽取时使用的计划文件（sha256 须相同）")
+		}
+	} else if o.plan.id == "" {
 		o.plan.id = rec.Plan.ID
 	}
 	p, err := o.plan.load()
@@ -96,9 +105,41 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	}
 	printReplay(g.stdout, rec, d)
 	if !d.Identical {
+		if len(d.TeamChanged) > 0 && o.deptMap == "" && insp != nil {
+			if t, err := draw.ReplayTask(rec, p); err == nil {
+				if other := deptsNotResolved(rec, p, t, insp); len(other) > 0 {
+					return apperr.Hint(errNotIdentical, fmt.Sprintf("原抽取从 %s 选派了检查人员，按内置部门对照表，任务的计划部门对应不到这些部门："+
+						"原抽取用了部门对照表（--dept-map），请用 --dept-map 给出当时的文件", strings.Join(other, "、")))
+				}
+			}
+		}
 		return errNotIdentical
 	}
 	return nil
+}
+
+// deptsNotResolved are the departments the recorded teams came from that the department map
+// at hand (the built-in one, in a replay without --dept-map) does not resolve the task's
+// plan departments to: the sign that the draw was made with a --dept-map.
+func deptsNotResolved(rec *draw.Manifest, p *plan.Plan, t *plan.Task, insp *draw.Inspectors) []string {
+	now := map[string]bool{}
+	for _, r := range matchTaskDepts(insp.Depts, p, t, insp.List).Departments {
+		if r.Matched {
+			now[r.Dept] = true
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range rec.Assignments {
+		for _, m := range a.Team {
+			if !now[m.Dept] && !seen[m.Dept] {
+				seen[m.Dept] = true
+				out = append(out, m.Dept)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func printReplay(w io.Writer, rec *draw.Manifest, d draw.Diff) {
