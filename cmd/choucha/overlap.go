@@ -46,7 +46,9 @@ yearly_cap，按企业在最近一次抽取时的信用风险分类）；它们�
   $ choucha overlap --format xlsx --out 联合检查.xlsx
 
 --format json 输出一个列表，每个联合检查一项：
-  [{"key":"…","name":"…","tasks":["CZ2026-278","CZ2026-283"],"window":{"from":5,"to":6}}]
+  [{"key":"…","name":"…","tasks":["CZ2026-278","CZ2026-283"],
+    "rounds":[{"task":"CZ2026-278","round":1},{"task":"CZ2026-283","round":1}],"window":{"from":5,"to":6}}]
+tasks 是不同的任务编号（同一任务的两轮只列一次），rounds 是合并的每一轮抽取（任务和轮次）。
 csv（UTF-8 带 BOM）和 xlsx 给检查人员使用；xlsx 另有“超过年度上限”工作表。
 
 退出码：
@@ -68,9 +70,12 @@ csv（UTF-8 带 BOM）和 xlsx 给检查人员使用；xlsx 另有“超过年�
 
 // overlapJSON is one entry of `choucha overlap --format json` (a published interface).
 type overlapJSON struct {
-	Key    string            `json:"key"`
-	Name   string            `json:"name"`
-	Tasks  []string          `json:"tasks"`
+	Key   string   `json:"key"`
+	Name  string   `json:"name"`
+	Tasks []string `json:"tasks"` // distinct task keys
+	// Rounds are the task rounds joined, in visit order: rounds 1 and 2 of one task are
+	// one entry of Tasks and two of Rounds.
+	Rounds []overlap.Ref     `json:"rounds"`
 	Window overlapJSONWindow `json:"window"`
 }
 
@@ -122,7 +127,11 @@ func runOverlap(ctx context.Context, g *globalOptions, opts *overlapOptions) err
 		}
 		list := make([]overlapJSON, 0, len(groups))
 		for _, gr := range groups {
-			list = append(list, overlapJSON{Key: gr.Key, Name: gr.Name, Tasks: gr.Tasks,
+			rounds := make([]overlap.Ref, 0, len(gr.Visits))
+			for _, v := range gr.Visits {
+				rounds = append(rounds, overlap.Ref{Task: v.Task, Round: v.Round})
+			}
+			list = append(list, overlapJSON{Key: gr.Key, Name: gr.Name, Tasks: gr.Tasks, Rounds: rounds,
 				Window: overlapJSONWindow{From: gr.Window.From, To: gr.Window.To}})
 		}
 		return write(func(w io.Writer) error { return writeJSON(w, list) })

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/overlap"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/sampler"
@@ -96,9 +98,10 @@ func TestOverlapJSON(t *testing.T) {
 	// another year): 5–10. F3: 283 and 280: 1–3. F4: 280 (1–3) and 292 — but 292's latest
 	// draw has no F4, and 1–3 does not meet 4–6 anyway. F5, F6: one draw each. F9: the
 	// redraw of a locked round does not count.
-	want := `[{"key":"F1","name":"企业F1","tasks":["CZ2026-283","CZ2026-278","CZ2026-8"],"window":{"from":6,"to":8}},` +
-		`{"key":"F2","name":"企业F2","tasks":["CZ2026-283","CZ2026-278"],"window":{"from":5,"to":10}},` +
-		`{"key":"F3","name":"企业F3","tasks":["CZ2026-280","CZ2026-283"],"window":{"from":1,"to":3}}]`
+	want := `[{"key":"F1","name":"企业F1","tasks":["CZ2026-283","CZ2026-278","CZ2026-8"],` +
+		`"rounds":[{"task":"CZ2026-283","round":1},{"task":"CZ2026-278","round":1},{"task":"CZ2026-8","round":1}],"window":{"from":6,"to":8}},` +
+		`{"key":"F2","name":"企业F2","tasks":["CZ2026-283","CZ2026-278"],"rounds":[{"task":"CZ2026-283","round":1},{"task":"CZ2026-278","round":1}],"window":{"from":5,"to":10}},` +
+		`{"key":"F3","name":"企业F3","tasks":["CZ2026-280","CZ2026-283"],"rounds":[{"task":"CZ2026-280","round":1},{"task":"CZ2026-283","round":1}],"window":{"from":1,"to":3}}]`
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, []byte(out)); err != nil {
 		t.Fatal(err)
@@ -122,7 +125,7 @@ func TestOverlapJSON(t *testing.T) {
 	if err := json.Compact(&compact, []byte(out)); err != nil || code != 0 {
 		t.Fatal(code, err)
 	}
-	if !strings.HasPrefix(compact.String(), `[{"key":"F1","name":"企业F1","tasks":["CZ2026-283","CZ2026-278"],"window":{"from":5,"to":10}}`) {
+	if !strings.HasPrefix(compact.String(), `[{"key":"F1","name":"企业F1","tasks":["CZ2026-283","CZ2026-278"],"rounds":[{"task":"CZ2026-283","round":1},{"task":"CZ2026-278","round":1}],"window":{"from":5,"to":10}}`) {
 		t.Errorf("--district 沁县: %s", compact.String())
 	}
 	// The district may be written with its city (no built-in list: the draws' districts are
@@ -211,5 +214,47 @@ func TestOverlapErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "none.db")); !os.IsNotExist(err) {
 		t.Error("overlap created a ledger")
+	}
+}
+
+// Tester's report, item 7: a firm drawn in rounds 1 and 2 of one task (task 274, 30%; 2次: the
+// classes C and D have too few firms left for round 2, which takes some again as repeats) was
+// listed with "tasks":["CZ2026-274"] alone; "rounds" now names both rounds, as the table's
+// 第2轮 does.
+func TestOverlapJSONRounds(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	for round, seed := range []string{testSeed, "20260401123456789013"} {
+		if _, stderr, code := cli(t, db, "sample", "--task", "274", "--round", fmt.Sprint(round+1), "--roster", rosterPath("qinxian-realestate.xlsx"),
+			"--seed", seed, "--out", filepath.Join(dir, fmt.Sprint(round+1))); code != 0 {
+			t.Fatalf("round %d: %d %s", round+1, code, stderr)
+		}
+	}
+	out, stderr, code := cli(t, db, "-q", "overlap", "--format", "json")
+	if code != 0 {
+		t.Fatalf("overlap: %d %s", code, stderr)
+	}
+	var got []overlapJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	repeats := 0
+	for _, s := range readManifest(t, filepath.Join(dir, "2")).Selected {
+		if s.Repeat {
+			repeats++
+		}
+	}
+	if repeats == 0 || len(got) != repeats {
+		t.Fatalf("%d joint visits, want the %d firms drawn in both rounds:\n%s", len(got), repeats, out)
+	}
+	for _, g := range got {
+		want := []overlap.Ref{{Task: "CZ2026-274", Round: 1}, {Task: "CZ2026-274", Round: 2}}
+		if len(g.Tasks) != 1 || g.Tasks[0] != "CZ2026-274" || fmt.Sprint(g.Rounds) != fmt.Sprint(want) {
+			t.Errorf("%s: tasks %v rounds %v, want [CZ2026-274] %v", g.Key, g.Tasks, g.Rounds, want)
+		}
+	}
+	table, _, _ := cli(t, db, "-q", "overlap")
+	if !strings.Contains(table, "第2轮") {
+		t.Errorf("the table does not name round 2:\n%s", table)
 	}
 }
