@@ -63,3 +63,17 @@ func windowText(m *draw.Manifest) string {
 	}
 	return ChineseDate(from) + "至" + ChineseDate(to)
 }
+
+// LocalTime shows a stored RFC 3339 time (manifest created_at, a ledger entry's time) in loc
+// with its offset, "2026-04-01 17:30:00 +08:00"; nil loc is Beijing time, as on documents. A
+// value that does not parse is shown as stored. The CLI's tables and the web page both use it.
+func LocalTime(loc *time.Location, stored string) string {
+	t, err := time.Parse(time.RFC3339, stored)
+	if err != nil {
+		return stored
+	}
+	if loc == nil {
+		loc = beijing
+	}
+	return t.In(loc).Format("2006-01-02 15:04:05 -07:00")
+}

@@ -135,7 +135,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		if cur.Locked != nil {
 			hint = fmt.Sprintf("本轮名单已于台账第 %d 条锁定；如确需重新抽取，请填写重抽理由后再次提交，重抽及理由将记入台账并公开可查", cur.Locked.ID)
 		}
-		again(http.StatusConflict, withHint(fmt.Errorf("打开本页之后，任务 %s 第%d轮已由台账第 %d 条抽取（操作人 %s，%s），本次没有抽取", t.Key, in.Round, last.ID, last.Operator, last.CreatedAt), hint))
+		again(http.StatusConflict, withHint(fmt.Errorf("打开本页之后，任务 %s 第%d轮已由台账第 %d 条抽取（操作人 %s，%s），本次没有抽取", t.Key, in.Round, last.ID, last.Operator, export.LocalTime(s.cfg.Location, last.CreatedAt)), hint))
 		return
 	}
 

@@ -66,8 +66,9 @@ func classLabel(c string) string {
 	return c + "类"
 }
 
-// parsePages parses each page template together with the layout.
-func parsePages() (map[string]*pageTemplate, error) {
+// parsePages parses each page template together with the layout; server adds the functions
+// that depend on the server's configuration (localTime: the --tz zone).
+func parsePages(server template.FuncMap) (map[string]*pageTemplate, error) {
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -78,7 +79,7 @@ func parsePages() (map[string]*pageTemplate, error) {
 		if base == "layout.html" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", n)
+		t, err := template.New(base).Funcs(funcs).Funcs(server).ParseFS(assets, "templates/layout.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("模板 %s: %w", base, err)
 		}

@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"io/fs"
 	"log"
@@ -27,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
 )
@@ -42,7 +44,7 @@ const DefaultMaxUpload = 256 << 20
 type Config struct {
 	DB          string         // ledger file
 	OutDir      string         // folder the draw folders are written under ("draws")
-	Location    *time.Location // time zone of the draw folders' names (UTC when nil)
+	Location    *time.Location // time zone of the draw folders' names (UTC when nil) and of times shown (Beijing when nil)
 	Plan        *plan.Plan     // the plan shown first (the embedded plan when nil)
 	Token       string         // required on every request when non-empty
 	MaxUpload   int64          // bytes per request; DefaultMaxUpload when 0
@@ -99,7 +101,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages()
+	pages, err := parsePages(template.FuncMap{
+		// Stored times are UTC; the page shows them in the --tz zone, as the CLI's tables do.
+		"localTime": func(stored string) string { return export.LocalTime(cfg.Location, stored) },
+	})
 	if err != nil {
 		up.close()
 		return nil, err

@@ -475,6 +475,11 @@ func TestDrawLockRedraw(t *testing.T) {
 	if r.code != http.StatusConflict || !strings.Contains(r.body, "已由台账第 1 条抽取") || !strings.Contains(r.body, `name="prev" value="1"`) {
 		t.Errorf("stale tab: %d", r.code)
 	}
+	// Times in local time (Beijing when no zone is configured), as the README promises: the
+	// draw was at 09:30:0x UTC (testClock).
+	if !regexp.MustCompile(`已由台账第 1 条抽取（操作人 张三，2026-04-01 17:30:0\d (\+|&#43;)08:00）`).MatchString(r.body) || strings.Contains(r.body, "T09:30") {
+		t.Errorf("stale tab: the time of the draw is not shown in local time:\n%s", r.body)
+	}
 
 	// Lock; then a redraw needs a reason (the ledger's rule), with one it is recorded.
 	if r := ts.post("/entry/1/lock", url.Values{"csrf": {ts.s.csrf}, "operator": {"李四"}}); r.code != http.StatusSeeOther {
@@ -817,5 +822,24 @@ func TestPlanDistrict(t *testing.T) {
 	}
 	if p, _ := ts.s.plan("LY2"); p == nil || p.Tasks[3].District != "临沂市" {
 		t.Fatalf("plan LY2: task 4 district, want 临沂市 (the title's)")
+	}
+}
+
+// Tester's report, item 8: the page showed stored UTC times (2026-12-07T12:28:02Z); it shows
+// them in the server's zone (serve --tz), with the offset, as the CLI's tables do.
+func TestTimesInLocalZone(t *testing.T) {
+	urumqi := time.FixedZone("UTC+6", 6*3600)
+	ts := newTest(t, func(c *Config) { c.Location = urumqi })
+	q := ts.rosters(false)
+	if r := ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, testSeed, "0")); r.code != http.StatusSeeOther {
+		t.Fatal(r.body)
+	}
+	stale := ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, "11112222333344445555", "0"))
+	for name, body := range map[string]string{
+		"stale tab": stale.body, "ledger": ts.get("/ledger").body, "entry": ts.get("/entry/1").body, "task": ts.get("/plan/CZ2026/task/292").body,
+	} {
+		if !regexp.MustCompile(`2026-04-01 15:30:0\d (\+|&#43;)06:00`).MatchString(body) || strings.Contains(body, "T09:30") {
+			t.Errorf("%s: times not in the server's zone: %q", name, regexp.MustCompile(`2026-04-0[^<]{0,20}`).FindAllString(body, 3))
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 	_ "time/tzdata" // --tz works on machines without a zoneinfo database (Windows)
 
+	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/internal/apperr"
 )
 
@@ -27,10 +28,4 @@ func (g *globalOptions) location() (*time.Location, error) {
 
 // localTime shows a stored RFC 3339 time in the --tz zone, with the offset
 // ("2026-04-01 09:30:00 +08:00"); a value that does not parse is shown as stored.
-func localTime(loc *time.Location, stored string) string {
-	t, err := time.Parse(time.RFC3339, stored)
-	if err != nil {
-		return stored
-	}
-	return t.In(loc).Format("2006-01-02 15:04:05 -07:00")
-}
+func localTime(loc *time.Location, stored string) string { return export.LocalTime(loc, stored) }
