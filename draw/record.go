@@ -538,11 +538,11 @@ func ReadExclusions(file string) ([]string, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		key, ok := roster.UsableKey(line)
-		if !ok {
+		key, err := roster.UsableKey(line)
+		if err != nil {
 			// A line that is no firm's code would be recorded as excluded and exclude nothing:
 			// a header line, a name, a code that lost digits.
-			return nil, apperr.Hint(fmt.Errorf("排除名单 %s 第%d行“%s”不是统一社会信用代码或注册号", file, i+1, line),
+			return nil, apperr.Hint(fmt.Errorf("排除名单 %s 第%d行“%s”: %w", file, i+1, line, err),
 				"排除名单每行一个企业代码；表头、说明等请删去或在行首加 # 作为注释")
 		}
 		keys = append(keys, key)

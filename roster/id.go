@@ -106,14 +106,6 @@ func ValidUSCC(s string) bool {
 	return ok && usccValue[s[17]] >= 0 && c == s[17]
 }
 
-// UsableKey is the frame key an identifier gives under the roster's rule (classifyID): a
-// 统一社会信用代码 — also one with a wrong check character, which a roster keeps with a
-// warning — or a 注册号; ok is false for anything that can be no firm's key.
-func UsableKey(raw string) (key string, ok bool) {
-	key, kind := classifyID(raw)
-	return key, kind.usable()
-}
-
 // idKind is the verdict on one identifier cell.
 type idKind int
 

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -42,4 +43,16 @@ func ParseKey(s string) (string, error) {
 		return "", fmt.Errorf("代码“%s”是以数字保存的（科学计数法或后几位被补成0），后几位已丢失，不是统一社会信用代码或注册号", strings.TrimSpace(s))
 	}
 	return "", fmt.Errorf("“%s”既不是18位统一社会信用代码，也不是15位、13位或农民专业合作社注册号", strings.TrimSpace(s))
+}
+
+// UsableKey is ParseKey for a list of firms' codes (an --exclude file): the key a roster row
+// with this identifier is drawn under, and nil; a 统一社会信用代码 with a wrong check character
+// is such a key (the roster keeps that row, with a warning). err says why no row can have it.
+func UsableKey(s string) (string, error) {
+	key, err := ParseKey(s)
+	var ce *ChecksumError
+	if errors.As(err, &ce) && len(ce.Key) == 18 {
+		return key, nil
+	}
+	return key, err
 }
