@@ -468,6 +468,15 @@ func outFolder(req RecordRequest, task *plan.Task, now time.Time) (string, error
 			loc = time.UTC
 		}
 		dir = filepath.Join(root, fmt.Sprintf("%s-r%d-%s", task.Key, req.Round, now.In(loc).Format("20060102-150405")))
+		// The name is choucha's, not the operator's: a second draw of the round in the same
+		// second (a redraw right after a lock, a script) takes the next free one, -2, -3 ….
+		for n := 2; n <= 100; n++ {
+			if _, err := os.Lstat(dir); !errors.Is(err, os.ErrNotExist) {
+				dir = filepath.Join(root, fmt.Sprintf("%s-r%d-%s-%d", task.Key, req.Round, now.In(loc).Format("20060102-150405"), n))
+				continue
+			}
+			break
+		}
 	}
 	if fi, err := os.Lstat(dir); err == nil {
 		const hint = "换一个 --out 目录，或先移走旧目录；choucha 不会覆盖已有的抽取结果"

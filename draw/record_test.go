@@ -321,3 +321,29 @@ func TestRecordStagesFolder(t *testing.T) {
 		t.Errorf("the earlier draw's folder: %v", err)
 	}
 }
+
+// Two draws of a round in the same second with the default folder: the second takes the next
+// free name (-2) instead of failing on the first's folder; a folder the operator names is never
+// renamed.
+func TestRecordDefaultFolderTaken(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	req := recordRequest(t, dir)
+	req.Out, req.OutRoot = "", filepath.Join(dir, "draws")
+	first, err := Record(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.RedrawReason = "测试：同一秒内重抽"
+	second, err := Record(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Dir != first.Dir+"-2" {
+		t.Errorf("folders %s and %s, want the second to be the first's name with -2", first.Dir, second.Dir)
+	}
+	req.Out = first.Dir
+	if _, err := Record(ctx, req); err == nil || !strings.Contains(err.Error(), "已存在") {
+		t.Errorf("a named folder that exists: %v, want it refused", err)
+	}
+}

@@ -103,7 +103,7 @@ CHOUCHA-ASSIGN-v1 从发起部门和各配合部门随机选派执法检查人�
 	f.StringVar(&o.policy, "policy", "", "风险分类抽查政策 YAML `文件`（默认内置，见 choucha policy show）")
 	f.StringVar(&o.ratio, "ratio", "", "计划未写比例或比例没有唯一读法（上限、范围、分级）时使用的抽查比例（`百分数`，如 10 或 2.5；按季度、按月等多轮抽取时写上频次，如 每季度12.5% 或 5%，1次/月），记入台账")
 	f.StringVar(&o.window, "window", "", "计划的抽查时间没有唯一读法（如只写了一个日期、不在计划年度）时使用的`时间`（如 3月—11月），记入台账")
-	f.StringVar(&o.out, "out", "", "输出`目录`（须不存在；默认 draws/<任务编号>-r<轮次>-<时间>/）")
+	f.StringVar(&o.out, "out", "", "输出`目录`（须不存在；默认 draws/<任务编号>-r<轮次>-<时间>/，同一秒内再抽时加 -2、-3）")
 	f.StringVar(&o.inspectors, "inspectors", "", "执法检查人员名录`文件`：同时随机选派检查人员")
 	f.StringVar(&o.deptMap, "dept-map", "", "部门同义词 YAML `文件`（默认内置）")
 	f.BoolVar(&o.strict, "strict", false, "配合部门没有可选派人员时报错（默认只警告）")
