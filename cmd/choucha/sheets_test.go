@@ -85,14 +85,14 @@ func TestSampleReadsFirstVisibleSheetAndReplayRecordsIt(t *testing.T) {
 	// The same workbook with the old sheet visible again: replay still reads 名录.
 	visible := sheetsWorkbook(t, false)
 	out, stderr, code := cli(t, db, "replay", "1", "--roster", visible)
-	if code != 0 || !strings.HasPrefix(out, "identical") || !strings.Contains(stderr, "按台账的记录读取工作表“名录”") {
+	if code != 0 || !strings.HasPrefix(out, "一致") || !strings.Contains(stderr, "按台账的记录读取工作表“名录”") {
 		t.Fatalf("replay: exit %d\n%s\n%s", code, out, stderr)
 	}
 	_, stderr, code = cli(t, db, "replay", "1", "--roster", visible, "--sheet", "旧名录")
 	if code != exitUsage || !strings.Contains(stderr, "抽取时读取的是名录的工作表“名录”，--sheet 给的是“旧名录”") {
 		t.Fatalf("replay --sheet 旧名录: exit %d\n%s", code, stderr)
 	}
-	if out, stderr, code = cli(t, db, "replay", "1", "--roster", visible, "--sheet", "名录"); code != 0 || !strings.HasPrefix(out, "identical") {
+	if out, stderr, code = cli(t, db, "replay", "1", "--roster", visible, "--sheet", "名录"); code != 0 || !strings.HasPrefix(out, "一致") {
 		t.Fatalf("replay --sheet 名录: exit %d\n%s\n%s", code, out, stderr)
 	}
 	// roster check says the same on stderr, and its JSON lists the sheets.
@@ -148,7 +148,7 @@ func TestMergedClassCellsFilled(t *testing.T) {
 		t.Errorf("the merged rows were read as unclassified:\n%s", out)
 	}
 	sampleManifest(t, dir, db, p, "d1")
-	if out, stderr, code = cli(t, db, "replay", "1", "--roster", p); code != 0 || !strings.HasPrefix(out, "identical") {
+	if out, stderr, code = cli(t, db, "replay", "1", "--roster", p); code != 0 || !strings.HasPrefix(out, "一致") {
 		t.Fatalf("replay: exit %d\n%s\n%s", code, out, stderr)
 	}
 }
