@@ -32,6 +32,8 @@ type Options struct {
 	// publication, each "第N条:HASH" (ledger.Published); "" when the draw is not from a
 	// ledger. Anyone holding the notice checks them with choucha ledger verify --published.
 	LedgerEntry, LedgerHead string
+	// Redraw says the draw is a redraw of its round and why (RedrawNote); "" for a first draw.
+	Redraw string
 }
 
 // issuer is the bureau the notice is issued in the name of: the initiating bureau's legal
@@ -88,6 +90,9 @@ func AnnouncementTable(m *draw.Manifest, opts Options) (header []string, rows []
 	if ledgerCols {
 		header = append(header, "台账条目", "台账头（公布时）")
 	}
+	if opts.Redraw != "" {
+		header = append(header, "重抽说明")
+	}
 	if m.Roster.FrameCommitment != "" {
 		header = append(header, "抽样框承诺值")
 	}
@@ -98,6 +103,9 @@ func AnnouncementTable(m *draw.Manifest, opts Options) (header []string, rows []
 			strconv.Itoa(m.Round), m.Seed, m.Spec, s.Ticket}
 		if ledgerCols {
 			row = append(row, opts.LedgerEntry, opts.LedgerHead)
+		}
+		if opts.Redraw != "" {
+			row = append(row, opts.Redraw)
 		}
 		if m.Roster.FrameCommitment != "" {
 			row = append(row, m.Roster.FrameCommitment)
@@ -137,6 +145,7 @@ type announceData struct {
 	Round                   int
 	Frame                   string // the salted frame commitment; "" for a draw recorded without one
 	LedgerEntry, LedgerHead string
+	Redraw                  string
 	Example                 string
 	ExamplePS               string
 	ExampleKey              string
@@ -172,7 +181,7 @@ func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
 		Task:        m.Task,
 		Round:       m.Round,
 		Frame:       m.Roster.FrameCommitment,
-		LedgerEntry: opts.LedgerEntry, LedgerHead: opts.LedgerHead,
+		LedgerEntry: opts.LedgerEntry, LedgerHead: opts.LedgerHead, Redraw: opts.Redraw,
 		Date:      drawDate(m, opts.Location),
 		Authority: issuer(m, opts.Departments),
 		Generator: "choucha " + m.ToolVersion,
@@ -268,6 +277,7 @@ var announceTemplate = template.Must(template.New("announce").Parse(`<!DOCTYPE h
 {{if .Frame}}<tr><th scope="row">抽样框承诺值（CHOUCHA-FRAME-COMMIT-v1）</th><td class="mono ticket" style="mso-number-format:'\@'" sdnum="2052;0;@">{{.Frame}}</td></tr>{{end}}
 {{if .LedgerEntry}}<tr><th scope="row">台账条目</th><td class="mono ticket">{{.LedgerEntry}}</td></tr>
 <tr><th scope="row">台账头（公布时）</th><td class="mono ticket">{{.LedgerHead}}</td></tr>{{end}}
+{{if .Redraw}}<tr><th scope="row">重抽说明</th><td>{{.Redraw}}</td></tr>{{end}}
 </tbody>
 </table>
 <p class="note">每户市场主体的签号是字符串“算法|种子|任务编号|轮次|统一社会信用代码或注册号”的 SHA-256 值（小写十六进制）；

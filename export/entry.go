@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/ledger"
@@ -31,4 +32,36 @@ func PublishedPosition(ctx context.Context, l *ledger.Ledger, m *draw.Manifest) 
 		return "", ""
 	}
 	return ledger.Published{ID: e.ID, Hash: e.Hash}.String(), h.String()
+}
+
+// RedrawNote is what a notice says of a redraw (Options.Redraw): "本轮第N次抽取；重抽理由：…"
+// when entry m.LedgerID of l is not the first draw of its task round in its year, "" otherwise
+// (the first draw, no ledger, or a manifest from elsewhere). A redraw is public: the notice
+// says it was one and why, as the ledger does.
+func RedrawNote(ctx context.Context, l *ledger.Ledger, m *draw.Manifest) string {
+	if l == nil || m == nil || m.LedgerID <= 0 {
+		return ""
+	}
+	e, err := l.Get(ctx, m.LedgerID)
+	if err != nil || e.Kind != ledger.KindDraw || e.Task != m.Task || e.Round != m.Round || e.Seed != m.Seed {
+		return ""
+	}
+	es, err := l.List(ctx, ledger.Filter{Task: m.Task, Year: m.Year})
+	if err != nil {
+		return ""
+	}
+	nth := 0
+	for _, x := range es {
+		if x.Round == m.Round && x.ID <= e.ID {
+			nth++
+		}
+	}
+	if nth < 2 {
+		return ""
+	}
+	note := fmt.Sprintf("本轮第%d次抽取", nth)
+	if e.RedrawReason != "" {
+		note += "；重抽理由：" + e.RedrawReason
+	}
+	return note
 }

@@ -101,6 +101,7 @@ func (s *Server) exportOptions(ctx context.Context, m *draw.Manifest) export.Opt
 	}
 	if l, err := s.ledger(); err == nil && l != nil {
 		o.LedgerEntry, o.LedgerHead = export.PublishedPosition(ctx, l, m)
+		o.Redraw = export.RedrawNote(ctx, l, m)
 	}
 	return o
 }

@@ -127,3 +127,39 @@ const exportTestManifest = `{"spec":"CHOUCHA-SAMPLE-v1","tool_version":"0.1.0-te
 "policy":{},"strata":[{"class":"ALL","N":1,"ratio":"100","n":1,"excluded":0}],
 "selected":[{"key":"911404038769823907","name":"沁县平安置业有限公司","class":"A","ticket":"184f4e7ea5b6d197579d69e2619faf81a77ae1e7df1f56c4a895eab08e80b8b8","rank":1,"repeat":false,
 "authority":"沁县市场监督管理局","values":["911404038769823907","沁县平安置业有限公司","13912345678"]}],"reserves":[]}`
+
+// A redraw's notice says it is one and why (the ledger's 重抽理由), in the HTML and the CSV;
+// exporting the list it replaced warns that it is not the round's list any more.
+func TestExportRedrawNoticeAndSuperseded(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	args := func(out string, more ...string) []string {
+		return append([]string{"sample", "--task", "292", "--roster", rosterPath("qinxian-realestate.csv"), "--seed", testSeed, "--out", filepath.Join(dir, out)}, more...)
+	}
+	if _, stderr, code := cli(t, db, args("1")...); code != 0 {
+		t.Fatalf("draw 1: exit %d\n%s", code, stderr)
+	}
+	if _, stderr, code := cli(t, db, args("2", "--redraw-reason", "核对时发现名录有误")...); code != 0 {
+		t.Fatalf("draw 2: exit %d\n%s", code, stderr)
+	}
+	_, stderr, code := cli(t, db, "export", "2", "--format", "announce", "--out", filepath.Join(dir, "a2"))
+	if code != 0 || strings.Contains(stderr, "不是任务") {
+		t.Fatalf("export 2: exit %d\n%s", code, stderr)
+	}
+	for _, f := range []string{"抽查任务公告.html", "抽查任务公告.csv"} {
+		b, err := os.ReadFile(filepath.Join(dir, "a2", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "本轮第2次抽取；重抽理由：核对时发现名录有误") {
+			t.Errorf("%s does not say the draw is a redraw and why", f)
+		}
+	}
+	_, stderr, code = cli(t, db, "export", "1", "--format", "announce", "--out", filepath.Join(dir, "a1"))
+	if code != 0 || !strings.Contains(stderr, "台账第 1 条不是任务 CZ2026-292 第1轮现行的名单：现行的是第 2 条") {
+		t.Errorf("export 1: exit %d, stderr:\n%s\nwant the superseded warning", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "a1", "抽查任务公告.csv")); strings.Contains(string(b), "重抽说明") {
+		t.Errorf("the first draw's notice has a 重抽说明 column")
+	}
+}
