@@ -388,7 +388,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	// row must not win a duplicate over a named one.
 	name := s.cell(cells, colName)
 	nameless := false
-	if name == "" {
+	if blankText(name) {
 		// A 个体工商户 may lawfully have no 字号 (个体工商户登记管理办法): it is drawn under a
 		// placeholder, never under its operator's name in public.
 		if !isGetihu(key, s.cell(cells, colKind)) {

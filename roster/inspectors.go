@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/internal/xlsxstream"
@@ -45,6 +46,8 @@ const (
 	CodeNoValidity         = "no_validity"        // no 执法证有效期 (column or cell): eligible only with --assume-valid
 	CodeDeptFromCategory   = "dept_from_category" // no department column: 执法类别 names the department
 	CodeNumericInspectorID = "numeric_id"         // a 执法证号 stored as a number that lost digits
+	CodeMissingInspector   = "missing_name"       // no 姓名: a team cannot name the inspector, excluded
+	CodeMissingDept        = "missing_dept"       // a blank 所属部门: no plan department matches, excluded
 )
 
 type inspectorScan struct {
@@ -131,6 +134,18 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		return nil
 	}
 	s.seen[id] = row
+	// A team shows who inspects and for which department: a row without either is excluded
+	// (like a firm without a name), never assigned as "（某某局）" with nobody's name.
+	if blankText(name) {
+		s.issue(row, id, LevelError, CodeMissingInspector,
+			fmt.Sprintf("执法证号 %s 的人员姓名为空（或只有空格、不可见字符），无法列入检查组，已排除；请补齐姓名", id))
+		return nil
+	}
+	if s.hdr.col[icolDept] >= 0 && blankText(s.cell(cells, icolDept)) {
+		s.issue(row, id, LevelError, CodeMissingDept,
+			fmt.Sprintf("执法人员“%s”的%s为空，无法对应抽查任务的部门，已排除；请补齐", name, orColumn(s.hdr, icolDept, "所属部门")))
+		return nil
+	}
 	status := s.cell(cells, icolStatus)
 	in := Inspector{
 		Row: row, ID: id, Name: name,
@@ -171,6 +186,27 @@ func (s *inspectorScan) row(row int, cells []string) error {
 	}
 	s.list = append(s.list, in)
 	return nil
+}
+
+// blankText reports whether a cell shows nothing: only white space (the full-width space
+// included) and invisible format characters (zero-width space, BOM, joiners, controls).
+func blankText(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) && !unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// orColumn is the header text of a role's column, or def.
+func orColumn(h *header, role int, def string) string {
+	if i := h.col[role]; i >= 0 && i < len(h.cells) {
+		if c := strings.TrimSpace(h.cells[i]); c != "" {
+			return "“" + c + "”"
+		}
+	}
+	return "“" + def + "”"
 }
 
 // voidLicenseWords in a 持证状态 cell mean the certificate is not in force (domain notes: only

@@ -67,6 +67,7 @@ WPS 的 .et 请先另存为 .xlsx。
   说明（info）    other_district 属于其他区县
   人员名录        no_status_column 无在岗状态列（全部按在岗）  no_validity 无执法证有效期（仅 --assume-valid 时选派）
                   dept_from_category 以执法类别列作为部门  bad_date 有效期无法识别  duplicate_id 执法证号重复
+                  missing_name 姓名为空（已排除）  missing_dept 所属部门为空（已排除）
                   ineligible 当日不可选派；无一人可选派时退出码为 1，并按原因计数
 
 退出码：

@@ -1,0 +1,61 @@
+package roster
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// issueList is a report's issues as "row level code", in order.
+func issueList(rep *Report) []string {
+	var got []string
+	for _, is := range rep.Issues {
+		got = append(got, fmt.Sprintf("%d %s %s", is.Row, is.Level, is.Code))
+	}
+	return got
+}
+
+func findIssue(rep *Report, row int, code string) *Issue {
+	for i := range rep.Issues {
+		if rep.Issues[i].Row == row && rep.Issues[i].Code == code {
+			return &rep.Issues[i]
+		}
+	}
+	return nil
+}
+
+// A blank 姓名 (empty, a full-width space, a zero-width space) or a blank 所属部门 excludes the
+// inspector with its row: a team never shows "（沁县市场监督管理局）" with nobody's name.
+func TestInspectorBlankNameOrDept(t *testing.T) {
+	p := writeFile(t, "i.csv", "姓名,执法证号,所属部门,在岗状态,证件有效期至\n"+
+		"张三,1404031000001,沁县市场监督管理局,在岗,2027-12-31\n"+
+		",1404031000002,沁县市场监督管理局,在岗,2027-12-31\n"+
+		"\u3000,1404031000003,沁县市场监督管理局,在岗,2027-12-31\n"+
+		"\u200b,1404031000004,沁县市场监督管理局,在岗,2027-12-31\n"+
+		"李四,1404031000005,\u3000,在岗,2027-12-31\n"+
+		"王五,1404031000006,,在岗,2027-12-31\n")
+	list, rep, err := ReadInspectors(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"3 error missing_name", "4 error missing_name", "5 error missing_name", "6 error missing_dept", "7 error missing_dept"}
+	if got := issueList(rep); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("issues %v, want %v", got, want)
+	}
+	if len(list) != 1 || list[0].Name != "张三" {
+		t.Errorf("list %+v", list)
+	}
+	if is := findIssue(rep, 6, CodeMissingDept); is == nil || !strings.Contains(is.Message, "“所属部门”为空") {
+		t.Errorf("missing_dept message: %+v", is)
+	}
+}
+
+// A firm name of only invisible characters is no name.
+func TestFirmInvisibleName(t *testing.T) {
+	p := writeFile(t, "f.csv", "统一社会信用代码,企业名称\n91110000600037341L,\u200b\n")
+	_, rep := readFirms(t, p, Options{})
+	if got := issueList(rep); fmt.Sprint(got) != "[2 error missing_name no_class_column]" && fmt.Sprint(got) != "[1 warning no_class_column 2 error missing_name]" {
+		t.Errorf("issues %v", got)
+	}
+}
