@@ -59,3 +59,32 @@ func TestFirmInvisibleName(t *testing.T) {
 		t.Errorf("issues %v", got)
 	}
 }
+
+// A class cell naming more than one class, or whose letter and words disagree, is bad_class
+// with both readings; the single-class forms still read.
+func TestParseClassCompound(t *testing.T) {
+	for in, want := range map[string]string{
+		"A类、B类": "“A”为A类，“B”为B类", "A类/B类": "“A”为A类，“B”为B类", "A类 B类": "“A”为A类，“B”为B类",
+		"A（高风险）": "“A”为A类，“高风险”为D类", "D(低风险)": "“D”为D类，“低风险”为A类", "C类→B类": "“C”为C类，“B”为B类",
+		"D类（已修复为A类）": "“D”为D类，“A”为A类", "A、B": "“A”为A类，“B”为B类", "A（较高）": "“A”为A类，“较高”为C类",
+		"低风险、高风险": "“低风险”为A类，“高风险”为D类", "B级以上": "",
+	} {
+		c, v, why := readClass(in)
+		if c != "" || v != classBad || why != want {
+			t.Errorf("readClass(%q) = %q, %d, %q; want bad_class, %q", in, c, v, why, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"A级": "A", "B类（一般风险）": "B", "A类（低风险）": "A", "A级（待复核）": "A", "Ｄ（高）": "D", "a类": "A",
+		"信用风险较高": "C", "严重失信": "D", "中高风险": "C", "C类企业": "C", "低风险企业": "A",
+	} {
+		if c, v, why := readClass(in); c != want || v != classOK {
+			t.Errorf("readClass(%q) = %q, %d, %q; want %s", in, c, v, why, want)
+		}
+	}
+	p := writeFile(t, "f.csv", "统一社会信用代码,企业名称,信用风险分类\n91110000600037341L,甲公司,A（高风险）\n")
+	_, rep := readFirms(t, p, Options{})
+	if is := findIssue(rep, 2, CodeBadClass); is == nil || !strings.Contains(is.Message, "“A”为A类，“高风险”为D类") || rep.Eligible != 0 {
+		t.Errorf("A（高风险）: %+v, eligible %d", rep.Issues, rep.Eligible)
+	}
+}

@@ -365,7 +365,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	class, unclassified := ClassB, false
 	if s.hdr.col[colClass] >= 0 {
 		raw := s.cell(cells, colClass)
-		c, v := parseClass(raw)
+		c, v, why := readClass(raw)
 		switch v {
 		case classOK:
 			class = c
@@ -375,8 +375,11 @@ func (s *firmScan) data(row int, cells []string) error {
 			s.issue(row, shownID, LevelWarning, CodeUnclassified,
 				fmt.Sprintf("信用风险分类为“%s”，按B类（一般风险）处理", orBlank(raw)))
 		case classBad:
-			s.issue(row, shownID, LevelError, CodeBadClass,
-				fmt.Sprintf("信用风险分类“%s”无法识别（应为 A/B/C/D、低风险/一般风险/较高风险/高风险 或 守信/警示/失信/严重失信），已排除", raw))
+			msg := fmt.Sprintf("信用风险分类“%s”无法识别（应为 A/B/C/D、低风险/一般风险/较高风险/高风险 或 守信/警示/失信/严重失信），已排除", raw)
+			if why != "" {
+				msg = fmt.Sprintf("信用风险分类“%s”写了不止一种分类（%s），无法确定是哪一类，已排除；请核对后只填一个分类", raw, why)
+			}
+			s.issue(row, shownID, LevelError, CodeBadClass, msg)
 			excluded = true
 		}
 	}

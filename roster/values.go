@@ -1,11 +1,13 @@
 package roster
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -25,24 +27,139 @@ const (
 // parseClass maps the ways offices write the credit-risk class to A–D.
 // "A", "a", "A类", "B类（一般风险）", "低风险", "信用风险较高" …; blank and 未分类 → B (unclassified).
 func parseClass(s string) (string, classVerdict) {
+	c, v, _ := readClass(s)
+	return c, v
+}
+
+// readClass is parseClass that also says, for a cell that names more than one class or whose
+// letter and words disagree ("A类、B类", "A（高风险）", "D类（已修复为A类）"), what each part
+// reads as ("“A”为A类，“高风险”为D类"); why is "" for a cell that names no class at all.
+//
+// A letter is read only as a letter, 类 or 级, and a bracketed note that names no other class
+// ("B类（一般风险）", "A级（待复核）", "Ｄ（高）"): "B级以上" or "C类→B类" is no one class.
+func readClass(s string) (class string, v classVerdict, why string) {
 	if t := strings.TrimSpace(s); len(t) == 1 && t[0] >= 'A' && t[0] <= 'D' {
-		return t, classOK // the common case, without normalising
+		return t, classOK, "" // the common case, without normalising
 	}
 	c := normCell(s)
 	if slices.Contains(UnclassifiedWords, c) {
-		return ClassB, classUnclassified
+		return ClassB, classUnclassified, ""
 	}
-	if l := c[0]; l >= 'A' && l <= 'D' {
-		rest := c[1:]
-		if rest == "" || slices.ContainsFunc(ClassLetterSuffixes, func(p string) bool { return strings.HasPrefix(rest, p) }) {
-			return string(l), classOK
+	named := classesNamed(c)
+	if len(named) > 1 {
+		var parts []string
+		for _, n := range named {
+			parts = append(parts, fmt.Sprintf("“%s”为%s类", n.text, n.class))
+		}
+		return "", classBad, strings.Join(parts, "，")
+	}
+	if l := c[0]; l >= 'A' && l <= 'D' && letterForm(c[1:]) {
+		return string(l), classOK, ""
+	}
+	if k, ok := ClassWords[classWordOf(c)]; ok {
+		return k, classOK, ""
+	}
+	return "", classBad, ""
+}
+
+// letterForm reports whether rest, what follows a class letter, is one of the forms a single
+// class is written in: nothing, 类 or 级, then at most a bracketed note ("(一般风险)").
+func letterForm(rest string) bool {
+	for _, p := range []string{"类", "级"} {
+		if strings.HasPrefix(rest, p) {
+			rest = rest[len(p):]
+			break
 		}
 	}
-	if k, ok := ClassWords[strings.TrimPrefix(strings.TrimSuffix(c, "类"), "信用")]; ok {
-		return k, classOK
+	if rest == "" || rest == "企业" {
+		return true
 	}
-	return "", classBad
+	if !strings.HasPrefix(rest, "(") {
+		return false
+	}
+	i := strings.IndexByte(rest, ')')
+	return i == len(rest)-1
 }
+
+// classWordOf strips what may surround a class word in a cell of its own: a trailing 类 or
+// 企业, a leading 信用.
+func classWordOf(c string) string {
+	c = strings.TrimSuffix(c, "企业")
+	return strings.TrimPrefix(strings.TrimSuffix(c, "类"), "信用")
+}
+
+// classMention is one part of a class cell that names a class.
+type classMention struct {
+	text  string // as it is in the normalised cell
+	class string
+}
+
+// classesNamed lists the parts of a normalised class cell that name a class, one for each
+// distinct class named (the first part that names it): a letter A–D not next to another ASCII
+// letter, a class word of running text (StandaloneClassWord: 低风险, 守信 …), and a bracketed
+// note that is a class word on its own ("Ｄ（高）").
+func classesNamed(c string) []classMention {
+	var out []classMention
+	add := func(text, class string) {
+		for _, m := range out {
+			if m.class == class {
+				return
+			}
+		}
+		out = append(out, classMention{text, class})
+	}
+	isLetter := func(i int) bool {
+		return i >= 0 && i < len(c) && (c[i] >= 'A' && c[i] <= 'Z' || c[i] >= 'a' && c[i] <= 'z')
+	}
+	for i := 0; i < len(c); {
+		if b := c[i]; b >= 'A' && b <= 'D' && !isLetter(i-1) && !isLetter(i+1) {
+			add(c[i:i+1], c[i:i+1])
+			i++
+			continue
+		}
+		if b := c[i]; b == '(' {
+			if j := strings.IndexByte(c[i:], ')'); j > 0 {
+				if k, ok := ClassWords[classWordOf(c[i+1:i+j])]; ok {
+					add(c[i+1:i+j], k)
+					i += j + 1
+					continue
+				}
+			}
+		}
+		matched := false
+		for _, w := range standaloneClassWords {
+			if strings.HasPrefix(c[i:], w) {
+				add(w, ClassWords[w])
+				i += len(w)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			_, n := utf8.DecodeRuneInString(c[i:])
+			i += n
+		}
+	}
+	return out
+}
+
+// standaloneClassWords are the ClassWords that name a class in running text, longest first
+// (严重失信 before 失信, 中高风险 before 高风险).
+var standaloneClassWords = func() []string {
+	var w []string
+	for k := range ClassWords {
+		if StandaloneClassWord(k) {
+			w = append(w, k)
+		}
+	}
+	slices.SortFunc(w, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	return w
+}()
 
 // statusVerdict is the outcome of reading a registration-status cell.
 type statusVerdict int
