@@ -88,3 +88,23 @@ func TestParseClassCompound(t *testing.T) {
 		t.Errorf("A（高风险）: %+v, eligible %d", rep.Issues, rep.Eligible)
 	}
 }
+
+// A negated closed word does not close a firm (存续（未注销）, 未注销); 非正常户 and 经营异常 are
+// open with a warning, not 正常.
+func TestParseStatusNegation(t *testing.T) {
+	for in, want := range map[string]statusVerdict{
+		"存续（未注销）": statusOpen, "未注销": statusOpen, "非注销": statusOpen, "存续(非注销)": statusOpen,
+		"吊销，未注销": statusClosed, "吊销未注销": statusClosed, "注销": statusClosed, "已注销（未吊销）": statusClosed,
+		"非正常户": statusAbnormal, "非正常": statusAbnormal, "经营异常": statusAbnormal, "被列入经营异常名录": statusAbnormal,
+		"存续（非正常户）": statusAbnormal, "正常": statusOpen, "不正常": statusUnknown,
+	} {
+		if got := parseStatus(in); got != want {
+			t.Errorf("parseStatus(%q) = %d, want %d", in, got, want)
+		}
+	}
+	p := writeFile(t, "f.csv", "统一社会信用代码,企业名称,登记状态\n91110000600037341L,甲公司,存续（未注销）\n91512081MA62K0260E,乙公司,非正常户\n")
+	_, rep := readFirms(t, p, Options{})
+	if rep.Eligible != 2 || findIssue(rep, 3, CodeAbnormalStatus) == nil || findIssue(rep, 2, CodeClosed) != nil {
+		t.Errorf("eligible %d, issues %v", rep.Eligible, issueList(rep))
+	}
+}

@@ -43,5 +43,11 @@ var ClassLetterSuffixes = []string{"类", "级", "("}
 // "吊销，未注销" is closed).
 var ClosedStatusWords = []string{"注销", "吊销", "撤销", "迁出", "停业", "清算", "歇业"}
 
+// AbnormalStatusWords mark a firm that is still registered but flagged by an authority: a
+// 非正常户 is a 税务 finding (a taxpayer that stopped filing), 经营异常 a 市场监管 list
+// (经营异常名录). Neither is a registration status: the firm is open and in the draw, with a
+// warning (checked before OpenStatusWords, since 非正常户 contains 正常).
+var AbnormalStatusWords = []string{"非正常", "经营异常", "异常名录"}
+
 // OpenStatusWords mark an open firm.
 var OpenStatusWords = []string{"存续", "在业", "在营", "开业", "在册", "正常", "确立"}

@@ -26,6 +26,7 @@ const (
 	CodeClosed            = "closed"
 	CodeNoStatus          = "no_status"
 	CodeUnknownStatus     = "unknown_status"
+	CodeAbnormalStatus    = "abnormal_status" // 非正常户, 经营异常: still registered, kept with a warning
 	CodeUnclassified      = "unclassified"
 	CodeBadClass          = "bad_class"
 	CodeOtherDistrict     = "other_district"
@@ -356,6 +357,9 @@ func (s *firmScan) data(row int, cells []string) error {
 			excluded = true
 		case statusBlank:
 			s.issue(row, shownID, LevelWarning, CodeNoStatus, "登记状态为空，按存续处理；请核对")
+		case statusAbnormal:
+			s.issue(row, shownID, LevelWarning, CodeAbnormalStatus, fmt.Sprintf(
+				"登记状态为“%s”：非正常户（税务认定）或经营异常不是注销、吊销，市场主体仍在登记中，已按存续纳入抽查；请核对", st))
 		case statusUnknown:
 			s.issue(row, shownID, LevelWarning, CodeUnknownStatus, fmt.Sprintf("登记状态“%s”无法识别，按存续处理；请核对", st))
 		}

@@ -169,27 +169,71 @@ const (
 	statusBlank
 	statusClosed
 	statusUnknown
+	statusAbnormal // open, with a warning: 非正常户, 经营异常 (AbnormalStatusWords)
 )
 
 // parseStatus: 存续/在业/在营/开业/在册/正常 (and long forms) are open; 注销/吊销/撤销/迁出/停业/清算
-// are closed (checked first: "吊销，未注销" is closed); blank is open with a warning.
+// are closed (checked first: "吊销，未注销" is closed); a negated word does not count
+// ("存续（未注销）" is open, "非正常" is not 正常), and a negated closed word alone ("未注销")
+// is open; 非正常户 and 经营异常 are open with a warning; blank is open with a warning.
 func parseStatus(s string) statusVerdict {
 	// The words are CJK ideographs, which NFKC leaves alone: no normalising needed.
 	c := strings.TrimSpace(s)
 	if c == "" {
 		return statusBlank
 	}
+	negatedClosed := false
 	for _, w := range ClosedStatusWords {
-		if strings.Contains(c, w) {
+		switch hasWord(c, w) {
+		case wordSaid:
 			return statusClosed
+		case wordNegated:
+			negatedClosed = true
+		}
+	}
+	for _, w := range AbnormalStatusWords {
+		if strings.Contains(c, w) {
+			return statusAbnormal
 		}
 	}
 	for _, w := range OpenStatusWords {
-		if strings.Contains(c, w) {
+		if hasWord(c, w) == wordSaid {
 			return statusOpen
 		}
 	}
+	if negatedClosed {
+		return statusOpen
+	}
 	return statusUnknown
+}
+
+// Outcomes of hasWord.
+const (
+	wordAbsent = iota
+	wordNegated
+	wordSaid
+)
+
+// statusNegations negate the status word right after them: 未注销, 非正常, 不在营, 无吊销.
+var statusNegations = []string{"未", "非", "不", "无", "没有"}
+
+// hasWord says whether c says w (an occurrence not right after a negation), only negates it,
+// or does not have it.
+func hasWord(c, w string) int {
+	found := wordAbsent
+	for i := 0; ; {
+		j := strings.Index(c[i:], w)
+		if j < 0 {
+			return found
+		}
+		at := i + j
+		if slices.ContainsFunc(statusNegations, func(n string) bool { return strings.HasSuffix(c[:at], n) }) {
+			found = wordNegated
+		} else {
+			return wordSaid
+		}
+		i = at + len(w)
+	}
 }
 
 // excelEpoch is day 0 of Excel's 1900 date system (with its 1900-02-29 bug accounted for
