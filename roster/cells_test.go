@@ -3,6 +3,8 @@ package roster
 import (
 	"context"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -107,4 +109,79 @@ func TestParseStatusNegation(t *testing.T) {
 	if rep.Eligible != 2 || findIssue(rep, 3, CodeAbnormalStatus) == nil || findIssue(rep, 2, CodeClosed) != nil {
 		t.Errorf("eligible %d, issues %v", rep.Eligible, issueList(rep))
 	}
+}
+
+// Rows of one code that disagree are not resolved without a word: a kept row names the
+// excluded row of its code (注销, an unreadable class), rows with different classes are all
+// excluded, and the report's rows add up (Rows = Eligible + Excluded + Merged + OutOfScope).
+func TestDuplicatesThatDisagree(t *testing.T) {
+	p := writeFile(t, "f.csv", "统一社会信用代码,企业名称,信用风险分类,登记状态,所属区县\n"+
+		"91110000600037341L,甲公司,A,注销,沁县\n"+ // 2: closed
+		"91110000600037341L,甲公司,A,存续,沁县\n"+ // 3: kept, names row 2
+		"91512081MA62K0260E,乙公司,A类、B类,存续,沁县\n"+ // 4: bad class
+		"91512081MA62K0260E,乙公司,B,存续,沁县\n"+ // 5: kept, names row 4
+		"12440600MB2C07549J,丙公司,A,存续,沁县\n"+ // 6: class A …
+		"12440600MB2C07549J,丙公司,D,存续,沁县\n"+ // 7: … and D: both excluded
+		"91140430MA0K2B3C4T,丁公司,,存续,沁县\n"+ // 8: unclassified …
+		"91140430MA0K2B3C4T,丁公司,C,存续,沁县\n"+ // 9: … and C: row 9 kept, row 8 merged
+		"91110000600037341L,甲公司,A,存续,沁县\n"+ // 10: a plain duplicate of row 3: merged
+		"91140430750123456X,戊公司,A,存续,襄垣县\n") // 11: another district
+	fr, rep := readFirms(t, p, Options{District: "沁县"})
+	want := []string{"2 error closed", "3 warning duplicate_of_excluded", "4 error bad_class", "5 warning duplicate_of_excluded",
+		"6 error class_conflict", "7 error class_conflict", "8 warning unclassified", "8 info duplicate", "10 info duplicate", "11 info other_district"}
+	if got := issueList(rep); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("issues\n%v\nwant\n%v", got, want)
+	}
+	if is := findIssue(rep, 3, CodeDuplicateExcluded); is == nil || !strings.Contains(is.Message, "第2行登记状态为“注销”") {
+		t.Errorf("row 3: %+v", is)
+	}
+	if is := findIssue(rep, 5, CodeDuplicateExcluded); is == nil || !strings.Contains(is.Message, "第4行信用风险分类“A类、B类”") {
+		t.Errorf("row 5: %+v", is)
+	}
+	if is := findIssue(rep, 6, CodeClassConflict); is == nil || !strings.Contains(is.Message, "第6行A类、第7行D类") {
+		t.Errorf("row 6: %+v", is)
+	}
+	var rows []string
+	for _, f := range fr.Firms {
+		rows = append(rows, fmt.Sprintf("%d%s", f.Row, f.Class))
+	}
+	slices.Sort(rows)
+	if fmt.Sprint(rows) != "[3A 5B 9C]" {
+		t.Errorf("frame rows %v", rows)
+	}
+	if rep.Rows != 10 || rep.Eligible != 3 || rep.Excluded != 4 || rep.Merged != 2 || rep.OutOfScope != 1 {
+		t.Errorf("rows %d = eligible %d + excluded %d + merged %d + out of scope %d", rep.Rows, rep.Eligible, rep.Excluded, rep.Merged, rep.OutOfScope)
+	}
+	// The class conflict does not depend on the row order: the frame is the same reversed.
+	lines := strings.Split(strings.TrimSuffix(mustRead(t, p), "\n"), "\n")
+	for i, j := 1, len(lines)-1; i < j; i, j = i+1, j-1 {
+		lines[i], lines[j] = lines[j], lines[i]
+	}
+	q := writeFile(t, "r.csv", strings.Join(lines, "\n")+"\n")
+	_, rev := readFirms(t, q, Options{District: "沁县"})
+	if rev.FrameSHA256 != rep.FrameSHA256 {
+		t.Errorf("reversed roster: frame %s, want %s", rev.FrameSHA256, rep.FrameSHA256)
+	}
+}
+
+// Every row of the shared rosters is accounted for.
+func TestRowAccountingShared(t *testing.T) {
+	for _, f := range []string{"xiangyuan-tobacco-dirty-gbk.csv", "luzhou-gas-dirty.xlsx", "qinxian-realestate.xlsx"} {
+		rep, err := CheckFirms(context.Background(), shared+f, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Rows != rep.Eligible+rep.Excluded+rep.Merged+rep.OutOfScope {
+			t.Errorf("%s: rows %d ≠ eligible %d + excluded %d + merged %d + out of scope %d", f, rep.Rows, rep.Eligible, rep.Excluded, rep.Merged, rep.OutOfScope)
+		}
+	}
+}
+
+func mustRead(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

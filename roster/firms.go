@@ -23,6 +23,8 @@ const (
 	CodeBadRegNo          = "bad_regno" // a 15-digit 注册号 whose check digit is wrong: excluded
 	CodeDuplicate         = "duplicate"
 	CodeDuplicateConflict = "duplicate_conflict"
+	CodeClassConflict     = "class_conflict" // rows of one code with different classes: all excluded
+	CodeDuplicateExcluded = "duplicate_of_excluded"
 	CodeClosed            = "closed"
 	CodeNoStatus          = "no_status"
 	CodeUnknownStatus     = "unknown_status"
@@ -70,6 +72,7 @@ type candidate struct {
 	nameHash uint64
 	idx      int32 // index in firms (keep mode)
 	uncl     bool  // the class cell was blank or 未分类 (treated as B)
+	ghost    bool  // an excluded row with a usable key (closed, bad class, no name): not in the frame
 	kept     bool  // Options.Prefetch kept the row's record (ReadFrame: the row has a tag)
 	off      int64 // CSV: file offset of the row's record (-1 unknown)
 }
@@ -171,6 +174,9 @@ type firmScan struct {
 	// whole city has hundreds of thousands of such rows.
 	otherMsg map[string]string
 	curOff   int64 // CSV: file offset of the record being read (-1 unknown)
+	// ghostWhy says why each ghost row (an excluded row with a usable key) was excluded, for
+	// the warning on the row of the same key that is kept.
+	ghostWhy map[int32]string
 	statuses map[string]statusVerdict
 }
 
@@ -339,6 +345,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	}
 
 	excluded := false
+	var why []string // why a row with a usable key is excluded (ghost)
 	// 3. Identifier (resolveID: the code, else a 注册号 of the same row, else excluded).
 	key, _, notes := resolveID(rawID, regNo)
 	for _, n := range notes {
@@ -355,6 +362,7 @@ func (s *firmScan) data(row int, cells []string) error {
 		case statusClosed:
 			s.issue(row, shownID, LevelError, CodeClosed, fmt.Sprintf("登记状态为“%s”，不在抽查范围，已排除", st))
 			excluded = true
+			why = append(why, fmt.Sprintf("登记状态为“%s”", st))
 		case statusBlank:
 			s.issue(row, shownID, LevelWarning, CodeNoStatus, "登记状态为空，按存续处理；请核对")
 		case statusAbnormal:
@@ -369,7 +377,7 @@ func (s *firmScan) data(row int, cells []string) error {
 	class, unclassified := ClassB, false
 	if s.hdr.col[colClass] >= 0 {
 		raw := s.cell(cells, colClass)
-		c, v, why := readClass(raw)
+		c, v, readings := readClass(raw)
 		switch v {
 		case classOK:
 			class = c
@@ -380,14 +388,16 @@ func (s *firmScan) data(row int, cells []string) error {
 				fmt.Sprintf("信用风险分类为“%s”，按B类（一般风险）处理", orBlank(raw)))
 		case classBad:
 			msg := fmt.Sprintf("信用风险分类“%s”无法识别（应为 A/B/C/D、低风险/一般风险/较高风险/高风险 或 守信/警示/失信/严重失信），已排除", raw)
-			if why != "" {
-				msg = fmt.Sprintf("信用风险分类“%s”写了不止一种分类（%s），无法确定是哪一类，已排除；请核对后只填一个分类", raw, why)
+			if readings != "" {
+				msg = fmt.Sprintf("信用风险分类“%s”写了不止一种分类（%s），无法确定是哪一类，已排除；请核对后只填一个分类", raw, readings)
 			}
 			s.issue(row, shownID, LevelError, CodeBadClass, msg)
 			excluded = true
+			why = append(why, fmt.Sprintf("信用风险分类“%s”无法确定", raw))
 		}
 	}
 	if excluded {
+		s.addGhost(row, key, strings.Join(why, "、"))
 		return nil
 	}
 
@@ -400,6 +410,7 @@ func (s *firmScan) data(row int, cells []string) error {
 		// placeholder, never under its operator's name in public.
 		if !isGetihu(key, s.cell(cells, colKind)) {
 			s.issue(row, shownID, LevelError, CodeMissingName, "企业名称为空，无法公示，已排除；请补齐名称")
+			s.addGhost(row, key, "企业名称为空")
 			return nil
 		}
 		nameless = true
@@ -427,6 +438,22 @@ func (s *firmScan) data(row int, cells []string) error {
 		s.unoffered++
 	}
 	return nil
+}
+
+// addGhost remembers an excluded row whose key is usable, so that a row of the same key that
+// is kept says that another row of it was excluded, and why (a 注销 row and a 存续 row of one
+// code are not resolved without a word).
+func (s *firmScan) addGhost(row int, key, why string) {
+	if key == "" {
+		return
+	}
+	c := newCandidate(key)
+	c.row, c.idx, c.ghost, c.off = int32(row), -1, true, -1
+	s.cands = append(s.cands, c)
+	if s.ghostWhy == nil {
+		s.ghostWhy = map[int32]string{}
+	}
+	s.ghostWhy[int32(row)] = why
 }
 
 // status is parseStatus, remembered for the few distinct statuses a roster has (each is
@@ -463,32 +490,10 @@ func (s *firmScan) finish() error {
 	if s.rep.Rows == 0 {
 		return fmt.Errorf("名录 %s 只有表头（第%d行），没有数据行", s.path, s.hdr.row)
 	}
-	// 4. Duplicates: the first row of a key is kept; a later one with the same name is a
-	// duplicate (warning), with another name a conflict (error, excluded).
+	// 4. Duplicates (resolveDuplicates).
 	sortCandidates(s.cands)
-	kept := s.cands[:0]
 	nIssues := len(s.rep.Issues)
-	for i := 0; i < len(s.cands); {
-		first := s.cands[i]
-		kept = append(kept, first)
-		j := i + 1
-		for ; j < len(s.cands) && s.cands[j].sameKey(&first); j++ {
-			d := &s.cands[j]
-			id, ok := s.rawIDs[d.row]
-			if !ok {
-				id = string(d.key())
-			}
-			if d.nameHash == first.nameHash {
-				s.issue(int(d.row), id, LevelWarning, CodeDuplicate,
-					fmt.Sprintf("与第%d行是同一市场主体（代码、名称相同），只保留第%d行", first.row, first.row))
-			} else {
-				s.issue(int(d.row), id, LevelError, CodeDuplicateConflict,
-					fmt.Sprintf("代码与第%d行相同但企业名称不同，本行已排除；请核对哪一条正确", first.row))
-			}
-		}
-		i = j
-	}
-	s.cands = kept
+	s.resolveDuplicates()
 	if len(s.rep.Issues) > nIssues {
 		// A duplicate is the last check of its row: a stable sort by row puts it in place.
 		slices.SortStableFunc(s.rep.Issues, func(a, b Issue) int { return a.Row - b.Row })
@@ -513,8 +518,121 @@ func (s *firmScan) finish() error {
 		}
 	}
 	s.rep.Eligible = len(s.cands)
+	s.rep.countRows()
 	s.rep.FrameSHA256 = hex.EncodeToString(h.Sum(nil))
 	return nil
+}
+
+// resolveDuplicates keeps one row of each key of the sorted candidates, and drops the ghosts
+// (excluded rows). Among the rows of a key that passed every check:
+//
+//   - if they name different classes (blank and 未分类 aside), every one is excluded
+//     (class_conflict): the class decides the stratum and the ratio, and picking the first row
+//     would make the frame depend on the row order;
+//   - else the first row with a class (or the first row) is kept; another row with the same
+//     name is merged into it (duplicate, info: the row is not in the frame), one with another
+//     name is excluded (duplicate_conflict).
+//
+// A kept row whose key also has excluded rows (a 注销 row, an unreadable class) gets a warning
+// naming them (duplicate_of_excluded): the rows disagree, and the office should say which is right.
+func (s *firmScan) resolveDuplicates() {
+	kept := s.cands[:0] // in place: len(kept) never passes the start of the group being read
+	idOf := func(d *candidate) string {
+		if id, ok := s.rawIDs[d.row]; ok {
+			return id
+		}
+		return string(d.key())
+	}
+	for i := 0; i < len(s.cands); {
+		j := i + 1
+		for j < len(s.cands) && s.cands[j].sameKey(&s.cands[i]) {
+			j++
+		}
+		group := s.cands[i:j]
+		i = j
+		if len(group) == 1 {
+			if !group[0].ghost {
+				kept = append(kept, group[0])
+			}
+			continue
+		}
+		keep := -1
+		var classes []byte
+		var byClass []string
+		for k := range group {
+			d := &group[k]
+			if d.ghost {
+				continue
+			}
+			if keep < 0 || group[keep].uncl && !d.uncl {
+				keep = k
+			}
+			if !d.uncl {
+				byClass = append(byClass, fmt.Sprintf("第%d行%c类", d.row, d.class))
+				if !slices.Contains(classes, d.class) {
+					classes = append(classes, d.class)
+				}
+			}
+		}
+		if keep < 0 {
+			continue // every row of the key was excluded, each with its reason
+		}
+		if len(classes) > 1 {
+			msg := fmt.Sprintf("同一代码的各行信用风险分类不一致（%s），无法确定该市场主体的分类，本行已排除；请核对后只保留正确的一行",
+				strings.Join(byClass, "、"))
+			for k := range group {
+				if d := &group[k]; !d.ghost {
+					s.issue(int(d.row), idOf(d), LevelError, CodeClassConflict, msg)
+				}
+			}
+			continue
+		}
+		first := group[keep]
+		for k := range group {
+			d := &group[k]
+			switch {
+			case k == keep:
+			case d.ghost:
+				s.issue(int(first.row), idOf(&first), LevelWarning, CodeDuplicateExcluded,
+					fmt.Sprintf("同一代码的第%d行%s，已排除；本行纳入抽查，请核对哪一行正确", d.row, s.ghostWhy[d.row]))
+			case d.nameHash == first.nameHash:
+				msg := fmt.Sprintf("与第%d行是同一市场主体（代码、名称相同），已合并到第%d行，本行不计入名录", first.row, first.row)
+				if d.uncl && !first.uncl {
+					msg += fmt.Sprintf("；本行未填分类，按第%d行的%c类", first.row, first.class)
+				}
+				s.issue(int(d.row), idOf(d), LevelInfo, CodeDuplicate, msg)
+			default:
+				s.issue(int(d.row), idOf(d), LevelError, CodeDuplicateConflict,
+					fmt.Sprintf("代码与第%d行相同但企业名称不同，本行已排除；请核对哪一条正确", first.row))
+			}
+		}
+		// Only now: kept shares s.cands' array, and may overwrite the group's first entry.
+		kept = append(kept, first)
+	}
+	s.cands = kept
+}
+
+// countRows fills the row accounting of a report from its issues: a row with an error is
+// excluded, a merged duplicate and a row of another district are left out on purpose.
+// For a firm roster Rows = Eligible + Excluded + Merged + OutOfScope.
+func (r *Report) countRows() {
+	r.Excluded, r.Merged, r.OutOfScope = 0, 0, 0
+	last := -1
+	for _, is := range r.Issues { // in row order
+		if is.Level != LevelError || is.Row == last {
+			continue
+		}
+		r.Excluded++
+		last = is.Row
+	}
+	for _, is := range r.Issues {
+		switch is.Code {
+		case CodeDuplicate:
+			r.Merged++
+		case CodeOtherDistrict:
+			r.OutOfScope++
+		}
+	}
 }
 
 // FrameLines are the lines that define a frame: "<key>|<class>" of each firm, sorted by key

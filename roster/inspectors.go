@@ -356,6 +356,7 @@ func ReadInspectors(ctx context.Context, path string, opt Options) ([]Inspector,
 	s.rep.AssumedValid = opt.AssumeValid
 	s.rep.Rows = s.rows
 	s.rep.Eligible = len(s.list)
+	s.rep.countRows()
 	return s.list, s.rep, nil
 }
 

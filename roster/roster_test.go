@@ -888,7 +888,8 @@ func TestRaggedRows(t *testing.T) {
 	for _, is := range rep.Issues {
 		got[is.Row] += is.Code + " "
 	}
-	want := map[int]string{2: "no_status unclassified missing_name ", 3: "extra_cells ", 6: "numeric_id ", 7: "legacy_regno ", 8: "numeric_id "}
+	// Row 5 is kept and says that row 2, of the same code, was excluded.
+	want := map[int]string{2: "no_status unclassified missing_name ", 3: "extra_cells ", 5: "duplicate_of_excluded ", 6: "numeric_id ", 7: "legacy_regno ", 8: "numeric_id "}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("issues by row %v, want %v", got, want)
 	}

@@ -108,6 +108,11 @@ type Report struct {
 	// Unclassified counts the eligible-or-not rows whose class cell is blank or 未分类
 	// (treated as B).
 	Unclassified int `json:"unclassified"`
+	// The rows not in the frame, by why: Rows = Eligible + Excluded + Merged + OutOfScope
+	// (firm rosters; an inspector roster counts Excluded only).
+	Excluded   int `json:"excluded"`     // rows excluded with an error
+	Merged     int `json:"merged"`       // duplicate rows merged into the first row of their firm (duplicate)
+	OutOfScope int `json:"out_of_scope"` // rows of other districts (other_district)
 	// AssumedValid (inspector rosters): read with Options.AssumeValid.
 	AssumedValid bool `json:"assumed_valid,omitempty"`
 	// Sheet is the worksheet read (xlsx, xls); Sheets the workbook's sheets, when it has

@@ -57,15 +57,16 @@ WPS 的 .et 请先另存为 .xlsx。
 问题代码（JSON 的 code 字段；规则见 docs/ROSTER.md）：
   排除（error）   numeric_id 代码以数字保存、位数已丢失（科学计数法等）   missing_id 没有代码
                   bad_id 代码格式不对   bad_regno 15位注册号校验位不符
-                  duplicate_conflict 同一代码不同名称   closed 注销/吊销/迁出等
+                  duplicate_conflict 同一代码不同名称   class_conflict 同一代码各行分类不同（各行都排除）
+                  closed 注销/吊销/迁出等
                   bad_class 风险分类无法识别   missing_name 没有企业名称（个体工商户除外）
   保留（warning） bad_checksum 校验位不符   legacy_regno 以注册号作为标识（说明原因）
-                  duplicate 重复行   no_status 状态为空   unknown_status 状态无法识别
+                  duplicate_of_excluded 同一代码另有被排除的行   no_status 状态为空   unknown_status 状态无法识别
                   unclassified 未分类按B类   no_class_column 没有风险分类列（按计划比例统一抽取）
                   no_district_column 没有区县列，无法按 --district 筛选
                   no_trade_name 无字号个体工商户   extra_cells 比表头多出单元格
                   abnormal_status 非正常户/经营异常（仍按存续纳入）
-  说明（info）    other_district 属于其他区县
+  说明（info）    other_district 属于其他区县   duplicate 重复行（已合并到首行，不计入名录）
   人员名录        no_status_column 无在岗状态列（全部按在岗）  no_validity 无执法证有效期（仅 --assume-valid 时选派）
                   dept_from_category 以执法类别列作为部门  bad_date 有效期无法识别  duplicate_id 执法证号重复
                   missing_name 姓名为空（已排除）  missing_dept 所属部门为空（已排除）
@@ -249,10 +250,17 @@ func printRosterReport(w io.Writer, rep *roster.Report, inspectors bool, day tim
 			[]string{"D类（高风险）", strconv.Itoa(rep.Classes[roster.ClassD])},
 		)
 	}
+	// Every data row is in one of these: 纳入 + 排除 + 合并 + 其他区县 = 数据行.
+	rows = append(rows, []string{"已排除的行（有错误）", strconv.Itoa(rep.Excluded)})
+	if !inspectors {
+		rows = append(rows,
+			[]string{"重复行（已合并到首行）", strconv.Itoa(rep.Merged)},
+			[]string{"其他区县的行（未纳入）", strconv.Itoa(rep.OutOfScope)})
+	}
 	rows = append(rows,
-		[]string{"错误（已排除）", strconv.Itoa(count[roster.LevelError])},
-		[]string{"警告（已保留）", strconv.Itoa(count[roster.LevelWarning])},
-		[]string{"信息", strconv.Itoa(count[roster.LevelInfo])},
+		[]string{"错误（条）", strconv.Itoa(count[roster.LevelError])},
+		[]string{"警告（条）", strconv.Itoa(count[roster.LevelWarning])},
+		[]string{"信息（条）", strconv.Itoa(count[roster.LevelInfo])},
 	)
 	if err := printTable(w, []string{"项目", "结果"}, rows); err != nil {
 		return err

@@ -292,8 +292,8 @@ func printSampleTalk(g *globalOptions, oc *draw.Outcome) {
 	for _, is := range rep.Issues {
 		levels[is.Level]++
 	}
-	fmt.Fprintf(w, "名录 %s：%d 行，可抽取 %d 户；排除 %d 行，警告 %d 条，其他区县 %d 行（choucha roster check 查看明细）\n",
-		rep.File, rep.Rows, rep.Eligible, levels[roster.LevelError], levels[roster.LevelWarning], levels[roster.LevelInfo])
+	fmt.Fprintf(w, "名录 %s：%d 行，可抽取 %d 户；排除 %d 行，重复合并 %d 行，其他区县 %d 行，警告 %d 条（choucha roster check 查看明细）\n",
+		rep.File, rep.Rows, rep.Eligible, rep.Excluded, rep.Merged, rep.OutOfScope, levels[roster.LevelWarning])
 	for _, n := range rep.Notes("名录") {
 		fmt.Fprintln(w, n)
 	}
