@@ -3,6 +3,7 @@ package roster
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -184,4 +185,84 @@ func mustRead(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// Excel text-forcing in a CSV (="…" quoted or not, '… before a code) reads as the text
+// inside, in every column, by the first read and by Lookup at the records' offsets.
+func TestCSVTextForcing(t *testing.T) {
+	body := "\ufeff统一社会信用代码,企业名称,信用风险分类,成立日期\n" +
+		"\"=\"\"91110000600037341L\"\"\",甲公司,A,2020-01-01\n" + // 2: quoted ="…"
+		"=\"91512081MA62K0260E\",乙公司,=\"B\",=\"2020-01-02\"\n" + // 3: unquoted
+		"'12440600MB2C07549J,丙公司,C,'2020-01-03\n" + // 4: apostrophe
+		"91140430MA0K2B3C4T,'t 丁公司,=\"\",a=\"b\"\n" // 5: apostrophe before words kept; ="" is empty; a="b" mid-field stays
+	p := writeFile(t, "f.csv", body)
+	_, rep, err := ReadFirms(context.Background(), p, Options{})
+	if err == nil || !strings.Contains(err.Error(), "第5行") {
+		t.Fatalf("a bare quote mid-field is still refused: %v %v", err, rep)
+	}
+	body = strings.Replace(body, `a="b"`, "2020-01-04", 1)
+	p = writeFile(t, "f.csv", body)
+	fr, rep := readFirms(t, p, Options{})
+	if len(rep.Issues) != 1 || rep.Issues[0].Code != CodeUnclassified || rep.Eligible != 4 {
+		t.Fatalf("issues %v eligible %d", issueList(rep), rep.Eligible)
+	}
+	got := map[int]string{}
+	for _, f := range fr.Firms {
+		got[f.Row] = f.Key + " " + f.Name + " " + f.Class + " " + f.Values[3]
+	}
+	want := map[int]string{2: "91110000600037341L 甲公司 A 2020-01-01", 3: "91512081MA62K0260E 乙公司 B 2020-01-02",
+		4: "12440600MB2C07549J 丙公司 C 2020-01-03", 5: "91140430MA0K2B3C4T 't 丁公司 B 2020-01-04"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("firms %v, want %v", got, want)
+	}
+	lean, _, err := ReadFrame(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := lean.Lookup(context.Background(), lean.Keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range again {
+		if w := got[f.Row]; f.Key+" "+f.Name+" "+f.Class+" "+f.Values[3] != w {
+			t.Errorf("Lookup row %d: %s %s, want %s", f.Row, f.Key, f.Name, w)
+		}
+	}
+}
+
+// textForcing rewrites ="… only at a field start outside quotes, also when the '=' ends one
+// read and the quote begins the next.
+func TestTextForcingReads(t *testing.T) {
+	in := `a,="x",b` + "\n" + `"q,=""y""",=z` + "\n" + `="w"`
+	for size := 2; size <= len(in)+1; size++ {
+		r := &textForcing{r: &chunked{s: in, n: size - 1}}
+		var out []byte
+		buf := make([]byte, size)
+		for {
+			n, err := r.Read(buf)
+			out = append(out, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		want := "a,\"\xffx\",b\n\"q,=\"\"y\"\"\",=z\n\"\xffw\""
+		if string(out) != want {
+			t.Fatalf("reads of %d: %q, want %q", size, out, want)
+		}
+	}
+}
+
+// chunked gives s n bytes (at least one) a read.
+type chunked struct {
+	s string
+	n int
+}
+
+func (c *chunked) Read(p []byte) (int, error) {
+	if c.s == "" {
+		return 0, io.EOF
+	}
+	k := copy(p[:min(len(p), max(c.n, 1))], c.s)
+	c.s = c.s[k:]
+	return k, nil
 }

@@ -33,6 +33,13 @@ func stdlibCSV(data []byte) ([]csvRow, error) {
 		}
 		norm[i] = c
 	}
+	// Excel's text-forcing: an unquoted ="…" is read as a quoted field (textForcing, which
+	// keeps the length), and every forced cell as its text (unforceCells).
+	forced, err := io.ReadAll(&textForcing{r: bytes.NewReader(norm)})
+	if err != nil {
+		return nil, err
+	}
+	norm = forced
 	cr := csv.NewReader(bytes.NewReader(norm))
 	cr.FieldsPerRecord = -1
 	var rows []csvRow
@@ -59,6 +66,7 @@ func stdlibCSV(data []byte) ([]csvRow, error) {
 		}
 		row++
 		prev = cr.InputOffset()
+		unforceCells(rec)
 		rows = append(rows, csvRow{row, rec})
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/choucha/choucha/internal/textfile"
 	"io"
 	"os"
 	"slices"
@@ -457,7 +456,7 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm,
 	// 4096 bytes reads from it directly instead of making its own.
 	var src bytes.Reader
 	inner := bufio.NewReaderSize(&src, 4096)
-	outer := bufio.NewReaderSize(textfile.LineEnds(inner), 4096)
+	outer := bufio.NewReaderSize(csvInput(inner), 4096)
 	// And one csv.Reader, kept while records read cleanly (its record buffers are reused: a
 	// new one per record was 41,000 sets of growing buffers); it keeps no input of its own
 	// between records, so resetting outer under it starts it at the next record. Its
@@ -491,7 +490,7 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm,
 			part := win[w.off-winAt:]
 			src.Reset(part)
 			inner.Reset(&src)
-			outer.Reset(textfile.LineEnds(inner))
+			outer.Reset(csvInput(inner))
 			if cr == nil {
 				cr = newReader()
 			}
@@ -501,7 +500,7 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm,
 			if err != nil && from0 > 0 {
 				src.Reset(part)
 				inner.Reset(&src)
-				outer.Reset(textfile.LineEnds(inner))
+				outer.Reset(csvInput(inner))
 				cr = newReader()
 				rec, err = cr.Read()
 				read = cr.InputOffset()
@@ -520,6 +519,7 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm,
 		if err != nil {
 			return nil, fmt.Errorf("再次读取名录 %s 第%d行: %w", f.File, k.Row, err)
 		}
+		unforceCells(rec)
 		s.firms = s.firms[:0]
 		if err := s.data(int(k.Row), rec); err != nil {
 			return nil, err

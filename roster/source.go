@@ -343,7 +343,7 @@ func (b *csvBatch) each(fn rowFunc, estimate func(int, int64), at func(int64)) e
 // returns early, without error, once fn has failed (stopped); on its own error it first
 // sends the records parsed before it.
 func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <-chan *csvBatch, stopped <-chan struct{}) error {
-	ll := &lineLimitReader{r: textfile.LineEnds(r), max: maxCSVLineBytes}
+	ll := &lineLimitReader{r: csvInput(r), max: maxCSVLineBytes}
 	cr := csv.NewReader(ll)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true // the record's slice is reused; its strings are new for every record
@@ -396,6 +396,7 @@ func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <
 			}
 			return fmt.Errorf("读取 CSV: %w", err)
 		}
+		unforceCells(rec)
 		if err := checkCSVRecord(rec); err != nil {
 			line, _ := cr.FieldPos(0)
 			return &apperr.Error{Err: fmt.Errorf("CSV 第%d行（文件第%d行）%s，已拒绝读取", row+1, line, err),
