@@ -2,12 +2,16 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/choucha/choucha/internal/apperr"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // issueList is a report's issues as "row level code", in order.
@@ -265,4 +269,22 @@ func (c *chunked) Read(p []byte) (int, error) {
 	k := copy(p[:min(len(p), max(c.n, 1))], c.s)
 	c.s = c.s[k:]
 	return k, nil
+}
+
+// A CSV with a UTF-8 byte-order mark and then a byte that is not UTF-8 is refused with the
+// file, the line and what to do — not a bare "不是 UTF-8 编码".
+func TestBOMThenNotUTF8(t *testing.T) {
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String("91512081MA62K0260E,乙公司\n")
+	for name, body := range map[string]string{
+		"gbk-row.csv": "\ufeff统一社会信用代码,企业名称\n91110000600037341L,甲公司\n" + gbk,
+		"cut.csv":     "\ufeff统一社会信用代码,企业名称\n91110000600037341L,甲公司\n91512081MA62K0260E,乙公\xe5\x8f",
+	} {
+		p := writeFile(t, name, body)
+		_, _, err := ReadFirms(context.Background(), p, Options{})
+		var ae *apperr.Error
+		if err == nil || !errors.As(err, &ae) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "第3行") ||
+			!strings.Contains(ae.Hint, "另存为") {
+			t.Errorf("%s: %v (%+v)", name, err, ae)
+		}
+	}
 }

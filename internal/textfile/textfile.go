@@ -165,6 +165,9 @@ func Stream(name string, f io.ReadSeeker, pass func(r io.Reader, enc Encoding) e
 	}
 	ur := &utf8Reader{r: bufio.NewReaderSize(f, 1<<20)}
 	err = pass(ur, enc)
+	if hasBOM && errors.Is(err, ErrNotUTF8) {
+		return ur.bomError(name)
+	}
 	if hasBOM || !errors.Is(err, ErrNotUTF8) {
 		return err
 	}
@@ -197,6 +200,34 @@ type utf8Reader struct {
 	firstLine int
 	firstText string
 	mixed     *Mixed
+	// badLine and badText: the line of the first byte that is not UTF-8, and that line read
+	// as GBK (badText "": the file ends inside a character).
+	badLine int
+	badText string
+}
+
+// notUTF8Error is ErrNotUTF8 (errors.Is) with a message of its own.
+type notUTF8Error string
+
+func (e notUTF8Error) Error() string { return string(e) }
+func (e notUTF8Error) Unwrap() error { return ErrNotUTF8 }
+
+// bomError is the error for a file that declares UTF-8 with a byte-order mark and has a byte
+// that is not: it is not read again as GBK (the mark says what it is), so the message says
+// where and what to do.
+func (u *utf8Reader) bomError(name string) error {
+	line := u.badLine
+	if line == 0 {
+		line = u.lines + 1
+	}
+	what := fmt.Sprintf("第%d行有不是 UTF-8 的字节", line)
+	if u.badText != "" {
+		what += fmt.Sprintf("（按 GBK 读为：%s）", u.badText)
+	} else {
+		what = fmt.Sprintf("在第%d行的一个字符中间结束（文件可能不完整）", line)
+	}
+	return apperr.Hint(notUTF8Error(fmt.Sprintf("%s 以 UTF-8 的 BOM 开头，但%s", name, what)),
+		"文件混入了其他编码的内容或已损坏：请在 Excel/WPS 中打开原文件，另存为“CSV UTF-8（逗号分隔）”或 GBK 编码的 CSV、或 .xlsx 后再读取；文件不完整时请重新导出")
 }
 
 // mixedCJK is how many Chinese characters must have read as valid UTF-8 before the first
@@ -323,6 +354,7 @@ func (u *utf8Reader) fail(chunk []byte, bad int) error {
 	if u.cjk >= mixedCJK {
 		u.mixed = &Mixed{UTF8Line: u.firstLine, UTF8Text: u.firstText, OtherLine: u.lines + 1, OtherText: lineAt(chunk, bad, true)}
 	}
+	u.badLine, u.badText = u.lines+1, lineAt(chunk, bad, true)
 	u.err = ErrNotUTF8
 	return u.err
 }
