@@ -288,3 +288,48 @@ func TestBOMThenNotUTF8(t *testing.T) {
 		}
 	}
 }
+
+// A header with a bracketed note matches its column; a header without a required column
+// names the file and says what to do.
+func TestHeaderNotesAndMessage(t *testing.T) {
+	p := writeFile(t, "f.csv", "统一社会信用代码（必填）,企业名称[必填],信用风险分类（A/B/C/D）,住所(经营场所)\n91110000600037341L,甲公司,C,某地\n")
+	fr, rep := readFirms(t, p, Options{})
+	if rep.Eligible != 1 || fr.Firms[0].Class != ClassC || fr.Firms[0].Address != "某地" {
+		t.Errorf("eligible %d, firms %+v, issues %v", rep.Eligible, fr.Firms, issueList(rep))
+	}
+	p = writeFile(t, "g.csv", "企业基本信息,,登记信息,信用风险分类,联系电话\n")
+	_, _, err := ReadFirms(context.Background(), p, Options{})
+	if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(apperr.HintOf(err), "一行表头") {
+		t.Errorf("firm header: %v / %s", err, apperr.HintOf(err))
+	}
+	p = writeFile(t, "i.csv", "姓名,所属部门,在岗状态\n张三,某局,在岗\n")
+	_, _, err = ReadInspectors(context.Background(), p, Options{})
+	if err == nil || !strings.Contains(err.Error(), p) || apperr.HintOf(err) == "" {
+		t.Errorf("inspector header: %v", err)
+	}
+}
+
+// A directory given as a roster is called a directory, not an empty file.
+func TestRosterIsDirectory(t *testing.T) {
+	d := t.TempDir()
+	_, _, err := ReadFirms(context.Background(), d, Options{})
+	if err == nil || !strings.Contains(err.Error(), "文件夹") {
+		t.Errorf("%v", err)
+	}
+}
+
+// A CSV format error names the row as Excel shows it (records, not physical lines) and the
+// field, not the byte.
+func TestCSVParseErrorPlace(t *testing.T) {
+	for _, tt := range []struct{ body, want string }{
+		{`"统一社会信用代码", "企业名称"` + "\n", "第1行第2个字段格式错误"},
+		{"统一社会信用代码,企业名称,住所\n91110000600037341L,甲公司,\"一行\n两行\n三行\"\n\n91512081MA62K0260E,乙\"公司,某地\n",
+			"第4行第2个字段（文件第6行）格式错误"},
+	} {
+		p := writeFile(t, "f.csv", tt.body)
+		_, _, err := ReadFirms(context.Background(), p, Options{})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: %v, want %s", tt.body, err, tt.want)
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/choucha/choucha/internal/apperr"
 )
 
 // Issue codes of the firm roster.
@@ -230,7 +232,8 @@ func (s *firmScan) row(row int, cells []string) error {
 		}
 		if h := matchHeader(row, cells, firmIndex, numFirmCols); h != nil {
 			if h.col[colCode] < 0 && h.col[colRegNo] < 0 || h.col[colName] < 0 {
-				return fmt.Errorf("第%d行的表头缺少%s列；看到的表头：%s", row, missingFirmCols(h), describeCells(cells))
+				return apperr.Hint(fmt.Errorf("名录 %s 第%d行的表头缺少%s列；看到的表头：%s", s.path, row, missingFirmCols(h), describeCells(cells)),
+					headerHint)
 			}
 			s.hdr = h
 			if h.col[colClass] < 0 {

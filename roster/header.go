@@ -123,6 +123,10 @@ func matchHeader(row int, cells []string, index map[string]int, roles int) *head
 		}
 		role, ok := index[n]
 		if !ok {
+			// A name with a note in brackets: 统一社会信用代码（必填）, 信用风险分类（A/B/C/D）.
+			role, ok = index[withoutNote(n)]
+		}
+		if !ok {
 			continue
 		}
 		known++
@@ -136,6 +140,24 @@ func matchHeader(row int, cells []string, index map[string]int, roles int) *head
 	h.cells = append([]string(nil), cells...)
 	return h
 }
+
+// withoutNote is a normalised header name without a bracketed note at its end
+// ("统一社会信用代码(必填)", "企业名称[必填]", "信用风险分类【A/B/C/D】"); "" when it has none.
+// Names whose bracket is part of a synonym ("住所(经营场所)") are matched before this is tried.
+func withoutNote(n string) string {
+	for _, b := range [][2]string{{"(", ")"}, {"[", "]"}, {"【", "】"}} {
+		if strings.HasSuffix(n, b[1]) {
+			if i := strings.LastIndex(n, b[0]); i > 0 {
+				return n[:i]
+			}
+		}
+	}
+	return ""
+}
+
+// headerHint is the hint of a header that lacks a required column.
+const headerHint = "表头须在同一行，列名用简体中文（如“统一社会信用代码”“企业名称”，执法人员名录为“姓名”“执法证号”）；" +
+	"表头分成两行或有合并单元格时，请合并为一行表头后另存；choucha roster template 可写出一份带标准列名的名录模板"
 
 // describeCells lists cells for an error message.
 //

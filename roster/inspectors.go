@@ -91,7 +91,8 @@ func (s *inspectorScan) row(row int, cells []string) error {
 				miss = append(miss, "“执法证号”")
 			}
 			if len(miss) > 0 {
-				return fmt.Errorf("第%d行的表头缺少%s列；看到的表头：%s", row, strings.Join(miss, "和"), describeCells(cells))
+				return apperr.Hint(fmt.Errorf("执法检查人员名录 %s 第%d行的表头缺少%s列；看到的表头：%s", s.path, row, strings.Join(miss, "和"), describeCells(cells)),
+					headerHint)
 			}
 			s.hdr = h
 			if h.col[icolDept] < 0 && h.col[icolCategory] >= 0 {

@@ -53,6 +53,9 @@ func sniffKind(path string) (fileKind, error) {
 		return 0, openError(path, err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return 0, fmt.Errorf("%s 是一个文件夹，不是名录文件；请给出文件夹中的 .xlsx、.xls 或 .csv 文件", path)
+	}
 	head := make([]byte, 8)
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
@@ -344,7 +347,8 @@ func (b *csvBatch) each(fn rowFunc, estimate func(int, int64), at func(int64)) e
 // sends the records parsed before it.
 func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <-chan *csvBatch, stopped <-chan struct{}) error {
 	ll := &lineLimitReader{r: csvInput(r), max: maxCSVLineBytes}
-	cr := csv.NewReader(ll)
+	tail := &recordTail{r: ll}
+	cr := csv.NewReader(tail)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true // the record's slice is reused; its strings are new for every record
 	var b *csvBatch
@@ -384,7 +388,20 @@ func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return &apperr.Error{Err: fmt.Errorf("CSV 第%d行第%d列格式错误：%s", pe.StartLine, pe.Column, csvErrText(pe.Err)),
+				// The row as Excel shows it (records and blank lines, not physical lines),
+				// and the field, not the byte.
+				at := row + 1
+				if gap := pe.StartLine - prevEnd - 1; gap > 0 {
+					at += gap
+				}
+				where := fmt.Sprintf("第%d行", at)
+				if field := tail.field(off, pe.Line-pe.StartLine, pe.Column); field > 0 {
+					where += fmt.Sprintf("第%d个字段", field)
+				}
+				if pe.Line != pe.StartLine || at != pe.StartLine {
+					where += fmt.Sprintf("（文件第%d行）", pe.Line)
+				}
+				return &apperr.Error{Err: fmt.Errorf("CSV %s格式错误：%s", where, csvErrText(pe.Err)),
 					Hint: "请检查该行的引号是否成对，或在 Excel/WPS 中打开后另存为 .xlsx"}
 			}
 			if errors.Is(err, textfile.ErrNotUTF8) {
@@ -396,6 +413,7 @@ func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <
 			}
 			return fmt.Errorf("读取 CSV: %w", err)
 		}
+		tail.discard(cr.InputOffset())
 		unforceCells(rec)
 		if err := checkCSVRecord(rec); err != nil {
 			line, _ := cr.FieldPos(0)
@@ -429,6 +447,74 @@ func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <
 			}
 		}
 	}
+}
+
+// recordTail keeps the bytes the CSV parser has read from the start of the record being
+// parsed, so that a parse error can say which field it is in (encoding/csv gives the byte).
+type recordTail struct {
+	r    io.Reader
+	buf  []byte
+	base int64 // file offset (in the parser's input) of buf[0]
+}
+
+func (t *recordTail) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.buf = append(t.buf, p[:n]...)
+	return n, err
+}
+
+// discard drops the bytes before offset off (the start of the next record).
+func (t *recordTail) discard(off int64) {
+	k := int(off - t.base)
+	if k <= 0 || k > len(t.buf) {
+		return
+	}
+	if k >= len(t.buf)/2 || k > 1<<16 {
+		t.buf = t.buf[:copy(t.buf, t.buf[k:])]
+		t.base = off
+	}
+}
+
+// field is the 1-based field of the record starting at offset start in which the byte
+// col (1-based) of the record's line-th line (0: its first) is; 0 when unknown.
+func (t *recordTail) field(start int64, line, col int) int {
+	k := int(start - t.base)
+	if k < 0 || k > len(t.buf) {
+		return 0
+	}
+	b := t.buf[k:]
+	for len(b) > 0 && (b[0] == '\n' || b[0] == '\r') {
+		b = b[1:] // the blank lines before the record
+	}
+	field, quoted, atStart := 1, false, true
+	for i := 0; i < len(b); i++ {
+		if line == 0 && col <= 1 {
+			return field
+		}
+		c := b[i]
+		switch {
+		case c == '"' && (quoted || atStart):
+			quoted = !quoted
+		case c == ',' && !quoted:
+			field++
+			atStart = true
+			col--
+			continue
+		case c == '\n':
+			if line == 0 {
+				return field
+			}
+			line--
+			col = 1
+			atStart = false
+			continue
+		}
+		atStart = false
+		if line == 0 {
+			col--
+		}
+	}
+	return 0
 }
 
 // maxCSVLineBytes bounds one physical line of a CSV file before it is parsed: a roster row

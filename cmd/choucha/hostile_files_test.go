@@ -128,7 +128,7 @@ func hostileFiles() []hostileFile {
 			}
 			return l
 		})},
-		{name: "字段中间有引号.csv", want: "第22行第71列格式错误：未加引号的字段中出现了引号", make: csvWith("\n", func(i int, l string) string {
+		{name: "字段中间有引号.csv", want: "第22行第2个字段格式错误：未加引号的字段中出现了引号", make: csvWith("\n", func(i int, l string) string {
 			if i == 20 {
 				return strings.Replace(l, "有限公司", `有限"公司`, 1)
 			}
