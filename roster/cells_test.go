@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -330,6 +331,44 @@ func TestCSVParseErrorPlace(t *testing.T) {
 		_, _, err := ReadFirms(context.Background(), p, Options{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: %v, want %s", tt.body, err, tt.want)
+		}
+	}
+}
+
+// A control character in a code excludes the row (bad_id) instead of being dropped from the
+// key; elsewhere it is removed with a warning, so no output carries it (xlsx _x0000_/_x001B_
+// escapes, and an ESC in a CSV).
+func TestControlCharacters(t *testing.T) {
+	is := func(s string) string { return `<c t="inlineStr"><is><t>` + s + `</t></is></c>` }
+	xlsx := writeLimitXLSX(t, func(w *bufio.Writer) {
+		w.WriteString(`<row>` + is("统一社会信用代码") + is("企业名称") + is("住所") + `</row>` +
+			`<row>` + is("91110000600037341L") + is("甲_x001B_[31m公司") + is("某_x0000_地") + `</row>` +
+			`<row>` + is("91512081MA62K_x0000_0260E") + is("乙公司") + is("某地") + `</row>`)
+	}, nil)
+	for _, p := range []string{xlsx,
+		writeFile(t, "f.csv", "统一社会信用代码,企业名称,住所\n91110000600037341L,甲\x1b[31m公司,某地\n91512081MA62K\x1b0260E,乙公司,某地\n")} {
+		fr, rep := readFirms(t, p, Options{})
+		if is := findIssue(rep, 2, CodeControlChars); is == nil || !strings.Contains(is.Message, "“企业名称”（U+001B）") {
+			t.Errorf("%s: row 2 %v", p, issueList(rep))
+		}
+		if is := findIssue(rep, 3, CodeBadID); is == nil || strings.ContainsAny(is.ID+is.Message, "\x00\x1b") {
+			t.Errorf("%s: row 3 %+v", p, is)
+		}
+		if len(fr.Firms) != 1 || fr.Firms[0].Name != "甲[31m公司" {
+			t.Fatalf("%s: firms %+v", p, fr.Firms)
+		}
+		for _, v := range fr.Firms[0].Values {
+			if hasControl(v) {
+				t.Errorf("%s: value %q", p, v)
+			}
+		}
+		lean, _, err := ReadFrame(context.Background(), p, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := lean.Lookup(context.Background(), lean.Keys)
+		if err != nil || len(again) != 1 || again[0].Name != "甲[31m公司" {
+			t.Errorf("%s: Lookup %+v %v", p, again, err)
 		}
 	}
 }

@@ -227,6 +227,7 @@ func (s *firmScan) row(row int, cells []string) error {
 		return nil
 	}
 	if s.hdr == nil {
+		cleanControl(cells, nil) // titles and the header: names, not data
 		if s.first == nil {
 			s.first = append([]string(nil), cells...)
 		}
@@ -317,11 +318,20 @@ func (s *firmScan) data(row int, cells []string) error {
 	if len(cells) > s.width {
 		s.width = len(cells)
 	}
+	changed := cleanControl(cells, s.hdr, s.hdr.col[colCode], s.hdr.col[colRegNo])
 	rawID := s.cell(cells, colCode)
 	regNo := s.cell(cells, colRegNo)
 	shownID := rawID
 	if shownID == "" {
 		shownID = regNo
+	}
+	idControl := hasControl(rawID) || hasControl(regNo)
+	if idControl {
+		shownID = stripControl(shownID) // the report shows no control character either
+	}
+	if changed != nil {
+		s.issue(row, shownID, LevelWarning, CodeControlChars, fmt.Sprintf(
+			"%s含有看不见的控制字符，已删除；请在原文件中核对", strings.Join(changed, "、")))
 	}
 
 	// 7. District: firms of another district are out of scope, not faulty.
@@ -349,6 +359,17 @@ func (s *firmScan) data(row int, cells []string) error {
 
 	excluded := false
 	var why []string // why a row with a usable key is excluded (ghost)
+	if idControl {
+		// A control character nobody sees is not dropped from a key: the code as written is
+		// not the code on the licence.
+		c := firstControl(rawID)
+		if c == "" {
+			c = firstControl(regNo)
+		}
+		s.issue(row, shownID, LevelError, CodeBadID, fmt.Sprintf(
+			"代码“%s”中有看不见的控制字符（%s），不能作为标识，已排除；请在原系统中核对代码后重新导出", shownID, c))
+		return nil
+	}
 	// 3. Identifier (resolveID: the code, else a 注册号 of the same row, else excluded).
 	key, _, notes := resolveID(rawID, regNo)
 	for _, n := range notes {

@@ -79,6 +79,7 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		return nil
 	}
 	if s.hdr == nil {
+		cleanControl(cells, nil) // titles and the header: names, not data
 		if s.first == nil {
 			s.first = append([]string(nil), cells...)
 		}
@@ -115,8 +116,19 @@ func (s *inspectorScan) row(row int, cells []string) error {
 	if s.opt.Progress != nil && s.rows%progressEvery == 0 {
 		s.opt.Progress(s.rows)
 	}
+	changed := cleanControl(cells, s.hdr, s.hdr.col[icolID])
+	if raw := s.cell(cells, icolID); hasControl(raw) {
+		id := stripControl(raw)
+		s.issue(row, id, LevelError, CodeBadID, fmt.Sprintf(
+			"执法证号“%s”中有看不见的控制字符（%s），已排除；请核对后重新导出", id, firstControl(raw)))
+		return nil
+	}
 	id := CanonicalKey(s.cell(cells, icolID))
 	name := s.cell(cells, icolName)
+	if changed != nil {
+		s.issue(row, id, LevelWarning, CodeControlChars, fmt.Sprintf(
+			"%s含有看不见的控制字符，已删除；请在原文件中核对", strings.Join(changed, "、")))
+	}
 	if d, ok := numericCell(id); ok {
 		if d == "" {
 			s.issue(row, id, LevelError, CodeNumericInspectorID, fmt.Sprintf(

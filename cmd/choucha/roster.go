@@ -65,7 +65,7 @@ WPS 的 .et 请先另存为 .xlsx。
                   unclassified 未分类按B类   no_class_column 没有风险分类列（按计划比例统一抽取）
                   no_district_column 没有区县列，无法按 --district 筛选
                   no_trade_name 无字号个体工商户   extra_cells 比表头多出单元格
-                  abnormal_status 非正常户/经营异常（仍按存续纳入）
+                  abnormal_status 非正常户/经营异常（仍按存续纳入）   control_chars 删除了单元格中的控制字符
   说明（info）    other_district 属于其他区县   duplicate 重复行（已合并到首行，不计入名录）
   人员名录        no_status_column 无在岗状态列（全部按在岗）  no_validity 无执法证有效期（仅 --assume-valid 时选派）
                   dept_from_category 以执法类别列作为部门  bad_date 有效期无法识别  duplicate_id 执法证号重复
