@@ -62,13 +62,15 @@ func TestTerminalOutputEscaped(t *testing.T) {
 			t.Errorf("sample %s has raw control or bidi characters", name)
 		}
 	}
-	if !strings.Contains(stdout, `\x1b[2J\x1b]0;pwned\x07\u202e长治市`) {
+	// The control characters are removed when the roster is read (roster: control_chars, a
+	// warning), so no output carries them; the bidi override is a format character, kept in
+	// the data and escaped on the terminal.
+	if !strings.Contains(stdout, `[2J]0;pwned\u202e长治市`) {
 		t.Errorf("sample table does not show the escaped name:\n%.2000s", stdout)
 	}
-	// The drawn names are stored as they were: only the terminal view is escaped.
 	m := readManifest(t, filepath.Join(dir, "out"))
-	if !strings.HasPrefix(m.Selected[0].Name, "\x1b[2J") {
-		t.Errorf("stored name changed: %q", m.Selected[0].Name)
+	if n := m.Selected[0].Name; strings.ContainsAny(n, "\x1b\a") || !strings.HasPrefix(n, "[2J]0;pwned\u202e") {
+		t.Errorf("stored name: %q", n)
 	}
 	stdout, _, _ = cli(t, db, "ledger", "show", "1")
 	if strings.ContainsAny(stdout, "\x1b\a\u202e") {
