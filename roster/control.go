@@ -27,16 +27,23 @@ const CodeControlChars = "control_chars"
 // DEL and C1).
 func hasControl(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
-			return true
-		}
-		if c == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
-			return true // U+0080–U+009F
+		if controlByte[s[i]] {
+			if s[i] != 0xC2 || i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
+				return true // C0, DEL, or U+0080–U+009F (0xC2 0x80–0x9F)
+			}
 		}
 	}
 	return false
 }
+
+// controlByte marks the bytes that are, or may begin (0xC2), a control character hasControl counts.
+var controlByte = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = c != '\t' && c != '\n' && c != '\r'
+	}
+	t[0x7f], t[0xC2] = true, true
+	return t
+}()
 
 // stripControl removes the control characters hasControl finds.
 func stripControl(s string) string {

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"bytes"
 	"io"
 	"strings"
 
@@ -26,19 +27,18 @@ const forcedMark = 0xFF
 // unquoted ="…" made a quoted field (textForcing).
 func csvInput(r io.Reader) io.Reader { return &textForcing{r: textfile.LineEnds(r)} }
 
-// States of textForcing.
-const (
-	tfFieldStart = iota
-	tfUnquoted
-	tfQuoted
-	tfQuoteInQuoted // a quote inside a quoted field: its end, or the first of ""
-)
-
 // textForcing rewrites '=' '"' at the start of an unquoted field as '"' forcedMark.
+//
+// Whether a '=' is inside a quoted field is told by the parity of the quotes before it: in
+// CSV that encoding/csv reads, a quoted field opens and closes with a quote and a quote inside
+// it is doubled. (In CSV it refuses, the refusal comes at or before the first place the
+// parity goes wrong.) So a read costs a search for `="` and a count of quotes, not a look at
+// every byte.
 type textForcing struct {
-	r       io.Reader
-	state   int
-	pending bool // an '=' at a field start ended the last read; not yet given out
+	r        io.Reader
+	inQuotes bool
+	prev     byte // the last byte given out (0: none yet, the start of the stream)
+	pending  bool // an '=' ended the last read; not yet given out (the next byte decides)
 }
 
 func (t *textForcing) Read(p []byte) (int, error) {
@@ -51,50 +51,46 @@ func (t *textForcing) Read(p []byte) (int, error) {
 	}
 	n, err := t.r.Read(p[off:])
 	b := p[:off+n]
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		switch t.state {
-		case tfFieldStart:
-			switch c {
-			case '=':
-				switch {
-				case i+1 < len(b) && b[i+1] == '"':
-					b[i], b[i+1] = '"', forcedMark
-					i++
-					t.state = tfQuoted
-				case i+1 == len(b) && err == nil:
-					t.pending = true // the next byte decides
-					return i, nil
-				default:
-					t.state = tfUnquoted
-				}
-			case '"':
-				t.state = tfQuoted
-			case ',', '\n', '\r':
-			default:
-				t.state = tfUnquoted
-			}
-		case tfUnquoted:
-			if c == ',' || c == '\n' {
-				t.state = tfFieldStart
-			}
-		case tfQuoted:
-			if c == '"' {
-				t.state = tfQuoteInQuoted
-			}
-		case tfQuoteInQuoted:
-			switch c {
-			case '"':
-				t.state = tfQuoted
-			case ',', '\n':
-				t.state = tfFieldStart
-			default:
-				t.state = tfUnquoted
-			}
-		}
+	end := len(b)
+	if end > 0 && b[end-1] == '=' && err == nil {
+		end-- // held back: '=' then '"' may span two reads
+		t.pending = true
 	}
-	return len(b), err
+	i := 0
+	for {
+		j := bytes.Index(b[i:end], forcedPrefix)
+		if j < 0 {
+			break
+		}
+		at := i + j
+		if bytes.Count(b[i:at], quote)%2 == 1 {
+			t.inQuotes = !t.inQuotes
+		}
+		before := t.prev
+		if at > 0 {
+			before = b[at-1]
+		}
+		if !t.inQuotes && (before == 0 || before == ',' || before == '\n' || before == '\r') {
+			b[at], b[at+1] = '"', forcedMark
+			t.inQuotes = true // the field's opening quote
+		} else if bytes.Count(b[at:at+2], quote)%2 == 1 {
+			t.inQuotes = !t.inQuotes
+		}
+		i = at + 2
+	}
+	if bytes.Count(b[i:end], quote)%2 == 1 {
+		t.inQuotes = !t.inQuotes
+	}
+	if end > 0 {
+		t.prev = b[end-1]
+	}
+	return end, err
 }
+
+var (
+	forcedPrefix = []byte(`="`)
+	quote        = []byte(`"`)
+)
 
 // unforceCells replaces each Excel text-forced cell of a CSV record by its text: ="…"
 // (quoted in the file, or unquoted and marked by textForcing) and '… before a code, number or
