@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -345,7 +346,13 @@ func TestControlCharacters(t *testing.T) {
 			`<row>` + is("91110000600037341L") + is("甲_x001B_[31m公司") + is("某_x0000_地") + `</row>` +
 			`<row>` + is("91512081MA62K_x0000_0260E") + is("乙公司") + is("某地") + `</row>`)
 	}, nil)
-	for _, p := range []string{xlsx,
+	// The same rows with the texts as shared strings: the reader's first pass leaves control
+	// characters to it (scanSpec.partial), says they are there, and the sheet is read again.
+	sc := func(i int) string { return `<c t="s"><v>` + strconv.Itoa(i) + `</v></c>` }
+	shared := writeLimitXLSX(t, func(w *bufio.Writer) {
+		w.WriteString(`<row>` + sc(0) + sc(1) + sc(2) + `</row><row>` + sc(3) + sc(4) + sc(5) + `</row><row>` + sc(6) + sc(7) + sc(8) + `</row>`)
+	}, []string{"统一社会信用代码", "企业名称", "住所", "91110000600037341L", "甲_x001B_[31m公司", "某_x0000_地", "91512081MA62K_x0000_0260E", "乙公司", "某地"})
+	for _, p := range []string{xlsx, shared,
 		writeFile(t, "f.csv", "统一社会信用代码,企业名称,住所\n91110000600037341L,甲\x1b[31m公司,某地\n91512081MA62K\x1b0260E,乙公司,某地\n")} {
 		fr, rep := readFirms(t, p, Options{})
 		if is := findIssue(rep, 2, CodeControlChars); is == nil || !strings.Contains(is.Message, "“企业名称”（U+001B）") {

@@ -2,6 +2,8 @@ package roster
 
 import (
 	"fmt"
+
+	"github.com/choucha/choucha/internal/ctrlchar"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,26 +26,8 @@ import (
 const CodeControlChars = "control_chars"
 
 // hasControl reports whether s holds a control character other than tab, LF and CR (C0,
-// DEL and C1).
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if controlByte[s[i]] {
-			if s[i] != 0xC2 || i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
-				return true // C0, DEL, or U+0080–U+009F (0xC2 0x80–0x9F)
-			}
-		}
-	}
-	return false
-}
-
-// controlByte marks the bytes that are, or may begin (0xC2), a control character hasControl counts.
-var controlByte = func() (t [256]bool) {
-	for c := 0; c < 0x20; c++ {
-		t[c] = c != '\t' && c != '\n' && c != '\r'
-	}
-	t[0x7f], t[0xC2] = true, true
-	return t
-}()
+// DEL and C1): ctrlchar.Has, the one home of the rule.
+func hasControl(s string) bool { return ctrlchar.Has(s) }
 
 // stripControl removes the control characters hasControl finds.
 func stripControl(s string) string {

@@ -154,17 +154,19 @@ func cmpU(a, b uint64) int {
 // firmScan turns rows into the frame and the report. With keep false it remembers only
 // keys, classes and name hashes (the memory of `roster check` on a million rows).
 type firmScan struct {
-	path   string
-	opt    Options
-	keep   bool
-	hdr    *header
-	first  []string // first non-blank row, for the no-header message
-	before int      // non-blank rows seen before the header
-	width  int      // widest row
-	cands  []candidate
-	rawIDs map[int32]string // the identifier as written, for rows where it is not the key
-	firms  []Firm
-	kept   map[int32]keptFirm // rows Options.Prefetch chose, by row (ReadFrame)
+	// partial: while *partial, data leaves control characters to the reader (scanSpec.partial)
+	partial *bool
+	path    string
+	opt     Options
+	keep    bool
+	hdr     *header
+	first   []string // first non-blank row, for the no-header message
+	before  int      // non-blank rows seen before the header
+	width   int      // widest row
+	cands   []candidate
+	rawIDs  map[int32]string // the identifier as written, for rows where it is not the key
+	firms   []Firm
+	kept    map[int32]keptFirm // rows Options.Prefetch chose, by row (ReadFrame)
 	// prefetch asks Options.Prefetch on its own goroutine (ReadFrame flushes or stops it).
 	prefetch *prefetcher
 	// unoffered counts the eligible rows not offered to Options.Prefetch (ReadFrame): the
@@ -318,14 +320,20 @@ func (s *firmScan) data(row int, cells []string) error {
 	if len(cells) > s.width {
 		s.width = len(cells)
 	}
-	changed := cleanControl(cells, s.hdr, s.hdr.col[colCode], s.hdr.col[colRegNo])
+	// Control characters: every cell is looked at, unless the reader will say whether any
+	// value holds one (scanSpec.partial; the sheet is then read again if one may).
+	full := s.partial == nil || !*s.partial
+	var changed []string
+	if full {
+		changed = cleanControl(cells, s.hdr, s.hdr.col[colCode], s.hdr.col[colRegNo])
+	}
 	rawID := s.cell(cells, colCode)
 	regNo := s.cell(cells, colRegNo)
 	shownID := rawID
 	if shownID == "" {
 		shownID = regNo
 	}
-	idControl := hasControl(rawID) || hasControl(regNo)
+	idControl := full && (hasControl(rawID) || hasControl(regNo))
 	if idControl {
 		shownID = stripControl(shownID) // the report shows no control character either
 	}
@@ -692,8 +700,10 @@ func FrameHash(firms []Firm) string { return HashFrameLines(FrameLines(firms)) }
 // every row's problems. An error means the file as a whole could not be read.
 func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
 	var s *firmScan
-	sha, sr, err := scanFile(ctx, path, specOf(opt, func() int { return s.hdr.rowOf() }), func() (rowFunc, sizeFunc) {
+	sp := specPartial(opt, func() int { return s.hdr.rowOf() })
+	sha, sr, err := scanFile(ctx, path, sp, func() (rowFunc, sizeFunc) {
 		s = newFirmScan(path, opt, true)
+		s.partial = sp.partial
 		return s.row, s.expect
 	})
 	if err == nil {
@@ -736,8 +746,10 @@ func keysOf(firms []Firm) []FrameKey {
 // million-row roster; `choucha roster check` uses it.
 func CheckFirms(ctx context.Context, path string, opt Options) (*Report, error) {
 	var s *firmScan
-	sha, sr, err := scanFile(ctx, path, specOf(opt, func() int { return s.hdr.rowOf() }), func() (rowFunc, sizeFunc) {
+	sp := specPartial(opt, func() int { return s.hdr.rowOf() })
+	sha, sr, err := scanFile(ctx, path, sp, func() (rowFunc, sizeFunc) {
 		s = newFirmScan(path, opt, false)
+		s.partial = sp.partial
 		return s.row, s.expect
 	})
 	if err == nil {

@@ -68,11 +68,13 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 			s.prefetch.stop()
 		}
 	}()
-	sha, sr, err := scanFileAt(ctx, path, specOf(opt, func() int { return s.hdr.rowOf() }), func() (rowFunc, sizeFunc) {
+	sp := specPartial(opt, func() int { return s.hdr.rowOf() })
+	sha, sr, err := scanFileAt(ctx, path, sp, func() (rowFunc, sizeFunc) {
 		if s != nil && s.prefetch != nil {
 			s.prefetch.stop()
 		}
 		s = newFirmScan(path, opt, false)
+		s.partial = sp.partial
 		s.curOff = -1
 		return s.row, s.expect
 	}, func(off int64) {

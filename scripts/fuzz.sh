@@ -34,6 +34,7 @@ fuzzers=(
   "./export FuzzGuard"
   "./dept FuzzResolve"
   "./internal/jsonindent FuzzAppend"
+  "./internal/ctrlchar FuzzHas"
 )
 
 found=$(grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*\(' . |

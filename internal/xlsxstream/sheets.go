@@ -40,6 +40,10 @@ type ScanResult struct {
 	// are kept; MergesCut says there were more.
 	Merges    []string
 	MergesCut bool
+	// ControlFree: the reader saw every value of the sheet and none holds a control character
+	// (ctrlchar.Has; the fast reader, read to the end). False when it cannot say (excelize,
+	// .xls, a scan stopped early): a caller then looks at the cells itself.
+	ControlFree bool
 }
 
 // MaxMerges bounds the merged ranges a scan keeps (a hostile sheet could hold millions).

@@ -36,6 +36,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/choucha/choucha/internal/ctrlchar"
 	"io"
 	"path"
 	"strconv"
@@ -1218,6 +1219,9 @@ func (s *xmlScanner) checkText() error {
 type sharedStrings struct {
 	text string
 	off  []uint32
+	// control: some shared string holds a control character (ctrlchar.Has over the whole
+	// text once, in order, while it is in cache: ScanResult.ControlFree).
+	control bool
 }
 
 func (t *sharedStrings) len() int { return len(t.off) - 1 }
@@ -1288,7 +1292,7 @@ func readSharedStrings(r io.Reader, sizeHint int64) (*sharedStrings, error) {
 		// size, while nothing else of the sheet is in memory yet.
 		text = strings.Clone(text)
 	}
-	return &sharedStrings{text: text, off: off}, nil
+	return &sharedStrings{text: text, off: off, control: ctrlchar.Has(text)}, nil
 }
 
 // sharedStringFits checks the limits before item is added to the table: checked before
@@ -1372,6 +1376,9 @@ type fastSheet struct {
 	rowBytes []byte
 	entries  []cellEntry
 	cells    []string
+
+	// control: a value not from the shared strings held a control character (ScanResult.ControlFree)
+	control bool
 
 	// the merged ranges (<mergeCells>): references as written, at most MaxMerges
 	inMerges  bool
@@ -1759,6 +1766,9 @@ rows:
 	var row string
 	if len(fs.rowBytes) > 0 {
 		row = string(fs.rowBytes)
+		// The values that are not shared strings, just written: checked here, while in
+		// cache, so that the roster need not look at every cell for control characters.
+		fs.control = fs.control || ctrlchar.Has(row)
 	}
 	fs.cells = fs.cells[:0]
 	for _, e := range fs.entries {
@@ -2088,6 +2098,7 @@ func (b *Book) ScanSheet(ctx context.Context, sheet string, fn RowFunc, size Siz
 		return res, err
 	}
 	res.Merges, res.MergesCut = fs.merges, fs.mergesCut
+	res.ControlFree = !fs.control && (sst == nil || !sst.control)
 	if lastRow > n {
 		return res, &apperr.Error{
 			Err:  fmt.Errorf("%s 工作表“%s”应有%d行（尺寸 %s），但只读到第%d行：文件已损坏或被截断", file, sheet, lastRow, src.dimension, n),
