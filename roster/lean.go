@@ -400,7 +400,7 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm,
 			}
 			return errStop
 		}, func(int) {}
-	}, nil)
+	}, nil, nil)
 	if errors.Is(err, errStop) {
 		err = nil
 	}

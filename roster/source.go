@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/choucha/choucha/internal/ctrlchar"
 	"io"
 	"os"
 	"path/filepath"
@@ -217,7 +218,10 @@ func scanFileAt(ctx context.Context, path string, sp scanSpec, start func() (row
 		if sp.sheet != "" {
 			err = fmt.Errorf("%s 是 CSV 文件，没有工作表，不能使用 --sheet", path)
 		} else {
-			err = scanCSV(ctx, path, start, at)
+			if sp.partial != nil {
+				*sp.partial = true
+			}
+			err = scanCSV(ctx, path, start, at, sp.partial)
 		}
 	}
 	hr := <-hc
@@ -236,7 +240,23 @@ func scanFileAt(ctx context.Context, path string, sp scanSpec, start func() (row
 // scanCSV reads a CSV file in the encoding textfile decides for it: UTF-8 (with or without
 // BOM) or, when the bytes are not valid UTF-8, GB18030 (a superset of GBK, what Excel on
 // Chinese Windows writes). A second pass starts from a fresh start().
-func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc), at offsetFunc) error {
+//
+// With partial (scanSpec.partial) true, the rows may leave control characters to the parser,
+// which looks at the bytes it reads, once; a file in which it saw one is read again with
+// *partial false.
+func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc), at offsetFunc, partial *bool) error {
+	var control bool
+	err := scanCSVOnce(ctx, path, start, at, &control)
+	if err == nil && partial != nil && *partial && control {
+		*partial = false
+		err = scanCSVOnce(ctx, path, start, at, nil)
+	}
+	return err
+}
+
+// scanCSVOnce is one read of scanCSV; control, when not nil, is set when the file's text holds
+// a control character (ctrlchar).
+func scanCSVOnce(ctx context.Context, path string, start func() (rowFunc, sizeFunc), at offsetFunc, control *bool) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return openError(path, err)
@@ -265,7 +285,7 @@ func scanCSV(ctx context.Context, path string, start func() (rowFunc, sizeFunc),
 			recAt = func(off int64) { at(base + off) }
 		}
 		bad := &badBytes{}
-		err := readCSV(ctx, r, bad.watch(fn, enc == textfile.GB18030), estimate, recAt)
+		err := readCSVControl(ctx, r, bad.watch(fn, enc == textfile.GB18030), estimate, recAt, control)
 		if err == nil {
 			err = bad.err(path, enc)
 		}
@@ -299,6 +319,12 @@ func estimator(fileSize int64, size sizeFunc) func(records int, offset int64) {
 // The first error in row order is returned: fn's for a row, or the parser's after every row
 // before it has been given to fn.
 func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records int, offset int64), at func(off int64)) error {
+	return readCSVControl(ctx, r, fn, estimate, at, nil)
+}
+
+// readCSVControl is readCSV that also says, in *control when not nil, whether the text it
+// read holds a control character.
+func readCSVControl(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records int, offset int64), at func(off int64), control *bool) error {
 	batches := make(chan *csvBatch, csvBatches-1)
 	free := make(chan *csvBatch, csvBatches)
 	for range csvBatches {
@@ -317,7 +343,7 @@ func readCSV(ctx context.Context, r io.Reader, fn rowFunc, estimate func(records
 			free <- b
 		}
 	})
-	parseErr := parseCSV(ctx, r, batches, free, stopped)
+	parseErr := parseCSV(ctx, r, batches, free, stopped, control)
 	close(batches)
 	wg.Wait()
 	if fnErr != nil {
@@ -368,9 +394,12 @@ func (b *csvBatch) each(fn rowFunc, estimate func(int, int64), at func(int64)) e
 // parseCSV is readCSV's first stage: it parses records into batches and sends them. It
 // returns early, without error, once fn has failed (stopped); on its own error it first
 // sends the records parsed before it.
-func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <-chan *csvBatch, stopped <-chan struct{}) error {
+func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <-chan *csvBatch, stopped <-chan struct{}, control *bool) error {
 	ll := &lineLimitReader{r: csvInput(r), max: maxCSVLineBytes}
 	tail := &recordTail{r: ll}
+	if control != nil {
+		defer func() { *control = tail.control }()
+	}
 	cr := csv.NewReader(tail)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true // the record's slice is reused; its strings are new for every record
@@ -475,14 +504,23 @@ func parseCSV(ctx context.Context, r io.Reader, batches chan<- *csvBatch, free <
 // recordTail keeps the bytes the CSV parser has read from the start of the record being
 // parsed, so that a parse error can say which field it is in (encoding/csv gives the byte).
 type recordTail struct {
-	r    io.Reader
-	buf  []byte
-	base int64 // file offset (in the parser's input) of buf[0]
+	r       io.Reader
+	buf     []byte
+	base    int64 // file offset (in the parser's input) of buf[0]
+	control bool  // a byte read so far begins a control character (ctrlchar)
+	endC2   bool  // the last read ended in 0xC2, which may begin a C1 character
 }
 
 func (t *recordTail) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	t.buf = append(t.buf, p[:n]...)
+	// Every byte the parser reads passes here once, in large reads: the one look for
+	// control characters a CSV needs (scanCSV's partial).
+	if !t.control && n > 0 {
+		// A C1 character (0xC2 0x80–0x9F) may straddle two reads.
+		t.control = ctrlchar.HasBytes(p[:n]) || t.endC2 && p[0] >= 0x80 && p[0] <= 0x9f
+		t.endC2 = p[n-1] == 0xC2
+	}
 	return n, err
 }
 

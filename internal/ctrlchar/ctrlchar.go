@@ -6,7 +6,12 @@
 package ctrlchar
 
 // Has reports whether s holds a control character.
-func Has(s string) bool {
+func Has(s string) bool { return has(s) }
+
+// HasBytes is Has for bytes (a reader's buffer, not copied).
+func HasBytes(b []byte) bool { return has(b) }
+
+func has[T string | []byte](s T) bool {
 	// Eight bytes at a time: a word with no byte below 0x20, no 0x7F and no 0xC2 (the lead
 	// byte of C1) has none; a word with one is looked at byte by byte.
 	i := 0
@@ -32,7 +37,7 @@ func Has(s string) bool {
 
 // at: the byte at i is a control character Has counts, or begins one: C0 (not tab, LF, CR),
 // DEL, or U+0080–U+009F (0xC2 0x80–0x9F).
-func at(s string, i int) bool {
+func at[T string | []byte](s T, i int) bool {
 	c := s[i]
 	return lead[c] && (c != 0xC2 || i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f)
 }

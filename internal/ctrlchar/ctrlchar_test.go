@@ -26,7 +26,7 @@ func TestHas(t *testing.T) {
 		{"a\x00b", true}, {"长治市沁县\x1b有限公司", true}, {"x\x7f", true}, {"\u0085", true}, {"名称\u009f", true},
 		{"é ü ß", false}, {strings.Repeat("沁", 40) + "\x01", true}, {"\u00a0\u00c2", false},
 	} {
-		if got := Has(c.s); got != c.want || got != reference(c.s) {
+		if got := Has(c.s); got != c.want || got != reference(c.s) || HasBytes([]byte(c.s)) != got {
 			t.Errorf("Has(%q) = %v, want %v", c.s, got, c.want)
 		}
 	}
@@ -37,7 +37,7 @@ func FuzzHas(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if utf8.ValidString(s) && Has(s) != reference(s) {
+		if utf8.ValidString(s) && (Has(s) != reference(s) || HasBytes([]byte(s)) != Has(s)) {
 			t.Fatalf("Has(%q) = %v", s, Has(s))
 		}
 	})
