@@ -379,3 +379,32 @@ func TestControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// oneByteReader hands out its bytes one read at a time, so that every character straddles reads.
+type oneByteReader struct{ b []byte }
+
+func (r *oneByteReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	p[0], r.b = r.b[0], r.b[1:]
+	return 1, nil
+}
+
+// TestRecordTailControl: the CSV parser's one look at its bytes finds a control character
+// wherever the reads split it — a C1 character (0xC2 0x85) across two reads too — and finds
+// none in text without one.
+func TestRecordTailControl(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{{"统一社会信用代码,名称\n9111,甲\u0085乙\n", true}, {"a,b\n1,\x1b\n", true}, {"统一社会信用代码,名称\n9111,Âé\n", false}} {
+		tail := &recordTail{r: &oneByteReader{b: []byte(c.text)}}
+		if _, err := io.ReadAll(tail); err != nil {
+			t.Fatal(err)
+		}
+		if tail.control != c.want {
+			t.Errorf("%q: control %v, want %v", c.text, tail.control, c.want)
+		}
+	}
+}
