@@ -442,3 +442,29 @@ func TestFrequencyOutsideRatio(t *testing.T) {
 		t.Errorf("the flag's example --ratio is refused: %v", err)
 	}
 }
+
+// TestYearCodesAndYearWords: a 序号 that is a plan's year-prefixed code (2023001) numbers its
+// task; a longer run of digits, or seven that do not start with a year, is no 序号; a year
+// before a word of the year (2020年全年, 2020年度) is that word in that year.
+func TestYearCodesAndYearWords(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{{"2023001", true}, {"2023000123", true}, {"13912345678", false}, {"1234567", false}, {"202301", true}} {
+		if got := yearCode(c.in) || len(c.in) <= 6; got != c.want {
+			t.Errorf("%s numbers a task: %v, want %v", c.in, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in             string
+		from, to, year int
+	}{{"2020年全年", 1, 12, 2020}, {"2020年度", 1, 12, 2020}, {"2024年上半年", 1, 6, 2024}, {"2023年第三季度", 7, 9, 2023}} {
+		w, err := ParseWindow(c.in)
+		if err != nil || w.From != c.from || w.To != c.to || w.Year != c.year {
+			t.Errorf("ParseWindow(%q) = %+v, %v; want %d–%d of %d", c.in, w, err, c.from, c.to, c.year)
+		}
+	}
+	if _, err := ParseWindow("2020年明年"); err == nil {
+		t.Errorf("2020年明年 read as a window")
+	}
+}

@@ -105,6 +105,15 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 	rd.planYear = rd.p.Year()
 	rd.setFallbackDistrict()
 	rows := src.rows[start+1:]
+	lastData := -1 // the table's last row with a cell: a row cut off by the page is one
+	for i := len(rows) - 1; i >= 0 && lastData < 0; i-- {
+		for _, c := range rows[i].cells {
+			if strings.TrimSpace(c) != "" {
+				lastData = i
+				break
+			}
+		}
+	}
 	for i := 0; i < len(rows); i++ {
 		row := rows[i]
 		cells := cleanCells(row.cells)
@@ -145,9 +154,13 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		}
 		repairs = rd.unslide(&v, repairs)
 		nameOnly := rd.nameOnly(v)
+		cut := i == lastData && !nameOnly && rd.cutShort(v, len(cells))
 		repairs = rd.inherit(row, &v, repairs)
-		if nameOnly {
+		if nameOnly || cut {
 			msg := "本行只有序号和任务名称，其余各栏沿用了上方任务的（按合并单元格读）；表格若在此被截断，这些都不是本任务的：请对照原计划核对比例、时间和部门"
+			if cut {
+				msg = fmt.Sprintf("表格的最后一行只有%d格（表头有%d栏），其后各栏沿用了上方任务的（按合并单元格读）；表格若在此被截断，这些都不是本任务的：请对照原计划核对比例、时间和部门", len(cells), rd.hdr.last+1)
+			}
 			for _, k := range []struct {
 				kind string
 				col  int
@@ -476,7 +489,7 @@ func (rd *reader) readSeq(s string) (n int, coded string, ok bool) {
 		}
 		return rd.lastN + 1, fmt.Sprintf("序号“%s”没有数字，按上一个序号之后的%d编号", s, rd.lastN+1), true
 	}
-	if end-startDigits > 6 || hasHan(strings.TrimPrefix(prefix, "第")) {
+	if digits := end - startDigits; digits > 6 && !(digits <= 10 && prefix == "" && yearCode(t)) || hasHan(strings.TrimPrefix(prefix, "第")) {
 		return 0, "", false
 	}
 	n, _ = strconv.Atoi(t[startDigits:])
@@ -484,6 +497,16 @@ func (rd *reader) readSeq(s string) (n int, coded string, ok bool) {
 		return rd.lastN + 1, fmt.Sprintf("序号“%s”应大于0，按上一个序号之后的%d编号", s, rd.lastN+1), true
 	}
 	return n, "", true
+}
+
+// yearCode reports whether the digits t are a plan's own code that starts with its year
+// (抽查计划编号 2023001 of a 石家庄 plan of 2023): 7 to 10 digits from 1990 to 2099 on.
+func yearCode(t string) bool {
+	if len(t) < 7 || len(t) > 10 {
+		return false
+	}
+	y, err := strconv.Atoi(t[:4])
+	return err == nil && y >= 1990 && y <= 2099
 }
 
 // unslide moves cells that slid into a neighbouring column back: a mode in the cooperator
@@ -542,6 +565,21 @@ func (rd *reader) nameOnly(v [numCols]string) bool {
 		}
 	}
 	return true
+}
+
+// cutShort reports whether a row of n cells — the table's last — ends before the columns of
+// its ratio, window or initiator, which are empty and would be inherited from the task above:
+// what a page that stops inside the row leaves (济南 人社 2021, cut inside its 抽查内容).
+func (rd *reader) cutShort(v [numCols]string, n int) bool {
+	if n > rd.hdr.last {
+		return false
+	}
+	for _, k := range []int{colRatio, colWindow, colInitiator} {
+		if j := rd.hdr.col[k]; j >= n && v[k] == "" && rd.above[k] != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // inherit: an empty cell takes the value above within the district (a merged cell copied out

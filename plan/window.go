@@ -16,7 +16,7 @@ import (
 //	months = M ["月"|"月份"] sep M ("月"|"月份") | M ("月"|"月份")     4月—7月  3—12月  7月
 //	dates  = date [sep date]        2026年2月24日-2026年11月30日  2026年1月—11月  2016.2.1
 //	date   = [YYYY "年"] M "月" [D "日"] | YYYY ("."|"-"|"/") M [("."|"-"|"/") D]
-//	word   = 全年 | 上半年 | 下半年 | [第] (一|二|三|四|1-4) 季度
+//	word   = [YYYY "年"] (全年 | 上半年 | 下半年 | [第] (一|二|三|四|1-4) 季度) | YYYY "年度"
 //	before = (date | M "月底" | M "月末") ["之"] "前" ["完成"]           9月底前
 //	batches= "分" N "批" ["次"] (";" "第" N "批" before)*              two rounds, each with its deadline
 //	sep    = — | -- | - | – | ~ | ～ | 至 | 到
@@ -25,6 +25,9 @@ import (
 // date (2016.2.1) and a date whose 年/月 were lost (2023720日) have no single reading: the
 // window is flagged. The year of a date is kept in Window.Year; a window in another year than
 // the plan is flagged by the table reader.
+
+// yearWordRE is a year and a word of it (2020年全年, 2020年度, 2024年上半年, 2023年第三季度).
+var yearWordRE = regexp.MustCompile(`^((?:19|20)[0-9]{2})年(全年度?|度|度内|内|上半年|下半年|第?[一二三四1-4]季度|年底前)$`)
 
 // ParseWindow parses a 抽查检查起止时间 cell; an error says why the cell has no single reading.
 func ParseWindow(s string) (Window, error) {
@@ -52,6 +55,19 @@ func parseWindow(s string) (Window, string, error) {
 			return w, "", fmt.Errorf("抽查检查起止时间“%s”无法识别", s)
 		}
 		return w, "", fmt.Errorf("抽查检查起止时间“%s”%s", s, why)
+	}
+	if m := yearWordRE.FindStringSubmatch(t); m != nil {
+		// "2020年全年", "2020年度", "2024年上半年": a word of the year with the year before it.
+		rest := m[2]
+		switch rest {
+		case "度", "度内", "内":
+			rest = "全年"
+		}
+		if yw, note, err := parseWindow(rest); err == nil && yw.Year == 0 {
+			yw.Text = s
+			yw.Year, _ = strconv.Atoi(m[1])
+			return yw, note, nil
+		}
 	}
 	switch t {
 	case "全年", "全年度", "年内", "1—12月", "1-12月", "年底前", "年底前完成", "年内完成", "全年完成", "年度内":
