@@ -3,6 +3,7 @@ package roster
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -268,6 +269,9 @@ func parseValidity(s string) (time.Time, bool) {
 	if i := strings.IndexByte(s, '.'); i >= 1 && i <= 5 && allDigits(s[:i]) && allDigits(s[i+1:]) {
 		s = s[:i] // 46387.5: a date-time serial
 	}
+	if m := dateTimeRE.FindStringSubmatch(s); m != nil {
+		s = m[1] // "2027-05-30 00:00:00", as platforms export a date: the day
+	}
 	if t, ok := parseDate(s); ok && !isRange(s) {
 		return t, true
 	}
@@ -282,6 +286,9 @@ func parseValidity(s string) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// dateTimeRE is a date with a time of day after it (2027-05-30 00:00:00, 2027/5/30 0:00).
+var dateTimeRE = regexp.MustCompile(`^([0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2})[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$`)
 
 // isRange reports whether s holds two dates (six digit groups, or a range separator).
 func isRange(s string) bool {

@@ -277,6 +277,10 @@ func parseDate(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
+	if len(s) == 4 && allDigits(s) && s >= "1900" && s <= "2199" {
+		// "2027": a year alone, not Excel's serial 2027 (1905-07-19): no day to check by.
+		return time.Time{}, false
+	}
 	if t, ok := serialTime(s); ok && len(s) <= 7 {
 		return t, true
 	}
