@@ -373,6 +373,13 @@ func TestParseValidity(t *testing.T) {
 			t.Errorf("parseValidity(%q) = %v, %v; want %s", in, got, ok, want)
 		}
 	}
+	// A year alone in a date column (成立日期 2015) is shown as written, not as 1905-07-07.
+	if d, ok := serialDate("2015"); ok {
+		t.Errorf("serialDate(2015) = %s, want no date", d)
+	}
+	if d, ok := serialDate("41789"); !ok || d != "2014-05-29" {
+		t.Errorf("serialDate(41789) = %s, %v", d, ok)
+	}
 	// "2027": a year alone, not Excel's serial 2027 (1905-07-19).
 	for _, in := range []string{"", "见附件", "2027-13-01", "至2027", "46387.5.1", "2027"} {
 		if got, ok := parseValidity(in); ok {

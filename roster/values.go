@@ -264,6 +264,11 @@ func serialTime(s string) (time.Time, bool) {
 	if err != nil || n < 1 || n > 2958465 {
 		return time.Time{}, false
 	}
+	if n >= 1900 && n <= 2199 && len(s) == 4 {
+		// "2027", "2015": a year alone (a 执法证有效期, a 成立日期), not Excel's serial 2027
+		// (1905-07-19) — no roster date is in 1905 or 1906.
+		return time.Time{}, false
+	}
 	if n < 61 {
 		n++ // serials 1–60 count the non-existent 1900-02-29 differently
 	}
@@ -275,10 +280,6 @@ func serialTime(s string) (time.Time, bool) {
 func parseDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(norm.NFKC.String(s))
 	if s == "" {
-		return time.Time{}, false
-	}
-	if len(s) == 4 && allDigits(s) && s >= "1900" && s <= "2199" {
-		// "2027": a year alone, not Excel's serial 2027 (1905-07-19): no day to check by.
 		return time.Time{}, false
 	}
 	if t, ok := serialTime(s); ok && len(s) <= 7 {
