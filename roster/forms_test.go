@@ -377,7 +377,7 @@ func TestParseValidity(t *testing.T) {
 	if d, ok := serialDate("2015"); ok {
 		t.Errorf("serialDate(2015) = %s, want no date", d)
 	}
-	if d, ok := serialDate("41789"); !ok || d != "2014-05-29" {
+	if d, ok := serialDate("41789"); !ok || d != "2014-05-30" {
 		t.Errorf("serialDate(41789) = %s, %v", d, ok)
 	}
 	// "2027": a year alone, not Excel's serial 2027 (1905-07-19).

@@ -240,7 +240,7 @@ func hasWord(c, w string) int {
 // from serial 61 on).
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
-// serialDate turns an Excel serial day number ("41789", "41789.0") into "2014-05-29".
+// serialDate turns an Excel serial day number ("41789", "41789.0") into "2014-05-30".
 func serialDate(s string) (string, bool) {
 	t, ok := serialTime(s)
 	if !ok {
