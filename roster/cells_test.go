@@ -408,3 +408,37 @@ func TestRecordTailControl(t *testing.T) {
 		}
 	}
 }
+
+// TestDistrictCells: with --district, an empty 所属区县 keeps the firm with a warning naming its
+// 登记机关; a cell that names no district (an address slid into the column, a class letter, the
+// header repeated) is an error, not another district; another district is left out (info).
+func TestDistrictCells(t *testing.T) {
+	p := writeFile(t, "d.csv", "统一社会信用代码,企业名称,登记机关,所属区县,信用风险分类\n"+
+		"91110000600037341L,甲公司,长治市潞州区市场监督管理局,,A\n"+
+		"91512081MA62K0260E,乙公司,沁县市场监督管理局,山西省长治市沁县解放路273号,A\n"+
+		"统一社会信用代码,企业名称,登记机关,所属区县,信用风险分类\n"+
+		"91140430MA9A3GNL0Y,丙公司,沁县市场监督管理局,沁县,B\n"+
+		"91140430MA0GRKCY2X,丁公司,潞州区市场监督管理局,潞州区,A\n")
+	fr, rep := readFirms(t, p, Options{District: "沁县"})
+	if is := findIssue(rep, 2, CodeBlankDistrict); is == nil || is.Level != LevelWarning || !strings.Contains(is.Message, "长治市潞州区市场监督管理局") {
+		t.Errorf("row 2 (empty 所属区县): %v", issueList(rep))
+	}
+	for _, row := range []int{3, 4} {
+		if is := findIssue(rep, row, CodeBadDistrict); is == nil || is.Level != LevelError {
+			t.Errorf("row %d: %v, want bad_district", row, issueList(rep))
+		}
+	}
+	if findIssue(rep, 6, CodeOtherDistrict) == nil {
+		t.Errorf("row 6 (潞州区): %v, want other_district", issueList(rep))
+	}
+	var keys []string
+	for _, f := range fr.Firms {
+		keys = append(keys, f.Key)
+	}
+	if strings.Join(keys, " ") != "91110000600037341L 91140430MA9A3GNL0Y" {
+		t.Errorf("frame %v, want the blank-district firm and 丙公司", keys)
+	}
+	if rep.Rows != rep.Eligible+rep.Excluded+rep.Merged+rep.OutOfScope {
+		t.Errorf("rows %d ≠ %d + %d + %d + %d", rep.Rows, rep.Eligible, rep.Excluded, rep.Merged, rep.OutOfScope)
+	}
+}

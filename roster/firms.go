@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/choucha/choucha/internal/apperr"
 )
@@ -34,9 +35,11 @@ const (
 	CodeUnclassified      = "unclassified"
 	CodeBadClass          = "bad_class"
 	CodeOtherDistrict     = "other_district"
-	CodeMissingName       = "missing_name"  // no 企业名称: the firm could not be published, excluded
-	CodeExtraCells        = "extra_cells"   // cells beyond the header: kept in the row, not in any column
-	CodeNoTradeName       = "no_trade_name" // a 个体工商户 without a 字号: kept under NamelessGetihu
+	CodeBlankDistrict     = "blank_district" // --district given, the row's 所属区县 empty: kept, warning
+	CodeBadDistrict       = "bad_district"   // --district given, the row's 所属区县 names no district: excluded
+	CodeMissingName       = "missing_name"   // no 企业名称: the firm could not be published, excluded
+	CodeExtraCells        = "extra_cells"    // cells beyond the header: kept in the row, not in any column
+	CodeNoTradeName       = "no_trade_name"  // a 个体工商户 without a 字号: kept under NamelessGetihu
 	CodeNoClassColumn     = "no_class_column"
 	CodeNoDistrictColumn  = "no_district_column"
 )
@@ -196,6 +199,29 @@ func newFirmScan(path string, opt Options, keep bool) *firmScan {
 
 func normDistrict(s string) string { return normCell(s) }
 
+// districtLike reports whether a 所属区县 cell (normalised) is a district's name: at most 12
+// characters ending in 区, 县, 市, 旗 or 林区 and not a column's name (所属区县 repeated as a
+// header). Anything else — an address, a class letter, a code — is a row that slid.
+func districtLike(d string) bool {
+	if n := utf8.RuneCountInString(d); n < 2 || n > 12 || strings.Contains(d, "所属") || strings.Contains(d, "区县") && n <= 4 {
+		return false
+	}
+	for _, suf := range []string{"区", "县", "市", "旗", "林区", "特区"} {
+		if strings.HasSuffix(d, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// orDash is s, or "—" when it is empty.
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
 func sameDistrict(want, got string) bool {
 	return got == want || strings.HasSuffix(got, want) || strings.HasSuffix(want, got)
 }
@@ -342,9 +368,18 @@ func (s *firmScan) data(row int, cells []string) error {
 			"%s含有看不见的控制字符，已删除；请在原文件中核对", strings.Join(changed, "、")))
 	}
 
-	// 7. District: firms of another district are out of scope, not faulty.
+	// 7. District: firms of another district are out of scope, not faulty. A cell that names
+	// no district is a row that slid or a header repeated: an error, not another district;
+	// an empty cell keeps the firm, with a word.
 	if s.dist != "" && s.hdr.col[colDistrict] >= 0 {
-		if d := s.cell(cells, colDistrict); d != "" && !sameDistrict(s.dist, normDistrict(d)) {
+		d := s.cell(cells, colDistrict)
+		if d == "" {
+			s.issue(row, shownID, LevelWarning, CodeBlankDistrict, fmt.Sprintf("所属区县为空，已按%s的企业纳入（登记机关：%s）；请核对", s.opt.District, orDash(s.cell(cells, colAuthority))))
+		} else if nd := normDistrict(d); !sameDistrict(s.dist, nd) && !districtLike(nd) {
+			s.issue(row, shownID, LevelError, CodeBadDistrict, fmt.Sprintf("所属区县“%s”不是区县名称（本行可能错位、是重复的表头，或写的是乡镇、街道），已排除；请核对本行", d))
+			return nil
+		}
+		if d != "" && !sameDistrict(s.dist, normDistrict(d)) {
 			msg, ok := s.otherMsg[d]
 			if !ok {
 				msg = fmt.Sprintf("所属区县为“%s”，不属于%s，未纳入本次名录", d, s.opt.District)

@@ -60,10 +60,11 @@ WPS 的 .et 请先另存为 .xlsx。
                   duplicate_conflict 同一代码不同名称   class_conflict 同一代码各行分类不同（各行都排除）
                   closed 注销/吊销/迁出等
                   bad_class 风险分类无法识别   missing_name 没有企业名称（个体工商户除外）
+                  bad_district 所属区县不是区县名称（本行可能错位）
   保留（warning） bad_checksum 校验位不符   legacy_regno 以注册号作为标识（说明原因）
                   duplicate_of_excluded 同一代码另有被排除的行   no_status 状态为空   unknown_status 状态无法识别
                   unclassified 未分类按B类   no_class_column 没有风险分类列（按计划比例统一抽取）
-                  no_district_column 没有区县列，无法按 --district 筛选
+                  no_district_column 没有区县列，无法按 --district 筛选   blank_district 所属区县为空（按本区县纳入）
                   no_trade_name 无字号个体工商户   extra_cells 比表头多出单元格
                   abnormal_status 非正常户/经营异常（仍按存续纳入）   control_chars 删除了单元格中的控制字符
   说明（info）    other_district 属于其他区县   duplicate 重复行（已合并到首行，不计入名录）
