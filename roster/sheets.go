@@ -235,8 +235,10 @@ func (sr *sheetRead) describe(rep *Report) {
 
 // Notes are what the reader tells about how it read the file, for stderr: which sheet of
 // a workbook of several (and the others), a hidden sheet read because it was named, the
-// merged ranges filled. what names the roster ("名录", "执法检查人员名录").
-func (r *Report) Notes(what string) []string {
+// merged ranges filled. what names the roster ("名录", "执法检查人员名录"); choose says how to
+// read another sheet where the reader is used ("用 --sheet 选择其他工作表" on the command line,
+// SheetChoiceCLI).
+func (r *Report) Notes(what, choose string) []string {
 	if r == nil {
 		return nil
 	}
@@ -259,7 +261,7 @@ func (r *Report) Notes(what string) []string {
 	case r.sheetNamed && read.Hidden:
 		notes = append(notes, fmt.Sprintf("%s %s：按 --sheet 读取工作表“%s”（这是隐藏的工作表）", what, r.File, r.Sheet))
 	case !r.sheetNamed && len(others) > 0:
-		notes = append(notes, fmt.Sprintf("%s %s：读取工作表“%s”（另有工作表：%s）；用 --sheet 选择其他工作表", what, r.File, r.Sheet, xlsxstream.SheetList(others)))
+		notes = append(notes, fmt.Sprintf("%s %s：读取工作表“%s”（另有工作表：%s）；%s", what, r.File, r.Sheet, xlsxstream.SheetList(others), choose))
 	}
 	if n := len(r.MergedRanges); n > 0 {
 		refs := r.MergedRanges
@@ -271,6 +273,9 @@ func (r *Report) Notes(what string) []string {
 	}
 	return notes
 }
+
+// SheetChoiceCLI is Notes' advice on the command line.
+const SheetChoiceCLI = "用 --sheet 选择其他工作表"
 
 // frame records in fr how the sheet was read, for the draw (Frame.Sheet) and for reading
 // the file again (Lookup: the same sheet, the same ranges filled); and in rep as describe.

@@ -123,7 +123,7 @@ func TestHiddenFirstSheetIsSkipped(t *testing.T) {
 			if rep.Eligible != 400 || fr.Sheet != "名录" || rep.Sheet != "名录" {
 				t.Fatalf("%s: read %d firms from sheet %q (frame %q), want the 400 of 名录", state, rep.Eligible, rep.Sheet, fr.Sheet)
 			}
-			notes := strings.Join(rep.Notes("名录"), "\n")
+			notes := strings.Join(rep.Notes("名录", SheetChoiceCLI), "\n")
 			if !strings.Contains(notes, "读取工作表“名录”（另有工作表：“旧名录”（隐藏））") || !strings.Contains(notes, "--sheet") {
 				t.Errorf("notes: %q", notes)
 			}
@@ -135,7 +135,7 @@ func TestHiddenFirstSheetIsSkipped(t *testing.T) {
 			if rep.Eligible != 100 || fr.Sheet != "旧名录" {
 				t.Fatalf("--sheet 旧名录: %d firms, sheet %q", rep.Eligible, fr.Sheet)
 			}
-			if notes := strings.Join(rep.Notes("名录"), "\n"); !strings.Contains(notes, "隐藏的工作表") {
+			if notes := strings.Join(rep.Notes("名录", SheetChoiceCLI), "\n"); !strings.Contains(notes, "隐藏的工作表") {
 				t.Errorf("a hidden sheet read by name says nothing: %q", notes)
 			}
 		})
@@ -147,8 +147,8 @@ func TestHiddenFirstSheetIsSkipped(t *testing.T) {
 func TestSheetRecordedOnlyWhenNeeded(t *testing.T) {
 	p := "../testdata/rosters/qinxian-realestate.xlsx"
 	fr, rep := readFirms(t, p, Options{})
-	if fr.Sheet != "" || len(rep.Notes("名录")) != 0 || rep.Sheets != nil {
-		t.Errorf("single-sheet workbook: sheet %q, notes %q, sheets %v", fr.Sheet, rep.Notes("名录"), rep.Sheets)
+	if fr.Sheet != "" || len(rep.Notes("名录", SheetChoiceCLI)) != 0 || rep.Sheets != nil {
+		t.Errorf("single-sheet workbook: sheet %q, notes %q, sheets %v", fr.Sheet, rep.Notes("名录", SheetChoiceCLI), rep.Sheets)
 	}
 	if fr, _ := readFirms(t, p, Options{Sheet: "名录"}); fr.Sheet != "名录" {
 		t.Errorf("--sheet 名录: recorded %q", fr.Sheet)
@@ -233,7 +233,7 @@ func TestMergedDataCellsAreFilled(t *testing.T) {
 		if !slices.Equal(rep.MergedRanges, ranges) {
 			t.Errorf("merged ranges %v, want %v", rep.MergedRanges, ranges)
 		}
-		if notes := strings.Join(rep.Notes("名录"), "\n"); !strings.Contains(notes, ranges[0]) || !strings.Contains(notes, "左上角") {
+		if notes := strings.Join(rep.Notes("名录", SheetChoiceCLI), "\n"); !strings.Contains(notes, ranges[0]) || !strings.Contains(notes, "左上角") {
 			t.Errorf("notes %q", notes)
 		}
 		for i := range want.Firms {

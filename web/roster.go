@@ -199,12 +199,17 @@ func (s *Server) inputsOf(r *http.Request, p *plan.Plan, t *plan.Task) (inputs, 
 
 type issueCount struct{ Errors, Warnings, Infos int }
 
+// sheetChoiceWeb is Report.Notes' advice on the page, which has no --sheet: it reads the
+// workbook's first visible sheet.
+const sheetChoiceWeb = "网页读取第一张可见的工作表；要用其他工作表，请在 Excel/WPS 中把它移到最前（或删去其他工作表）后再上传"
+
 type checkData struct {
 	In         inputs
 	Query      string
 	Rounds     []int
 	Report     *roster.Report
 	Counts     issueCount
+	Notes      []string // how the rosters were read: which sheet, merged cells filled (Report.Notes)
 	Classes    []classCount
 	RosterErr  string
 	RosterHint string
@@ -310,6 +315,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 		return d
 	}
 	d.Report, d.Counts = rep, countIssues(rep)
+	d.Notes = rep.Notes("名录", sheetChoiceWeb)
 	for _, c := range sortedKeys(rep.Classes) {
 		d.Classes = append(d.Classes, classCount{c, rep.Classes[c]})
 	}
@@ -337,6 +343,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 		return d
 	}
 	d.InspReport, d.InspCounts = irep, countIssues(irep)
+	d.Notes = append(d.Notes, irep.Notes("执法检查人员名录", sheetChoiceWeb)...)
 	for _, is := range irep.Issues {
 		if is.Code == roster.CodeNoValidity {
 			d.NoValidity++

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -841,5 +842,37 @@ func TestTimesInLocalZone(t *testing.T) {
 		if !regexp.MustCompile(`2026-04-01 15:30:0\d (\+|&#43;)06:00`).MatchString(body) || strings.Contains(body, "T09:30") {
 			t.Errorf("%s: times not in the server's zone: %q", name, regexp.MustCompile(`2026-04-0[^<]{0,20}`).FindAllString(body, 3))
 		}
+	}
+}
+
+// A workbook of several sheets, the first hidden: the check page says which sheet it read and
+// how to use another on the page (it has no --sheet), and counts the rows as the CLI does.
+func TestCheckSaysWhichSheet(t *testing.T) {
+	f, err := excelize.OpenFile(rosterFile("qinxian-realestate.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.NewSheet("旧名录"); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.SetCellValue("旧名录", "A1", "统一社会信用代码")
+	if err := f.MoveSheet("旧名录", f.GetSheetName(0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetVisible("旧名录", false); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "两张表.xlsx")
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	ts := newTest(t, nil)
+	r := ts.upload("/plan/CZ2026/task/292/rosters", map[string]string{}, map[string]string{"roster": p})
+	r = ts.get(r.hdr.Get("Location"))
+	mustContain(t, r.body, "共 400 行，可抽取 <strong>400</strong> 户；排除 0 行，重复合并 0 行，其他区县 0 行",
+		"读取工作表“", "（另有工作表：“旧名录”（隐藏））", "网页读取第一张可见的工作表")
+	if strings.Contains(r.body, "--sheet") {
+		t.Errorf("the page names --sheet, which it does not have")
 	}
 }

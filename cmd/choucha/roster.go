@@ -155,7 +155,7 @@ func runRosterCheck(ctx context.Context, g *globalOptions, opts *rosterCheckOpti
 	}
 	if !g.quiet {
 		what := map[bool]string{false: "名录", true: "执法检查人员名录"}[opts.inspectors]
-		for _, n := range rep.Notes(what) {
+		for _, n := range rep.Notes(what, roster.SheetChoiceCLI) {
 			fmt.Fprintln(g.stderr, n)
 		}
 	}

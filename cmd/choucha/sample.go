@@ -248,7 +248,7 @@ func loadInspectors(ctx context.Context, g *globalOptions, file, deptMap string,
 // printInspectorWarnings tells what the shape of an inspector roster means for the draw:
 // the roster-wide warnings once, the rows without a 执法证有效期 counted.
 func printInspectorWarnings(w io.Writer, file string, rep *roster.Report) {
-	for _, n := range rep.Notes("执法检查人员名录") {
+	for _, n := range rep.Notes("执法检查人员名录", roster.SheetChoiceCLI) {
 		fmt.Fprintln(w, n)
 	}
 	noValidity := 0
@@ -294,7 +294,7 @@ func printSampleTalk(g *globalOptions, oc *draw.Outcome) {
 	}
 	fmt.Fprintf(w, "名录 %s：%d 行，可抽取 %d 户；排除 %d 行，重复合并 %d 行，其他区县 %d 行，警告 %d 条（choucha roster check 查看明细）\n",
 		rep.File, rep.Rows, rep.Eligible, rep.Excluded, rep.Merged, rep.OutOfScope, levels[roster.LevelWarning])
-	for _, n := range rep.Notes("名录") {
+	for _, n := range rep.Notes("名录", roster.SheetChoiceCLI) {
 		fmt.Fprintln(w, n)
 	}
 	for _, is := range rep.Issues {
