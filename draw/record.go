@@ -322,10 +322,15 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		Manifest: stored, List: list, PreparedFrame: pf.frame,
 	})
 	var perr error
+	if err == nil && afterAppend != nil {
+		afterAppend()
+	}
 	if err == nil {
 		// At once: a Ctrl-C while the folder is still being written must find the entry's
 		// position known (the message names the entry and how to write the folder again).
-		oc.Entry, oc.Head, perr = l.Position(ctx, id)
+		// Not cancelled by that Ctrl-C: the entry stands, and a Ctrl-C that came just after
+		// it (a few milliseconds) was reported as 已中断 without naming it.
+		oc.Entry, oc.Head, perr = l.Position(context.WithoutCancel(ctx), id)
 	}
 	werr := <-wrote
 	unstage := func() {
@@ -398,6 +403,10 @@ var useLookahead = true
 // beforeAppend, when set (tests only), runs after the folder is staged and before the entry
 // is appended: another process's entry or lock can be made to come first.
 var beforeAppend func()
+
+// afterAppend, when set (tests only), runs once the entry is appended, before its position is
+// read: a Ctrl-C can be made to come just then.
+var afterAppend func()
 
 // Seed normalises a seed as given (sampler.NormalizeSeed; a bad one is a usage error), or
 // makes a fresh one when none is given (generated: it must be published).

@@ -347,3 +347,29 @@ func TestRecordDefaultFolderTaken(t *testing.T) {
 		t.Errorf("a named folder that exists: %v, want it refused", err)
 	}
 }
+
+// A Ctrl-C that comes just after the entry is appended: the entry stands, so the error names
+// it (a WriteError: the folder is not written, choucha export writes it again) instead of a
+// bare 已中断 that reads as if nothing was recorded.
+func TestRecordInterruptedAfterAppend(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req := recordRequest(t, dir)
+	req.WriteDraw = func(ctx context.Context, d string, m *Manifest) error {
+		if err := ctx.Err(); err != nil {
+			return err // as export.WriteDraw stops at its next write
+		}
+		return writeDir(ctx, d, m)
+	}
+	afterAppend = func() { afterAppend = nil; cancel() }
+	defer func() { afterAppend = nil }()
+	_, err := Record(ctx, req)
+	var we *WriteError
+	if !errors.As(err, &we) || we.LedgerID != 1 {
+		t.Fatalf("Record after a Ctrl-C past the append: %v, want a WriteError naming entry 1", err)
+	}
+	if _, serr := os.Stat(req.Out); !errors.Is(serr, os.ErrNotExist) {
+		t.Errorf("the folder %s is there after the interrupt", req.Out)
+	}
+}
