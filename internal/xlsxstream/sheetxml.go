@@ -1435,7 +1435,9 @@ func (fs *fastSheet) event() (sheetEvent, error) {
 			if string(s.local) == "sheetData" {
 				return evEnd, nil
 			}
-			fs.mergeToken(k)
+			if fs.inMerges {
+				fs.mergeToken(k) // only </mergeCells> matters, never inside <sheetData>
+			}
 		case tokText:
 			if err := s.checkText(); err != nil {
 				return evEnd, err
