@@ -435,6 +435,13 @@ func TestFrequencyOutsideRatio(t *testing.T) {
 	if tk := p.Tasks[2]; len(tk.Ratio.Levels) != 2 {
 		t.Errorf("task 3: levels %+v, want 2 (市级2%% / 区级10%%)", tk.Ratio.Levels)
 	}
+	// Words without a figure after the space stay with the percentage.
+	for _, c := range []struct{ cell, pct string }{{"5% 以上", "5"}, {"按5% 的比例抽取", "5"}} {
+		r := readRatio(c.cell, "", "")
+		if r.flag != "" || r.r.Percent != c.pct || r.r.Note != "" || (c.cell == "5% 以上" && !r.r.AtLeast) {
+			t.Errorf("%q: %+v (flag %q), want %s%% without a note", c.cell, r.r, r.flag, c.pct)
+		}
+	}
 	if k := kinds(p.Tasks[3]); len(k) != 0 {
 		t.Errorf("task 4: flags %q, want none", k)
 	}

@@ -205,9 +205,10 @@ func subjectOK(s string) bool {
 // Replacer built per cell cost a third of the parse of a 90,000-row plan).
 var clauseMarks = strings.NewReplacer("（", "(", "）", ")", "：", ":")
 
-// levelSpace is white space after a percentage and before the words of another level
-// ("市级2% 区级10%"): it parts two clauses as a comma does.
-var levelSpace = regexp.MustCompile(`%\s+(\p{Han})`)
+// levelSpace is white space after a percentage and before the words of another level with a
+// figure of its own ("市级2% 区级10%"): it parts two clauses as a comma does. Words without a
+// figure stay with the percentage ("5% 以上", "按5% 的比例抽取").
+var levelSpace = regexp.MustCompile(`%\s+(\p{Han}+[0-9])`)
 
 func ratioClauses(s string) []string {
 	t := strings.Map(func(r rune) rune {
