@@ -155,6 +155,7 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		repairs = rd.unslide(&v, repairs)
 		nameOnly := rd.nameOnly(v)
 		cut := i == lastData && !nameOnly && rd.cutShort(v, len(cells))
+		copied := rd.wouldInherit(v)
 		repairs = rd.inherit(row, &v, repairs)
 		if nameOnly || cut {
 			msg := "本行只有序号和任务名称，其余各栏沿用了上方任务的（按合并单元格读）；表格若在此被截断，这些都不是本任务的：请对照原计划核对比例、时间和部门"
@@ -165,7 +166,9 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 				kind string
 				col  int
 			}{{FlagRatio, colRatio}, {FlagWindow, colWindow}, {FlagDept, colInitiator}} {
-				flags = append(flags, Flag{Kind: k.kind, Cell: columnWords[k.col], Text: v[k.col], Message: msg})
+				if copied[k.col] { // only what the row takes from above, not its own cells
+					flags = append(flags, Flag{Kind: k.kind, Cell: columnWords[k.col], Text: v[k.col], Message: msg})
+				}
 			}
 		}
 		t := rd.build(row, v, n, repairs, flags)
@@ -574,12 +577,21 @@ func (rd *reader) cutShort(v [numCols]string, n int) bool {
 	if n > rd.hdr.last {
 		return false
 	}
+	copied := rd.wouldInherit(v)
 	for _, k := range []int{colRatio, colWindow, colInitiator} {
-		if j := rd.hdr.col[k]; j >= n && v[k] == "" && rd.above[k] != "" {
+		if copied[k] && rd.hdr.col[k] >= n {
 			return true
 		}
 	}
 	return false
+}
+
+// wouldInherit are the columns of the row that inherit (below) would fill from the task above.
+func (rd *reader) wouldInherit(v [numCols]string) (copied [numCols]bool) {
+	for k := range v {
+		copied[k] = rd.hdr.has(k) && v[k] == "" && rd.above[k] != ""
+	}
+	return copied
 }
 
 // inherit: an empty cell takes the value above within the district (a merged cell copied out
