@@ -142,14 +142,10 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		s.issue(row, "", LevelError, CodeMissingID, fmt.Sprintf("执法人员“%s”没有执法证号，已排除；请补齐", name))
 		return nil
 	}
-	if prev, ok := s.seen[id]; ok {
-		s.issue(row, id, LevelError, CodeDuplicateInspector,
-			fmt.Sprintf("执法证号与第%d行重复，本行已排除；请核对", prev))
-		return nil
-	}
-	s.seen[id] = row
 	// A team shows who inspects and for which department: a row without either is excluded
-	// (like a firm without a name), never assigned as "（某某局）" with nobody's name.
+	// (like a firm without a name), never assigned as "（某某局）" with nobody's name — and
+	// before its 执法证号 is taken, so that a later row of the same number with a name is not
+	// refused as a duplicate of an excluded row.
 	if blankText(name) {
 		s.issue(row, id, LevelError, CodeMissingInspector,
 			fmt.Sprintf("执法证号 %s 的人员姓名为空（或只有空格、不可见字符），无法列入检查组，已排除；请补齐姓名", id))
@@ -160,6 +156,12 @@ func (s *inspectorScan) row(row int, cells []string) error {
 			fmt.Sprintf("执法人员“%s”的%s为空，无法对应抽查任务的部门，已排除；请补齐", name, orColumn(s.hdr, icolDept, "所属部门")))
 		return nil
 	}
+	if prev, ok := s.seen[id]; ok {
+		s.issue(row, id, LevelError, CodeDuplicateInspector,
+			fmt.Sprintf("执法证号与第%d行重复，本行已排除；请核对", prev))
+		return nil
+	}
+	s.seen[id] = row
 	status := s.cell(cells, icolStatus)
 	in := Inspector{
 		Row: row, ID: id, Name: name,
