@@ -188,19 +188,20 @@ func scanFileAt(ctx context.Context, path string, sp scanSpec, start func() (row
 		}
 		fn, size := start()
 		sr.res, err = scan(ctx, path, sp.sheet, xlsxstream.FillMerges(mark(fn), sp.fill), size)
+		// What the first read learnt at its end may need a second, from a fresh start — one
+		// for both: merged ranges below the header (read with them filled), a value that may
+		// hold a control character (read with every cell looked at).
+		again := false
 		if err == nil && sp.fill == nil && sp.header != nil {
 			var fill []xlsxstream.Range
 			if fill, err = sr.dataMerges(sp.header()); err == nil && len(fill) > 0 {
-				// The sheet has merged ranges below its header, learnt at its end: it is
-				// read again, with them filled, from a fresh start.
-				sr.filled = fill
-				fn, size = start()
-				sr.res, err = scan(ctx, path, sr.res.Sheet, xlsxstream.FillMerges(mark(fn), fill), size)
+				sr.filled, again = fill, true
 			}
 		}
 		if err == nil && sp.partial != nil && *sp.partial && !sr.res.ControlFree {
-			// A value may hold a control character: read again, every cell looked at.
-			*sp.partial = false
+			*sp.partial, again = false, true
+		}
+		if again {
 			fn, size = start()
 			sr.res, err = scan(ctx, path, sr.res.Sheet, xlsxstream.FillMerges(mark(fn), sr.filled), size)
 		}
