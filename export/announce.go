@@ -32,7 +32,7 @@ type Options struct {
 	// publication, each "第N条:HASH" (ledger.Published); "" when the draw is not from a
 	// ledger. Anyone holding the notice checks them with choucha ledger verify --published.
 	LedgerEntry, LedgerHead string
-	// Redraw says the draw is a redraw of its round and why (RedrawNote); "" for a first draw.
+	// Redraw says the draw is a redraw of its round and why (LedgerFacts.Redraw); "" for a first draw.
 	Redraw string
 }
 

@@ -93,15 +93,14 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 
 // exportOptions are the export options of a draw: the plan's title when this server knows
 // the plan the draw used, the server's time zone, and the draw's ledger position, which every
-// notice carries (export.PublishedPosition, the call `choucha export` makes).
+// notice carries (export.LedgerFactsOf, the call `choucha export` makes).
 func (s *Server) exportOptions(ctx context.Context, m *draw.Manifest) export.Options {
 	o := export.Options{Encoding: export.UTF8, Location: s.cfg.Location}
 	if p, ok := s.plan(m.Plan.ID); ok && p.SHA256 == m.Plan.SHA256 {
 		o.PlanTitle = p.Title
 	}
 	if l, err := s.ledger(); err == nil && l != nil {
-		o.LedgerEntry, o.LedgerHead = export.PublishedPosition(ctx, l, m)
-		o.Redraw = export.RedrawNote(ctx, l, m)
+		export.LedgerFactsOf(ctx, l, m).Apply(&o)
 	}
 	return o
 }

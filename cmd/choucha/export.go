@@ -121,8 +121,9 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 		title = builtinPlanTitle(m)
 	}
 	xo := export.Options{Encoding: enc, PlanTitle: title, Calendar: cal, Location: loc}
-	xo.LedgerEntry, xo.LedgerHead, xo.Redraw = publishedPosition(ctx, g, m)
-	if by := supersededBy(ctx, g, m); by > 0 && !g.quiet {
+	facts := ledgerFacts(ctx, g, m)
+	facts.Apply(&xo)
+	if by := facts.Standing; by > 0 && by != m.LedgerID && !g.quiet {
 		// Exporting is allowed (an old list is part of the record), publishing it by mistake
 		// is what this says.
 		fmt.Fprintf(g.stderr, "choucha: 警告: 台账第 %d 条不是任务 %s 第%d轮现行的名单：现行的是第 %d 条（锁定或其后的重抽）；公布请导出第 %d 条\n",
@@ -202,41 +203,18 @@ func loadDraw(ctx context.Context, g *globalOptions, arg string, parse func(ledg
 	return m, folder, nil
 }
 
-// publishedPosition is export.PublishedPosition on the ledger at hand (opened read-only);
-// "" when there is none.
-func publishedPosition(ctx context.Context, g *globalOptions, m *draw.Manifest) (entry, head, redraw string) {
+// ledgerFacts is export.LedgerFactsOf on the ledger at hand (opened read-only); zero when
+// there is none.
+func ledgerFacts(ctx context.Context, g *globalOptions, m *draw.Manifest) export.LedgerFacts {
 	if m.LedgerID <= 0 {
-		return "", "", ""
+		return export.LedgerFacts{}
 	}
 	l, err := ledger.OpenReadOnly(g.ledgerPath())
 	if err != nil {
-		return "", "", ""
+		return export.LedgerFacts{}
 	}
 	defer l.Close()
-	entry, head = export.PublishedPosition(ctx, l, m)
-	return entry, head, export.RedrawNote(ctx, l, m)
-}
-
-// supersededBy is the ledger entry that stands for the draw's task round in its year instead
-// of it (ledger.Standing: the newest lock, else the newest draw), or 0 when the draw stands or
-// the ledger cannot say (none at hand, another ledger's manifest, a ledger that does not verify).
-func supersededBy(ctx context.Context, g *globalOptions, m *draw.Manifest) int64 {
-	if m.LedgerID <= 0 {
-		return 0
-	}
-	l, err := ledger.OpenReadOnly(g.ledgerPath())
-	if err != nil {
-		return 0
-	}
-	defer l.Close()
-	if e, err := l.Get(ctx, m.LedgerID); err != nil || e.Kind != ledger.KindDraw || e.Task != m.Task || e.Round != m.Round || e.Seed != m.Seed {
-		return 0
-	}
-	st, err := l.Standing(ctx, m.Task, m.Round, m.Year)
-	if err != nil || st == nil || st.ID == m.LedgerID {
-		return 0
-	}
-	return st.ID
+	return export.LedgerFactsOf(ctx, l, m)
 }
 
 // builtinPlanTitle is the title of the compiled-in plan when the draw used it, else "".

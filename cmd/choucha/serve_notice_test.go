@@ -20,7 +20,7 @@ import (
 // Tester's report, item 1: the notices downloaded from `choucha serve` (抽查任务公告.csv and
 // .html, and the printable /entry/N/notice) lacked the ledger position the CLI export
 // carries, so `ledger verify --published` refused them. Both now call
-// export.PublishedPosition; the web's files are byte for byte the CLI's and verify.
+// export.LedgerFactsOf; the web's files are byte for byte the CLI's and verify.
 func TestWebNoticePassesVerifyPublished(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
