@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -458,8 +459,10 @@ func TestYearCodesAndYearWords(t *testing.T) {
 		in   string
 		want bool
 	}{{"2023001", true}, {"2023000123", true}, {"13912345678", false}, {"1234567", false}, {"202301", true}} {
-		if got := yearCode(c.in) || len(c.in) <= 6; got != c.want {
-			t.Errorf("%s numbers a task: %v, want %v", c.in, got, c.want)
+		rd := &reader{}
+		n, _, ok := rd.readSeq(c.in)
+		if ok != c.want || ok && strconv.Itoa(n) != c.in {
+			t.Errorf("readSeq(%s) = %d, %v; want a task numbered %s: %v", c.in, n, ok, c.in, c.want)
 		}
 	}
 	for _, c := range []struct {
