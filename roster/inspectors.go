@@ -271,9 +271,9 @@ func parseValidity(s string) (time.Time, bool) {
 	if i := strings.IndexByte(s, '.'); i >= 1 && i <= 5 && allDigits(s[:i]) && allDigits(s[i+1:]) {
 		s = s[:i] // 46387.5: a date-time serial
 	}
-	if m := dateTimeRE.FindStringSubmatch(s); m != nil {
-		s = m[1] // "2027-05-30 00:00:00", as platforms export a date: the day
-	}
+	// A time of day after a date ("2027-05-30 00:00:00", as platforms export dates, also in a
+	// range) is not a date's digits: the day counts.
+	s = timeOfDay.ReplaceAllString(s, "")
 	if t, ok := parseDate(s); ok && !isRange(s) {
 		return t, true
 	}
@@ -289,8 +289,8 @@ func parseValidity(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// dateTimeRE is a date with a time of day after it (2027-05-30 00:00:00, 2027/5/30 0:00).
-var dateTimeRE = regexp.MustCompile(`^([0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2})[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$`)
+// timeOfDay is a time after a date (" 00:00:00", "T0:00", " 23:59:59.000").
+var timeOfDay = regexp.MustCompile(`(?:\s+|T)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?`)
 
 // isRange reports whether s holds two dates (six digit groups, or a range separator).
 func isRange(s string) bool {
