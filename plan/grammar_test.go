@@ -446,8 +446,17 @@ func TestFrequencyOutsideRatio(t *testing.T) {
 	if k := kinds(p.Tasks[3]); len(k) != 0 {
 		t.Errorf("task 4: flags %q, want none", k)
 	}
-	if _, err := ParseRatioGiven(ratioWithFrequencyExample(p.Tasks[0].Ratio)); err != nil {
-		t.Errorf("the flag's example --ratio is refused: %v", err)
+	for _, c := range []struct{ f, eg string }{{"每半年开展一次", "5%，每半年1次"}, {"每季度开展一次", "5%，每季度1次"}, {"每月检查2次", "5%，每月2次"}, {"2次/年", "5%，2次/年"}} {
+		eg, yearly := modeFrequencyExample(p.Tasks[0].Ratio, c.f)
+		if yearly || eg != c.eg {
+			t.Errorf("modeFrequencyExample(%s) = %q, %v; want %q", c.f, eg, yearly, c.eg)
+		}
+		if _, err := ParseRatioGiven(eg); err != nil {
+			t.Errorf("the flag's example --ratio %q is refused: %v", eg, err)
+		}
+	}
+	if _, yearly := modeFrequencyExample(p.Tasks[0].Ratio, "每年开展一次"); !yearly {
+		t.Errorf("每年开展一次 flagged: once a year is what a ratio means")
 	}
 }
 

@@ -678,9 +678,12 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 	}
 	if f := modeFrequency.FindString(narrow(v[colMode])); f != "" && !rr.freq {
 		// 实施层级及说明 "市级检查(每半年开展一次)": a frequency the ratio cells do not write,
-		// in a column that is not read for one; each year once would be a guess.
-		flags = append(flags, Flag{Kind: FlagRatio, Cell: columnWords[colMode], Text: v[colMode],
-			Message: fmt.Sprintf("抽查检查模式中写有频次“%s”，抽查比例及频次中没有，不知全年抽几轮（--ratio 可连频次一起写，如 %s）", f, ratioWithFrequencyExample(t.Ratio))})
+		// in a column that is not read for one. Once a year is what a ratio means anyway;
+		// any other would be guessed away.
+		if eg, yearly := modeFrequencyExample(t.Ratio, f); !yearly {
+			flags = append(flags, Flag{Kind: FlagRatio, Cell: columnWords[colMode], Text: v[colMode],
+				Message: fmt.Sprintf("抽查检查模式中写有频次“%s”，抽查比例及频次中没有，不知全年抽几轮（--ratio 可连频次一起写，如 %s）", f, eg)})
+		}
 	}
 	if note != "" {
 		repairs = append(repairs, note)
@@ -736,15 +739,36 @@ var deadlineWords = map[string]bool{"完成时限": true, "抽查完成时限": 
 // modeFrequency is a frequency written in the mode column: 每半年开展一次, 每季度抽查1次, 2次/年.
 var modeFrequency = regexp.MustCompile(`每(?:个)?(?:年度?|半年|季度?|月|周|天|日)(?:各)?(?:开展|组织|实施|进行)?(?:抽查|检查)?(?:[0-9]+|[一二两三四五六七八九十])次|(?:[0-9]+|[一二两三四五六七八九十])次/(?:年|半年|季度?|月)`)
 
-// ratioWithFrequencyExample is a --ratio for a task whose frequency is written outside its
-// ratio cells: its percentage (5 when it has none) with a frequency.
-func ratioWithFrequencyExample(r Ratio) string {
+// modeFrequencyExample reads a frequency found in the mode column (modeFrequency) as a ratio
+// cell's would be (periodTimes, with the verb 开展 / 组织 / 实施 / 进行 left out): yearly when
+// it is once a year; else eg is a --ratio with the task's percentage (5 when it has none) and
+// that frequency (每季度开展一次 → 5%，每季度1次).
+func modeFrequencyExample(r Ratio, f string) (eg string, yearly bool) {
 	p := r.Percent
 	if p == "" {
 		p = "5"
 	}
-	return p + "%，每半年1次"
+	n, per, _, ok := periodTimes(modeVerbs.Replace(f))
+	if !ok {
+		return p + "%，" + f, false // 2次/年: as written, which --ratio reads
+	}
+	if per == PerYear && n == 1 {
+		return "", true
+	}
+	word := ""
+	for _, w := range periodWordsIn {
+		if w.per == per && word == "" && strings.HasPrefix(w.word, "每") && !strings.HasPrefix(w.word, "每个") {
+			word = w.word // the first plain one: 每季度, not 每个季度
+		}
+	}
+	if word == "" {
+		return p + "%，" + f, false
+	}
+	return fmt.Sprintf("%s%%，%s%d次", p, word, n), false
 }
+
+// modeVerbs are the verbs a mode column's frequency writes that a ratio cell's does not.
+var modeVerbs = strings.NewReplacer("开展", "", "组织", "", "实施", "", "进行", "")
 
 // bareDate is a cell (narrowed, without spaces) that names one month or one day and no range:
 // 10月, 10月份, 2023年10月, 10月15日. In a column of deadlines it is the date to finish by.
