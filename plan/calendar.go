@@ -2,7 +2,6 @@ package plan
 
 import (
 	"sort"
-	"strings"
 )
 
 // CalendarFilter selects the tasks of a calendar; zero fields match everything.
@@ -64,41 +63,9 @@ type DrawnCount struct {
 	Firms int
 }
 
-// name is the department a plan cell names, through Canon when set.
-func (f CalendarFilter) name(raw, district string) string {
-	if f.Canon != nil {
-		if c := f.Canon(raw, district); c != "" {
-			return c
-		}
-	}
-	return raw
-}
-
-// taskShown: the task has a department the filter shows, as written or by its name.
-func (f CalendarFilter) taskShown(t *Task) bool {
-	if f.Dept == "" {
-		return true
-	}
-	for _, d := range t.Departments() {
-		if f.deptShown(d, t.District) {
-			return true
-		}
-	}
-	return false
-}
-
-// deptShown: the department (a plan cell's text) passes the filter — its text or its name
-// contains the filter's, or the filter names the same department (市场局 and 市场监管局 are
-// both 沁县市场监督管理局 in 沁县).
-func (f CalendarFilter) deptShown(raw, district string) bool {
-	if f.Dept == "" || strings.Contains(raw, f.Dept) {
-		return true
-	}
-	name := f.name(raw, district)
-	if strings.Contains(name, f.Dept) {
-		return true
-	}
-	return f.Canon != nil && f.name(f.Dept, district) == name && name != f.Dept
+// filter is the task filter the calendar applies: its department rule is Filter's.
+func (f CalendarFilter) filter() Filter {
+	return Filter{District: f.District, Dept: f.Dept, Canon: f.Canon}
 }
 
 // BuildCalendar is the calendar of the tasks that pass the filter. A department that both
@@ -109,7 +76,7 @@ func BuildCalendar(tasks []Task, f CalendarFilter) Calendar {
 	// The department filter matches a department as the plan writes it or as Canon names it
 	// (the name the calendar shows): --dept 沁县市场监督管理局 finds the tasks whose cells say
 	// 县市场监管局, and every task of a department is in, whichever way a cell wrote it.
-	filter := Filter{District: f.District}
+	filter := f.filter()
 	type counts struct {
 		init, join int
 		tasks      []string
@@ -121,19 +88,19 @@ func BuildCalendar(tasks []Task, f CalendarFilter) Calendar {
 	}
 	for i := range tasks {
 		t := &tasks[i]
-		if !filter.Match(t) || !f.taskShown(t) {
+		if !filter.Match(t) {
 			continue
 		}
 		roles := map[string]bool{} // dept → initiates
 		shown := map[string]bool{}
 		var order []string
 		add := func(raw string, initiates bool) {
-			d := f.name(raw, t.District)
+			d := filter.DeptName(raw, t.District)
 			if _, seen := roles[d]; !seen {
 				roles[d] = initiates
 				order = append(order, d)
 			}
-			shown[d] = shown[d] || f.deptShown(raw, t.District)
+			shown[d] = shown[d] || filter.DeptShown(raw, t.District)
 		}
 		if t.Initiator != "" {
 			add(t.Initiator, true)

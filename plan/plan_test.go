@@ -561,7 +561,7 @@ func TestFilter(t *testing.T) {
 		t.Errorf("沁县: %d tasks", len(qx))
 	}
 	for _, k := range p.Select(Filter{Dept: "住建", Month: 6, Keyword: "燃气", Risk: RiskProgressive}) {
-		if !k.HasDepartment("住建") || !k.Window.Contains(6) || k.Risk.Kind != RiskProgressive ||
+		if !strings.Contains(strings.Join(k.Departments(), "|"), "住建") || !k.Window.Contains(6) || k.Risk.Kind != RiskProgressive ||
 			!(strings.Contains(k.Name, "燃气") || strings.Contains(k.Items, "燃气") || strings.Contains(strings.Join(k.Scopes, ""), "燃气")) {
 			t.Errorf("task %d does not match the filter", k.Seq)
 		}

@@ -36,7 +36,7 @@ func (s *Server) handlePlanList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("没有计划“%s”：请在“计划文件”页上传", q.Get("plan")))
 		return
 	}
-	f := plan.Filter{District: q.Get("district"), Dept: strings.TrimSpace(q.Get("dept")), Keyword: strings.TrimSpace(q.Get("keyword")), Risk: q.Get("risk")}
+	f := plan.Filter{District: q.Get("district"), Dept: strings.TrimSpace(q.Get("dept")), Keyword: strings.TrimSpace(q.Get("keyword")), Risk: q.Get("risk"), Canon: p.DeptNames()}
 	if m := q.Get("month"); m != "" {
 		n, err := strconv.Atoi(m)
 		if err != nil || n < 1 || n > 12 {

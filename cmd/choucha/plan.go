@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/internal/apperr"
@@ -96,7 +95,7 @@ func (f *planFilterFlags) filter(p *plan.Plan) (plan.Filter, error) {
 	if err := planCheckDistrict(p, f.district); err != nil {
 		return plan.Filter{}, err
 	}
-	return plan.Filter{District: f.district, Dept: f.dept, Month: f.month, Keyword: f.keyword, Risk: f.risk}, nil
+	return plan.Filter{District: f.district, Dept: f.dept, Month: f.month, Keyword: f.keyword, Risk: f.risk, Canon: p.DeptNames()}, nil
 }
 
 // checkDistrict rejects a district the plan does not have, listing the ones it has.
@@ -140,7 +139,7 @@ func newPlanListCommand(g *globalOptions) *cobra.Command {
 	addPlanFlags(cmd, &opts.plan)
 	f := cmd.Flags()
 	f.StringVar(&opts.filter.district, "district", "", "只列该 `地市` 的任务（如 沁县、潞州区）")
-	f.StringVar(&opts.filter.dept, "dept", "", "只列发起或配合部门名称含该 `文字` 的任务（如 住建）")
+	f.StringVar(&opts.filter.dept, "dept", "", "只列发起或配合部门名称含该 `文字` 的任务（如 住建；部门的全称或其他写法也可，如 沁县市场监督管理局）")
 	f.IntVar(&opts.filter.month, "month", 0, "只列起止时间包含该 `月份`（1–12）的任务")
 	f.StringVar(&opts.filter.keyword, "keyword", "", "只列任务名称、抽查事项或对象范围含该 `文字` 的任务")
 	enumVar(f, &opts.filter.risk, "risk", "", "", "只列该信用风险要求 `类别` 的任务：progressive（按风险分类递加）、none（无）、other（其他依据）", []string{plan.RiskProgressive, plan.RiskNone, plan.RiskOther}, nil)
@@ -486,7 +485,7 @@ func runPlanCalendar(ctx context.Context, g *globalOptions, opts *planCalendarOp
 	if err := planCheckDistrict(p, opts.district); err != nil {
 		return err
 	}
-	canon := dept.DefaultMap().WithDistricts(p.Districts()...).FullName // the plan's districts are its places
+	canon := p.DeptNames()
 	cal := plan.BuildCalendar(p.Tasks, plan.CalendarFilter{District: plan.NormalizeDistrict(opts.district), Dept: opts.dept, Canon: canon})
 	if err := addLedgerDrawn(ctx, g, p, &cal, canon); err != nil {
 		return err
