@@ -477,13 +477,43 @@ func TestYearCodesAndYearWords(t *testing.T) {
 	for _, c := range []struct {
 		in             string
 		from, to, year int
-	}{{"2020年全年", 1, 12, 2020}, {"2020年度", 1, 12, 2020}, {"2024年上半年", 1, 6, 2024}, {"2023年第三季度", 7, 9, 2023}} {
+	}{{"2020年全年", 1, 12, 2020}, {"2020年度", 1, 12, 2020}, {"2024年上半年", 1, 6, 2024}, {"2023年第三季度", 7, 9, 2023},
+		// Every word of a year, not a list of some: the quarters written in figures, a range
+		// of quarters, the year's end, a note in brackets after the word.
+		{"2021年1季度", 1, 3, 2021}, {"2022年第二至第三季度", 4, 9, 2022}, {"2020年年底前", 1, 12, 2020}, {"2024年下半年（具体时间另行通知）", 7, 12, 2024}} {
 		w, err := ParseWindow(c.in)
 		if err != nil || w.From != c.from || w.To != c.to || w.Year != c.year {
 			t.Errorf("ParseWindow(%q) = %+v, %v; want %d–%d of %d", c.in, w, err, c.from, c.to, c.year)
 		}
 	}
-	if _, err := ParseWindow("2020年明年"); err == nil {
-		t.Errorf("2020年明年 read as a window")
+	for _, bad := range []string{"2020年明年", "2023年", "2023年（待定）"} {
+		if _, err := ParseWindow(bad); err == nil {
+			t.Errorf("%s read as a window", bad)
+		}
+	}
+}
+
+// TestParseDeadline: a 完成时限 cell is a window when it writes one, else the date to finish
+// by, from January.
+func TestParseDeadline(t *testing.T) {
+	for _, c := range []struct {
+		in, by   string
+		from, to int
+	}{
+		{"10月", "10月底前", 1, 10},
+		{"10月份", "10月底前", 1, 10},
+		{"10月15日", "10月15日前", 1, 10},
+		{"10月底", "10月底前", 1, 10},
+		{"2023年10月", "2023年10月底前", 1, 10},
+		{"3月—5月", "", 3, 5},
+		{"全年", "", 1, 12},
+	} {
+		w, by, _, err := parseDeadline(c.in)
+		if err != nil || by != c.by || w.From != c.from || w.To != c.to || w.Text != c.in {
+			t.Errorf("parseDeadline(%q) = %+v, %q, %v; want %d–%d read as %q", c.in, w, by, err, c.from, c.to, c.by)
+		}
+	}
+	if _, _, _, err := parseDeadline("根据工作需要确定"); err == nil {
+		t.Errorf("a cell with no date read as a deadline")
 	}
 }

@@ -639,26 +639,9 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 	}
 	w, note, err := parseWindow(v[colWindow])
 	if deadlineWords[rd.hdr.words[colWindow]] {
-		// 完成时限 "10月底" (no window of its own) or a bare "10月" / "10月15日" (a window of
-		// one month or day): the date the inspections must be done by, read as 10月底前 /
-		// 10月15日前 — from January to that date, not that month alone.
-		cell := strings.TrimSpace(v[colWindow])
-		by := ""
-		switch {
-		case err != nil:
-			by = cell + "前"
-		case bareDate.MatchString(strings.Join(strings.Fields(narrow(cell)), "")):
-			by = strings.TrimSuffix(cell, "份")
-			if !strings.HasSuffix(by, "日") {
-				by += "底"
-			}
-			by += "前"
-		}
-		if by != "" {
-			if dw, _, derr := parseWindow(by); derr == nil {
-				w, note, err = dw, fmt.Sprintf("%s“%s”是完成的期限，按“%s”读（%d月至%d月）", rd.hdr.words[colWindow], v[colWindow], by, dw.From, dw.To), nil
-				w.Text = v[colWindow]
-			}
+		var by string
+		if w, by, note, err = parseDeadline(v[colWindow]); by != "" {
+			note = fmt.Sprintf("%s“%s”是完成的期限，按“%s”读（%d月至%d月）", rd.hdr.words[colWindow], v[colWindow], by, w.From, w.To)
 		}
 	}
 	rr := readRatio(v[colRatio], v[colFreq], v[colCount])
@@ -769,10 +752,6 @@ func modeFrequencyExample(r Ratio, f string) (eg string, yearly bool) {
 
 // modeVerbs are the verbs a mode column's frequency writes that a ratio cell's does not.
 var modeVerbs = strings.NewReplacer("开展", "", "组织", "", "实施", "", "进行", "")
-
-// bareDate is a cell (narrowed, without spaces) that names one month or one day and no range:
-// 10月, 10月份, 2023年10月, 10月15日. In a column of deadlines it is the date to finish by.
-var bareDate = regexp.MustCompile(`^(\d{4}年)?\d{1,2}月(份|\d{1,2}日)?$`)
 
 func ratioCells(v [numCols]string) string {
 	parts := []string{v[colRatio]}

@@ -26,8 +26,42 @@ import (
 // window is flagged. The year of a date is kept in Window.Year; a window in another year than
 // the plan is flagged by the table reader.
 
-// yearWordRE is a year and a word of it (2020年全年, 2020年度, 2024年上半年, 2023年第三季度).
-var yearWordRE = regexp.MustCompile(`^((?:19|20)[0-9]{2})年(全年度?|度|度内|内|上半年|下半年|第?[一二三四1-4]季度|年底前)$`)
+// yearWordRE is a year and what follows it; a window written without months after it (a word
+// or a quarter: 2020年全年, 2024年上半年, 2023年第三季度, 2020年度) is that window in that year.
+var yearWordRE = regexp.MustCompile(`^((?:19|20)[0-9]{2})年([^月]+)$`)
+
+// parseDeadline reads a cell of a column of deadlines (完成时限). A window is read as
+// parseWindow reads it, but a date the inspections must be done by — one with no window of
+// its own ("10月底") or a bare month or day ("10月", "10月份", "2023年10月", "10月15日") — is read
+// as that date with 前 ("10月底前", "10月15日前"): from January to it, not that month alone. by
+// is that reading ("" when the cell was read as a window of its own).
+func parseDeadline(s string) (w Window, by, note string, err error) {
+	w, note, err = parseWindow(s)
+	cell := strings.TrimSpace(s)
+	switch {
+	case err != nil:
+		by = cell + "前"
+	case bareDate.MatchString(strings.Join(strings.Fields(narrow(cell)), "")):
+		by = strings.TrimSuffix(cell, "份")
+		if !strings.HasSuffix(by, "日") {
+			by += "底"
+		}
+		by += "前"
+	}
+	if by == "" {
+		return w, "", note, err
+	}
+	dw, _, derr := parseWindow(by)
+	if derr != nil {
+		return w, "", note, err
+	}
+	dw.Text = s
+	return dw, by, "", nil
+}
+
+// bareDate is a cell (narrowed, without spaces) that names one month or one day and no range:
+// 10月, 10月份, 2023年10月, 10月15日. In a column of deadlines it is the date to finish by.
+var bareDate = regexp.MustCompile(`^(\d{4}年)?\d{1,2}月(份|\d{1,2}日)?$`)
 
 // ParseWindow parses a 抽查检查起止时间 cell; an error says why the cell has no single reading.
 func ParseWindow(s string) (Window, error) {
@@ -57,7 +91,8 @@ func parseWindow(s string) (Window, string, error) {
 		return w, "", fmt.Errorf("抽查检查起止时间“%s”%s", s, why)
 	}
 	if m := yearWordRE.FindStringSubmatch(t); m != nil {
-		// "2020年全年", "2020年度", "2024年上半年": a word of the year with the year before it.
+		// "2020年全年", "2024年上半年", "2023年第三季度": a window of the words below, the year
+		// before it. "2020年度" (内) is the whole year.
 		rest := m[2]
 		switch rest {
 		case "度", "度内", "内":
