@@ -149,8 +149,39 @@ var separators = regexp.MustCompile(`[、,，;；/／|｜\s]+|以及|及|与`)
 // etc is 等 ending a list: 县教育局、县民政局等, 市场监管等部门, 教育等相关部门.
 var etc = regexp.MustCompile(`等(?:相关|有关)?(?:部门|单位|机构)?([、,，;；/／|｜\s。.]|$)`)
 
-// unitSuffixes may be shared by a list: 市场监管、税务、交通运输局.
-var unitSuffixes = []string{"部门", "局"}
+// unitKind is what a list may do with the word a name ends in (unitOf).
+type unitKind int
+
+const (
+	noUnit unitKind = iota
+	// sharedUnit may be shared by a list: 市场监管、税务、交通运输局.
+	sharedUnit
+	// deptUnit ends a department's name but is not shared: 委, 大队, 中心 ….
+	deptUnit
+	// bodyUnit ends the name of a body that is not a department (政府, 街道, 乡镇, 公司, 医院 …):
+	// it takes no shared suffix, and none is shared back past it.
+	bodyUnit
+)
+
+// unitWords are the words a department's or another body's name ends in, by kind.
+var unitWords = map[string]unitKind{
+	"部门": sharedUnit, "局": sharedUnit,
+	"部": deptUnit, "委": deptUnit, "委员会": deptUnit, "大队": deptUnit, "队": deptUnit, "中心": deptUnit,
+	"办公室": deptUnit, "机构": deptUnit, "机关": deptUnit, "单位": deptUnit, "所": deptUnit, "站": deptUnit,
+	"政府": bodyUnit, "街道": bodyUnit, "办事处": bodyUnit, "乡镇": bodyUnit, "社区": bodyUnit, "公司": bodyUnit,
+	"院": bodyUnit, "处": bodyUnit, "会": bodyUnit, "馆": bodyUnit, "社": bodyUnit, "厂": bodyUnit, "行": bodyUnit,
+}
+
+// unitOf is the longest of unitWords s ends in (委员会, not 会) and its kind; "", noUnit when
+// it ends in none.
+func unitOf(s string) (word string, kind unitKind) {
+	for u, k := range unitWords {
+		if len(u) > len(word) && strings.HasSuffix(s, u) {
+			word, kind = u, k
+		}
+	}
+	return word, kind
+}
 
 // subUnitEnds end a sub-unit written after a separator (监督二、三股; 宣传教育理论股).
 var subUnitEnds = []string{"股", "科", "室", "组", "队", "所", "站", "处", "中心", "办"}
@@ -336,8 +367,11 @@ func (m Map) share(list []rawPiece) {
 			suffix = ""
 			continue
 		}
-		if own := unitSuffix(p.text); own != "" || endsWithUnit(p.text) || ownUnit(p.text) {
-			suffix = own
+		if word, kind := unitOf(p.text); kind != noUnit {
+			suffix = ""
+			if kind == sharedUnit {
+				suffix = word
+			}
 			continue
 		}
 		if suffix == "" {
@@ -381,32 +415,17 @@ func (m Map) splitJoined(p string) []string {
 	}
 	rest := n.SubUnit
 	rn, ok := m.Parse(rest)
-	if !ok || !rn.Known || rn.SubUnit != "" || !endsWithUnit(rest) || normalize(rest) != rest || !strings.HasSuffix(p, rest) {
+	if !ok || !rn.Known || rn.SubUnit != "" || !deptWord(rest) || normalize(rest) != rest || !strings.HasSuffix(p, rest) {
 		return []string{p}
 	}
 	head := p[:len(p)-len(rest)]
 	return append([]string{head}, m.splitJoined(rest)...)
 }
 
-// unitSuffix is the shared suffix (unitSuffixes) s ends in, or "".
-func unitSuffix(s string) string {
-	for _, u := range unitSuffixes {
-		if strings.HasSuffix(s, u) {
-			return u
-		}
-	}
-	return ""
-}
-
-// ownUnit reports whether s ends in a word of a body that is not a department (政府, 街道,
-// 乡镇, 公司, 医院 …): it takes no shared suffix, and none is shared back past it.
-func ownUnit(s string) bool {
-	for _, u := range []string{"政府", "街道", "办事处", "乡镇", "社区", "公司", "院", "处", "会", "馆", "社", "厂", "行"} {
-		if strings.HasSuffix(s, u) {
-			return true
-		}
-	}
-	return false
+// deptWord reports whether s ends in a department's word (sharedUnit or deptUnit).
+func deptWord(s string) bool {
+	_, kind := unitOf(s)
+	return kind == sharedUnit || kind == deptUnit
 }
 
 // plainName reports whether s is Han characters only (投资促进), a department's name without
@@ -418,13 +437,4 @@ func plainName(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-func endsWithUnit(s string) bool {
-	for _, u := range []string{"局", "部门", "部", "委", "委员会", "大队", "队", "中心", "办公室", "机构", "机关", "单位", "所", "站"} {
-		if strings.HasSuffix(s, u) {
-			return true
-		}
-	}
-	return false
 }
