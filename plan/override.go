@@ -52,6 +52,21 @@ func (t *Task) LevelHint() string {
 	return ""
 }
 
+// RatioExample is the --ratio a message suggests for a task whose plan gives no single
+// percentage: for a task given by level, the first level's own percentage (with its period,
+// levelRatioExample), so that the example is one the plan wrote; otherwise 5.
+func (t *Task) RatioExample() string {
+	if eg := levelRatioExample(t.Ratio.Levels); eg != "" {
+		return eg
+	}
+	for _, l := range t.Ratio.Levels {
+		if m := pctRE.FindStringSubmatch(narrow(l)); m != nil && m[2] == "" {
+			return m[1]
+		}
+	}
+	return "5"
+}
+
 // levelRatioExample is the --ratio that draws the first level with a period other than the
 // year in its text ("重点监管对象:每季度最低抽查12.5%" → "每季度12.5%"), or "" when no level has
 // one (a yearly level is what the plan's reading already gives).

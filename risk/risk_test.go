@@ -259,6 +259,22 @@ func TestStrataErrors(t *testing.T) {
 	if !errors.Is(err, ErrRatioUnspecified) || !strings.Contains(err.Error(), "--ratio") || !strings.Contains(err.Error(), "CZ2026-1") {
 		t.Errorf("unspecified: %v", err)
 	}
+	// A task given by level: the example is the first level's own figure (with its period
+	// when it writes one), not a fixed 5.
+	for _, c := range []struct {
+		levels []string
+		want   string
+	}{
+		{[]string{"市级抽查10%", "县级抽查20%"}, "如 --ratio 10）"},
+		{[]string{"重点监管对象:每季度最低抽查12.5%", "一般对象:每年抽查5%"}, "如 --ratio 每季度12.5%）"},
+	} {
+		lt := task(plan.RiskNone, "", nil, 0)
+		lt.Ratio.Levels = c.levels
+		_, err := Strata(lt, counts, p, "")
+		if !errors.Is(err, ErrRatioUnspecified) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "所抽一级") {
+			t.Errorf("levels %q: %v, want the example %q", c.levels, err, c.want)
+		}
+	}
 	for _, c := range []struct {
 		name     string
 		task     plan.Task

@@ -11,7 +11,7 @@ import (
 
 // ErrRatioUnspecified is wrapped by Strata when the plan gives no ratio for a task and no
 // --ratio was given; callers may test for it with errors.Is to attach a hint.
-var ErrRatioUnspecified = errors.New("计划未规定抽查比例，请用 --ratio P 指定抽查比例（百分数，0 < P ≤ 100，如 --ratio 5）")
+var ErrRatioUnspecified = errors.New("计划未规定抽查比例")
 
 // Strata computes the strata of a task from the eligible counts per class ("A".."D").
 // ratioOverride is --ratio (percent decimal string, "" when not given); it is required
@@ -77,7 +77,13 @@ func strata(t plan.Task, counts map[string]int, p Policy, ratioOverride string, 
 		}
 		planPercent, _ = formatDecimal(o)
 	} else if t.Ratio.Unspecified || (!hasPlanRatio && t.Ratio.MinCount <= 0) {
-		return nil, fmt.Errorf("任务 %s（%s）: %w", name, ratioText(t.Ratio), ErrRatioUnspecified)
+		advice := "，请用 --ratio P 指定抽查比例（百分数，0 < P ≤ 100，如 --ratio " + t.RatioExample() + "）"
+		if len(t.Ratio.Levels) > 0 {
+			// The plan wrote several (市级10%，县级20%): the operator picks the level drawn, and
+			// the example is one of the plan's own figures.
+			advice = "按哪一级抽取，请用 --ratio 指定所抽一级的比例（如 --ratio " + t.RatioExample() + "）"
+		}
+		return nil, fmt.Errorf("任务 %s（%s）: %w%s", name, ratioText(t.Ratio), ErrRatioUnspecified, advice)
 	}
 
 	var base *big.Rat
