@@ -99,6 +99,10 @@ func TestReadRatioForms(t *testing.T) {
 		{"＞5%", "", "", want{rng: "5-100%", times: 1, per: PerYear, flagged: true}},
 		{"≤5%", "", "", want{cap: "5", times: 1, per: PerYear, flagged: true}},
 		{"不高于10%", "", "", want{cap: "10", times: 1, per: PerYear, flagged: true}},
+		// A cap beside class ratios in the same cell bounds their total: the classes are drawn
+		// (risk.Strata checks the total), nothing asks for --ratio.
+		{"A类3%，B类5%，C类7%，D类9%，总体比例不高于6%", "", "", want{cls: "A3 B5 C7 D9", cap: "6", subject: "总体比例", times: 1, per: PerYear}},
+		{"A类3%，B类5%，C类7%，D类9%，不高于10%-20%", "", "", want{rng: "10-20%", times: 1, per: PerYear, flagged: true}},
 		{"10-20%", "", "", want{rng: "10-20%", times: 1, per: PerYear, flagged: true}},
 		{"10%-20%", "", "", want{rng: "10-20%", times: 1, per: PerYear, flagged: true}},
 		{"60-70家", "", "", want{rng: "60-70户", times: 1, per: PerYear, flagged: true}},

@@ -604,7 +604,13 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 		}
 		flags = append(flags, fmt.Sprintf("一个单元格里有%d个比例（%s），不知按哪一个抽取", len(pcts), strings.Join(r.Levels, " / ")))
 	}
-	if r.Cap != "" {
+	switch {
+	case r.Cap != "" && r.PerClass != nil && r.Percent == "" && r.Range == nil:
+		// "A类3%，B类5%，C类7%，D类9%，总体比例不高于6%": the class ratios are what is drawn, the
+		// cap bounds their total, as when the classes come from the credit-risk cell
+		// (takeRiskClasses; risk.Strata refuses a total above it).
+		rd.repairs = append(rd.repairs, fmt.Sprintf("抽查比例及频次规定总体不高于%s%%，按各类比例抽取，抽取时核对抽中总数", r.Cap))
+	case r.Cap != "":
 		flags = append(flags, fmt.Sprintf("只规定了比例上限（不高于%s%%），--ratio 不得超过%s", r.Cap, r.Cap))
 	}
 	if r.Range != nil && len(flags) == 0 {
