@@ -174,40 +174,23 @@ func TestCalendarDeptByName(t *testing.T) {
 		if !slices.Equal(tasks, []string{"D-1", "D-2"}) || !slices.Equal(c.Depts, []string{"沁县市场监督管理局"}) {
 			t.Errorf("--dept %s: tasks %q departments %q, want [D-1 D-2] and the one department", dept, tasks, c.Depts)
 		}
+		// plan list's filter, the same rule: the same tasks.
+		var listed []string
+		for _, k := range p.Select(Filter{District: "沁县", Dept: dept, Canon: canon}) {
+			listed = append(listed, k.Key)
+		}
+		if !slices.Equal(listed, []string{"D-1", "D-2"}) {
+			t.Errorf("list --dept %s: tasks %q, want [D-1 D-2]", dept, listed)
+		}
 	}
 }
 
 // TestSelectDeptByName: plan list's --dept (Filter) finds a department by the same rule as the
-// calendar's: by any of its names, not only by the text a cell has.
+// calendar's (TestCalendarDeptByName checks both on one table); here with the plan's own names
+// (dept's default map): in the embedded plan 沁县's market bureau is written 沁县市场监管局 and
+// 沁县市场监管局价监股, and its full name, in no cell, finds task 292 (initiator 沁县市场监管局价监股)
+// and 267 (cooperator 沁县市场监管局).
 func TestSelectDeptByName(t *testing.T) {
-	text := "序号\t地市\t抽查事项\t抽查比例\t发起部门\t配合部门\t实施时间\n" +
-		"1\t沁县\t甲\t5%\t县市场局\t县税务局\t3月\n" +
-		"2\t沁县\t乙\t5%\t县教育局\t县市场监管局\t4月\n" +
-		"3\t沁县\t丙\t5%\t县教育局\t县人社局\t5月\n"
-	p, err := Parse(strings.NewReader(text), "dept.tsv", "D")
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := map[string]string{"县市场局": "沁县市场监督管理局", "县市场监管局": "沁县市场监督管理局", "市场局": "沁县市场监督管理局",
-		"沁县市场监督管理局": "沁县市场监督管理局", "县税务局": "沁县税务局", "县教育局": "沁县教育局"}
-	canon := func(name, district string) string { return names[name] }
-	for _, dept := range []string{"沁县市场监督管理局", "市场局", "县市场监管局", "市场"} {
-		var keys []string
-		for _, k := range p.Select(Filter{District: "沁县", Dept: dept, Canon: canon}) {
-			keys = append(keys, k.Key)
-		}
-		if !slices.Equal(keys, []string{"D-1", "D-2"}) {
-			t.Errorf("--dept %s: tasks %q, want [D-1 D-2]", dept, keys)
-		}
-	}
-	// Without names, only the text: 沁县市场监督管理局 is in no cell.
-	if got := p.Select(Filter{Dept: "沁县市场监督管理局"}); len(got) != 0 {
-		t.Errorf("without Canon: %d tasks", len(got))
-	}
-
-	// The plan's own names (dept's default map): in the embedded plan 沁县's market bureau is
-	// written 沁县市场监管局 and 沁县市场监管局价监股; its full name finds task 292 (initiator
-	// 沁县市场监管局价监股) and 267 (cooperator 沁县市场监管局).
 	e := embedded(t)
 	var seqs []int
 	for _, k := range e.Select(Filter{District: "沁县", Dept: "沁县市场监督管理局", Canon: e.DeptNames()}) {
@@ -215,5 +198,8 @@ func TestSelectDeptByName(t *testing.T) {
 	}
 	if !slices.Contains(seqs, 292) || !slices.Contains(seqs, 267) {
 		t.Errorf("embedded plan, --dept 沁县市场监督管理局: tasks %v, want 267 and 292 among them", seqs)
+	}
+	if got := e.Select(Filter{District: "沁县", Dept: "沁县市场监督管理局"}); len(got) != 0 {
+		t.Errorf("without Canon: %d tasks", len(got))
 	}
 }
