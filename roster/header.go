@@ -35,7 +35,8 @@ var firmSynonyms = [numFirmCols][]string{
 		"法定代表人(负责人、经营者)", "负责人/经营者", "法定代表人/负责人/经营者", "法定代表人(经营者)"},
 	colAuthority: {"登记机关", "REGORG", "DJJG", "管辖单位", "管辖机关", "登记管理机关"},
 	colDistrict: {"所属区县", "区县", "行政区划", "所属区域", "辖区", "SSQX", "QX", "XZQH",
-		"所在区县", "县区", "县(市、区)", "所属县区", "所属地区", "所在地区"},
+		"所在区县", "县区", "县(市、区)", "所属县区", "所属地区", "所在地区",
+		"所属区/县", "区/县", "县/区", "所属县/区"}, // 所属区/县: 浙江's 严重违法失信企业名单 export
 	colAddress: {"住所", "经营场所", "经营地址", "住所(经营场所)", "DOM", "ZS", "JYCS", "住所/经营场所"},
 	colKind: {"ENTTYPE", "对象类型", "行业", "主体类型", "行业类型", "企业类型", "市场主体类型", "类型", "QYLX", "ZTLX",
 		"企业类型(主体类型)", "经营主体类型"},
@@ -64,19 +65,30 @@ const (
 var inspectorSynonyms = [numInspCols][]string{
 	icolName: {"姓名", "执法人员", "人员姓名", "执法人员姓名", "检查人员姓名", "XM"},
 	icolID: {"执法证号", "执法证件号", "执法证编号", "执法证件号码", "证件号", "执法证号码", "执法证件编号",
-		"执法证", "证号", "ZFZH"},
+		"执法证", "证号", "ZFZH",
+		"证件号码"}, // the field printed on the national 行政执法证 (姓名、工作单位、证件号码)
 	icolDept: {"所属部门", "部门", "所在部门", "单位", "所属单位", "单位名称", "执法单位", "工作单位", "所在单位",
 		"执法机关", "部门名称", "SSBM"},
 	icolCategory: {"执法门类", "执法类别", "门类", "执法领域", "执法类型"},
 	icolStatus:   {"在岗状态", "状态", "人员状态", "在岗情况", "是否在岗", "ZGZT"},
 	icolValid: {"证件有效期至", "有效期至", "执法证有效期至", "证件有效期", "有效期", "执法证有效期",
 		"执法证件有效期", "有效期限", "证件有效期止", "有效期截止日期", "有效截止日期", "YXQ",
-		"执法证有效期限", "执法证件有效期限", "证件有效期限", "执法证件有效期至", "执法证到期日期", "证件到期日期", "到期日期"},
+		"执法证有效期限", "执法证件有效期限", "证件有效期限", "执法证件有效期至", "执法证到期日期", "证件到期日期", "到期日期",
+		"有效期止"}, // 浙江's 人员维护 form
 	icolPhone:  {"联系电话", "电话", "手机", "手机号码", "LXDH"},
 	icolRecuse: {"回避企业统一社会信用代码", "回避企业", "回避对象", "回避企业代码"},
 	// The certificate's own state in the 执法证 system (有效, 注销, 暂扣 …), not the person's.
 	icolLicense: {"持证状态", "证件状态", "执法证状态", "执法证件状态", "执法资格状态"},
 }
+
+// fallbackNames are header names that take their role only when no other column of the
+// header has it. 主体身份代码 is, in the exports of the provincial market-supervision data
+// warehouses (浙江's 市场主体信息（含个体）: 主体身份代码 3302140000185548 beside
+// 统一社会信用代码 91330203674737244w), the register's internal 16-digit key (PRIPID), not the
+// firm's code: read as the code column because it comes first, it made every row fall back
+// to its 注册号, and a row without one was excluded, while the real code stood two columns on.
+// A roster whose only identifier column is headed 主体身份代码 still reads it.
+var fallbackNames = map[string]bool{normCell("主体身份代码"): true}
 
 // synonymIndex maps normalised header text to a column role.
 func synonymIndex(syn [][]string) map[string]int {
@@ -112,6 +124,7 @@ func matchHeader(row int, cells []string, index map[string]int, roles int) *head
 		h.col[i] = -1
 	}
 	known := 0
+	fallback := make([]bool, roles) // the role's column is one of fallbackNames
 	for i, c := range cells {
 		n := strings.TrimLeft(normCell(c), "*★")
 		if n == "" {
@@ -121,17 +134,20 @@ func matchHeader(row int, cells []string, index map[string]int, roles int) *head
 			(len(n) > 2 && (strings.HasSuffix(n, "RQ") || strings.HasSuffix(n, "DATE")) && isASCII(n)) { // CLRQ, ESTDATE = 成立日期
 			h.date[i] = true
 		}
-		role, ok := index[n]
+		name := n
+		role, ok := index[name]
 		if !ok {
 			// A name with a note in brackets: 统一社会信用代码（必填）, 信用风险分类（A/B/C/D）.
-			role, ok = index[withoutNote(n)]
+			name = withoutNote(n)
+			role, ok = index[name]
 		}
 		if !ok {
 			continue
 		}
 		known++
-		if h.col[role] < 0 {
+		if h.col[role] < 0 || fallback[role] && !fallbackNames[name] {
 			h.col[role] = i
+			fallback[role] = fallbackNames[name]
 		}
 	}
 	if known < 2 {
