@@ -368,6 +368,14 @@ func (s *firmScan) data(row int, cells []string) error {
 			"%s含有看不见的控制字符，已删除；请在原文件中核对", strings.Join(changed, "、")))
 	}
 
+	// A row with neither an identifier nor a name is no firm: a 合计 or 注 line under the
+	// table. It is excluded as missing_id, saying what it holds, without the warnings about
+	// the class or district a firm's row would get.
+	if rawID == "" && regNo == "" && blankText(s.cell(cells, colName)) {
+		s.issue(row, "", LevelError, CodeMissingID, notARecordMessage("代码和名称", "市场主体", cells))
+		return nil
+	}
+
 	// 7. District: firms of another district are out of scope, not faulty. A cell that names
 	// no district is a row that slid or a header repeated: an error, not another district;
 	// an empty cell keeps the firm, with a word.

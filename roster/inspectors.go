@@ -138,6 +138,10 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		}
 		id = d // a 执法证号 stored as a number, e.g. "1404031234567.0"
 	}
+	if id == "" && blankText(name) {
+		s.issue(row, "", LevelError, CodeMissingID, notARecordMessage("姓名和执法证号", "执法人员", cells))
+		return nil
+	}
 	if id == "" {
 		s.issue(row, "", LevelError, CodeMissingID, fmt.Sprintf("执法人员“%s”没有执法证号，已排除；请补齐", name))
 		return nil

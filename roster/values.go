@@ -343,3 +343,12 @@ func splitCodes(s string) []string {
 	}
 	return out
 }
+
+// notARecordMessage is the message of a data row that lacks the cells naming a record
+// (what: "代码和名称"; kind: "市场主体") but holds other text: under a table, the 合计 line
+// (“合计：6人”) or a note (“注：…”) an office types below its list. Its cells are quoted, so
+// that the office sees which line it is.
+func notARecordMessage(what, kind string, cells []string) string {
+	return fmt.Sprintf("本行没有%s，只有%s：像是合计、注释或说明行，不是%s，已排除；如确是合计或说明，可从名录中删去，否则请补齐%s",
+		what, describeCells(cells), kind, what)
+}
