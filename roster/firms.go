@@ -750,7 +750,7 @@ func ReadFirms(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		return s.row, s.expect
 	})
 	if err == nil {
-		err = sr.explain(s.finish())
+		err = sr.explain(s.finish(), s.hdr)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -796,7 +796,7 @@ func CheckFirms(ctx context.Context, path string, opt Options) (*Report, error) 
 		return s.row, s.expect
 	})
 	if err == nil {
-		err = sr.explain(s.finish())
+		err = sr.explain(s.finish(), s.hdr)
 	}
 	if err != nil {
 		return nil, err

@@ -370,11 +370,11 @@ func ReadInspectors(ctx context.Context, path string, opt Options) ([]Inspector,
 	}
 	switch {
 	case s.hdr == nil && s.first == nil:
-		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s 没有任何内容（空表）", path))
+		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s 没有任何内容（空表）", path), nil)
 	case s.hdr == nil:
-		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s: %w", path, errNoHeader(s.first, "“姓名”“执法证号”")))
+		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s: %w", path, errNoHeader(s.first, "“姓名”“执法证号”")), nil)
 	case s.rows == 0:
-		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s 只有表头（第%d行），没有数据行", path, s.hdr.row))
+		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s 只有表头（第%d行），没有数据行", path, s.hdr.row), s.hdr)
 	}
 	sr.describe(s.rep)
 	slices.SortFunc(s.list, func(a, b Inspector) int { return strings.Compare(a.ID, b.ID) })

@@ -87,7 +87,7 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		s.prefetch.flush()
 	}
 	if err == nil {
-		err = sr.explain(s.finish())
+		err = sr.explain(s.finish(), s.hdr)
 	}
 	if err != nil {
 		return nil, nil, err

@@ -72,7 +72,10 @@ func (sr *sheetRead) recorded() string {
 // header without the needed columns, an empty sheet) the sheet it was about and the
 // workbook's other sheets, where the roster may be; and the file, if the message does not
 // name it.
-func (sr *sheetRead) explain(err error) error {
+//
+// hdr is the header the read found (nil: none): it tells a title over the table from the
+// group names of a header of two rows (groupCells).
+func (sr *sheetRead) explain(err error, hdr *header) error {
 	if sr == nil || err == nil {
 		return err
 	}
@@ -86,7 +89,7 @@ func (sr *sheetRead) explain(err error) error {
 			err = fmt.Errorf("名录 %s: %w", sr.path, err)
 		}
 	}
-	if top := sr.groupCells(); len(top) > 0 {
+	if top := sr.groupCells(hdr); len(top) > 0 {
 		hint := fmt.Sprintf("工作表“%s”的表头上方或表头中有跨列的合并单元格 %s：表头若分两行（上一行是合并的分组名称，如“企业基本信息”），请删去分组名称那一行，只留一行列名后再读", sr.res.Sheet, refList(top))
 		err = addHint(err, hint)
 	}
@@ -112,17 +115,35 @@ func addHint(err error, hint string) error {
 	return &apperr.Error{Err: err, Hint: hint}
 }
 
-// groupCells are the merged ranges over several columns in the first rows of the sheet
-// (where the header is looked for), when the read found no header: a header of two rows
-// whose upper row holds merged group names.
-func (sr *sheetRead) groupCells() []xlsxstream.Range {
+// groupCells are the merged ranges over several columns where the upper row of a header of
+// two rows would have its group names (企业基本信息 over 统一社会信用代码 and 企业名称), in the
+// rows the header is looked for. A title is not one: a range of one row from column A with no
+// other range beside it (A1:I1 over the table), nor, once the header is found (hdr), a range
+// further up than the row above it.
+func (sr *sheetRead) groupCells(hdr *header) []xlsxstream.Range {
 	var top []xlsxstream.Range
 	for _, ref := range sr.res.Merges {
 		if r, err := xlsxstream.ParseRange(ref); err == nil && r.Row1 <= headerScanRows && r.Col2 > r.Col1 {
 			top = append(top, r)
 		}
 	}
-	return top
+	alone := func(r xlsxstream.Range) bool {
+		for _, o := range top {
+			if o != r && o.Row1 <= r.Row2 && r.Row1 <= o.Row2 {
+				return false
+			}
+		}
+		return true
+	}
+	var groups []xlsxstream.Range
+	for _, r := range top {
+		title := r.Row1 == r.Row2 && r.Col1 == 1 && alone(r)
+		if title || hdr != nil && (r.Row2 < hdr.row-1 || r.Row1 > hdr.row) {
+			continue
+		}
+		groups = append(groups, r)
+	}
+	return groups
 }
 
 // dataMerges places the sheet's merged ranges against its header row and returns those to

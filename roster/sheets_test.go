@@ -328,3 +328,36 @@ func TestOverlappingMergesRefused(t *testing.T) {
 }
 
 func errorsAs(err error, target **apperr.Error) bool { return errors.As(err, target) }
+
+// A header that lacks the code column gets the hint about a header of two rows only when a
+// merged range is where a header's group names would be: a title merged over the whole table
+// above it is no group name; group names over some of its columns are.
+func TestGroupHintNotForTitle(t *testing.T) {
+	header := []string{"序号", "企业名称", "登记机关", "住所", "信用风险分类"}
+	row := []string{"1", "宁波某某有限公司", "海曙区市场监管局", "某路1号", "A"}
+	const hint = "表头若分两行"
+	for _, c := range []struct {
+		name   string
+		rows   [][]string
+		merges []string
+		want   bool
+	}{
+		{"title", [][]string{{"2024年海曙区市场主体名单"}, header, row}, []string{"A1:E1"}, false},
+		{"title two rows up", [][]string{{"2024年海曙区市场主体名单"}, {"填报单位：海曙区"}, header, row}, []string{"A1:E1"}, false},
+		{"groups", [][]string{{"企业基本信息", "", "监管信息"}, header, row}, []string{"A1:B1", "C1:E1"}, true},
+		{"title and groups", [][]string{{"2024年海曙区市场主体名单"}, {"企业基本信息", "", "监管信息"}, header, row}, []string{"A1:E1", "A2:B2", "C2:E2"}, true},
+	} {
+		p := writeBook(t, c.name+".xlsx", testSheet{name: "名录", rows: c.rows, merges: c.merges})
+		_, err := CheckFirms(context.Background(), p, Options{})
+		var ae *apperr.Error
+		if err == nil || !errors.As(err, &ae) {
+			t.Fatalf("%s: %v, want a refusal with a hint", c.name, err)
+		}
+		if got := strings.Contains(ae.Hint, hint); got != c.want {
+			t.Errorf("%s: hint %q; want the two-row hint: %v", c.name, ae.Hint, c.want)
+		}
+		if strings.Contains(ae.Hint, "A1:E1") {
+			t.Errorf("%s: hint %q names the title A1:E1 as a group", c.name, ae.Hint)
+		}
+	}
+}

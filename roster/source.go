@@ -231,7 +231,7 @@ func scanFileAt(ctx context.Context, path string, sp scanSpec, start func() (row
 	}
 	if err != nil {
 		if sr != nil && sr.content {
-			err = sr.explain(err)
+			err = sr.explain(err, nil)
 		}
 		return "", sr, err
 	}
