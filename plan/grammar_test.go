@@ -521,3 +521,57 @@ func TestParseDeadline(t *testing.T) {
 		t.Errorf("a cell with no date read as a deadline")
 	}
 }
+
+// TestHeaderWordsOfPublishedPlans: header cells published plans use for columns the reader
+// knows — 计划任务实施时段 (黄石 2024's time column), 检查项目 (a district 教育局's task name) —
+// and a header a page cut off after 及 (孝感 2024 生态环境: 检查部门及 for 检查部门及实施层级),
+// which names the column its words before 及 name, after every whole header.
+func TestHeaderWordsOfPublishedPlans(t *testing.T) {
+	text := "序号\t检查项目\t检查对象\t检查比例\t计划任务实施时段\t检查部门及\n" +
+		"1\t民办学校年检\t民办学校\t20%\t2023年6-12月\t县级以上教育部门\n"
+	p, err := Parse(strings.NewReader(text), "words.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := p.Tasks[0]
+	if tk.Name != "民办学校年检" || tk.Window.From != 6 || tk.Window.To != 12 || tk.Window.Year != 2023 ||
+		tk.Initiator != "县级以上教育部门" || len(tk.Flags) != 0 {
+		t.Errorf("task %+v, want 民办学校年检 in 2023年6–12月 by 县级以上教育部门, no flag", tk)
+	}
+	for _, pr := range p.Problems {
+		if pr.Kind == LintProblem {
+			t.Errorf("column left unread: %s", pr.Message)
+		}
+	}
+	// A whole header wins over one read without its cut-off end.
+	for _, c := range []struct {
+		cells []string
+		col   int
+	}{
+		{[]string{"序号", "抽查事项", "检查部门及", "检查部门"}, 3},
+		{[]string{"序号", "抽查事项", "检查部门", "检查部门及"}, 2},
+	} {
+		h, ok := headerOf(c.cells)
+		if !ok || h.col[colInitiator] != c.col || len(h.ignored) != 1 {
+			t.Errorf("headerOf(%q): %+v, want the initiator in column %d and the other ignored", c.cells, h, c.col)
+		}
+	}
+	if _, _, ok := matchHeader("及"); ok {
+		t.Errorf("及 alone names a column")
+	}
+	for _, c := range []struct {
+		in             string
+		from, to, year int
+	}{{"2023年6-12月", 6, 12, 2023}, {"2024年3—12月", 3, 12, 2024}, {"2023年7月", 7, 7, 2023}} {
+		w, err := ParseWindow(c.in)
+		if err != nil || w.From != c.from || w.To != c.to || w.Year != c.year {
+			t.Errorf("ParseWindow(%q) = %+v, %v; want %d–%d of %d", c.in, w, err, c.from, c.to, c.year)
+		}
+	}
+	for _, bad := range []string{"2023年12-6月", "2023年6-13月"} {
+		if w, err := ParseWindow(bad); err == nil {
+			t.Errorf("ParseWindow(%q) = %+v, want it refused", bad, w)
+		}
+	}
+}
+

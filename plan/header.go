@@ -40,7 +40,7 @@ var columnSynonyms = [numCols][]string{
 	colDistrict: {"地市", "地区", "区县", "县区", "县（市、区）", "县（市区）", "所属地区", "辖区"},
 	colSeq:      {"序号", "抽查计划编号", "计划编号", "任务编号", "编号"},
 	colName: {"抽查任务名称", "联合抽查任务名称", "任务名称", "年度计划名称", "抽查任务", "计划名称",
-		"抽查领域", "抽查项目", "《联合事项清单》事项名称", "事项名称", "权责清单事项", "抽查类别"},
+		"抽查领域", "抽查项目", "检查项目", "《联合事项清单》事项名称", "事项名称", "权责清单事项", "抽查类别"},
 	colItems: {"抽查事项", "检查事项", "抽查内容", "检查内容", "检查事项（内容）", "抽查事项（内容）",
 		"参与部门的检查内容（检查事项）"},
 	colScope: {"抽查对象范围", "检查对象范围", "抽查对象", "检查对象", "检查对范围", "联查对象", "抽查范围", "检查范围", "对象范围"},
@@ -51,7 +51,7 @@ var columnSynonyms = [numCols][]string{
 		"信用风险分类管理", "信用风险分类管理要求", "信用风险分类监管要求"},
 	colWindow: {"抽查检查起止时间", "起止时间", "抽查时间", "检查时间", "时间安排", "抽查检查时间", "计划开展时间",
 		"实施时间", "拟实施时间", "完成时限", "抽查完成时限", "实施日期", "抽取日期",
-		"实施抽查时间段", "实施抽查时间", "抽查时间段", "检查时间段", "抽取时间", "初步检查时间"},
+		"实施抽查时间段", "实施抽查时间", "抽查时间段", "检查时间段", "计划任务实施时段", "实施时段", "抽取时间", "初步检查时间"},
 	colInitiator: {"发起部门", "牵头部门", "联查部门", "实施部门", "实施单位", "实施主体", "抽查主体", "检查主体",
 		"抽查主体（层级）", "检查主体（层级）",
 		// A bureau's own plan names the section that carries it out, after any department column.
@@ -150,8 +150,19 @@ func matchHeader(cell string) (k, rank int, ok bool) {
 			return k, rank + noteRank, true
 		}
 	}
+	if head := strings.TrimRight(h, cutEnds); head != h && head != "" {
+		// A header the page cut off after a conjunction: 检查部门及 (孝感 2024, for
+		// 检查部门及实施层级). No header ends in one; the words before it name the column,
+		// after every header that names its column whole.
+		if k, rank, ok := matchHeader(head); ok {
+			return k, rank + noteRank, true
+		}
+	}
 	return 0, 0, false
 }
+
+// cutEnds are the conjunctions a header cut off in the middle ends in.
+const cutEnds = "及和与、"
 
 // noteRank puts a header read without its bracketed note after every whole one.
 const noteRank = 500

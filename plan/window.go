@@ -17,6 +17,7 @@ import (
 //	dates  = date [sep date]        2026年2月24日-2026年11月30日  2026年1月—11月  2016.2.1
 //	date   = [YYYY "年"] M "月" [D "日"] | YYYY ("."|"-"|"/") M [("."|"-"|"/") D]
 //	word   = [YYYY "年"] (全年 | 上半年 | 下半年 | [第] (一|二|三|四|1-4) 季度) | YYYY "年度"
+//	         | YYYY "年" months                                        2023年6-12月
 //	before = (date | M "月底" | M "月末") ["之"] "前" ["完成"]           9月底前
 //	batches= "分" N "批" ["次"] (";" "第" N "批" before)*              two rounds, each with its deadline
 //	sep    = — | -- | - | – | ~ | ～ | 至 | 到
@@ -63,6 +64,9 @@ func parseDeadline(s string) (w Window, by, note string, err error) {
 // 10月, 10月份, 2023年10月, 10月15日. In a column of deadlines it is the date to finish by.
 var bareDate = regexp.MustCompile(`^(\d{4}年)?\d{1,2}月(份|\d{1,2}日)?$`)
 
+// yearMonthsRE is a year and what follows it, read as months (2023年6-12月).
+var yearMonthsRE = regexp.MustCompile(`^((?:19|20)[0-9]{2})年([0-9].*)$`)
+
 // ParseWindow parses a 抽查检查起止时间 cell; an error says why the cell has no single reading.
 func ParseWindow(s string) (Window, error) {
 	w, _, err := parseWindow(s)
@@ -102,6 +106,14 @@ func parseWindow(s string) (Window, string, error) {
 			yw.Text = s
 			yw.Year, _ = strconv.Atoi(m[1])
 			return yw, note, nil
+		}
+	}
+	if m := yearMonthsRE.FindStringSubmatch(t); m != nil {
+		// "2023年6-12月" (黄石 2024): a year before a month range of the template's grammar,
+		// whose first month has no 月 of its own.
+		if yw, ok := parseMonthWindow(m[2], s); ok {
+			yw.Year, _ = strconv.Atoi(m[1])
+			return yw, "", nil
 		}
 	}
 	switch t {
