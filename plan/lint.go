@@ -129,7 +129,9 @@ func Lint(p *Plan) []Finding {
 		}
 		if t.Initiator == "" {
 			add(t, LintDept, "没有发起部门")
-		} else if strings.ContainsAny(t.Initiator, "、，,；;") || strings.Contains(t.Initiator, "或") {
+		} else if len(splitDepts(t.Initiator, t.District)) > 1 || strings.Contains(t.Initiator, "或") {
+			// Several departments as package dept splits the cell: levels before one
+			// department (省、市、县级自然资源部门) are one.
 			add(t, LintDept, "发起部门“%s”似乎含有多个部门", t.Initiator)
 		}
 		if t.Mode != "" && !IsMode(t.Mode) && !strings.Contains(t.Mode, "检查") && !strings.Contains(t.Mode, "核查") && !strings.Contains(t.Mode, "随机") {

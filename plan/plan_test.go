@@ -608,6 +608,25 @@ func TestLint(t *testing.T) {
 	if fs := Lint(q); len(fs) != 1 || fs[0].Kind != LintSelf {
 		t.Errorf("lint of self-cooperator: %+v", fs)
 	}
+	// An initiator is several departments when package dept's splitter makes several of it
+	// (or it leaves the choice open with 或); levels before one department are one department
+	// (淄博 2022: 省、市、县级自然资源部门; 济南 人社 2021: 市级、县级人力资源社会保障部门).
+	for _, c := range []struct {
+		ini  string
+		many bool
+	}{
+		{"省、市、县级自然资源部门", false}, {"市级、县级人力资源社会保障部门", false}, {"市、县级林业主管部门", false},
+		{"潞城区市场监督管理局、区教育局", true}, {"市场监管、税务部门", true}, {"文化和旅游或卫生健康部门", true},
+	} {
+		q := &Plan{ID: "T", Tasks: []Task{{Seq: 1, Key: "T-1", Initiator: c.ini, Mode: ModeCounty, Items: "检查", Scopes: []string{"企业"}}}}
+		got := false
+		for _, f := range Lint(q) {
+			got = got || f.Kind == LintDept
+		}
+		if got != c.many {
+			t.Errorf("lint of initiator %q: a note that it is several departments %v, want %v", c.ini, got, c.many)
+		}
+	}
 	// Class ratios that leave out classes (no draw can be made), and all four (nothing said).
 	part := Task{Seq: 1, Key: "T-1", Initiator: "甲局", Items: "检查", Scopes: []string{"企业"},
 		Ratio: Ratio{Text: "A:3%;", PerClass: map[string]string{"A": "3", "C": "5"}}}
