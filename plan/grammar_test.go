@@ -575,3 +575,25 @@ func TestHeaderWordsOfPublishedPlans(t *testing.T) {
 	}
 }
 
+// TestIgnoredHeaderNote: a header cell left unread because another cell of the table names
+// its column better is said to be that column (莱阳 2022: 抽查内容 beside 抽查事项), not "not a
+// known column".
+func TestIgnoredHeaderNote(t *testing.T) {
+	text := "序号\t抽查事项\t抽查对象\t抽查内容\t抽查比例\t检查时间\t检查依据\n1\t甲\t企业\t乙\t5%\t全年\t法\n"
+	p, err := Parse(strings.NewReader(text), "dup.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"抽查内容": "与“抽查事项”都是抽查事项列", "检查依据": "不是已知的列"}
+	for _, pr := range p.Problems {
+		if w, ok := want[pr.Cell]; ok {
+			if !strings.Contains(pr.Message, w) {
+				t.Errorf("%s: %q, want it to say %q", pr.Cell, pr.Message, w)
+			}
+			delete(want, pr.Cell)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no note for %v (problems %+v)", want, p.Problems)
+	}
+}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -119,6 +120,16 @@ type header struct {
 }
 
 func (h *header) has(k int) bool { return h.col[k] >= 0 }
+
+// ignoredNote is lint's note on a header cell left unread: one that names no column, or one
+// that names a column the table has under a better header (莱阳 2022: 抽查事项 and 抽查内容).
+func (h *header) ignoredNote(cell string) string {
+	c := oneLine(cell)
+	if k, _, ok := matchHeader(cell); ok && h.has(k) {
+		return fmt.Sprintf("表头“%s”与“%s”都是%s列，只读取“%s”一列，此列未读取", c, h.words[k], columnWords[k], h.words[k])
+	}
+	return fmt.Sprintf("表头“%s”不是已知的列，此列未读取", c)
+}
 
 // matchHeader returns the canonical column a header cell names and the synonym's rank.
 func matchHeader(cell string) (k, rank int, ok bool) {

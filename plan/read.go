@@ -238,7 +238,7 @@ func (rd *reader) newTable(row rawRow, h *header) {
 	rd.hdr, rd.above = h, [numCols]string{}
 	rd.problem(LintReading, row.line, "", fmt.Sprintf("第%d行起是另一张表（表头与前面的不同），按这一行的表头读取", row.line))
 	for _, c := range h.ignored {
-		rd.problem(LintProblem, row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
+		rd.problem(LintProblem, row.line, oneLine(c), h.ignoredNote(c))
 	}
 }
 
@@ -275,7 +275,7 @@ func (rd *reader) findHeader() (int, error) {
 				at = i + 1
 			}
 			for _, c := range h.ignored {
-				rd.problem(LintProblem, row.line, oneLine(c), fmt.Sprintf("表头“%s”不是已知的列，此列未读取", oneLine(c)))
+				rd.problem(LintProblem, row.line, oneLine(c), h.ignoredNote(c))
 			}
 			if !h.has(colRatio) && !h.has(colCount) {
 				rd.problem(LintRatio, row.line, "抽查比例及频次", "表中没有抽查比例列：每个任务都需在抽取时用 --ratio 指定比例")
