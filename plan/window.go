@@ -27,9 +27,10 @@ import (
 // window is flagged. The year of a date is kept in Window.Year; a window in another year than
 // the plan is flagged by the table reader.
 
-// yearWordRE is a year and what follows it; a window written without months after it (a word
-// or a quarter: 2020年全年, 2024年上半年, 2023年第三季度, 2020年度) is that window in that year.
-var yearWordRE = regexp.MustCompile(`^((?:19|20)[0-9]{2})年([^月]+)$`)
+// yearWordRE is a year and what follows it: a window written without a year after it (a
+// word, a quarter, months: 2020年全年, 2024年上半年, 2023年第三季度, 2023年6-12月, 2020年度) is that
+// window in that year.
+var yearWordRE = regexp.MustCompile(`^((?:19|20)[0-9]{2})年(.+)$`)
 
 // parseDeadline reads a cell of a column of deadlines (完成时限). A window is read as
 // parseWindow reads it, but a date the inspections must be done by — one with no window of
@@ -64,9 +65,6 @@ func parseDeadline(s string) (w Window, by, note string, err error) {
 // 10月, 10月份, 2023年10月, 10月15日. In a column of deadlines it is the date to finish by.
 var bareDate = regexp.MustCompile(`^(\d{4}年)?\d{1,2}月(份|\d{1,2}日)?$`)
 
-// yearMonthsRE is a year and what follows it, read as months (2023年6-12月).
-var yearMonthsRE = regexp.MustCompile(`^((?:19|20)[0-9]{2})年([0-9].*)$`)
-
 // ParseWindow parses a 抽查检查起止时间 cell; an error says why the cell has no single reading.
 func ParseWindow(s string) (Window, error) {
 	w, _, err := parseWindow(s)
@@ -76,44 +74,40 @@ func ParseWindow(s string) (Window, error) {
 var errNoWindow = errors.New("抽查检查起止时间为空")
 
 // parseWindow also returns a repair note when it had to read something (a bare month range).
-func parseWindow(s string) (Window, string, error) {
-	w := Window{Text: s}
+func parseWindow(s string) (Window, string, error) { return windowIn(s, s) }
+
+// windowIn reads text as the window of the cell cell: the cell is what Window.Text, notes and
+// errors quote (a year's window reads the text after the year and quotes the whole cell).
+func windowIn(text, cell string) (Window, string, error) {
+	w := Window{Text: cell}
 	t := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return -1
 		}
 		return r
-	}, narrow(s))
+	}, narrow(text))
 	t = strings.TrimRight(t, "。.;；")
 	if t == "" {
 		return w, "", errNoWindow
 	}
 	bad := func(why string) (Window, string, error) {
 		if why == "" {
-			return w, "", fmt.Errorf("抽查检查起止时间“%s”无法识别", s)
+			return w, "", fmt.Errorf("抽查检查起止时间“%s”无法识别", cell)
 		}
-		return w, "", fmt.Errorf("抽查检查起止时间“%s”%s", s, why)
+		return w, "", fmt.Errorf("抽查检查起止时间“%s”%s", cell, why)
 	}
 	if m := yearWordRE.FindStringSubmatch(t); m != nil {
-		// "2020年全年", "2024年上半年", "2023年第三季度": a window of the words below, the year
-		// before it. "2020年度" (内) is the whole year.
+		// "2020年全年", "2024年上半年", "2023年第三季度", "2023年6-12月" (黄石 2024: a month
+		// range whose first month has no 月): a window of the grammar, the year before it.
+		// "2020年度" (内) is the whole year.
 		rest := m[2]
 		switch rest {
 		case "度", "度内", "内":
 			rest = "全年"
 		}
-		if yw, note, err := parseWindow(rest); err == nil && yw.Year == 0 {
-			yw.Text = s
+		if yw, note, err := windowIn(rest, cell); err == nil && yw.Year == 0 {
 			yw.Year, _ = strconv.Atoi(m[1])
 			return yw, note, nil
-		}
-	}
-	if m := yearMonthsRE.FindStringSubmatch(t); m != nil {
-		// "2023年6-12月" (黄石 2024): a year before a month range of the template's grammar,
-		// whose first month has no 月 of its own.
-		if yw, ok := parseMonthWindow(m[2], s); ok {
-			yw.Year, _ = strconv.Atoi(m[1])
-			return yw, "", nil
 		}
 	}
 	switch t {
@@ -131,7 +125,7 @@ func parseWindow(s string) (Window, string, error) {
 		// "2024年3月至10月(各地根据实际情况分阶段开展,…)": a note in parentheses after the
 		// window.
 		if w2, note, err := parseWindow(t[:open]); err == nil {
-			w2.Text = s
+			w2.Text = cell
 			extra := fmt.Sprintf("抽查检查起止时间后括号中的说明“%s”已保留，未用于计算", t[open:])
 			if note != "" {
 				extra = note + "；" + extra
@@ -143,7 +137,7 @@ func parseWindow(s string) (Window, string, error) {
 		// "10月-次年3月": a window of one plan year cannot run into the next.
 		return bad("跨到了次年，本年度的抽查时间须另行确定")
 	}
-	if w2, ok := parseMonthWindow(t, s); ok {
+	if w2, ok := parseMonthWindow(t, cell); ok {
 		return w2, "", nil
 	}
 	if m := quarterRE.FindStringSubmatch(t); m != nil {
@@ -198,7 +192,7 @@ func parseWindow(s string) (Window, string, error) {
 		b, _ := strconv.Atoi(m[2])
 		if a >= 1 && b <= 12 && a <= b {
 			w.From, w.To = a, b
-			return w, fmt.Sprintf("抽查检查起止时间“%s”没有写“月”，按%d月至%d月读", s, a, b), nil
+			return w, fmt.Sprintf("抽查检查起止时间“%s”没有写“月”，按%d月至%d月读", cell, a, b), nil
 		}
 	}
 	if digitRunRE.MatchString(t) {
@@ -213,7 +207,7 @@ func parseWindow(s string) (Window, string, error) {
 			return bad("只写了一个日期，不知是开始、截止还是当天")
 		}
 		w.From, w.To, w.Year = d1.m, d1.m, d1.y
-		return w, "", d1.check(s)
+		return w, "", d1.check(cell)
 	}
 	sep := false
 	for _, d := range []string{"——", "—", "--", "-", "–", "~", "～", "至", "到"} {
@@ -231,7 +225,7 @@ func parseWindow(s string) (Window, string, error) {
 		// "2019年9月至11": the last month lost its 月 (as bareMonthsRE's ranges lost both).
 		if n, err := strconv.Atoi(rest); err == nil && len(rest) <= 2 && d1.d == 0 && !d1.dotted && n >= d1.m && n <= 12 && d1.m >= 1 {
 			w.From, w.To, w.Year = d1.m, n, d1.y
-			return w, fmt.Sprintf("抽查检查起止时间“%s”的结束月份没有写“月”，按%d月至%d月读", s, d1.m, n), d1.check(s)
+			return w, fmt.Sprintf("抽查检查起止时间“%s”的结束月份没有写“月”，按%d月至%d月读", cell, d1.m, n), d1.check(cell)
 		}
 		// "3—12月": the first month without 月.
 		return bad("")
@@ -242,10 +236,10 @@ func parseWindow(s string) (Window, string, error) {
 	if d2.y == 0 {
 		d2.y = d1.y
 	}
-	if err := d1.check(s); err != nil {
+	if err := d1.check(cell); err != nil {
 		return w, "", err
 	}
-	if err := d2.check(s); err != nil {
+	if err := d2.check(cell); err != nil {
 		return w, "", err
 	}
 	if d1.y != 0 && d2.y != d1.y {
