@@ -113,7 +113,12 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	if req.TaskSeq <= 0 {
 		return nil, apperr.Usagef("任务序号须为正整数（计划中的任务序号），收到 %d", req.TaskSeq)
 	}
-	task, err := req.Plan.TaskRef(req.TaskSeq, req.TaskSuffix)
+	now := req.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC()
+	task, err := DrawTask(req.Plan, req.TaskSeq, req.TaskSuffix, now)
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +154,6 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		return nil, err
 	}
 	excluded = append(excluded, req.Exclude...)
-	now := req.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.UTC()
 	year := PlanYear(req.Plan, now) // rounds, locks and caps count within it
 	outDir, err := outFolder(req, task, now)
 	if err != nil {

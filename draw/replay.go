@@ -262,6 +262,11 @@ func ReplayTask(rec *Manifest, p *plan.Plan) (*plan.Task, error) {
 	if t.Key != rec.Task {
 		return nil, fmt.Errorf("计划中的任务 %s 与记录的任务 %s 不同", t.Key, rec.Task)
 	}
+	if rec.WindowGiven != "" {
+		// As the draw saw it: a window in another year than the draw's took a --window (a
+		// draw made before DrawTask had none, and replays without it).
+		t = t.InYear(rec.Year)
+	}
 	if t.District != rec.TaskInfo.District {
 		// The same bytes give the same tasks but for the district of a table without a 地市
 		// column, which the draw may have been given (--plan-district): the record's stands.

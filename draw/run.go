@@ -497,6 +497,17 @@ func (m *Manifest) DrawnKeys() []string {
 	return out
 }
 
+// DrawTask is the task "<id>-<seq><suffix>" of p as a draw made at now sees it: its window
+// in another year than the draw's (PlanYear: a plan whose title names no year counts in the
+// year of now) is flagged, and the draw asks for --window (plan.Task.InYear).
+func DrawTask(p *plan.Plan, seq int, suffix string, now time.Time) (*plan.Task, error) {
+	t, err := p.TaskRef(seq, suffix)
+	if err != nil {
+		return nil, err
+	}
+	return t.InYear(PlanYear(p, now)), nil
+}
+
 // PlanYear is the year a draw belongs to: the plan's year (a CZ2026 draw made in December
 // 2025 is a 2026 draw), or the year of the draw when the plan's title names none.
 func PlanYear(p *plan.Plan, now time.Time) int {

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -34,6 +35,30 @@ func (t *Task) NeedsOverride() Override {
 		o.Why = append(o.Why, h)
 	}
 	return o
+}
+
+// InYear is the task as a draw that counts in year sees it (the plan's year, or the draw's own
+// when the plan's title names none): a window in another year (2023年6-12月) is flagged as the
+// reader flags it in a plan of that year (FlagOtherYear), so that the draw asks for --window.
+// The task itself is returned when nothing changes.
+func (t *Task) InYear(year int) *Task {
+	if t.Window.Year == 0 || t.Window.Year == year || year == 0 {
+		return t
+	}
+	for _, f := range t.Flags {
+		if f.Kind == FlagOtherYear || f.Kind == FlagWindow {
+			return t
+		}
+	}
+	c := *t
+	c.Flags = append(slices.Clip(t.Flags), otherYearFlag(t.Window,
+		fmt.Sprintf("抽查时间在%d年，本次抽取计入%d年度（计划标题中没有年份）：抽取时须用 --window 指定本年度的抽查时间", t.Window.Year, year)))
+	return &c
+}
+
+// otherYearFlag is the flag of a window in another year than the draw's, saying why.
+func otherYearFlag(w Window, why string) Flag {
+	return Flag{Kind: FlagOtherYear, Cell: columnWords[colWindow], Text: w.Text, Message: why}
 }
 
 // WindowOpen reports whether the task's window has no single reading (no time column, an
@@ -209,7 +234,11 @@ func (t *Task) ApplyOverrides(ratio, window string) (Task, string, error) {
 	window = strings.TrimSpace(window)
 	switch {
 	case window == "" && need.Window:
-		return eff, "", fmt.Errorf("任务 %s 的抽查时间没有唯一的读法（%s），请用 --window 指定，如 --window 3月—11月", t.Key, strings.Join(windowWhy(t), "；"))
+		eg := "3月—11月"
+		if w := t.Window; w.Year != 0 && w.From >= 1 && w.From <= w.To && w.To <= 12 {
+			eg = fmt.Sprintf("%d月—%d月", w.From, w.To) // the months of another year, in this one
+		}
+		return eff, "", fmt.Errorf("任务 %s 的抽查时间没有唯一的读法（%s），请用 --window 指定，如 --window %s", t.Key, strings.Join(windowWhy(t), "；"), eg)
 	case window != "" && !need.Window:
 		return eff, "", fmt.Errorf("计划已规定任务 %s 的抽查时间（%s），不能用 --window 改变", t.Key, t.Window.Text)
 	case window != "":

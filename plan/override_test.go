@@ -224,3 +224,32 @@ func TestRatioGivenOutOfRange(t *testing.T) {
 		t.Errorf("ParseRatioGiven(4.50) = %+v, %v; want 4.5", g, err)
 	}
 }
+
+// TestInYear: a window naming another year than the draw's is flagged for the draw, as the
+// reader flags it in a plan whose title names its year; otherwise the task is unchanged.
+func TestInYear(t *testing.T) {
+	text := "序号\t地市\t抽查事项\t抽查比例\t发起部门\t实施时间\n" +
+		"1\t沁县\t甲\t20%\t县市场局\t2023年6-12月\n" +
+		"2\t沁县\t乙\t20%\t县市场局\t6-12月\n"
+	p, err := Parse(strings.NewReader(text), "y.tsv", "Y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := &p.Tasks[0], &p.Tasks[1]
+	if a.NeedsOverride().Window {
+		t.Fatalf("a plan without a year flags 2023年6-12月 by itself: %+v", a.Flags)
+	}
+	in := a.InYear(2026)
+	if !in.NeedsOverride().Window || in == a || len(a.Flags) != 0 {
+		t.Errorf("2023年6-12月 in a 2026 draw: %+v, want it flagged on a copy", in.Flags)
+	}
+	if _, _, err := in.ApplyOverrides("", ""); err == nil || !strings.Contains(err.Error(), "计入2026年度") || !strings.Contains(err.Error(), "--window 6月—12月") {
+		t.Errorf("no --window: %v", err)
+	}
+	if eff, _, err := in.ApplyOverrides("", "6月—12月"); err != nil || eff.Window.From != 6 || eff.Window.Year != 0 {
+		t.Errorf("--window 6月—12月: %+v, %v", eff.Window, err)
+	}
+	if a.InYear(2023) != a || b.InYear(2026) != b {
+		t.Errorf("a window of the draw's year, or one naming no year, changed")
+	}
+}

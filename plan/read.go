@@ -679,8 +679,7 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 		flags = append(flags, Flag{Kind: FlagWindow, Cell: columnWords[colWindow], Text: v[colWindow], Message: msg + "：抽取时须用 --window 指定"})
 		w = Window{Text: v[colWindow], From: 1, To: 12}
 	} else if rd.planYear != 0 && w.Year != 0 && w.Year != rd.planYear {
-		flags = append(flags, Flag{Kind: FlagOtherYear, Cell: columnWords[colWindow], Text: v[colWindow],
-			Message: fmt.Sprintf("抽查时间在%d年，计划是%d年的：抽取时须用 --window 指定", w.Year, rd.planYear)})
+		flags = append(flags, otherYearFlag(w, fmt.Sprintf("抽查时间在%d年，计划是%d年的：抽取时须用 --window 指定", w.Year, rd.planYear)))
 	}
 	t.Window = w
 	t.Rounds = RoundsIn(t.Ratio, t.Window)

@@ -143,7 +143,7 @@ func (s *Server) taskOf(w http.ResponseWriter, r *http.Request) (*plan.Plan, *pl
 		s.fail(w, r, http.StatusBadRequest, fmt.Errorf("任务序号应是整数，而不是“%s”", r.PathValue("seq")))
 		return nil, nil, false
 	}
-	t, err := p.Task(seq)
+	t, err := draw.DrawTask(p, seq, "", s.cfg.Now())
 	if err != nil {
 		s.fail(w, r, http.StatusNotFound, err)
 		return nil, nil, false

@@ -92,7 +92,7 @@ func runSQL(ctx context.Context, g *globalOptions, o *sqlOptions) error {
 	if err != nil {
 		return err
 	}
-	task, err := p.TaskRef(o.task, o.taskSuffix)
+	task, err := draw.DrawTask(p, o.task, o.taskSuffix, time.Now())
 	if err != nil {
 		return err
 	}
