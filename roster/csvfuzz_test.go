@@ -33,13 +33,9 @@ func stdlibCSV(data []byte) ([]csvRow, error) {
 		}
 		norm[i] = c
 	}
-	// Excel's text-forcing: an unquoted ="…" is read as a quoted field (textForcing, which
-	// keeps the length), and every forced cell as its text (unforceCells).
-	forced, err := io.ReadAll(&textForcing{r: bytes.NewReader(norm)})
-	if err != nil {
-		return nil, err
-	}
-	norm = forced
+	// Excel's text-forcing, by the reference's own rules (refForceText, refUnforce), not
+	// textForcing's and unforceCells'.
+	norm, forced := refForceText(norm)
 	cr := csv.NewReader(bytes.NewReader(norm))
 	cr.FieldsPerRecord = -1
 	var rows []csvRow
@@ -66,9 +62,79 @@ func stdlibCSV(data []byte) ([]csvRow, error) {
 		}
 		row++
 		prev = cr.InputOffset()
-		unforceCells(rec)
+		for i := range rec {
+			line, col := cr.FieldPos(i)
+			rec[i] = refUnforce(rec[i], forced[[2]int{line, col}])
+		}
 		rows = append(rows, csvRow{row, rec})
 	}
+}
+
+// refForceText is the reference's reading of an unquoted ="…" (docs/ROSTER.md, "Excel
+// text-forcing in CSV"): a field that starts with =" outside quotes is the quoted field that
+// follows the =, its text taken as written. The = is dropped (the reference need not keep the
+// file's length), and forced holds the line and column, as encoding/csv's FieldPos gives them,
+// of each such field's opening quote. The state is followed byte by byte over the whole input,
+// where textForcing counts quotes read by read.
+func refForceText(data []byte) (out []byte, forced map[[2]int]bool) {
+	out = make([]byte, 0, len(data))
+	forced = map[[2]int]bool{}
+	line, lineStart := 1, 0 // lineStart: the index in out where the line begins
+	inQuotes, fieldStart := false, true
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inQuotes && c == '"' && i+1 < len(data) && data[i+1] == '"':
+			out = append(out, c, c) // a quote inside a quoted field
+			i++
+			continue
+		case inQuotes && c == '"':
+			inQuotes = false
+		case inQuotes:
+		case fieldStart && c == '=' && i+1 < len(data) && data[i+1] == '"':
+			forced[[2]int{line, len(out) - lineStart + 1}] = true
+			out = append(out, '"')
+			inQuotes, fieldStart = true, false
+			i++
+			continue
+		case fieldStart && c == '"':
+			inQuotes, fieldStart = true, false
+		case c == ',' || c == '\n':
+			fieldStart = true
+		case c == '\r' && i+1 < len(data) && data[i+1] == '\n':
+		default:
+			fieldStart = false
+		}
+		out = append(out, c)
+		if c == '\n' {
+			line, lineStart = line+1, len(out)
+		}
+	}
+	return out, forced
+}
+
+// refUnforce is the reference's reading of a cell: a cell of an unquoted ="…" is its text; a
+// cell ="…" (how encoding/csv reads "=""…""") is the text between the quotes when no quote is
+// inside; a cell ' followed by printable ASCII without spaces or apostrophes is what follows.
+func refUnforce(cell string, forced bool) string {
+	if forced {
+		return cell
+	}
+	if inner, ok := strings.CutPrefix(cell, `="`); ok {
+		if text, ok := strings.CutSuffix(inner, `"`); ok && !strings.ContainsRune(text, '"') {
+			return text
+		}
+		return cell
+	}
+	if text, ok := strings.CutPrefix(cell, "'"); ok && text != "" {
+		for _, b := range []byte(text) {
+			if b < '!' || b > '~' || b == '\'' {
+				return cell
+			}
+		}
+		return text
+	}
+	return cell
 }
 
 // checkReadCSV reads data with readCSV and with stdlibCSV: the same rows, numbered the same,
@@ -76,6 +142,9 @@ func stdlibCSV(data []byte) ([]csvRow, error) {
 // Excel's limits (columns, characters per cell), and then only at that row.
 func checkReadCSV(t *testing.T, data []byte) {
 	t.Helper()
+	// readCSV reads UTF-8 text (a file is checked or decoded first), which has no byte 0xFF:
+	// textForcing's mark (forcedMark). Any other byte is kept.
+	data = bytes.ReplaceAll(data, []byte{forcedMark}, []byte{0xFE})
 	var got []csvRow
 	gerr := readCSV(context.Background(), bytes.NewReader(data), func(n int, cells []string) error {
 		got = append(got, csvRow{n, append([]string(nil), cells...)})

@@ -850,6 +850,8 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("\n\n代码,名称\r\n\r\n1,\"a\r\nb\"\r\r2,\"c\rd\"\n\n\n"))
 	f.Add([]byte("a,b\r\"x\ny\",z\r\r\n,\n\"\"\"\",\"\"\r"))
 	f.Add([]byte("a,\"b\"c\n"))
+	// Excel's text-forcing (checked against the reference's own reading, refForceText).
+	f.Add([]byte("代码,名称,电话\n=\"91140430MA0K2B3C4T\",\"=\"\"甲\"\"\",'0355123\n=\"a\"\"b\nc\",' 乙,' 12,'x'y\r\n=\"\",=x,\"'9\",\"=\"\"a\"\"\"\"b\"\"\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkReadCSV(t, data)
 		for _, keep := range []bool{true, false} {
