@@ -289,3 +289,26 @@ func TestRunNoClassColumn(t *testing.T) {
 		t.Errorf("task 298: notes %q, strata %+v", oc.Manifest.Notes, oc.Manifest.Strata)
 	}
 }
+
+// PlanRef.BuiltIn is the built-in plan's ID and bytes together: the ID alone, which a plan file
+// may carry too, is not enough.
+func TestPlanRefBuiltIn(t *testing.T) {
+	p, err := plan.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		r    PlanRef
+		want bool
+	}{
+		{PlanRef{ID: p.ID, SHA256: p.SHA256}, true},
+		{PlanRef{ID: p.ID, SHA256: strings.Repeat("ab", 32)}, false},
+		{PlanRef{ID: p.ID}, false},
+		{PlanRef{ID: "QX2026", SHA256: p.SHA256}, false},
+		{PlanRef{}, false},
+	} {
+		if got := c.r.BuiltIn(); got != c.want {
+			t.Errorf("%+v.BuiltIn() = %v, want %v", c.r, got, c.want)
+		}
+	}
+}

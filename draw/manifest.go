@@ -13,6 +13,7 @@ package draw
 
 import (
 	"encoding/json"
+	"sync"
 
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
@@ -65,6 +66,23 @@ type PlanRef struct {
 	ID     string `json:"id"`
 	SHA256 string `json:"sha256"`
 }
+
+// BuiltIn reports whether r is the plan compiled into this program (plan.Embedded): its ID and
+// its bytes. A plan file that carries the built-in plan's ID (a CZ2026.tsv is plan CZ2026, as is
+// --plan-id CZ2026) but other bytes is another plan: its tasks need that file. The one test
+// of it, for replay, the lists' plan title and the notice's choucha ticket command.
+func (r PlanRef) BuiltIn() bool {
+	e := embeddedRef()
+	return e.ID != "" && r == e
+}
+
+var embeddedRef = sync.OnceValue(func() PlanRef {
+	p, err := plan.Embedded()
+	if err != nil {
+		return PlanRef{}
+	}
+	return PlanRef{ID: p.ID, SHA256: p.SHA256}
+})
 
 // RosterRef identifies the roster a draw used; frame_sha256 is what replay compares.
 type RosterRef struct {

@@ -227,8 +227,11 @@ type ReplayRequest struct {
 	Record *Manifest
 	// Expand, when given, completes Record (EntryDrawnLater): it runs while the roster is
 	// read, and its error is the replay's before any other.
-	Expand      func() error
-	Plan        *plan.Plan
+	Expand func() error
+	Plan   *plan.Plan
+	// Roster is the frame, or the file to read it from: its Sheet is read as given, so the
+	// caller passes what ReplaySheet resolved for the record ("" reads the file's first
+	// visible sheet, or a file without sheets).
 	Roster      RosterInput
 	Inspectors  *Inspectors
 	Ledger      string
@@ -322,10 +325,7 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 	}
 	frame := req.Roster.Frame
 	if frame == nil {
-		var sheet string
-		if sheet, err = ReplaySheet(rec, req.Roster.File, req.Roster.Sheet); err == nil {
-			frame, _, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: sheet, District: task.District, Progress: req.Roster.Progress})
-		}
+		frame, _, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress})
 	}
 	if xerr := <-expanded; xerr != nil {
 		return Diff{}, xerr

@@ -11,7 +11,6 @@ import (
 
 	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/draw"
-	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/workday"
 )
@@ -185,7 +184,7 @@ func WriteAnnouncementHTML(w io.Writer, m *draw.Manifest, opts Options) error {
 		Date:      drawDate(m, opts.Location),
 		Authority: issuer(m, opts.Departments),
 		Generator: "choucha " + m.ToolVersion,
-		OtherPlan: m.Plan.ID != plan.EmbeddedID,
+		OtherPlan: !m.Plan.BuiltIn(),
 	}
 	for i, s := range publicOrder(m) {
 		d.Firms = append(d.Firms, announceFirm{N: i + 1, Name: s.Name, Key: s.Key, Authority: s.Authority, Ticket: s.Ticket})

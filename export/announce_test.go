@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/choucha/choucha/draw"
 )
 
 // private are values of the test roster that no public output may contain.
@@ -102,6 +104,30 @@ func TestAnnouncementHTML(t *testing.T) {
 	WriteAnnouncementHTML(&buf, m, Options{})
 	if !strings.Contains(buf.String(), "计划编号 CZ2026") {
 		t.Error("no plan id in place of the title")
+	}
+}
+
+// The notice's choucha ticket command names no plan file only for a draw from the built-in
+// plan, its ID and its bytes: a plan file that carries the ID CZ2026 (a CZ2026.tsv, --plan-id
+// CZ2026) is another plan, whose tasks choucha ticket finds only with --plan.
+func TestAnnouncementTicketCommandNamesPlanFile(t *testing.T) {
+	for _, c := range []struct {
+		plan draw.PlanRef
+		file bool
+	}{
+		{draw.PlanRef{ID: "CZ2026", SHA256: embeddedSHA256(t)}, false},
+		{draw.PlanRef{ID: "CZ2026", SHA256: strings.Repeat("ab", 32)}, true},
+		{draw.PlanRef{ID: "QX2026", SHA256: embeddedSHA256(t)}, true},
+	} {
+		m := testManifest(t, false)
+		m.Plan = c.plan
+		var buf bytes.Buffer
+		if err := WriteAnnouncementHTML(&buf, m, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(buf.String(), "--plan 计划文件"); got != c.file {
+			t.Errorf("plan %+v: the ticket command names a plan file: %v, want %v", c.plan, got, c.file)
+		}
 	}
 }
 

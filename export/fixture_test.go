@@ -88,6 +88,16 @@ const (
 
 var rosterHeader = []string{"统一社会信用代码", "企业名称", "法定代表人", "联系电话", "信用风险分类", "登记机关", "住所"}
 
+// embeddedSHA256 is the SHA-256 of the built-in plan.
+func embeddedSHA256(t testing.TB) string {
+	t.Helper()
+	p, err := plan.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.SHA256
+}
+
 // testManifest is a draw of the hostile names and a few plain firms, with the private
 // columns filled and, when teams is set, inspectors assigned.
 func testManifest(t testing.TB, teams bool) *draw.Manifest {
@@ -98,7 +108,7 @@ func testManifest(t testing.TB, teams bool) *draw.Manifest {
 		ToolVersion: "0.1.0-test",
 		CreatedAt:   "2026-04-01T02:03:04Z",
 		LedgerID:    7,
-		Plan:        draw.PlanRef{ID: "CZ2026", SHA256: strings.Repeat("ab", 32)},
+		Plan:        draw.PlanRef{ID: "CZ2026", SHA256: embeddedSHA256(t)}, // the built-in plan
 		Task:        "CZ2026-292",
 		TaskInfo: plan.Task{
 			Seq: 292, Key: "CZ2026-292", District: "沁县", Name: "对房地产开发企业的监督检查",

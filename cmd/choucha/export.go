@@ -219,8 +219,11 @@ func ledgerFacts(ctx context.Context, g *globalOptions, m *draw.Manifest) export
 
 // builtinPlanTitle is the title of the compiled-in plan when the draw used it, else "".
 func builtinPlanTitle(m *draw.Manifest) string {
+	if !m.Plan.BuiltIn() {
+		return ""
+	}
 	p, err := plan.Embedded()
-	if err != nil || p.ID != m.Plan.ID || (m.Plan.SHA256 != "" && p.SHA256 != m.Plan.SHA256) {
+	if err != nil {
 		return ""
 	}
 	return p.Title

@@ -73,9 +73,9 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if o.plan.file == "" {
 		// Without --plan the embedded plan is read; a draw from a plan file needs that file
 		// (before, the recorded plan ID was passed on as if --plan-id had been given).
-		if emb, err := plan.Embedded(); err == nil && (rec.Plan.ID != emb.ID || rec.Plan.SHA256 != emb.SHA256) {
+		if !rec.Plan.BuiltIn() {
 			return apperr.Hint(apperr.Usage(fmt.Errorf("该抽取使用的是计划文件（计划编号 %s，sha256 %s），不是本程序内置的计划 %s",
-				rec.Plan.ID, rec.Plan.SHA256, emb.ID)), "请用 --plan 给出抽取时使用的计划文件（sha256 须相同）")
+				rec.Plan.ID, rec.Plan.SHA256, plan.EmbeddedID)), "请用 --plan 给出抽取时使用的计划文件（sha256 须相同）")
 		}
 	} else if o.plan.id == "" {
 		o.plan.id = rec.Plan.ID
@@ -91,13 +91,15 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if err != nil {
 		return err
 	}
-	if sheet, err := draw.ReplaySheet(rec, o.roster, o.sheet); err != nil {
+	sheet, err := draw.ReplaySheet(rec, o.roster, o.sheet) // once: Replay reads the sheet given
+	if err != nil {
 		return err
-	} else if rec.Roster.Sheet != "" && o.sheet == "" && !g.quiet {
+	}
+	if rec.Roster.Sheet != "" && o.sheet == "" && !g.quiet {
 		fmt.Fprintf(g.stderr, "名录 %s：按台账的记录读取工作表“%s”\n", o.roster, sheet)
 	}
 	d, err := draw.Replay(ctx, draw.ReplayRequest{
-		Record: rec, Expand: expand, Plan: p, Roster: draw.RosterInput{File: o.roster, Sheet: o.sheet},
+		Record: rec, Expand: expand, Plan: p, Roster: draw.RosterInput{File: o.roster, Sheet: sheet},
 		Inspectors: insp, Ledger: g.ledgerPath(), ToolVersion: version,
 	})
 	if err != nil {
