@@ -120,6 +120,37 @@ func TestParseStatusNegation(t *testing.T) {
 	}
 }
 
+// The kept row of a code quotes what the errors of its excluded rows say, each row's errors
+// together (a row both closed and of an unreadable class), in ReadFirms, ReadFrame and
+// CheckFirms alike (the issues are the ones the scan recorded, in row order).
+func TestDuplicateOfExcludedQuotesErrors(t *testing.T) {
+	p := writeFile(t, "f.csv", "统一社会信用代码,企业名称,信用风险分类,登记状态\n"+
+		"91110000600037341L,甲公司,高低,吊销\n"+ // 2: closed and bad class
+		"91512081MA62K0260E,,A,存续\n"+ // 3: no name
+		"91110000600037341L,甲公司,A,存续\n"+ // 4: kept, quotes row 2
+		"91512081MA62K0260E,乙公司,A,存续\n") // 5: kept, quotes row 3
+	want := map[int]string{
+		4: "同一代码的第2行：登记状态为“吊销”，不在抽查范围，已排除；信用风险分类“高低”无法识别（应为 A/B/C/D、低风险/一般风险/较高风险/高风险 或 守信/警示/失信/严重失信），已排除。本行纳入抽查，请核对哪一行正确",
+		5: "同一代码的第3行：企业名称为空，无法公示，已排除；请补齐名称。本行纳入抽查，请核对哪一行正确",
+	}
+	_, full := readFirms(t, p, Options{})
+	_, lean, err := ReadFrame(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check, err := CheckFirms(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, rep := range map[string]*Report{"ReadFirms": full, "ReadFrame": lean, "CheckFirms": check} {
+		for row, msg := range want {
+			if is := findIssue(rep, row, CodeDuplicateExcluded); is == nil || is.Message != msg {
+				t.Errorf("%s row %d: %+v\nwant %s", name, row, is, msg)
+			}
+		}
+	}
+}
+
 // Rows of one code that disagree are not resolved without a word: a kept row names the
 // excluded row of its code (注销, an unreadable class), rows with different classes are all
 // excluded, and the report's rows add up (Rows = Eligible + Excluded + Merged + OutOfScope).
@@ -141,10 +172,10 @@ func TestDuplicatesThatDisagree(t *testing.T) {
 	if got := issueList(rep); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("issues\n%v\nwant\n%v", got, want)
 	}
-	if is := findIssue(rep, 3, CodeDuplicateExcluded); is == nil || !strings.Contains(is.Message, "第2行登记状态为“注销”") {
+	if is := findIssue(rep, 3, CodeDuplicateExcluded); is == nil || !strings.Contains(is.Message, "同一代码的第2行：登记状态为“注销”，不在抽查范围，已排除。本行纳入抽查") {
 		t.Errorf("row 3: %+v", is)
 	}
-	if is := findIssue(rep, 5, CodeDuplicateExcluded); is == nil || !strings.Contains(is.Message, "第4行信用风险分类“A类、B类”") {
+	if is := findIssue(rep, 5, CodeDuplicateExcluded); is == nil || !strings.Contains(is.Message, "第4行：信用风险分类“A类、B类”写了不止一种分类（“A”为A类，“B”为B类），无法确定是哪一类") {
 		t.Errorf("row 5: %+v", is)
 	}
 	if is := findIssue(rep, 6, CodeClassConflict); is == nil || !strings.Contains(is.Message, "第6行A类、第7行D类") {

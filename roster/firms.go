@@ -181,9 +181,6 @@ type firmScan struct {
 	// whole city has hundreds of thousands of such rows.
 	otherMsg map[string]string
 	curOff   int64 // CSV: file offset of the record being read (-1 unknown)
-	// ghostWhy says why each ghost row (an excluded row with a usable key) was excluded, for
-	// the warning on the row of the same key that is kept.
-	ghostWhy map[int32]string
 	statuses map[string]statusVerdict
 }
 
@@ -409,7 +406,6 @@ func (s *firmScan) data(row int, cells []string) error {
 	}
 
 	excluded := false
-	var why []string // why a row with a usable key is excluded (ghost)
 	if idControl {
 		// A control character nobody sees is not dropped from a key: the code as written is
 		// not the code on the licence.
@@ -437,7 +433,6 @@ func (s *firmScan) data(row int, cells []string) error {
 		case statusClosed:
 			s.issue(row, shownID, LevelError, CodeClosed, fmt.Sprintf("登记状态为“%s”，不在抽查范围，已排除", st))
 			excluded = true
-			why = append(why, fmt.Sprintf("登记状态为“%s”", st))
 		case statusBlank:
 			s.issue(row, shownID, LevelWarning, CodeNoStatus, "登记状态为空，按存续处理；请核对")
 		case statusAbnormal:
@@ -468,11 +463,10 @@ func (s *firmScan) data(row int, cells []string) error {
 			}
 			s.issue(row, shownID, LevelError, CodeBadClass, msg)
 			excluded = true
-			why = append(why, fmt.Sprintf("信用风险分类“%s”无法确定", raw))
 		}
 	}
 	if excluded {
-		s.addGhost(row, key, strings.Join(why, "、"))
+		s.addGhost(row, key)
 		return nil
 	}
 
@@ -485,7 +479,7 @@ func (s *firmScan) data(row int, cells []string) error {
 		// placeholder, never under its operator's name in public.
 		if !isGetihu(key, s.cell(cells, colKind)) {
 			s.issue(row, shownID, LevelError, CodeMissingName, "企业名称为空，无法公示，已排除；请补齐名称")
-			s.addGhost(row, key, "企业名称为空")
+			s.addGhost(row, key)
 			return nil
 		}
 		nameless = true
@@ -517,18 +511,28 @@ func (s *firmScan) data(row int, cells []string) error {
 
 // addGhost remembers an excluded row whose key is usable, so that a row of the same key that
 // is kept says that another row of it was excluded, and why (a 注销 row and a 存续 row of one
-// code are not resolved without a word).
-func (s *firmScan) addGhost(row int, key, why string) {
+// code are not resolved without a word). Why is what the row's errors say (excludedWhy).
+func (s *firmScan) addGhost(row int, key string) {
 	if key == "" {
 		return
 	}
 	c := newCandidate(key)
 	c.row, c.idx, c.ghost, c.off = int32(row), -1, true, -1
 	s.cands = append(s.cands, c)
-	if s.ghostWhy == nil {
-		s.ghostWhy = map[int32]string{}
+}
+
+// excludedWhy is why a row was excluded: the messages of its errors among issues (in row
+// order, as the scan recorded them; an excluded row's errors are its reasons: closed,
+// bad_class, missing_name).
+func excludedWhy(issues []Issue, row int32) string {
+	i, _ := slices.BinarySearchFunc(issues, int(row), func(is Issue, r int) int { return is.Row - r })
+	var why []string
+	for ; i < len(issues) && issues[i].Row == int(row); i++ {
+		if issues[i].Level == LevelError {
+			why = append(why, issues[i].Message)
+		}
 	}
-	s.ghostWhy[int32(row)] = why
+	return strings.Join(why, "；")
 }
 
 // status is parseStatus, remembered for the few distinct statuses a roster has (each is
@@ -611,6 +615,8 @@ func (s *firmScan) finish() error {
 // A kept row whose key also has excluded rows (a 注销 row, an unreadable class) gets a warning
 // naming them (duplicate_of_excluded): the rows disagree, and the office should say which is right.
 func (s *firmScan) resolveDuplicates() {
+	// The issues of the scan, in row order (the ones added here come after them).
+	scanned := s.rep.Issues[:len(s.rep.Issues):len(s.rep.Issues)]
 	kept := s.cands[:0] // in place: len(kept) never passes the start of the group being read
 	idOf := func(d *candidate) string {
 		if id, ok := s.rawIDs[d.row]; ok {
@@ -669,7 +675,7 @@ func (s *firmScan) resolveDuplicates() {
 			case k == keep:
 			case d.ghost:
 				s.issue(int(first.row), idOf(&first), LevelWarning, CodeDuplicateExcluded,
-					fmt.Sprintf("同一代码的第%d行%s，已排除；本行纳入抽查，请核对哪一行正确", d.row, s.ghostWhy[d.row]))
+					fmt.Sprintf("同一代码的第%d行：%s。本行纳入抽查，请核对哪一行正确", d.row, excludedWhy(scanned, d.row)))
 			case d.nameHash == first.nameHash:
 				msg := fmt.Sprintf("与第%d行是同一市场主体（代码、名称相同），已合并到第%d行，本行不计入名录", first.row, first.row)
 				if d.uncl && !first.uncl {
