@@ -2,11 +2,9 @@ package roster
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/choucha/choucha/internal/ctrlchar"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Control characters in cells. An xlsx cell can hold any character as an _xHHHH_ escape
@@ -29,22 +27,13 @@ const CodeControlChars = "control_chars"
 // DEL and C1): ctrlchar.Has, the one home of the rule.
 func hasControl(s string) bool { return ctrlchar.Has(s) }
 
-// stripControl removes the control characters hasControl finds.
-func stripControl(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
-			return -1
-		}
-		return r
-	}, s)
-}
+// stripControl removes the control characters hasControl finds (ctrlchar.Strip).
+func stripControl(s string) string { return ctrlchar.Strip(s) }
 
-// firstControl is the first control character of s, as U+XXXX.
+// firstControl is the first control character of s, as U+XXXX ("" when it has none).
 func firstControl(s string) string {
-	for _, r := range s {
-		if r != utf8.RuneError && unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
-			return fmt.Sprintf("U+%04X", r)
-		}
+	if r, ok := ctrlchar.First(s); ok {
+		return fmt.Sprintf("U+%04X", r)
 	}
 	return ""
 }

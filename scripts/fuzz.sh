@@ -35,6 +35,7 @@ fuzzers=(
   "./dept FuzzResolve"
   "./internal/jsonindent FuzzAppend"
   "./internal/ctrlchar FuzzHas"
+  "./internal/ctrlchar FuzzStrip"
 )
 
 found=$(grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*\(' . |

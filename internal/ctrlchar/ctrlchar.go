@@ -11,6 +11,36 @@ func Has(s string) bool { return has(s) }
 // HasBytes is Has for bytes (a reader's buffer, not copied).
 func HasBytes(b []byte) bool { return has(b) }
 
+// Strip returns s without the control characters Has finds; every other byte stays as it is
+// (a byte that is not UTF-8 too). s itself when it has none.
+func Strip(s string) string {
+	if !has(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if !at(s, i) {
+			b = append(b, s[i])
+		} else if s[i] == 0xC2 {
+			i++ // the C1 character's second byte
+		}
+	}
+	return string(b)
+}
+
+// First returns the first control character of s that Has finds.
+func First(s string) (rune, bool) {
+	for i := 0; i < len(s); i++ {
+		if at(s, i) {
+			if s[i] == 0xC2 {
+				return rune(s[i+1]), true // U+0080–U+009F is 0xC2 followed by its low byte
+			}
+			return rune(s[i]), true
+		}
+	}
+	return 0, false
+}
+
 func has[T string | []byte](s T) bool {
 	// Eight bytes at a time: a word with no byte below 0x20, no 0x7F and no 0xC2 (the lead
 	// byte of C1) has none; a word with one is looked at byte by byte.
