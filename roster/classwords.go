@@ -1,6 +1,9 @@
 package roster
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The words offices write for credit-risk classes and registration statuses. They are data,
 // not code, so that every reader of these cells — parseClass and parseStatus here, and the
@@ -36,8 +39,36 @@ func StandaloneClassWord(w string) bool {
 	return strings.Contains(w, "风险") || tierWords[w]
 }
 
-// ClassLetterSuffixes may follow a class letter: "A类", "B级", "C(较高风险)".
-var ClassLetterSuffixes = []string{"类", "级", "("}
+// ClassLetterSuffixes may follow a class letter: "A类", "B级" (then at most ClassFirmSuffix or
+// a bracketed note: "B级企业", "C类(较高风险)").
+var ClassLetterSuffixes = []string{"类", "级"}
+
+// What may surround a class word in a cell of its own (classWordOf): "信用低风险", "低风险类",
+// "低风险企业", "低风险类企业" are 低风险.
+const (
+	ClassWordPrefix = "信用"
+	ClassWordSuffix = "类"
+	ClassFirmSuffix = "企业"
+)
+
+// StandaloneClassWords are the ClassWords that name a class in running text (StandaloneClassWord),
+// longest first (严重失信 before 失信, 中高风险 before 高风险): a cell is read for the classes it
+// names by trying them in this order at each place.
+var StandaloneClassWords = func() []string {
+	var w []string
+	for k := range ClassWords {
+		if StandaloneClassWord(k) {
+			w = append(w, k)
+		}
+	}
+	slices.SortFunc(w, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	return w
+}()
 
 // ClosedStatusWords mark a firm that is no longer open (checked before OpenStatusWords:
 // "吊销，未注销" is closed).
@@ -48,6 +79,10 @@ var ClosedStatusWords = []string{"注销", "吊销", "撤销", "迁出", "停业
 // (经营异常名录). Neither is a registration status: the firm is open and in the draw, with a
 // warning (checked before OpenStatusWords, since 非正常户 contains 正常).
 var AbnormalStatusWords = []string{"非正常", "经营异常", "异常名录"}
+
+// StatusNegations negate the status word right after them: 未注销, 非正常, 不在营, 无吊销
+// ("存续（未注销）" is open).
+var StatusNegations = []string{"未", "非", "不", "无", "没有"}
 
 // OpenStatusWords mark an open firm.
 var OpenStatusWords = []string{"存续", "在业", "在营", "开业", "在册", "正常", "确立"}

@@ -65,13 +65,13 @@ func readClass(s string) (class string, v classVerdict, why string) {
 // letterForm reports whether rest, what follows a class letter, is one of the forms a single
 // class is written in: nothing, 类 or 级, then at most a bracketed note ("(一般风险)").
 func letterForm(rest string) bool {
-	for _, p := range []string{"类", "级"} {
+	for _, p := range ClassLetterSuffixes {
 		if strings.HasPrefix(rest, p) {
 			rest = rest[len(p):]
 			break
 		}
 	}
-	if rest == "" || rest == "企业" {
+	if rest == "" || rest == ClassFirmSuffix {
 		return true
 	}
 	if !strings.HasPrefix(rest, "(") {
@@ -81,11 +81,11 @@ func letterForm(rest string) bool {
 	return i == len(rest)-1
 }
 
-// classWordOf strips what may surround a class word in a cell of its own: a trailing 类 or
-// 企业, a leading 信用.
+// classWordOf strips what may surround a class word in a cell of its own: a trailing 企业, then
+// a trailing 类, and a leading 信用.
 func classWordOf(c string) string {
-	c = strings.TrimSuffix(c, "企业")
-	return strings.TrimPrefix(strings.TrimSuffix(c, "类"), "信用")
+	c = strings.TrimSuffix(c, ClassFirmSuffix)
+	return strings.TrimPrefix(strings.TrimSuffix(c, ClassWordSuffix), ClassWordPrefix)
 }
 
 // classMention is one part of a class cell that names a class.
@@ -127,7 +127,7 @@ func classesNamed(c string) []classMention {
 			}
 		}
 		matched := false
-		for _, w := range standaloneClassWords {
+		for _, w := range StandaloneClassWords {
 			if strings.HasPrefix(c[i:], w) {
 				add(w, ClassWords[w])
 				i += len(w)
@@ -142,24 +142,6 @@ func classesNamed(c string) []classMention {
 	}
 	return out
 }
-
-// standaloneClassWords are the ClassWords that name a class in running text, longest first
-// (严重失信 before 失信, 中高风险 before 高风险).
-var standaloneClassWords = func() []string {
-	var w []string
-	for k := range ClassWords {
-		if StandaloneClassWord(k) {
-			w = append(w, k)
-		}
-	}
-	slices.SortFunc(w, func(a, b string) int {
-		if len(a) != len(b) {
-			return len(b) - len(a)
-		}
-		return strings.Compare(a, b)
-	})
-	return w
-}()
 
 // statusVerdict is the outcome of reading a registration-status cell.
 type statusVerdict int
@@ -214,9 +196,6 @@ const (
 	wordSaid
 )
 
-// statusNegations negate the status word right after them: 未注销, 非正常, 不在营, 无吊销.
-var statusNegations = []string{"未", "非", "不", "无", "没有"}
-
 // hasWord says whether c says w (an occurrence not right after a negation), only negates it,
 // or does not have it.
 func hasWord(c, w string) int {
@@ -227,7 +206,7 @@ func hasWord(c, w string) int {
 			return found
 		}
 		at := i + j
-		if slices.ContainsFunc(statusNegations, func(n string) bool { return strings.HasSuffix(c[:at], n) }) {
+		if slices.ContainsFunc(StatusNegations, func(n string) bool { return strings.HasSuffix(c[:at], n) }) {
 			found = wordNegated
 		} else {
 			return wordSaid

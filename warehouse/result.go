@@ -22,7 +22,7 @@ type Result struct {
 	Selected []ResultPick
 	Reserves []ResultPick
 	FrameN   int    // firms in the engine's frame
-	Unread   int    // table rows left out for an unreadable class
+	Unread   int    // table rows left out for an unreadable class or a class conflict
 	Digest   string // CHOUCHA-FRAME-v2 of the engine's frame
 }
 

@@ -4,7 +4,8 @@
 //
 // Every ticket is a pure function of (seed, task, round, key), so the draw needs nothing but
 // SHA-256, integer arithmetic and window functions. The script computes, in order: the frame
-// (keys and classes read from the table with the same vocabulary as package roster), the
+// (keys and classes read from the table by the rules and word lists of package roster, with
+// regular expressions), the
 // tickets, the strata with their exact counts n_h = min(N_h, ceil(N_h·a / (100·b))) where
 // r_h = a/b, the ranks by (ticket, key), the earlier-round exclusion and shortfall repeats,
 // the minimum count, the reserves and the CHOUCHA-FRAME-v2 digest of the frame; and it ends
@@ -15,7 +16,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/choucha/choucha/risk"
@@ -68,7 +72,8 @@ type Spec struct {
 // ResultColumns are the columns of the script's final SELECT, one row per stratum
 // (kind "stratum"), per drawn firm ("selected", in the order of docs/ALGORITHM.md §2.11),
 // per reserve ("reserve") and one for the frame ("frame": n_total is the frame size, digest its
-// CHOUCHA-FRAME-v2, excluded the rows of the table left out for an unreadable class).
+// CHOUCHA-FRAME-v2, excluded the rows of the table in scope left out for an unreadable class or
+// for a class that differs from another row's of the same key).
 var ResultColumns = []string{"kind", "seq", "stratum", "key", "class", "ticket", "rank", "repeat", "added",
 	"n_total", "ratio", "n", "excluded", "digest"}
 
@@ -93,18 +98,22 @@ func Script(s Spec) (string, error) {
 	if s.Columns.Status != "" {
 		fmt.Fprintf(w, "，登记状态列 %s", s.Columns.Status)
 	}
-	w.WriteString("。\n-- 代码须是有效、规范的代码（先用 choucha roster check 检查）；代码重复、为空或含 | 时脚本报错停止。\n\n")
+	w.WriteString("。\n-- 代码须是有效、规范的代码（先用 choucha roster check 检查）；同一代码的多行按 choucha 的规则合并或排除；代码为空或含 | 时脚本报错停止。\n\n")
 
-	// 1. The input: cells normalised (roster's normCell without NFKC), then the class read as
-	// roster's parseClass reads it (NULL when unreadable), and the firms in scope.
+	// 1. The input: cells normalised (roster's normCell without NFKC, but for the full-width
+	// brackets), the rows in scope (district, status: roster's sameDistrict and parseStatus),
+	// each row's class as roster's readClass reads it (NULL when unreadable), and the frame: one
+	// line a key, as roster's resolveDuplicates keeps it.
 	norm := func(col string) string {
 		return fmt.Sprintf("upper(replace(replace(trim(coalesce(CAST(%s AS %s), '')), ' ', ''), '\u3000', ''))", d.ident(col), d.text)
 	}
 	cells := []string{norm(s.Columns.Key) + " AS key"}
-	classExpr := "'B'"
+	classExpr, unclExpr, tokens := "'B'", "false", "''"
 	if s.Columns.Class != "" {
-		cells = append(cells, norm(s.Columns.Class)+" AS c")
-		classExpr = classSQL(d)
+		cells = append(cells, "replace(replace("+norm(s.Columns.Class)+", '（', '('), '）', ')') AS c")
+		classExpr, unclExpr = classSQL(d), "c IN ("+unclassifiedList(d)+")"
+		// t is c with each part that names a class in running text marked <…> (classTokens).
+		tokens = fmt.Sprintf("CASE WHEN c IN ('A', 'B', 'C', 'D') OR %s THEN '' ELSE %s END", unclExpr, d.replaceAll("c", d.lit(classTokens), "<"+d.group1+">"))
 	} else {
 		cells = append(cells, "'' AS c")
 	}
@@ -120,24 +129,23 @@ func Script(s Spec) (string, error) {
 	}
 	if s.Columns.Status != "" {
 		cells = append(cells, fmt.Sprintf("coalesce(CAST(%s AS %s), '') AS s", d.ident(s.Columns.Status), d.text))
-		var closed []string
-		for _, word := range roster.ClosedStatusWords {
-			closed = append(closed, "s LIKE "+d.lit("%"+word+"%"))
-		}
-		where = append(where, "NOT ("+strings.Join(closed, " OR ")+")")
+		where = append(where, "NOT "+closedSQL(d, "s"))
 	}
 	whereSQL := ""
 	if len(where) > 0 {
 		whereSQL = "\nWHERE " + strings.Join(where, "\n  AND ")
 	}
 	d.view(w, "choucha_cells", fmt.Sprintf("SELECT %s\nFROM %s", strings.Join(cells, ",\n  "), d.ident(s.Columns.Table)))
-	// w is c without a trailing 类 and then without a leading 信用.
-	d.view(w, "choucha_input", fmt.Sprintf(`SELECT key, %s AS class
-FROM (
-  SELECT x.*, CASE WHEN substr(c1, 1, 2) = '信用' THEN substr(c1, 3) ELSE c1 END AS w
-  FROM (SELECT y.*, CASE WHEN right(c, 1) = '类' THEN substr(c, 1, length(c) - 1) ELSE c END AS c1 FROM choucha_cells y) x
-) z%s`, classExpr, whereSQL))
-	d.view(w, "choucha_frame", "SELECT key, class FROM choucha_input WHERE class IS NOT NULL")
+	d.view(w, "choucha_input", fmt.Sprintf(`SELECT key, %s AS class, %s AS uncl
+FROM (SELECT x.*, %s AS t FROM choucha_cells x%s) z`, classExpr, unclExpr, tokens, whereSQL))
+	// resolveDuplicates: the rows of a key that name different classes (blank and 未分类 aside)
+	// are all left out (class_conflict); otherwise the key is one firm of the class its rows
+	// name (B when none does). Rows left out above (closed, unreadable class) do not count.
+	d.view(w, "choucha_frame", `SELECT key, coalesce(max(CASE WHEN NOT uncl THEN class END), 'B') AS class, CAST(count(*) AS INTEGER) AS nrows
+FROM choucha_input
+WHERE class IS NOT NULL
+GROUP BY key
+HAVING count(DISTINCT CASE WHEN NOT uncl THEN class END) <= 1`)
 	// 2. Earlier rounds.
 	if s.EarlierTable != "" {
 		d.table(w, "choucha_earlier", fmt.Sprintf("SELECT DISTINCT upper(trim(CAST(key AS %s))) AS key FROM %s", d.text, d.ident(s.EarlierTable)))
@@ -166,20 +174,20 @@ FROM (
 	// One sort serves both positions: rank among all N_h firms, and the count of earlier
 	// rounds' firms up to each, from which a firm's place among the candidates (or among the
 	// earlier ones) follows.
-	d.table(w, "choucha_pos", fmt.Sprintf(`SELECT key, class, stratum, ticket, earlier, rank,
+	d.table(w, "choucha_pos", fmt.Sprintf(`SELECT key, class, nrows, stratum, ticket, earlier, rank,
   CASE WHEN earlier THEN earlier_upto ELSE rank - earlier_upto END AS pos
 FROM (
   SELECT t.*,
     row_number() OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rank,
     sum(CASE WHEN earlier THEN 1 ELSE 0 END) OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS earlier_upto
   FROM (
-    SELECT f.key, f.class, %s AS stratum, %s AS ticket, %s AS earlier
+    SELECT f.key, f.class, f.nrows, %s AS stratum, %s AS ticket, %s AS earlier
     FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key
   ) t
 ) r`, stratum, d.rawSHA256(prefix+" || f.key"), earlierExpr))
-	w.WriteString("-- 抽样框中的代码不得重复、为空或含 |（docs/ALGORITHM.md 2.12），否则脚本停止。\n")
-	d.table(w, "choucha_check", fmt.Sprintf("SELECT CASE WHEN count(*) > 0 THEN %s END AS failed\nFROM (SELECT key FROM choucha_pos GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad",
-		d.raise("choucha: the frame has duplicate or empty keys, or keys containing a vertical bar")))
+	w.WriteString("-- 抽样框中的代码不得为空或含 |（docs/ALGORITHM.md 2.12），否则脚本停止。\n")
+	d.table(w, "choucha_check", fmt.Sprintf("SELECT CASE WHEN count(*) > 0 THEN %s END AS failed\nFROM (SELECT key FROM choucha_pos WHERE key = '' OR instr(key, '|') > 0) bad",
+		d.raise("choucha: the frame has empty keys, or keys containing a vertical bar")))
 
 	// 4. Strata and exact counts (§2.4, §2.5).
 	var vals []string
@@ -266,7 +274,7 @@ SELECT kind, seq, stratum, key, class, ticket, rank, repeat, added, n_total, rat
   FROM choucha_reserve
   UNION ALL
   SELECT 'frame', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM choucha_pos), NULL, NULL,
-         (SELECT count(*) FROM choucha_input WHERE class IS NULL), digest, 5, 0, 0, ''
+         (SELECT count(*) FROM choucha_input) - (SELECT coalesce(sum(nrows), 0) FROM choucha_pos), digest, 5, 0, 0, ''
   FROM choucha_digest
 ) r
 ORDER BY part, o1, o2, o3;
@@ -301,42 +309,110 @@ func (s Spec) check() error {
 	return nil
 }
 
-// classSQL is parseClass (package roster) in SQL over the normalised cell c and its stripped
-// form w: the same words give the same class; a cell parseClass cannot read gives NULL (left
-// out of the frame and counted). NFKC is the one step SQL engines lack: a full-width letter (Ａ)
-// reads in choucha and not here, and `choucha sample --from-sql-result` then finds the frames differ.
+// classSQL is roster's readClass in SQL over the normalised cell c and its marked form t (see
+// classTokens), step for step: a letter alone; an unclassified word (B); a cell that names more
+// than one class (classesNamed) is unreadable; a letter in one of the forms of letterForm; a class
+// word with what classWordOf strips; anything else is unreadable. Unreadable is NULL (left out of
+// the frame and counted). NFKC is the one step SQL engines lack (but for the full-width brackets,
+// folded in choucha_cells): a full-width letter (Ａ) reads in choucha and not here, and
+// `choucha sample --from-sql-result` then finds the frames differ.
 func classSQL(d sqlDialect) string {
 	var b strings.Builder
-	b.WriteString("CASE\n    ")
+	b.WriteString("CASE\n    WHEN c IN ('A', 'B', 'C', 'D') THEN c\n    ")
+	fmt.Fprintf(&b, "WHEN c IN (%s) THEN 'B'\n    ", unclassifiedList(d))
+	var named []string
+	for _, k := range classes {
+		letter := fmt.Sprintf("(^|[^A-Za-z])%s([^A-Za-z]|$)", k)
+		named = append(named, fmt.Sprintf("CASE WHEN %s OR %s THEN 1 ELSE 0 END", d.matches("c", d.lit(letter)), d.matches("t", d.lit("<("+classTokenOf(k)+")>"))))
+	}
+	fmt.Fprintf(&b, "WHEN %s > 1 THEN NULL\n    ", strings.Join(named, "\n       + "))
+	letterForm := fmt.Sprintf("^[A-D](%s)?(%s|[(][^)]*[)])?$", alternation(roster.ClassLetterSuffixes), plain(roster.ClassFirmSuffix))
+	fmt.Fprintf(&b, "WHEN %s THEN substr(c, 1, 1)\n    ", d.matches("c", d.lit(letterForm)))
+	for _, k := range classes {
+		fmt.Fprintf(&b, "WHEN %s THEN '%s'\n    ", d.matches("c", d.lit("^"+classWordForm(k)+"$")), k)
+	}
+	b.WriteString("ELSE NULL\n  END")
+	return b.String()
+}
+
+var classes = []string{roster.ClassA, roster.ClassB, roster.ClassC, roster.ClassD}
+
+// classWordForm is a regular expression of a cell of its own that roster's classWordOf reads as
+// a class word of class k ("" for every class): 信用, the word, 类, 企业.
+func classWordForm(k string) string {
+	var words []string
+	for w, c := range roster.ClassWords {
+		if k == "" || c == k {
+			words = append(words, w)
+		}
+	}
+	return fmt.Sprintf("(%s)?(%s)(%s)?(%s)?", plain(roster.ClassWordPrefix), alternation(words), plain(roster.ClassWordSuffix), plain(roster.ClassFirmSuffix))
+}
+
+// classTokens is the regular expression of the parts of a class cell that roster's classesNamed
+// reads as naming a class, besides the letters: a bracketed class word ("(高)") and a class word
+// of running text (roster.StandaloneClassWords, longest first). Replaced everywhere, left to
+// right, each by itself within <…>, it marks the parts as classesNamed's scan finds them (an
+// engine's regular expressions try the alternatives in order, as the scan tries the words; "<"
+// and ">" are in no part, so a "<低风险>" the cell holds itself is a part too).
+var classTokens = "([(]" + classWordForm("") + "[)]|" + strings.Join(plainAll(roster.StandaloneClassWords), "|") + ")"
+
+// classTokenOf is the regular expression of the parts classTokens marks that name class k.
+func classTokenOf(k string) string {
+	var words []string
+	for _, w := range roster.StandaloneClassWords {
+		if roster.ClassWords[w] == k {
+			words = append(words, w)
+		}
+	}
+	return "[(]" + classWordForm(k) + "[)]|" + alternation(words)
+}
+
+// closedSQL is roster's parseStatus deciding closed, over the status cell col: a closed word
+// (ClosedStatusWords) said, not right after a negation (StatusNegations: 存续（未注销） is open).
+// Every negated word is first replaced by "#", which neither negates nor is part of a word.
+func closedSQL(d sqlDialect, col string) string {
+	closed := alternation(roster.ClosedStatusWords)
+	negated := d.replaceAll(col, d.lit("("+alternation(roster.StatusNegations)+")("+closed+")"), "#")
+	return d.matches(negated, d.lit(closed))
+}
+
+func unclassifiedList(d sqlDialect) string {
 	var unc []string
 	for _, w := range roster.UnclassifiedWords {
 		unc = append(unc, d.lit(w))
 	}
-	fmt.Fprintf(&b, "WHEN c IN (%s) THEN 'B'\n    ", strings.Join(unc, ", "))
-	var suf []string
-	for _, s := range roster.ClassLetterSuffixes {
-		suf = append(suf, fmt.Sprintf("substr(c, 2, %d) = %s", len([]rune(s)), d.lit(s)))
-		if s == "(" { // NFKC folds the full-width parenthesis that SQL sees as written
-			suf = append(suf, "substr(c, 2, 1) = "+d.lit("（"))
+	return strings.Join(unc, ", ")
+}
+
+// alternation is words as one regular expression, longest first (sorted, for a stable script).
+func alternation(words []string) string {
+	w := plainAll(words)
+	slices.SortFunc(w, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
 		}
+		return strings.Compare(a, b)
+	})
+	return strings.Join(w, "|")
+}
+
+// plain is a word in a regular expression. The words are data of package roster; none needs
+// quoting (a backslash would also be an escape in a Spark literal), and one that did would be
+// a change to review here.
+func plain(w string) string {
+	if regexp.QuoteMeta(w) != w || w == "" {
+		panic("warehouse: the roster word " + strconv.Quote(w) + " is not plain text in a regular expression")
 	}
-	fmt.Fprintf(&b, "WHEN substr(c, 1, 1) IN ('A', 'B', 'C', 'D') AND (length(c) = 1 OR %s) THEN substr(c, 1, 1)\n    ", strings.Join(suf, " OR "))
-	words := make([]string, 0, len(roster.ClassWords))
-	for w := range roster.ClassWords {
-		words = append(words, w)
+	return w
+}
+
+func plainAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = plain(w)
 	}
-	sort.Strings(words)
-	for _, k := range []string{roster.ClassA, roster.ClassB, roster.ClassC, roster.ClassD} {
-		var in []string
-		for _, w := range words {
-			if roster.ClassWords[w] == k {
-				in = append(in, d.lit(w))
-			}
-		}
-		fmt.Fprintf(&b, "WHEN w IN (%s) THEN '%s'\n    ", strings.Join(in, ", "), k)
-	}
-	b.WriteString("ELSE NULL\n  END")
-	return b.String()
+	return out
 }
 
 // sqlDialect is what differs between engines.
@@ -351,6 +427,11 @@ type sqlDialect struct {
 	viewF  func(name, query string) string
 	catFn  func(expr, orderBy, alias string) string
 	raiseF func(msg string) string
+	// matchF is whether the regular expression re (a literal) matches somewhere in x; replF
+	// replaces every match (rep a literal's text; group1 names the first group in it).
+	matchF func(x, re string) string
+	replF  func(x, re, rep string) string
+	group1 string
 }
 
 func dialect(name Dialect) sqlDialect {
@@ -367,6 +448,9 @@ func dialect(name Dialect) sqlDialect {
 				return "array_join(transform(array_sort(collect_list(struct(" + orderBy + " AS o, " + expr + " AS t))), x -> x.t), '')"
 			},
 			raiseF: func(msg string) string { return "raise_error('" + msg + "')" },
+			matchF: func(x, re string) string { return "(" + x + " RLIKE " + re + ")" },
+			replF:  func(x, re, rep string) string { return "regexp_replace(" + x + ", " + re + ", '" + rep + "')" },
+			group1: "$1",
 		}
 	}
 	return sqlDialect{
@@ -380,6 +464,9 @@ func dialect(name Dialect) sqlDialect {
 			return "string_agg(" + expr + ", '' ORDER BY " + orderBy + ")"
 		},
 		raiseF: func(msg string) string { return "error('" + msg + "')" },
+		matchF: func(x, re string) string { return "regexp_matches(" + x + ", " + re + ")" },
+		replF:  func(x, re, rep string) string { return "regexp_replace(" + x + ", " + re + ", '" + rep + "', 'g')" },
+		group1: `\1`,
 	}
 }
 
@@ -396,6 +483,8 @@ func (d sqlDialect) rawSHA256(x string) string                    { return d.raw
 func (d sqlDialect) sha256(x string) string                       { return d.hashFn(x) }
 func (d sqlDialect) div(a, b string) string                       { return d.divFn(a, b) }
 func (d sqlDialect) raise(msg string) string                      { return d.raiseF(msg) }
+func (d sqlDialect) matches(x, re string) string                  { return d.matchF(x, re) }
+func (d sqlDialect) replaceAll(x, re, rep string) string          { return d.replF(x, re, rep) }
 func (d sqlDialect) orderedConcat(expr, orderBy, a string) string { return d.catFn(expr, orderBy, a) }
 
 // values is an inline table: DuckDB's (VALUES …) AS t(cols), Spark's VALUES … AS t(cols).

@@ -47,7 +47,7 @@ func newSQLCommand(g *globalOptions) *cobra.Command {
 最后一步用 choucha 自己从同一名录重新抽取，逐项核对结果后才记入台账；不一致则拒绝，不记台账。
 前几轮已抽中的企业取自台账（与 sample 相同），或用 --exclude 文件、--earlier-table 表给出。
 名录表中的代码须是有效、规范的统一社会信用代码或注册号（可先用 choucha roster check 检查）；
-代码重复、为空或含 | 时脚本报错停止。DuckDB 方言经测试实际执行；Spark SQL 方言只核对了生成的脚本，未在本机执行。`,
+分类、登记状态和同一代码的多行按 choucha 读名录的规则处理；代码为空或含 | 时脚本报错停止。DuckDB 方言经测试实际执行；Spark SQL 方言只核对了生成的脚本，未在本机执行。`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSQL(cmd.Context(), g, o) },
 	}

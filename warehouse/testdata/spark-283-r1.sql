@@ -1,55 +1,61 @@
 -- choucha sql：任务 CZ2026-283 第1轮的 CHOUCHA-SAMPLE-v1 抽取（方言 spark）。
 -- 种子 20260401123456789012。算法见 docs/ALGORITHM.md 第2节，本脚本的写法见第8节。
 -- 输入：表 firms，企业代码列 统一社会信用代码，分类列 信用风险分类，区县列 所属区县，登记状态列 登记状态。
--- 代码须是有效、规范的代码（先用 choucha roster check 检查）；代码重复、为空或含 | 时脚本报错停止。
+-- 代码须是有效、规范的代码（先用 choucha roster check 检查）；同一代码的多行按 choucha 的规则合并或排除；代码为空或含 | 时脚本报错停止。
 
 CREATE OR REPLACE TEMPORARY VIEW choucha_cells AS
 SELECT upper(replace(replace(trim(coalesce(CAST(`统一社会信用代码` AS STRING), '')), ' ', ''), '　', '')) AS key,
-  upper(replace(replace(trim(coalesce(CAST(`信用风险分类` AS STRING), '')), ' ', ''), '　', '')) AS c,
+  replace(replace(upper(replace(replace(trim(coalesce(CAST(`信用风险分类` AS STRING), '')), ' ', ''), '　', '')), '（', '('), '）', ')') AS c,
   upper(replace(replace(trim(coalesce(CAST(`所属区县` AS STRING), '')), ' ', ''), '　', '')) AS d,
   coalesce(CAST(`登记状态` AS STRING), '') AS s
 FROM `firms`;
 
 CREATE OR REPLACE TEMPORARY VIEW choucha_input AS
 SELECT key, CASE
+    WHEN c IN ('A', 'B', 'C', 'D') THEN c
     WHEN c IN ('', '未分类', '未分级', '未评级', '暂未分类', '无', '-', '/') THEN 'B'
-    WHEN substr(c, 1, 1) IN ('A', 'B', 'C', 'D') AND (length(c) = 1 OR substr(c, 2, 1) = '类' OR substr(c, 2, 1) = '级' OR substr(c, 2, 1) = '(' OR substr(c, 2, 1) = '（') THEN substr(c, 1, 1)
-    WHEN w IN ('低', '低风险', '守信', '风险低') THEN 'A'
-    WHEN w IN ('一般', '一般风险', '中风险', '警示', '风险一般') THEN 'B'
-    WHEN w IN ('中高风险', '失信', '较高', '较高风险', '风险较高') THEN 'C'
-    WHEN w IN ('严重失信', '风险高', '高', '高风险') THEN 'D'
+    WHEN CASE WHEN (c RLIKE '(^|[^A-Za-z])A([^A-Za-z]|$)') OR (t RLIKE '<([(](信用)?(低风险|风险低|守信|低)(类)?(企业)?[)]|低风险|风险低|守信)>') THEN 1 ELSE 0 END
+       + CASE WHEN (c RLIKE '(^|[^A-Za-z])B([^A-Za-z]|$)') OR (t RLIKE '<([(](信用)?(一般风险|风险一般|中风险|一般|警示)(类)?(企业)?[)]|一般风险|风险一般|中风险|警示)>') THEN 1 ELSE 0 END
+       + CASE WHEN (c RLIKE '(^|[^A-Za-z])C([^A-Za-z]|$)') OR (t RLIKE '<([(](信用)?(中高风险|较高风险|风险较高|失信|较高)(类)?(企业)?[)]|中高风险|较高风险|风险较高|失信)>') THEN 1 ELSE 0 END
+       + CASE WHEN (c RLIKE '(^|[^A-Za-z])D([^A-Za-z]|$)') OR (t RLIKE '<([(](信用)?(严重失信|风险高|高风险|高)(类)?(企业)?[)]|严重失信|风险高|高风险)>') THEN 1 ELSE 0 END > 1 THEN NULL
+    WHEN (c RLIKE '^[A-D](类|级)?(企业|[(][^)]*[)])?$') THEN substr(c, 1, 1)
+    WHEN (c RLIKE '^(信用)?(低风险|风险低|守信|低)(类)?(企业)?$') THEN 'A'
+    WHEN (c RLIKE '^(信用)?(一般风险|风险一般|中风险|一般|警示)(类)?(企业)?$') THEN 'B'
+    WHEN (c RLIKE '^(信用)?(中高风险|较高风险|风险较高|失信|较高)(类)?(企业)?$') THEN 'C'
+    WHEN (c RLIKE '^(信用)?(严重失信|风险高|高风险|高)(类)?(企业)?$') THEN 'D'
     ELSE NULL
-  END AS class
-FROM (
-  SELECT x.*, CASE WHEN substr(c1, 1, 2) = '信用' THEN substr(c1, 3) ELSE c1 END AS w
-  FROM (SELECT y.*, CASE WHEN right(c, 1) = '类' THEN substr(c, 1, length(c) - 1) ELSE c END AS c1 FROM choucha_cells y) x
-) z
+  END AS class, c IN ('', '未分类', '未分级', '未评级', '暂未分类', '无', '-', '/') AS uncl
+FROM (SELECT x.*, CASE WHEN c IN ('A', 'B', 'C', 'D') OR c IN ('', '未分类', '未分级', '未评级', '暂未分类', '无', '-', '/') THEN '' ELSE regexp_replace(c, '([(](信用)?(一般风险|严重失信|中高风险|较高风险|风险一般|风险较高|中风险|低风险|风险低|风险高|高风险|一般|失信|守信|警示|较高|低|高)(类)?(企业)?[)]|一般风险|严重失信|中高风险|较高风险|风险一般|风险较高|中风险|低风险|风险低|风险高|高风险|失信|守信|警示)', '<$1>') END AS t FROM choucha_cells x
 WHERE (d = '' OR d = '沁县' OR right(d, length('沁县')) = '沁县' OR right('沁县', length(d)) = d)
-  AND NOT (s LIKE '%注销%' OR s LIKE '%吊销%' OR s LIKE '%撤销%' OR s LIKE '%迁出%' OR s LIKE '%停业%' OR s LIKE '%清算%' OR s LIKE '%歇业%');
+  AND NOT (regexp_replace(s, '(没有|不|无|未|非)(停业|吊销|撤销|歇业|注销|清算|迁出)', '#') RLIKE '停业|吊销|撤销|歇业|注销|清算|迁出')) z;
 
 CREATE OR REPLACE TEMPORARY VIEW choucha_frame AS
-SELECT key, class FROM choucha_input WHERE class IS NOT NULL;
+SELECT key, coalesce(max(CASE WHEN NOT uncl THEN class END), 'B') AS class, CAST(count(*) AS INTEGER) AS nrows
+FROM choucha_input
+WHERE class IS NOT NULL
+GROUP BY key
+HAVING count(DISTINCT CASE WHEN NOT uncl THEN class END) <= 1;
 
 CACHE TABLE choucha_earlier AS
 SELECT CAST(NULL AS STRING) AS key WHERE 1 = 0;
 
 CACHE TABLE choucha_pos AS
-SELECT key, class, stratum, ticket, earlier, rank,
+SELECT key, class, nrows, stratum, ticket, earlier, rank,
   CASE WHEN earlier THEN earlier_upto ELSE rank - earlier_upto END AS pos
 FROM (
   SELECT t.*,
     row_number() OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rank,
     sum(CASE WHEN earlier THEN 1 ELSE 0 END) OVER (PARTITION BY stratum ORDER BY ticket, key ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS earlier_upto
   FROM (
-    SELECT f.key, f.class, f.class AS stratum, unhex(sha2('CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-283|1|' || f.key, 256)) AS ticket, (e.key IS NOT NULL) AS earlier
+    SELECT f.key, f.class, f.nrows, f.class AS stratum, unhex(sha2('CHOUCHA-SAMPLE-v1|20260401123456789012|CZ2026-283|1|' || f.key, 256)) AS ticket, (e.key IS NOT NULL) AS earlier
     FROM choucha_frame f LEFT JOIN choucha_earlier e ON e.key = f.key
   ) t
 ) r;
 
--- 抽样框中的代码不得重复、为空或含 |（docs/ALGORITHM.md 2.12），否则脚本停止。
+-- 抽样框中的代码不得为空或含 |（docs/ALGORITHM.md 2.12），否则脚本停止。
 CACHE TABLE choucha_check AS
-SELECT CASE WHEN count(*) > 0 THEN raise_error('choucha: the frame has duplicate or empty keys, or keys containing a vertical bar') END AS failed
-FROM (SELECT key FROM choucha_pos GROUP BY key HAVING count(*) > 1 OR key = '' OR instr(key, '|') > 0) bad;
+SELECT CASE WHEN count(*) > 0 THEN raise_error('choucha: the frame has empty keys, or keys containing a vertical bar') END AS failed
+FROM (SELECT key FROM choucha_pos WHERE key = '' OR instr(key, '|') > 0) bad;
 
 CACHE TABLE choucha_strata AS
 SELECT s.stratum, s.ord, s.ratio, s.a, s.b100,
@@ -105,7 +111,7 @@ SELECT kind, seq, stratum, key, class, ticket, rank, repeat, added, n_total, rat
   FROM choucha_reserve
   UNION ALL
   SELECT 'frame', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM choucha_pos), NULL, NULL,
-         (SELECT count(*) FROM choucha_input WHERE class IS NULL), digest, 5, 0, 0, ''
+         (SELECT count(*) FROM choucha_input) - (SELECT coalesce(sum(nrows), 0) FROM choucha_pos), digest, 5, 0, 0, ''
   FROM choucha_digest
 ) r
 ORDER BY part, o1, o2, o3;
