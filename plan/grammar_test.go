@@ -77,6 +77,10 @@ func TestReadRatioForms(t *testing.T) {
 		{"10%", "每季度各抽查2次", "", want{pct: "10", times: 2, per: PerQuarter}},
 		{"10%,全年抽查2次", "", "", want{pct: "10", times: 2, per: PerYear}},
 		{"10%,年度抽查1次,每季度1次", "", "", want{times: 1, per: PerYear, flagged: true}},
+		// The same frequency written for each of two levels is one frequency; the two
+		// percentages are levels (济宁高新区 消防 2024: 每月…不得低于总数的10% / 5%).
+		{"人员密集场所,每月抽查比例不得低于10%;其他单位,每月抽查比例不得低于5%", "", "", want{levels: 2, times: 1, per: PerMonth, flagged: true}},
+		{"10%,每年1次,每年1次", "", "", want{pct: "10", times: 1, per: PerYear}},
 		{"10%,每年抽查0次", "", "", want{times: 1, per: PerYear, flagged: true}},
 		{"每个月抽查5%", "", "", want{pct: "5", times: 1, per: PerMonth}},
 		// A period with a bare 抽查 / 检查 / 抽取 is a round in each period; no ratio is given.

@@ -333,7 +333,9 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 	)
 	addTimes := func(n int, per string) bool {
 		if timesSeen {
-			return false
+			// The same frequency again (each level's "每月抽查比例不得低于…"): one frequency;
+			// another one: no single reading.
+			return n == r.Times && per == r.Per
 		}
 		timesSeen = true
 		r.Times, r.Per = n, per
