@@ -99,7 +99,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	frame, report, err := s.readFirms(r.Context(), in.Roster, t.District)
+	frame, report, err := s.readFirms(r.Context(), in.Roster, t.District, "")
 	if err != nil {
 		again(http.StatusBadRequest, err)
 		return

@@ -283,7 +283,11 @@ func (s *Server) replay(r *http.Request, rec *draw.Manifest, ru, iu *upload) (dr
 	if err != nil {
 		return draw.Diff{}, err
 	}
-	frame, report, err := s.readFirms(r.Context(), ru, t.District)
+	sheet, err := draw.ReplaySheet(rec, ru.Path, "") // the sheet the draw read, as choucha replay reads it
+	if err != nil {
+		return draw.Diff{}, err
+	}
+	frame, report, err := s.readFirms(r.Context(), ru, t.District, sheet)
 	if err != nil {
 		return draw.Diff{}, err
 	}

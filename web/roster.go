@@ -34,16 +34,20 @@ func formFile(r *http.Request, field string) *multipart.FileHeader {
 
 // readFirms reads a firm roster for a district (as `sample` and `roster check --district`
 // do), once per upload and district.
-func (s *Server) readFirms(ctx context.Context, u *upload, district string) (*roster.Frame, *roster.Report, error) {
+//
+// sheet is the workbook's sheet to read ("": the first visible one, as the page's draws read
+// it); a replay reads the sheet its draw recorded.
+func (s *Server) readFirms(ctx context.Context, u *upload, district, sheet string) (*roster.Frame, *roster.Report, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.firms == nil {
 		u.firms = map[string]*firmRead{}
 	}
-	if fr := u.firms[district]; fr != nil {
+	key := district + "\x00" + sheet
+	if fr := u.firms[key]; fr != nil {
 		return fr.frame, fr.report, fr.err
 	}
-	frame, rep, err := roster.ReadFirms(ctx, u.Path, roster.Options{District: district})
+	frame, rep, err := roster.ReadFirms(ctx, u.Path, roster.Options{District: district, Sheet: sheet})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, err // not cached: the next request reads again
@@ -52,7 +56,7 @@ func (s *Server) readFirms(ctx context.Context, u *upload, district string) (*ro
 	} else {
 		frame.File, rep.File = u.Name, u.Name
 	}
-	u.firms[district] = &firmRead{frame: frame, report: rep, err: err}
+	u.firms[key] = &firmRead{frame: frame, report: rep, err: err}
 	return frame, rep, err
 }
 
@@ -248,7 +252,7 @@ func (s *Server) handleIssues(w http.ResponseWriter, r *http.Request) {
 		_, rep, err = s.readInspectors(r.Context(), in.Insp, in.AssumeValid)
 		name = in.Insp.Name
 	} else {
-		_, rep, err = s.readFirms(r.Context(), in.Roster, t.District)
+		_, rep, err = s.readFirms(r.Context(), in.Roster, t.District, "")
 	}
 	if err != nil {
 		s.fail(w, r, http.StatusBadRequest, err)
@@ -309,7 +313,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 	for i := 1; i <= in.Task.RoundsWith(in.Ratio, in.Window); i++ {
 		d.Rounds = append(d.Rounds, i)
 	}
-	frame, rep, err := s.readFirms(ctx, in.Roster, in.Task.District)
+	frame, rep, err := s.readFirms(ctx, in.Roster, in.Task.District, "")
 	if err != nil {
 		d.RosterErr, d.RosterHint = errorText(err)
 		return d

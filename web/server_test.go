@@ -13,13 +13,17 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/choucha/choucha/draw"
+	"github.com/choucha/choucha/export"
+	"github.com/choucha/choucha/internal/xlsxstream"
 	"github.com/choucha/choucha/ledger"
+	"github.com/choucha/choucha/plan"
 )
 
 const testSeed = "20260401123456789012"
@@ -875,4 +879,48 @@ func TestCheckSaysWhichSheet(t *testing.T) {
 	if strings.Contains(r.body, "--sheet") {
 		t.Errorf("the page names --sheet, which it does not have")
 	}
+}
+
+// A replay on the page reads the sheet its draw recorded (roster.sheet), as choucha replay
+// does: a draw made with --sheet from a workbook whose first sheet is a note, replayed with
+// the same workbook uploaded, agrees.
+func TestReplayReadsRecordedSheet(t *testing.T) {
+	ts := newTest(t, nil)
+	var rows [][]string
+	if err := xlsxstream.Scan(context.Background(), rosterFile("qinxian-realestate.xlsx"), "", func(_ int, cells []string) error {
+		rows = append(rows, slices.Clone(cells))
+		return nil
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "说明")
+	f.SetCellValue("说明", "A1", "本名录由县局导出，第二个工作表为名录")
+	f.NewSheet("名录")
+	for i, row := range rows {
+		vals := make([]any, len(row))
+		for j, v := range row {
+			vals[j] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		f.SetSheetRow("名录", cell, &vals)
+	}
+	book := filepath.Join(t.TempDir(), "名录.xlsx")
+	if err := f.SaveAs(book); err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = draw.Record(context.Background(), draw.RecordRequest{
+		Plan: p, TaskSeq: 292, Round: 1, Seed: testSeed, Roster: draw.RosterInput{File: book, Sheet: "名录"},
+		Ledger: ts.db, Out: filepath.Join(t.TempDir(), "d1"), WriteDraw: export.WriteDraw,
+		Now: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), ToolVersion: "test", Operator: "张三",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr := ts.upload("/entry/1/replay", map[string]string{}, map[string]string{"roster": book})
+	mustContain(t, rr.body, "一致：重放结果与记录相同（18 户）")
 }

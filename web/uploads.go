@@ -32,7 +32,7 @@ type upload struct {
 	used time.Time
 
 	mu      sync.Mutex              // guards the cached reads below
-	firms   map[string]*firmRead    // by district
+	firms   map[string]*firmRead    // by district and sheet (readFirms)
 	inspect map[bool]*inspectorRead // inspector roster, by AssumeValid
 }
 
