@@ -10,13 +10,13 @@ import (
 )
 
 // DrawnCounts is what a plan's calendar shows of the ledger: for the standing draw of every
-// task round of the plan's year, the firms drawn, counted once per participating department
+// task round of year (the draws' year, PlanYear), the firms drawn, counted once per participating department
 // (canon merges a department's spellings; "" keeps the name as written) and per month of the
 // task's window: those are the firms the department has to visit then.
-func DrawnCounts(ctx context.Context, l *ledger.Ledger, p *plan.Plan, canon func(name, district string) string) ([]plan.DrawnCount, error) {
+func DrawnCounts(ctx context.Context, l *ledger.Ledger, p *plan.Plan, year int, canon func(name, district string) string) ([]plan.DrawnCount, error) {
 	// Only the plan, the task and the number of firms are needed: the manifests as chained,
 	// without their drawn-firm lists (ledger.StandingYearStored).
-	entries, err := l.StandingYearStored(ctx, p.Year())
+	entries, err := l.StandingYearStored(ctx, year)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func (t *Task) NeedsOverride() Override {
 }
 
 // InYear is the task as a draw that counts in year sees it (the plan's year, or the draw's own
-// when the plan's title names none): a window in another year (2023年6-12月) is flagged as the
+// when the plan has none: Plan.Year): a window in another year (2023年6-12月) is flagged as the
 // reader flags it in a plan of that year (FlagOtherYear), so that the draw asks for --window.
 // The task itself is returned when nothing changes.
 func (t *Task) InYear(year int) *Task {
@@ -52,7 +52,7 @@ func (t *Task) InYear(year int) *Task {
 	}
 	c := *t
 	c.Flags = append(slices.Clip(t.Flags), otherYearFlag(t.Window,
-		fmt.Sprintf("抽查时间在%d年，本次抽取计入%d年度（计划标题中没有年份）：抽取时须用 --window 指定本年度的抽查时间", t.Window.Year, year)))
+		fmt.Sprintf("抽查时间在%d年，本次抽取计入%d年度（计划标题没有年份，各任务的抽查时间也不在同一年）：抽取时须用 --window 指定本年度的抽查时间", t.Window.Year, year)))
 	return &c
 }
 

@@ -243,7 +243,7 @@ func TestInYear(t *testing.T) {
 	if !in.NeedsOverride().Window || in == a || len(a.Flags) != 0 {
 		t.Errorf("2023年6-12月 in a 2026 draw: %+v, want it flagged on a copy", in.Flags)
 	}
-	if _, _, err := in.ApplyOverrides("", ""); err == nil || !strings.Contains(err.Error(), "计入2026年度") || !strings.Contains(err.Error(), "--window 6月—12月") {
+	if _, _, err := in.ApplyOverrides("", ""); err == nil || !strings.Contains(err.Error(), "本次抽取计入2026年度") || !strings.Contains(err.Error(), "--window 6月—12月") {
 		t.Errorf("no --window: %v", err)
 	}
 	if eff, _, err := in.ApplyOverrides("", "6月—12月"); err != nil || eff.Window.From != 6 || eff.Window.Year != 0 {
@@ -251,5 +251,27 @@ func TestInYear(t *testing.T) {
 	}
 	if a.InYear(2023) != a || b.InYear(2026) != b {
 		t.Errorf("a window of the draw's year, or one naming no year, changed")
+	}
+}
+
+// TestPlanYear: a plan's year is its title's, else the one year its dated windows name; windows
+// of several years name none.
+func TestPlanYear(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want int
+	}{
+		{"2024年度抽查计划\n序号\t地市\t抽查事项\t抽查比例\t发起部门\t实施时间\n1\t沁县\t甲\t20%\t县市场局\t2023年6-12月\n", 2024},
+		{"序号\t地市\t抽查事项\t抽查比例\t发起部门\t实施时间\n1\t沁县\t甲\t20%\t县市场局\t2025年4月至10月\n2\t沁县\t乙\t20%\t县市场局\t5月\n", 2025},
+		{"序号\t地市\t抽查事项\t抽查比例\t发起部门\t实施时间\n1\t沁县\t甲\t20%\t县市场局\t2023年6-12月\n2\t沁县\t乙\t20%\t县市场局\t2024年3-5月\n", 0},
+		{"序号\t地市\t抽查事项\t抽查比例\t发起部门\t实施时间\n1\t沁县\t甲\t20%\t县市场局\t6-12月\n", 0},
+	} {
+		p, err := Parse(strings.NewReader(c.text), "y.tsv", "Y")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Year(); got != c.want {
+			t.Errorf("Year of %q = %d, want %d", c.text, got, c.want)
+		}
 	}
 }

@@ -295,9 +295,25 @@ var taskSuffixRE = regexp.MustCompile(`^(~[0-9]{1,4})?(\.[0-9]{1,4})?$`)
 
 var yearRE = regexp.MustCompile(`(19|20)[0-9]{2}年`)
 
-// Year is the plan's year (from its title; 2026 for the embedded plan); 0 when the title
-// names no year.
-func (p *Plan) Year() int { return yearOf(p.Title) }
+// Year is the plan's year: from its title (2026 for the embedded plan), else the year every
+// task window that names one names (a table copied without its title, whose 抽查时间 cells say
+// 2025年4月至10月); 0 when neither says one year.
+func (p *Plan) Year() int {
+	if y := yearOf(p.Title); y > 0 {
+		return y
+	}
+	year := 0
+	for i := range p.Tasks {
+		switch y := p.Tasks[i].Window.Year; {
+		case y == 0:
+		case year == 0:
+			year = y
+		case y != year:
+			return 0 // windows of several years: none is the plan's
+		}
+	}
+	return year
+}
 
 func yearOf(title string) int {
 	m := yearRE.FindString(title)

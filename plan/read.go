@@ -102,7 +102,7 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	rd.p.Title = rd.title
-	rd.planYear = rd.p.Year()
+	rd.planYear = yearOf(rd.p.Title) // the windows are read against it
 	rd.setFallbackDistrict()
 	rows := src.rows[start+1:]
 	lastData := -1 // the table's last row with a cell: a row cut off by the page is one

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/export"
@@ -590,7 +591,7 @@ func addLedgerDrawn(ctx context.Context, g *globalOptions, p *plan.Plan, cal *pl
 		return err
 	}
 	defer l.Close()
-	counts, err := draw.DrawnCounts(ctx, l, p, canon)
+	counts, err := draw.DrawnCounts(ctx, l, p, draw.PlanYear(p, time.Now()), canon)
 	if err != nil {
 		return err
 	}
