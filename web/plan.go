@@ -138,12 +138,14 @@ func (s *Server) taskOf(w http.ResponseWriter, r *http.Request) (*plan.Plan, *pl
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("没有计划“%s”：请在“计划文件”页上传", r.PathValue("plan")))
 		return nil, nil, false
 	}
-	seq, err := strconv.Atoi(r.PathValue("seq"))
+	// The task is named as --task names it: its 序号, or a group's part ("3.2") or a
+	// duplicate 序号 ("6~2") — taskRef, which the page's links use.
+	seq, suffix, err := plan.ParseTaskRef(r.PathValue("seq"))
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, fmt.Errorf("任务序号应是整数，而不是“%s”", r.PathValue("seq")))
+		s.fail(w, r, http.StatusBadRequest, err)
 		return nil, nil, false
 	}
-	t, err := draw.DrawTask(p, seq, "", s.cfg.Now())
+	t, err := draw.DrawTask(p, seq, suffix, s.cfg.Now())
 	if err != nil {
 		s.fail(w, r, http.StatusNotFound, err)
 		return nil, nil, false

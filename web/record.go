@@ -34,7 +34,7 @@ type recordRequest struct {
 // the name it was uploaded as) and chooses the folder under its output root.
 func (s *Server) record(ctx context.Context, rq recordRequest) (*draw.Outcome, error) {
 	return draw.Record(ctx, draw.RecordRequest{
-		Plan: rq.Plan, TaskSeq: rq.Task.Seq, Round: rq.Round, Seed: rq.Seed,
+		Plan: rq.Plan, TaskSeq: rq.Task.Seq, TaskSuffix: plan.KeySuffix(rq.Task.Key, rq.Plan.ID, rq.Task.Seq), Round: rq.Round, Seed: rq.Seed,
 		Roster:     draw.RosterInput{Frame: rq.Frame, Report: rq.Report},
 		Inspectors: rq.Inspectors, Ratio: rq.Ratio, Window: rq.Window,
 		Ledger: s.cfg.DB, OutRoot: s.cfg.OutDir, Location: s.cfg.Location,

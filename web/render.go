@@ -38,6 +38,8 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"levelText": levelText,
+	"taskRef":   taskRef,
+	"taskPath":  taskURL,
 	"first":     func(n int, is []roster.Issue) []roster.Issue { return is[:min(n, len(is))] },
 	"roleText": func(r string) string {
 		if r == "initiator" {

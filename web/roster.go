@@ -117,7 +117,13 @@ func (s *Server) handleRosterUpload(w http.ResponseWriter, r *http.Request) {
 }
 
 func taskURL(p *plan.Plan, t *plan.Task) string {
-	return "/plan/" + url.PathEscape(p.ID) + "/task/" + strconv.Itoa(t.Seq)
+	return "/plan/" + url.PathEscape(p.ID) + "/task/" + url.PathEscape(taskRef(p, t))
+}
+
+// taskRef names a task in the page's addresses as --task names it: "292", or "1.2" for the
+// second task of a 序号 with several (plan.ParseTaskRef reads it back).
+func taskRef(p *plan.Plan, t *plan.Task) string {
+	return strconv.Itoa(t.Seq) + plan.KeySuffix(t.Key, p.ID, t.Seq)
 }
 
 func (s *Server) taskFormError(w http.ResponseWriter, r *http.Request, p *plan.Plan, t *plan.Task, err error) {

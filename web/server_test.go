@@ -924,3 +924,52 @@ func TestReplayReadsRecordedSheet(t *testing.T) {
 	rr := ts.upload("/entry/1/replay", map[string]string{}, map[string]string{"roster": book})
 	mustContain(t, rr.body, "一致：重放结果与记录相同（18 户）")
 }
+
+// uploadPlan reads a plan of testdata/plans under its own file name and returns its ID.
+func (ts *tserver) uploadPlan(name string, fields map[string]string) string {
+	ts.t.Helper()
+	r := ts.upload("/plans", fields, map[string]string{"plan": filepath.Join("..", "testdata", "plans", name)})
+	if r.code != http.StatusSeeOther {
+		ts.t.Fatalf("plan %s: %d %s", name, r.code, r.body)
+	}
+	return strings.TrimPrefix(r.hdr.Get("Location"), "/plans?lint=")
+}
+
+// TestTaskParts: 青山's 2024 plan has two tasks under 序号 1 (1.1, 1.2: rows with their own
+// ratio). The page lists them as plan list does and every page of a part — task, check,
+// ceremony, draw — reaches it; the draw records the part, not a refusal asking for --task.
+func TestTaskParts(t *testing.T) {
+	ts := newTest(t, nil)
+	id := ts.uploadPlan("qingshan-2024.tsv", map[string]string{})
+	r := ts.get("/?plan=" + id)
+	mustContain(t, r.body, `href="/plan/qingshan-2024/task/1.1"`, `href="/plan/qingshan-2024/task/1.2"`, "<td>1.2</td>")
+	r = ts.get("/plan/qingshan-2024/task/1.2")
+	if r.code != 200 {
+		t.Fatalf("task 1.2: %d %s", r.code, r.body)
+	}
+	mustContain(t, r.body, "qingshan-2024-1.2", `action="/plan/qingshan-2024/task/1.2/rosters"`)
+	r = ts.upload("/plan/qingshan-2024/task/1.2/rosters", map[string]string{}, map[string]string{"roster": rosterFile("qinxian-realestate.xlsx")})
+	loc := r.hdr.Get("Location")
+	if r.code != http.StatusSeeOther || !strings.HasPrefix(loc, "/plan/qingshan-2024/task/1.2/check?") {
+		t.Fatalf("upload: %d %q %s", r.code, loc, r.body)
+	}
+	r = ts.get(loc + "&window=" + url.QueryEscape("3月—6月"))
+	mustContain(t, r.body, `action="/plan/qingshan-2024/task/1.2/ceremony"`, "<td>20%</td>")
+	if r = ts.get(strings.Replace(loc, "/check?", "/ceremony?", 1) + "&window=" + url.QueryEscape("3月—6月")); r.code != 200 {
+		t.Fatalf("ceremony: %d %s", r.code, r.body)
+	}
+	mustContain(t, r.body, `action="/plan/qingshan-2024/task/1.2/draw"`)
+	q, _ := url.ParseQuery(strings.SplitN(loc, "?", 2)[1])
+	f := ts.drawForm(q, testSeed, "0")
+	f.Set("window", "3月—6月")
+	if r := ts.post("/plan/qingshan-2024/task/1.2/draw", f); r.code != http.StatusSeeOther {
+		t.Fatalf("draw: %d %s", r.code, r.body)
+	}
+	if m := ts.entryManifest(1); m.Task != "qingshan-2024-1.2" {
+		t.Errorf("recorded task %q", m.Task)
+	}
+	// Only a 序号 with several tasks is ambiguous.
+	if r := ts.get("/plan/qingshan-2024/task/1"); r.code != 404 || !strings.Contains(r.body, "qingshan-2024-1.1、qingshan-2024-1.2") {
+		t.Errorf("task 1: %d", r.code)
+	}
+}
