@@ -103,7 +103,11 @@ func Load(path, id string) (*Plan, error) {
 // LoadWith reads a plan file with the options the caller knows.
 func LoadWith(path string, opts Options) (*Plan, error) {
 	if opts.ID == "" {
-		opts.ID, _ = DeriveID(path)
+		name := path
+		if opts.Name != "" {
+			name = opts.Name
+		}
+		opts.ID, _ = DeriveID(name)
 	} else if !ValidID(opts.ID) {
 		return nil, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", opts.ID)
 	}

@@ -712,3 +712,25 @@ func TestPlanDistrictAboveFirstCell(t *testing.T) {
 		t.Errorf("without --plan-district, task 1: district %q, flags %+v", k.District, k.Flags)
 	}
 }
+
+// TestLoadWithName: a copy of a plan under another name (the web page's upload) takes its ID
+// from Options.Name, the name it was uploaded as: the title's place and year for a Chinese
+// name, never the copy's random name.
+func TestLoadWithName(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "plans", "bozhou-2024.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(t.TempDir(), "0123456789abcdef0123456789abcdef.tsv")
+	if err := os.WriteFile(copyPath, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := TitleID("亳州市市场监管领域2024年度“一业一查”部门联合抽查工作计划")
+	p, err := LoadWith(copyPath, Options{Name: "亳州计划.tsv"})
+	if err != nil || p.ID != want {
+		t.Fatalf("LoadWith(copy, Name 亳州计划.tsv) = %v, %v; want ID %s", p, err, want)
+	}
+	if p, err := LoadWith(copyPath, Options{Name: "bozhou.tsv"}); err != nil || p.ID != "bozhou" {
+		t.Errorf("ASCII Name: %v, %v", p, err)
+	}
+}

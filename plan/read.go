@@ -35,6 +35,10 @@ type Options struct {
 	// District is the jurisdiction of a table without a 地市 column (--plan-district); "" takes it
 	// from the title lines above the header, else leaves it empty (and plan lint says so).
 	District string
+	// Name is the file's name where path is a copy under another name (the web page keeps an
+	// upload under a name it chooses): an ID "" is derived from Name instead of the copy's
+	// name, so that an upload named 计划.xlsx gets the title's ID, as --plan 计划.xlsx does.
+	Name string
 }
 
 var digitsRE = regexp.MustCompile(`^[0-9]+$`)

@@ -91,14 +91,13 @@ func (s *Server) handlePlanUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := strings.TrimSpace(r.PostFormValue("plan_id"))
-	if id == "" {
-		id, _ = plan.DeriveID(u.Name) // "" when the name is not ASCII: the title's place and year, else a refusal asking for one
-	}
 	if id != "" && !plan.ValidID(id) {
 		s.failForm(w, r, "plans", plansData{Plans: s.planList()}, fmt.Errorf("计划编号“%s”无效：只能用英文字母、数字和 . _ -", id))
 		return
 	}
-	p, err := plan.LoadWith(u.Path, plan.Options{ID: id, District: strings.TrimSpace(r.PostFormValue("plan_district"))})
+	// An empty ID is derived from the name the file was uploaded as (never the server's name
+	// for it): an ASCII name, else the title's place and year, else a refusal asking for one.
+	p, err := plan.LoadWith(u.Path, plan.Options{ID: id, Name: u.Name, District: strings.TrimSpace(r.PostFormValue("plan_district"))})
 	if err != nil {
 		s.failForm(w, r, "plans", plansData{Plans: s.planList()}, plan.ReadHint(u.named(err)))
 		return

@@ -973,3 +973,28 @@ func TestTaskParts(t *testing.T) {
 		t.Errorf("task 1: %d", r.code)
 	}
 }
+
+// TestPlanUploadChineseName: a plan uploaded as 亳州计划.tsv gets the ID its title gives, as
+// --plan 亳州计划.tsv does, and the same again when uploaded twice; a name and title that give
+// none (黄石's title has no year) are refused with the form's field to fill in. The page
+// used to derive the ID from the server's random name for the upload.
+func TestPlanUploadChineseName(t *testing.T) {
+	ts := newTest(t, nil)
+	bozhou := filepath.Join("..", "testdata", "plans", "bozhou-2024.tsv")
+	want, _ := plan.TitleID("亳州市市场监管领域2024年度“一业一查”部门联合抽查工作计划")
+	for range 2 {
+		r := ts.upload("/plans", map[string]string{}, map[string]string{"plan": bozhou + ":亳州计划.tsv"})
+		if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/plans?lint="+want {
+			t.Fatalf("%d %q, want /plans?lint=%s", r.code, r.hdr.Get("Location"), want)
+		}
+	}
+	if n := len(ts.s.planList()); n != 2 {
+		t.Errorf("%d plans after uploading one twice, want 2 (with CZ2026)", n)
+	}
+	long := strings.Repeat("黄石市2024年度部门联合双随机一公开监管工作抽查计划表", 6) + ".tsv"
+	r := ts.upload("/plans", map[string]string{}, map[string]string{"plan": filepath.Join("..", "testdata", "plans", "huangshi-2024-land.tsv") + ":" + long})
+	if r.code != 400 {
+		t.Fatalf("no ID: %d %q", r.code, r.hdr.Get("Location"))
+	}
+	mustContain(t, r.body, "无法从文件名或标题得出计划编号")
+}
