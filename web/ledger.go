@@ -16,9 +16,10 @@ import (
 )
 
 type ledgerRow struct {
-	E        ledger.Entry
-	Standing bool // the round's locked list
-	Nth      int
+	E        ledger.Listed
+	Standing bool   // the round's locked list
+	Locked   string // as choucha ledger shows it: 已锁定, or the lock that superseded it
+	Redraw   string // 第2次抽取，理由：…
 }
 
 type ledgerData struct {
@@ -27,6 +28,8 @@ type ledgerData struct {
 	Missing bool
 }
 
+// handleLedgerList lists the draws as `choucha ledger` does (ledger.ListStatus: each with its
+// round's numbering and the lock now in force), with the same words in the same columns.
 func (s *Server) handleLedgerList(w http.ResponseWriter, r *http.Request) {
 	d := ledgerData{Task: strings.TrimSpace(r.URL.Query().Get("task"))}
 	l, err := s.ledger()
@@ -39,32 +42,26 @@ func (s *Server) handleLedgerList(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "ledger", view{Title: "抽取台账", Nav: "ledger", Data: d})
 		return
 	}
-	es, err := l.List(r.Context(), ledger.Filter{Task: d.Task})
+	es, err := l.ListStatus(r.Context(), ledger.Filter{Task: d.Task})
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	type key struct {
-		task        string
-		round, year int
-	}
-	standing := map[key]int64{}
-	seen := map[key]int{}
 	for _, e := range es {
-		k := key{e.Task, e.Round, e.Year}
-		seen[k]++
-		if _, ok := standing[k]; !ok {
-			cur, err := l.Locked(r.Context(), e.Task, e.Round, e.Year)
-			if err != nil {
-				s.fail(w, r, http.StatusInternalServerError, err)
-				return
-			}
-			standing[k] = 0
-			if cur != nil {
-				standing[k] = cur.ID
-			}
+		row := ledgerRow{E: e, Standing: e.CurrentLock == e.ID}
+		switch {
+		case row.Standing:
+			row.Locked = "已锁定"
+		case e.Locked:
+			row.Locked = fmt.Sprintf("曾锁定，已由第%d条取代", e.CurrentLock)
 		}
-		d.Rows = append(d.Rows, ledgerRow{E: e, Standing: standing[k] == e.ID, Nth: seen[k]})
+		if e.Nth > 1 {
+			row.Redraw = fmt.Sprintf("第%d次抽取", e.Nth)
+		}
+		if e.RedrawReason != "" {
+			row.Redraw = strings.TrimPrefix(row.Redraw+"，", "，") + "理由：" + e.RedrawReason
+		}
+		d.Rows = append(d.Rows, row)
 	}
 	s.render(w, r, http.StatusOK, "ledger", view{Title: "抽取台账", Nav: "ledger", Data: d})
 }

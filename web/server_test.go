@@ -998,3 +998,32 @@ func TestPlanUploadChineseName(t *testing.T) {
 	}
 	mustContain(t, r.body, "无法从文件名或标题得出计划编号")
 }
+
+// TestLedgerListAsCLI: the ledger page shows each draw's number of firms (it showed 0: the
+// keys of a listed entry are not read) and the lock and redraw columns in choucha ledger's
+// words, a superseded lock naming the draw that replaced it.
+func TestLedgerListAsCLI(t *testing.T) {
+	ts := newTest(t, nil)
+	q := ts.rosters(false)
+	if r := ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, testSeed, "0")); r.code != http.StatusSeeOther {
+		t.Fatalf("draw: %d %s", r.code, r.body)
+	}
+	n := len(ts.entryManifest(1).Selected)
+	if r := ts.post("/entry/1/lock", url.Values{"csrf": {ts.s.csrf}, "operator": {"李四"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("lock: %d", r.code)
+	}
+	f := ts.drawForm(q, "98765432109876543210", "1")
+	f.Set("redraw_reason", "名录有误")
+	if r := ts.post("/plan/CZ2026/task/292/draw", f); r.code != http.StatusSeeOther {
+		t.Fatalf("redraw: %d %s", r.code, r.body)
+	}
+	if r := ts.post("/entry/3/lock", url.Values{"csrf": {ts.s.csrf}, "operator": {"李四"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("lock 3: %d", r.code)
+	}
+	r := ts.get("/ledger")
+	mustContain(t, r.body, fmt.Sprintf("<td>%d</td><td>曾锁定，已由第3条取代</td>", n),
+		fmt.Sprintf("<td>%d</td><td>已锁定</td><td>第2次抽取，理由：名录有误</td>", n))
+	if n == 0 || strings.Contains(r.body, "<td>0</td><td>") {
+		t.Errorf("a draw listed with 0 firms:\n%s", r.body)
+	}
+}
