@@ -61,7 +61,38 @@ func (s *Server) handlePlanList(w http.ResponseWriter, r *http.Request) {
 type plansData struct {
 	Plans    []*plan.Plan
 	Loaded   *plan.Plan
-	Findings []plan.Finding
+	Findings []lintRow
+	Summary  string // the count of each kind, as plan lint ends
+}
+
+// lintRow is a plan lint finding as plan lint's table shows it: the task as --task names it
+// (1.2 for a group's part), the row of the plan file and the column it is about.
+type lintRow struct {
+	Task, Line, Cell, Kind, Message string
+}
+
+func lintRows(p *plan.Plan) ([]lintRow, string) {
+	fs := plan.Lint(p)
+	rows := make([]lintRow, 0, len(fs))
+	counts := map[string]int{}
+	for _, f := range fs {
+		row := lintRow{Cell: f.Cell, Kind: f.Kind, Message: f.Message}
+		if f.Seq != 0 {
+			row.Task = strings.TrimPrefix(f.Key, p.ID+"-")
+		}
+		if f.Line != 0 {
+			row.Line = strconv.Itoa(f.Line)
+		}
+		rows = append(rows, row)
+		counts[f.Kind]++
+	}
+	var parts []string
+	for _, k := range plan.LintKinds {
+		if counts[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
+		}
+	}
+	return rows, strings.Join(parts, "，")
 }
 
 func (s *Server) handlePlans(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +103,8 @@ func (s *Server) handlePlans(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, http.StatusNotFound, fmt.Errorf("没有计划“%s”", id))
 			return
 		}
-		d.Loaded, d.Findings = p, plan.Lint(p)
+		d.Loaded = p
+		d.Findings, d.Summary = lintRows(p)
 	}
 	s.render(w, r, http.StatusOK, "plans", view{Title: "计划文件", Nav: "plans", Data: d})
 }

@@ -1027,3 +1027,17 @@ func TestLedgerListAsCLI(t *testing.T) {
 		t.Errorf("a draw listed with 0 firms:\n%s", r.body)
 	}
 }
+
+// TestLintAsCLI: the plan's check report says what plan lint says of each finding — the task
+// as --task names it (1.1 and 1.2 are two tasks), the plan file's row and the column — and
+// ends with the count of each kind; a plan without a title can still be opened from the list.
+func TestLintAsCLI(t *testing.T) {
+	ts := newTest(t, nil)
+	id := ts.uploadPlan("qingshan-2024.tsv", map[string]string{})
+	r := ts.get("/plans?lint=" + id)
+	mustContain(t, r.body,
+		"<tr><td>1.1</td><td>2</td><td>抽查比例及频次</td><td>未规定比例</td>",
+		"<tr><td>1.2</td><td>3</td><td>抽查检查起止时间</td><td>时间待定</td>",
+		"18 条提示（未规定比例 2，比例待定 2，时间待定 2，地市 1，核对 1，修正 9，部门 1）",
+		`<a href="/?plan=qingshan-2024">（计划没有标题）</a>`)
+}
