@@ -77,6 +77,15 @@ func (t *Task) LevelHint() string {
 	return ""
 }
 
+// WindowExample is the --window a message suggests for a task whose window needs one: the
+// months of a window in another year, in this one; otherwise 3月—11月.
+func (t *Task) WindowExample() string {
+	if w := t.Window; w.Year != 0 && w.From >= 1 && w.From <= w.To && w.To <= 12 {
+		return fmt.Sprintf("%d月—%d月", w.From, w.To)
+	}
+	return "3月—11月"
+}
+
 // RatioExample is the --ratio a message suggests for a task whose plan gives no single
 // percentage: for a task given by level, the first level's own percentage (with its period,
 // levelRatioExample), so that the example is one the plan wrote; otherwise 5.
@@ -234,11 +243,7 @@ func (t *Task) ApplyOverrides(ratio, window string) (Task, string, error) {
 	window = strings.TrimSpace(window)
 	switch {
 	case window == "" && need.Window:
-		eg := "3月—11月"
-		if w := t.Window; w.Year != 0 && w.From >= 1 && w.From <= w.To && w.To <= 12 {
-			eg = fmt.Sprintf("%d月—%d月", w.From, w.To) // the months of another year, in this one
-		}
-		return eff, "", fmt.Errorf("任务 %s 的抽查时间没有唯一的读法（%s），请用 --window 指定，如 --window %s", t.Key, strings.Join(windowWhy(t), "；"), eg)
+		return eff, "", fmt.Errorf("任务 %s 的抽查时间没有唯一的读法（%s），请用 --window 指定，如 --window %s", t.Key, strings.Join(windowWhy(t), "；"), t.WindowExample())
 	case window != "" && !need.Window:
 		return eff, "", fmt.Errorf("计划已规定任务 %s 的抽查时间（%s），不能用 --window 改变", t.Key, t.Window.Text)
 	case window != "":

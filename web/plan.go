@@ -76,7 +76,7 @@ func lintRows(p *plan.Plan) ([]lintRow, string) {
 	rows := make([]lintRow, 0, len(fs))
 	counts := map[string]int{}
 	for _, f := range fs {
-		row := lintRow{Cell: f.Cell, Kind: f.Kind, Message: f.Message}
+		row := lintRow{Cell: f.Cell, Kind: f.Kind, Message: pageText(f.Message)}
 		if f.Seq != 0 {
 			row.Task = strings.TrimPrefix(f.Key, p.ID+"-")
 		}

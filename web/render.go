@@ -39,6 +39,7 @@ var funcs = template.FuncMap{
 	},
 	"levelText": levelText,
 	"taskRef":   taskRef,
+	"page":      pageText,
 	"taskPath":  taskURL,
 	"first":     func(n int, is []roster.Issue) []roster.Issue { return is[:min(n, len(is))] },
 	"roleText": func(r string) string {
@@ -135,7 +136,7 @@ func errorText(err error) (msg, hint string) {
 	if err == nil {
 		return "", ""
 	}
-	return err.Error(), apperr.HintOf(err)
+	return pageText(err.Error()), pageText(apperr.HintOf(err))
 }
 
 func withHint(err error, hint string) error { return apperr.Hint(err, hint) }

@@ -226,6 +226,7 @@ type checkData struct {
 
 	Strata     []draw.Stratum
 	StrataErr  string
+	StrataHint string
 	NeedRatio  bool // the plan gives no usable ratio: the draw needs one (--ratio)
 	NeedWindow bool // nor a usable window (--window)
 	NeedWhy    []string
@@ -233,6 +234,7 @@ type checkData struct {
 	InspReport *roster.Report
 	InspCounts issueCount
 	InspErr    string
+	InspHint   string
 	Matches    []draw.DeptMatch
 	LeftOut    []draw.LeftOut
 	Warnings   []string
@@ -266,7 +268,7 @@ func (s *Server) handleIssues(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([][]string, 0, len(rep.Issues))
 	for _, is := range rep.Issues {
-		rows = append(rows, []string{strconv.Itoa(is.Row), is.ID, levelText(is.Level), is.Code, is.Message})
+		rows = append(rows, []string{strconv.Itoa(is.Row), is.ID, levelText(is.Level), is.Code, pageText(is.Message)})
 	}
 	var buf bytes.Buffer
 	if err := export.WriteCSV(&buf, export.UTF8, []string{"行", "代码", "处理", "问题", "原因"}, rows); err != nil {
@@ -338,7 +340,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 		Round: in.Round, RatioOverride: in.Ratio, WindowOverride: in.Window, Now: now, ToolVersion: s.cfg.ToolVersion, KeysOnly: true, Context: ctx}
 	oc, err := draw.Run(req)
 	if err != nil {
-		d.StrataErr, _ = errorText(err)
+		d.StrataErr, d.StrataHint = errorText(err)
 		return d
 	}
 	d.Strata = oc.Manifest.Strata
@@ -348,7 +350,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 	}
 	list, irep, err := s.readInspectors(ctx, in.Insp, in.AssumeValid)
 	if err != nil {
-		d.InspErr, _ = errorText(err)
+		d.InspErr, d.InspHint = errorText(err)
 		d.Ready = false
 		return d
 	}
@@ -362,7 +364,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 	req.Inspectors = inspectors(in.Insp, list, irep, in.AssumeValid)
 	oc, err = draw.Run(req)
 	if err != nil {
-		d.InspErr, _ = errorText(err)
+		d.InspErr, d.InspHint = errorText(err)
 		d.Ready = false
 		return d
 	}

@@ -802,7 +802,7 @@ func TestLevelHint(t *testing.T) {
 		t.Fatalf("%d %s", r.code, r.body)
 	}
 	r = ts.get("/plan/GZ/task/1")
-	mustContain(t, r.body, `id="level-hint"`, "如 --ratio 每季度12.5%")
+	mustContain(t, r.body, `id="level-hint"`, "在“抽查比例”一栏写明所抽一级的比例和频次，如 每季度12.5%")
 	if r = ts.get("/plan/CZ2026/task/56"); strings.Contains(r.body, `id="level-hint"`) {
 		t.Errorf("task 56 has a level hint:\n%s", r.body)
 	}
