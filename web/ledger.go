@@ -124,9 +124,10 @@ func (s *Server) fileLinks(ctx context.Context, m *draw.Manifest) []fileLink {
 // handleFile sends one export of a draw. The name only selects among the files
 // export.Files lists for the draw; it is never a path.
 func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {
-	_, m, err := s.loadEntry(r.Context(), r.PathValue("id"))
+	e, m, err := s.loadEntry(r.Context(), r.PathValue("id"))
 	if err == nil && m == nil {
-		err = errors.New("锁定记录没有导出文件")
+		s.notADraw(w, r, e, "没有导出文件")
+		return
 	}
 	if err != nil {
 		s.fail(w, r, statusOf(err), err)
@@ -185,11 +186,19 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(buf.Bytes()))
 }
 
+// notADraw answers a request for what only a draw has (its files, notice, replay) made of a
+// lock entry: the address was wrong (400), and the draw it locks is the one to open.
+func (s *Server) notADraw(w http.ResponseWriter, r *http.Request, e ledger.Entry, what string) {
+	s.fail(w, r, http.StatusBadRequest, withHint(fmt.Errorf("台账第 %d 条是锁定记录，%s", e.ID, what),
+		fmt.Sprintf("它锁定的是第 %d 条抽取：请打开第 %d 条", e.Target, e.Target)))
+}
+
 // handleNotice shows the announcement (抽查任务公告) as a page to print.
 func (s *Server) handleNotice(w http.ResponseWriter, r *http.Request) {
-	_, m, err := s.loadEntry(r.Context(), r.PathValue("id"))
+	e, m, err := s.loadEntry(r.Context(), r.PathValue("id"))
 	if err == nil && m == nil {
-		err = errors.New("锁定记录没有公告")
+		s.notADraw(w, r, e, "没有公告")
+		return
 	}
 	if err != nil {
 		s.fail(w, r, statusOf(err), err)
@@ -215,7 +224,8 @@ type replayData struct {
 func (s *Server) handleReplayForm(w http.ResponseWriter, r *http.Request) {
 	e, m, err := s.loadEntry(r.Context(), r.PathValue("id"))
 	if err == nil && m == nil {
-		err = errors.New("锁定记录不能重放；请重放它锁定的抽取")
+		s.notADraw(w, r, e, "不能重放")
+		return
 	}
 	if err != nil {
 		s.fail(w, r, statusOf(err), err)
@@ -228,7 +238,8 @@ func (s *Server) handleReplayForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleReplay(w http.ResponseWriter, r *http.Request) {
 	e, rec, err := s.loadEntry(r.Context(), r.PathValue("id"))
 	if err == nil && rec == nil {
-		err = errors.New("锁定记录不能重放；请重放它锁定的抽取")
+		s.notADraw(w, r, e, "不能重放")
+		return
 	}
 	if err != nil {
 		s.fail(w, r, statusOf(err), err)

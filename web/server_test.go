@@ -1041,3 +1041,28 @@ func TestLintAsCLI(t *testing.T) {
 		"18 条提示（未规定比例 2，比例待定 2，时间待定 2，地市 1，核对 1，修正 9，部门 1）",
 		`<a href="/?plan=qingshan-2024">（计划没有标题）</a>`)
 }
+
+// TestLockEntryPages: the notice, a file and the replay of a lock entry are a wrong address
+// (400, naming the draw it locks), not a server error (500).
+func TestLockEntryPages(t *testing.T) {
+	ts := newTest(t, nil)
+	q := ts.rosters(false)
+	if r := ts.post("/plan/CZ2026/task/292/draw", ts.drawForm(q, testSeed, "0")); r.code != http.StatusSeeOther {
+		t.Fatalf("draw: %d %s", r.code, r.body)
+	}
+	if r := ts.post("/entry/1/lock", url.Values{"csrf": {ts.s.csrf}, "operator": {"李四"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("lock: %d", r.code)
+	}
+	for _, path := range []string{"/entry/2/notice", "/entry/2/file/manifest.json", "/entry/2/replay"} {
+		r := ts.get(path)
+		if r.code != 400 || !strings.Contains(r.body, "台账第 2 条是锁定记录") || !strings.Contains(r.body, "它锁定的是第 1 条抽取") {
+			t.Errorf("%s: %d %s", path, r.code, r.body)
+		}
+	}
+	body, ct := multipartBody(t, map[string]string{"csrf": ts.s.csrf}, map[string]string{"roster": rosterFile("qinxian-realestate.xlsx")})
+	req := httptest.NewRequest("POST", "/entry/2/replay", body)
+	req.Header.Set("Content-Type", ct)
+	if r := ts.do(req); r.code != 400 {
+		t.Errorf("replay a lock: %d", r.code)
+	}
+}
