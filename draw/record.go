@@ -202,7 +202,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		}
 	}
 	if len(frame.FrameKeys()) == 0 {
-		return nil, emptyFrameError(frame, task, report)
+		return nil, EmptyFrameError(frame, task, report)
 	}
 
 	// ---- the draw
@@ -582,8 +582,9 @@ func LoadInspectors(ctx context.Context, file string, depts dept.Map, strict, as
 	return &Inspectors{File: file, SHA256: rep.SHA256, List: list, Depts: depts, Strict: strict, AssumeValid: assumeValid}, rep, nil
 }
 
-// emptyFrameError explains why no firm of the roster can be drawn for the task.
-func emptyFrameError(frame *roster.Frame, t *plan.Task, rep *roster.Report) error {
+// EmptyFrameError explains why no firm of the roster can be drawn for the task (sample and
+// the web page say the same).
+func EmptyFrameError(frame *roster.Frame, t *plan.Task, rep *roster.Report) error {
 	if rep == nil {
 		return fmt.Errorf("名录 %s 中没有符合条件的检查对象（共读取 %d 行），无法抽取", frame.File, frame.Rows)
 	}

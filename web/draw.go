@@ -105,7 +105,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(frame.FrameKeys()) == 0 {
-		again(http.StatusBadRequest, fmt.Errorf("名录 %s 中没有属于任务区县「%s」的可抽取检查对象", in.Roster.Name, t.District))
+		again(http.StatusBadRequest, draw.EmptyFrameError(frame, t, report))
 		return
 	}
 	var insp *draw.Inspectors

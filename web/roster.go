@@ -332,7 +332,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 		d.Classes = append(d.Classes, classCount{c, rep.Classes[c]})
 	}
 	if len(frame.FrameKeys()) == 0 {
-		d.StrataErr = "名录中没有属于任务区县「" + in.Task.District + "」的可抽取检查对象"
+		d.StrataErr, d.StrataHint = errorText(draw.EmptyFrameError(frame, in.Task, rep))
 		return d
 	}
 	now := s.cfg.Now()

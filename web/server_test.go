@@ -1066,3 +1066,23 @@ func TestLockEntryPages(t *testing.T) {
 		t.Errorf("replay a lock: %d", r.code)
 	}
 }
+
+// TestEmptyFrameAsCLI: a roster with no firm of the task's district (宁波's list for a 黄石
+// task) is refused on the check page and by the draw with sample's words — how many rows
+// belong elsewhere, and where the task's district is shown — not a message of the page's own.
+func TestEmptyFrameAsCLI(t *testing.T) {
+	ts := newTest(t, nil)
+	ts.uploadPlan("huangshi-2024-land.tsv", map[string]string{})
+	r := ts.upload("/plan/huangshi-2024-land/task/1/rosters", map[string]string{}, map[string]string{"roster": rosterFile("ningbo-yzwfsx-gbk.csv")})
+	loc := r.hdr.Get("Location")
+	want := "名录 ningbo-yzwfsx-gbk.csv 的 2 行都不属于任务 huangshi-2024-land-1 的区县「黄石市」"
+	mustContain(t, ts.get(loc).body, want, "任务页写明任务所属区县")
+	q, _ := url.ParseQuery(strings.SplitN(loc, "?", 2)[1])
+	f := ts.drawForm(q, testSeed, "0")
+	f.Set("window", "6月—12月")
+	r = ts.post("/plan/huangshi-2024-land/task/1/draw", f)
+	if r.code != 400 {
+		t.Fatalf("draw: %d", r.code)
+	}
+	mustContain(t, r.body, want)
+}
