@@ -67,8 +67,8 @@ func FuzzReadPlan(f *testing.F) {
 				t.Fatalf("task %s rounds %d", k.Key, k.Rounds)
 			}
 		}
-		if numbered != p.NumberedRows {
-			t.Fatalf("%d numbered rows but %d tasks from them", p.NumberedRows, numbered)
+		if numbered != p.NumberedRows+p.RowNumbered {
+			t.Fatalf("%d numbered rows (%d by their place) but %d tasks from them", p.NumberedRows, p.RowNumbered, numbered)
 		}
 		_ = Lint(p)
 		var buf bytes.Buffer

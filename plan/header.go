@@ -24,6 +24,9 @@ const (
 	colMode
 	colFreq  // a separate 抽查频次 / 抽查周期 column
 	colCount // a separate 抽查数量 / 抽查户数 column
+	// colWindowEnd: the window's end in a column of its own (台山 2021: 任务开始时间 /
+	// 任务结束时间), read with the start as one range.
+	colWindowEnd
 	numCols
 )
 
@@ -31,7 +34,7 @@ const (
 var columnWords = [numCols]string{
 	"地市", "序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次",
 	"信用风险分类要求", "抽查检查起止时间", "发起部门", "配合部门", "抽查检查模式",
-	"抽查频次", "抽查数量",
+	"抽查频次", "抽查数量", "抽查结束时间",
 }
 
 // columnSynonyms are the header cells each column is known by, normalised (no white space,
@@ -47,25 +50,33 @@ var columnSynonyms = [numCols][]string{
 	colScope: {"抽查对象范围", "检查对象范围", "抽查对象", "检查对象", "检查对范围", "联查对象", "抽查范围", "检查范围", "对象范围"},
 	colRatio: {"抽查比例及频次", "抽查比例和频次", "抽查比例、频次", "抽查比例", "检查比例", "抽查比例（数量）",
 		"抽查比例（%）", "抽查对象比例", "检查对象比例",
-		"抽查比例/数量", "抽查比例／数量", "比例/数量", "抽查基数和比例", "比例"},
+		"抽查比例/数量", "抽查比例／数量", "比例/数量", "抽查基数和比例", "比例",
+		// 兵团 2025's 随机抽查事项清单 heads its ratio clauses 抽查对象数 (对学校100%全覆盖…); the
+		// 2025 涉企行政检查计划 template (龙岩 2025) gives the 双随机 count in its object column.
+		"抽查对象数", "具体检查对象（含数量）或“双随机”抽查对象（含总数及比例）"},
 	colRisk: {"智慧监管（信用风险分类）要求", "信用风险分类要求", "信用风险分类", "信用风险等级（低、一般、较高、高）", "信用风险等级",
 		"信用风险分类管理", "信用风险分类管理要求", "信用风险分类监管要求"},
 	colWindow: {"抽查检查起止时间", "起止时间", "抽查时间", "检查时间", "时间安排", "抽查检查时间", "计划开展时间",
 		"实施时间", "拟实施时间", "完成时限", "抽查完成时限", "实施日期", "抽取日期",
-		"实施抽查时间段", "实施抽查时间", "抽查时间段", "检查时间段", "计划任务实施时段", "实施时段", "抽取时间", "初步检查时间"},
+		"实施抽查时间段", "实施抽查时间", "抽查时间段", "检查时间段", "计划任务实施时段", "实施时段", "抽取时间", "初步检查时间",
+		"检查时间安排", "任务开始时间", "开始时间"},
 	colInitiator: {"发起部门", "牵头部门", "联查部门", "实施部门", "实施单位", "实施主体", "抽查主体", "检查主体",
 		"抽查主体（层级）", "检查主体（层级）",
 		// A bureau's own plan names the section that carries it out, after any department column.
 		"执行股室", "责任科室", "发起科室", "检查股室", "实施股室", "检查股站", "发起处室", "牵头处室", "牵头科室",
 		// A department column that also says the level (济南 人社 2021: 市级、县级人力资源社会保障部门).
-		"检查部门", "检查部门及实施层级", "实施部门及层级"},
-	colCooperators: {"配合部门", "参与部门", "协助部门", "联合部门", "联合处室", "配合处室", "参与处室", "联合科室", "配合科室"},
+		"检查部门", "检查部门及实施层级", "实施部门及层级",
+		// Guangdong's 卫生健康 plans name the bureau first (连州 2023: 抽查单位); the 2025
+		// 涉企行政检查计划 template names the sections (龙岩 2025: 承办机构).
+		"抽查单位", "承办机构"},
+	colCooperators: {"配合部门", "参与部门", "参与联合抽查部门", "协助部门", "联合部门", "联合处室", "配合处室", "参与处室", "联合科室", "配合科室"},
 	colMode: {"抽查检查模式", "检查模式", "抽查模式", "抽查方式", "检查方式", "实施层级及说明", "实施层级",
 		"抽查层级", "组织层级", "随机抽查方式",
 		"发起方式", "开展方式", "市县统一实施或市县分别实施"},
-	colFreq: {"抽查频次", "检查频次", "频次", "抽查周期", "检查周期", "抽查频率", "检查频率", "频率"},
+	colFreq: {"抽查频次", "检查频次", "频次", "抽查周期", "检查周期", "抽查频率", "检查频率", "频率", "检查频次和上限"},
 	colCount: {"抽查数量", "抽查户数", "检查数量", "大约抽取的检查对象数量", "拟抽查对象数（户）", "拟抽查对象数", "抽取对象数（户）", "抽取对象数",
 		"抽取数量", "抽查目标数"},
+	colWindowEnd: {"任务结束时间", "结束时间"},
 }
 
 func normHeader(s string) string {
@@ -209,7 +220,17 @@ func headerOf(cells []string) (*header, bool) {
 			h.ignored = append(h.ignored, c)
 		}
 	}
-	if named < 3 || h.col[colSeq] < 0 || (h.col[colName] < 0 && h.col[colItems] < 0 && h.col[colScope] < 0) {
+	switch {
+	case h.col[colName] < 0 && h.col[colItems] < 0 && h.col[colScope] < 0:
+		return nil, false
+	case h.col[colSeq] < 0:
+		// A table without a 序号 column (台山 2021: 任务名称, 任务开始时间 … 抽查比例): its header
+		// names the task name and at least three more columns; each row with a name of its own
+		// is a task, numbered in order (reader.rowSeq).
+		if named < 4 || h.col[colName] < 0 {
+			return nil, false
+		}
+	case named < 3:
 		return nil, false
 	}
 	h.jointDepts(cells)
@@ -248,7 +269,7 @@ func (h *header) jointDepts(cells []string) {
 // one of its cells names a column the first row does not have at that place. A top cell it
 // covers (the group cell) is no longer reported as ignored. It reports whether it merged.
 func (h *header) subHeader(top, cells []string) bool {
-	if j := h.col[colSeq]; j < len(cells) && cells[j] != "" && (j >= len(top) || cells[j] != top[j]) {
+	if j := h.col[colSeq]; j >= 0 && j < len(cells) && cells[j] != "" && (j >= len(top) || cells[j] != top[j]) {
 		return false
 	}
 	named := map[int]int{} // position → column

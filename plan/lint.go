@@ -138,12 +138,15 @@ func Lint(p *Plan) []Finding {
 			add(t, LintMode, "检查模式“%s”无法识别（如区抽区查、县抽县查、市抽市查、区级发起,区级检查）", t.Mode)
 		}
 	}
-	if p.NumberedRows > 0 || len(p.Problems) > 0 {
+	if p.NumberedRows > 0 || p.RowNumbered > 0 || len(p.Problems) > 0 {
 		msg := fmt.Sprintf("有序号的行%d行，读成任务%d个", p.NumberedRows, numbered)
+		if p.RowNumbered > 0 {
+			msg = fmt.Sprintf("表中没有序号列，按顺序编号的行%d行，读成任务%d个", p.RowNumbered, numbered)
+		}
 		if parts > 0 {
 			msg += fmt.Sprintf("，另有%d个任务来自分组中有自己比例的行", parts)
 		}
-		if numbered != p.NumberedRows {
+		if numbered != p.NumberedRows+p.RowNumbered {
 			msg += "：数目不符，请报告这个问题"
 		}
 		out = append(out, Finding{Kind: LintCount, Message: msg})

@@ -635,6 +635,13 @@ func readRatio(ratioCell, freqCell, countCell string) ratioReading {
 	if undecided && r.Percent == "" && r.MinCount == 0 {
 		flags = append(flags, "比例待定或由部门自行确定")
 	}
+	if r.Percent == "" && r.PerClass == nil && r.MinCount == 0 && r.Count > 0 && r.Range == nil && len(pcts) == 0 &&
+		len(flags) == 0 && rd.flag == "" && !undecided && strings.TrimSpace(ratioCell) == "" {
+		// 抽查数量 "5户" and no ratio anywhere (连州 2023): the plan's figure is all there is to
+		// draw by, as "1户" in a ratio cell is.
+		r.MinCount = r.Count
+		rd.repairs = append(rd.repairs, fmt.Sprintf("没有抽查比例，只规定了抽查数量%d户：按抽取%d户读", r.Count, r.Count))
+	}
 	if r.Percent == "" && r.PerClass == nil && r.MinCount == 0 && len(flags) == 0 && rd.flag == "" {
 		flags = append(flags, "没有规定比例或户数")
 	}

@@ -139,8 +139,14 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		for _, k := range []int{colDistrict, colSeq, colName, colItems, colScope, colInitiator, colCooperators, colMode, colRisk} {
 			v[k] = oneLine(v[k])
 		}
+		if v[colWindowEnd] != "" && v[colWindow] != "" {
+			joined := oneLine(v[colWindow]) + "-" + oneLine(v[colWindowEnd])
+			repairs = append(repairs, fmt.Sprintf("起止时间分在“%s”和“%s”两栏，合读为“%s”", rd.hdr.words[colWindow], rd.hdr.words[colWindowEnd], joined))
+			v[colWindow] = joined
+		}
 		var flags []Flag
 		repairs, flags = rd.readDistrict(row, &v, repairs, flags)
+		byRow := rd.rowSeq(row, &v, cells)
 		if v[colSeq] == "" {
 			rd.subRow(row, v, cells, repairs, flags)
 			continue
@@ -152,7 +158,12 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 			}
 			repairs = append(repairs, fmt.Sprintf("序号“%s”按%d编号", v[colSeq], n))
 		}
-		rd.p.NumberedRows++
+		if byRow {
+			rd.p.RowNumbered++
+			repairs = append(repairs, fmt.Sprintf("表中没有序号列，本行按顺序编为第%d项", n))
+		} else {
+			rd.p.NumberedRows++
+		}
 		if coded != "" {
 			flags = append(flags, Flag{Kind: FlagSeq, Cell: "序号", Text: v[colSeq], Message: coded})
 		}
@@ -170,12 +181,17 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 				kind string
 				col  int
 			}{{FlagRatio, colRatio}, {FlagWindow, colWindow}, {FlagDept, colInitiator}} {
-				if copied[k.col] { // only what the row takes from above, not its own cells
+				// Only what the row takes from above, not its own cells; in a row cut short,
+				// only the columns after its last cell (an empty cell before it is a merge).
+				if copied[k.col] && (nameOnly || rd.hdr.col[k.col] >= len(cells)) {
 					flags = append(flags, Flag{Kind: k.kind, Cell: columnWords[k.col], Text: v[k.col], Message: msg})
 				}
 			}
 		}
 		t := rd.build(row, v, n, repairs, flags)
+		if byRow {
+			t.SeqText = ""
+		}
 		rd.add(t, true)
 	}
 	if len(rd.p.Tasks) == 0 {
@@ -200,18 +216,22 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 // the row below begins with 1 there (unnamedSeq).
 func headerAt(rows []rawRow, i int) (cells []string, h *header, unnamedSeq bool) {
 	cells = cleanCells(rows[i].cells)
-	if h, ok := headerOf(cells); ok {
+	h, ok := headerOf(cells)
+	if ok && h.has(colSeq) {
 		return cells, h, false
 	}
-	if len(cells) < 2 || cells[0] != "" || i+1 >= len(rows) {
-		return cells, nil, false
+	// A header without a 序号 (a table numbered by rows) is that header unless its empty
+	// first cell is the 序号's, the row below beginning with 1 there.
+	if len(cells) >= 2 && cells[0] == "" && i+1 < len(rows) {
+		if next := rows[i+1].cells; len(next) > 0 && cleanCell(next[0]) == "1" {
+			named := append([]string{"序号"}, cells[1:]...)
+			if h, ok := headerOf(named); ok {
+				return named, h, true
+			}
+		}
 	}
-	if next := rows[i+1].cells; len(next) == 0 || cleanCell(next[0]) != "1" {
-		return cells, nil, false
-	}
-	named := append([]string{"序号"}, cells[1:]...)
-	if h, ok := headerOf(named); ok {
-		return named, h, true
+	if ok {
+		return cells, h, false
 	}
 	return cells, nil, false
 }
@@ -396,6 +416,18 @@ var pageRE = regexp.MustCompile(`^(第\s*[0-9]+\s*页|[0-9]+\s*/\s*[0-9]+|-\s*[0
 
 // skipRow drops rows that carry no task: empty rows, a repeated title line or page number
 // (header rows are headerRow's). A one-cell row that is none of these is reported.
+// rowSeq numbers a row of a table without a 序号 column (台山 2021) by its place: a row with a
+// task name of its own and another cell is the next task (v's 序号 set to its n); a row whose
+// name is empty (merged from above) or that has nothing but one line (a 备注 under the table)
+// is not. It reports whether it numbered the row.
+func (rd *reader) rowSeq(row rawRow, v *[numCols]string, cells []string) bool {
+	if rd.hdr.has(colSeq) || v[colName] == "" || rd.isMerged(row, colName) || len(nonEmptyCells(cells)) < 2 {
+		return false
+	}
+	v[colSeq] = strconv.Itoa(rd.lastN + 1)
+	return true
+}
+
 func (rd *reader) skipRow(row rawRow, cells []string) bool {
 	nonEmpty := nonEmptyCells(cells)
 	if len(nonEmpty) == 0 {
@@ -658,6 +690,12 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 		}
 	}
 	rr.takeRiskClasses(v[colRisk])
+	if v[colRatio] == "" && pctRE.MatchString(v[colScope]) && rr.flag == "" {
+		// 连州 2023: 抽查数量 "5户" beside 抽查对象范围 "辖区学校总数的 20%" — two figures for
+		// one draw, the ratio in a column not read for one. The office says which.
+		rr.flag = fmt.Sprintf("抽查对象范围“%s”写有比例，与抽查数量“%s”不知按哪一个抽取：抽取时用 --ratio 指定比例", v[colScope], oneLine(v[colCount]))
+		rr.r.Percent, rr.r.MinCount, rr.r.Unspecified = "", 0, true
+	}
 	t.Ratio = rr.r
 	repairs = append(repairs, rr.repairs...)
 	if rr.flag != "" {

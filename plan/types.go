@@ -23,6 +23,9 @@ type Plan struct {
 	// NumberedRows is the count of rows that carry a 序号; every one of them is a task or a
 	// Problem (plan lint prints the reconciliation).
 	NumberedRows int `json:"-"`
+	// RowNumbered is the count of rows of a table without a 序号 column numbered by their
+	// place (each a task).
+	RowNumbered int `json:"-"`
 }
 
 // Problem is one thing the reader could not turn into (part of) a task, with the line (text)
