@@ -248,7 +248,7 @@ func Run(req Request) (*Outcome, error) {
 	}
 	if c := t.Ratio.Count; c > 0 && len(m.Selected) != c {
 		// 10%（20户）: the plan's own count, checked against the roster's (issue 11).
-		out.Warnings = append(out.Warnings, fmt.Sprintf("计划写明抽查%d户（%s），按比例从名录 %d 户中抽取了 %d 户，请核对", c, t.Ratio.Text, len(keys), len(m.Selected)))
+		out.Warnings = append(out.Warnings, countWarning(t.Ratio, len(keys), len(m.Selected)))
 	}
 	if req.Inspectors != nil {
 		if err := assign(req, res.Selected, out); err != nil {
@@ -516,3 +516,15 @@ func PlanYear(p *plan.Plan, now time.Time) int {
 	}
 	return now.UTC().Year()
 }
+
+// countWarning: the plan's own count differs from what was drawn. With a ratio it says so
+// beside it (10%（20户）); a count alone (连州 2023: 抽查数量 49户, no ratio) was drawn as the
+// number to draw, and the roster had fewer.
+func countWarning(r plan.Ratio, frame, drawn int) string {
+	if strings.TrimSpace(r.Text) == "" {
+		return fmt.Sprintf("计划写明抽查%d户，名录中只有 %d 户可抽取，抽取了 %d 户：请核对名录是否完整", r.Count, frame, drawn)
+	}
+	return fmt.Sprintf("计划写明抽查%d户（%s），按比例从名录 %d 户中抽取了 %d 户，请核对", r.Count, oneLineText(r.Text), frame, drawn)
+}
+
+func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
