@@ -414,8 +414,6 @@ var sectionRE = regexp.MustCompile(`^[一二三四五六七八九十]+(?:[、.�
 
 var pageRE = regexp.MustCompile(`^(第\s*[0-9]+\s*页|[0-9]+\s*/\s*[0-9]+|-\s*[0-9]+\s*-)`)
 
-// skipRow drops rows that carry no task: empty rows, a repeated title line or page number
-// (header rows are headerRow's). A one-cell row that is none of these is reported.
 // rowSeq numbers a row of a table without a 序号 column (台山 2021) by its place: a row with a
 // task name of its own and another cell is the next task (v's 序号 set to its n); a row whose
 // name is empty (merged from above) or that has nothing but one line (a 备注 under the table)
@@ -428,6 +426,8 @@ func (rd *reader) rowSeq(row rawRow, v *[numCols]string, cells []string) bool {
 	return true
 }
 
+// skipRow drops rows that carry no task: empty rows, a repeated title line or page number
+// (header rows are headerRow's). A one-cell row that is none of these is reported.
 func (rd *reader) skipRow(row rawRow, cells []string) bool {
 	nonEmpty := nonEmptyCells(cells)
 	if len(nonEmpty) == 0 {
