@@ -1,7 +1,10 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -85,10 +88,21 @@ func TestPagesSayFields(t *testing.T) {
 	r = ts.post("/plan/qingshan-2024/task/3/draw", form)
 	noFlags("draw 3", r.body)
 
-	h := ts.uploadPlan("huangshi-2024-land.tsv", map[string]string{})
-	noFlags("lint", ts.get("/plans?lint="+h).body)
-	noFlags("task", ts.get("/plan/huangshi-2024-land/task/1").body)
-	r = ts.upload("/plan/huangshi-2024-land/task/1/rosters", map[string]string{}, map[string]string{"roster": rosterFile("qinxian-realestate.xlsx")})
+	// A plan whose windows name two years (no year of its own): a task of another year than
+	// the draw's (the test clock's 2026) asks for its window.
+	years := filepath.Join(t.TempDir(), "years.tsv")
+	if err := os.WriteFile(years, []byte("序号\t地市\t抽查事项\t抽查比例\t发起部门\t实施时间\n"+
+		"1\t沁县\t房地产经纪机构检查\t20%\t县市场监管局\t2023年6-12月\n"+
+		"2\t沁县\t物业服务企业检查\t20%\t县市场监管局\t2024年3-5月\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = ts.upload("/plans", map[string]string{}, map[string]string{"plan": years})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("years.tsv: %d %s", r.code, r.body)
+	}
+	noFlags("lint", ts.get(r.hdr.Get("Location")).body)
+	noFlags("task", ts.get("/plan/years/task/1").body)
+	r = ts.upload("/plan/years/task/1/rosters", map[string]string{}, map[string]string{"roster": rosterFile("qinxian-realestate.xlsx")})
 	r = ts.get(r.hdr.Get("Location"))
 	noFlags("check", r.body)
 	mustContain(t, r.body, `placeholder="如 6月—12月"`, "按填写的时间重新计算分层和轮次")
