@@ -236,6 +236,11 @@ func TestParseWindowForms(t *testing.T) {
 		{"20229", ""},
 		{"2026年11月—2月", ""},
 		{"2025年11月—2026年2月", ""},
+		// A year before the window is the window's year, not a licence to drop one written
+		// later (yearWordRE reads the rest as a window of that year).
+		{"2023年3月至2024年5月", ""},
+		{"2023年3月-2023年5月", "3/0-5/0 2023 []"},
+		{"3月至2024年5月", "3/0-5/0 2024 []"},
 		{"2月30日前", ""},
 		{"13月", ""},
 		{"春季", ""},

@@ -236,6 +236,11 @@ func windowIn(text, cell string) (Window, string, error) {
 	if d2.y == 0 {
 		d2.y = d1.y
 	}
+	if d1.y == 0 {
+		// "3月至2024年5月": the year written once, at the end, is the window's (and
+		// 2023年3月至2024年5月 runs across two years).
+		d1.y = d2.y
+	}
 	if err := d1.check(cell); err != nil {
 		return w, "", err
 	}
