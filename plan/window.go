@@ -74,11 +74,13 @@ func ParseWindow(s string) (Window, error) {
 var errNoWindow = errors.New("抽查检查起止时间为空")
 
 // parseWindow also returns a repair note when it had to read something (a bare month range).
-func parseWindow(s string) (Window, string, error) { return windowIn(s, s) }
+func parseWindow(s string) (Window, string, error) { return windowIn(s, s, 0) }
 
 // windowIn reads text as the window of the cell cell: the cell is what Window.Text, notes and
-// errors quote (a year's window reads the text after the year and quotes the whole cell).
-func windowIn(text, cell string) (Window, string, error) {
+// errors quote (a year's window reads the text after the year and quotes the whole cell). year
+// is the year written before text (0 for none): a day without a year of its own must exist in
+// it (2023年2月29日前 has none).
+func windowIn(text, cell string, year int) (Window, string, error) {
 	w := Window{Text: cell}
 	t := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
@@ -105,8 +107,9 @@ func windowIn(text, cell string) (Window, string, error) {
 		case "度", "度内", "内":
 			rest = "全年"
 		}
-		if yw, note, err := windowIn(rest, cell); err == nil && yw.Year == 0 {
-			yw.Year, _ = strconv.Atoi(m[1])
+		y, _ := strconv.Atoi(m[1])
+		if yw, note, err := windowIn(rest, cell, y); err == nil && yw.Year == 0 {
+			yw.Year = y
 			return yw, note, nil
 		}
 	}
@@ -158,7 +161,7 @@ func windowIn(text, cell string) (Window, string, error) {
 		var deadlines []string
 		var last date
 		for _, part := range batchPartRE.FindAllStringSubmatch(rest, -1) {
-			d, ok, why := beforeDate(part[2])
+			d, ok, why := beforeDate(part[2], year)
 			if !ok {
 				return bad(fmt.Sprintf("中第%s批的期限“%s”%s", part[1], part[2], why))
 			}
@@ -180,7 +183,7 @@ func windowIn(text, cell string) (Window, string, error) {
 		w.From, w.To, w.ToDay, w.Year, w.Deadlines = 1, last.m, last.d, last.y, deadlines
 		return w, "", nil
 	}
-	if d, ok, why := beforeDate(t); ok || why != "" {
+	if d, ok, why := beforeDate(t, year); ok || why != "" {
 		if !ok {
 			return bad(why)
 		}
@@ -207,7 +210,7 @@ func windowIn(text, cell string) (Window, string, error) {
 			return bad("只写了一个日期，不知是开始、截止还是当天")
 		}
 		w.From, w.To, w.Year = d1.m, d1.m, d1.y
-		return w, "", d1.check(cell)
+		return w, "", d1.check(cell, year)
 	}
 	sep := false
 	for _, d := range []string{"——", "—", "--", "-", "–", "~", "～", "至", "到"} {
@@ -225,7 +228,7 @@ func windowIn(text, cell string) (Window, string, error) {
 		// "2019年9月至11": the last month lost its 月 (as bareMonthsRE's ranges lost both).
 		if n, err := strconv.Atoi(rest); err == nil && len(rest) <= 2 && d1.d == 0 && !d1.dotted && n >= d1.m && n <= 12 && d1.m >= 1 {
 			w.From, w.To, w.Year = d1.m, n, d1.y
-			return w, fmt.Sprintf("抽查检查起止时间“%s”的结束月份没有写“月”，按%d月至%d月读", cell, d1.m, n), d1.check(cell)
+			return w, fmt.Sprintf("抽查检查起止时间“%s”的结束月份没有写“月”，按%d月至%d月读", cell, d1.m, n), d1.check(cell, year)
 		}
 		// "3—12月": the first month without 月.
 		return bad("")
@@ -241,10 +244,10 @@ func windowIn(text, cell string) (Window, string, error) {
 		// 2023年3月至2024年5月 runs across two years).
 		d1.y = d2.y
 	}
-	if err := d1.check(cell); err != nil {
+	if err := d1.check(cell, year); err != nil {
 		return w, "", err
 	}
-	if err := d2.check(cell); err != nil {
+	if err := d2.check(cell, year); err != nil {
 		return w, "", err
 	}
 	if d1.y != 0 && d2.y != d1.y {
@@ -308,12 +311,17 @@ func (d date) key(end bool) int {
 	return d.m*100 + dd
 }
 
-func (d date) check(cell string) error {
+// check: the month exists, and the day in the date's year, else in year (the one written
+// before the window), else in a leap year.
+func (d date) check(cell string, year int) error {
 	if d.m < 1 || d.m > 12 {
 		return fmt.Errorf("抽查检查起止时间“%s”的月份应在1到12之间", cell)
 	}
 	if d.d != 0 {
 		y := d.y
+		if y == 0 {
+			y = year
+		}
 		if y == 0 {
 			y = 2000 // a leap year: 2月29日 is possible when the year is not written
 		}
@@ -396,8 +404,9 @@ func parseDate(s string) (date, string, bool) {
 
 // beforeDate reads "9月底前", "2023年10月15日前完成", "11月10日之前": ok with the date; why
 // non-empty when the cell is of this form but has no single reading; both zero when the cell
-// is not of this form.
-func beforeDate(s string) (date, bool, string) {
+// is not of this form. year is the one written before s (0 for none), for a date without its
+// own.
+func beforeDate(s string, year int) (date, bool, string) {
 	t := strings.TrimSuffix(s, "完成")
 	t = strings.TrimSuffix(t, "前")
 	if len(t) == len(s) || t == "" {
@@ -416,7 +425,7 @@ func beforeDate(s string) (date, bool, string) {
 	if !ok || rest != "" {
 		return date{}, false, "无法识别"
 	}
-	if err := d.check(s); err != nil {
+	if err := d.check(s, year); err != nil {
 		return date{}, false, "中的日期不存在"
 	}
 	return d, true, ""
