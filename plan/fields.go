@@ -13,11 +13,14 @@ const (
 )
 
 // ParseRisk classifies a credit-risk requirement cell: progressive when it raises the
-// ratio by credit class (递加, or 判别 by the classification), none for 无 or 不涉及, other
-// for any other basis (防雷安全级别, 消防安全稳定情况, a single class name).
+// ratio by credit class (递加, or 判别 by the classification), none for 无, 不涉及 or a 递加
+// denied (不递加, 不按信用风险分类递加), other for any other basis (防雷安全级别,
+// 消防安全稳定情况, a single class name).
 func ParseRisk(s string) Risk {
 	t := strings.TrimSpace(s)
 	switch {
+	case notProgressiveRE.MatchString(t):
+		return Risk{Text: s, Kind: RiskNone}
 	case strings.Contains(t, "递加"), strings.Contains(t, "判别"):
 		return Risk{Text: s, Kind: RiskProgressive}
 	case t == "" || t == "无" || t == "/" || strings.Contains(t, "不涉及"):
@@ -26,6 +29,10 @@ func ParseRisk(s string) Risk {
 		return Risk{Text: s, Kind: RiskOther}
 	}
 }
+
+// notProgressiveRE is a 递加 the cell denies: a negation right before it (不递加, 无需递加) or
+// 不按 … 递加 within one clause.
+var notProgressiveRE = regexp.MustCompile(`(不|无需|无须|不需|不予|不再|不作|不进行|不实行)递加|不按[^，。；,;]{0,12}递加`)
 
 // NormalizeMode maps a 抽查检查模式 cell to 区抽区查 or 县抽县查 ("区抽查" → 区抽区查,
 // "县抽县检" → 县抽县查). ok is false when the cell is not a mode.

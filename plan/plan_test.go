@@ -531,6 +531,8 @@ func TestFields(t *testing.T) {
 	}
 	for in, want := range map[string]string{"无": RiskNone, "不涉及信用风险分类": RiskNone, "根据企业信用风险分类结果判别": RiskProgressive,
 		"根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加抽查比例、频次": RiskProgressive,
+		// A cell that says the ratio is not raised by class is none, though it writes 递加.
+		"不递加": RiskNone, "不按信用风险分类递加": RiskNone, "无需递加抽查比例": RiskNone, "不低于5%，按风险分类递加": RiskProgressive,
 		"根据学校防雷安全级别调整抽查频次。": RiskOther, "根据单位消防安全稳定情况调整抽查频次": RiskOther, "一般风险": RiskOther} {
 		if got := ParseRisk(in).Kind; got != want {
 			t.Errorf("ParseRisk(%q) = %s, want %s", in, got, want)

@@ -63,7 +63,7 @@ func (f Flag) String() string { return f.Cell + "“" + f.Text + "”：" + f.Me
 // Risk kinds of a task's credit-risk requirement (智慧监管（信用风险分类）要求).
 const (
 	RiskProgressive = "progressive" // 递加 by credit class
-	RiskNone        = "none"        // 无, 不涉及信用风险分类
+	RiskNone        = "none"        // 无, 不涉及信用风险分类, 不递加
 	RiskOther       = "other"       // any other basis
 )
 
