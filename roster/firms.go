@@ -366,9 +366,11 @@ func (s *firmScan) data(row int, cells []string) error {
 	}
 
 	// A row with neither an identifier nor a name is no firm: a 合计 or 注 line under the
-	// table. It is excluded as missing_id, saying what it holds, without the warnings about
-	// the class or district a firm's row would get.
-	if rawID == "" && regNo == "" && blankText(s.cell(cells, colName)) {
+	// table, typed in a column of its own or in the name or code column (footerLine). It is
+	// excluded as missing_id, saying what it holds, without the warnings about the class or
+	// district a firm's row would get.
+	if name := s.cell(cells, colName); footerLine(name) ||
+		blankText(name) && regNo == "" && (rawID == "" || footerLine(rawID)) {
 		s.issue(row, "", LevelError, CodeMissingID, notARecordMessage("代码和名称", "市场主体", cells))
 		return nil
 	}

@@ -138,7 +138,8 @@ func (s *inspectorScan) row(row int, cells []string) error {
 		}
 		id = d // a 执法证号 stored as a number, e.g. "1404031234567.0"
 	}
-	if id == "" && blankText(name) {
+	if footerLine(name) || blankText(name) && (id == "" || footerLine(id)) {
+		// A 合计 or 注 line under the table (footerLine), in the 姓名 column or another.
 		s.issue(row, "", LevelError, CodeMissingID, notARecordMessage("姓名和执法证号", "执法人员", cells))
 		return nil
 	}

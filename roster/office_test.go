@@ -91,3 +91,44 @@ func TestOfficeHaishuInspectors(t *testing.T) {
 		t.Errorf("合计 line: %v", issueList(rep))
 	}
 }
+
+// A 合计 or 注 line is no record wherever the office typed it: in the name column (合计：3户
+// under 企业名称, 合计 under 姓名, the first column of a list without 序号) or the code column,
+// not only in a column of its own. Such a row is excluded as missing_id quoting the line,
+// never told to fill in its code, and gets no class warning.
+func TestFooterLineInNameOrCodeColumn(t *testing.T) {
+	p := writeFile(t, "f.csv", "统一社会信用代码,企业名称,信用风险分类,登记状态\n"+
+		"91140430MAHXBE1M21,长治市沁县天晟晋地产房产经纪有限公司,A,存续\n"+
+		",合计：1户,,\n"+
+		"合计,,,\n"+
+		",注：本表由沁县市场监督管理局提供,,\n"+
+		"总计 1,,,\n")
+	fr, rep := readFirms(t, p, Options{})
+	if len(fr.Firms) != 1 {
+		t.Fatalf("firms %+v", fr.Firms)
+	}
+	for row, text := range map[int]string{3: "“合计：1户”", 4: "“合计”", 5: "“注：本表由沁县市场监督管理局提供”", 6: "“总计 1”"} {
+		is := findIssue(rep, row, CodeMissingID)
+		if is == nil || !strings.Contains(is.Message, text) || !strings.Contains(is.Message, "合计、注释或说明行") {
+			t.Errorf("row %d: %+v; issues %v", row, is, issueList(rep))
+		}
+		if findIssue(rep, row, CodeUnclassified) != nil || findIssue(rep, row, CodeNoStatus) != nil || findIssue(rep, row, CodeBadID) != nil {
+			t.Errorf("row %d: a footer line is read as a firm: %v", row, issueList(rep))
+		}
+	}
+	ip := writeFile(t, "i.csv", "姓名,执法证号,所属部门,证件有效期至\n"+
+		"张三,14040312345,沁县市场监督管理局,2030-12-31\n"+
+		"合计,,,\n"+
+		"合计：1人,,,\n"+
+		",合计,,\n")
+	_, irep, err := ReadInspectors(t.Context(), ip, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for row, text := range map[int]string{3: "“合计”", 4: "“合计：1人”", 5: "“合计”"} {
+		is := findIssue(irep, row, CodeMissingID)
+		if is == nil || !strings.Contains(is.Message, text) || !strings.Contains(is.Message, "合计、注释或说明行") {
+			t.Errorf("inspectors row %d: %+v; issues %v", row, is, issueList(irep))
+		}
+	}
+}

@@ -2,6 +2,7 @@ package roster
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -322,6 +323,14 @@ func splitCodes(s string) []string {
 	}
 	return out
 }
+
+// footerLine reports whether a cell opens a line under a table rather than a record: a
+// total (合计, 总计, 小计, 共计, with what follows: 合计：6人, 总计 3) or a note's label (注：,
+// 备注：, 说明：, 填表说明). Offices type these in whichever column comes first — often the name
+// or code column — so a row whose name or identifier cell is one is no record either.
+func footerLine(c string) bool { return footerRE.MatchString(strings.TrimSpace(c)) }
+
+var footerRE = regexp.MustCompile(`^(合计|总计|小计|共计|注[:：]|备注[:：]|说明[:：]|填表说明)`)
 
 // notARecordMessage is the message of a data row that lacks the cells naming a record
 // (what: "代码和名称"; kind: "市场主体") but holds other text: under a table, the 合计 line
