@@ -135,6 +135,13 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	if err := task.CheckRound(req.Round, req.Ratio, req.Window); err != nil {
 		return nil, apperr.Usage(err)
 	}
+	if y, drawYear := eff.Window.Year, PlanYear(req.Plan, now); req.Window != "" && y != 0 && y != drawYear {
+		// The --window a window of another year asks for is this year's: one naming another
+		// year again would record the window the flag stops (a 2023 window in a 2026 draw).
+		// Here, not in Run: a replay re-runs what was recorded.
+		return nil, apperr.Usagef("--window %s 在%d年，本次抽取计入%d年度：请给出%d年度的抽查时间（可不写年份，如 --window %d月—%d月）",
+			req.Window, y, drawYear, drawYear, eff.Window.From, eff.Window.To)
+	}
 	seed, generated, err := Seed(req.Seed)
 	if err != nil {
 		return nil, err

@@ -373,3 +373,31 @@ func TestRecordInterruptedAfterAppend(t *testing.T) {
 		t.Errorf("the folder %s is there after the interrupt", req.Out)
 	}
 }
+
+// A task whose window is in another year than the draw's asks for --window "本年度的抽查时间":
+// a --window that names another year again (the plan's 2023年6月—12月 in a 2026 draw) would
+// record the window the flag is there to stop, and is refused; the months alone, or this
+// year's, draw.
+func TestRecordWindowOfAnotherYear(t *testing.T) {
+	p, err := plan.Parse(strings.NewReader("序号\t地市\t抽查事项\t抽查比例\t发起部门\t实施时间\n"+
+		"1\t沁县\t房地产经纪机构检查\t20%\t县市场监管局\t2023年6-12月\n"+
+		"2\t沁县\t物业服务企业检查\t20%\t县市场监管局\t2024年3-5月\n"), "years.tsv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		window string
+		ok     bool
+	}{{"2023年6月—12月", false}, {"2025年6月—12月", false}, {"6月—12月", true}, {"2026年6月—12月", true}} {
+		dir := t.TempDir()
+		req := recordRequest(t, dir)
+		req.Plan, req.TaskSeq, req.Window = p, 1, c.window
+		_, err := Record(context.Background(), req)
+		if (err == nil) != c.ok {
+			t.Errorf("--window %s: %v, want accepted %v", c.window, err, c.ok)
+		}
+		if err != nil && !c.ok && (!strings.Contains(err.Error(), "2026") || !apperr.IsUsage(err)) {
+			t.Errorf("--window %s: %v, want a usage error naming the draw's year", c.window, err)
+		}
+	}
+}
