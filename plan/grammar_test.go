@@ -499,13 +499,13 @@ func TestYearCodesAndYearWords(t *testing.T) {
 	}{{"2020年全年", 1, 12, 2020}, {"2020年度", 1, 12, 2020}, {"2024年上半年", 1, 6, 2024}, {"2023年第三季度", 7, 9, 2023},
 		// Every word of a year, not a list of some: the quarters written in figures, a range
 		// of quarters, the year's end, a note in brackets after the word.
-		{"2021年1季度", 1, 3, 2021}, {"2022年第二至第三季度", 4, 9, 2022}, {"2020年年底前", 1, 12, 2020}, {"2024年下半年（具体时间另行通知）", 7, 12, 2024}} {
+		{"2021年1季度", 1, 3, 2021}, {"2022年第二至第三季度", 4, 9, 2022}, {"2023年度第三季度", 7, 9, 2023}, {"2023年度3月至10月", 3, 10, 2023}, {"2020年年底前", 1, 12, 2020}, {"2024年下半年（具体时间另行通知）", 7, 12, 2024}} {
 		w, err := ParseWindow(c.in)
 		if err != nil || w.From != c.from || w.To != c.to || w.Year != c.year {
 			t.Errorf("ParseWindow(%q) = %+v, %v; want %d–%d of %d", c.in, w, err, c.from, c.to, c.year)
 		}
 	}
-	for _, bad := range []string{"2020年明年", "2023年", "2023年（待定）"} {
+	for _, bad := range []string{"2020年明年", "2023年", "2023年（待定）", "2023年度度"} {
 		if _, err := ParseWindow(bad); err == nil {
 			t.Errorf("%s read as a window", bad)
 		}

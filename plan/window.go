@@ -17,7 +17,7 @@ import (
 //	dates  = date [sep date]        2026年2月24日-2026年11月30日  2026年1月—11月  2016.2.1
 //	date   = [YYYY "年"] M "月" [D "日"] | YYYY ("."|"-"|"/") M [("."|"-"|"/") D]
 //	word   = [YYYY "年"] (全年 | 上半年 | 下半年 | [第] (一|二|三|四|1-4) 季度) | YYYY "年度"
-//	         | YYYY "年" months                                        2023年6-12月
+//	         | YYYY ("年"|"年度") window, a window without a year of its own  2023年6-12月  2023年度第三季度
 //	before = (date | M "月底" | M "月末") ["之"] "前" ["完成"]           9月底前
 //	batches= "分" N "批" ["次"] (";" "第" N "批" before)*              two rounds, each with its deadline
 //	sep    = — | -- | - | – | ~ | ～ | 至 | 到
@@ -101,11 +101,13 @@ func windowIn(text, cell string, year int) (Window, string, error) {
 	if m := yearWordRE.FindStringSubmatch(t); m != nil {
 		// "2020年全年", "2024年上半年", "2023年第三季度", "2023年6-12月" (黄石 2024: a month
 		// range whose first month has no 月): a window of the grammar, the year before it.
-		// "2020年度" (内) is the whole year.
+		// "2020年度" (内) is the whole year; 年度 before a window is 年.
 		rest := m[2]
 		switch rest {
 		case "度", "度内", "内":
 			rest = "全年"
+		default:
+			rest = strings.TrimPrefix(rest, "度") // 2023年度第三季度, 2023年度3月至10月
 		}
 		y, _ := strconv.Atoi(m[1])
 		if yw, note, err := windowIn(rest, cell, y); err == nil && yw.Year == 0 {
