@@ -132,3 +132,19 @@ func TestFooterLineInNameOrCodeColumn(t *testing.T) {
 		}
 	}
 }
+
+// 主体身份代码 gives way to any other code column, before or after it, and is the code column
+// when it is the only one (fallbackNames).
+func TestSubjectIDCodeFallback(t *testing.T) {
+	const code, key = "91140430MAHXBE1M21", "3302140000185548"
+	for name, csv := range map[string]string{
+		"before": "主体身份代码,统一社会信用代码,企业名称,信用风险分类\n" + key + "," + code + ",甲公司,A\n",
+		"after":  "统一社会信用代码,主体身份代码,企业名称,信用风险分类\n" + code + "," + key + ",甲公司,A\n",
+		"alone":  "主体身份代码,企业名称,信用风险分类\n" + code + ",甲公司,A\n",
+	} {
+		fr, rep := readFirms(t, writeFile(t, name+".csv", csv), Options{})
+		if len(fr.Firms) != 1 || fr.Firms[0].Key != code {
+			t.Errorf("%s: firms %+v, issues %v", name, fr.Firms, issueList(rep))
+		}
+	}
+}
