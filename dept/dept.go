@@ -23,7 +23,8 @@
 //     自治… that a department follows (山西省长治市沁县市场监督管理局). When several places
 //     are written, the last one is the district (长治市屯留区 → 屯留区); a city bureau's 分局 belongs
 //     to the district it names (长治市生态环境局沁源分局 → 沁源县). No list of places is built in.
-//   - prefixes (中共, 国家税务总局, 同级) carry no place; generic words (县, 区, 市, 县级…) mean the
+//   - prefixes (中共, 国家税务总局, 同级, 人民政府, 管委会) carry no place, unless an alias they
+//     start is longer (人民政府办公室); generic words (县, 区, 市, 县级, 县级以上…) mean the
 //     task's own district.
 //   - Sub-units are never matched on: a plan cell names the office that sends inspectors, and a
 //     roster lists people by office. Names the table does not know fall back to the text up to
@@ -389,11 +390,12 @@ func (m Map) Parse(s string) (n Name, ok bool) {
 	s = normalize(s)
 	memo := placeMemo{}
 	for s != "" {
-		if p := firstPrefix(s, m.prefixes); p != "" {
+		a := m.longestAlias(s)
+		// A prefix, unless an alias it starts is longer (人民政府 before 人民政府办公室).
+		if p := firstPrefix(s, m.prefixes); p != "" && len(p) >= len(a) {
 			s = s[len(p):]
 			continue
 		}
-		a := m.longestAlias(s)
 		place, rest := m.placePrefix(s, memo)
 		if place != "" && len(s)-len(rest) > len(a) {
 			// A place longer than the alias it starts with (公安县 before 公安).

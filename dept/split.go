@@ -144,6 +144,9 @@ var (
 	levelCount = regexp.MustCompile(`(^|[、,，;；\s])(?:省|市|县|区|乡镇|乡|镇)*?(省|市|县|区|乡镇|乡|镇)[两二三]级`)
 )
 
+// levelAbove is 县级及以上 (county level and above), one level word: 及 is no separator there.
+var levelAbove = regexp.MustCompile(`(省|市|县|区)级?及以上`)
+
 var separators = regexp.MustCompile(`[、,，;；/／|｜\s]+|以及|及|与`)
 
 // etc is 等 ending a list: 县教育局、县民政局等, 市场监管等部门, 教育等相关部门.
@@ -243,6 +246,7 @@ func (m Map) split(cell, district string) []Piece {
 	incomplete := etc.MatchString(raw)
 	raw = etc.ReplaceAllString(raw, "$1")
 	// 市、县级林业主管部门, 省、市、县三级市场监管部门: one department at several levels.
+	raw = levelAbove.ReplaceAllString(raw, "${1}级以上")
 	raw = levelList.ReplaceAllString(raw, "$1$2")
 	raw = levelCount.ReplaceAllString(raw, "$1${2}级")
 	raw = strings.ReplaceAll(raw, "局和", "局、")
