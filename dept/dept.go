@@ -453,6 +453,31 @@ func (m Map) Parse(s string) (n Name, ok bool) {
 	return n, true
 }
 
+// unknownUnits are what a name the table does not know may end in where a plan writes 部门
+// (投资促进部门 is the 投资促进局 or 投资促进委员会 of a roster).
+var unknownUnits = []string{"委员会", "办公室", "局", "委"}
+
+// sameUnknown reports whether two names the table does not know are one department: one
+// is the other's stem with 部门 (or 主管部门, 行政部门 …), the other the stem with a bureau's
+// unit word.
+func sameUnknown(a, b string) bool {
+	for _, x := range [][2]string{{a, b}, {b, a}} {
+		for _, g := range genericWords {
+			stem, ok := strings.CutSuffix(x[0], g)
+			if !ok || stem == "" {
+				continue
+			}
+			for _, u := range unknownUnits {
+				if x[1] == stem+u {
+					return true
+				}
+			}
+			break
+		}
+	}
+	return false
+}
+
 func (m Map) longestAlias(s string) string {
 	r, _ := utf8.DecodeRuneInString(s)
 	return firstPrefix(s, m.byRune[r])
@@ -596,7 +621,9 @@ func (m Map) continuesUncached(s string, depth int, memo placeMemo) bool {
 	if m.longestAlias(s) != "" {
 		return true
 	}
-	if d, r := m.districtPrefix(s); d != "" && (r == "" || m.continues(r, depth+1, memo)) {
+	if d, r := m.districtPrefix(s); d != "" && (r == "" || strings.HasPrefix(s, d) || m.continues(r, depth+1, memo)) {
+		// A district of the scope by its full name continues a name whatever follows, as in
+		// placePrefix (武汉市青山区投资促进局).
 		return true
 	}
 	if p := firstPrefix(s, m.prefixes); p != "" && m.continues(s[len(p):], depth+1, memo) {
@@ -785,6 +812,7 @@ func (m Map) matchName(p Name, district string, roster []rosterName) (string, bo
 		case rn.Dept == p.Dept:
 		case m.merges[rn.Dept][p.Dept] || m.merges[p.Dept][rn.Dept]:
 			c.merged = true
+		case !p.Known && !rn.Known && sameUnknown(p.Dept, rn.Dept):
 		default:
 			continue
 		}
