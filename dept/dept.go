@@ -20,7 +20,9 @@
 //   - Places are the districts of the plan being used (its tasks' districts and --district,
 //     given in a [Scope]) with their short forms (潞州区 → 潞州, 万宁市 → 万宁, 长治高新区 ↔
 //     长治高新技术产业开发区), and any other place name ending in 省, 市, 州, 盟, 地区, 县, 区, 旗 or
-//     自治… that a department follows (山西省长治市沁县市场监督管理局). When several places
+//     自治… that a department follows (山西省长治市沁县市场监督管理局), and 兵团 with its
+//     divisions (新疆生产建设兵团第一师阿拉尔市卫生健康委员会; a division and its city are one
+//     district, 师市合一: 第一师阿拉尔市 is also written 第一师 or 阿拉尔市). When several places
 //     are written, the last one is the district (长治市屯留区 → 屯留区); a city bureau's 分局 belongs
 //     to the district it names (长治市生态环境局沁源分局 → 沁源县). No list of places is built in.
 //   - prefixes (中共, 国家税务总局, 同级, 人民政府, 管委会) carry no place, unless an alias they
@@ -336,6 +338,22 @@ func districtForms(n string) []districtForm {
 			}
 		}
 	}
+	if corps.FindString(n) == n {
+		for _, f := range []string{"新疆生产建设兵团", "新疆兵团", "兵团"} {
+			if f != n {
+				forms = append(forms, districtForm{f, n})
+			}
+		}
+		return forms
+	}
+	// 师市合一: 第一师阿拉尔市 is written 第一师 or 阿拉尔市 too.
+	if d := division.FindString(n); d != "" && len(d) < len(n) {
+		forms = append(forms, districtForm{d, n})
+		for _, f := range districtForms(n[len(d):]) {
+			forms = append(forms, districtForm{f.form, n})
+		}
+		return forms
+	}
 	for _, s := range shortSuffixes {
 		if stem, ok := strings.CutSuffix(n, s); ok {
 			if utf8.RuneCountInString(stem) >= 2 {
@@ -399,7 +417,7 @@ func (m Map) Parse(s string) (n Name, ok bool) {
 		place, rest := m.placePrefix(s, memo)
 		if place != "" && len(s)-len(rest) > len(a) {
 			// A place longer than the alias it starts with (公安县 before 公安).
-			n.District = place
+			n.District = m.nextPlace(n.District, place)
 			s = rest
 			continue
 		}
@@ -424,7 +442,7 @@ func (m Map) Parse(s string) (n Name, ok bool) {
 			return Name{}, false // a branch without its bureau: a sub-unit, not a department
 		}
 		if place != "" {
-			n.District = place
+			n.District = m.nextPlace(n.District, place)
 			s = rest
 			continue
 		}
@@ -478,6 +496,29 @@ func sameUnknown(a, b string) bool {
 	return false
 }
 
+// division is a 兵团 division (第一师, 第十四师); 师市合一: its city (阿拉尔市) is the same body.
+var division = regexp.MustCompile(`^第[一二三四五六七八九十]{1,3}师`)
+
+// nextPlace is the district after reading place when prev was read before it: the last place
+// written, except that a division of the scope keeps the district over the city after it
+// (第一师阿拉尔市卫生健康委员会 in a 第一师 plan is 第一师's), since division and city are one.
+func (m Map) nextPlace(prev, place string) string {
+	if prev != "" && division.MatchString(prev) && m.isDistrict(prev) && !m.isDistrict(place) {
+		return prev
+	}
+	return place
+}
+
+// isDistrict reports whether a canonical name is one of the map's places (the scope's).
+func (m Map) isDistrict(name string) bool {
+	for _, d := range m.districts {
+		if d.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 func (m Map) longestAlias(s string) string {
 	r, _ := utf8.DecodeRuneInString(s)
 	return firstPrefix(s, m.byRune[r])
@@ -508,6 +549,10 @@ func (m Map) districtPrefix(s string) (district, rest string) {
 var placeSuffixes = []string{"特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "州", "盟", "县", "区", "旗"}
 
 const maxPlaceRunes = 12
+
+// maxPlaceDepth bounds the recursion of namedPlace and continues: two steps a place, so three
+// places may come before a department (新疆生产建设兵团第一师阿拉尔市卫生健康委员会).
+const maxPlaceDepth = 6
 
 // placePrefix returns the place s starts with when a department name continues after it:
 // one of the map's districts, else a place name (2–12 characters ending in a place suffix).
@@ -548,9 +593,20 @@ func (m Map) placePrefixAny(s string) (place, rest string) {
 // notInPlace are words of department names that no place name contains.
 var notInPlace = []string{"局", "部门", "委员会", "大队", "中心", "办公室", "机构", "机关"}
 
+// corps is the 新疆生产建设兵团, a place of its own (兵团卫生健康委员会).
+var corps = regexp.MustCompile(`^(?:新疆生产建设|新疆)?兵团`)
+
 // placeEnds are the byte offsets at which a place name may end in s, shortest first.
 func placeEnds(s string) []int {
 	var ends []int
+	// 兵团 and its divisions (第一师) are places without a place suffix.
+	for _, re := range []*regexp.Regexp{corps, division} {
+		if loc := re.FindStringIndex(s); loc != nil {
+			if firstPrefix(s[loc[1]:], notInPlace) == "" && !strings.HasPrefix(s[loc[1]:], "部") {
+				return []int{loc[1]}
+			}
+		}
+	}
 	runes := 0
 	for i, r := range s {
 		runes++
@@ -575,7 +631,7 @@ func placeEnds(s string) []int {
 }
 
 func (m Map) namedPlace(s string, depth int, memo placeMemo) (place, rest string) {
-	if depth > 4 {
+	if depth > maxPlaceDepth {
 		return "", s
 	}
 	for _, end := range placeEnds(s) {
@@ -605,7 +661,7 @@ type placeMemo map[[2]int]bool
 // continues reports whether s starts with a department, a place, a prefix or a generic
 // word followed by one of these — or is a place name by itself.
 func (m Map) continues(s string, depth int, memo placeMemo) bool {
-	if s == "" || depth > 4 {
+	if s == "" || depth > maxPlaceDepth {
 		return false
 	}
 	key := [2]int{len(s), depth}
@@ -659,6 +715,12 @@ func (m Map) District(s string) string {
 		if p := firstPrefix(s, m.prefixes); p != "" && len(p) < len(s) {
 			s = s[len(p):]
 			continue
+		}
+		// 师市合一: 第一师阿拉尔市 is one district, not 第一师 then 阿拉尔市.
+		if d := division.FindString(s); d != "" && len(d) < len(s) {
+			if ends := placeEnds(s[len(d):]); len(ends) > 0 && ends[len(ends)-1] == len(s)-len(d) && strings.HasSuffix(s, "市") {
+				return s
+			}
 		}
 		cut := false
 		for _, end := range placeEnds(s) {
