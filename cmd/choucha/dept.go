@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/internal/apperr"
@@ -187,25 +188,33 @@ func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions)
 	res := matchTaskDepts(m, p, t, list)
 	res.Inspectors = opts.inspectors
 
-	unmatched, flagged := 0, 0
+	var unmatched []string
+	flagged := 0
 	for _, r := range res.Departments {
 		switch {
 		case r.Flag != "":
 			flagged++
 		case !r.Matched && !r.None:
-			unmatched++
+			unmatched = append(unmatched, "「"+r.Plan+"」")
 		}
 	}
 	if !g.quiet {
-		if unmatched > 0 {
-			fmt.Fprintf(g.stderr, "choucha: 提示: %d 个计划部门在名录 %s 中没有对应部门；名录中的部门：%s\n",
-				unmatched, opts.inspectors, joinOr(res.RosterDepts, "（无）"))
+		district := t.District
+		if district == "" {
+			district = "计划中未写，可用 --plan-district 给出"
+		}
+		if len(unmatched) > 0 {
+			fmt.Fprintf(g.stderr, "choucha: 提示: 计划部门%s在名录 %s 中没有对应部门（任务 %s 的区县：%s）；名录中的部门：%s\n",
+				strings.Join(unmatched, ""), opts.inspectors, t.Key, district, joinOr(res.RosterDepts, "（无）"))
 		}
 		if flagged > 0 {
 			fmt.Fprintf(g.stderr, "choucha: 提示: %d 处计划写法未指明部门（相关部门、等、或），抽取前须在 --dept-map 的 cells 中写明（见 choucha dept map --help）\n", flagged)
 		}
-		if unmatched > 0 {
-			fmt.Fprintf(g.stderr, "choucha: 提示: 名称写法不同的，可用 --dept-map 文件补充对照（见 choucha dept map --help）\n")
+		if len(unmatched) > 0 {
+			first := strings.Trim(unmatched[0], "「」")
+			fmt.Fprintf(g.stderr, "choucha: 提示: 名录中其他区县的同名部门不会对上。若名录中有该部门而名称写法不同，在 --dept-map 文件中写明它是名录中的哪个部门，例如：\n"+
+				"  cells:\n    - text: %s\n      departments: [名录中该部门的全称]\n"+
+				"（text 照抄上表“计划部门”列，见 choucha dept map --help）\n", first)
 		}
 	}
 	if opts.format == "json" {

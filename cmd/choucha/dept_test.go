@@ -160,3 +160,66 @@ func TestReplayNamesPlanFileAndDeptMap(t *testing.T) {
 		t.Errorf("replay with both: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// A plan of another province (qingshan-2024, 武汉市青山区) against a roster written as 青山区's
+// offices write their units (testdata/dept/qingshan-inspectors.csv): every department of task 4
+// is the 青山区 unit a clerk names, none the 洪山区 one. When a unit is missing, the hint names the
+// plan department and shows the --dept-map lines that map it, and those lines work.
+func TestDeptMatchOtherProvince(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	planFile := filepath.Join("..", "..", "testdata", "plans", "qingshan-2024.tsv")
+	insp := filepath.Join("..", "..", "testdata", "dept", "qingshan-inspectors.csv")
+	match := func(insp string, extra ...string) (map[string]string, string) {
+		t.Helper()
+		args := append([]string{"dept", "match", "--plan", planFile, "--plan-district", "青山区", "--task", "4", "--inspectors", insp, "--format", "json"}, extra...)
+		stdout, stderr, code := cli(t, db, args...)
+		if code != 0 {
+			t.Fatalf("dept match: exit %d\n%s", code, stderr)
+		}
+		var res deptMatchResult
+		if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, d := range res.Departments {
+			got[d.Plan] = d.Dept
+		}
+		return got, stderr
+	}
+	got, _ := match(insp)
+	want := map[string]string{
+		"市场监管部门":      "武汉市青山区市场监督管理局",
+		"人力资源和社会保障部门": "武汉市青山区人力资源局",
+		"投资促进部门":      "武汉市青山区投资促进局",
+		"税务部门":        "国家税务总局武汉市青山区税务局",
+	}
+	if !sameMap(got, want) {
+		t.Fatalf("dept match shows %v, want %v", got, want)
+	}
+
+	// The office's roster calls the unit 招商局 and has 洪山区's 投资促进局.
+	csv := filepath.Join(dir, "insp.csv")
+	rows := "姓名,执法证号,单位名称,执法证有效期\n王建国,4201070001000,武汉市青山区市场监督管理局,2029-06-30\n" +
+		"李丽娟,4201070001037,武汉市青山区招商局,2029-06-30\n张志强,4201110002041,武汉市洪山区投资促进局,2029-06-30\n"
+	if err := os.WriteFile(csv, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, stderr := match(csv)
+	if got["投资促进部门"] != "" {
+		t.Errorf("投资促进部门 matched %q", got["投资促进部门"])
+	}
+	for _, s := range []string{"计划部门「人力资源和社会保障部门」「投资促进部门」「税务部门」在名录", "任务 qingshan-2024-4 的区县：青山区", "cells:", "- text: 人力资源和社会保障部门", "departments: [名录中该部门的全称]"} {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("hint lacks %q:\n%s", s, stderr)
+		}
+	}
+	mapFile := filepath.Join(dir, "map.yaml")
+	if err := os.WriteFile(mapFile, []byte("cells:\n  - text: 投资促进部门\n    departments: [武汉市青山区招商局]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The row shows the department the entry names.
+	if got, _ := match(csv, "--dept-map", mapFile); got["武汉市青山区招商局"] != "武汉市青山区招商局" || got["投资促进部门"] != "" {
+		t.Errorf("with the map: %v", got)
+	}
+}
