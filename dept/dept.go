@@ -409,8 +409,9 @@ func (m Map) Parse(s string) (n Name, ok bool) {
 	memo := placeMemo{}
 	for s != "" {
 		a := m.longestAlias(s)
-		// A prefix, unless an alias it starts is longer (人民政府 before 人民政府办公室).
-		if p := firstPrefix(s, m.prefixes); p != "" && len(p) >= len(a) {
+		// A prefix, unless an alias it starts is longer (人民政府 before 人民政府办公室) or it is
+		// the rest of the name (济宁高新区管理委员会 is the zone's committee itself).
+		if p := firstPrefix(s, m.prefixes); p != "" && len(p) >= len(a) && len(p) < len(s) {
 			s = s[len(p):]
 			continue
 		}
