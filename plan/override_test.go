@@ -274,4 +274,13 @@ func TestPlanYear(t *testing.T) {
 			t.Errorf("Year of %q = %d, want %d", c.text, got, c.want)
 		}
 	}
+	// Most windows name 2025, one 2024: a 2025 plan, the 2024 task flagged as in a titled plan.
+	p, err := Parse(strings.NewReader("序号\t地市\t抽查事项\t抽查比例\t发起部门\t实施时间\n"+
+		"1\t沁县\t甲\t20%\t县市场局\t2025年4月至10月\n2\t沁县\t乙\t20%\t县市场局\t2025年5月\n3\t沁县\t丙\t20%\t县市场局\t2024年12月\n"), "y.tsv", "Y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Year() != 2025 || p.Tasks[0].NeedsOverride().Window || p.Tasks[1].NeedsOverride().Window || !p.Tasks[2].NeedsOverride().Window {
+		t.Errorf("2025, 2025, 2024: year %d, flags %v / %v / %v; want 2025 and only the 2024 task flagged", p.Year(), p.Tasks[0].Flags, p.Tasks[1].Flags, p.Tasks[2].Flags)
+	}
 }

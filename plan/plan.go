@@ -299,22 +299,31 @@ var taskSuffixRE = regexp.MustCompile(`^(~[0-9]{1,4})?(\.[0-9]{1,4})?$`)
 
 var yearRE = regexp.MustCompile(`(19|20)[0-9]{2}年`)
 
-// Year is the plan's year: from its title (2026 for the embedded plan), else the year every
-// task window that names one names (a table copied without its title, whose 抽查时间 cells say
-// 2025年4月至10月); 0 when neither says one year.
+// Year is the plan's year: from its title (2026 for the embedded plan), else the year most of
+// the task windows that name one name (a table copied without its title, whose 抽查时间 cells
+// say 2025年4月至10月; the reader flags a window of another year, as in a titled plan); 0 when
+// neither says one year (no window names one, or two years are named equally often).
 func (p *Plan) Year() int {
 	if y := yearOf(p.Title); y > 0 {
 		return y
 	}
-	year := 0
+	count := map[int]int{}
 	for i := range p.Tasks {
-		switch y := p.Tasks[i].Window.Year; {
-		case y == 0:
-		case year == 0:
-			year = y
-		case y != year:
-			return 0 // windows of several years: none is the plan's
+		if y := p.Tasks[i].Window.Year; y != 0 {
+			count[y]++
 		}
+	}
+	year, most, tie := 0, 0, false
+	for y, n := range count {
+		switch {
+		case n > most:
+			year, most, tie = y, n, false
+		case n == most:
+			tie = true
+		}
+	}
+	if tie {
+		return 0 // as many windows of one year as of another: neither is the plan's
 	}
 	return year
 }

@@ -194,6 +194,7 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		}
 		rd.add(t, true)
 	}
+	rd.flagOtherYears()
 	if len(rd.p.Tasks) == 0 {
 		rd.problem(LintProblem, 0, "", "表头之后没有任何任务")
 	}
@@ -424,6 +425,24 @@ func (rd *reader) rowSeq(row rawRow, v *[numCols]string, cells []string) bool {
 	}
 	v[colSeq] = strconv.Itoa(rd.lastN + 1)
 	return true
+}
+
+// flagOtherYears flags, in a plan whose title names no year, the windows that name another
+// year than most of its windows (Plan.Year), as a titled plan's are flagged while read.
+func (rd *reader) flagOtherYears() {
+	if rd.planYear != 0 {
+		return
+	}
+	year := rd.p.Year()
+	if year == 0 {
+		return
+	}
+	for i := range rd.p.Tasks {
+		t := &rd.p.Tasks[i]
+		if w := t.Window; w.Year != 0 && w.Year != year && !t.WindowOpen() {
+			t.Flags = append(t.Flags, otherYearFlag(w, fmt.Sprintf("抽查时间在%d年，计划的其他任务是%d年的：抽取时须用 --window 指定", w.Year, year)))
+		}
+	}
 }
 
 // skipRow drops rows that carry no task: empty rows, a repeated title line or page number
