@@ -176,12 +176,21 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 
 	// ---- the lock, before a large roster is read
 	if l != nil && strings.TrimSpace(req.RedrawReason) == "" {
-		locked, err := l.Locked(ctx, task.Key, req.Round, year)
-		if err != nil {
-			return nil, err
+		// Also the year the draw is made in, when the draw counts in another: before a plan
+		// without a title year took its windows' year (Plan.Year), its draws counted in the
+		// year they were made, and a round locked then stays locked.
+		years := []int{year}
+		if y := now.Year(); y != year {
+			years = append(years, y)
 		}
-		if locked != nil {
-			return nil, &ledger.LockedError{Task: task.Key, Round: req.Round, Year: year, LockedID: locked.ID}
+		for _, y := range years {
+			locked, err := l.Locked(ctx, task.Key, req.Round, y)
+			if err != nil {
+				return nil, err
+			}
+			if locked != nil {
+				return nil, &ledger.LockedError{Task: task.Key, Round: req.Round, Year: y, LockedID: locked.ID}
+			}
 		}
 	}
 

@@ -401,3 +401,42 @@ func TestRecordWindowOfAnotherYear(t *testing.T) {
 		}
 	}
 }
+
+// A round locked by a draw that counted in the year it was made (a plan without a title year,
+// before such a plan took its windows' year) stays locked for a draw that now counts in the
+// windows' year: the lock is looked for in both years.
+func TestRecordLockOfTheYearMade(t *testing.T) {
+	parse := func(window string) *plan.Plan {
+		p, err := plan.Parse(strings.NewReader("序号\t地市\t抽查事项\t抽查比例\t发起部门\t实施时间\n"+
+			"1\t沁县\t房地产经纪机构检查\t20%\t县市场监管局\t"+window+"\n"), "y.tsv", "Y")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	// The earlier draw: counted in 2026, the year it was made (its windows named none).
+	req := recordRequest(t, dir)
+	req.Plan, req.TaskSeq = parse("6-12月"), 1
+	oc, err := Record(ctx, req)
+	if err != nil || oc.Manifest.Year != 2026 {
+		t.Fatalf("first draw: %v", err)
+	}
+	l, err := ledger.Open(req.Ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Lock(ctx, 1, "测试"); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	// The same task, its plan now a 2025 plan: still locked.
+	req2 := recordRequest(t, dir)
+	req2.Plan, req2.TaskSeq, req2.Out = parse("2025年6-12月"), 1, filepath.Join(dir, "out2")
+	_, err = Record(ctx, req2)
+	var le *ledger.LockedError
+	if !errors.As(err, &le) || le.LockedID != 1 || le.Year != 2026 {
+		t.Fatalf("a round locked in the year made: %v", err)
+	}
+}
