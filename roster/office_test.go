@@ -148,3 +148,18 @@ func TestSubjectIDCodeFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestFooterLine: a total or a note's label opens a line under the table; a firm's name that
+// merely starts with the same characters does not.
+func TestFooterLine(t *testing.T) {
+	for _, c := range []string{"合计", "合计：6人", " 总计 3", "小计:2", "共计12户", "合计（户）", "注：以上企业…", "备注:无", "说明：", "填表说明"} {
+		if !footerLine(c) {
+			t.Errorf("%q is not read as a footer line", c)
+		}
+	}
+	for _, c := range []string{"小计算机维修部", "注册会计师事务所", "说明书印刷厂", "长治合计科技有限公司", "备注", "合计划有限公司"} {
+		if footerLine(c) {
+			t.Errorf("%q is read as a footer line", c)
+		}
+	}
+}
