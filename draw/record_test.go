@@ -103,14 +103,7 @@ func TestRecordLockEarlierRoundsAndWriteError(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(req.Out, "task")); string(b) != "CZ2026-292" {
 		t.Errorf("folder holds %q", b)
 	}
-	l, err := ledger.Open(req.Ledger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.Lock(ctx, 1, "测试"); err != nil {
-		t.Fatal(err)
-	}
-	l.Close()
+	lockEntry(t, req.Ledger, 1)
 
 	// A locked round: a typed error, before the roster is read (a missing roster is not reached).
 	req2 := recordRequest(t, dir)
@@ -423,14 +416,7 @@ func TestRecordLockOfTheYearMade(t *testing.T) {
 	if err != nil || oc.Manifest.Year != 2026 {
 		t.Fatalf("first draw: %v", err)
 	}
-	l, err := ledger.Open(req.Ledger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.Lock(ctx, 1, "测试"); err != nil {
-		t.Fatal(err)
-	}
-	l.Close()
+	lockEntry(t, req.Ledger, 1)
 	// The same task, its plan now a 2025 plan: still locked.
 	req2 := recordRequest(t, dir)
 	req2.Plan, req2.TaskSeq, req2.Out = parse("2025年6-12月"), 1, filepath.Join(dir, "out2")
@@ -438,5 +424,18 @@ func TestRecordLockOfTheYearMade(t *testing.T) {
 	var le *ledger.LockedError
 	if !errors.As(err, &le) || le.LockedID != 1 || le.Year != 2026 {
 		t.Fatalf("a round locked in the year made: %v", err)
+	}
+}
+
+// lockEntry locks the draw entry id of the ledger at path, as choucha lock does.
+func lockEntry(t *testing.T, path string, id int64) {
+	t.Helper()
+	l, err := ledger.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if _, err := l.Lock(context.Background(), id, "测试"); err != nil {
+		t.Fatal(err)
 	}
 }
