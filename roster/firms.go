@@ -165,6 +165,7 @@ type firmScan struct {
 	hdr     *header
 	first   []string // first non-blank row, for the no-header message
 	before  int      // non-blank rows seen before the header
+	other   int      // the row of an inspector roster's header seen before any firm header (0: none)
 	width   int      // widest row
 	cands   []candidate
 	rawIDs  map[int32]string // the identifier as written, for rows where it is not the key
@@ -274,13 +275,21 @@ func (s *firmScan) row(row int, cells []string) error {
 			}
 			return nil
 		}
+		if s.other == 0 && isInspectorHeader(row, cells) {
+			s.other = row
+		}
 		s.before++
 		if s.before >= headerScanRows {
-			return fmt.Errorf("名录 %s: %w", s.path, errNoHeader(s.first, "“统一社会信用代码”“企业名称”"))
+			return s.noHeader()
 		}
 		return nil
 	}
 	return s.data(row, cells)
+}
+
+// noHeader is the error of a roster whose header was not found.
+func (s *firmScan) noHeader() error {
+	return fmt.Errorf("名录 %s: %w", s.path, noHeader(s.first, "“统一社会信用代码”“企业名称”", s.other, inspectorsGivenAsFirms))
 }
 
 func missingFirmCols(h *header) string {
@@ -566,7 +575,7 @@ func (s *firmScan) finish() error {
 		if s.first == nil {
 			return fmt.Errorf("名录 %s 没有任何内容（空表）", s.path)
 		}
-		return fmt.Errorf("名录 %s: %w", s.path, errNoHeader(s.first, "“统一社会信用代码”“企业名称”"))
+		return s.noHeader()
 	}
 	if s.rep.Rows == 0 {
 		return fmt.Errorf("名录 %s 只有表头（第%d行），没有数据行", s.path, s.hdr.row)

@@ -3,6 +3,8 @@ package roster
 import (
 	"fmt"
 	"strings"
+
+	"github.com/choucha/choucha/internal/apperr"
 )
 
 // Column roles of a firm roster.
@@ -217,6 +219,39 @@ const (
 // errNoHeader is returned when no header row is found in the first rows.
 func errNoHeader(first []string, want string) error {
 	return fmt.Errorf("在前%d行找不到表头（需要%s等列）；第一行是：%s", headerScanRows, want, describeCells(first))
+}
+
+// The other kind of roster: a firm roster's header seen where an inspector roster's was looked
+// for, or the other way round. Both commands take both files (roster check and --inspectors,
+// sample's --roster and --inspectors), and one given for the other is the likeliest reason a
+// header is not found; the message says so instead of only listing the columns it lacks.
+const (
+	inspectorsGivenAsFirms = "第%d行是执法检查人员名录的表头（有“姓名”“执法证号”列），不是检查对象名录：" +
+		"检查人员名录请用 choucha roster check --inspectors 检查；抽取时用 --roster 给出检查对象名录，--inspectors 给出执法检查人员名录"
+	firmsGivenAsInspectors = "第%d行是检查对象名录的表头（有“统一社会信用代码”“企业名称”列），不是执法检查人员名录：" +
+		"检查对象名录请用 choucha roster check（不加 --inspectors）检查；抽取时用 --roster 给出检查对象名录，--inspectors 给出执法检查人员名录"
+)
+
+// isInspectorHeader: cells are a whole inspector roster header (姓名 and 执法证号).
+func isInspectorHeader(row int, cells []string) bool {
+	h := matchHeader(row, cells, inspectorIndex, numInspCols)
+	return h != nil && h.col[icolName] >= 0 && h.col[icolID] >= 0
+}
+
+// isFirmHeader: cells are a whole firm roster header (a code or 注册号, and a name).
+func isFirmHeader(row int, cells []string) bool {
+	h := matchHeader(row, cells, firmIndex, numFirmCols)
+	return h != nil && (h.col[colCode] >= 0 || h.col[colRegNo] >= 0) && h.col[colName] >= 0
+}
+
+// noHeader is errNoHeader, with the hint of otherKind (a format with the row) when the
+// other kind's header was seen on row otherRow (0: not seen).
+func noHeader(first []string, want string, otherRow int, otherKind string) error {
+	err := errNoHeader(first, want)
+	if otherRow > 0 {
+		return apperr.Hint(err, fmt.Sprintf(otherKind, otherRow))
+	}
+	return err
 }
 
 // rowOf is the header's row, 0 for no header.

@@ -57,10 +57,16 @@ type inspectorScan struct {
 	hdr    *header
 	first  []string
 	before int
+	other  int // the row of a firm roster's header seen before any inspector header (0: none)
 	rows   int
 	seen   map[string]int
 	list   []Inspector
 	rep    *Report
+}
+
+// noHeader is the error of a roster whose header was not found.
+func (s *inspectorScan) noHeader() error {
+	return fmt.Errorf("执法检查人员名录 %s: %w", s.path, noHeader(s.first, "“姓名”“执法证号”", s.other, firmsGivenAsInspectors))
 }
 
 func (s *inspectorScan) cell(cells []string, role int) string {
@@ -108,8 +114,11 @@ func (s *inspectorScan) row(row int, cells []string) error {
 			}
 			return nil
 		}
+		if s.other == 0 && isFirmHeader(row, cells) {
+			s.other = row
+		}
 		if s.before++; s.before >= headerScanRows {
-			return fmt.Errorf("执法检查人员名录 %s: %w", s.path, errNoHeader(s.first, "“姓名”“执法证号”"))
+			return s.noHeader()
 		}
 		return nil
 	}
@@ -373,7 +382,7 @@ func ReadInspectors(ctx context.Context, path string, opt Options) ([]Inspector,
 	case s.hdr == nil && s.first == nil:
 		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s 没有任何内容（空表）", path), nil)
 	case s.hdr == nil:
-		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s: %w", path, errNoHeader(s.first, "“姓名”“执法证号”")), nil)
+		return nil, nil, sr.explain(s.noHeader(), nil)
 	case s.rows == 0:
 		return nil, nil, sr.explain(fmt.Errorf("执法检查人员名录 %s 只有表头（第%d行），没有数据行", path, s.hdr.row), s.hdr)
 	}

@@ -962,3 +962,39 @@ func TestInspectorLicenseState(t *testing.T) {
 		t.Errorf("eligible %d, by kind %v", n, by)
 	}
 }
+
+// TestOtherKindOfRoster: an inspector roster given as a firm roster (and a firm roster given as
+// an inspector roster) is named as such, with the row of its header and the flag to use —
+// the real files of the two kinds, and one with a title above the header. A file with neither
+// header gets no such hint.
+func TestOtherKindOfRoster(t *testing.T) {
+	ctx := context.Background()
+	titled := writeFile(t, "人员.csv", "沁县执法检查人员名录\n\n序号,姓名,执法证号,所属部门\n1,张三,14043000101,沁县市场监督管理局\n")
+	for _, tc := range []struct {
+		file, row string
+	}{
+		{filepath.Join("..", "testdata", "rosters", "qinxian-inspectors.xlsx"), "第1行"},
+		{titled, "第3行"},
+	} {
+		_, _, err := ReadFirms(ctx, tc.file, Options{})
+		if err == nil || !strings.Contains(err.Error(), "找不到表头") {
+			t.Fatalf("%s read as firms: %v", tc.file, err)
+		}
+		if h := apperr.HintOf(err); !strings.Contains(h, tc.row+"是执法检查人员名录的表头") || !strings.Contains(h, "--inspectors") {
+			t.Errorf("%s read as firms: hint %q", tc.file, h)
+		}
+	}
+	_, _, err := ReadInspectors(ctx, filepath.Join("..", "testdata", "rosters", "qinxian-realestate.csv"), Options{})
+	if h := apperr.HintOf(err); err == nil || !strings.Contains(h, "第1行是检查对象名录的表头") {
+		t.Errorf("firm roster read as inspectors: %v, hint %q", err, h)
+	}
+	neither := writeFile(t, "n.csv", "甲,乙\n1,2\n")
+	for _, read := range []func() error{
+		func() error { _, _, err := ReadFirms(ctx, neither, Options{}); return err },
+		func() error { _, _, err := ReadInspectors(ctx, neither, Options{}); return err },
+	} {
+		if err := read(); err == nil || strings.Contains(apperr.HintOf(err), "的表头") {
+			t.Errorf("a file of neither kind: %v, hint %q", err, apperr.HintOf(err))
+		}
+	}
+}
