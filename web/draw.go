@@ -115,7 +115,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 			again(http.StatusBadRequest, err)
 			return
 		}
-		insp = inspectors(in.Insp, list, rep, in.AssumeValid)
+		insp = s.inspectors(in.Insp, list, rep, in.AssumeValid)
 	}
 
 	now := s.cfg.Now()

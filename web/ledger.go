@@ -306,7 +306,7 @@ func (s *Server) replay(r *http.Request, rec *draw.Manifest, ru, iu *upload) (dr
 		if err != nil {
 			return draw.Diff{}, err
 		}
-		insp = inspectors(iu, list, rep, assume)
+		insp = s.inspectors(iu, list, rep, assume)
 	}
 	return draw.Replay(r.Context(), draw.ReplayRequest{
 		Record: rec, Plan: p, Roster: draw.RosterInput{Frame: frame, Report: report},

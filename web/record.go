@@ -45,6 +45,14 @@ func (s *Server) record(ctx context.Context, rq recordRequest) (*draw.Outcome, e
 
 // inspectors is the inspector side of a draw from an uploaded roster, as draw.LoadInspectors
 // makes it, named by the uploaded name.
-func inspectors(u *upload, list []roster.Inspector, rep *roster.Report, assumeValid bool) *draw.Inspectors {
-	return &draw.Inspectors{File: u.Name, SHA256: rep.SHA256, List: list, Depts: dept.DefaultMap(), AssumeValid: assumeValid}
+func (s *Server) inspectors(u *upload, list []roster.Inspector, rep *roster.Report, assumeValid bool) *draw.Inspectors {
+	return &draw.Inspectors{File: u.Name, SHA256: rep.SHA256, List: list, Depts: s.depts(), AssumeValid: assumeValid}
+}
+
+// depts is the department map of the server's draws (serve --dept-map, else the built-in one).
+func (s *Server) depts() dept.Map {
+	if s.cfg.Depts != nil {
+		return *s.cfg.Depts
+	}
+	return dept.DefaultMap()
 }

@@ -361,7 +361,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 			d.NoValidity++
 		}
 	}
-	req.Inspectors = inspectors(in.Insp, list, irep, in.AssumeValid)
+	req.Inspectors = s.inspectors(in.Insp, list, irep, in.AssumeValid)
 	oc, err = draw.Run(req)
 	if err != nil {
 		d.InspErr, d.InspHint = errorText(err)

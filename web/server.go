@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/export"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
@@ -50,6 +51,10 @@ type Config struct {
 	MaxUpload   int64          // bytes per request; DefaultMaxUpload when 0
 	ToolVersion string
 	Operator    string // operator proposed in the forms (the OS user)
+	// Depts matches plan departments to inspector roster departments (serve --dept-map);
+	// dept.DefaultMap when nil. DeptMapFile is its file, for the messages ("" for none).
+	Depts       *dept.Map
+	DeptMapFile string
 	Logf        func(format string, args ...any)
 	// Now is the clock of draws (tests fix it); time.Now when nil.
 	Now func() time.Time

@@ -10,7 +10,8 @@ import (
 // where the CLI names a flag the page names the field that takes it — the 抽查比例 and
 // 检查起止时间 fields of the check page, the 区县 and 计划编号 fields of the plan upload, the
 // 视为有效 box — or its own page for a command (校验台账, 计划任务). What the page has no
-// field for (--dept-map) stays a command, said to be one.
+// field for (--dept-map, a setting of the server: choucha serve --dept-map) stays a command,
+// said to be one.
 //
 // pageText applies the rewrites in order: the specific phrasings first, then the leftovers.
 
@@ -52,9 +53,10 @@ var pageRewrites = []rewrite{
 	// --assume-valid (roster): the 视为有效 box of the check page.
 	rw(`已按 --assume-valid 视为有效`, "已按勾选的“视为有效”处理"),
 	rw(`(?:可)?加 --assume-valid`, "在名录检查页勾选“视为有效”"),
-	// --dept-map (draw): the page has no field for it.
-	rw(`（可用 choucha dept match 查看部门对应关系，或用 --dept-map 补充同义词）`, "（网页按内置的部门同义词对应；要查看或补充，请在命令行用 choucha dept match 查看部门对应关系，用 choucha sample --dept-map 补充同义词后抽取）"),
-	rw(`请在 --dept-map 的 cells 中`, "请在命令行 choucha sample --dept-map 的 cells 中"),
+	// --dept-map (draw): not a field of the page but of the server (choucha serve --dept-map),
+	// for every draw on it.
+	rw(`（可用 choucha dept match 查看部门对应关系，或用 --dept-map 补充同义词）`, "（网页按内置的部门同义词和启动时给出的部门对照表对应；要查看，请在命令行用 choucha dept match；要补充，请写一份部门对照表，用 choucha serve --dept-map 对照表文件 重新启动本网页）"),
+	rw(`请在 --dept-map 的 cells 中`, "请写一份部门对照表（用 choucha serve --dept-map 对照表文件 重新启动本网页后生效），在它的 cells 中"),
 	// --sheet (roster): the page reads the first visible sheet.
 	rw(`名录在其他工作表时用 --sheet 名称 选择`, "名录在其他工作表时，"+strings.TrimPrefix(sheetChoiceWeb, "网页读取第一张可见的工作表；要用其他工作表，")),
 	// Commands the page has a page for.

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/choucha/choucha/dept"
 )
 
 // cliFlagRE finds a flag a page should not tell a clerk to type: every flag but --dept-map,
@@ -36,7 +38,7 @@ func TestPageText(t *testing.T) {
 		"读取计划 x.tsv: 无法从文件名或标题得出计划编号，请用 --plan-id 指定（只能用英文字母、数字和 . _ -，如 --plan-id SG2023）":      "请在“计划编号”一栏填写（只能用英文字母、数字和 . _ -，如 SG2023）",
 		"没有执法证有效期，无法核对执法证是否有效，该人员不会被选派；补齐有效期，或确认全部有效后加 --assume-valid":                           "或确认全部有效后在名录检查页勾选“视为有效”",
 		"执法证有效期不明（名录未记录；确认有效后可加 --assume-valid）":                                                 "确认有效后在名录检查页勾选“视为有效”）",
-		"计划部门「公安部门」在执法检查人员名录 a.xlsx 中没有对应部门（可用 choucha dept match 查看部门对应关系，或用 --dept-map 补充同义词）": "（网页按内置的部门同义词对应；",
+		"计划部门「公安部门」在执法检查人员名录 a.xlsx 中没有对应部门（可用 choucha dept match 查看部门对应关系，或用 --dept-map 补充同义词）": "用 choucha serve --dept-map 对照表文件 重新启动本网页",
 		"读取的是工作表“旧名录”；工作簿另有工作表：“名录”。名录在其他工作表时用 --sheet 名称 选择":                                    "名录在其他工作表时，请在 Excel/WPS 中把它移到最前",
 		"计划 Q 的序号1下有2个任务（Q-1.1、Q-1.2），请写明是哪一个，如 --task 1.1":                                      "请在“计划任务”页选择其中一个",
 		"台账 a.db 校验不通过（…），请运行 choucha ledger verify，保留台账文件原样并报告管理员":                              "请打开“校验台账”页",
@@ -81,7 +83,7 @@ func TestPagesSayFields(t *testing.T) {
 	mustContain(t, r.body, "请在“抽查比例”一栏填写所抽一级的比例（如 2）", `placeholder="如 2"`)
 	r = ts.get(loc + "&ratio=2")
 	noFlags("check 3 at 2%", r.body)
-	mustContain(t, r.body, "网页按内置的部门同义词对应")
+	mustContain(t, r.body, "网页按内置的部门同义词和启动时给出的部门对照表对应")
 	f, _ := url.ParseQuery(strings.SplitN(loc, "?", 2)[1])
 	form := ts.drawForm(f, testSeed, "0")
 	form.Set("ratio", "2")
@@ -106,4 +108,47 @@ func TestPagesSayFields(t *testing.T) {
 	r = ts.get(r.hdr.Get("Location"))
 	noFlags("check", r.body)
 	mustContain(t, r.body, `placeholder="如 6月—12月"`, "按填写的时间重新计算分层和轮次")
+}
+
+// TestServerDeptMap: the map given to choucha serve --dept-map is the one every draw on the
+// page uses. 青山's task 3 names 公安部门 as its initiator, which 海曙's inspector roster does
+// not have: the page's check says so and refuses the draw; with a map naming the roster
+// department it stands for, the draw is recorded, with that department's inspectors.
+func TestServerDeptMap(t *testing.T) {
+	mapFile := filepath.Join(t.TempDir(), "部门对照.yaml")
+	if err := os.WriteFile(mapFile, []byte("cells:\n  - text: 公安部门\n    departments: [宁波市海曙区市场监督管理局]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(mapFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm, err := dept.LoadMap(f, mapFile)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		depts  *dept.Map
+		refuse bool
+	}{{"built-in", nil, true}, {"serve --dept-map", &dm, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTest(t, func(c *Config) { c.Depts = tc.depts })
+			ts.uploadPlan("qingshan-2024.tsv", map[string]string{})
+			r := ts.upload("/plan/qingshan-2024/task/3/rosters", map[string]string{}, map[string]string{"roster": rosterFile("ningbo-scztxx.xlsx"), "inspectors": rosterFile("haishu-inspectors.xlsx")})
+			loc := r.hdr.Get("Location")
+			q, _ := url.ParseQuery(strings.SplitN(loc, "?", 2)[1])
+			form := ts.drawForm(q, testSeed, "0")
+			form.Set("ratio", "2")
+			r = ts.post("/plan/qingshan-2024/task/3/draw", form)
+			refused := strings.Contains(r.body, "计划部门「公安部门」在执法检查人员名录")
+			if refused != tc.refuse {
+				t.Fatalf("draw: %d, refused for 公安部门 %v, want %v: %s", r.code, refused, tc.refuse, r.body)
+			}
+			if !tc.refuse && r.code != http.StatusSeeOther {
+				t.Fatalf("draw with the map: %d %s", r.code, r.body)
+			}
+		})
+	}
 }

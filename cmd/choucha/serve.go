@@ -22,6 +22,7 @@ type serveOptions struct {
 	open      bool
 	token     string
 	out       string
+	deptMap   string
 	maxUpload int64
 }
 
@@ -37,6 +38,7 @@ func newServeCommand(g *globalOptions) *cobra.Command {
   $ choucha serve --open
   $ choucha serve --listen 127.0.0.1:9000 --db 台账.db --plan 计划.xlsx
   $ choucha serve --listen 0.0.0.0:8750 --token 口令       # 让会议室的另一台电脑访问
+  $ choucha serve --dept-map 部门对照.yaml                  # 网页的每次抽取都按该对照表对应部门
 
 默认只在 127.0.0.1 上监听，只有本机能访问。监听其他地址时每个请求都须带访问令牌：用 --token 给出，
 不给则随机生成并显示；打开显示的完整地址（含 ?token=…）即可。
@@ -52,6 +54,7 @@ func newServeCommand(g *globalOptions) *cobra.Command {
 	f.BoolVar(&o.open, "open", false, "启动后在默认浏览器中打开网页")
 	f.StringVar(&o.token, "token", "", "访问`令牌`（监听非本机地址时必须；不给则随机生成）")
 	f.StringVar(&o.out, "out", "", "抽取结果写入的`文件夹`（默认台账所在文件夹下的 draws）")
+	f.StringVar(&o.deptMap, "dept-map", "", "部门对照表（YAML，格式见 choucha dept match --help）：网页上的抽取、重放和名录检查按它把计划部门对应到人员名录的部门；不给则按内置的同义词")
 	f.Int64Var(&o.maxUpload, "max-upload", web.DefaultMaxUpload>>20, "上传文件的大小上限（`MB`）")
 	return cmd
 }
@@ -106,8 +109,12 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
+	dm, err := loadDeptMap(o.deptMap)
+	if err != nil {
+		return err
+	}
 	s, err := web.New(web.Config{
-		DB: db, OutDir: out, Location: loc, Plan: p, Token: token, MaxUpload: o.maxUpload << 20,
+		DB: db, OutDir: out, Location: loc, Plan: p, Token: token, MaxUpload: o.maxUpload << 20, Depts: &dm, DeptMapFile: o.deptMap,
 		ToolVersion: version, Operator: defaultOperator(),
 		Logf: func(format string, args ...any) { fmt.Fprintf(g.stderr, format+"\n", args...) },
 	})
