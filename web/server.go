@@ -52,10 +52,9 @@ type Config struct {
 	ToolVersion string
 	Operator    string // operator proposed in the forms (the OS user)
 	// Depts matches plan departments to inspector roster departments (serve --dept-map);
-	// dept.DefaultMap when nil. DeptMapFile is its file, for the messages ("" for none).
-	Depts       *dept.Map
-	DeptMapFile string
-	Logf        func(format string, args ...any)
+	// dept.DefaultMap when nil.
+	Depts *dept.Map
+	Logf  func(format string, args ...any)
 	// Now is the clock of draws (tests fix it); time.Now when nil.
 	Now func() time.Time
 }

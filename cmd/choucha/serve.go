@@ -114,7 +114,7 @@ func runServe(ctx context.Context, g *globalOptions, o *serveOptions) error {
 		return err
 	}
 	s, err := web.New(web.Config{
-		DB: db, OutDir: out, Location: loc, Plan: p, Token: token, MaxUpload: o.maxUpload << 20, Depts: &dm, DeptMapFile: o.deptMap,
+		DB: db, OutDir: out, Location: loc, Plan: p, Token: token, MaxUpload: o.maxUpload << 20, Depts: &dm,
 		ToolVersion: version, Operator: defaultOperator(),
 		Logf: func(format string, args ...any) { fmt.Fprintf(g.stderr, format+"\n", args...) },
 	})
