@@ -11,6 +11,7 @@ import (
 	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/internal/lotest"
 	"github.com/choucha/choucha/internal/xlsxstream"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestXLSRosterSameAsXLSX: the shared rosters (the dirty one with its traps among them) saved
@@ -82,5 +83,56 @@ func TestXLSRosterCellLimit(t *testing.T) {
 	var ae *apperr.Error
 	if err == nil || !errors.As(err, &ae) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "单元格超过 100 个") || !strings.Contains(ae.Hint, ".xlsx 或 CSV") {
 		t.Fatalf("a roster past the cell bound: %v", err)
+	}
+}
+
+// TestXLSHiddenSheet: an .xls whose first sheet is hidden (an old roster kept out of sight) is
+// read from its first visible sheet, as the .xlsx it was saved from; the hidden one only when
+// named; WorkbookSheets marks it hidden. The workbook is made with excelize and saved as
+// Excel 97–2003 by LibreOffice Calc, as an office's file would be.
+func TestXLSHiddenSheet(t *testing.T) {
+	lo := lotest.Find(t)
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "旧名录")
+	f.NewSheet("名录")
+	_ = f.SetSheetRow("旧名录", "A1", &[]any{"统一社会信用代码", "企业名称", "信用风险分类"})
+	_ = f.SetSheetRow("旧名录", "A2", &[]any{"91110000600037341L", "旧甲", "A"})
+	_ = f.SetSheetRow("旧名录", "A3", &[]any{"91140400MA0GRX4D0F", "旧乙", "B"})
+	_ = f.SetSheetRow("名录", "A1", &[]any{"统一社会信用代码", "企业名称", "信用风险分类"})
+	_ = f.SetSheetRow("名录", "A2", &[]any{"911404007011239586", "新甲", "C"})
+	f.SetActiveSheet(1)
+	if err := f.SetSheetVisible("旧名录", false); err != nil {
+		t.Fatal(err)
+	}
+	x := filepath.Join(dir, "hidden.xlsx")
+	if err := f.SaveAs(x); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	xls := lotest.Convert(t, lo, filepath.Join(dir, "profile"), "", "xls:MS Excel 97", filepath.Join(dir, "out"), x)
+	ctx := context.Background()
+	for _, file := range []string{x, xls} {
+		fr, _, err := ReadFirms(ctx, file, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(file), err)
+		}
+		if keys := fr.FrameKeys(); len(keys) != 1 || keys[0].Key != "911404007011239586" || fr.Sheet != "名录" {
+			t.Errorf("%s by default: sheet %q, frame %+v; want 名录's one firm", filepath.Base(file), fr.Sheet, keys)
+		}
+		fr, _, err = ReadFirms(ctx, file, Options{Sheet: "旧名录"})
+		if err != nil {
+			t.Fatalf("%s, 旧名录: %v", filepath.Base(file), err)
+		}
+		if n := len(fr.FrameKeys()); n != 2 {
+			t.Errorf("%s, the hidden sheet named: %d firms, want 2", filepath.Base(file), n)
+		}
+		sheets, err := WorkbookSheets(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sheets) != 2 || sheets[0].Name != "旧名录" || !sheets[0].Hidden || sheets[1].Name != "名录" || sheets[1].Hidden {
+			t.Errorf("%s: sheets %+v", filepath.Base(file), sheets)
+		}
 	}
 }
