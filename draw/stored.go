@@ -303,16 +303,26 @@ func entryManifestRows(e ledger.Entry, name string, rows bool) (*Manifest, error
 // policy and algorithms, what is needed before a roster is read (for a stored form still
 // without its drawn firms, earlier rounds' keys and teams) — and expand completes head in place
 // and validates it, as EntryDrawn would have. head must not be used otherwise until expand
-// has returned nil.
-func EntryDrawnLater(e ledger.Entry, name string) (head *Manifest, expand func() error, err error) {
+// has returned nil. attach, when not nil, is ledger.GetLater's: it fills e's list, and
+// expand calls it first (the list's check then runs beside the read too).
+func EntryDrawnLater(e *ledger.Entry, attach func() error, name string) (head *Manifest, expand func() error, err error) {
 	var m Manifest
 	if err := json.Unmarshal(e.Manifest, &m); err != nil {
 		return nil, nil, fmt.Errorf("抽取记录 %s 无法读取：%s", name, jsonProblem(err))
 	}
-	if m.List != nil && e.List == nil {
-		return nil, nil, fmt.Errorf("抽取记录 %s 的抽中企业名单不在台账中", name)
+	noList := func() error { return fmt.Errorf("抽取记录 %s 的抽中企业名单不在台账中", name) }
+	if m.List != nil && e.List == nil && attach == nil {
+		return nil, nil, noList()
 	}
 	return &m, func() error {
+		if attach != nil {
+			if err := attach(); err != nil {
+				return err
+			}
+			if m.List != nil && e.List == nil {
+				return noList()
+			}
+		}
 		if m.List != nil {
 			if err := expandStored(&m, e.List, false); err != nil {
 				return fmt.Errorf("抽取记录 %s 不完整或已被改动：%w", name, err)

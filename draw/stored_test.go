@@ -222,7 +222,7 @@ func TestEntryDrawnLater(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head, expand, err := EntryDrawnLater(e, "第 1 条")
+	head, expand, err := EntryDrawnLater(&e, nil, "第 1 条")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestEntryDrawnLater(t *testing.T) {
 	// rather than that the roster is missing.
 	bad := e
 	bad.List = bytes.Replace(e.List, []byte(m.Selected[0].Key), []byte(m.Selected[1].Key), 1)
-	head, expand, err = EntryDrawnLater(bad, "第 1 条")
+	head, expand, err = EntryDrawnLater(&bad, nil, "第 1 条")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestEntryDrawnLater(t *testing.T) {
 	}
 	// A stored head whose entry lost its list is refused at once.
 	bad.List = nil
-	if _, _, err := EntryDrawnLater(bad, "第 1 条"); err == nil || !strings.Contains(err.Error(), "不在台账中") {
+	if _, _, err := EntryDrawnLater(&bad, nil, "第 1 条"); err == nil || !strings.Contains(err.Error(), "不在台账中") {
 		t.Errorf("entry without its list: %v", err)
 	}
 }

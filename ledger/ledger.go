@@ -405,6 +405,35 @@ func (l *Ledger) Get(ctx context.Context, id int64) (Entry, error) {
 	return e, attachList(ctx, l.db, &e)
 }
 
+// GetLater is Get with the work on the entry's list left to attach: the list is read from
+// the ledger now (an entry whose list is missing is an error now), and is decompressed,
+// checked against its hash and attached (List, Keys, Firms, as Get fills them) when attach is
+// called. A replay calls it beside reading its roster: at 41,000 drawn firms it is 0.07 s of
+// CPU that Get spends before the read begins. Until attach has returned nil, e.List is nil and
+// e.Keys and e.Firms are as chained.
+func (l *Ledger) GetLater(ctx context.Context, id int64) (e *Entry, attach func() error, err error) {
+	got, err := getTx(ctx, l.db, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	e = &got
+	jobs := fetchLists(ctx, l.db, []*Entry{e})
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, nil, fmt.Errorf("台账第 %d 条: %w", j.e.ID, j.err)
+		}
+	}
+	return e, func() error {
+		checkLists(jobs)
+		for _, j := range jobs {
+			if j.err != nil {
+				return fmt.Errorf("台账第 %d 条: %w", j.e.ID, j.err)
+			}
+		}
+		return nil
+	}, nil
+}
+
 // List returns the draw entries matching f, oldest first, without their manifests (Manifest
 // is nil): a manifest records the whole frame and can be tens of megabytes, and a listing
 // needs none of it. Get, Locked and Standing return entries with the manifest.
@@ -615,14 +644,29 @@ func attachLists(ctx context.Context, q querier, es []Entry, more ...*Entry) err
 		all = append(all, &es[i])
 	}
 	all = append(all, more...)
-	type job struct {
-		e     *Entry
-		hash  string
-		firms int64
-		blob  []byte
-		err   error
+	jobs := fetchLists(ctx, q, all)
+	checkLists(jobs)
+	for _, j := range jobs {
+		if j.err != nil {
+			return fmt.Errorf("台账第 %d 条: %w", j.e.ID, j.err)
+		}
 	}
-	var jobs []*job
+	return nil
+}
+
+// listJob is the stored list of a draw entry, read from the ledger (fetchLists), then
+// decompressed, checked and attached to the entry (checkLists).
+type listJob struct {
+	e     *Entry
+	hash  string
+	firms int64
+	blob  []byte
+	err   error
+}
+
+// fetchLists reads the stored list of each draw entry that names one.
+func fetchLists(ctx context.Context, q querier, all []*Entry) []*listJob {
+	var jobs []*listJob
 	for _, e := range all {
 		if e.Kind != KindDraw || e.Manifest == nil {
 			continue
@@ -631,10 +675,16 @@ func attachLists(ctx context.Context, q querier, es []Entry, more ...*Entry) err
 		if err != nil || refs.List == nil {
 			continue
 		}
-		j := &job{e: e, hash: refs.List.SHA256}
+		j := &listJob{e: e, hash: refs.List.SHA256}
 		j.firms, j.blob, j.err = fetchList(ctx, q, j.hash)
 		jobs = append(jobs, j)
 	}
+	return jobs
+}
+
+// checkLists decompresses and checks the lists read, on all cores, and attaches each good
+// one to its entry (List, and Keys when the entry chains none); a bad one's job gets the error.
+func checkLists(jobs []*listJob) {
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for _, j := range jobs {
@@ -658,12 +708,6 @@ func attachLists(ctx context.Context, q querier, es []Entry, more ...*Entry) err
 		}()
 	}
 	wg.Wait()
-	for _, j := range jobs {
-		if j.err != nil {
-			return fmt.Errorf("台账第 %d 条: %w", j.e.ID, j.err)
-		}
-	}
-	return nil
 }
 
 // decodeEntry reads an entry from its chained bytes: what a reader sees is what was chained.

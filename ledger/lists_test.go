@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -58,6 +59,20 @@ func TestListStored(t *testing.T) {
 	// The keys are the list's (sorted, as chained keys are), the list comes back as given.
 	if strings.Join(e.Keys, ",") != "91140430MA0000000A,91140430MA0000002C" || e.Firms != 2 || !bytes.Equal(e.List, list) {
 		t.Errorf("read back: keys %v, %d firms, list %q", e.Keys, e.Firms, e.List)
+	}
+	// GetLater: the entry as chained, then with attach the same as Get's.
+	later, attach, err := l.GetLater(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later.List != nil || len(later.Keys) != 0 || later.Manifest == nil {
+		t.Errorf("GetLater before attach: list %q, keys %v", later.List, later.Keys)
+	}
+	if err := attach(); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(*later, e) {
+		t.Errorf("GetLater after attach:\n %+v\nGet:\n %+v", *later, e)
 	}
 	var chained struct {
 		Keys []string `json:"keys"`
@@ -147,6 +162,16 @@ func TestListTamper(t *testing.T) {
 			}
 			if _, err := l.Get(ctx, 2); err == nil || !(errors.Is(err, ErrListMissing) || strings.Contains(err.Error(), "ledger verify")) {
 				t.Errorf("Get of the entry: %v", err)
+			}
+			// GetLater says so too: a missing list at once, a changed one when attached.
+			_, attach, err := l.GetLater(ctx, 2)
+			if err == nil {
+				err = attach()
+			} else if !errors.Is(err, ErrListMissing) {
+				t.Errorf("GetLater refused an entry whose list is there: %v", err)
+			}
+			if err == nil || !(errors.Is(err, ErrListMissing) || strings.Contains(err.Error(), "ledger verify")) {
+				t.Errorf("GetLater of the entry: %v", err)
 			}
 			// A decision on this ledger is refused.
 			if _, err := l.Append(ctx, drawEntry("T1", 1, "2026-05-01T08:00:00Z", "X")); !errors.Is(err, ErrBadLedger) {

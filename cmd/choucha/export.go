@@ -155,12 +155,18 @@ func runExport(ctx context.Context, g *globalOptions, opts *exportOptions, arg s
 // or manifest file, or else a ledger entry ID; a missing ledger is not created. It returns the
 // manifest and the folder the exports go to by default.
 func loadDrawArg(ctx context.Context, g *globalOptions, arg string) (*draw.Manifest, string, error) {
-	return loadDraw(ctx, g, arg, export.ParseEntry)
+	return loadDraw(ctx, g, arg, func(e *ledger.Entry, attach func() error, name string) (*draw.Manifest, error) {
+		if err := attach(); err != nil {
+			return nil, err
+		}
+		return export.ParseEntry(*e, name)
+	})
 }
 
-// loadDraw is loadDrawArg with the ledger entry read by parse (draw.EntryDrawn for a replay,
-// which needs no roster rows).
-func loadDraw(ctx context.Context, g *globalOptions, arg string, parse func(ledger.Entry, string) (*draw.Manifest, error)) (*draw.Manifest, string, error) {
+// loadDraw is loadDrawArg with the ledger entry read by parse (draw.EntryDrawnLater for a
+// replay, which needs no roster rows), given as ledger.GetLater gives it: parse calls attach
+// before it needs the entry's list (a replay, beside reading its roster).
+func loadDraw(ctx context.Context, g *globalOptions, arg string, parse func(e *ledger.Entry, attach func() error, name string) (*draw.Manifest, error)) (*draw.Manifest, string, error) {
 	if st, err := os.Stat(arg); err == nil {
 		m, err := export.LoadDraw(arg)
 		if err != nil {
@@ -184,7 +190,7 @@ func loadDraw(ctx context.Context, g *globalOptions, arg string, parse func(ledg
 		return nil, "", err
 	}
 	defer l.Close()
-	e, err := l.Get(ctx, id)
+	e, attach, err := l.GetLater(ctx, id)
 	if errors.Is(err, ledger.ErrNotFound) {
 		return nil, "", apperr.Hint(fmt.Errorf("台账 %s 中没有第 %d 条", g.ledgerPath(), id), "用 choucha ledger list 查看条目编号")
 	}
@@ -194,7 +200,7 @@ func loadDraw(ctx context.Context, g *globalOptions, arg string, parse func(ledg
 	if e.Kind != ledger.KindDraw {
 		return nil, "", apperr.Hint(fmt.Errorf("台账第 %d 条是锁定记录，不是抽取", id), fmt.Sprintf("导出它锁定的抽取：choucha export %d", e.Target))
 	}
-	m, err := parse(e, fmt.Sprintf("台账第 %d 条", id))
+	m, err := parse(e, attach, fmt.Sprintf("台账第 %d 条", id))
 	if err != nil {
 		return nil, "", err
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/choucha/choucha/draw"
 	"github.com/choucha/choucha/internal/apperr"
@@ -56,11 +57,29 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if o.roster == "" {
 		return apperr.Usage(errors.New("请用 --roster 指定检查对象名录文件"))
 	}
+	// The built-in plan is parsed while the ledger entry is read: 0.06 s, on the other core.
+	var builtIn func() (*plan.Plan, error)
+	if o.plan.file == "" {
+		type loaded struct {
+			p   *plan.Plan
+			err error
+		}
+		ch := make(chan loaded, 1)
+		go func() {
+			p, err := o.plan.load()
+			ch <- loaded{p, err}
+		}()
+		builtIn = sync.OnceValues(func() (*plan.Plan, error) {
+			r := <-ch
+			return r.p, r.err
+		})
+	}
 	// Without the drawn firms' roster rows: a replay compares keys, tickets and ranks. A
-	// ledger entry's drawn firms are expanded while the roster is read (draw.EntryDrawnLater).
+	// ledger entry's drawn firms are checked and expanded while the roster is read
+	// (ledger.GetLater, draw.EntryDrawnLater).
 	var expand func() error
-	rec, _, err := loadDraw(ctx, g, which, func(e ledger.Entry, name string) (*draw.Manifest, error) {
-		m, x, err := draw.EntryDrawnLater(e, name)
+	rec, _, err := loadDraw(ctx, g, which, func(e *ledger.Entry, attach func() error, name string) (*draw.Manifest, error) {
+		m, x, err := draw.EntryDrawnLater(e, attach, name)
 		expand = x
 		return m, err
 	})
@@ -80,7 +99,11 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	} else if o.plan.id == "" {
 		o.plan.id = rec.Plan.ID
 	}
-	p, err := o.plan.load()
+	load := o.plan.load
+	if builtIn != nil {
+		load = builtIn
+	}
+	p, err := load()
 	if err != nil {
 		return err
 	}

@@ -471,6 +471,33 @@ func TestReplay(t *testing.T) {
 	if code != 1 || !strings.Contains(stdout, victim.Key) || !strings.Contains(stdout, "分类改变") {
 		t.Errorf("replay after a class change: exit %d\n%s", code, stdout)
 	}
+
+	// The stored list of the draw changed in the ledger: the replay (which checks the list
+	// while it reads the roster, ledger.GetLater) and an export (before it writes anything)
+	// refuse it and send the clerk to ledger verify, for a roster that reads and one that does
+	// not exist.
+	b, err = os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := filepath.Join(dir, "tampered.db")
+	if err := os.WriteFile(tampered, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rawExec(t, tampered, `DROP TRIGGER lists_no_update`, `UPDATE lists SET gzip = x'1f8b0800000000000000' WHERE rowid = 1`)
+	for _, args := range [][]string{
+		{"replay", "1", "--roster", rosterPath("qinxian-realestate.csv")},
+		{"replay", "1", "--roster", filepath.Join(dir, "没有这个名录.csv")},
+		{"export", "1", "--format", "csv", "--out", filepath.Join(dir, "exported")},
+	} {
+		stdout, stderr, code := cli(t, tampered, args...)
+		if code != 1 || strings.Contains(stdout, "一致") || !strings.Contains(stderr, "抽中企业名单") || !strings.Contains(stderr, "ledger verify") {
+			t.Errorf("%v on a changed list: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "exported")); !os.IsNotExist(err) {
+		t.Errorf("export of a changed list wrote its folder: %v", err)
+	}
 }
 
 // child runs choucha in a separate process (the test binary acting as choucha).
