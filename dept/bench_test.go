@@ -1,6 +1,10 @@
 package dept
 
-import "testing"
+import (
+	"reflect"
+	"slices"
+	"testing"
+)
 
 // BenchmarkResolvePlanCells resolves every department cell of the embedded plan against a
 // district roster (the work of `plan calendar` and of dept match over a whole plan).
@@ -37,19 +41,25 @@ func FuzzResolve(f *testing.F) {
 	}
 	m := DefaultMap()
 	roster := append(append([]string(nil), qinxianRoster...), luzhouRoster...)
+	reversed := slices.Clone(roster)
+	slices.Reverse(reversed)
 	f.Fuzz(func(t *testing.T, cell, district string) {
 		sc := Scope{Districts: append([]string{district}, changzhi.Districts...), District: district}
 		a := m.Resolve(sc, []Cell{{Role: "cooperator", Text: cell}}, roster)
-		b := m.Resolve(sc, []Cell{{Role: "cooperator", Text: cell}}, roster)
+		// The same whatever the roster's order.
+		b := m.Resolve(sc, []Cell{{Role: "cooperator", Text: cell}}, reversed)
 		if len(a) != len(b) {
 			t.Fatalf("not deterministic: %d vs %d pieces", len(a), len(b))
 		}
 		for i := range a {
-			if a[i] != b[i] {
+			if !reflect.DeepEqual(a[i], b[i]) {
 				t.Fatalf("not deterministic: %+v vs %+v", a[i], b[i])
 			}
 			if a[i].Flag != "" && a[i].Roster != "" {
 				t.Fatalf("flagged piece %q matched %q", a[i].Text, a[i].Roster)
+			}
+			if (a[i].Flag == Ambiguous) != (len(a[i].Candidates) > 1) || !slices.IsSorted(a[i].Candidates) {
+				t.Fatalf("piece %q: flag %q, candidates %q", a[i].Text, a[i].Flag, a[i].Candidates)
 			}
 		}
 		m.LegalName(cell, sc)

@@ -39,14 +39,24 @@
 // when the name has none (市场监管部门, 县市场局), from the task's district; a roster department
 // of another district never matches. Among the candidates it prefers an exact department over a
 // merged office that stands for it (卫生健康局 → 卫生健康和体育局), then the same district over a
-// roster name without district, then the same sub-unit, then the byte-wise smallest name.
+// roster name without district, then the plan's own sub-unit (usually none: the bureau itself)
+// over no sub-unit, and no sub-unit over another one (沁县市场监管局食品股 is 沁县市场监督管理局
+// when the roster lists the bureau and its 价监股).
+//
+// When two or more candidates are left after these preferences, nothing is guessed: the piece
+// is flagged [Ambiguous] with the tied roster names, and the draw refuses to run on it. That is
+// a roster listing people by sub-unit only (海曙区市场监督管理局执法大队, …南门所) for a plan that
+// names the bureau, or one department written two ways in the roster (沁县市场监管局 and
+// 沁县市场监督管理局). A cells entry of the map that names roster departments by the names the
+// roster writes settles it: such a name matches that roster department.
 //
 // # Placeholders
 //
 // A cell may not name its departments: 相关部门, 市场监管领域相关部门, 各有关部门, 各乡镇 (placeholders),
 // a list ending in 等 (incomplete), or 甲或乙 (a choice left open). Such a piece is never matched
 // to a roster department: it is flagged ([Flag]) until the map has an explicit entry for it
-// (the cells key of the YAML), and the draw refuses to run on a flagged piece.
+// (the cells key of the YAML), and the draw refuses to run on a flagged piece — as on a piece
+// that matches several roster departments equally ([Ambiguous]).
 package dept
 
 import (
@@ -55,6 +65,7 @@ import (
 	"github.com/choucha/choucha/internal/yamltext"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -804,7 +815,8 @@ func (m Map) FullName(name, district string) string {
 }
 
 // Match finds the roster department that a plan department name means, among the given
-// roster department names; ok is false when none matches. Without a district in the plan
+// roster department names; ok is false when none matches, or when several match equally
+// (Resolve flags that piece Ambiguous with them). Without a district in the plan
 // name, roster departments of every district are candidates; use MatchIn to give the task's
 // district.
 func (m Map) Match(planName string, rosterDepts []string) (match string, ok bool) {
@@ -814,7 +826,7 @@ func (m Map) Match(planName string, rosterDepts []string) (match string, ok bool
 // MatchIn is Match for one department name in a task of the given district (Task.District,
 // e.g. "沁县"): a plan name without district (市场监管部门, 县市场局) means that district's
 // department, and roster departments of other districts never match. The order of preference
-// is in the package doc. A placeholder (相关部门) never matches. Callers with a whole task use
+// is in the package doc; a tie is no match. A placeholder (相关部门) never matches. Callers with a whole task use
 // Resolve, which also splits the cells.
 func (m Map) MatchIn(planName, district string, rosterDepts []string) (match string, ok bool) {
 	if placeholder(normalize(planName)) {
@@ -825,7 +837,8 @@ func (m Map) MatchIn(planName, district string, rosterDepts []string) (match str
 	if !ok {
 		return "", false
 	}
-	return mm.matchName(p, district, mm.parseRoster(rosterDepts))
+	match, _ = mm.matchName(p, normalize(planName), false, district, mm.parseRoster(rosterDepts))
+	return match, match != ""
 }
 
 // rosterName is a roster department with its reading.
@@ -846,31 +859,38 @@ func (m Map) parseRoster(rosterDepts []string) []rosterName {
 	return out
 }
 
-func (m Map) matchName(p Name, district string, roster []rosterName) (string, bool) {
+// matchName finds the roster department a plan name p means (the order of preference is in
+// the package doc). When several candidates tie on every preference it returns no match and
+// the tied roster names, sorted and without duplicates; text is the plan text, normalised,
+// and explicit says it is a department a cells entry of the map names: a roster name written
+// exactly as the entry writes it then settles the tie (the user chose that name), a plan text
+// never does (沁县市场监管局 and 沁县市场监督管理局 in one roster are one bureau written two ways,
+// and taking the one the plan happens to spell alike would leave out the people of the other).
+func (m Map) matchName(p Name, text string, explicit bool, district string, roster []rosterName) (match string, tied []string) {
 	want := p.District
 	if want == "" {
 		want = m.District(district)
 	}
-	type cand struct {
-		name                  string
-		merged, other, other2 bool
+	// rank is a candidate's place in the order of preference, smaller first: merged office,
+	// another or no district, sub-unit (0 the plan's own, 1 none — the office itself, 2 another).
+	type rank struct {
+		merged, other bool
+		sub           int
 	}
-	var best *cand
-	less := func(a, b cand) bool {
+	less := func(a, b rank) bool {
 		if a.merged != b.merged {
 			return !a.merged
 		}
 		if a.other != b.other {
 			return !a.other
 		}
-		if a.other2 != b.other2 {
-			return !a.other2
-		}
-		return a.name < b.name
+		return a.sub < b.sub
 	}
+	var best rank
+	var names []string
 	for _, r := range roster {
 		rn := r.n
-		c := cand{name: r.name}
+		var c rank
 		switch {
 		case rn.Dept == p.Dept:
 		case m.merges[rn.Dept][p.Dept] || m.merges[p.Dept][rn.Dept]:
@@ -883,14 +903,34 @@ func (m Map) matchName(p Name, district string, roster []rosterName) (string, bo
 			continue
 		}
 		c.other = want == "" || rn.District != want
-		c.other2 = rn.SubUnit != p.SubUnit
-		if best == nil || less(c, *best) {
-			cc := c
-			best = &cc
+		switch {
+		case rn.SubUnit == p.SubUnit:
+		case rn.SubUnit == "":
+			c.sub = 1
+		default:
+			c.sub = 2
+		}
+		switch {
+		case names == nil || less(c, best):
+			best, names = c, []string{r.name}
+		case !less(best, c) && !slices.Contains(names, r.name):
+			names = append(names, r.name)
 		}
 	}
-	if best == nil {
-		return "", false
+	if len(names) == 1 {
+		return names[0], nil
 	}
-	return best.name, true
+	sort.Strings(names)
+	if explicit {
+		var same []string
+		for _, n := range names {
+			if normalize(n) == text {
+				same = append(same, n)
+			}
+		}
+		if len(same) == 1 {
+			return same[0], nil
+		}
+	}
+	return "", names
 }

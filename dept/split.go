@@ -19,6 +19,10 @@ const (
 	Incomplete Flag = "incomplete"
 	// Alternative: 甲或乙 leaves the choice of department open.
 	Alternative Flag = "alternative"
+	// Ambiguous: the piece names a department, but several roster departments match it equally
+	// (sub-units of the bureau the plan names, or one department written two ways); Resolve
+	// sets it, with the tied roster names in Match.Candidates. Split never does.
+	Ambiguous Flag = "ambiguous"
 )
 
 // Note is the flag in words, for messages.
@@ -30,6 +34,8 @@ func (f Flag) Note() string {
 		return "以“等”结尾，未列全参加的部门"
 	case Alternative:
 		return "写的是“或”，未定是哪个部门"
+	case Ambiguous:
+		return "同样对得上名录中的几个部门，未定由哪个部门派人"
 	}
 	return ""
 }
@@ -37,7 +43,7 @@ func (f Flag) Note() string {
 // Piece is one department of a plan cell as Split reads it.
 type Piece struct {
 	Text     string // the department as written, with a shared district or suffix filled in
-	Dept     string // canonical department; "" when flagged or when the text names none
+	Dept     string // canonical department; "" when flagged by Split or when the text names none
 	District string // the text's own district, else the scope's task district
 	Known    bool   // Dept is in the synonym table (else it is the fallback text)
 	Flag     Flag   // not "" when the piece must be made explicit in the map
@@ -78,12 +84,19 @@ type Match struct {
 	Cell string // the cell as written
 	Piece
 	Roster string // the roster department; "" when none matched (always "" for a flagged piece)
+	// Candidates are, for an Ambiguous piece, the roster departments that match it equally,
+	// sorted; nil otherwise.
+	Candidates []string
+	// Tie says why the Candidates tie (one office written several ways, sub-units …); "" when
+	// the piece is not Ambiguous.
+	Tie Tie
 }
 
 // Resolve splits the task's cells (Split) and matches every piece to the roster's departments
 // in the scope's task district (the order of preference is in the package doc). This is the
 // one path from a plan to the departments that send inspectors: `dept match` shows its result
-// and the draw assigns from it. A flagged piece is never matched.
+// and the draw assigns from it. A flagged piece is never matched; a piece that several roster
+// departments match equally is flagged Ambiguous, with them as its Candidates.
 func (m Map) Resolve(sc Scope, cells []Cell, rosterDepts []string) []Match {
 	mm := m.scoped(sc)
 	roster := mm.parseRoster(rosterDepts)
@@ -93,7 +106,11 @@ func (m Map) Resolve(sc Scope, cells []Cell, rosterDepts []string) []Match {
 			r := Match{Role: c.Role, Cell: c.Text, Piece: p}
 			if p.Flag == "" && p.Dept != "" {
 				if n, ok := mm.Parse(p.Text); ok {
-					r.Roster, _ = mm.matchName(n, sc.District, roster)
+					var tied []string
+					r.Roster, tied = mm.matchName(n, normalize(p.Text), p.Explicit, sc.District, roster)
+					if len(tied) > 0 {
+						r.Flag, r.Candidates, r.Tie = Ambiguous, tied, mm.tieOf(tied)
+					}
 				}
 			}
 			out = append(out, r)
