@@ -93,7 +93,7 @@ func (r Match) Remedy(count map[string]int) string {
 	if r.Flag != Ambiguous || len(r.Candidates) == 0 {
 		return ""
 	}
-	save := "保存为 YAML 文件（如 部门对照.yaml），抽取时加 --dept-map 部门对照.yaml；choucha dept match 加同一 --dept-map 可先核对。"
+	save := "把这几行保存为 YAML 文件（如 部门对照.yaml），抽取时加 --dept-map 部门对照.yaml。"
 	if r.Explicit {
 		return fmt.Sprintf("部门「%s」是 --dept-map 的 cells 中写明的，它同样对得上名录中的几个部门：请在该项的 departments 中改写为名录中所属部门的全称（如「%s」），每个派人的部门写一项。",
 			r.Text, r.Candidates[0])
@@ -116,7 +116,7 @@ func (r Match) Remedy(count map[string]int) string {
 	}
 	lead := "名录中几个部门同样对得上"
 	if r.Tie == TieSubUnits {
-		lead = "名录按内设机构列出人员，计划写的是整个部门"
+		lead = "名录只按内设机构列出该部门的人员"
 	}
 	return lead + "：请在 --dept-map 的 cells 中写明由名录中的哪个（哪些）部门派人，例如：\n" +
 		CellsEntry(r.Text, r.Candidates) +

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/choucha/choucha/dept"
+	"github.com/choucha/choucha/internal/apperr"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
@@ -91,12 +92,14 @@ type Outcome struct {
 
 // DeptMatch is one plan department of the task and the roster department it matched.
 type DeptMatch struct {
-	Plan     string
-	Role     string // "initiator" or "cooperator"
-	Roster   string // "" when nothing matched
-	Flag     string // dept.Flag of a placeholder, an incomplete list or an open choice
-	Eligible int    // eligible inspectors of that department
-	Slots    int    // inspectors it sends per firm (0 when left out)
+	Plan   string
+	Role   string // "initiator" or "cooperator"
+	Roster string // "" when nothing matched
+	Flag   string // dept.Flag of a placeholder, an incomplete list, an open choice or a tie
+	// Candidates are the roster departments that match an ambiguous plan department equally.
+	Candidates []string
+	Eligible   int // eligible inspectors of that department
+	Slots      int // inspectors it sends per firm (0 when left out)
 }
 
 // LeftOut is an inspector of a participating department who may not inspect in this task.
@@ -296,12 +299,12 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	}
 
 	var rosterDepts []string
-	seen := map[string]bool{}
+	count := map[string]int{} // inspectors listed under each roster department
 	for _, i := range in.List {
-		if !seen[i.Dept] {
-			seen[i.Dept] = true
+		if count[i.Dept] == 0 {
 			rosterDepts = append(rosterDepts, i.Dept)
 		}
+		count[i.Dept]++
 	}
 	sort.Strings(rosterDepts)
 
@@ -316,9 +319,14 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	var depts []sampler.Department
 	used := map[string]bool{} // roster departments already taking part
 	for _, w := range resolved {
-		dm := DeptMatch{Plan: w.Text, Role: w.Role, Flag: string(w.Flag)}
+		dm := DeptMatch{Plan: w.Text, Role: w.Role, Flag: string(w.Flag), Candidates: w.Candidates}
 		match := w.Roster
 		switch {
+		case w.Flag == dept.Ambiguous:
+			// Several roster departments match equally: which one sends inspectors is not guessed.
+			out.Matches = append(out.Matches, dm)
+			return apperr.Hint(fmt.Errorf("计划部门「%s」在执法检查人员名录 %s 中同样对得上 %d 个部门：%s，不能确定由哪个部门派人",
+				w.Text, in.File, len(w.Candidates), w.TiedList(count)), w.Remedy(count)+"\n用 choucha dept match 可列出同一条目（行首不带提示字样，便于复制），加上该文件可先核对。")
 		case w.Flag != "":
 			out.Matches = append(out.Matches, dm)
 			return withDeptHint(fmt.Errorf("计划部门「%s」%s，不能自动对应到名录部门；请在 --dept-map 的 cells 中写明它指哪些部门", w.Text, w.Flag.Note()))
