@@ -16,7 +16,9 @@ import (
 // 沁县住建局). Each piece of the cells (dept.Map.Split) is named, in order of preference, by
 // the inspector roster's department it matched (dept.Map.Resolve over the departments of the
 // assigned inspectors — the office's own name for itself), else by dept.Map.LegalName, else
-// as the plan wrote it.
+// as the plan wrote it. A piece that several of those departments match equally (sub-units of
+// the bureau, or the bureau written two ways: dept.Ambiguous) is the bureau's legal name, never
+// one of its sub-units picked by name order.
 func Bureaus(m *draw.Manifest, dm *dept.Map) (initiator string, participants []string) {
 	if dm == nil {
 		d := dept.DefaultMap()
@@ -37,7 +39,7 @@ func Bureaus(m *draw.Manifest, dm *dept.Map) (initiator string, participants []s
 	seen := map[string]bool{}
 	for _, r := range dm.Resolve(sc, dept.TaskCells(m.TaskInfo.Initiator, m.TaskInfo.Cooperators), rosterDepts) {
 		name := r.Roster
-		if name == "" && r.Flag == "" {
+		if name == "" && (r.Flag == "" || r.Flag == dept.Ambiguous) {
 			name = dm.LegalName(r.Text, sc)
 		}
 		if name == "" {

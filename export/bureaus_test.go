@@ -35,6 +35,15 @@ func TestBureaus(t *testing.T) {
 	if ini, parts := Bureaus(m, nil); ini != "沁县市场监督管理局" || !slices.Equal(parts, []string{"沁县住房和城乡建设管理局"}) {
 		t.Errorf("with roster: %q %q", ini, parts)
 	}
+	// Teams from two sub-units of the bureau (a cells entry named them), or from the bureau
+	// written two ways: the notice is the bureau's, not the sub-unit whose name sorts first.
+	for _, depts := range [][2]string{{"沁县市场监督管理局执法大队", "沁县市场监督管理局城关所"}, {"沁县市场监管局", "沁县市场监督管理局"}} {
+		m.Assignments = []sampler.Team{{Key: m.Selected[0].Key, Team: []sampler.Member{
+			{ID: "1", Name: "甲", Dept: depts[0]}, {ID: "2", Name: "乙", Dept: depts[1]}, {ID: "3", Name: "丙", Dept: "沁县住房和城乡建设管理局"}}}}
+		if ini, parts := Bureaus(m, nil); ini != "沁县市场监督管理局" || !slices.Equal(parts, []string{"沁县住房和城乡建设管理局"}) {
+			t.Errorf("teams from %q: %q %q", depts, ini, parts)
+		}
+	}
 }
 
 // 抽查对象范围 never repeats 抽查事项 (issue 16: task 292's plan row has the same text in both).
