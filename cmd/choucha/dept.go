@@ -45,7 +45,9 @@ const deptMapHelp = `部门对照表（--dept-map 读取的 YAML）的各项，�
                                       以“等”结尾的整个单元格、“甲或乙”）
       departments: [市场监督管理局, 公安局]
                                       它指的部门；[] 表示不派任何部门。这类写法没有明确含义时，
-                                      dept match 标为“须指定”，抽取（sample）拒绝执行
+                                      dept match 标为“须指定”，抽取（sample）拒绝执行。名录中几个
+                                      部门同样对得上一个计划部门时，在这里写名录中的全称
+                                      （海曙区市场监督管理局执法大队），它就对应名录中的这个部门
   prefixes: [中共, 国家税务总局]    名称前不表示地方的词
   generic: [县, 区, 市]             表示“本区县”的词（县市场局、区消防救援大队）
   districts:                        早期版本的写法，仍可读取：额外的区县及简称
@@ -105,7 +107,9 @@ func newDeptMatchCommand(g *globalOptions) *cobra.Command {
 列出的就是 sample 用同一 --dept-map 选派检查人员时所用的部门。
 
 “相关部门”“各有关部门”“各乡镇”、以“等”结尾的列举、“甲或乙”不会被自动对应，标为“须指定”：
-抽取前须在 --dept-map 的 cells 中写明它指哪些部门。
+抽取前须在 --dept-map 的 cells 中写明它指哪些部门。名录中几个部门同样对得上时（名录只按内设机构
+列出人员，或同一部门写成两种名称）也标为“须指定”并列出这几个部门，标准错误输出给出可保存为
+--dept-map 文件的 cells 条目（departments 写名录中的全称）。
 
   $ choucha dept match --task 292 --inspectors 沁县执法人员.xlsx
   $ choucha dept match --task 8 --inspectors 潞州区执法人员.xlsx --format json
@@ -142,16 +146,20 @@ func newDeptMatchCommand(g *globalOptions) *cobra.Command {
 // deptMatchRow is one plan department of the task; its JSON form is the output of
 // `choucha dept match --format json`.
 type deptMatchRow struct {
-	Role       string `json:"role"` // initiator or cooperator
-	Cell       string `json:"cell"` // the plan cell as written (the cooperators joined with 、)
-	Plan       string `json:"plan"` // one department of the cell
-	Dept       string `json:"dept"` // the roster department; "" when none matched
-	Matched    bool   `json:"matched"`
-	Flag       string `json:"flag,omitempty"`     // placeholder, incomplete or alternative: needs a cells entry of --dept-map
-	Explicit   bool   `json:"explicit,omitempty"` // from a cells entry of --dept-map
-	None       bool   `json:"none,omitempty"`     // a cells entry says the text means no department
-	Inspectors int    `json:"inspectors"`         // inspectors of that roster department
-	OnDuty     int    `json:"on_duty"`            // of which 在岗
+	Role       string   `json:"role"` // initiator or cooperator
+	Cell       string   `json:"cell"` // the plan cell as written (the cooperators joined with 、)
+	Plan       string   `json:"plan"` // one department of the cell
+	Dept       string   `json:"dept"` // the roster department; "" when none matched
+	Matched    bool     `json:"matched"`
+	Flag       string   `json:"flag,omitempty"`       // placeholder, incomplete, alternative or ambiguous: needs a cells entry of --dept-map
+	Candidates []string `json:"candidates,omitempty"` // ambiguous: the roster departments that match equally, sorted
+	Tie        string   `json:"tie,omitempty"`        // ambiguous: why they tie (spellings, sub_units, districts, other)
+	Explicit   bool     `json:"explicit,omitempty"`   // from a cells entry of --dept-map
+	None       bool     `json:"none,omitempty"`       // a cells entry says the text means no department
+	Inspectors int      `json:"inspectors"`           // inspectors of that roster department
+	OnDuty     int      `json:"on_duty"`              // of which 在岗
+
+	match dept.Match // what Resolve said, for the hint of an ambiguous row
 }
 
 type deptMatchResult struct {
@@ -188,10 +196,17 @@ func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions)
 	res := matchTaskDepts(m, p, t, list)
 	res.Inspectors = opts.inspectors
 
+	count := map[string]int{}
+	for _, in := range list {
+		count[in.Dept]++
+	}
 	var unmatched []string
+	var ambiguous []deptMatchRow
 	flagged := 0
 	for _, r := range res.Departments {
 		switch {
+		case r.Flag == string(dept.Ambiguous):
+			ambiguous = append(ambiguous, r)
 		case r.Flag != "":
 			flagged++
 		case !r.Matched && !r.None:
@@ -209,6 +224,11 @@ func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions)
 		}
 		if flagged > 0 {
 			fmt.Fprintf(g.stderr, "choucha: 提示: %d 处计划写法未指明部门（相关部门、等、或），抽取前须在 --dept-map 的 cells 中写明（见 choucha dept map --help）\n", flagged)
+		}
+		for _, r := range ambiguous {
+			// Unprefixed after the first line, so that the cells entry can be copied as it is.
+			fmt.Fprintf(g.stderr, "choucha: 提示: 计划部门「%s」同样对得上名录中的 %d 个部门（%s），抽取会拒绝执行。%s\n",
+				r.Plan, len(r.Candidates), r.match.TiedList(count), strings.TrimSuffix(r.match.Remedy(count), "\n"))
 		}
 		if len(unmatched) > 0 {
 			first := strings.Trim(unmatched[0], "「」")
@@ -228,6 +248,8 @@ func runDeptMatch(ctx context.Context, g *globalOptions, opts *deptMatchOptions)
 		}
 		d, n := r.Dept, strconv.Itoa(r.Inspectors)
 		switch {
+		case r.Flag == string(dept.Ambiguous):
+			d, n = "须指定（同样对得上几个部门）："+strings.Join(r.Candidates, "、"), "-"
 		case r.Flag != "":
 			d, n = "须指定："+dept.Flag(r.Flag).Note(), "-"
 		case r.None:
@@ -259,7 +281,8 @@ func matchTaskDepts(m dept.Map, p *plan.Plan, t *plan.Task, list []roster.Inspec
 	res := deptMatchResult{Task: t.Key, District: t.District, RosterDepts: rosterDepts, Departments: []deptMatchRow{}}
 	sc := dept.Scope{Districts: p.Districts(), District: t.District}
 	for _, r := range m.Resolve(sc, dept.TaskCells(t.Initiator, t.DeptCells()), rosterDepts) {
-		row := deptMatchRow{Role: r.Role, Cell: r.Cell, Plan: r.Text, Flag: string(r.Flag), Explicit: r.Explicit, None: r.Explicit && r.Dept == ""}
+		row := deptMatchRow{Role: r.Role, Cell: r.Cell, Plan: r.Text, Flag: string(r.Flag), Candidates: r.Candidates, Tie: string(r.Tie),
+			Explicit: r.Explicit, None: r.Explicit && r.Dept == "" && r.Flag == "", match: r}
 		if r.Roster != "" {
 			row.Dept, row.Matched, row.Inspectors, row.OnDuty = r.Roster, true, count[r.Roster], onDuty[r.Roster]
 		}

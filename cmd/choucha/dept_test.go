@@ -15,6 +15,12 @@ import (
 // coop, and returns its path.
 func qinxianPlan(t *testing.T, dir, coop string) string {
 	t.Helper()
+	return qinxianPlanDepts(t, dir, "", coop)
+}
+
+// qinxianPlanDepts is qinxianPlan with the 发起部门 cell initiator too ("" keeps the plan's).
+func qinxianPlanDepts(t *testing.T, dir, initiator, coop string) string {
+	t.Helper()
 	var title, header, row string
 	for _, l := range strings.Split(string(plan.EmbeddedBytes()), "\n") {
 		l = strings.TrimSuffix(l, "\r")
@@ -26,6 +32,9 @@ func qinxianPlan(t *testing.T, dir, coop string) string {
 			header = l
 		case len(c) == 11 && c[1] == "292":
 			c[0], c[9] = "沁县", coop
+			if initiator != "" {
+				c[8] = initiator
+			}
 			row = strings.Join(c, "\t")
 		}
 	}
