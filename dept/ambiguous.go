@@ -108,17 +108,29 @@ func (r Match) Remedy(count map[string]int) string {
 		}
 		return "名录把同一部门写成了几种名称（" + r.TiedList(nil) + "）。请在执法检查人员名录的所属部门一栏统一为一种写法后再抽取；" +
 			"或者在 --dept-map 的 cells 中写明用哪一种（只有所属部门写作这一名称的人员参加选派），例如：\n" +
-			CellsEntry(r.Text, []string{most}) + save
+			indent(CellsEntry(r.Text, []string{most})) + save
 	case TieDistricts:
 		return "计划中该任务没有区县，名录中几个区县的同名部门都对得上：请用 --plan-district 给出任务所属的区县；" +
 			"或者在 --dept-map 的 cells 中写明由名录中的哪个部门派人，例如：\n" +
-			CellsEntry(r.Text, r.Candidates[:1]) + save
+			indent(CellsEntry(r.Text, r.Candidates[:1])) + save
 	}
 	lead := "名录中几个部门同样对得上"
 	if r.Tie == TieSubUnits {
 		lead = "名录只按内设机构列出该部门的人员"
 	}
 	return lead + "：请在 --dept-map 的 cells 中写明由名录中的哪个（哪些）部门派人，例如：\n" +
-		CellsEntry(r.Text, r.Candidates) +
+		indent(CellsEntry(r.Text, r.Candidates)) +
 		"只保留派人的部门（列出的每个部门各自按每户人数派人）；" + save
+}
+
+// indent indents each line of a cells entry by two spaces: an example in a hint, which the
+// command line prints as it is, without its 提示 prefix, so that it can be copied (still YAML).
+func indent(entry string) string {
+	lines := strings.SplitAfter(entry, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "  " + l
+		}
+	}
+	return strings.Join(lines, "")
 }

@@ -326,7 +326,7 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 			// Several roster departments match equally: which one sends inspectors is not guessed.
 			out.Matches = append(out.Matches, dm)
 			return apperr.Hint(fmt.Errorf("计划部门「%s」在执法检查人员名录 %s 中同样对得上 %d 个部门：%s，不能确定由哪个部门派人",
-				w.Text, in.File, len(w.Candidates), w.TiedList(count)), w.Remedy(count)+"\n用 choucha dept match 可列出同一条目（行首不带提示字样，便于复制），加上该文件可先核对。")
+				w.Text, in.File, len(w.Candidates), w.TiedList(count)), w.Remedy(count)+"\n用 choucha dept match 加上该文件可先核对。")
 		case w.Flag != "":
 			out.Matches = append(out.Matches, dm)
 			return withDeptHint(fmt.Errorf("计划部门「%s」%s，不能自动对应到名录部门；请在 --dept-map 的 cells 中写明它指哪些部门", w.Text, w.Flag.Note()))

@@ -18,7 +18,7 @@ func hintEntry(t *testing.T, stderr string) string {
 	for _, l := range strings.Split(stderr, "\n") {
 		l = strings.TrimPrefix(l, "choucha: 提示: ")
 		switch {
-		case l == "cells:":
+		case strings.TrimSpace(l) == "cells:":
 			in = true
 		case in && !strings.HasPrefix(l, " "):
 			return strings.Join(out, "\n") + "\n"

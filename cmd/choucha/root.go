@@ -69,7 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // printError prints err in the one message style of the tool:
-// `choucha: 错误: …` then any `choucha: 提示: …` lines.
+// `choucha: 错误: …` then any `choucha: 提示: …` lines; a hint's indented lines (an example
+// to copy, such as a --dept-map entry) are printed as they are.
 func printError(w io.Writer, err error) {
 	msg := strings.TrimSpace(err.Error())
 	// An interrupted run ends in context.Canceled, whose text is Go's English.
@@ -85,7 +86,12 @@ func printError(w io.Writer, err error) {
 	// Messages quote user files (a cell, a header): escaped and cut like table cells.
 	fmt.Fprintf(w, "choucha: 错误: %s\n", cutRunes(termEscape(msg), 2000))
 	if hint != "" {
-		for _, line := range strings.Split(hint, "\n") {
+		for i, line := range strings.Split(hint, "\n") {
+			if i > 0 && strings.HasPrefix(line, "  ") {
+				// An example to copy (a --dept-map entry): indented, without the prefix.
+				fmt.Fprintf(w, "%s\n", cutRunes(termEscape(line), 2000))
+				continue
+			}
 			fmt.Fprintf(w, "choucha: 提示: %s\n", cutRunes(termEscape(line), 2000))
 		}
 	}

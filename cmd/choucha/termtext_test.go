@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/choucha/choucha/internal/apperr"
 )
 
 func TestTermEscape(t *testing.T) {
@@ -93,5 +95,16 @@ func TestTerminalWriterWraps(t *testing.T) {
 	g.stdout.Write([]byte(e))
 	if strings.ContainsAny(buf.String(), "\x1b\u202e") {
 		t.Errorf("termWriter passed %q", buf.String())
+	}
+}
+
+// A hint's indented lines are an example to copy (a --dept-map entry): printed as they are,
+// without the 提示 prefix, and still escaped; its other lines keep the prefix.
+func TestPrintErrorExampleLines(t *testing.T) {
+	var buf bytes.Buffer
+	printError(&buf, apperr.Hint(errors.New("对不上"), "请写明，例如：\n  cells:\n    - text: 甲\x1b[2J\n保存后加 --dept-map"))
+	want := "choucha: 错误: 对不上\nchoucha: 提示: 请写明，例如：\n  cells:\n    - text: 甲\\x1b[2J\nchoucha: 提示: 保存后加 --dept-map\n"
+	if buf.String() != want {
+		t.Errorf("printed\n%q\nwant\n%q", buf.String(), want)
 	}
 }
