@@ -183,3 +183,23 @@ func TestCellsEntryQuotes(t *testing.T) {
 		}
 	}
 }
+
+// A map read from a file remembers it (name, SHA-256, text) for the draw to record; the
+// built-in table has no source.
+func TestMapSource(t *testing.T) {
+	if DefaultMap().Source() != nil {
+		t.Fatal("the built-in table has a source")
+	}
+	text := "cells:\n  - text: 相关部门\n    departments: [沁县住建局]\n"
+	m, err := LoadMap(strings.NewReader(text), "对照.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := m.Source()
+	if src == nil || src.Name != "对照.yaml" || src.Text != text || src.SHA256 != "065b5da0c2a2ba05e5adba64da971ddbbfb302a72137c185cb41e7a12b7deaa0" { // sha256sum of the text
+		t.Fatalf("source %+v", src)
+	}
+	if _, err := LoadMap(strings.NewReader("cells: [\n"), "坏.yaml"); err == nil {
+		t.Fatal("a broken map read")
+	}
+}

@@ -60,7 +60,9 @@
 package dept
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"github.com/choucha/choucha/internal/yamltext"
 	"io"
@@ -95,7 +97,19 @@ type Map struct {
 	districts []districtForm             // full and short forms, longest first
 	prefixes  []string                   // prefixes that carry no place, longest first
 	generic   []string                   // generic 县/区 prefixes, longest first
+	source    *Source                    // the file LoadMap read; nil for DefaultMap
 }
+
+// Source is the file a map was read from (LoadMap): a draw records it with its text, so that
+// its replay and its notice match departments as the draw did, without the file.
+type Source struct {
+	Name   string // the file as given
+	SHA256 string // lowercase hex SHA-256 of Text
+	Text   string // the file's bytes
+}
+
+// Source is the file the map was read from, nil for the built-in table (DefaultMap).
+func (m Map) Source() *Source { return m.source }
 
 type districtForm struct{ form, name string }
 
@@ -143,7 +157,13 @@ func LoadMap(r io.Reader, name string) (Map, error) {
 	if err != nil {
 		return Map{}, fmt.Errorf("读取部门对照表 %s: %w", name, err)
 	}
-	return parseMap(b, name, DefaultMap())
+	m, err := parseMap(b, name, DefaultMap())
+	if err != nil {
+		return Map{}, err
+	}
+	sum := sha256.Sum256(b)
+	m.source = &Source{Name: name, SHA256: hex.EncodeToString(sum[:]), Text: string(b)}
+	return m, nil
 }
 
 func parseMap(b []byte, name string, base Map) (Map, error) {

@@ -126,3 +126,21 @@ func TestAssignUnifiedSpelling(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// RecordedDepts reads back the map a draw recorded, and refuses one whose text no longer
+// matches its recorded hash.
+func TestRecordedDepts(t *testing.T) {
+	if dm, err := RecordedDepts(&Manifest{}); dm != nil || err != nil {
+		t.Fatalf("no inspectors: %v %v", dm, err)
+	}
+	text := "cells:\n  - text: 相关部门\n    departments: [沁县住建局]\n"
+	m := &Manifest{Inspectors: &FileRef{File: "i.csv", DeptMap: &DeptMapRef{File: "对照.yaml", SHA256: "065b5da0c2a2ba05e5adba64da971ddbbfb302a72137c185cb41e7a12b7deaa0", Text: text}}}
+	dm, err := RecordedDepts(m)
+	if err != nil || dm == nil || dm.Source() == nil || dm.Source().Text != text {
+		t.Fatalf("recorded map: %v %v", dm, err)
+	}
+	m.Inspectors.DeptMap.Text += "# 改过\n"
+	if _, err := RecordedDepts(m); err == nil || !strings.Contains(err.Error(), "被改动") {
+		t.Fatalf("a changed map: %v", err)
+	}
+}

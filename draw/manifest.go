@@ -12,9 +12,14 @@
 package draw
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"sync"
 
+	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/plan"
 	"github.com/choucha/choucha/risk"
 	"github.com/choucha/choucha/sampler"
@@ -113,6 +118,34 @@ type FileRef struct {
 	// AssumeValid (inspector roster): --assume-valid was given, inspectors without a
 	// recorded 执法证有效期 were taken as valid. Replay reads the roster the same way.
 	AssumeValid bool `json:"assume_valid,omitempty"`
+	// DeptMap (inspector roster): the --dept-map the plan's departments were matched by, with
+	// its text; omitted for the built-in table. Replay and the notice match by it.
+	DeptMap *DeptMapRef `json:"dept_map,omitempty"`
+}
+
+// DeptMapRef is a department map a draw used: the file as given, its SHA-256 and its text.
+type DeptMapRef struct {
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+	Text   string `json:"text"`
+}
+
+// RecordedDepts is the department map m's inspectors were assigned by: the recorded
+// --dept-map read again from its text, or nil when the draw used the built-in table (or
+// assigned no inspectors).
+func RecordedDepts(m *Manifest) (*dept.Map, error) {
+	if m == nil || m.Inspectors == nil || m.Inspectors.DeptMap == nil {
+		return nil, nil
+	}
+	r := m.Inspectors.DeptMap
+	if sum := sha256.Sum256([]byte(r.Text)); hex.EncodeToString(sum[:]) != r.SHA256 {
+		return nil, fmt.Errorf("抽取记录中的部门对照表 %s 与其 sha256 不符：记录被改动", r.File)
+	}
+	dm, err := dept.LoadMap(strings.NewReader(r.Text), r.File)
+	if err != nil {
+		return nil, err
+	}
+	return &dm, nil
 }
 
 // Stratum is one stratum of the draw; Excluded counts firms left out as drawn in earlier rounds.

@@ -40,7 +40,25 @@ type Diff struct {
 
 	ToolVersion  [2]string // recorded, current — set only when they differ
 	InspectorsOf [2]string // inspector roster hashes — set only when they differ
-	Other        []string  // further differences (strata, reserves, ranks), in Chinese
+	// DeptMapOf: the department maps' files (DeptMapName: the built-in table), recorded and
+	// re-run — set only when their hashes differ.
+	DeptMapOf [2]string
+	Other     []string // further differences (strata, reserves, ranks), in Chinese
+}
+
+// DeptMapName names a recorded department map for messages: its file, or the built-in table.
+func DeptMapName(r *DeptMapRef) string {
+	if r == nil {
+		return "内置部门同义词表"
+	}
+	return "部门对照表 " + r.File
+}
+
+func hashOf(r *DeptMapRef) string {
+	if r == nil {
+		return ""
+	}
+	return r.SHA256
 }
 
 // Compare compares a recorded draw with its re-run (same seed, task, round, policy), using
@@ -64,6 +82,12 @@ func CompareFrames(recorded, rerun *Manifest, recordedFrame, rerunFrame []byte) 
 	}
 	if recorded.Inspectors != nil && rerun.Inspectors != nil && recorded.Inspectors.SHA256 != rerun.Inspectors.SHA256 {
 		d.InspectorsOf = [2]string{recorded.Inspectors.SHA256, rerun.Inspectors.SHA256}
+	}
+	if recorded.Inspectors != nil && rerun.Inspectors != nil {
+		a, b := recorded.Inspectors.DeptMap, rerun.Inspectors.DeptMap
+		if hashOf(a) != hashOf(b) {
+			d.DeptMapOf = [2]string{DeptMapName(a), DeptMapName(b)}
+		}
 	}
 
 	// The same firms in the same order with the same tickets, ranks and classes (a replay

@@ -411,6 +411,9 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 	m := out.Manifest
 	m.AssignSpec = sampler.AssignSpec
 	m.Inspectors = &FileRef{File: in.File, SHA256: in.SHA256, AssumeValid: in.AssumeValid}
+	if src := in.Depts.Source(); src != nil {
+		m.Inspectors.DeptMap = &DeptMapRef{File: src.Name, SHA256: src.SHA256, Text: src.Text}
+	}
 	m.Assignments = teams
 	m.Loads = loads
 	return nil

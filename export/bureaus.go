@@ -18,11 +18,18 @@ import (
 // assigned inspectors — the office's own name for itself), else by dept.Map.LegalName, else
 // as the plan wrote it. A piece that several of those departments match equally (sub-units of
 // the bureau, or the bureau written two ways: dept.Ambiguous) is the bureau's legal name, never
-// one of its sub-units picked by name order.
+// one of its sub-units picked by name order. dm nil is the map the draw recorded
+// (draw.RecordedDepts), else dept.DefaultMap.
 func Bureaus(m *draw.Manifest, dm *dept.Map) (initiator string, participants []string) {
 	if dm == nil {
-		d := dept.DefaultMap()
-		dm = &d
+		// The draw's --dept-map as recorded (its roster departments were matched by it), else
+		// the built-in table; a recorded map that does not read is left for replay to report.
+		if rec, err := draw.RecordedDepts(m); err == nil && rec != nil {
+			dm = rec
+		} else {
+			d := dept.DefaultMap()
+			dm = &d
+		}
 	}
 	sc := dept.Scope{District: m.TaskInfo.District}
 	if sc.District != "" {

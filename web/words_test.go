@@ -149,6 +149,18 @@ func TestServerDeptMap(t *testing.T) {
 			if !tc.refuse && r.code != http.StatusSeeOther {
 				t.Fatalf("draw with the map: %d %s", r.code, r.body)
 			}
+			if tc.refuse {
+				return
+			}
+			// The map is recorded with the draw: the same ledger served without it replays
+			// the draw as it was made.
+			if m := ts.entryManifest(1); m.Inspectors == nil || m.Inspectors.DeptMap == nil || m.Inspectors.DeptMap.File != mapFile {
+				t.Fatalf("recorded inspectors %+v", m.Inspectors)
+			}
+			plain := newTest(t, func(c *Config) { c.DB = ts.db })
+			plain.uploadPlan("qingshan-2024.tsv", map[string]string{})
+			rr := plain.upload("/entry/1/replay", map[string]string{}, map[string]string{"roster": rosterFile("ningbo-scztxx.xlsx"), "inspectors": rosterFile("haishu-inspectors.xlsx")})
+			mustContain(t, rr.body, "一致：重放结果与记录相同")
 		})
 	}
 }

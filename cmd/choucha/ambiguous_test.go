@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -115,6 +117,32 @@ func TestSampleAmbiguousDepartment(t *testing.T) {
 			}
 			if got := keys(sent); len(m.Assignments) == 0 || !reflect.DeepEqual(got, tc.sends) {
 				t.Errorf("with the printed entry, %d teams from %q; want %q", len(m.Assignments), got, tc.sends)
+			}
+
+			// The map is recorded with the draw, and its replay matches by it without the file.
+			sum := sha256.Sum256([]byte(entry))
+			if r := m.Inspectors.DeptMap; r == nil || r.File != mapFile || r.Text != entry || r.SHA256 != hex.EncodeToString(sum[:]) {
+				t.Fatalf("recorded dept map: %+v", r)
+			}
+			os.Remove(mapFile)
+			replay := []string{"replay", "1", "--plan", planFile, "--roster", rosterPath("qinxian-realestate.xlsx"), "--inspectors", insp}
+			stdout, stderr, code = cli(t, db, replay...)
+			if code != 0 || !strings.HasPrefix(stdout, "一致：") || !strings.Contains(stderr, "按抽取时记录的部门对照表 "+mapFile) {
+				t.Errorf("replay without the map file: exit %d\n%s%s", code, stdout, stderr)
+			}
+			if tc.name != "sub-units" {
+				return
+			}
+			// Another map given (one sub-unit only): the teams differ, and the replay says
+			// which maps were used.
+			other := filepath.Join(dir, "另一份.yaml")
+			one := "cells:\n  - text: " + tc.initiator + "\n    departments: [" + tc.candidates[0] + "]\n"
+			if err := os.WriteFile(other, []byte(one), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			stdout, stderr, code = cli(t, db, append(replay, "--dept-map", other)...)
+			if code != 1 || !strings.Contains(stdout, "部门对应所用的对照表与记录不同：记录为部门对照表 "+mapFile+"，本次为部门对照表 "+other) {
+				t.Errorf("replay with another map: exit %d\n%s%s", code, stdout, stderr)
 			}
 		})
 	}

@@ -46,7 +46,7 @@ func newReplayCommand(g *globalOptions) *cobra.Command {
 	f.StringVar(&o.roster, "roster", "", "检查对象名录`文件`（必填）")
 	f.StringVar(&o.sheet, "sheet", "", "名录所在工作表`名称`（默认按台账记录的工作表）")
 	f.StringVar(&o.inspectors, "inspectors", "", "执法检查人员名录`文件`（原抽取选派了人员时必填）")
-	f.StringVar(&o.deptMap, "dept-map", "", "部门同义词 YAML `文件`（原抽取用过时须相同）")
+	f.StringVar(&o.deptMap, "dept-map", "", "部门同义词 YAML `文件`（默认按抽取时记录的对照表；给出时按给出的，与记录不同会说明）")
 	return cmd
 }
 
@@ -114,6 +114,19 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if err != nil {
 		return err
 	}
+	if insp != nil && o.deptMap == "" {
+		// The draw's --dept-map, as recorded: a replay matches departments as the draw did.
+		recorded, err := draw.RecordedDepts(rec)
+		if err != nil {
+			return err
+		}
+		if recorded != nil {
+			insp.Depts = *recorded
+			if !g.quiet {
+				fmt.Fprintf(g.stderr, "按抽取时记录的部门对照表 %s 对应部门（sha256 %s）\n", rec.Inspectors.DeptMap.File, rec.Inspectors.DeptMap.SHA256)
+			}
+		}
+	}
 	sheet, err := draw.ReplaySheet(rec, o.roster, o.sheet) // once: Replay reads the sheet given
 	if err != nil {
 		return err
@@ -130,7 +143,8 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	}
 	printReplay(g.stdout, rec, d)
 	if !d.Identical {
-		if len(d.TeamChanged) > 0 && o.deptMap == "" && insp != nil {
+		if len(d.TeamChanged) > 0 && o.deptMap == "" && insp != nil && rec.Inspectors != nil && rec.Inspectors.DeptMap == nil {
+			// A draw from before the map was recorded (or one that did not record it).
 			if t, err := draw.ReplayTask(rec, p); err == nil {
 				if other := deptsNotResolved(rec, p, t, insp); len(other) > 0 {
 					return apperr.Hint(errNotIdentical, fmt.Sprintf("原抽取从 %s 选派了检查人员，按内置部门对照表，任务的计划部门对应不到这些部门："+
@@ -199,6 +213,9 @@ func printReplay(w io.Writer, rec *draw.Manifest, d draw.Diff) {
 	}
 	if d.InspectorsOf[0] != "" {
 		fmt.Fprintln(w, "  执法检查人员名录文件与记录不同")
+	}
+	if d.DeptMapOf[0] != "" {
+		fmt.Fprintf(w, "  部门对应所用的对照表与记录不同：记录为%s，本次为%s\n", d.DeptMapOf[0], d.DeptMapOf[1])
 	}
 }
 
