@@ -48,6 +48,7 @@ var pageRewrites = []rewrite{
 	// --plan-district, --plan-id (plan): the fields of the plan upload.
 	rw(`可用 --plan-district 另行指定`, "可在“计划文件”页重新读取计划，在“区县”一栏另行指定"),
 	rw(`用 --plan-district 指定`, "在“计划文件”页读取计划时填写“区县”"),
+	rw(`请用 --plan-district 给出任务所属的区县`, "请在“计划文件”页重新读取计划，在“区县”一栏填写任务所属的区县"),
 	rw(`按 --plan-district 取`, "按读取计划时填写的区县取"),
 	rw(`请用 --plan-id 指定（(.*)，如 --plan-id ([^）]+)）`, "请在“计划编号”一栏填写（$1，如 $2）"),
 	// --assume-valid (roster): the 视为有效 box of the check page.
