@@ -104,13 +104,23 @@ func TestDeptMatchIsWhatSampleUses(t *testing.T) {
 		}
 	}
 
-	// replay goes through the same resolver: identical with the map, different without it.
+	// replay goes through the same resolver: identical with the map, and without it (the
+	// draw recorded it); different with another map (an empty one: the built-in table), and
+	// it says which maps were used.
 	replay := []string{"replay", filepath.Join(out, "manifest.json"), "--plan", planFile, "--roster", rosterPath("qinxian-realestate.xlsx"), "--inspectors", insp}
 	if stdout, stderr, code := cli(t, db, append(replay, "--dept-map", mapFile)...); code != 0 || !strings.Contains(stdout+stderr, "一致") {
 		t.Errorf("replay with the map: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if stdout, stderr, code := cli(t, db, replay...); code == 0 || !strings.Contains(stdout+stderr, "检查组不同") {
+	if stdout, stderr, code := cli(t, db, replay...); code != 0 || !strings.HasPrefix(stdout, "一致") || !strings.Contains(stderr, "按抽取时记录的部门对照表") {
 		t.Errorf("replay without the map: exit %d\n%s%s", code, stdout, stderr)
+	}
+	empty := filepath.Join(dir, "empty.yaml")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stdout, stderr, code := cli(t, db, append(replay, "--dept-map", empty)...); code == 0 || !strings.Contains(stdout, "检查组不同") ||
+		!strings.Contains(stdout, "部门对应所用的对照表与记录不同：记录为部门对照表 "+mapFile+"，本次为部门对照表 "+empty) {
+		t.Errorf("replay with another map: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
 
@@ -160,10 +170,32 @@ func TestReplayNamesPlanFileAndDeptMap(t *testing.T) {
 		!strings.Contains(stderr, "请用 --plan 给出抽取时使用的计划文件") {
 		t.Errorf("replay without --plan: exit %d\n%s", code, stderr)
 	}
+	// Without --dept-map the map the draw recorded is used.
 	stdout, stderr, code := cli(t, db, append(replay, "--plan", planFile)...)
+	if code != 0 || !strings.HasPrefix(stdout, "一致：") || !strings.Contains(stderr, "按抽取时记录的部门对照表 "+mapFile) {
+		t.Errorf("replay without --dept-map: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// A draw that recorded no map (made before it was recorded: its manifest.json without
+	// inspectors.dept_map) replayed without --dept-map: the teams differ, and the replay
+	// says the draw's departments point to a map.
+	var raw map[string]any
+	b, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	delete(raw["inspectors"].(map[string]any), "dept_map")
+	old := filepath.Join(dir, "old-manifest.json")
+	b, _ = json.MarshalIndent(raw, "", "  ")
+	if err := os.WriteFile(old, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code = cli(t, db, "replay", old, "--plan", planFile, "--roster", rosterPath("qinxian-realestate.xlsx"), "--inspectors", insp)
 	if code != 1 || !strings.HasPrefix(stdout, "不一致：") || !strings.Contains(stderr, "原抽取从 沁县民政局 选派了检查人员") ||
 		!strings.Contains(stderr, "请用 --dept-map 给出当时的文件") {
-		t.Errorf("replay without --dept-map: exit %d\n%s%s", code, stdout, stderr)
+		t.Errorf("replay of a draw without a recorded map, without --dept-map: exit %d\n%s%s", code, stdout, stderr)
 	}
 	if stdout, stderr, code := cli(t, db, append(replay, "--plan", planFile, "--dept-map", mapFile)...); code != 0 || !strings.HasPrefix(stdout, "一致：") {
 		t.Errorf("replay with both: exit %d\n%s%s", code, stdout, stderr)
