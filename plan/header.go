@@ -27,6 +27,9 @@ const (
 	// colWindowEnd: the window's end in a column of its own (台山 2021: 任务开始时间 /
 	// 任务结束时间), read with the start as one range.
 	colWindowEnd
+	// colType: 抽查类型, whether the task is the department's own (本部门抽查) or a joint one
+	// (多部门联合抽查); most plans write 定向 / 不定向 there, which says neither (taskType).
+	colType
 	numCols
 )
 
@@ -34,7 +37,7 @@ const (
 var columnWords = [numCols]string{
 	"地市", "序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次",
 	"信用风险分类要求", "抽查检查起止时间", "发起部门", "配合部门", "抽查检查模式",
-	"抽查频次", "抽查数量", "抽查结束时间",
+	"抽查频次", "抽查数量", "抽查结束时间", "抽查类型",
 }
 
 // columnSynonyms are the header cells each column is known by, normalised (no white space,
@@ -77,6 +80,7 @@ var columnSynonyms = [numCols][]string{
 	colCount: {"抽查数量", "抽查户数", "检查数量", "大约抽取的检查对象数量", "拟抽查对象数（户）", "拟抽查对象数", "抽取对象数（户）", "抽取对象数",
 		"抽取数量", "抽查目标数"},
 	colWindowEnd: {"任务结束时间", "结束时间"},
+	colType:      {"抽查类型", "检查类型"},
 }
 
 func normHeader(s string) string {
@@ -128,6 +132,9 @@ type header struct {
 	// words are the header cells' column words (headerWord) of the columns found: 完成时限
 	// says the time column holds deadlines (reader.build).
 	words [numCols]string
+	// typeAt is the number of ignored cells before the 抽查类型 cell: its note, when no row
+	// says 本部门抽查 or 联合抽查 (reader.headerNotes), goes there.
+	typeAt int
 }
 
 func (h *header) has(k int) bool { return h.col[k] >= 0 }
@@ -218,6 +225,10 @@ func headerOf(cells []string) (*header, bool) {
 			h.col[k], rank[k], h.words[k] = j, r, headerWord(c)
 		default:
 			h.ignored = append(h.ignored, c)
+			continue
+		}
+		if k == colType {
+			h.typeAt = len(h.ignored)
 		}
 	}
 	switch {

@@ -81,6 +81,12 @@ type reader struct {
 	dups         map[int]int // n → tasks with this n so far
 	group        int         // index of the task that started the current 序号's group, -1 before any
 	planYear     int
+	// typeNote is the index in Problems of the current table's note on its 抽查类型 column
+	// (-1 none), typeRead whether a row of it said 本部门抽查 or 联合抽查; dropNotes are the
+	// notes to drop when the plan is read, ascending (headerNotes).
+	typeNote  int
+	typeRead  bool
+	dropNotes []int
 }
 
 // parseRows turns the rows of a plan table into tasks. It refuses a file only when no header
@@ -100,7 +106,7 @@ type reader struct {
 //  4. a row with 序号: unslide (cells slid into a neighbouring column), inherit (merged cells),
 //     build (each cell read, or flagged).
 func parseRows(src *sourceRows, opts Options) (*Plan, error) {
-	rd := &reader{src: src, opts: opts, p: &Plan{ID: opts.ID}, bySeq: map[int]int{}, dups: map[int]int{}, group: -1}
+	rd := &reader{src: src, opts: opts, p: &Plan{ID: opts.ID}, bySeq: map[int]int{}, dups: map[int]int{}, group: -1, typeNote: -1}
 	start, err := rd.findHeader()
 	if err != nil {
 		return nil, err
@@ -195,6 +201,10 @@ func parseRows(src *sourceRows, opts Options) (*Plan, error) {
 		rd.add(t, true)
 	}
 	rd.flagOtherYears()
+	rd.closeTypeNote()
+	for i := len(rd.dropNotes) - 1; i >= 0; i-- {
+		rd.p.Problems = slices.Delete(rd.p.Problems, rd.dropNotes[i], rd.dropNotes[i]+1)
+	}
 	if len(rd.p.Tasks) == 0 {
 		rd.problem(LintProblem, 0, "", "表头之后没有任何任务")
 	}
@@ -260,11 +270,50 @@ func (rd *reader) headerRow(rows []rawRow, i int, cells []string) int {
 // bureau's own plan and the joint plan one after the other): its columns are read by h, and
 // nothing is inherited from the table before it.
 func (rd *reader) newTable(row rawRow, h *header) {
+	rd.closeTypeNote()
 	rd.hdr, rd.above = h, [numCols]string{}
 	rd.problem(LintReading, row.line, "", fmt.Sprintf("第%d行起是另一张表（表头与前面的不同），按这一行的表头读取", row.line))
-	for _, c := range h.ignored {
+	rd.headerNotes(row, h)
+}
+
+// headerNotes reports the header cells of h left unread (header.ignoredNote) and its
+// 抽查类型 cell, which is read only for 本部门抽查 and 联合抽查: its note, in the place it had
+// among the others before the column was read, is dropped when a row of the table says
+// either (closeTypeNote), so that a column of 定向 / 不定向 is still reported as unread.
+func (rd *reader) headerNotes(row rawRow, h *header) {
+	at := min(h.typeAt, len(h.ignored))
+	for i, c := range h.ignored {
+		if i == at {
+			rd.typeNoteHere(row, h)
+		}
 		rd.problem(LintProblem, row.line, oneLine(c), h.ignoredNote(c))
 	}
+	if at == len(h.ignored) {
+		rd.typeNoteHere(row, h)
+	}
+}
+
+func (rd *reader) typeNoteHere(row rawRow, h *header) {
+	if !h.has(colType) {
+		return
+	}
+	rd.typeNote = len(rd.p.Problems)
+	c := h.words[colType] // a cell of the header's second row
+	if j := h.col[colType]; j < len(row.cells) {
+		if k, _, ok := matchHeader(cleanCell(row.cells[j])); ok && k == colType {
+			c = oneLine(cleanCell(row.cells[j]))
+		}
+	}
+	rd.problem(LintProblem, row.line, c, fmt.Sprintf("表头“%s”下没有一行写本部门抽查或联合抽查（写的是定向、不定向等），此列未读取", c))
+}
+
+// closeTypeNote ends the current table's 抽查类型 note: dropped (when parseRows ends) when a
+// row said 本部门抽查 or 联合抽查.
+func (rd *reader) closeTypeNote() {
+	if rd.typeNote >= 0 && rd.typeRead {
+		rd.dropNotes = append(rd.dropNotes, rd.typeNote)
+	}
+	rd.typeNote, rd.typeRead = -1, false
 }
 
 // cleanCells is cleanCell of each cell of a row.
@@ -299,9 +348,7 @@ func (rd *reader) findHeader() (int, error) {
 			if i+1 < len(rd.src.rows) && h.subHeader(cells, cleanCells(rd.src.rows[i+1].cells)) {
 				at = i + 1
 			}
-			for _, c := range h.ignored {
-				rd.problem(LintProblem, row.line, oneLine(c), h.ignoredNote(c))
-			}
+			rd.headerNotes(row, h)
 			if !h.has(colRatio) && !h.has(colCount) {
 				rd.problem(LintRatio, row.line, "抽查比例及频次", "表中没有抽查比例列：每个任务都需在抽取时用 --ratio 指定比例")
 			}
@@ -618,7 +665,8 @@ func (rd *reader) nameOnly(v [numCols]string) bool {
 		return false
 	}
 	for k := colItems; k < numCols; k++ {
-		if rd.hdr.has(k) && v[k] != "" {
+		// A 抽查类型 cell is no content of the task's own (定向 on every row).
+		if k != colType && rd.hdr.has(k) && v[k] != "" {
 			return false
 		}
 	}
@@ -650,10 +698,36 @@ func (rd *reader) wouldInherit(v [numCols]string) (copied [numCols]bool) {
 }
 
 // inherit: an empty cell takes the value above within the district (a merged cell copied out
-// as text keeps its value only in its first row).
+// as text keeps its value only in its first row). The 抽查类型 is inherited first, without a
+// note (it is not part of the task); a task of the department's own (typeOwn) does not take
+// the cooperators above — its empty cooperator cell is no merge but says none, as its 备注
+// says to write 无 — and a merge of the cooperators does not reach over it.
 func (rd *reader) inherit(row rawRow, v *[numCols]string, repairs []string) []string {
 	var inherited []string
+	own := false
+	if rd.hdr.has(colType) {
+		if v[colType] == "" {
+			v[colType] = rd.above[colType]
+		}
+		rd.above[colType] = v[colType]
+		kind := taskType(v[colType])
+		own = kind == typeOwn
+		rd.typeRead = rd.typeRead || kind != typeOther
+	}
 	for k := colName; k < numCols; k++ {
+		if k == colType {
+			continue
+		}
+		if k == colCooperators && own {
+			if v[k] == "" && rd.above[k] != "" {
+				repairs = append(repairs, fmt.Sprintf("%s：%s栏为空不是合并单元格，不沿用上方的“%s”，本任务没有配合部门", rd.typeWord(v[colType]), rd.hdr.words[k], shorten(oneLine(rd.above[k]), 24)))
+			}
+			rd.above[k] = v[k]
+			if rd.namesNoOther(v[k], v[colInitiator]) {
+				rd.above[k] = ""
+			}
+			continue
+		}
 		if k == colFreq || k == colCount {
 			// Part of the ratio: inherited with it, never alone.
 			if v[colRatio] == "" && v[k] == "" && rd.above[k] != "" && rd.above[colRatio] != "" {
@@ -759,6 +833,9 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 	}
 	if c := strings.TrimSpace(oneLine(v[colCooperators])); c != "" {
 		t.CooperatorCells = []string{c}
+	}
+	if rd.hdr.has(colType) && taskType(v[colType]) == typeOwn {
+		repairs, flags = rd.ownTypeCoops(&t, v, repairs, flags)
 	}
 	for _, d := range append([]string{t.Initiator}, t.Cooperators...) {
 		switch {
@@ -915,6 +992,18 @@ func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs 
 		t.Repairs = append(t.Repairs, fmt.Sprintf("第%d行没有序号，其抽查对象范围“%s”并入本任务，作为第%d个抽查对象范围", row.line, v[colScope], len(t.Scopes)))
 		used = true
 	}
+	// A task of the department's own (抽查类型 本部门抽查) takes no 无 and not itself from a
+	// sub-row; other departments join as on any task, flagged as on its own row (ownTypeCoops).
+	typ := v[colType]
+	if typ == "" {
+		typ = rd.above[colType]
+	}
+	own := rd.hdr.has(colType) && taskType(typ) == typeOwn
+	rd.typeRead = rd.typeRead || rd.hdr.has(colType) && taskType(typ) != typeOther
+	var self []string
+	if own {
+		self = rd.selfDepts(t.Initiator)
+	}
 	var depts []string
 	if v[colInitiator] != "" && strings.Join(strings.Fields(v[colInitiator]), " ") != t.Initiator {
 		if (v[colScope] == "" || !rd.hdr.has(colCooperators)) && !containsStr(t.CooperatorCells, v[colInitiator]) {
@@ -927,7 +1016,7 @@ func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs 
 			depts = append(depts, splitDepts(v[colInitiator], rd.district)...)
 		}
 	}
-	if v[colCooperators] != "" {
+	if v[colCooperators] != "" && !(own && rd.namesNoOther(v[colCooperators], t.Initiator)) {
 		depts = append(depts, splitDepts(v[colCooperators], rd.district)...)
 		if !containsStr(t.CooperatorCells, v[colCooperators]) {
 			t.CooperatorCells = append(t.CooperatorCells, v[colCooperators])
@@ -935,7 +1024,7 @@ func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs 
 	}
 	var joined []string
 	for _, d := range depts {
-		if d == t.Initiator || containsStr(t.Cooperators, d) {
+		if d == t.Initiator || containsStr(t.Cooperators, d) || own && selfOrNone(d, self) {
 			continue
 		}
 		t.Cooperators = append(t.Cooperators, d)
@@ -943,6 +1032,10 @@ func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs 
 	}
 	if len(joined) > 0 {
 		t.Repairs = append(t.Repairs, fmt.Sprintf("第%d行没有序号，其部门“%s”加入配合部门", row.line, strings.Join(joined, "、")))
+		if own {
+			t.Flags = append(t.Flags, Flag{Kind: FlagDept, Cell: columnWords[colCooperators], Text: strings.Join(joined, "、"),
+				Message: fmt.Sprintf("%s，第%d行却写了“%s”：已按所写读作配合部门（抽取时会从这些部门分派检查人员），请核对本任务是本部门抽查还是联合抽查", rd.typeWord(typ), row.line, strings.Join(joined, "、"))})
+		}
 		used = true
 	}
 	if v[colItems] != "" && v[colItems] != t.Items && !strings.Contains(t.Items, v[colItems]) {
