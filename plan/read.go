@@ -836,6 +836,12 @@ func (rd *reader) build(row rawRow, v [numCols]string, n int, repairs []string, 
 	}
 	if rd.hdr.has(colType) && taskType(v[colType]) == typeOwn {
 		repairs, flags = rd.ownTypeCoops(&t, v, repairs, flags)
+	} else if c := strings.TrimSpace(oneLine(v[colCooperators])); c != "" && isNoDept(c) {
+		// 无, —, / in the cooperator cell of any task: no cooperators, not a department of
+		// that name (which no roster has: a cooperator left out with a warning, or the draw
+		// refused under --strict).
+		t.Cooperators, t.CooperatorCells = nil, nil
+		repairs = append(repairs, fmt.Sprintf("%s“%s”即没有配合部门", rd.hdr.words[colCooperators], c))
 	}
 	for _, d := range append([]string{t.Initiator}, t.Cooperators...) {
 		switch {
@@ -1016,7 +1022,7 @@ func (rd *reader) subRow(row rawRow, v [numCols]string, cells []string, repairs 
 			depts = append(depts, splitDepts(v[colInitiator], rd.district)...)
 		}
 	}
-	if v[colCooperators] != "" && !(own && rd.namesNoOther(v[colCooperators], t.Initiator)) {
+	if v[colCooperators] != "" && !isNoDept(v[colCooperators]) && !(own && rd.namesNoOther(v[colCooperators], t.Initiator)) {
 		depts = append(depts, splitDepts(v[colCooperators], rd.district)...)
 		if !containsStr(t.CooperatorCells, v[colCooperators]) {
 			t.CooperatorCells = append(t.CooperatorCells, v[colCooperators])

@@ -239,3 +239,37 @@ func TestTypeColumnNote(t *testing.T) {
 		t.Errorf("notes %q", got)
 	}
 }
+
+// TestNoDeptCooperatorCell: in any plan, with a 抽查类型 column or without, a cooperator cell
+// of 无, — or / means no cooperators (with a repair), not a department of that name; the row
+// below, merged with it, has none either; a sub-row's 无 adds none.
+func TestNoDeptCooperatorCell(t *testing.T) {
+	p := parseLines(t,
+		"序号\t地市\t抽查事项\t抽查比例\t发起部门\t配合部门\t实施时间",
+		"1\t沁县\t房地产经纪机构检查\t20%\t县市场监管局\t无\t6月—12月",
+		"2\t沁县\t物业服务企业检查\t20%\t县市场监管局\t\t6月—12月",
+		"3\t沁县\t停车场检查\t20%\t县市场监管局\t—\t6月—12月",
+		"4\t沁县\t加油站检查\t20%\t县市场监管局\t／\t6月—12月",
+		"5\t沁县\t餐饮检查\t20%\t县市场监管局\t县卫健局\t6月—12月",
+		"\t\t\t\t\t无\t",
+		"6\t沁县\t药店检查\t20%\t县市场监管局\t县医保局\t6月—12月")
+	want := []string{"|", "|", "|", "|", "县卫健局|县卫健局", "县医保局|县医保局"}
+	if len(p.Tasks) != len(want) {
+		t.Fatalf("%d tasks, want %d", len(p.Tasks), len(want))
+	}
+	for i, k := range p.Tasks {
+		if got := coopsOf(k); got != want[i] {
+			t.Errorf("task %d: cooperators %q, want %q", i+1, got, want[i])
+		}
+		for _, f := range k.Flags {
+			if f.Kind == FlagDept {
+				t.Errorf("task %d flagged: %+v", i+1, f)
+			}
+		}
+	}
+	for _, i := range []int{0, 2, 3} {
+		if !slices.ContainsFunc(p.Tasks[i].Repairs, func(r string) bool { return strings.Contains(r, "即没有配合部门") }) {
+			t.Errorf("task %d: no repair for its cell: %q", i+1, p.Tasks[i].Repairs)
+		}
+	}
+}
