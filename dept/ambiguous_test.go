@@ -203,3 +203,22 @@ func TestMapSource(t *testing.T) {
 		t.Fatal("a broken map read")
 	}
 }
+
+// Bureau: a roster name of a bureau's section is the bureau; a bureau, a 分局 (an office of its
+// own, in the district it names) and an office the table does not know keep their names.
+func TestBureau(t *testing.T) {
+	m := DefaultMap()
+	sc := Scope{District: "沁县", Districts: []string{"沁县", "沁源县"}}
+	for in, want := range map[string]string{
+		"沁县市场监督管理局执法大队": "沁县市场监督管理局",
+		"沁县市场监管局价监股":     "沁县市场监督管理局",
+		"沁县市场监督管理局":       "沁县市场监督管理局",
+		"沁县住房和城乡建设管理局":   "沁县住房和城乡建设管理局",
+		"长治市生态环境局沁源分局":   "长治市生态环境局沁源分局",
+		"沁县乡村振兴服务中心综合股": "沁县乡村振兴服务中心综合股",
+	} {
+		if got := m.Bureau(in, sc); got != want {
+			t.Errorf("Bureau(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -828,6 +828,22 @@ func (m Map) LegalName(name string, sc Scope) string {
 	return n.District + n.Dept
 }
 
+// Bureau is the department a roster department name stands for when it names a sub-unit of
+// it (沁县市场监督管理局执法大队 → 沁县市场监督管理局, by LegalName): a notice is issued by the
+// bureau, not by the section whose people inspect. A name without a sub-unit, or whose
+// department the table does not know, is returned as it is (the office's own name for itself).
+func (m Map) Bureau(rosterName string, sc Scope) string {
+	mm := m.scoped(sc)
+	n, ok := mm.Parse(rosterName)
+	if !ok || !n.Known || n.SubUnit == "" {
+		return rosterName
+	}
+	if legal := m.LegalName(rosterName, sc); legal != "" {
+		return legal
+	}
+	return rosterName
+}
+
 // FullName is LegalName for a task of the given district (the calendar's and overlap's key
 // for "one department under several spellings").
 func (m Map) FullName(name, district string) string {

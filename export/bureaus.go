@@ -15,8 +15,9 @@ import (
 // A plan cell names a department loosely (沁县市场监管局价监股 is a section of 沁县市场监督管理局;
 // 沁县住建局). Each piece of the cells (dept.Map.Split) is named, in order of preference, by
 // the inspector roster's department it matched (dept.Map.Resolve over the departments of the
-// assigned inspectors — the office's own name for itself), else by dept.Map.LegalName, else
-// as the plan wrote it. A piece that several of those departments match equally (sub-units of
+// assigned inspectors — the office's own name for itself; a section of a bureau there, such as
+// 执法大队, by its bureau: dept.Map.Bureau), else by dept.Map.LegalName, else as the plan
+// wrote it. A piece that several of those departments match equally (sub-units of
 // the bureau, or the bureau written two ways: dept.Ambiguous) is the bureau's legal name, never
 // one of its sub-units picked by name order. dm nil is the map the draw recorded
 // (draw.RecordedDepts), else dept.DefaultMap.
@@ -46,6 +47,10 @@ func Bureaus(m *draw.Manifest, dm *dept.Map) (initiator string, participants []s
 	seen := map[string]bool{}
 	for _, r := range dm.Resolve(sc, dept.TaskCells(m.TaskInfo.Initiator, m.TaskInfo.Cooperators), rosterDepts) {
 		name := r.Roster
+		if name != "" {
+			// A section of the bureau sends the people (执法大队): the notice is the bureau's.
+			name = dm.Bureau(name, sc)
+		}
 		if name == "" && (r.Flag == "" || r.Flag == dept.Ambiguous) {
 			name = dm.LegalName(r.Text, sc)
 		}

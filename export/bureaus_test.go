@@ -35,6 +35,13 @@ func TestBureaus(t *testing.T) {
 	if ini, parts := Bureaus(m, nil); ini != "沁县市场监督管理局" || !slices.Equal(parts, []string{"沁县住房和城乡建设管理局"}) {
 		t.Errorf("with roster: %q %q", ini, parts)
 	}
+	// Teams from one section of the bureau (the roster lists its people by section): the
+	// notice is still the bureau's; an office the table does not know keeps its own name.
+	m.Assignments = []sampler.Team{{Key: m.Selected[0].Key, Team: []sampler.Member{
+		{ID: "1", Name: "甲", Dept: "沁县市场监督管理局执法大队"}, {ID: "2", Name: "乙", Dept: "沁县住房和城乡建设管理局"}}}}
+	if ini, parts := Bureaus(m, nil); ini != "沁县市场监督管理局" || !slices.Equal(parts, []string{"沁县住房和城乡建设管理局"}) {
+		t.Errorf("teams from one section: %q %q", ini, parts)
+	}
 	// Teams from two sub-units of the bureau (a cells entry named them), or from the bureau
 	// written two ways: the notice is the bureau's, not the sub-unit whose name sorts first.
 	for _, depts := range [][2]string{{"沁县市场监督管理局执法大队", "沁县市场监督管理局城关所"}, {"沁县市场监管局", "沁县市场监督管理局"}} {
