@@ -58,6 +58,7 @@ var pageRewrites = []rewrite{
 	// for every draw on it.
 	rw(`（可用 choucha dept match 查看部门对应关系，或用 --dept-map 补充同义词）`, "（网页按内置的部门同义词和启动时给出的部门对照表对应；要查看，请在命令行用 choucha dept match；要补充，请写一份部门对照表，用 choucha serve --dept-map 对照表文件 重新启动本网页）"),
 	rw(`请在 --dept-map 的 cells 中`, "请写一份部门对照表（用 choucha serve --dept-map 对照表文件 重新启动本网页后生效），在它的 cells 中"),
+	rw(`抽取时加 --dept-map (\S+?)。`, "用 choucha serve --dept-map $1 重新启动本网页后再抽取。"),
 	// --sheet (roster): the page reads the first visible sheet.
 	rw(`名录在其他工作表时用 --sheet 名称 选择`, "名录在其他工作表时，"+strings.TrimPrefix(sheetChoiceWeb, "网页读取第一张可见的工作表；要用其他工作表，")),
 	// Commands the page has a page for.

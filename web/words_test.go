@@ -165,3 +165,27 @@ func TestServerDeptMap(t *testing.T) {
 		})
 	}
 }
+
+// TestPageAmbiguousDepartment: an inspector roster that lists the initiating bureau only by
+// its sections (执法大队, 城关所): the check page says which roster departments tie, and its
+// hint keeps the cells entry as lines of YAML (white-space: pre-wrap) and says how the page
+// takes a map (serve --dept-map), with no other flag to type.
+func TestPageAmbiguousDepartment(t *testing.T) {
+	insp := filepath.Join(t.TempDir(), "insp.csv")
+	rows := "姓名,执法证号,所属部门,执法证有效期\n" +
+		"甲,1404300001,沁县市场监督管理局执法大队,2029-06-30\n乙,1404300002,沁县市场监督管理局执法大队,2029-06-30\n" +
+		"丙,1404300003,沁县市场监督管理局城关所,2029-06-30\n丁,1404300004,沁县市场监督管理局城关所,2029-06-30\n" +
+		"戊,1404300005,沁县住房和城乡建设管理局,2029-06-30\n己,1404300006,沁县住房和城乡建设管理局,2029-06-30\n"
+	if err := os.WriteFile(insp, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ts := newTest(t, nil)
+	r := ts.upload("/plan/CZ2026/task/292/rosters", map[string]string{}, map[string]string{"roster": rosterFile("qinxian-realestate.xlsx"), "inspectors": insp})
+	r = ts.get(r.hdr.Get("Location"))
+	mustContain(t, r.body, "同样对得上 2 个部门：「沁县市场监督管理局城关所」（2人）、「沁县市场监督管理局执法大队」（2人）",
+		`<span class="hint">`, "\n  cells:\n    - text: 沁县市场监管局价监股\n", "用 choucha serve --dept-map 对照表文件 重新启动本网页后生效",
+		"把这几行保存为 YAML 文件（如 部门对照.yaml），用 choucha serve --dept-map 部门对照.yaml 重新启动本网页后再抽取。")
+	if m := cliFlagRE.FindString(r.body); m != "" {
+		t.Errorf("the page says %s", m)
+	}
+}
