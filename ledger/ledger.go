@@ -398,11 +398,11 @@ func (l *Ledger) Lock(ctx context.Context, id int64, operator string) (int64, er
 
 // Get returns one entry; the error wraps ErrNotFound when there is none.
 func (l *Ledger) Get(ctx context.Context, id int64) (Entry, error) {
-	e, err := getTx(ctx, l.db, id)
+	e, attach, err := l.GetLater(ctx, id)
 	if err != nil {
-		return e, err
+		return Entry{}, err
 	}
-	return e, attachList(ctx, l.db, &e)
+	return *e, attach()
 }
 
 // GetLater is Get with the work on the entry's list left to attach: the list is read from
@@ -418,19 +418,12 @@ func (l *Ledger) GetLater(ctx context.Context, id int64) (e *Entry, attach func(
 	}
 	e = &got
 	jobs := fetchLists(ctx, l.db, []*Entry{e})
-	for _, j := range jobs {
-		if j.err != nil {
-			return nil, nil, fmt.Errorf("台账第 %d 条: %w", j.e.ID, j.err)
-		}
+	if err := listsError(jobs); err != nil {
+		return nil, nil, err
 	}
 	return e, func() error {
 		checkLists(jobs)
-		for _, j := range jobs {
-			if j.err != nil {
-				return fmt.Errorf("台账第 %d 条: %w", j.e.ID, j.err)
-			}
-		}
-		return nil
+		return listsError(jobs)
 	}, nil
 }
 
@@ -646,6 +639,11 @@ func attachLists(ctx context.Context, q querier, es []Entry, more ...*Entry) err
 	all = append(all, more...)
 	jobs := fetchLists(ctx, q, all)
 	checkLists(jobs)
+	return listsError(jobs)
+}
+
+// listsError is the first error of the jobs, in entry order, naming its entry.
+func listsError(jobs []*listJob) error {
 	for _, j := range jobs {
 		if j.err != nil {
 			return fmt.Errorf("台账第 %d 条: %w", j.e.ID, j.err)
