@@ -256,10 +256,14 @@ type ReplayRequest struct {
 	// Roster is the frame, or the file to read it from: its Sheet is read as given, so the
 	// caller passes what ReplaySheet resolved for the record ("" reads the file's first
 	// visible sheet, or a file without sheets).
-	Roster      RosterInput
-	Inspectors  *Inspectors
-	Ledger      string
-	ToolVersion string
+	Roster     RosterInput
+	Inspectors *Inspectors
+	// DeptMapGiven: the Inspectors' Depts were given for this replay (replay --dept-map) and
+	// are used as they are; otherwise the map the draw recorded (RecordedDepts), when it
+	// recorded one, replaces them, so that the replay matches departments as the draw did.
+	DeptMapGiven bool
+	Ledger       string
+	ToolVersion  string
 }
 
 // CheckReplayable refuses a record this version cannot replay (another algorithm) and one
@@ -341,6 +345,18 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 	if err != nil {
 		return Diff{}, err
 	}
+	insp := req.Inspectors
+	if insp != nil && !req.DeptMapGiven {
+		recorded, err := RecordedDepts(rec)
+		if err != nil {
+			return Diff{}, err
+		}
+		if recorded != nil {
+			in := *insp
+			in.Depts = *recorded
+			insp = &in
+		}
+	}
 	expanded := make(chan error, 1)
 	if req.Expand != nil {
 		go func() { expanded <- req.Expand() }()
@@ -363,7 +379,7 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 	if len(frame.FrameKeys()) > 0 {
 		rr := Request{
 			Plan: req.Plan, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round, FrameSalt: rec.Roster.FrameSalt,
-			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: req.Inspectors, Now: created, ToolVersion: req.ToolVersion,
+			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: req.ToolVersion,
 			KeysOnly: true, Context: ctx,
 		}
 		if salt := rec.Roster.FrameSalt; salt != "" {

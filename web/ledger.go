@@ -306,16 +306,7 @@ func (s *Server) replay(r *http.Request, rec *draw.Manifest, ru, iu *upload) (dr
 		if err != nil {
 			return draw.Diff{}, err
 		}
-		insp = s.inspectors(iu, list, rep, assume)
-		// The draw's department map, as recorded, over the server's: a replay matches as the
-		// draw did.
-		recorded, err := draw.RecordedDepts(rec)
-		if err != nil {
-			return draw.Diff{}, err
-		}
-		if recorded != nil {
-			insp.Depts = *recorded
-		}
+		insp = s.inspectors(iu, list, rep, assume) // the server's map, unless the draw recorded one
 	}
 	return draw.Replay(r.Context(), draw.ReplayRequest{
 		Record: rec, Plan: p, Roster: draw.RosterInput{Frame: frame, Report: report},

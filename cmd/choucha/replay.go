@@ -57,22 +57,12 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if o.roster == "" {
 		return apperr.Usage(errors.New("请用 --roster 指定检查对象名录文件"))
 	}
-	// The built-in plan is parsed while the ledger entry is read: 0.06 s, on the other core.
-	var builtIn func() (*plan.Plan, error)
+	load := o.plan.load
 	if o.plan.file == "" {
-		type loaded struct {
-			p   *plan.Plan
-			err error
-		}
-		ch := make(chan loaded, 1)
-		go func() {
-			p, err := o.plan.load()
-			ch <- loaded{p, err}
-		}()
-		builtIn = sync.OnceValues(func() (*plan.Plan, error) {
-			r := <-ch
-			return r.p, r.err
-		})
+		// The built-in plan is parsed while the ledger entry is read: 0.06 s, on the other
+		// core (a plan file's ID may come from the record: loaded after it).
+		load = sync.OnceValues(o.plan.load)
+		go load()
 	}
 	// Without the drawn firms' roster rows: a replay compares keys, tickets and ranks. A
 	// ledger entry's drawn firms are checked and expanded while the roster is read
@@ -99,10 +89,6 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	} else if o.plan.id == "" {
 		o.plan.id = rec.Plan.ID
 	}
-	load := o.plan.load
-	if builtIn != nil {
-		load = builtIn
-	}
 	p, err := load()
 	if err != nil {
 		return err
@@ -114,18 +100,9 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if err != nil {
 		return err
 	}
-	if insp != nil && o.deptMap == "" {
-		// The draw's --dept-map, as recorded: a replay matches departments as the draw did.
-		recorded, err := draw.RecordedDepts(rec)
-		if err != nil {
-			return err
-		}
-		if recorded != nil {
-			insp.Depts = *recorded
-			if !g.quiet {
-				fmt.Fprintf(g.stderr, "按抽取时记录的部门对照表 %s 对应部门（sha256 %s）\n", rec.Inspectors.DeptMap.File, rec.Inspectors.DeptMap.SHA256)
-			}
-		}
+	if r := rec.Inspectors; insp != nil && o.deptMap == "" && r != nil && r.DeptMap != nil && !g.quiet {
+		// draw.Replay matches by it (DeptMapGiven false).
+		fmt.Fprintf(g.stderr, "按抽取时记录的部门对照表 %s 对应部门（sha256 %s）\n", r.DeptMap.File, r.DeptMap.SHA256)
 	}
 	sheet, err := draw.ReplaySheet(rec, o.roster, o.sheet) // once: Replay reads the sheet given
 	if err != nil {
@@ -136,7 +113,7 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	}
 	d, err := draw.Replay(ctx, draw.ReplayRequest{
 		Record: rec, Expand: expand, Plan: p, Roster: draw.RosterInput{File: o.roster, Sheet: sheet},
-		Inspectors: insp, Ledger: g.ledgerPath(), ToolVersion: version,
+		Inspectors: insp, DeptMapGiven: o.deptMap != "", Ledger: g.ledgerPath(), ToolVersion: version,
 	})
 	if err != nil {
 		return err
