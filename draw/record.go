@@ -70,13 +70,17 @@ type RecordRequest struct {
 
 // RosterInput is the firm roster of a draw: File (and Sheet) to read as a lean frame
 // (roster.ReadFrame), or Frame and Report already read. Progress, when set, receives the
-// rows read so far.
+// rows read so far. Read, when set, is called once File has been read, before the draw (not
+// for a Frame given, nor after a read that failed): the command line changes its memory
+// collector's setting there, for the part of the work whose memory no longer grows with the
+// roster (cmd/choucha memlimit.go).
 type RosterInput struct {
 	File     string
 	Sheet    string
 	Frame    *roster.Frame
 	Report   *roster.Report
 	Progress func(rows int)
+	Read     func()
 }
 
 // WriteError is returned by Record when the draw was recorded but its folder could not be
@@ -215,6 +219,9 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		frame, report, err = roster.ReadFrame(ctx, req.Roster.File, opt)
 		if err != nil {
 			return nil, err
+		}
+		if req.Roster.Read != nil {
+			req.Roster.Read()
 		}
 	}
 	if len(frame.FrameKeys()) == 0 {

@@ -439,3 +439,34 @@ func lockEntry(t *testing.T, path string, id int64) {
 		t.Fatal(err)
 	}
 }
+
+// Roster.Read is called once, after the roster file is read and before the draw, by Record
+// and by Replay; not when the read fails.
+func TestRosterReadHook(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	req := recordRequest(t, dir)
+	calls := 0
+	req.Roster.Read = func() { calls++ }
+	oc, err := Record(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Errorf("Record called Roster.Read %d times, want once", calls)
+	}
+	calls = 0
+	d, err := Replay(ctx, ReplayRequest{Record: oc.Manifest, Plan: req.Plan, Roster: RosterInput{File: qinxianCSV, Read: func() { calls++ }}, Ledger: req.Ledger})
+	if err != nil || !d.Identical {
+		t.Fatalf("replay: %v, identical %v", err, d.Identical)
+	}
+	if calls != 1 {
+		t.Errorf("Replay called Roster.Read %d times, want once", calls)
+	}
+	calls = 0
+	bad := recordRequest(t, t.TempDir())
+	bad.Roster = RosterInput{File: filepath.Join(dir, "没有这个文件.csv"), Read: func() { calls++ }}
+	if _, err := Record(ctx, bad); err == nil || calls != 0 {
+		t.Errorf("a roster that cannot be read: err %v, Roster.Read called %d times (want an error, 0)", err, calls)
+	}
+}

@@ -111,8 +111,10 @@ func runReplay(ctx context.Context, g *globalOptions, o *replayOptions, which st
 	if rec.Roster.Sheet != "" && o.sheet == "" && !g.quiet {
 		fmt.Fprintf(g.stderr, "名录 %s：按台账的记录读取工作表“%s”\n", o.roster, sheet)
 	}
+	var mem afterRead
+	defer mem.restore()
 	d, err := draw.Replay(ctx, draw.ReplayRequest{
-		Record: rec, Expand: expand, Plan: p, Roster: draw.RosterInput{File: o.roster, Sheet: sheet},
+		Record: rec, Expand: expand, Plan: p, Roster: draw.RosterInput{File: o.roster, Sheet: sheet, Read: mem.set},
 		Inspectors: insp, DeptMapGiven: o.deptMap != "", Ledger: g.ledgerPath(), ToolVersion: version,
 	})
 	if err != nil {

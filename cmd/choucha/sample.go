@@ -164,10 +164,12 @@ func runSample(ctx context.Context, g *globalOptions, o *sampleOptions) error {
 	}
 
 	defer gcPercent(sampleGCPercent)()
+	var mem afterRead
+	defer mem.restore()
 	progress, done := rowProgress(g)
 	oc, err := draw.Record(ctx, draw.RecordRequest{
 		Plan: p, TaskSeq: o.task, TaskSuffix: o.taskSuffix, Round: o.round, Seed: o.seed,
-		Roster:     draw.RosterInput{File: o.roster, Sheet: o.sheet, Progress: progress},
+		Roster:     draw.RosterInput{File: o.roster, Sheet: o.sheet, Progress: progress, Read: mem.set},
 		Inspectors: insp, ExcludeFile: o.exclude, Policy: &pol, Ratio: o.ratio, Window: o.window, KeepPersonal: o.keepPersonal,
 		Ledger: g.ledgerPath(), Out: o.out, Location: loc,
 		Operator: operator, RedrawReason: o.redrawReason, ToolVersion: version,
