@@ -99,7 +99,7 @@ func sameDept(a, b string) bool {
 // initiator cell's departments, else (a table without one) the title's department.
 func (rd *reader) selfDepts(initiator string) []string {
 	if strings.TrimSpace(initiator) != "" {
-		return splitDepts(initiator, rd.district)
+		return rd.splitDepts(initiator)
 	}
 	if d := titleDept(rd.p.Title); d != "" {
 		return []string{d}
@@ -114,7 +114,7 @@ func (rd *reader) namesNoOther(cell, initiator string) bool {
 		return true
 	}
 	self := rd.selfDepts(initiator)
-	for _, d := range splitDepts(cell, rd.district) {
+	for _, d := range rd.splitDepts(cell) {
 		if !selfOrNone(d, self) {
 			return false
 		}
