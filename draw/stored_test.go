@@ -14,6 +14,7 @@ import (
 	"github.com/choucha/choucha/dept"
 	"github.com/choucha/choucha/ledger"
 	"github.com/choucha/choucha/roster"
+	"github.com/choucha/choucha/sampler"
 )
 
 // storedDraw is a draw with everything the stored form moves into the list: inspectors'
@@ -329,5 +330,60 @@ func TestReplayChangedFrame(t *testing.T) {
 	if !slices.Equal(d.Added, []string{"ZZZ"}) || !slices.Equal(d.Removed, []string{removed}) ||
 		len(d.Reclassified) != 1 || d.Reclassified[0].Key != reclassified || d.Reclassified[0].From != "C" || d.Reclassified[0].To != "D" {
 		t.Errorf("added %v, removed %v, reclassified %+v; want [ZZZ], [%s], %s C→D", d.Added, d.Removed, d.Reclassified, removed, reclassified)
+	}
+}
+
+// The list's bytes are json.Marshal's (they are hashed into the chain): for the list of a
+// draw with teams, earlier rounds and over-cap marks, for an empty list, and with every
+// field of List and ListColumn set (by reflection, so a field added to either and not to
+// appendJSON fails here).
+func TestListJSONIsMarshal(t *testing.T) {
+	_, stored, err := storedDraw(t).Manifest.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drawn List
+	if err := json.Unmarshal(stored, &drawn); err != nil {
+		t.Fatal(err)
+	}
+	if len(drawn.Assignments) == 0 || len(drawn.Earlier) == 0 || len(drawn.OverCap) == 0 {
+		t.Fatalf("the test draw lacks teams, earlier rounds or over-cap marks: %d, %d, %d", len(drawn.Assignments), len(drawn.Earlier), len(drawn.OverCap))
+	}
+	odd := "长治<&>\"\\\x01\xff\u2028"
+	var full List
+	fill := func(v reflect.Value) {
+		for i := range v.NumField() {
+			f := v.Field(i)
+			switch {
+			case f.Kind() == reflect.String:
+				f.SetString(odd + v.Type().Field(i).Name)
+			case f.Kind() == reflect.Int:
+				f.SetInt(41395)
+			case f.Type() == reflect.TypeFor[[]string]():
+				f.Set(reflect.ValueOf([]string{odd, ""}))
+			case f.Type() == reflect.TypeFor[[]ListColumn](), f.Type() == reflect.TypeFor[[]sampler.Team]():
+				// below
+			default:
+				t.Fatalf("%s.%s: a field of a kind this test cannot fill (%s)", v.Type(), v.Type().Field(i).Name, f.Type())
+			}
+		}
+	}
+	fill(reflect.ValueOf(&full).Elem())
+	var col ListColumn
+	fill(reflect.ValueOf(&col).Elem())
+	full.Columns = []ListColumn{col, {Name: "same", SameAs: "key"}, {Name: "empty"}}
+	full.Assignments = drawn.Assignments
+	for _, l := range []*List{&drawn, &full, {}, {Columns: []ListColumn{}}} {
+		got, err := l.appendJSON(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("appendJSON:\n%.600s\njson.Marshal:\n%.600s", got, want)
+		}
 	}
 }

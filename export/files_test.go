@@ -180,3 +180,56 @@ func TestWriteManifestIsMarshalIndent(t *testing.T) {
 		}
 	}
 }
+
+// fillEvery sets every field of the struct v points to, by reflection: strings to s (with
+// characters that need escaping), numbers to 7, bools to true, string slices to two strings.
+// A field added to the struct later is set too, so a hand-written encoder that misses it
+// differs from encoding/json.
+func fillEvery(t *testing.T, v any, s string) {
+	t.Helper()
+	rv := reflect.ValueOf(v).Elem()
+	for i := range rv.NumField() {
+		f := rv.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(s + rv.Type().Field(i).Name)
+		case reflect.Int, reflect.Int64:
+			f.SetInt(7)
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Slice:
+			if f.Type().Elem().Kind() != reflect.String {
+				t.Fatalf("%s.%s: a field of a kind this test cannot fill (%s)", rv.Type(), rv.Type().Field(i).Name, f.Type())
+			}
+			f.Set(reflect.ValueOf([]string{s, "\u2029"}))
+		default:
+			t.Fatalf("%s.%s: a field of a kind this test cannot fill (%s)", rv.Type(), rv.Type().Field(i).Name, f.Type())
+		}
+	}
+}
+
+// The hand-written firm encoders write what MarshalIndent writes with every field set, and
+// with the omitempty fields empty.
+func TestFirmEncodersAreMarshalIndent(t *testing.T) {
+	var full draw.Selected
+	fillEvery(t, &full, "长治<&>\"\\\x01\xff")
+	var r draw.Reserve
+	fillEvery(t, &r, "沁县\u2028")
+	bare := draw.Selected{Key: "K", Class: "A", Ticket: "ab", Rank: 1}
+	for _, c := range []struct {
+		got []byte
+		v   any
+	}{
+		{appendSelected(nil, &full), &full},
+		{appendSelected(nil, &bare), &bare},
+		{appendReserve(nil, &r), &r},
+	} {
+		want, err := json.MarshalIndent(c.v, "    ", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(c.got) != string(want) {
+			t.Errorf("hand-written encoder:\n%s\njson.MarshalIndent:\n%s", c.got, want)
+		}
+	}
+}

@@ -33,7 +33,7 @@ fuzzers=(
   "./roster FuzzResolveID"
   "./export FuzzGuard"
   "./dept FuzzResolve"
-  "./internal/jsonindent FuzzAppend"
+  "./internal/jsonquote FuzzAppend"
   "./internal/ctrlchar FuzzHas"
   "./internal/ctrlchar FuzzStrip"
 )
