@@ -16,7 +16,7 @@ func (c *countWriter) Write(b []byte) (int, error) { c.n += int64(len(b)); retur
 // (klauspost flate) and with the standard library's.
 func BenchmarkListXLSX(b *testing.B) {
 	m := bigManifest(b, 41_000)
-	defer func(v bool, l int) { fastZip, zipLevel = v, l }(fastZip, zipLevel)
+	defer func(v, p bool, l int) { fastZip, parallelZip, zipLevel = v, p, l }(fastZip, parallelZip, zipLevel)
 	writers := []struct {
 		name  string
 		write func(ctx context.Context, w io.Writer, sheets []sheet) error
@@ -24,12 +24,13 @@ func BenchmarkListXLSX(b *testing.B) {
 	compressors := []struct {
 		name  string
 		fast  bool
+		par   bool
 		level int
-	}{{"klauspost", true, zipLevel}, {"klauspost-default", true, kflate.DefaultCompression}, {"std", false, 0}}
+	}{{"pflate", true, true, zipLevel}, {"klauspost", true, false, zipLevel}, {"klauspost-default", true, false, kflate.DefaultCompression}, {"std", false, false, 0}}
 	for _, wr := range writers {
 		for _, c := range compressors {
 			b.Run(wr.name+"/"+c.name, func(b *testing.B) {
-				fastZip, zipLevel = c.fast, c.level
+				fastZip, parallelZip, zipLevel = c.fast, c.par, c.level
 				var size int64
 				for b.Loop() {
 					var c countWriter

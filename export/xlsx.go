@@ -10,6 +10,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/choucha/choucha/internal/pflate"
 	"github.com/choucha/choucha/internal/xlsxwrite"
 	kflate "github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
@@ -117,8 +118,15 @@ func writeWorkbook(ctx context.Context, w io.Writer, sheets []sheet) error {
 	}
 	var compress xlsxwrite.Compressor
 	if fastZip {
+		// On all cores: the list sheet of a large draw (44 MB of XML at 41,000 firms) was the
+		// last file of the folder to be done, compressed on one core while the other had
+		// nothing left to do; in parallel that tail took 0.03–0.07 s instead of 0.06–0.16 s
+		// (bench/RESULTS.md, eighteenth round).
 		compress = func(out io.Writer) (io.WriteCloser, error) {
-			return kflate.NewWriter(out, zipLevel)
+			if !parallelZip {
+				return kflate.NewWriter(out, zipLevel)
+			}
+			return pflate.NewWriter(out, zipLevel)
 		}
 	}
 	return xlsxwrite.Write(ctx, ctxWriter{ctx, w}, wb, compress)
@@ -225,6 +233,10 @@ var fastZip = true
 // whole workbook is written in about 0.6× the time of its default level, for a file 5%
 // larger (4.4 against 4.2 MB); BenchmarkListXLSX keeps the default level as a reference.
 var zipLevel = kflate.BestSpeed
+
+// parallelZip: the workbook's parts are compressed on all cores (internal/pflate); false (in
+// BenchmarkListXLSX only) on one, with klauspost flate, the reference.
+var parallelZip = true
 
 func newFastZip(w io.Writer) excelize.ZipWriter {
 	zw := zip.NewWriter(w)
