@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // The default soft limit applies when GOMEMLIMIT is unset, and GOMEMLIMIT wins when it is set.
@@ -28,13 +29,12 @@ func TestSetMemoryLimit(t *testing.T) {
 	}
 }
 
-// afterRead turns the percentage off and sets the limit to what the process holds (never
-// below a quarter over what is live), restore puts both back, and GOGC or GOMEMLIMIT in the
-// environment leave the setting alone.
+// afterRead sets the percentage so that the next collection comes at the heap the process
+// let the read reach (never below the percentage before), sets it again after each collection, restore puts
+// it back, and GOGC in the environment leaves it alone.
 func TestAfterRead(t *testing.T) {
-	prevLimit, prevPercent := debug.SetMemoryLimit(-1), debug.SetGCPercent(-1)
-	debug.SetGCPercent(prevPercent)
-	defer func() { debug.SetMemoryLimit(prevLimit); debug.SetGCPercent(prevPercent) }()
+	prevPercent, prevLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(1200<<20)
+	defer func() { debug.SetGCPercent(prevPercent); debug.SetMemoryLimit(prevLimit) }()
 	for _, v := range []string{"GOGC", "GOMEMLIMIT"} {
 		t.Setenv(v, "")
 		os.Unsetenv(v)
@@ -45,23 +45,45 @@ func TestAfterRead(t *testing.T) {
 	}
 	runtime.GC()
 	debug.SetGCPercent(30)
-	debug.SetMemoryLimit(1200 << 20)
 
 	var a afterRead
 	a.set()
-	limit, percent := debug.SetMemoryLimit(-1), debug.SetGCPercent(-1)
-	if percent != -1 {
-		t.Errorf("after the read the percentage is %d, want off (-1)", percent)
+	if a.target < 64<<20+16<<20 {
+		t.Errorf("target %d MiB, want at least 80 MiB (64 MiB live and a quarter)", a.target>>20)
 	}
-	if limit < 64<<20+16<<20 || limit >= 1200<<20 {
-		t.Errorf("after the read the limit is %d MiB, want at least 80 MiB (64 MiB live + a quarter) and not the old 1200 MiB", limit>>20)
+	if p := debug.SetGCPercent(a.percentFor(64 << 20)); p < 30 {
+		t.Errorf("after the read the percentage is %d, want at least the 30 set before", p)
+	}
+	if l := debug.SetMemoryLimit(-1); l == 1200<<20 || l < 64<<20 {
+		t.Errorf("after the read the memory limit is %d MiB, want what the process holds (not the 1200 MiB before)", l>>20)
+	}
+	// After a collection that finds less live, the finalizer raises the percentage.
+	runtime.KeepAlive(live)
+	live = nil
+	raised := false
+	for range 50 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+		p := debug.SetGCPercent(30)
+		debug.SetGCPercent(p)
+		if p > 100 {
+			raised = true
+			break
+		}
+	}
+	if !raised {
+		t.Error("with the 64 MiB no longer live the percentage was not raised after a collection")
 	}
 	a.set() // once only: a second call does not take the new setting as the one to restore
 	a.restore()
-	if l, p := debug.SetMemoryLimit(-1), debug.SetGCPercent(30); l != 1200<<20 || p != 30 {
-		t.Errorf("restore left limit %d, percentage %d; want 1200 MiB and 30", l, p)
+	if p, l := debug.SetGCPercent(30), debug.SetMemoryLimit(-1); p != 30 || l != 1200<<20 {
+		t.Errorf("restore left percentage %d, limit %d MiB; want 30 and 1200 MiB", p, l>>20)
 	}
-	runtime.KeepAlive(live)
+	runtime.GC()
+	time.Sleep(10 * time.Millisecond)
+	if p := debug.SetGCPercent(30); p != 30 {
+		t.Errorf("after restore a collection set the percentage to %d, want it left at 30", p)
+	}
 
 	t.Setenv("GOGC", "50")
 	var b afterRead
@@ -70,4 +92,29 @@ func TestAfterRead(t *testing.T) {
 		t.Errorf("with GOGC set the percentage became %d, want it left alone", p)
 	}
 	b.restore()
+}
+
+func TestPercentFor(t *testing.T) {
+	a := afterRead{percent: 30, target: 200 << 20}
+	for _, c := range []struct {
+		live uint64
+		want int
+	}{{0, 30}, {137 << 20, 45}, {60 << 20, 233}, {160 << 20, 30}, {300 << 20, 30}, {1 << 10, 10_000}} {
+		if got := a.percentFor(c.live); got != c.want {
+			t.Errorf("percentFor(%d MiB live, target 200 MiB) = %d, want %d", c.live>>20, got, c.want)
+		}
+	}
+}
+
+// The limit is what the process held at the end of the read while little is live, and never
+// below what the percentage before would let the process hold when much is.
+func TestLimitFor(t *testing.T) {
+	a := afterRead{percent: 30, held: 190 << 20}
+	if got := a.limitFor(memory{live: 60 << 20, total: 150 << 20, heap: 130 << 20}); got != 190<<20 {
+		t.Errorf("60 MiB live: limit %d MiB, want the 190 MiB held", got>>20)
+	}
+	m := memory{live: 500 << 20, total: 700 << 20, heap: 680 << 20}
+	if got, least := a.limitFor(m), uint64(500<<20+150<<20+20<<20); got < least {
+		t.Errorf("500 MiB live: limit %d MiB, want at least %d MiB (30%% over live and 20 MiB besides the heap)", got>>20, least>>20)
+	}
 }
