@@ -83,6 +83,17 @@ type RosterInput struct {
 	Read     func()
 }
 
+// read reads File as a lean frame with opt, its Sheet and Progress the input's, and calls
+// Read once it has.
+func (in RosterInput) read(ctx context.Context, opt roster.Options) (*roster.Frame, *roster.Report, error) {
+	opt.Sheet, opt.Progress = in.Sheet, in.Progress
+	frame, report, err := roster.ReadFrame(ctx, in.File, opt)
+	if err == nil && in.Read != nil {
+		in.Read()
+	}
+	return frame, report, err
+}
+
 // WriteError is returned by Record when the draw was recorded but its folder could not be
 // written; the list can be written again from the ledger entry.
 type WriteError struct {
@@ -210,18 +221,15 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 	frame, report := req.Roster.Frame, req.Roster.Report
 	var la *sampler.Lookahead
 	if frame == nil {
-		opt := roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress}
+		opt := roster.Options{District: task.District}
 		if useLookahead {
 			if la = lookahead(eff, pol, ratioPct, seed, req.Round, len(earlier)); la != nil {
 				opt.Prefetch = la.Prefix
 			}
 		}
-		frame, report, err = roster.ReadFrame(ctx, req.Roster.File, opt)
+		frame, report, err = req.Roster.read(ctx, opt)
 		if err != nil {
 			return nil, err
-		}
-		if req.Roster.Read != nil {
-			req.Roster.Read()
 		}
 	}
 	if len(frame.FrameKeys()) == 0 {

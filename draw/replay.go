@@ -365,10 +365,7 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 	}
 	frame := req.Roster.Frame
 	if frame == nil {
-		frame, _, err = roster.ReadFrame(ctx, req.Roster.File, roster.Options{Sheet: req.Roster.Sheet, District: task.District, Progress: req.Roster.Progress})
-		if err == nil && req.Roster.Read != nil {
-			req.Roster.Read()
-		}
+		frame, _, err = req.Roster.read(ctx, roster.Options{District: task.District})
 	}
 	if xerr := <-expanded; xerr != nil {
 		return Diff{}, xerr

@@ -176,34 +176,26 @@ func writeManifest(w io.Writer, m *draw.Manifest) error {
 // compares the two, also with every field of draw.Selected set, so a field added there and
 // not here fails it.
 func appendSelected(b []byte, s *draw.Selected) []byte {
-	b = append(b, "{\n      \"key\": "...)
-	b = jsonquote.Append(b, s.Key)
-	b = append(b, ",\n      \"name\": "...)
-	b = jsonquote.Append(b, s.Name)
-	b = append(b, ",\n      \"class\": "...)
-	b = jsonquote.Append(b, s.Class)
-	b = append(b, ",\n      \"ticket\": "...)
-	b = jsonquote.Append(b, s.Ticket)
-	b = append(b, ",\n      \"rank\": "...)
-	b = strconv.AppendInt(b, int64(s.Rank), 10)
-	b = append(b, ",\n      \"repeat\": "...)
-	b = strconv.AppendBool(b, s.Repeat)
+	b = appendText(b, "{\n      \"key\": ", s.Key)
+	b = appendText(b, ",\n      \"name\": ", s.Name)
+	b = appendText(b, ",\n      \"class\": ", s.Class)
+	b = appendText(b, ",\n      \"ticket\": ", s.Ticket)
+	b = strconv.AppendInt(append(b, ",\n      \"rank\": "...), int64(s.Rank), 10)
+	b = strconv.AppendBool(append(b, ",\n      \"repeat\": "...), s.Repeat)
 	if s.Authority != "" {
-		b = append(b, ",\n      \"authority\": "...)
-		b = jsonquote.Append(b, s.Authority)
+		b = appendText(b, ",\n      \"authority\": ", s.Authority)
 	}
 	if s.Address != "" {
-		b = append(b, ",\n      \"address\": "...)
-		b = jsonquote.Append(b, s.Address)
+		b = appendText(b, ",\n      \"address\": ", s.Address)
 	}
 	if len(s.Values) > 0 {
 		b = append(b, ",\n      \"values\": ["...)
 		for i, v := range s.Values {
-			if i > 0 {
-				b = append(b, ',')
+			sep := ",\n        "
+			if i == 0 {
+				sep = sep[1:]
 			}
-			b = append(b, "\n        "...)
-			b = jsonquote.Append(b, v)
+			b = appendText(b, sep, v)
 		}
 		b = append(b, "\n      ]"...)
 	}
@@ -212,15 +204,17 @@ func appendSelected(b []byte, s *draw.Selected) []byte {
 
 // appendReserve is appendSelected for an element of the "reserves" list.
 func appendReserve(b []byte, r *draw.Reserve) []byte {
-	b = append(b, "{\n      \"key\": "...)
-	b = jsonquote.Append(b, r.Key)
-	b = append(b, ",\n      \"class\": "...)
-	b = jsonquote.Append(b, r.Class)
-	b = append(b, ",\n      \"ticket\": "...)
-	b = jsonquote.Append(b, r.Ticket)
-	b = append(b, ",\n      \"rank\": "...)
-	b = strconv.AppendInt(b, int64(r.Rank), 10)
+	b = appendText(b, "{\n      \"key\": ", r.Key)
+	b = appendText(b, ",\n      \"class\": ", r.Class)
+	b = appendText(b, ",\n      \"ticket\": ", r.Ticket)
+	b = strconv.AppendInt(append(b, ",\n      \"rank\": "...), int64(r.Rank), 10)
 	return append(b, "\n    }"...)
+}
+
+// appendText appends what comes before a string (its separator, indent and name) and the
+// string quoted.
+func appendText(b []byte, before, s string) []byte {
+	return jsonquote.Append(append(b, before...), s)
 }
 
 // LoadDraw reads manifest.json from a draw folder (or the manifest file itself).
