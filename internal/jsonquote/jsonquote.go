@@ -24,11 +24,29 @@ func Append(dst []byte, s string) []byte {
 }
 
 // plain reports whether s needs no escape: no ASCII byte outside the safe set, valid UTF-8
-// and neither U+2028 nor U+2029 (E2 80 A8, E2 80 A9). Three passes that each run at memory
-// speed instead of one that decodes every rune.
+// and neither U+2028 nor U+2029 (E2 80 A8, E2 80 A9). Passes that each run near memory
+// speed instead of one that decodes every rune: the ASCII bytes are checked eight at a time
+// (a word of CJK text, every byte ≥ 0x80, is passed over at once), then utf8.ValidString,
+// then a search for E2 80. A byte loop doing the first pass made jsonquote run at 370 MB/s
+// on a firm's strings.
 func plain(s string) bool {
 	multibyte := false
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// The compiler makes this one 8-byte load.
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if hi := x & highBits; hi != 0 {
+			multibyte = true
+			if hi == highBits {
+				continue
+			}
+		}
+		if unsafeASCII(x) != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		b := s[i]
 		if b >= utf8.RuneSelf {
 			multibyte = true
@@ -39,7 +57,38 @@ func plain(s string) bool {
 	if !multibyte {
 		return true
 	}
-	return utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029")
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for j := 0; ; {
+		k := strings.Index(s[j:], "\xe2\x80")
+		if k < 0 {
+			return true
+		}
+		j += k + 2
+		if j < len(s) && (s[j] == 0xA8 || s[j] == 0xA9) {
+			return false
+		}
+	}
+}
+
+const (
+	highBits = 0x8080808080808080
+	lowBits  = 0x7f7f7f7f7f7f7f7f
+	ones     = 0x0101010101010101
+)
+
+// unsafeASCII flags (with 0x80) each byte of the word x that is ASCII (< 0x80) and not
+// in safe: a control character (< 0x20) or one of " \ < > &. Bytes ≥ 0x80 are never
+// flagged. No lane carries into the next: every sum stays below 0x100 within its lane.
+func unsafeASCII(x uint64) uint64 {
+	a := x & lowBits          // each byte's low seven bits
+	flags := ^(a + 0x60*ones) // high bit set where a < 0x20
+	for _, c := range [...]uint64{'"', '\\', '<', '>', '&'} {
+		z := a ^ (c * ones) // zero where a == c
+		flags |= ^((z + lowBits) | z)
+	}
+	return flags & ^x & highBits
 }
 
 // safe is what an ASCII byte is written as itself: ≥ 0x20, not '"', '\\', '<', '>' or '&'

@@ -39,6 +39,45 @@ func TestAppendIsMarshal(t *testing.T) {
 	}
 }
 
+// TestUnsafeASCII checks the word test against the table for every byte in every lane, next
+// to lanes of each kind (safe ASCII, unsafe ASCII, ≥ 0x80).
+func TestUnsafeASCII(t *testing.T) {
+	for _, bg := range []byte{'a', 0, '"', 0x7f, 0x80, 0xe4, 0xff, 0x1f, 0x20} {
+		for lane := 0; lane < 8; lane++ {
+			for b := 0; b < 256; b++ {
+				var x uint64
+				for l := 0; l < 8; l++ {
+					v := uint64(bg)
+					if l == lane {
+						v = uint64(b)
+					}
+					x |= v << (8 * l)
+				}
+				got := unsafeASCII(x)>>(8*lane+7)&1 == 1
+				if want := b < 0x80 && !safe[b]; got != want {
+					t.Fatalf("byte %#x in lane %d beside %#x: flagged %v, want %v", b, lane, bg, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestAppendEveryOffset puts each byte that needs an escape at every position of strings
+// long enough for the word loop, ASCII and CJK around it.
+func TestAppendEveryOffset(t *testing.T) {
+	for _, bad := range []string{`"`, `\`, "<", ">", "&", "\x00", "\x1f", "\n", "\xff", "\xe4\xb8", "\u2028", "\u2029"} {
+		for _, fill := range []string{"a", "长", "a长"} {
+			for at := 0; at <= 24; at++ {
+				s := strings.Repeat(fill, 30)
+				s = s[:min(at, len(s))] + bad + s[min(at, len(s)):]
+				if got, want := string(Append(nil, s)), marshal(t, s); got != want {
+					t.Fatalf("Append(%q) = %s, json.Marshal gives %s", s, got, want)
+				}
+			}
+		}
+	}
+}
+
 func FuzzAppend(f *testing.F) {
 	for _, s := range cases {
 		f.Add(s)
