@@ -62,19 +62,27 @@ func (k frameSource) AppendLines(dst []byte, from, to int) []byte {
 }
 
 // streamDigest is DigestFrame without the bytes: they are hashed a run of lines at a time,
-// never held whole (200 MB at 10M firms). Bytes is nil.
+// never held whole (200 MB at 10M firms). Bytes is nil. The SHA-256 the read took of the
+// same lines (roster.Frame.LinesSHA256) is not taken again.
 func streamDigest(f *roster.Frame, salt string) FrameDigest {
 	keys := frameSource(f.FrameKeys())
+	read := f.LinesSHA256()
 	sum := sha256.New()
 	mac := newFrameMAC(salt)
 	var lines []byte
 	const run = 1 << 15
 	for lo := 0; lo < len(keys); lo += run {
 		lines = keys.AppendLines(lines[:0], lo, min(lo+run, len(keys)))
-		sum.Write(lines)
+		if read == "" {
+			sum.Write(lines)
+		}
 		mac.Write(lines)
 	}
-	return FrameDigest{SHA256: hex.EncodeToString(sum.Sum(nil)), Commitment: hex.EncodeToString(mac.Sum(nil))}
+	d := FrameDigest{SHA256: read, Commitment: hex.EncodeToString(mac.Sum(nil))}
+	if read == "" {
+		d.SHA256 = hex.EncodeToString(sum.Sum(nil))
+	}
+	return d
 }
 
 // NewFrameSalt returns 32 random bytes as 64 lower-case hex digits.

@@ -116,10 +116,16 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		all.Write(s.cands[i].key())
 	}
 	text, at := all.String(), 0
+	// finish hashed the candidates' lines as Bytes gives them, but for a class Bytes does not
+	// write (none the scan lets through).
+	fr.linesSHA256 = s.rep.FrameSHA256
 	for i := range s.cands {
 		c := &s.cands[i]
 		n := len(c.key())
 		keys[i] = FrameKey{Key: text[at : at+n], Row: c.row, class: c.class}
+		if keys[i].Class() == "" {
+			fr.linesSHA256 = ""
+		}
 		at += n
 		if c.uncl {
 			fr.Unclassified++
@@ -146,6 +152,11 @@ func (f *Frame) Tags() (at []int32, tags []uint64, complete bool) {
 	}
 	return f.tagAt, f.tags, true
 }
+
+// LinesSHA256 is the SHA-256 of Bytes in lower-case hex (frame_sha256) when the read that
+// made the frame computed it on the way (Report.FrameSHA256), else "": a draw need not hash
+// 20 MB of lines again at 1M firms.
+func (f *Frame) LinesSHA256() string { return f.linesSHA256 }
 
 // Bytes returns the frame's defining bytes: the line "<key>|<class>\n" of each firm, in key
 // order. frame_sha256 is their SHA-256 (the same as HashFrameLines of FrameLines).

@@ -46,6 +46,13 @@ func TestReadFrameMatchesReadFirms(t *testing.T) {
 			if string(lean.Bytes()) != strings.Join(FrameLines(full.Firms), "\n")+"\n" && len(full.Firms) > 0 {
 				t.Errorf("%s: Bytes differ from FrameLines", f)
 			}
+			// The hash the read took on the way is the hash of the bytes (a draw records it).
+			if h := lean.LinesSHA256(); h != HashFrameLines(FrameLines(full.Firms)) || h != lrep.FrameSHA256 {
+				t.Errorf("%s (%q): LinesSHA256 %s, the bytes hash to %s", f, district, h, HashFrameLines(FrameLines(full.Firms)))
+			}
+			if full.LinesSHA256() != "" {
+				t.Errorf("%s: a frame with its firms has a LinesSHA256 it did not compute", f)
+			}
 			got, err := lean.Lookup(ctx, lean.Keys)
 			if err != nil {
 				t.Fatalf("%s: Lookup: %v", f, err)

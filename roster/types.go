@@ -68,6 +68,8 @@ type Frame struct {
 	tags  []uint64
 	// tagsComplete: every eligible row was offered to Options.Prefetch (Tags).
 	tagsComplete bool
+	// linesSHA256 is the SHA-256 of Bytes as ReadFrame's scan computed it ("" otherwise).
+	linesSHA256 string
 	// NoClasses: the roster has no credit-risk class column. Every firm is class B in the
 	// frame lines (CHOUCHA-SAMPLE-v1), and a draw uses one stratum ALL at the plan's ratio
 	// (risk.StrataUnclassified).
