@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -102,6 +103,27 @@ func (c *candidate) key() []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// putKey writes the key's bytes (those of key) into the start of p and returns their number.
+func (c *candidate) putKey(p *[18]byte) int {
+	binary.BigEndian.PutUint64(p[0:8], c.hi)
+	binary.BigEndian.PutUint64(p[8:16], c.mid)
+	binary.BigEndian.PutUint16(p[16:18], c.lo)
+	return c.keyLen()
+}
+
+// keyLen is len(c.key()): the bytes up to the zero padding (a key has no zero byte).
+func (c *candidate) keyLen() int {
+	switch {
+	case c.lo&0xff != 0:
+		return 18
+	case c.lo != 0:
+		return 17
+	case c.mid != 0:
+		return 16 - bits.TrailingZeros64(c.mid)/8
+	}
+	return 8 - bits.TrailingZeros64(c.hi)/8
 }
 
 func (c *candidate) sameKey(d *candidate) bool { return c.hi == d.hi && c.mid == d.mid && c.lo == d.lo }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -39,6 +40,24 @@ func TestSortCandidatesMatchesSortFunc(t *testing.T) {
 		sortCandidates(got)
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: sortCandidates differs from slices.SortFunc", name)
+		}
+	}
+}
+
+// keyLen and putKey give key's bytes for keys of every length up to 18, of every character a
+// key may hold at the end (bytes 0x01 and 0xff too: the padding is only zero bytes).
+func TestCandidateKeyBytes(t *testing.T) {
+	for n := 0; n <= 18; n++ {
+		for _, last := range []byte{'0', '9', 'A', 'Y', 0x01, 0x80, 0xff} {
+			key := strings.Repeat("9", max(n-1, 0))
+			if n > 0 {
+				key += string([]byte{last})
+			}
+			c := newCandidate(key)
+			var p [18]byte
+			if got := c.putKey(&p); got != len(c.key()) || string(p[:got]) != key || c.keyLen() != len(key) {
+				t.Errorf("key %q: putKey %d bytes %q, keyLen %d, key() %q", key, got, p[:got], c.keyLen(), c.key())
+			}
 		}
 	}
 }
