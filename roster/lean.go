@@ -200,7 +200,7 @@ func (f *Frame) FrameKeys() []FrameKey {
 
 // header is the frame's header: the roster's header cells, then 第N列 for cells beyond them.
 func (s *firmScan) header() []string {
-	// Copies: an xlsx's cells are substrings of its whole shared-string table (see detach).
+	// Copies: an xlsx's cells are substrings of its whole shared-string table (see packFirm).
 	hdr := make([]string, len(s.hdr.cells))
 	for i, c := range s.hdr.cells {
 		hdr[i] = strings.Clone(c)
@@ -283,7 +283,7 @@ func (f *Frame) lookupKept(ctx context.Context, firms []FrameKey, at []int) ([]F
 	var restAt []int // and f.Keys[restAt[i]], when at is given
 	for i, k := range firms {
 		fm, ok := f.kept[int32(k.Row)]
-		if !ok || fm.Key != k.Key {
+		if !ok || fm.key() != k.Key {
 			rest = append(rest, k)
 			from = append(from, i)
 			if at != nil {
@@ -291,10 +291,7 @@ func (f *Frame) lookupKept(ctx context.Context, firms []FrameKey, at []int) ([]F
 			}
 			continue
 		}
-		for len(fm.Values) < len(f.Header) {
-			fm.Values = append(fm.Values, "")
-		}
-		out[i] = fm.Firm
+		out[i] = fm.firm(len(f.Header))
 	}
 	if len(rest) == 0 {
 		return out, nil
@@ -554,31 +551,59 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm,
 	return out, nil
 }
 
-// detach copies a record's text into one string of its own. The cells of an xlsx row are
-// substrings of the shared-string table (one string of the whole table's text, about 110 MB
-// for a 1M-row roster): a record kept from the first read (Options.Prefetch) would keep the
-// whole table alive until the draw's folder is written.
-func detach(f Firm) Firm {
-	fields := []*string{&f.Key, &f.Name, &f.Class, &f.District, &f.Authority, &f.Address, &f.LegalRep, &f.Phone}
-	for i := range f.Values {
-		fields = append(fields, &f.Values[i])
-	}
+// keptFields is the number of a Firm's string fields before its Values (packFirm).
+const keptFields = 8
+
+// packFirm keeps f's text in one string of its own. The cells of an xlsx row are substrings
+// of the shared-string table (one string of the whole table's text, about 110 MB for a
+// 1M-row roster): a record kept from the first read (Options.Prefetch) that pointed into it
+// would keep the whole table alive until the draw's folder is written.
+func packFirm(f Firm, tag uint64) keptFirm {
+	fixed := [keptFields]string{f.Key, f.Name, f.Class, f.District, f.Authority, f.Address, f.LegalRep, f.Phone}
 	n := 0
-	for _, p := range fields {
-		n += len(*p)
+	for _, s := range fixed {
+		n += len(s)
+	}
+	for _, s := range f.Values {
+		n += len(s)
 	}
 	var b strings.Builder
 	b.Grow(n)
-	for _, p := range fields {
-		b.WriteString(*p)
+	ends := make([]uint32, 0, keptFields+len(f.Values))
+	for _, s := range fixed {
+		b.WriteString(s)
+		ends = append(ends, uint32(b.Len()))
 	}
-	all, at := b.String(), 0
-	for _, p := range fields {
-		l := len(*p)
-		*p = all[at : at+l]
-		at += l
+	for _, s := range f.Values {
+		b.WriteString(s)
+		ends = append(ends, uint32(b.Len()))
 	}
-	return f
+	return keptFirm{text: b.String(), ends: ends, row: f.Row, uncl: f.Unclassified, tag: tag}
+}
+
+// field is the i-th string packFirm kept.
+func (k *keptFirm) field(i int) string {
+	from := 0
+	if i > 0 {
+		from = int(k.ends[i-1])
+	}
+	return k.text[from:k.ends[i]]
+}
+
+func (k *keptFirm) key() string { return k.field(0) }
+
+// firm is the kept record, its strings cut from the one string, with at least width values
+// (blank ones added for header columns the row did not reach).
+func (k *keptFirm) firm(width int) Firm {
+	vals := make([]string, max(len(k.ends)-keptFields, width))
+	for i := keptFields; i < len(k.ends); i++ {
+		vals[i-keptFields] = k.field(i)
+	}
+	return Firm{
+		Row: k.row, Key: k.field(0), Name: k.field(1), Class: k.field(2), District: k.field(3),
+		Authority: k.field(4), Address: k.field(5), LegalRep: k.field(6), Phone: k.field(7),
+		Values: vals, Unclassified: k.uncl,
+	}
 }
 
 // firm is the kept record of an eligible row.

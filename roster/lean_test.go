@@ -288,7 +288,8 @@ func TestPrefetchedRecordsOwnTheirText(t *testing.T) {
 		if len(fr.kept) == 0 {
 			t.Fatalf("%s: nothing kept", f)
 		}
-		for row, fm := range fr.kept {
+		for row, k := range fr.kept {
+			fm := k.firm(0)
 			fields := append([]string{fm.Key, fm.Name, fm.Class, fm.District, fm.Authority, fm.Address, fm.LegalRep, fm.Phone}, fm.Values...)
 			total, lo, hi := 0, uintptr(0), uintptr(0)
 			for _, s := range fields {

@@ -25,8 +25,7 @@ type prefetchBatch struct {
 	rows  []pendingRow
 	cells []string // the rows' cells back to back
 	keep  []bool
-	tags  []uint64
-	firms []Firm // the records of the rows kept (detached), in row order
+	firms []keptFirm // the records of the rows kept, with their tags, in row order
 }
 
 // pendingRow is an eligible row waiting for Prefetch's answer: what firmScan.firm needs.
@@ -49,13 +48,13 @@ func newPrefetcher(s *firmScan) *prefetcher {
 	go func() {
 		defer p.wg.Done()
 		for b := range p.todo {
-			b.keep, b.tags, b.firms = b.keep[:0], b.tags[:0], b.firms[:0]
+			b.keep, b.firms = b.keep[:0], b.firms[:0]
 			for i := range b.rows {
 				r := &b.rows[i]
 				keep, tag := ask(r.key, r.class)
-				b.keep, b.tags = append(b.keep, keep), append(b.tags, tag)
+				b.keep = append(b.keep, keep)
 				if keep {
-					b.firms = append(b.firms, detach(s.firm(r.rowNum, r.key, r.name, r.class, b.cells[r.from:r.upto], r.nameless, r.uncl)))
+					b.firms = append(b.firms, packFirm(s.firm(r.rowNum, r.key, r.name, r.class, b.cells[r.from:r.upto], r.nameless, r.uncl), tag))
 				}
 			}
 			p.done <- b
@@ -110,7 +109,7 @@ func (p *prefetcher) use(b *prefetchBatch) {
 		if s.kept == nil {
 			s.kept = map[int32]keptFirm{}
 		}
-		s.kept[int32(b.rows[i].rowNum)] = keptFirm{b.firms[k], b.tags[i]}
+		s.kept[int32(b.rows[i].rowNum)] = b.firms[k]
 		s.cands[b.rows[i].cand].kept = true
 		k++
 	}
