@@ -54,25 +54,25 @@ func DigestFrame(f *roster.Frame, salt string) FrameDigest {
 }
 
 // frameSource is a frame's keys as the lines of its defining bytes (ledger.FrameSource).
-type frameSource []roster.FrameKey
+type frameSource roster.KeyList
 
-func (k frameSource) Lines() int { return len(k) }
+func (k frameSource) Lines() int { return roster.KeyList(k).Len() }
 func (k frameSource) AppendLines(dst []byte, from, to int) []byte {
-	return roster.AppendLines(dst, k[from:to])
+	return roster.KeyList(k).AppendLines(dst, from, to)
 }
 
 // streamDigest is DigestFrame without the bytes: they are hashed a run of lines at a time,
 // never held whole (200 MB at 10M firms). Bytes is nil. The SHA-256 the read took of the
 // same lines (roster.Frame.LinesSHA256) is not taken again.
 func streamDigest(f *roster.Frame, salt string) FrameDigest {
-	keys := frameSource(f.FrameKeys())
+	keys := frameSource(f.KeyList())
 	read := f.LinesSHA256()
 	sum := sha256.New()
 	mac := newFrameMAC(salt)
 	var lines []byte
 	const run = 1 << 15
-	for lo := 0; lo < len(keys); lo += run {
-		lines = keys.AppendLines(lines[:0], lo, min(lo+run, len(keys)))
+	for lo := 0; lo < keys.Lines(); lo += run {
+		lines = keys.AppendLines(lines[:0], lo, min(lo+run, keys.Lines()))
 		if read == "" {
 			sum.Write(lines)
 		}

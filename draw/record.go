@@ -232,7 +232,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	if len(frame.FrameKeys()) == 0 {
+	if frame.KeyList().Len() == 0 {
 		return nil, EmptyFrameError(frame, task, report)
 	}
 
@@ -261,7 +261,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 		d := streamDigest(frame, salt)
 		digested <- d
 		var p prepared
-		p.frame, p.err = ledger.PrepareFrameSource(pctx, l, frameSource(frame.FrameKeys()), d.SHA256)
+		p.frame, p.err = ledger.PrepareFrameSource(pctx, l, frameSource(frame.KeyList()), d.SHA256)
 		prep <- p
 	}()
 	oc, err := Run(Request{

@@ -124,11 +124,11 @@ func Run(req Request) (*Outcome, error) {
 	if err := req.Task.CheckRound(req.Round, req.RatioOverride, req.WindowOverride); err != nil {
 		return nil, err
 	}
-	if len(req.Frame.FrameKeys()) == 0 {
+	if req.Frame.KeyList().Len() == 0 {
 		return nil, fmt.Errorf("名录 %s 中没有符合条件的检查对象（共读取 %d 行），无法抽取", req.Frame.File, req.Frame.Rows)
 	}
 
-	keys := req.Frame.FrameKeys()
+	keys := req.Frame.KeyList()
 	counts := classCounts(keys)
 	salt := req.FrameSalt
 	if req.Digest != nil && salt == "" {
@@ -204,7 +204,7 @@ func Run(req Request) (*Outcome, error) {
 		Seed:        req.Seed,
 		Roster: RosterRef{
 			File: req.Frame.File, Sheet: req.Frame.Sheet, SHA256: req.Frame.SHA256, FrameSalt: salt,
-			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: len(keys),
+			Header: req.Frame.Header, Rows: req.Frame.Rows, Eligible: keys.Len(),
 		},
 		Notes:       notes,
 		Policy:      req.Policy,
@@ -247,11 +247,11 @@ func Run(req Request) (*Outcome, error) {
 	}
 	if t.District == "" {
 		// A plan without a 地市 column or a place in its title: nothing narrows the roster.
-		out.Warnings = append(out.Warnings, fmt.Sprintf("任务 %s 在计划中没有地市：名录中各区县的企业都在抽样框内（名录 %d 户）；只抽一个区县时，用 --plan-district 指定", t.Key, len(keys)))
+		out.Warnings = append(out.Warnings, fmt.Sprintf("任务 %s 在计划中没有地市：名录中各区县的企业都在抽样框内（名录 %d 户）；只抽一个区县时，用 --plan-district 指定", t.Key, keys.Len()))
 	}
 	if c := t.Ratio.Count; c > 0 && len(m.Selected) != c {
 		// 10%（20户）: the plan's own count, checked against the roster's (issue 11).
-		out.Warnings = append(out.Warnings, countWarning(t.Ratio, len(keys), len(m.Selected)))
+		out.Warnings = append(out.Warnings, countWarning(t.Ratio, keys.Len(), len(m.Selected)))
 	}
 	if req.Inspectors != nil {
 		if err := assign(req, res.Selected, out); err != nil {
@@ -421,11 +421,11 @@ func assign(req Request, picks []sampler.Pick, out *Outcome) error {
 
 // classCounts counts the frame's firms by class — in an array, not a map keyed by the class:
 // a million map updates were 25 ms of a replay.
-func classCounts(keys []roster.FrameKey) map[string]int {
+func classCounts(keys roster.KeyList) map[string]int {
 	classes := [...]string{roster.ClassA, roster.ClassB, roster.ClassC, roster.ClassD}
 	var n [len(classes) + 1]int // the last: a class of none of them (Class() "")
-	for i := range keys {
-		switch keys[i].Class() {
+	for i := range keys.Len() {
+		switch keys.At(i).Class() {
 		case roster.ClassA:
 			n[0]++
 		case roster.ClassB:
@@ -451,11 +451,12 @@ func classCounts(keys []roster.FrameKey) map[string]int {
 }
 
 // frameUnits is a frame's keys as the sampler reads them, without a copy.
-type frameUnits []roster.FrameKey
+type frameUnits roster.KeyList
 
-func (f frameUnits) Len() int { return len(f) }
+func (f frameUnits) Len() int { return roster.KeyList(f).Len() }
 func (f frameUnits) Unit(i int) sampler.Unit {
-	return sampler.Unit{Key: f[i].Key, Class: f[i].Class()}
+	k := roster.KeyList(f).At(i)
+	return sampler.Unit{Key: k.Key, Class: k.Class()}
 }
 
 // columnFilter returns the function that drops the frame's personal columns from a row

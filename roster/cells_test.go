@@ -258,7 +258,7 @@ func TestCSVTextForcing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := lean.Lookup(context.Background(), lean.Keys)
+	again, err := lean.Lookup(context.Background(), lean.FrameKeys())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +406,7 @@ func TestControlCharacters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := lean.Lookup(context.Background(), lean.Keys)
+		again, err := lean.Lookup(context.Background(), lean.FrameKeys())
 		if err != nil || len(again) != 1 || again[0].Name != "甲[31m公司" {
 			t.Errorf("%s: Lookup %+v %v", p, again, err)
 		}

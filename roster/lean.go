@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -55,7 +56,7 @@ func classConst(c byte) string {
 }
 
 // ReadFrame reads a firm roster like ReadFirms but keeps, per eligible firm, only its key,
-// class and row (Frame.Keys; Frame.Firms stays nil): memory in O(frame keys), not O(roster
+// class and row (KeyList; Frame.Keys and Frame.Firms stay nil): memory in O(frame keys), not O(roster
 // columns). The keys share one string: a caller keeping a few of them beyond the frame
 // should copy them (strings.Clone). The rows a draw needs are read again by number with Frame.Lookup.
 func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, error) {
@@ -93,7 +94,6 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 		return nil, nil, err
 	}
 	s.rep.SHA256 = sha
-	keys := make([]FrameKey, len(s.cands))
 	var offs []int64
 	if offsets && len(s.cands) > 0 && s.cands[0].off >= 0 {
 		offs = make([]int64, len(s.cands))
@@ -104,12 +104,9 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	fr := &Frame{File: path, SHA256: sha, Header: s.header(), Rows: s.rep.Rows, NoClasses: s.rep.NoClassColumn,
 		Personal: s.personal(), opt: opt}
 	sr.frame(fr, s.rep)
-	// The keys are cut from one string: one allocation instead of a million small ones for
-	// the collector to trace.
-	// keyLen and putKey rather than key, which builds the key apart (it was called three
-	// times a key). This is the one part of the read `roster check` does not do: 65–75 ms at
-	// 1M rows against 72–85 before, most of it the collection that the allocations here
-	// start (34–39 ms with the collector off). Split over both cores it took longer.
+	// This is the one part of the read `roster check` does not do. keyLen and putKey rather
+	// than key, which builds the key apart (it was called three times a key).
+	n := len(s.cands)
 	size := 0
 	for i := range s.cands {
 		size += s.cands[i].keyLen()
@@ -117,21 +114,17 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 	var all strings.Builder
 	all.Grow(size)
 	var kb [18]byte
-	for i := range s.cands {
-		all.Write(kb[:s.cands[i].putKey(&kb)])
-	}
-	text, at := all.String(), 0
+	lk := &leanKeys{ends: make([]uint32, n), rows: make([]int32, n), classes: make([]byte, n)}
 	// finish hashed the candidates' lines as Bytes gives them, but for a class Bytes does not
 	// write (none the scan lets through).
 	fr.linesSHA256 = s.rep.FrameSHA256
 	for i := range s.cands {
 		c := &s.cands[i]
-		n := c.keyLen()
-		keys[i] = FrameKey{Key: text[at : at+n], Row: c.row, class: c.class}
-		if keys[i].Class() == "" {
+		all.Write(kb[:c.putKey(&kb)])
+		lk.ends[i], lk.rows[i], lk.classes[i] = uint32(all.Len()), c.row, c.class
+		if (FrameKey{class: c.class}).Class() == "" {
 			fr.linesSHA256 = ""
 		}
-		at += n
 		if c.uncl {
 			fr.Unclassified++
 		}
@@ -139,14 +132,15 @@ func ReadFrame(ctx context.Context, path string, opt Options) (*Frame, *Report, 
 			fr.tagAt, fr.tags = append(fr.tagAt, int32(i)), append(fr.tags, s.kept[c.row].tag)
 		}
 	}
+	lk.text = all.String()
 	s.cands = nil
-	fr.Keys, fr.offs, fr.kept = keys, offs, s.kept
+	fr.lean, fr.offs, fr.kept = lk, offs, s.kept
 	fr.tagsComplete = opt.Prefetch != nil && s.unoffered == 0
 	return fr, s.rep, nil
 }
 
 // Tags returns the tags Options.Prefetch gave the firms of the frame it kept: at[i] is the
-// firm's index in Keys, tags[i] its tag, at increasing. complete reports whether every firm
+// firm's index in the frame (KeyList), tags[i] its tag, at increasing. complete reports whether every firm
 // of the frame was offered to Prefetch (its record, and so its tag, kept whenever Prefetch
 // chose it): false for a frame read without Prefetch, or a CSV read in UTF-8, whose records
 // are read again at their offsets instead. A kept row of a firm that lost a duplicate is not
@@ -166,36 +160,95 @@ func (f *Frame) LinesSHA256() string { return f.linesSHA256 }
 // Bytes returns the frame's defining bytes: the line "<key>|<class>\n" of each firm, in key
 // order. frame_sha256 is their SHA-256 (the same as HashFrameLines of FrameLines).
 func (f *Frame) Bytes() []byte {
-	keys := f.FrameKeys()
+	keys := f.KeyList()
 	n := 0
-	for i := range keys {
-		n += len(keys[i].Key) + len(keys[i].Class()) + 2
+	for i := range keys.Len() {
+		k := keys.At(i)
+		n += len(k.Key) + len(k.Class()) + 2
 	}
-	return AppendLines(make([]byte, 0, n), keys)
+	return keys.AppendLines(make([]byte, 0, n), 0, keys.Len())
 }
 
-// AppendLines appends the lines of Bytes of keys (in key order: a frame's FrameKeys, or a run
-// of them) to dst: a large frame's bytes hashed or compressed piece by piece, never whole
-// (200 MB at 10M firms).
-func AppendLines(dst []byte, keys []FrameKey) []byte {
-	for i := range keys {
-		dst = append(dst, keys[i].Key...)
-		dst = append(dst, '|')
-		dst = append(dst, keys[i].Class()...)
-		dst = append(dst, '\n')
-	}
-	return dst
-}
-
-// FrameKeys returns Keys; for a frame built by hand with Firms only, the firms' keys, classes
-// and rows sorted by key.
+// FrameKeys returns the frame's keys as a slice: Keys; for a lean frame (ReadFrame), a slice
+// made of them (KeyList reads them without one); for a frame built by hand with Firms only,
+// the firms' keys, classes and rows sorted by key.
 func (f *Frame) FrameKeys() []FrameKey {
+	if f.lean != nil {
+		keys := make([]FrameKey, len(f.lean.ends))
+		for i := range keys {
+			keys[i] = f.lean.at(i)
+		}
+		return keys
+	}
 	if f.Keys != nil || f.Firms == nil {
 		return f.Keys
 	}
 	keys := keysOf(f.Firms)
 	slices.SortStableFunc(keys, func(a, b FrameKey) int { return strings.Compare(a.Key, b.Key) })
 	return keys
+}
+
+// leanKeys are a lean frame's keys (ReadFrame) without a pointer a firm: the keys back to
+// back in one string, and where each ends, its row and its class. As a []FrameKey, a million
+// firms were 24 MB holding a million pointers, traced by the collector on every cycle of the
+// draw; this is 9 MB that it does not look into, beside the one string.
+type leanKeys struct {
+	text    string
+	ends    []uint32
+	rows    []int32
+	classes []byte
+}
+
+func (k *leanKeys) at(i int) FrameKey {
+	from := uint32(0)
+	if i > 0 {
+		from = k.ends[i-1]
+	}
+	return FrameKey{Key: k.text[from:k.ends[i]], Row: k.rows[i], class: k.classes[i]}
+}
+
+// KeyList is a frame's keys in key order, read one at a time: what a draw goes through
+// (every firm, a million at 1M rows) without a slice of them made.
+type KeyList struct {
+	keys []FrameKey
+	lean *leanKeys
+}
+
+// KeyList returns the frame's keys (FrameKeys, without making a slice of a lean frame's).
+func (f *Frame) KeyList() KeyList {
+	if f.lean != nil {
+		return KeyList{lean: f.lean}
+	}
+	return KeyList{keys: f.FrameKeys()}
+}
+
+// Len is the number of keys.
+func (l KeyList) Len() int {
+	if l.lean != nil {
+		return len(l.lean.ends)
+	}
+	return len(l.keys)
+}
+
+// At is the i-th key (0 ≤ i < Len).
+func (l KeyList) At(i int) FrameKey {
+	if l.lean != nil {
+		return l.lean.at(i)
+	}
+	return l.keys[i]
+}
+
+// AppendLines appends the lines of Bytes of the keys [from, to) to dst: a large frame's bytes
+// hashed or compressed piece by piece, never whole (200 MB at 10M firms).
+func (l KeyList) AppendLines(dst []byte, from, to int) []byte {
+	for i := from; i < to; i++ {
+		k := l.At(i)
+		dst = append(dst, k.Key...)
+		dst = append(dst, '|')
+		dst = append(dst, k.Class()...)
+		dst = append(dst, '\n')
+	}
+	return dst
 }
 
 // header is the frame's header: the roster's header cells, then 第N列 for cells beyond them.
@@ -235,18 +288,18 @@ func (f *Frame) Lookup(ctx context.Context, firms []FrameKey) ([]Firm, error) {
 // knows where they are, so none is searched for (at 10M rows, 410,000 binary searches over the
 // keys were 2.6 s of CPU).
 func (f *Frame) LookupAt(ctx context.Context, at []int) ([]Firm, error) {
-	keys := f.FrameKeys()
+	keys := f.KeyList()
 	firms := make([]FrameKey, len(at))
 	for i, j := range at {
-		if j < 0 || j >= len(keys) {
-			return nil, fmt.Errorf("抽样框只有 %d 户，没有第 %d 户", len(keys), j+1)
+		if j < 0 || j >= keys.Len() {
+			return nil, fmt.Errorf("抽样框只有 %d 户，没有第 %d 户", keys.Len(), j+1)
 		}
-		firms[i] = keys[j]
+		firms[i] = keys.At(j)
 	}
 	return f.lookup(ctx, firms, at)
 }
 
-// lookup is Lookup; at, when not nil, is where each firm is in f.Keys.
+// lookup is Lookup; at, when not nil, is where each firm is in the frame (KeyList).
 func (f *Frame) lookup(ctx context.Context, firms []FrameKey, at []int) ([]Firm, error) {
 	out := make([]Firm, len(firms))
 	if f.Firms != nil {
@@ -280,7 +333,7 @@ func (f *Frame) lookupKept(ctx context.Context, firms []FrameKey, at []int) ([]F
 	out := make([]Firm, len(firms))
 	var rest []FrameKey
 	var from []int   // rest[i] is firms[from[i]]
-	var restAt []int // and f.Keys[restAt[i]], when at is given
+	var restAt []int // and the frame's restAt[i]-th, when at is given
 	for i, k := range firms {
 		fm, ok := f.kept[int32(k.Row)]
 		if !ok || fm.key() != k.Key {
@@ -400,7 +453,7 @@ func (f *Frame) lookupAt(ctx context.Context, firms []FrameKey, at []int) ([]Fir
 var lookupWindow = 1 << 20
 
 // readAt is lookupAt's reading: the header, then each wanted record at its offset (at, when not
-// nil, is where each firm is in f.Keys; else it is searched for).
+// nil, is where each firm is in the frame; else it is searched for).
 func (f *Frame) readAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm, error) {
 	opt := f.opt
 	opt.Progress = nil
@@ -428,14 +481,17 @@ func (f *Frame) readAt(ctx context.Context, firms []FrameKey, at []int) ([]Firm,
 		off int64
 	}
 	wants := make([]want, len(firms))
+	keys := f.KeyList()
 	for i, k := range firms {
 		j, ok := 0, false
 		if at != nil {
-			j, ok = at[i], f.Keys[at[i]] == k
+			j = at[i]
+			ok = j >= 0 && j < keys.Len() && keys.At(j) == k
 		} else {
-			j, ok = slices.BinarySearchFunc(f.Keys, k.Key, func(a FrameKey, key string) int { return strings.Compare(a.Key, key) })
+			j = sort.Search(keys.Len(), func(j int) bool { return keys.At(j).Key >= k.Key })
+			ok = j < keys.Len() && keys.At(j).Key == k.Key
 		}
-		if !ok || f.Keys[j].Row != k.Row {
+		if !ok || keys.At(j).Row != k.Row {
 			return nil, fmt.Errorf("名录 %s 第%d行不是抽样框中的 %s", f.File, k.Row, k.Key)
 		}
 		wants[i] = want{i, f.offs[j]}

@@ -35,10 +35,10 @@ func TestReadFrameMatchesReadFirms(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
-			if lean.Firms != nil || len(lean.Keys) != len(full.Firms) {
-				t.Fatalf("%s: lean frame %d keys (firms %v), full %d", f, len(lean.Keys), lean.Firms != nil, len(full.Firms))
+			if lean.Firms != nil || len(lean.FrameKeys()) != len(full.Firms) {
+				t.Fatalf("%s: lean frame %d keys (firms %v), full %d", f, len(lean.FrameKeys()), lean.Firms != nil, len(full.Firms))
 			}
-			if !reflect.DeepEqual(lean.Keys, full.Keys) || !reflect.DeepEqual(lrep, frep) ||
+			if !reflect.DeepEqual(lean.FrameKeys(), full.Keys) || !reflect.DeepEqual(lrep, frep) ||
 				!reflect.DeepEqual(lean.Header, full.Header) || lean.Unclassified != full.Unclassified ||
 				lean.NoClasses != full.NoClasses || !reflect.DeepEqual(lean.Personal, full.Personal) {
 				t.Errorf("%s (%q): lean and full frames differ", f, district)
@@ -53,7 +53,7 @@ func TestReadFrameMatchesReadFirms(t *testing.T) {
 			if full.LinesSHA256() != "" {
 				t.Errorf("%s: a frame with its firms has a LinesSHA256 it did not compute", f)
 			}
-			got, err := lean.Lookup(ctx, lean.Keys)
+			got, err := lean.Lookup(ctx, lean.FrameKeys())
 			if err != nil {
 				t.Fatalf("%s: Lookup: %v", f, err)
 			}
@@ -63,7 +63,7 @@ func TestReadFrameMatchesReadFirms(t *testing.T) {
 			// Re-read through windows smaller than a record: each record still whole.
 			for _, w := range []int{1, 5, 97} {
 				lookupWindow = w
-				small, err := lean.Lookup(ctx, lean.Keys)
+				small, err := lean.Lookup(ctx, lean.FrameKeys())
 				lookupWindow = 1 << 20
 				if err != nil {
 					t.Fatalf("%s: Lookup with a %d-byte window: %v", f, w, err)
@@ -73,7 +73,7 @@ func TestReadFrameMatchesReadFirms(t *testing.T) {
 				}
 			}
 			// Some rows, out of order, and from memory for the full frame.
-			if k := lean.Keys; len(k) > 3 {
+			if k := lean.FrameKeys(); len(k) > 3 {
 				some := []FrameKey{k[len(k)-1], k[0], k[len(k)/2]}
 				a, err1 := lean.Lookup(ctx, some)
 				b, err2 := full.Lookup(ctx, some)
@@ -111,20 +111,20 @@ func TestLookupRefusesChangedFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fr.Keys) == 0 {
+	if len(fr.FrameKeys()) == 0 {
 		t.Fatal("no eligible firm in the test roster")
 	}
-	if _, err := fr.Lookup(ctx, fr.Keys); err != nil {
+	if _, err := fr.Lookup(ctx, fr.FrameKeys()); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, []byte(strings.Replace(data, "甲公司", "丙公司", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fr.Lookup(ctx, fr.Keys); err == nil || !strings.Contains(err.Error(), "被改动") {
+	if _, err := fr.Lookup(ctx, fr.FrameKeys()); err == nil || !strings.Contains(err.Error(), "被改动") {
 		t.Errorf("changed file: %v", err)
 	}
 	// A row that is not the frame's firm.
-	wrong := []FrameKey{NewFrameKey("91140430MA0000000X", ClassA, int(fr.Keys[0].Row))}
+	wrong := []FrameKey{NewFrameKey("91140430MA0000000X", ClassA, int(fr.FrameKeys()[0].Row))}
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
-			got, err := lean.Lookup(ctx, lean.Keys)
+			got, err := lean.Lookup(ctx, lean.FrameKeys())
 			if err != nil {
 				t.Fatalf("%s (%s): Lookup: %v", f, mode, err)
 			}
@@ -224,7 +224,7 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 				t.Fatalf("%s (%s): the tags of a frame read with Prefetch are not complete", f, mode)
 			}
 			next := 0
-			for i, k := range lean.Keys {
+			for i, k := range lean.FrameKeys() {
 				if mode == "some" && !offered[[2]string{k.Key, k.Class()}] {
 					t.Fatalf("%s: firm %s (class %s) of the frame was never offered to Prefetch", f, k.Key, k.Class())
 				}
@@ -243,14 +243,14 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 			if next != len(at) {
 				t.Fatalf("%s (%s): %d tags beyond the frame's firms", f, mode, len(at)-next)
 			}
-			if mode == "some" && (len(chosen) == 0 || len(chosen) == len(lean.Keys)) {
-				t.Fatalf("%s: the test's choice kept %d of %d rows: it should keep some", f, len(chosen), len(lean.Keys))
+			if mode == "some" && (len(chosen) == 0 || len(chosen) == len(lean.FrameKeys())) {
+				t.Fatalf("%s: the test's choice kept %d of %d rows: it should keep some", f, len(chosen), len(lean.FrameKeys()))
 			}
 			// Without the file: the kept rows are still there, the others are not.
 			if err := os.Remove(path); err != nil {
 				t.Fatal(err)
 			}
-			_, err = lean.Lookup(ctx, lean.Keys)
+			_, err = lean.Lookup(ctx, lean.FrameKeys())
 			if mode == "all" && err != nil {
 				t.Errorf("%s: every row was kept, yet Lookup needed the file: %v", f, err)
 			}
@@ -259,7 +259,7 @@ func TestPrefetchKeepsChosenRows(t *testing.T) {
 			}
 			if mode == "some" {
 				var kept []FrameKey
-				for _, k := range lean.Keys {
+				for _, k := range lean.FrameKeys() {
 					if slices.Contains(chosen, k.Key) {
 						kept = append(kept, k)
 					}
@@ -344,7 +344,7 @@ func TestLookupChangedFileUnparsable(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.Replace(data, "乙公司", `乙"公司`, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fr.Lookup(ctx, fr.Keys); err == nil || !strings.Contains(err.Error(), "被改动") {
+	if _, err := fr.Lookup(ctx, fr.FrameKeys()); err == nil || !strings.Contains(err.Error(), "被改动") {
 		t.Errorf("changed, unparsable file: %v", err)
 	}
 }
@@ -362,16 +362,16 @@ func TestReadAtErrorCountsFromItsRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fr.Keys) != 2 || fr.offs == nil {
-		t.Fatalf("%d keys, offsets %v", len(fr.Keys), fr.offs)
+	if len(fr.FrameKeys()) != 2 || fr.offs == nil {
+		t.Fatalf("%d keys, offsets %v", len(fr.FrameKeys()), fr.offs)
 	}
 	// Point the second firm's offset inside its quoted name: `公司",B` is a bare quote.
 	j := 0
-	if fr.Keys[1].Row > fr.Keys[0].Row {
+	if fr.FrameKeys()[1].Row > fr.FrameKeys()[0].Row {
 		j = 1
 	}
 	fr.offs[j] = int64(strings.Index(data, `公司"`))
-	_, err = fr.readAt(ctx, fr.Keys, nil)
+	_, err = fr.readAt(ctx, fr.FrameKeys(), nil)
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) || pe.Line != 1 {
 		t.Fatalf("err = %v, want a CSV error on line 1 of the record", err)

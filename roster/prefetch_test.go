@@ -48,8 +48,8 @@ func TestPrefetchInBatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(lean.Keys) != len(full.Firms) || asked < len(lean.Keys) {
-			t.Fatalf("%s: %d frame firms, %d full, Prefetch asked %d times", path, len(lean.Keys), len(full.Firms), asked)
+		if len(lean.FrameKeys()) != len(full.Firms) || asked < len(lean.FrameKeys()) {
+			t.Fatalf("%s: %d frame firms, %d full, Prefetch asked %d times", path, len(lean.FrameKeys()), len(full.Firms), asked)
 		}
 		at, tags, complete := lean.Tags()
 		if !complete {
@@ -58,8 +58,8 @@ func TestPrefetchInBatches(t *testing.T) {
 		var wantAt []int32
 		var wantTags []uint64
 		for i, f := range full.Firms {
-			if f.Key != lean.Keys[i].Key || f.Row != int(lean.Keys[i].Row) {
-				t.Fatalf("%s: frame firm %d is %s row %d, ReadFirms %s row %d", path, i, lean.Keys[i].Key, lean.Keys[i].Row, f.Key, f.Row)
+			if f.Key != lean.FrameKeys()[i].Key || f.Row != int(lean.FrameKeys()[i].Row) {
+				t.Fatalf("%s: frame firm %d is %s row %d, ReadFirms %s row %d", path, i, lean.FrameKeys()[i].Key, lean.FrameKeys()[i].Row, f.Key, f.Row)
 			}
 			if keeps(f.Key, f.Class) {
 				wantAt, wantTags = append(wantAt, int32(i)), append(wantTags, tagOf(f.Key, f.Class))
@@ -72,7 +72,7 @@ func TestPrefetchInBatches(t *testing.T) {
 		var chosen []FrameKey
 		var want []Firm
 		for _, i := range at {
-			chosen, want = append(chosen, lean.Keys[i]), append(want, full.Firms[i])
+			chosen, want = append(chosen, lean.FrameKeys()[i]), append(want, full.Firms[i])
 		}
 		lean.File = filepath.Join(dir, "gone")
 		got, err := lean.Lookup(ctx, chosen)

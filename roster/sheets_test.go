@@ -128,8 +128,8 @@ func TestHiddenFirstSheetIsSkipped(t *testing.T) {
 				t.Errorf("notes: %q", notes)
 			}
 			lean, _, err := ReadFrame(context.Background(), p, Options{})
-			if err != nil || lean.Sheet != "名录" || len(lean.Keys) != 400 {
-				t.Fatalf("ReadFrame: %v, sheet %q, %d keys", err, lean.Sheet, len(lean.Keys))
+			if err != nil || lean.Sheet != "名录" || len(lean.FrameKeys()) != 400 {
+				t.Fatalf("ReadFrame: %v, sheet %q, %d keys", err, lean.Sheet, len(lean.FrameKeys()))
 			}
 			fr, rep = readFirms(t, p, Options{Sheet: "旧名录"})
 			if rep.Eligible != 100 || fr.Sheet != "旧名录" {
@@ -250,7 +250,7 @@ func TestMergedDataCellsAreFilled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		firms, err := lean.Lookup(context.Background(), lean.Keys)
+		firms, err := lean.Lookup(context.Background(), lean.FrameKeys())
 		if err != nil {
 			t.Fatal(err)
 		}

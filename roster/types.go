@@ -52,7 +52,9 @@ type Frame struct {
 	// Firms are the eligible firms with their whole rows (ReadFirms); nil for a lean frame
 	// (ReadFrame), whose records are fetched by Lookup.
 	Firms []Firm
-	// Keys are the eligible firms' keys, classes and rows, sorted by key: the frame.
+	// Keys are the eligible firms' keys, classes and rows, sorted by key: the frame — for a
+	// frame of ReadFirms. A lean frame holds them without a pointer a firm (Keys nil):
+	// KeyList and FrameKeys read them from either.
 	Keys []FrameKey
 	// Personal lists the Header columns holding personal data (法定代表人, 联系电话).
 	Personal []int
@@ -68,6 +70,7 @@ type Frame struct {
 	tags  []uint64
 	// tagsComplete: every eligible row was offered to Options.Prefetch (Tags).
 	tagsComplete bool
+	lean         *leanKeys // a lean frame's keys
 	// linesSHA256 is the SHA-256 of Bytes as ReadFrame's scan computed it ("" otherwise).
 	linesSHA256 string
 	// NoClasses: the roster has no credit-risk class column. Every firm is class B in the

@@ -203,10 +203,11 @@ func Check(res *Result, want Expected) error {
 // CheckFrame is CheckDraw over the frame m was drawn from, with what to do next when the
 // result differs (the draw.RecordRequest Check of sample --from-sql-result).
 func CheckFrame(res *Result, m *draw.Manifest, frame *roster.Frame) error {
-	keys := frame.FrameKeys()
-	units := make([]sampler.Unit, len(keys))
-	for i, f := range keys {
-		units[i] = sampler.Unit{Key: f.Key, Class: f.Class()}
+	keys := frame.KeyList()
+	units := make([]sampler.Unit, keys.Len())
+	for i := range units {
+		k := keys.At(i)
+		units[i] = sampler.Unit{Key: k.Key, Class: k.Class()}
 	}
 	if err := CheckDraw(res, m, units); err != nil {
 		return apperr.Hint(err, "未记入台账。请核对脚本所用的种子、任务、轮次和前轮名单，以及名录表导出是否就是脚本读的那张表")

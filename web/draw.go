@@ -104,7 +104,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusBadRequest, err)
 		return
 	}
-	if len(frame.FrameKeys()) == 0 {
+	if frame.KeyList().Len() == 0 {
 		again(http.StatusBadRequest, draw.EmptyFrameError(frame, t, report))
 		return
 	}
