@@ -31,11 +31,12 @@ func Append(dst []byte, s string) []byte {
 // on a firm's strings.
 func plain(s string) bool {
 	multibyte := false
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		// The compiler makes this one 8-byte load.
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	rest := s
+	for ; len(rest) >= 8; rest = rest[8:] {
+		// The compiler makes this one 8-byte load, without a bounds check (w has 8 bytes).
+		w := rest[:8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		if hi := x & highBits; hi != 0 {
 			multibyte = true
 			if hi == highBits {
@@ -46,8 +47,8 @@ func plain(s string) bool {
 			return false
 		}
 	}
-	for ; i < len(s); i++ {
-		b := s[i]
+	for i := 0; i < len(rest); i++ {
+		b := rest[i]
 		if b >= utf8.RuneSelf {
 			multibyte = true
 		} else if !safe[b] {
