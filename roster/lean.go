@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // FrameKey is one firm of a lean frame: what a draw needs of it, in 24 bytes (a 10M-row
@@ -331,20 +333,43 @@ func (f *Frame) lookup(ctx context.Context, firms []FrameKey, at []int) ([]Firm,
 // (Options.Prefetch): those come from memory, only the others from the file.
 func (f *Frame) lookupKept(ctx context.Context, firms []FrameKey, at []int) ([]Firm, error) {
 	out := make([]Firm, len(firms))
-	var rest []FrameKey
-	var from []int   // rest[i] is firms[from[i]]
-	var restAt []int // and the frame's restAt[i]-th, when at is given
-	for i, k := range firms {
-		fm, ok := f.kept[int32(k.Row)]
-		if !ok || fm.key() != k.Key {
-			rest = append(rest, k)
-			from = append(from, i)
-			if at != nil {
-				restAt = append(restAt, at[i])
+	// The records kept are made in two halves, one a core: at 1M rows a draw's 41,000 took
+	// 0.05–0.08 s on one core, the other with nothing to do.
+	type missing struct {
+		keys     []FrameKey
+		from, at []int // keys[i] is firms[from[i]], the frame's at[i]-th when at is given
+	}
+	halves := 1
+	if len(firms) >= 1<<12 && runtime.GOMAXPROCS(0) > 1 {
+		halves = 2
+	}
+	miss := make([]missing, halves)
+	var wg sync.WaitGroup
+	for h := range halves {
+		wg.Go(func() {
+			m := &miss[h]
+			for i := len(firms) * h / halves; i < len(firms)*(h+1)/halves; i++ {
+				k := firms[i]
+				fm, ok := f.kept[int32(k.Row)]
+				if !ok || fm.key() != k.Key {
+					m.keys, m.from = append(m.keys, k), append(m.from, i)
+					if at != nil {
+						m.at = append(m.at, at[i])
+					}
+					continue
+				}
+				out[i] = fm.firm(len(f.Header))
 			}
-			continue
+		})
+	}
+	wg.Wait()
+	var rest []FrameKey
+	var from, restAt []int
+	for _, m := range miss {
+		rest, from = append(rest, m.keys...), append(from, m.from...)
+		if at != nil {
+			restAt = append(restAt, m.at...)
 		}
-		out[i] = fm.firm(len(f.Header))
 	}
 	if len(rest) == 0 {
 		return out, nil

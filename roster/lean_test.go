@@ -377,3 +377,46 @@ func TestReadAtErrorCountsFromItsRecord(t *testing.T) {
 		t.Fatalf("err = %v, want a CSV error on line 1 of the record", err)
 	}
 }
+
+// A draw's Lookup of many kept records (more than lookupKept does on one core) gives the
+// records ReadFirms gives, in the order asked, the rows not kept read from the file again —
+// in both halves, and across the cut between them.
+func TestLookupManyKept(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "firms.xlsx")
+	genRoster(t, "firms", "--n", "12000", "--seed", "3", "--format", "xlsx", "--out", path)
+	full, _, err := ReadFirms(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := func(key, _ string) (bool, uint64) { return key[len(key)-2]%7 != 0, uint64(len(key)) }
+	lean, _, err := ReadFrame(ctx, path, Options{Prefetch: keep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := lean.FrameKeys()
+	if len(keys) < 1<<12 || len(keys) != len(full.Firms) {
+		t.Fatalf("%d keys (%d firms): too few for both halves", len(keys), len(full.Firms))
+	}
+	// Every firm in reverse, so that each half has rows kept and rows not kept.
+	at := make([]int, len(keys))
+	for i := range at {
+		at[i] = len(keys) - 1 - i
+	}
+	got, err := lean.LookupAt(ctx, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missed := 0
+	for i, j := range at {
+		if !reflect.DeepEqual(got[i], full.Firms[j]) {
+			t.Fatalf("firm %d (%s): Lookup %+v, ReadFirms %+v", j, keys[j].Key, got[i], full.Firms[j])
+		}
+		if k := keys[j].Key; k[len(k)-2]%7 == 0 {
+			missed++
+		}
+	}
+	if missed == 0 || missed == len(at) {
+		t.Fatalf("%d of %d rows not kept: the test should keep some", missed, len(at))
+	}
+}
