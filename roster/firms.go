@@ -592,7 +592,12 @@ func orBlank(s string) string {
 }
 
 // finish checks that something was read and fills the report's totals.
-func (s *firmScan) finish() error {
+func (s *firmScan) finish() error { return s.finishWith(nil) }
+
+// finishWith is finish; alongside, when not nil, runs on another goroutine while the frame's
+// lines are hashed, once the candidates are final (sorted, duplicates resolved): it may read
+// them, not change them.
+func (s *firmScan) finishWith(alongside func()) error {
 	if s.hdr == nil {
 		if s.first == nil {
 			return fmt.Errorf("名录 %s 没有任何内容（空表）", s.path)
@@ -610,6 +615,11 @@ func (s *firmScan) finish() error {
 		// A duplicate is the last check of its row: a stable sort by row puts it in place.
 		slices.SortStableFunc(s.rep.Issues, func(a, b Issue) int { return a.Row - b.Row })
 	}
+	var wg sync.WaitGroup
+	if alongside != nil {
+		wg.Go(alongside)
+	}
+	defer wg.Wait()
 	h := sha256.New()
 	buf := make([]byte, 0, 64*1024)
 	var classes [256]int
