@@ -66,22 +66,25 @@ func (k frameSource) AppendLines(dst []byte, from, to int) []byte {
 // same lines (roster.Frame.LinesSHA256) is not taken again.
 func streamDigest(f *roster.Frame, salt string) FrameDigest {
 	keys := frameSource(f.KeyList())
-	read := f.LinesSHA256()
-	sum := sha256.New()
+	d := FrameDigest{SHA256: f.LinesSHA256()}
+	var sum hash.Hash
+	if d.SHA256 == "" {
+		sum = sha256.New()
+	}
 	mac := newFrameMAC(salt)
 	var lines []byte
 	const run = 1 << 15
 	for lo := 0; lo < keys.Lines(); lo += run {
 		lines = keys.AppendLines(lines[:0], lo, min(lo+run, keys.Lines()))
-		if read == "" {
+		if sum != nil {
 			sum.Write(lines)
 		}
 		mac.Write(lines)
 	}
-	d := FrameDigest{SHA256: read, Commitment: hex.EncodeToString(mac.Sum(nil))}
-	if read == "" {
+	if sum != nil {
 		d.SHA256 = hex.EncodeToString(sum.Sum(nil))
 	}
+	d.Commitment = hex.EncodeToString(mac.Sum(nil))
 	return d
 }
 

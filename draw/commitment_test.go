@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -82,6 +83,18 @@ func TestStreamDigest(t *testing.T) {
 	}
 	if stream.SHA256 != whole.SHA256 || stream.Commitment != whole.Commitment || stream.Bytes != nil {
 		t.Errorf("streamed %s / %s (%d bytes), whole %s / %s", stream.SHA256, stream.Commitment, len(stream.Bytes), whole.SHA256, whole.Commitment)
+	}
+	// A lean frame, whose frame_sha256 the read took on the way (LinesSHA256).
+	lean, _, err := roster.ReadFrame(context.Background(), qinxianCSV, roster.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lean.LinesSHA256() == "" {
+		t.Fatal("the read of a lean frame took no hash of its lines")
+	}
+	whole, stream = DigestFrame(lean, salt), streamDigest(lean, salt)
+	if stream.SHA256 != ledger.FrameHash(whole.Bytes) || stream.Commitment != whole.Commitment {
+		t.Errorf("lean frame: streamed %s / %s, whole %s / %s", stream.SHA256, stream.Commitment, whole.SHA256, whole.Commitment)
 	}
 }
 

@@ -232,7 +232,7 @@ func Record(ctx context.Context, req RecordRequest) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	if frame.KeyList().Len() == 0 {
+	if frame.Len() == 0 {
 		return nil, EmptyFrameError(frame, task, report)
 	}
 

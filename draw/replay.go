@@ -376,7 +376,7 @@ func Replay(ctx context.Context, req ReplayRequest) (Diff, error) {
 	created, _ := time.Parse(time.RFC3339, rec.CreatedAt)
 	var rerun *Manifest
 	var rerunFrame []byte
-	if frame.KeyList().Len() > 0 {
+	if frame.Len() > 0 {
 		rr := Request{
 			Plan: req.Plan, Task: task, Frame: frame, Policy: rec.Policy, Seed: rec.Seed, Round: rec.Round, FrameSalt: rec.Roster.FrameSalt,
 			RatioOverride: rec.RatioGiven, WindowOverride: rec.WindowGiven, Earlier: rec.Earlier, Inspectors: insp, Now: created, ToolVersion: req.ToolVersion,

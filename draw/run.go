@@ -124,7 +124,7 @@ func Run(req Request) (*Outcome, error) {
 	if err := req.Task.CheckRound(req.Round, req.RatioOverride, req.WindowOverride); err != nil {
 		return nil, err
 	}
-	if req.Frame.KeyList().Len() == 0 {
+	if req.Frame.Len() == 0 {
 		return nil, fmt.Errorf("名录 %s 中没有符合条件的检查对象（共读取 %d 行），无法抽取", req.Frame.File, req.Frame.Rows)
 	}
 

@@ -17,8 +17,8 @@ import (
 	"sync"
 )
 
-// FrameKey is one firm of a lean frame: what a draw needs of it, in 24 bytes (a 10M-row
-// frame is 10M of them).
+// FrameKey is one firm of a frame: what a draw needs of it. A lean frame does not hold them
+// (leanKeys); KeyList.At makes one as it is read.
 type FrameKey struct {
 	Key   string // canonical 统一社会信用代码 or 15-digit 注册号
 	Row   int32  // sheet row number, to fetch the firm's record later (Frame.Lookup)
@@ -143,11 +143,11 @@ func (s *firmScan) frameKeys(offsets bool) frameKeysMade {
 	var all strings.Builder
 	all.Grow(size)
 	var kb [18]byte
-	lk := &leanKeys{ends: make([]uint32, n), rows: make([]int32, n), classes: make([]byte, n)}
+	lk := &leanKeys{keys: packed{ends: make([]uint32, n)}, rows: make([]int32, n), classes: make([]byte, n)}
 	for i := range s.cands {
 		c := &s.cands[i]
 		all.Write(kb[:c.putKey(&kb)])
-		lk.ends[i], lk.rows[i], lk.classes[i] = uint32(all.Len()), c.row, c.class
+		lk.keys.ends[i], lk.rows[i], lk.classes[i] = uint32(all.Len()), c.row, c.class
 		m.badClass = m.badClass || (FrameKey{class: c.class}).Class() == ""
 		if c.uncl {
 			m.unclassified++
@@ -156,7 +156,7 @@ func (s *firmScan) frameKeys(offsets bool) frameKeysMade {
 			m.tagAt, m.tags = append(m.tagAt, int32(i)), append(m.tags, s.kept[c.row].tag)
 		}
 	}
-	lk.text = all.String()
+	lk.keys.text = all.String()
 	m.lean = lk
 	return m
 }
@@ -196,7 +196,7 @@ func (f *Frame) Bytes() []byte {
 // the firms' keys, classes and rows sorted by key.
 func (f *Frame) FrameKeys() []FrameKey {
 	if f.lean != nil {
-		keys := make([]FrameKey, len(f.lean.ends))
+		keys := make([]FrameKey, f.lean.keys.len())
 		for i := range keys {
 			keys[i] = f.lean.at(i)
 		}
@@ -215,18 +215,32 @@ func (f *Frame) FrameKeys() []FrameKey {
 // firms were 24 MB holding a million pointers, traced by the collector on every cycle of the
 // draw; this is 9 MB that it does not look into, beside the one string.
 type leanKeys struct {
-	text    string
-	ends    []uint32
+	keys    packed
 	rows    []int32
 	classes []byte
 }
 
 func (k *leanKeys) at(i int) FrameKey {
+	return FrameKey{Key: k.keys.at(i), Row: k.rows[i], class: k.classes[i]}
+}
+
+// packed is strings held back to back in one string, cut where each ends: one pointer for
+// the collector where a []string holds one a string. A lean frame's keys and each record the
+// prefetch keeps are held so.
+type packed struct {
+	text string
+	ends []uint32
+}
+
+func (p *packed) len() int { return len(p.ends) }
+
+// at is the i-th string.
+func (p *packed) at(i int) string {
 	from := uint32(0)
 	if i > 0 {
-		from = k.ends[i-1]
+		from = p.ends[i-1]
 	}
-	return FrameKey{Key: k.text[from:k.ends[i]], Row: k.rows[i], class: k.classes[i]}
+	return p.text[from:p.ends[i]]
 }
 
 // KeyList is a frame's keys in key order, read one at a time: what a draw goes through
@@ -234,6 +248,17 @@ func (k *leanKeys) at(i int) FrameKey {
 type KeyList struct {
 	keys []FrameKey
 	lean *leanKeys
+}
+
+// Len is the number of firms in the frame, without making or sorting a slice of their keys.
+func (f *Frame) Len() int {
+	switch {
+	case f.lean != nil:
+		return f.lean.keys.len()
+	case f.Keys != nil || f.Firms == nil:
+		return len(f.Keys)
+	}
+	return len(f.Firms) // FrameKeys makes one key a firm
 }
 
 // KeyList returns the frame's keys (FrameKeys, without making a slice of a lean frame's).
@@ -247,7 +272,7 @@ func (f *Frame) KeyList() KeyList {
 // Len is the number of keys.
 func (l KeyList) Len() int {
 	if l.lean != nil {
-		return len(l.lean.ends)
+		return l.lean.keys.len()
 	}
 	return len(l.keys)
 }
@@ -679,30 +704,22 @@ func packFirm(f Firm, tag uint64) keptFirm {
 		b.WriteString(s)
 		ends = append(ends, uint32(b.Len()))
 	}
-	return keptFirm{text: b.String(), ends: ends, row: f.Row, uncl: f.Unclassified, tag: tag}
+	return keptFirm{fields: packed{text: b.String(), ends: ends}, row: f.Row, uncl: f.Unclassified, tag: tag}
 }
 
-// field is the i-th string packFirm kept.
-func (k *keptFirm) field(i int) string {
-	from := 0
-	if i > 0 {
-		from = int(k.ends[i-1])
-	}
-	return k.text[from:k.ends[i]]
-}
-
-func (k *keptFirm) key() string { return k.field(0) }
+func (k *keptFirm) key() string { return k.fields.at(0) }
 
 // firm is the kept record, its strings cut from the one string, with at least width values
 // (blank ones added for header columns the row did not reach).
 func (k *keptFirm) firm(width int) Firm {
-	vals := make([]string, max(len(k.ends)-keptFields, width))
-	for i := keptFields; i < len(k.ends); i++ {
-		vals[i-keptFields] = k.field(i)
+	f := &k.fields
+	vals := make([]string, max(f.len()-keptFields, width))
+	for i := keptFields; i < f.len(); i++ {
+		vals[i-keptFields] = f.at(i)
 	}
 	return Firm{
-		Row: k.row, Key: k.field(0), Name: k.field(1), Class: k.field(2), District: k.field(3),
-		Authority: k.field(4), Address: k.field(5), LegalRep: k.field(6), Phone: k.field(7),
+		Row: k.row, Key: f.at(0), Name: f.at(1), Class: f.at(2), District: f.at(3),
+		Authority: f.at(4), Address: f.at(5), LegalRep: f.at(6), Phone: f.at(7),
 		Values: vals, Unclassified: k.uncl,
 	}
 }

@@ -38,6 +38,10 @@ func TestReadFrameMatchesReadFirms(t *testing.T) {
 			if lean.Firms != nil || len(lean.FrameKeys()) != len(full.Firms) {
 				t.Fatalf("%s: lean frame %d keys (firms %v), full %d", f, len(lean.FrameKeys()), lean.Firms != nil, len(full.Firms))
 			}
+			byHand := &Frame{Firms: full.Firms}
+			if lean.Len() != len(full.Firms) || full.Len() != len(full.Firms) || byHand.Len() != len(byHand.FrameKeys()) {
+				t.Errorf("%s: Len %d (lean), %d (full), %d (firms only, %d keys); %d firms", f, lean.Len(), full.Len(), byHand.Len(), len(byHand.FrameKeys()), len(full.Firms))
+			}
 			if !reflect.DeepEqual(lean.FrameKeys(), full.Keys) || !reflect.DeepEqual(lrep, frep) ||
 				!reflect.DeepEqual(lean.Header, full.Header) || lean.Unclassified != full.Unclassified ||
 				lean.NoClasses != full.NoClasses || !reflect.DeepEqual(lean.Personal, full.Personal) {

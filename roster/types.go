@@ -82,16 +82,15 @@ type Frame struct {
 	Unclassified int
 }
 
-// keptFirm is a record Options.Prefetch kept, and the tag it gave: its strings in one string
-// of their own cut at ends (packFirm), not a Firm's string fields. At 1M rows 57,000 records
+// keptFirm is a record Options.Prefetch kept, and the tag it gave: its strings packed in one
+// string of their own (packFirm), not a Firm's string fields. At 1M rows 57,000 records
 // are kept through the draw; as Firms they held twenty strings each, as many pointers for the
 // collector to trace on every cycle as the frame's million keys.
 type keptFirm struct {
-	text string
-	ends []uint32 // where Key, Name, Class, District, Authority, Address, LegalRep, Phone, then each value end in text
-	row  int
-	uncl bool
-	tag  uint64
+	fields packed // Key, Name, Class, District, Authority, Address, LegalRep, Phone, then each value
+	row    int
+	uncl   bool
+	tag    uint64
 }
 
 // Issue is one problem found in a row.

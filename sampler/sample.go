@@ -45,6 +45,8 @@ type ticketer struct {
 	saved bool
 	state []byte
 	h     gohash.Hash
+	save  encoding.BinaryAppender    // h's; nil (no resuming) should it not save its state
+	load  encoding.BinaryUnmarshaler // h's
 	sum   []byte
 	tail  []byte
 }
@@ -52,11 +54,16 @@ type ticketer struct {
 func newTicketer(seed, taskKey string, round int) *ticketer {
 	t := &ticketer{buf: []byte(SampleSpec + "|" + seed + "|" + taskKey + "|" + strconv.Itoa(round) + "|"), h: sha256.New()}
 	t.cut = max(0, sha256.BlockSize-len(t.buf))
+	save, ok1 := t.h.(encoding.BinaryAppender)
+	load, ok2 := t.h.(encoding.BinaryUnmarshaler)
+	if ok1 && ok2 {
+		t.save, t.load = save, load
+	}
 	return t
 }
 
 func (t *ticketer) digest(firmKey string) [sha256.Size]byte {
-	if len(firmKey) >= t.cut && t.resume(firmKey[:t.cut]) {
+	if t.save != nil && len(firmKey) >= t.cut && t.resume(firmKey[:t.cut]) {
 		t.tail = append(t.tail[:0], firmKey[t.cut:]...)
 		t.h.Write(t.tail)
 		t.sum = t.h.Sum(t.sum[:0])
@@ -74,13 +81,13 @@ func (t *ticketer) digest(firmKey string) [sha256.Size]byte {
 // or restore its state.
 func (t *ticketer) resume(head string) bool {
 	if t.saved && head == t.head {
-		return t.h.(encoding.BinaryUnmarshaler).UnmarshalBinary(t.state) == nil
+		return t.load.UnmarshalBinary(t.state) == nil
 	}
 	t.h.Reset()
 	t.h.Write(t.buf)
 	t.tail = append(t.tail[:0], head...)
 	t.h.Write(t.tail)
-	state, err := t.h.(encoding.BinaryAppender).AppendBinary(t.state[:0])
+	state, err := t.save.AppendBinary(t.state[:0])
 	if err != nil {
 		t.saved = false
 		return false

@@ -104,7 +104,7 @@ func (s *Server) handleDraw(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusBadRequest, err)
 		return
 	}
-	if frame.KeyList().Len() == 0 {
+	if frame.Len() == 0 {
 		again(http.StatusBadRequest, draw.EmptyFrameError(frame, t, report))
 		return
 	}

@@ -331,7 +331,7 @@ func (s *Server) check(ctx context.Context, in inputs) *checkData {
 	for _, c := range sortedKeys(rep.Classes) {
 		d.Classes = append(d.Classes, classCount{c, rep.Classes[c]})
 	}
-	if frame.KeyList().Len() == 0 {
+	if frame.Len() == 0 {
 		d.StrataErr, d.StrataHint = errorText(draw.EmptyFrameError(frame, in.Task, rep))
 		return d
 	}
